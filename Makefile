@@ -1,0 +1,72 @@
+# IP Portal: `make run` serves the demo, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup dev-setup migrate seed web worker beat up lint check clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+setup: $(VENV)/.runtime
+dev-setup: $(VENV)/.dev
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+## run: set up, migrate, load demo data and serve on http://$(HOST):$(PORT)
+run: seed
+	@echo ""
+	@echo "  IP Portal: http://$(HOST):$(PORT)/"
+	@echo "  Logins (password demo-pass-2026): rights1 rights2 agent1 (rights holders),"
+	@echo "    reviewer1 reviewer2 senior1 (trust & safety), seller1 seller2 (sellers), admin (superuser)"
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+	  echo "  Tasks: Celery worker and beat on $$CELERY_BROKER_URL"; echo ""; \
+	  $(BIN)/honcho start -f Procfile web worker beat; \
+	else \
+	  echo "  Tasks: run in-process (no CELERY_BROKER_URL set)"; echo ""; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi
+
+## up: web (gunicorn) + worker + beat together, for PostgreSQL + Redis
+up: migrate
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/honcho start -f Procfile web worker beat
+
+web: setup
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: setup
+	$(BIN)/celery -A ipportal worker --loglevel=INFO --concurrency=2
+
+beat: setup
+	$(BIN)/celery -A ipportal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+## test: set up and run the whole suite
+test: dev-setup
+	$(BIN)/python -m pytest
+
+lint: dev-setup
+	$(BIN)/ruff check .
+
+check: dev-setup
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache

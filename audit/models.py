@@ -1,0 +1,55 @@
+"""Append-only, hash-chained audit log.
+
+Every state change, decision and enforcement appends one entry in the same transaction as the
+change. Each entry's hash covers its content and the previous entry's hash, so editing or
+deleting a past entry breaks the chain (`manage.py audit_verify` finds where).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A readable copy of who acted, so history survives a renamed or deleted account.
+    actor_repr = models.CharField(max_length=200)
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64)
+    target_id = models.BigIntegerField()
+    target_repr = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor_repr} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit entries are append-only.")
+
+
+class AuditChainHead(models.Model):
+    """One row holding the newest hash; locking it serializes appends so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"{self.count} entries, head {self.last_hash[:12]}"

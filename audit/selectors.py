@@ -1,0 +1,31 @@
+from collections.abc import Iterable
+
+from django.db import models
+
+from .models import AuditEntry
+from .services import GENESIS, entry_digest
+
+
+def audit_entries_for(*, targets: Iterable[models.Model]) -> models.QuerySet[AuditEntry]:
+    """The entries about the given objects, oldest first (a timeline)."""
+    q = models.Q(pk__in=[])
+    for t in targets:
+        q |= models.Q(target_type=t._meta.label_lower, target_id=t.pk)
+    return AuditEntry.objects.filter(q).order_by("id")
+
+
+def audit_chain_verify(*, chunk: int = 2000) -> tuple[int, AuditEntry | None]:
+    """Walk the chain; return (entries checked, first broken entry or None)."""
+    prev = GENESIS
+    checked = 0
+    for e in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk):
+        expected = entry_digest(
+            prev_hash=prev, created_at=e.created_at, actor_repr=e.actor_repr, action=e.action,
+            target_type=e.target_type, target_id=e.target_id, target_repr=e.target_repr,
+            data=e.data,
+        )
+        if e.prev_hash != prev or e.hash != expected:
+            return checked, e
+        prev = e.hash
+        checked += 1
+    return checked, None

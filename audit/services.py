@@ -1,0 +1,41 @@
+import hashlib
+import json
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEntry
+
+GENESIS = "0" * 64
+
+
+def entry_digest(*, prev_hash: str, created_at, actor_repr: str, action: str, target_type: str,
+                 target_id: int, target_repr: str, data: dict) -> str:
+    payload = json.dumps(
+        [prev_hash, created_at.isoformat(), actor_repr, action, target_type, int(target_id),
+         target_repr, data],
+        sort_keys=True, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def audit_append(*, actor, action: str, target: models.Model, data: dict | None = None) -> AuditEntry:
+    """Append one entry to the chain. Must run inside the transaction of the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append must run inside the change's transaction")
+    data = json.loads(json.dumps(data or {}, default=str))
+    # Race: two transactions appending at once would both link to the same previous hash;
+    # the head row lock makes the second wait for the first to commit.
+    head, _ = AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
+    head = AuditChainHead.objects.select_for_update().get(id=1)
+    created_at = timezone.now()
+    actor_repr = actor.get_username() if actor is not None else "system"
+    fields = dict(
+        created_at=created_at, actor_repr=actor_repr, action=action,
+        target_type=target._meta.label_lower, target_id=target.pk, target_repr=str(target)[:300],
+        data=data,
+    )
+    digest = entry_digest(prev_hash=head.last_hash, **fields)
+    entry = AuditEntry.objects.create(actor=actor, prev_hash=head.last_hash, hash=digest, **fields)
+    AuditChainHead.objects.filter(id=1).update(last_hash=digest, count=models.F("count") + 1)
+    return entry

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import Case, Decision, Report
+
+
+class CaseInline(admin.TabularInline):
+    model = Case
+    extra = 0
+    fields = ["listing", "state", "priority", "claimed_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["reference", "brand", "right", "reporter", "kind", "created_at"]
+    list_filter = ["kind", "brand"]
+    raw_id_fields = ["reporter", "right", "brand"]
+    inlines = [CaseInline]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "listing", "right", "state", "priority", "claimed_by", "created_at"]
+    list_filter = ["state", "priority"]
+    search_fields = ["listing__external_id"]
+    # State moves go through the services (audited); the admin shows them.
+    readonly_fields = ["state", "claimed_by", "claim_expires_at", "listing_snapshot"]
+    raw_id_fields = ["report", "listing", "right"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["id", "case", "outcome", "reason_code", "decided_by", "created_at"]
+    list_filter = ["outcome", "reason_code"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

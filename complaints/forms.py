@@ -1,0 +1,99 @@
+from django import forms
+
+from listings.selectors import listings_by_external_ids, parse_listing_refs
+from registry.models import IPRight, RightKind
+from registry.selectors import brands_for_user
+
+from .models import InfringementType, Outcome, ReporterCapacity
+from .reasons import reasons_for
+from .services import MAX_LISTINGS_PER_REPORT
+
+DECLARATIONS = {
+    "decl_good_faith": "I have a good-faith belief that use of the material in the manner complained "
+                       "of is not authorized by the rights owner, its agent, or the law.",
+    "decl_accurate": "The information in this notice is accurate.",
+    "decl_authority": "Under penalty of perjury, I am the owner of the right described, or authorized "
+                      "to act on the owner's behalf.",
+}
+
+
+class TrademarkReportForm(forms.Form):
+    right = forms.ModelChoiceField(
+        queryset=IPRight.objects.none(), label="Registered trademark",
+        help_text="The registered mark this report relies on.",
+    )
+    capacity = forms.ChoiceField(choices=ReporterCapacity.choices, widget=forms.RadioSelect,
+                                 label="You are")
+    infringement_type = forms.ChoiceField(choices=InfringementType.choices, label="Type of infringement")
+    listings = forms.CharField(
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "L-000123\nhttps://market.example/listing/L-000124"}
+        ),
+        label="Listings",
+        help_text=f"Listing ids or URLs, one per line (up to {MAX_LISTINGS_PER_REPORT}). Duplicates are merged.",
+    )
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000,
+        label="Explanation", help_text="How the listings infringe the mark: what you saw, where on the listing.",
+    )
+    contact_email = forms.EmailField(label="Contact email", help_text="Where we send the confirmation and questions.")
+    decl_good_faith = forms.BooleanField(label=DECLARATIONS["decl_good_faith"])
+    decl_accurate = forms.BooleanField(label=DECLARATIONS["decl_accurate"])
+    decl_authority = forms.BooleanField(label=DECLARATIONS["decl_authority"])
+    signature = forms.CharField(max_length=200, label="Electronic signature",
+                                help_text="Type your full legal name.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Only the rights of brands this user acts for: someone else's right id is not a choice.
+        self.fields["right"].queryset = IPRight.objects.filter(
+            brand__in=brands_for_user(user=user), kind=RightKind.TRADEMARK
+        ).select_related("brand")
+        self.fields["right"].label_from_instance = lambda r: f"{r.brand} — {r} ({r.get_status_display()})"
+
+    def clean_listings(self):
+        refs = parse_listing_refs(self.cleaned_data["listings"])
+        if not refs:
+            raise forms.ValidationError("Add at least one listing id or URL.")
+        if len(refs) > MAX_LISTINGS_PER_REPORT:
+            raise forms.ValidationError(
+                f"{len(refs)} listings given; a report takes at most {MAX_LISTINGS_PER_REPORT}. "
+                "Split them over several reports."
+            )
+        found = listings_by_external_ids(ids=refs)
+        missing = [r for r in refs if r not in found]
+        if missing:
+            shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+            raise forms.ValidationError(
+                f"No listing found for: {shown}. Check the id, or paste the listing's URL."
+            )
+        return [found[r] for r in refs]
+
+    def clean_signature(self):
+        sig = self.cleaned_data["signature"].strip()
+        if len(sig.split()) < 2:
+            raise forms.ValidationError("Type your full name (first and last name) to sign.")
+        return sig
+
+
+def _reason_choices(*outcomes: str) -> list:
+    return [("", "— choose a reason —")] + [
+        (Outcome(o).label, [(r.code, r.label) for r in reasons_for(o)]) for o in outcomes
+    ]
+
+
+class DecideForm(forms.Form):
+    reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REMOVE, Outcome.REJECT), label="Reason")
+    facts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",
+        help_text="What you found on the listing. The seller reads this in the statement of reasons.",
+    )
+
+
+class AppealDecideForm(forms.Form):
+    reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REINSTATE, Outcome.UPHOLD), label="Ruling")
+    facts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",
+        help_text="What the appeal showed. The seller and the rights holder read this.",
+    )

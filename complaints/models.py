@@ -1,0 +1,145 @@
+"""Reports (notices from rights holders), the cases they open, and the decisions on them."""
+
+from django.conf import settings
+from django.db import models
+
+from listings.models import Listing
+from registry.models import Brand, IPRight, RightKind
+
+
+class InfringementType(models.TextChoices):
+    COUNTERFEIT = "counterfeit", "Counterfeit product"
+    MARK_IN_LISTING = "mark_in_listing", "Trademark used in title, images or description"
+    MARK_ON_PACKAGING = "mark_on_packaging", "Trademark on the product or packaging"
+    OTHER = "other", "Other trademark infringement"
+
+
+class ReporterCapacity(models.TextChoices):
+    OWNER = "owner", "I am the rights owner (or its employee)"
+    AGENT = "agent", "I am an agent authorized by the rights owner"
+
+
+class Report(models.Model):
+    """One notice: who reports, for which rights owner and right, on which listings, and why."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="reports")
+    right = models.ForeignKey(IPRight, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=16, choices=RightKind.choices)
+    capacity = models.CharField(max_length=16, choices=ReporterCapacity.choices)
+    infringement_type = models.CharField(max_length=32, choices=InfringementType.choices)
+    explanation = models.TextField()
+    contact_email = models.EmailField()
+    decl_good_faith = models.BooleanField()
+    decl_accurate = models.BooleanField()
+    decl_authority = models.BooleanField()
+    signature = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decl_good_faith=True, decl_accurate=True, decl_authority=True)
+                & ~models.Q(signature=""),
+                name="report_declared_and_signed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.brand}"
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk:07d}" if self.pk else "R-new"
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_REVIEW = "in_review", "In review"
+    NEEDS_INFO = "needs_info", "Waiting for information"
+    ACTIONED = "actioned", "Actioned"
+    REJECTED = "rejected", "Rejected"
+    APPEALED = "appealed", "Appealed"
+    UPHELD = "upheld", "Upheld on appeal"
+    REINSTATED = "reinstated", "Reinstated on appeal"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# States in which a case is still undecided; one such case per listing and right.
+UNDECIDED_STATES = (CaseState.OPEN, CaseState.IN_REVIEW, CaseState.NEEDS_INFO)
+
+
+class Case(models.Model):
+    """One listing of one report: the unit that is queued, decided, enforced and appealed."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="cases")
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="cases")
+    right = models.ForeignKey(IPRight, on_delete=models.PROTECT, related_name="cases")
+    state = models.CharField(max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
+    # Lower goes first: 0 trusted flagger, 1 verified right, 2 unverified right.
+    priority = models.PositiveSmallIntegerField(default=2)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="claimed_cases")
+    claim_expires_at = models.DateTimeField(null=True, blank=True)
+    listing_snapshot = models.JSONField(help_text="The listing as it was when reported")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "right"], condition=models.Q(state__in=UNDECIDED_STATES),
+                name="one_undecided_case_per_listing_and_right",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=CaseState.IN_REVIEW) | models.Q(claimed_by__isnull=False),
+                name="case_in_review_is_claimed",
+            ),
+        ]
+        indexes = [
+            # The review queue: next open case by priority, then age.
+            models.Index(fields=["state", "priority", "created_at"], name="case_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case C-{self.pk} · {self.listing.external_id}"
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.pk}"
+
+
+class Outcome(models.TextChoices):
+    REMOVE = "remove", "Remove listing"
+    REJECT = "reject", "Reject report"
+    REINSTATE = "reinstate", "Grant appeal: reinstate"
+    UPHOLD = "uphold", "Deny appeal: uphold"
+
+
+class Decision(models.Model):
+    """An immutable, reasoned decision on a case. A later decision supersedes, never edits."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    reason_code = models.CharField(max_length=48)
+    statement = models.TextField(help_text="Statement of reasons, as sent to the seller and the reporter")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="decisions")
+    automated = models.BooleanField(default=False)
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="superseded_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Decision #{self.pk} on {self.case.reference}: {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Decisions are immutable; record a new one that supersedes.")
+        super().save(*args, **kwargs)

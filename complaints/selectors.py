@@ -1,0 +1,73 @@
+"""Reads for reports and cases, each one also the access check for who may see them."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from registry.selectors import brands_for_user
+
+from .models import Case, CaseState, Decision, Report
+
+
+def reports_for_user(*, user) -> QuerySet[Report]:
+    """Reports of the brands the user acts for (admins and agents see the brand's reports)."""
+    return (
+        Report.objects.filter(brand__in=brands_for_user(user=user))
+        .select_related("brand", "right", "reporter")
+        .annotate(case_count=Count("cases"))
+    )
+
+
+def report_get_for_user(*, user, pk: int) -> Report:
+    """The report, if the user acts for its brand; 404 otherwise (no hint that it exists)."""
+    try:
+        return reports_for_user(user=user).get(pk=pk)
+    except Report.DoesNotExist:
+        raise Http404("No such report") from None
+
+
+def report_cases(*, report: Report) -> QuerySet[Case]:
+    return report.cases.select_related("listing", "right").prefetch_related(
+        Prefetch("decisions", queryset=Decision.objects.order_by("id"))
+    ).order_by("id")
+
+
+def require_reviewer(user) -> None:
+    if not (user.is_authenticated and user.is_reviewer):
+        raise PermissionDenied("Only trust-and-safety reviewers can see the review queue.")
+
+
+def review_queue(*, user) -> QuerySet[Case]:
+    require_reviewer(user)
+    return (
+        Case.objects.filter(state=CaseState.OPEN)
+        .select_related("listing", "right", "report__brand")
+        .order_by("priority", "created_at", "id")
+    )
+
+
+def cases_claimed_by(*, user) -> QuerySet[Case]:
+    require_reviewer(user)
+    return (
+        Case.objects.filter(state=CaseState.IN_REVIEW, claimed_by=user, claim_expires_at__gt=timezone.now())
+        .select_related("listing", "right", "report__brand")
+        .order_by("claim_expires_at")
+    )
+
+
+def case_get_for_reviewer(*, user, pk: int) -> Case:
+    require_reviewer(user)
+    try:
+        return Case.objects.select_related(
+            "listing__seller", "right__brand", "report__reporter", "report__brand", "claimed_by"
+        ).get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404("No such case") from None
+
+
+def queue_counts() -> dict[str, int]:
+    rows = Case.objects.values("state").annotate(n=Count("id"))
+    counts = {s: 0 for s in CaseState.values}
+    counts.update({r["state"]: r["n"] for r in rows})
+    return counts

@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.selectors import audit_entries_for
+from audit.transitions import IllegalTransition
+
+from .forms import DECLARATIONS, DecideForm, TrademarkReportForm
+from .selectors import (
+    case_get_for_reviewer,
+    cases_claimed_by,
+    queue_counts,
+    report_cases,
+    report_get_for_user,
+    reports_for_user,
+    review_queue,
+)
+from .services import CaseError, ReportError, case_claim, case_claim_next, case_release, report_submit
+
+
+def _require_rights_holder(request: HttpRequest) -> None:
+    if not request.user.is_rights_holder:
+        raise PermissionDenied("Only rights holders file and follow reports.")
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    _require_rights_holder(request)
+    reports = reports_for_user(user=request.user).order_by("-id")[:200]
+    return render(request, "complaints/report_list.html", {"reports": reports})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    _require_rights_holder(request)
+    form = TrademarkReportForm(request.POST or None, user=request.user,
+                               initial={"contact_email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            report = report_submit(
+                reporter=request.user, brand=d["right"].brand, right=d["right"], capacity=d["capacity"],
+                infringement_type=d["infringement_type"], explanation=d["explanation"],
+                contact_email=d["contact_email"], listings=d["listings"], signature=d["signature"],
+                declarations={"good_faith": d["decl_good_faith"], "accurate": d["decl_accurate"],
+                              "authority": d["decl_authority"]},
+            )
+        except ReportError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"Report {report.reference} filed: {report.cases.count()} case(s) "
+                                      "are in the review queue.")
+            return redirect("complaints:report_detail", pk=report.pk)
+    return render(request, "complaints/report_form.html",
+                  {"form": form, "declaration_fields": list(DECLARATIONS)})
+
+
+def _report_context(request: HttpRequest, pk: int) -> dict:
+    _require_rights_holder(request)
+    report = report_get_for_user(user=request.user, pk=pk)
+    cases = list(report_cases(report=report))
+    timeline = audit_entries_for(targets=[report, *cases])
+    return {"report": report, "cases": cases, "timeline": timeline}
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "complaints/report_detail.html", _report_context(request, pk))
+
+
+@login_required
+@require_GET
+def report_cases_partial(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cases table alone, polled by HTMX so the page follows state changes."""
+    return render(request, "complaints/_report_cases.html", _report_context(request, pk))
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    cases = review_queue(user=request.user)[:50]
+    return render(request, "complaints/queue.html", {
+        "cases": cases, "mine": cases_claimed_by(user=request.user), "counts": queue_counts(),
+    })
+
+
+@login_required
+@require_POST
+def claim_next(request: HttpRequest) -> HttpResponse:
+    review_queue(user=request.user)  # access check
+    case = case_claim_next(reviewer=request.user)
+    if case is None:
+        messages.info(request, "The queue is empty. Nothing to claim.")
+        return redirect("complaints:queue")
+    return redirect("complaints:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    try:
+        case_claim(case=case, reviewer=request.user)
+    except (CaseError, IllegalTransition):
+        messages.error(request, "This case is no longer open; someone else may hold it.")
+    return redirect("complaints:case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    try:
+        case_release(case=case, reviewer=request.user)
+    except (CaseError, IllegalTransition) as exc:
+        messages.error(request, str(exc))
+        return redirect("complaints:case_detail", pk=pk)
+    messages.info(request, f"{case.reference} is back in the queue.")
+    return redirect("complaints:queue")
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    return render(request, "complaints/case_detail.html", case_page_context(case, request.user))
+
+
+def case_page_context(case, user, **extra) -> dict:
+    decisions = list(case.decisions.select_related("decided_by").order_by("id"))
+    return {
+        "case": case,
+        "report": case.report,
+        "listing": case.listing,
+        "snapshot": case.listing_snapshot,
+        "decisions": decisions,
+        "timeline": audit_entries_for(targets=[case, *decisions]),
+        "holds_claim": case.claimed_by_id == user.pk and case.state == "in_review",
+        "decide_form": DecideForm(),
+        **extra,
+    }

@@ -1,0 +1,9 @@
+from django import forms
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000, label="Why the decision is wrong",
+        help_text="For example: the goods are genuine (say where you bought them), or you are authorized "
+                  "by the brand. A senior reviewer who did not make the decision reads this.",
+    )

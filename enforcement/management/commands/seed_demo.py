@@ -1,0 +1,161 @@
+"""Demo data for `make run`: personas, two brands, two sellers, 300 listings, reports in several
+states. Idempotent: a second run resets the demo passwords and adds nothing twice."""
+
+import random
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from complaints.models import InfringementType, Report, ReporterCapacity
+from complaints.services import case_claim, report_submit
+from enforcement.services import appeal_decide, appeal_file, case_decide
+from listings.models import Listing, Seller, SellerMember
+from listings.services import listing_upsert
+from registry.models import Brand, BrandMember, BrandRole, IPRight, RightKind, RightStatus
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+PERSONAS = [
+    # username, role, first, last
+    ("rights1", Role.RIGHTS_HOLDER, "Rita", "Holt"),
+    ("rights2", Role.RIGHTS_HOLDER, "Rafael", "Ortiz"),
+    ("agent1", Role.RIGHTS_HOLDER, "Aiko", "Tanaka"),
+    ("reviewer1", Role.REVIEWER, "Ravi", "Iyer"),
+    ("reviewer2", Role.REVIEWER, "Rosa", "Weber"),
+    ("senior1", Role.SENIOR_REVIEWER, "Sam", "Okafor"),
+    ("seller1", Role.SELLER, "Sofia", "Lind"),
+    ("seller2", Role.SELLER, "Omar", "Haddad"),
+    ("marketplace", Role.MARKETPLACE, "Marketplace", "Integration"),
+]
+
+PRODUCTS = ["wireless headphones", "bluetooth speaker", "hiking backpack", "rain jacket", "phone case",
+            "smart watch band", "water bottle", "camping lantern", "running cap", "travel adapter"]
+COUNTRIES = ["US", "DE", "FR", "GB", "CN", "VN", "IN", "TR", "PL", "JP"]
+N_LISTINGS = 300
+
+
+def listing_id(i: int) -> str:
+    return f"L-{i:06d}"
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent). Password for every demo login: " + DEMO_PASSWORD
+
+    def handle(self, *args, **options):
+        users = self._users()
+        acme, borealis = self._brands(users)
+        self._listings()
+        if not Report.objects.filter(brand__in=[acme, borealis]).exists():
+            self._reports(users, acme, borealis)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {Listing.objects.count()} listings, {Report.objects.count()} reports. "
+            f"Logins (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in PERSONAS) + ", admin"
+        ))
+
+    def _users(self) -> dict[str, User]:
+        users = {}
+        for username, role, first, last in PERSONAS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.role, user.first_name, user.last_name = role, first, last
+            user.email = f"{username}@demo.ipportal.local"
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users[username] = user
+        admin, _ = User.objects.get_or_create(username="admin")
+        admin.is_staff = admin.is_superuser = True
+        admin.email = "admin@demo.ipportal.local"
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        users["admin"] = admin
+        return users
+
+    def _brands(self, users):
+        acme, _ = Brand.objects.get_or_create(name="Acme Audio", defaults={
+            "website": "https://acme-audio.example", "owner_company": "Acme Audio GmbH", "country": "DE"})
+        borealis, _ = Brand.objects.get_or_create(name="Borealis Outdoor", defaults={
+            "website": "https://borealis.example", "owner_company": "Borealis Outdoor AS", "country": "NO"})
+        for brand, user, role in [(acme, "rights1", BrandRole.ADMIN), (acme, "agent1", BrandRole.AGENT),
+                                  (borealis, "rights2", BrandRole.ADMIN)]:
+            BrandMember.objects.get_or_create(brand=brand, user=users[user], defaults={"role": role})
+        reviewer = users["senior1"]
+        for brand, mark, office, number, classes in [
+            (acme, "ACME", "USPTO", "5123456", [9]),
+            (borealis, "BOREALIS", "EUIPO", "018123456", [18, 25]),
+        ]:
+            IPRight.objects.get_or_create(brand=brand, kind=RightKind.TRADEMARK, registration_number=number,
+                                          defaults={"name": mark, "office": office, "nice_classes": classes,
+                                                    "status": RightStatus.VERIFIED, "verified_by": reviewer,
+                                                    "verified_at": timezone.now()})
+        return acme, borealis
+
+    def _listings(self) -> None:
+        sellers = []
+        for ext, name, country, member in [("S-1001", "Northwind Trading", "US", "seller1"),
+                                           ("S-1002", "Bazaar Outlet", "CN", "seller2")]:
+            seller, _ = Seller.objects.get_or_create(external_id=ext, defaults={"name": name, "country": country})
+            SellerMember.objects.get_or_create(seller=seller, user=User.objects.get(username=member))
+            sellers.append(seller)
+        existing = set(Listing.objects.values_list("external_id", flat=True))
+        rng = random.Random(2026)
+        for i in range(1, N_LISTINGS + 1):
+            product = rng.choice(PRODUCTS)
+            ships = rng.choice(COUNTRIES)
+            price = Decimal(rng.randrange(500, 25000)) / 100
+            if i % 10 in (0, 5):  # clearly infringing: the ACME mark on cheap replicas
+                title, brand, desc = (f"ACME Pro {product} - replica 1:1 copy", "ACME",
+                                      "Same as original ACME, factory copy, no box. Ships fast.")
+                ships, price = "CN", Decimal("9.99")
+            elif i % 10 in (3, 8):  # clearly infringing: BOREALIS knock-offs
+                title, brand, desc = (f"Borealis style {product} (AAA quality copy)", "BOREALIS",
+                                      "Looks exactly like Borealis. Unbranded packaging.")
+                ships, price = "VN", Decimal("12.50")
+            else:
+                title, brand, desc = (f"{rng.choice(['Generic', 'Nordic', 'Urban', 'Trail'])} {product}", "",
+                                      f"A good {product}.")
+            if listing_id(i) in existing:
+                continue
+            listing_upsert(seller=sellers[i % 2 == 0], external_id=listing_id(i), title=title,
+                           description=desc, brand_name=brand, ships_from=ships, price=price,
+                           url=f"https://market.example/listing/{listing_id(i)}")
+
+    def _reports(self, users, acme, borealis) -> None:
+        acme_tm = acme.rights.get(kind=RightKind.TRADEMARK)
+        bor_tm = borealis.rights.get(kind=RightKind.TRADEMARK)
+
+        def report(user, brand, right, ids, explanation):
+            return report_submit(
+                reporter=users[user], brand=brand, right=right, capacity=ReporterCapacity.OWNER,
+                infringement_type=InfringementType.COUNTERFEIT, explanation=explanation,
+                contact_email=users[user].email, signature=users[user].get_full_name(),
+                listings=[Listing.objects.get(external_id=listing_id(i)) for i in ids],
+                declarations={"good_faith": True, "accurate": True, "authority": True},
+            )
+
+        def decide(case, reviewer, code, facts):
+            with transaction.atomic():
+                case_claim(case=case, reviewer=users[reviewer])
+            case_decide(case=case, reviewer=users[reviewer], reason_code=code, facts=facts)
+
+        text = "Listing sells replicas bearing our registered ACME mark; the title says 'replica 1:1 copy'."
+        report("rights1", acme, acme_tm, [10, 20], text)  # open
+        r = report("agent1", acme, acme_tm, [30], text)
+        decide(r.cases.get(), "reviewer1", "tm_counterfeit", "Title offers a '1:1 replica' of ACME goods at 9.99.")
+        r = report("rights1", acme, acme_tm, [2], "This seller uses a similar name.")
+        decide(r.cases.get(), "reviewer2", "insufficient_evidence", "The listing does not use the ACME mark.")
+        r = report("rights1", acme, acme_tm, [15], text)
+        case = r.cases.get()
+        decide(case, "reviewer1", "tm_counterfeit", "Title offers a '1:1 replica' of ACME goods.")
+        appeal_file(case=case, user=users["seller1"],
+                    statement="These are genuine ACME headphones from an authorized distributor; "
+                              "invoice available.")
+        r = report("rights1", acme, acme_tm, [25], text)
+        case = r.cases.get()
+        decide(case, "reviewer2", "tm_counterfeit", "Title offers a replica of ACME goods.")
+        appeal_file(case=case, user=users["seller1"], statement="I had a license at the time.")
+        appeal_decide(appeal=case.appeals.get(), senior=users["senior1"], reason_code="appeal_no_new_facts",
+                      facts="No license was produced.")
+        report("rights2", borealis, bor_tm, [13, 18, 23],
+               "Knock-offs advertised as 'Borealis style' with our registered BOREALIS mark.")

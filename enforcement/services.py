@@ -1,0 +1,161 @@
+"""Decisions that change the marketplace, their enforcement actions, and appeals."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import audit_append
+from audit.transitions import transition
+from complaints.models import Case, CaseState, Decision, Outcome
+from complaints.reasons import REASONS, Reason
+from complaints.services import CaseError, case_check_claim, decision_record
+from complaints.states import CASE_TRANSITIONS
+from listings.models import Listing, ListingStatus
+from listings.services import listing_set_status
+
+from .models import ActionKind, ActionStatus, Appeal, AppealStatus, EnforcementAction
+from .states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS
+
+
+class AppealError(Exception):
+    pass
+
+
+def _reason(code: str, allowed: set[str]) -> Reason:
+    reason = REASONS.get(code)
+    if reason is None or reason.outcome not in allowed:
+        raise CaseError("Choose a reason for the decision.")
+    return reason
+
+
+def _action_create(*, decision: Decision, kind: str, actor) -> EnforcementAction:
+    action = EnforcementAction.objects.create(
+        decision=decision, case=decision.case, listing=decision.case.listing, kind=kind,
+        idempotency_key=f"decision:{decision.pk}:{kind}:{decision.case.listing_id}",
+    )
+    audit_append(actor=actor, action="action.created", target=action, data={"kind": kind})
+    _enqueue_on_commit(action.pk)
+    return action
+
+
+def _enqueue_on_commit(action_id: int) -> None:
+    from .tasks import apply_action  # tasks import this module; import here to avoid a cycle
+
+    transaction.on_commit(lambda: apply_action.delay(action_id))
+
+
+def case_decide(*, case: Case, reviewer, reason_code: str, facts: str) -> Decision:
+    """Decide a case the reviewer holds: remove (creates a pending takedown, applied after
+    commit) or reject. Refuses a case someone else holds, an expired claim, a second decision."""
+    reason = _reason(reason_code, {Outcome.REMOVE, Outcome.REJECT})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        case_check_claim(case=locked, reviewer=reviewer)
+        to_state = CaseState.ACTIONED if reason.outcome == Outcome.REMOVE else CaseState.REJECTED
+        decision = decision_record(case=locked, actor=reviewer, reason=reason, facts=facts, to_state=to_state)
+        if reason.outcome == Outcome.REMOVE:
+            _action_create(decision=decision, kind=ActionKind.REMOVE, actor=reviewer)
+    return decision
+
+
+def appeal_file(*, case: Case, user, statement: str) -> Appeal:
+    """A seller appeals the restricting decision on one of their listings (once per decision)."""
+    if not statement.strip():
+        raise AppealError("Explain why the decision is wrong; the senior reviewer reads this.")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("listing").get(pk=case.pk)
+        if not locked.listing.seller.members.filter(user=user).exists():
+            raise AppealError("You can only appeal decisions on your own listings.")
+        decision = locked.decisions.order_by("-id").first()
+        if decision is not None and Appeal.objects.filter(decision=decision).exists():
+            raise AppealError("You already appealed this decision; one appeal per decision.")
+        if locked.state != CaseState.ACTIONED or decision is None or decision.outcome != Outcome.REMOVE:
+            raise AppealError("This decision cannot be appealed.")
+        try:
+            with transaction.atomic():
+                appeal = Appeal.objects.create(decision=decision, case=locked, filed_by=user,
+                                               statement=statement.strip())
+        except IntegrityError as exc:  # race: a teammate appealed the same decision a moment ago
+            raise AppealError("You already appealed this decision; one appeal per decision.") from exc
+        audit_append(actor=user, action="appeal.filed", target=appeal, data={"case": locked.pk})
+        transition(obj=locked, to=CaseState.APPEALED, actor=user, table=CASE_TRANSITIONS,
+                   data={"appeal": appeal.pk})
+    return appeal
+
+
+def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> Decision:
+    """A senior reviewer, not the one who decided, grants (reinstates, after commit) or denies."""
+    reason = _reason(reason_code, {Outcome.REINSTATE, Outcome.UPHOLD})
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
+        if not senior.is_senior_reviewer:
+            raise AppealError("Only a senior reviewer can decide appeals.")
+        if locked.decision.decided_by_id == senior.pk:
+            raise AppealError("You made the decision under appeal; a different senior reviewer must decide it.")
+        if locked.status != AppealStatus.OPEN:
+            raise AppealError("This appeal has already been decided.")
+        granted = reason.outcome == Outcome.REINSTATE
+        case = Case.objects.select_for_update().get(pk=locked.case_id)
+        decision = decision_record(
+            case=case, actor=senior, reason=reason, facts=facts, supersedes=locked.decision,
+            to_state=CaseState.REINSTATED if granted else CaseState.UPHELD,
+        )
+        transition(obj=locked, to=AppealStatus.GRANTED if granted else AppealStatus.DENIED, actor=senior,
+                   table=APPEAL_TRANSITIONS, field="status", changes={"outcome_decision": decision})
+        if granted:
+            _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=senior)
+    return decision
+
+
+_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.REINSTATE: ListingStatus.ACTIVE}
+
+
+def action_apply(*, action_id: int) -> bool:
+    """Apply a pending action to its listing. Idempotent: returns False when there is nothing to
+    do (already applied, failed, or unknown), so a re-delivered message changes nothing."""
+    with transaction.atomic():
+        # Race: two deliveries of the same message; the second waits here, then sees 'applied'.
+        action = EnforcementAction.objects.select_for_update().filter(pk=action_id).first()
+        if action is None or action.status != ActionStatus.PENDING:
+            return False
+        listing = Listing.objects.get(pk=action.listing_id)
+        listing_set_status(listing=listing, status=_TARGET_STATUS[action.kind],
+                           reason=f"{action.kind} by decision #{action.decision_id}")
+        transition(obj=action, to=ActionStatus.APPLIED, actor=None, table=ACTION_TRANSITIONS,
+                   field="status", changes={"applied_at": timezone.now(), "attempts": action.attempts + 1,
+                                            "last_attempt_at": timezone.now()})
+    return True
+
+
+def action_fail(*, action_id: int, error: str) -> None:
+    """Record a final failure so reviewers see it (and can retry)."""
+    with transaction.atomic():
+        action = EnforcementAction.objects.select_for_update().filter(pk=action_id).first()
+        if action is None or action.status != ActionStatus.PENDING:
+            return
+        transition(obj=action, to=ActionStatus.FAILED, actor=None, table=ACTION_TRANSITIONS,
+                   field="status", changes={"last_error": error[:2000], "attempts": action.attempts + 1,
+                                            "last_attempt_at": timezone.now()})
+
+
+def action_retry(*, action: EnforcementAction, actor) -> EnforcementAction:
+    """A person sends a failed action back to the queue."""
+    with transaction.atomic():
+        action = transition(obj=action, to=ActionStatus.PENDING, actor=actor, table=ACTION_TRANSITIONS,
+                            field="status")
+        _enqueue_on_commit(action.pk)
+    return action
+
+
+def actions_requeue_stale() -> int:
+    """Re-queue pending actions whose message may have been lost. Returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=settings.ENFORCEMENT_STALE_SECONDS)
+    from .tasks import apply_action
+
+    ids = list(EnforcementAction.objects.filter(status=ActionStatus.PENDING, updated_at__lt=cutoff)
+               .values_list("id", flat=True)[:1000])
+    for action_id in ids:
+        apply_action.delay(action_id)
+    return len(ids)

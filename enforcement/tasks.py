@@ -1,0 +1,28 @@
+"""Thin Celery wrappers: take ids, call a service, let the database row be the truth."""
+
+from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class RecordFinalFailure(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Retries exhausted or a non-transient error: record it so a reviewer sees and can retry.
+        services.action_fail(action_id=args[0], error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    base=RecordFinalFailure, acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
+    max_retries=8, soft_time_limit=30, time_limit=60,
+)
+def apply_action(action_id: int) -> bool:
+    return services.action_apply(action_id=action_id)
+
+
+@shared_task(acks_late=True, time_limit=120)
+def requeue_stale_actions() -> int:
+    return services.actions_requeue_stale()

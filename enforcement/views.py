@@ -1,0 +1,107 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.selectors import audit_entries_for
+from audit.transitions import IllegalTransition
+from complaints.forms import AppealDecideForm, DecideForm
+from complaints.selectors import case_get_for_reviewer
+from complaints.services import CaseError
+from complaints.views import case_page_context
+
+from .forms import AppealForm
+from .selectors import appeal_get_for_senior, appeals_open, case_actions, seller_notice_get, seller_notices
+from .services import AppealError, appeal_decide, appeal_file, case_decide
+
+
+@login_required
+@require_POST
+def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = case_decide(case=case, reviewer=request.user, **form.cleaned_data)
+        except (CaseError, IllegalTransition) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{case.reference}: {decision.get_outcome_display().lower()} recorded. "
+                                      "The seller and the reporter are notified.")
+            return redirect("complaints:queue")
+    case.refresh_from_db()
+    ctx = case_page_context(case, request.user, decide_form=form, actions=case_actions(case=case))
+    return render(request, "complaints/case_detail.html", ctx, status=400)
+
+
+def _require_seller(request: HttpRequest) -> None:
+    if not request.user.is_seller:
+        raise PermissionDenied("Seller Center is for sellers.")
+
+
+@login_required
+@require_GET
+def notice_list(request: HttpRequest) -> HttpResponse:
+    _require_seller(request)
+    return render(request, "enforcement/notice_list.html", {"notices": seller_notices(user=request.user)[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_seller(request)
+    case = seller_notice_get(user=request.user, pk=pk)
+    form = AppealForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                appeal_file(case=case, user=request.user, statement=form.cleaned_data["statement"])
+            except AppealError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Appeal filed. A senior reviewer will decide it; you will see "
+                                          "the outcome here.")
+                return redirect("enforcement:notice_detail", pk=pk)
+        status = 400
+    decisions = list(case.decisions.order_by("id"))
+    appeal = case.appeals.order_by("-id").first()
+    can_appeal = case.state == "actioned" and (appeal is None or appeal.decision_id != decisions[-1].pk)
+    return render(request, "enforcement/notice_detail.html", {
+        "case": case, "decisions": decisions, "appeal": appeal, "form": form, "can_appeal": can_appeal,
+        "listing": case.listing,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "enforcement/appeal_list.html", {"appeals": appeals_open(user=request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = appeal_get_for_senior(user=request.user, pk=pk)
+    form = AppealDecideForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                appeal_decide(appeal=appeal, senior=request.user, **form.cleaned_data)
+            except (AppealError, CaseError, IllegalTransition) as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Appeal on {appeal.case.reference} decided.")
+                return redirect("enforcement:appeal_list")
+        status = 400
+    case = appeal.case
+    decisions = list(case.decisions.select_related("decided_by").order_by("id"))
+    return render(request, "enforcement/appeal_detail.html", {
+        "appeal": appeal, "case": case, "decisions": decisions, "form": form,
+        "actions": case_actions(case=case),
+        "timeline": audit_entries_for(targets=[case, appeal, *decisions]),
+        "own_decision": appeal.decision.decided_by_id == request.user.pk,
+    }, status=status)

@@ -1,0 +1,109 @@
+"""Shared personas and service gates.
+
+Personas (as in STYLE.md): alice (admin of brand A), agent (agent of brand A), bob (admin of brand
+B), rev1/rev2 (reviewers), senior/senior2 (senior reviewers), sam (seller A member), sue (seller B
+member), outsider (no role). Tests that need a real service call `require_service`: on a
+machine without it they skip with the reason; with CI=true they fail instead.
+"""
+
+import os
+import socket
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection, transaction
+
+from accounts.models import Role
+from complaints.models import InfringementType, ReporterCapacity
+from complaints.services import case_claim, report_submit
+from enforcement.services import case_decide
+from ipportal.celery import app as celery_app
+
+from .factories import (
+    BrandMemberFactory, ListingFactory, SellerMemberFactory, TrademarkFactory, UserFactory,
+)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, reason: str) -> None:
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} — CI=true, so this test must not skip.", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_reachable(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def require_postgres():
+    require_service(connection.vendor == "postgresql",
+                    "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Tasks run in-process in tests, except those that start a real worker."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = old
+
+
+@pytest.fixture
+def world(db):
+    alice = UserFactory(username="alice", role=Role.RIGHTS_HOLDER)
+    agent = UserFactory(username="agent", role=Role.RIGHTS_HOLDER)
+    bob = UserFactory(username="bob", role=Role.RIGHTS_HOLDER)
+    member_a = BrandMemberFactory(user=alice, brand__name="Acme")
+    brand_a = member_a.brand
+    BrandMemberFactory(user=agent, brand=brand_a, role="agent")
+    brand_b = BrandMemberFactory(user=bob, brand__name="Borealis").brand
+    tm_a = TrademarkFactory(brand=brand_a, name="ACME")
+    tm_b = TrademarkFactory(brand=brand_b, name="BOREALIS")
+    sam = UserFactory(username="sam", role=Role.SELLER)
+    sue = UserFactory(username="sue", role=Role.SELLER)
+    seller_a = SellerMemberFactory(user=sam).seller
+    seller_b = SellerMemberFactory(user=sue).seller
+    return SimpleNamespace(
+        alice=alice, agent=agent, bob=bob, brand_a=brand_a, brand_b=brand_b, tm_a=tm_a, tm_b=tm_b,
+        rev1=UserFactory(username="rev1", role=Role.REVIEWER),
+        rev2=UserFactory(username="rev2", role=Role.REVIEWER),
+        senior=UserFactory(username="senior", role=Role.SENIOR_REVIEWER),
+        senior2=UserFactory(username="senior2", role=Role.SENIOR_REVIEWER),
+        sam=sam, sue=sue, seller_a=seller_a, seller_b=seller_b,
+        outsider=UserFactory(username="outsider", role=""),
+        listings_a=[ListingFactory(seller=seller_a) for _ in range(3)],
+        listings_b=[ListingFactory(seller=seller_b) for _ in range(2)],
+    )
+
+
+def file_report(*, reporter, right, listings, **overrides):
+    """File a complete trademark report through the service (test helper)."""
+    fields = dict(
+        reporter=reporter, brand=right.brand, right=right, capacity=ReporterCapacity.OWNER,
+        infringement_type=InfringementType.COUNTERFEIT, explanation="Replica of our goods.",
+        contact_email="legal@example.test", listings=listings, signature="Alice Example",
+        declarations={"good_faith": True, "accurate": True, "authority": True},
+    )
+    fields.update(overrides)
+    return report_submit(**fields)
+
+
+def claim_and_remove(*, case, reviewer, code="tm_counterfeit"):
+    with transaction.atomic():
+        case_claim(case=case, reviewer=reviewer)
+    return case_decide(case=case, reviewer=reviewer, reason_code=code, facts="Replica sold at 9.99.")

@@ -1,0 +1,82 @@
+from decimal import Decimal
+
+import factory
+
+from accounts.models import Role, User
+from listings.models import Listing, Seller, SellerMember
+from registry.models import Brand, BrandMember, BrandRole, IPRight, RightKind, RightStatus
+
+PASSWORD = "test-pass-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    first_name = "Test"
+    last_name = factory.LazyAttribute(lambda u: u.username.title())
+    role = Role.RIGHTS_HOLDER
+    password = factory.django.Password(PASSWORD)
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    owner_company = factory.LazyAttribute(lambda b: f"{b.name} Ltd")
+    country = "DE"
+
+
+class BrandMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BrandMember
+
+    brand = factory.SubFactory(BrandFactory)
+    user = factory.SubFactory(UserFactory)
+    role = BrandRole.ADMIN
+
+
+class TrademarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IPRight
+
+    brand = factory.SubFactory(BrandFactory)
+    kind = RightKind.TRADEMARK
+    office = "USPTO"
+    registration_number = factory.Sequence(lambda n: f"{5000000 + n}")
+    name = factory.LazyAttribute(lambda r: r.brand.name.upper())
+    status = RightStatus.VERIFIED
+
+
+class SellerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Seller
+
+    name = factory.Sequence(lambda n: f"Seller {n}")
+    external_id = factory.Sequence(lambda n: f"S-{n:05d}")
+    country = "US"
+
+
+class SellerMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SellerMember
+
+    seller = factory.SubFactory(SellerFactory)
+    user = factory.SubFactory(UserFactory, role=Role.SELLER)
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Listing
+
+    external_id = factory.Sequence(lambda n: f"T-{n:06d}")
+    seller = factory.SubFactory(SellerFactory)
+    title = factory.Sequence(lambda n: f"Replica product {n}")
+    description = "A copy."
+    brand_name = ""
+    ships_from = "CN"
+    price = Decimal("9.99")
