@@ -1,5 +1,6 @@
 from django import forms
 
+from ipportal.forms import PortalForm
 from listings.selectors import listings_by_external_ids, parse_listing_refs
 from registry.models import IPRight, RightKind
 from registry.selectors import brands_for_user
@@ -17,7 +18,7 @@ DECLARATIONS = {
 }
 
 
-class TrademarkReportForm(forms.Form):
+class TrademarkReportForm(PortalForm):
     right = forms.ModelChoiceField(
         queryset=IPRight.objects.none(), label="Registered trademark",
         help_text="The registered mark this report relies on.",
@@ -47,9 +48,12 @@ class TrademarkReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         # Only the rights of brands this user acts for: someone else's right id is not a choice.
-        self.fields["right"].queryset = IPRight.objects.filter(
+        rights = IPRight.objects.filter(
             brand__in=brands_for_user(user=user), kind=RightKind.TRADEMARK
         ).select_related("brand")
+        self.fields["right"].queryset = rights
+        if len(rights) == 1:
+            self.fields["right"].initial = rights[0].pk
         self.fields["right"].label_from_instance = lambda r: f"{r.brand} — {r} ({r.get_status_display()})"
 
     def clean_listings(self):
@@ -83,7 +87,7 @@ def _reason_choices(*outcomes: str) -> list:
     ]
 
 
-class DecideForm(forms.Form):
+class DecideForm(PortalForm):
     reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REMOVE, Outcome.REJECT), label="Reason")
     facts = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",
@@ -91,7 +95,7 @@ class DecideForm(forms.Form):
     )
 
 
-class AppealDecideForm(forms.Form):
+class AppealDecideForm(PortalForm):
     reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REINSTATE, Outcome.UPHOLD), label="Ruling")
     facts = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",

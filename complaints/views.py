@@ -57,7 +57,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                                       "are in the review queue.")
             return redirect("complaints:report_detail", pk=report.pk)
     return render(request, "complaints/report_form.html",
-                  {"form": form, "declaration_fields": list(DECLARATIONS)})
+                  {"form": form, "declaration_fields": [form[name] for name in DECLARATIONS]})
 
 
 def _report_context(request: HttpRequest, pk: int) -> dict:

@@ -1,7 +1,9 @@
 from django import forms
 
+from ipportal.forms import PortalForm
 
-class AppealForm(forms.Form):
+
+class AppealForm(PortalForm):
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000, label="Why the decision is wrong",
         help_text="For example: the goods are genuine (say where you bought them), or you are authorized "

@@ -1,0 +1,24 @@
+from django import template
+
+register = template.Library()
+
+# What people read in timelines; unknown actions fall back to their stored name.
+LABELS = {
+    "report.submitted": "Report filed",
+    "case.open": "Case opened", "case.in_review": "Claimed for review",
+    "case.needs_info": "More information requested", "case.actioned": "Decided: listing removed",
+    "case.rejected": "Decided: report rejected", "case.appealed": "Seller appealed",
+    "case.upheld": "Appeal denied: removal upheld", "case.reinstated": "Appeal granted: listing reinstated",
+    "case.withdrawn": "Withdrawn by the reporter",
+    "decision.remove": "Decision recorded: remove", "decision.reject": "Decision recorded: reject",
+    "decision.reinstate": "Decision recorded: reinstate", "decision.uphold": "Decision recorded: uphold",
+    "appeal.filed": "Appeal filed", "appeal.granted": "Appeal granted", "appeal.denied": "Appeal denied",
+    "action.created": "Enforcement queued", "enforcementaction.applied": "Enforcement applied on the marketplace",
+    "enforcementaction.failed": "Enforcement failed", "enforcementaction.pending": "Enforcement retried",
+    "listing.removed": "Listing removed", "listing.active": "Listing active again",
+}
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    return LABELS.get(action, action)
