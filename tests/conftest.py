@@ -20,7 +20,11 @@ from enforcement.services import case_decide
 from ipportal.celery import app as celery_app
 
 from .factories import (
-    BrandMemberFactory, ListingFactory, SellerMemberFactory, TrademarkFactory, UserFactory,
+    BrandMemberFactory,
+    ListingFactory,
+    SellerMemberFactory,
+    TrademarkFactory,
+    UserFactory,
 )
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -49,6 +53,12 @@ def redis_reachable(url: str) -> bool:
 def require_postgres():
     require_service(connection.vendor == "postgresql",
                     "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Every persona has a password; the production hasher's work factor made each user ~0.5 s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
