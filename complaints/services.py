@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_append
@@ -101,7 +102,7 @@ def case_claim_next(*, reviewer) -> Case | None:
         # Race: reviewers pressing "claim next" at once; SKIP LOCKED hands each a different row.
         case = (
             Case.objects.select_for_update(skip_locked=True)
-            .filter(state=CaseState.OPEN)
+            .filter(Q(state=CaseState.OPEN) | _claim_expired())
             .order_by("priority", "created_at", "id")
             .first()
         )
@@ -116,9 +117,20 @@ def case_claim(*, case: Case, reviewer) -> Case:
         return _claim(case=case, reviewer=reviewer)
 
 
+def _claim_expired() -> Q:
+    return Q(state=CaseState.IN_REVIEW, claim_expires_at__lte=timezone.now())
+
+
 def _claim(*, case: Case, reviewer) -> Case:
     if not reviewer.is_reviewer:
         raise CaseError("Only reviewers can claim cases.")
+    # A claim its holder abandoned would strand the case in review: give it back to the queue
+    # first (audited, so the log shows whose claim lapsed), then claim it as an open case.
+    lapsed = Case.objects.select_for_update().filter(_claim_expired(), pk=case.pk).first()
+    if lapsed is not None:
+        transition(obj=lapsed, to=CaseState.OPEN, actor=None, table=CASE_TRANSITIONS,
+                   changes={"claimed_by": None, "claim_expires_at": None},
+                   data={"claim_expired": lapsed.claimed_by.get_username()})
     expires = timezone.now() + timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
     return transition(obj=case, to=CaseState.IN_REVIEW, actor=reviewer, table=CASE_TRANSITIONS,
                       changes={"claimed_by": reviewer, "claim_expires_at": expires})

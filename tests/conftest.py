@@ -56,6 +56,12 @@ def require_postgres():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Every persona has a password; the production hasher's work factor made each user ~0.5 s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Tasks run in-process in tests, except those that start a real worker."""
     if request.node.get_closest_marker("worker"):

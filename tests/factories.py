@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.models import Role, User
 from listings.models import Listing, Seller, SellerMember
@@ -80,3 +81,68 @@ class ListingFactory(factory.django.DjangoModelFactory):
     brand_name = ""
     ships_from = "CN"
     price = Decimal("9.99")
+
+
+# Rows below are built straight in the database for tests that need an object in a given state
+# (the transition tables); flows go through the services (see conftest.file_report).
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Report"
+
+    right = factory.SubFactory(TrademarkFactory)
+    brand = factory.LazyAttribute(lambda r: r.right.brand)
+    reporter = factory.SubFactory(UserFactory)
+    kind = RightKind.TRADEMARK
+    capacity = "owner"
+    infringement_type = "counterfeit"
+    explanation = "Replica of our goods."
+    contact_email = "legal@example.test"
+    decl_good_faith = True
+    decl_accurate = True
+    decl_authority = True
+    signature = "Alice Example"
+    signed_at = factory.LazyFunction(timezone.now)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Case"
+
+    report = factory.SubFactory(ReportFactory)
+    listing = factory.SubFactory(ListingFactory)
+    right = factory.LazyAttribute(lambda c: c.report.right)
+    priority = 1
+    listing_snapshot = factory.LazyAttribute(lambda c: c.listing.snapshot())
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Decision"
+
+    case = factory.SubFactory(CaseFactory, state="actioned")
+    outcome = "remove"
+    reason_code = "tm_counterfeit"
+    statement = "What was decided: removed."
+
+
+class EnforcementActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.EnforcementAction"
+
+    decision = factory.SubFactory(DecisionFactory)
+    case = factory.LazyAttribute(lambda a: a.decision.case)
+    listing = factory.LazyAttribute(lambda a: a.decision.case.listing)
+    kind = "remove"
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.Appeal"
+
+    decision = factory.SubFactory(DecisionFactory)
+    case = factory.LazyAttribute(lambda a: a.decision.case)
+    filed_by = factory.SubFactory(UserFactory, role=Role.SELLER)
+    statement = "Genuine goods."

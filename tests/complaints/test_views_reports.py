@@ -1,0 +1,190 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from complaints.models import Case, Report
+
+from ..conftest import file_report
+from ..factories import ListingFactory
+from ..views import assert_login_redirect, open_case
+
+
+def _form(world, **overrides):
+    data = {
+        "right": world.tm_a.pk, "capacity": "owner", "infringement_type": "counterfeit",
+        "listings": "\n".join(lst.external_id for lst in world.listings_a[:2]),
+        "explanation": "The logo is a copy of ours; see the second photo.",
+        "contact_email": "legal@acme.example", "decl_good_faith": "on", "decl_accurate": "on",
+        "decl_authority": "on", "signature": "Alice Example",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _field_error(html: str, field: str) -> str:
+    """The error list Django renders beside `field` (empty when there is none)."""
+    m = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    return m.group(1) if m else ""
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("complaints:report_list", {}), ("complaints:report_new", {}),
+    ("complaints:report_detail", {"pk": 1}), ("complaints:report_cases", {"pk": 1}),
+])
+def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
+    url = reverse(name, kwargs=kwargs)
+    assert_login_redirect(client.get(url), url)
+
+
+# report_list
+
+def test_the_list_shows_the_brands_reports(world, client):
+    report = file_report(reporter=world.agent, right=world.tm_a, listings=world.listings_a[:2])
+    other = file_report(reporter=world.bob, right=world.tm_b, listings=world.listings_b[:1])
+    client.force_login(world.alice)
+    response = client.get(reverse("complaints:report_list"))
+    assert response.status_code == 200
+    assert report.reference in response.content.decode()
+    assert other.reference not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["rev1", "sam", "outsider"])
+def test_the_list_is_for_rights_holders_only(world, client, settings, persona):
+    settings.DEBUG = False
+    client.force_login(getattr(world, persona))
+    response = client.get(reverse("complaints:report_list"))
+    assert response.status_code == 403
+    assert "You can't open this page" in response.content.decode()
+    assert "Only rights holders file and follow reports." in response.content.decode()
+
+
+def test_the_list_refuses_a_post(world, client):
+    client.force_login(world.alice)
+    assert client.post(reverse("complaints:report_list")).status_code == 405
+
+
+@pytest.mark.parametrize("rows", [5, 20])
+def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        file_report(reporter=world.alice, right=world.tm_a, listings=[ListingFactory(seller=world.seller_a)])
+    client.force_login(world.alice)
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("complaints:report_list"))
+    assert len(re.findall(r'href="/reports/\d+/"', response.content.decode())) == rows
+
+
+# report_new
+
+def test_the_form_opens_with_the_users_email(world, client):
+    client.force_login(world.alice)
+    response = client.get(reverse("complaints:report_new"))
+    assert response.status_code == 200
+    assert 'value="alice@example.test"' in response.content.decode()
+
+
+def test_filing_a_report_opens_its_cases_and_shows_the_report(world, client):
+    client.force_login(world.alice)
+    response = client.post(reverse("complaints:report_new"), _form(world), follow=True)
+    report = Report.objects.get()
+    assert response.redirect_chain == [(reverse("complaints:report_detail", kwargs={"pk": report.pk}), 302)]
+    assert f"Report {report.reference} filed: 2 case(s)" in response.content.decode()
+    assert [c.listing for c in report.cases.order_by("id")] == world.listings_a[:2]
+    assert report.reporter == world.alice and report.signature == "Alice Example"
+
+
+def test_an_unknown_listing_is_named_beside_the_listings_field_and_nothing_typed_is_lost(world, client):
+    client.force_login(world.alice)
+    listings = f"{world.listings_a[0].external_id}\nNOPE-404"
+    response = client.post(reverse("complaints:report_new"), _form(world, listings=listings))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No listing found for: NOPE-404" in _field_error(html, "listings")
+    assert "The logo is a copy of ours; see the second photo." in html
+    assert "NOPE-404</textarea>" in html
+    assert Report.objects.count() == 0
+
+
+def test_a_listing_already_under_review_is_named_beside_the_listings_field(world, client):
+    case = open_case(world)
+    client.force_login(world.alice)
+    response = client.post(reverse("complaints:report_new"), _form(world))
+    error = _field_error(response.content.decode(), "listings")
+    assert f"{world.listings_a[0].external_id} (case {case.reference})" in error
+    assert Report.objects.count() == 1 and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("decl_authority", None, "This field is required."),
+    ("signature", "Alice", "Type your full name"),
+    ("listings", "  ", "This field is required."),
+    ("contact_email", "not-an-email", "Enter a valid email address."),
+])
+def test_it_shows_what_is_wrong_with_which_field(world, client, field, value, message):
+    client.force_login(world.alice)
+    response = client.post(reverse("complaints:report_new"), _form(world, **{field: value}))
+    assert response.status_code == 200
+    assert message in _field_error(response.content.decode(), field)
+    assert "Nothing you typed was lost" in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+def test_another_brands_right_is_not_a_choice(world, client):
+    client.force_login(world.bob)
+    response = client.post(reverse("complaints:report_new"), _form(world))
+    assert "Select a valid choice" in _field_error(response.content.decode(), "right")
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("persona", ["rev1", "sam"])
+def test_the_form_is_for_rights_holders_only(world, client, persona):
+    client.force_login(getattr(world, persona))
+    assert client.get(reverse("complaints:report_new")).status_code == 403
+    assert client.post(reverse("complaints:report_new"), _form(world)).status_code == 403
+    assert Report.objects.count() == 0
+
+
+def test_the_form_refuses_a_put(world, client):
+    client.force_login(world.alice)
+    assert client.put(reverse("complaints:report_new")).status_code == 405
+
+
+# report_detail and its cases partial
+
+@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+@pytest.mark.parametrize("persona", ["alice", "agent"])
+def test_the_brands_members_follow_a_report(world, client, name, persona):
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:2])
+    client.force_login(getattr(world, persona))
+    response = client.get(reverse(name, kwargs={"pk": report.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="report-cases"' in html
+    for listing in world.listings_a[:2]:
+        assert f'data-testid="case-state-{listing.external_id}">Open<' in html
+    assert "report.submitted" in html
+
+
+@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+def test_another_brand_gets_not_found(world, client, settings, name):
+    settings.DEBUG = False
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    client.force_login(world.bob)
+    response = client.get(reverse(name, kwargs={"pk": report.pk}))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert report.reference not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+def test_a_reviewer_cannot_open_a_report_page(world, client, name):
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    client.force_login(world.rev1)
+    assert client.get(reverse(name, kwargs={"pk": report.pk})).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+def test_report_pages_refuse_a_post(world, client, name):
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    client.force_login(world.alice)
+    assert client.post(reverse(name, kwargs={"pk": report.pk})).status_code == 405
