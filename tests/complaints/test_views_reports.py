@@ -162,7 +162,7 @@ def test_the_brands_members_follow_a_report(world, client, name, persona):
     assert 'data-testid="report-cases"' in html
     for listing in world.listings_a[:2]:
         assert f'data-testid="case-state-{listing.external_id}">Open<' in html
-    assert "report.submitted" in html
+    assert "Report filed" in html
 
 
 @pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
