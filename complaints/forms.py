@@ -18,6 +18,12 @@ DECLARATIONS = {
 }
 
 
+def _declaration(name: str) -> forms.BooleanField:
+    # Django's default "This field is required." beside a checkbox does not say what to do.
+    return forms.BooleanField(label=DECLARATIONS[name],
+                              error_messages={"required": "Tick this declaration to file the report."})
+
+
 class TrademarkReportForm(PortalForm):
     right = forms.ModelChoiceField(
         queryset=IPRight.objects.none(), label="Registered trademark",
@@ -38,9 +44,9 @@ class TrademarkReportForm(PortalForm):
         label="Explanation", help_text="How the listings infringe the mark: what you saw, where on the listing.",
     )
     contact_email = forms.EmailField(label="Contact email", help_text="Where we send the confirmation and questions.")
-    decl_good_faith = forms.BooleanField(label=DECLARATIONS["decl_good_faith"])
-    decl_accurate = forms.BooleanField(label=DECLARATIONS["decl_accurate"])
-    decl_authority = forms.BooleanField(label=DECLARATIONS["decl_authority"])
+    decl_good_faith = _declaration("decl_good_faith")
+    decl_accurate = _declaration("decl_accurate")
+    decl_authority = _declaration("decl_authority")
     signature = forms.CharField(max_length=200, label="Electronic signature",
                                 help_text="Type your full legal name.")
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
 
-from .forms import DECLARATIONS, DecideForm, TrademarkReportForm
+from .forms import DecideForm, TrademarkReportForm
 from .selectors import (
     case_get_for_reviewer,
     cases_claimed_by,
@@ -57,7 +57,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                                       "are in the review queue.")
             return redirect("complaints:report_detail", pk=report.pk)
     return render(request, "complaints/report_form.html",
-                  {"form": form, "declaration_fields": [form[name] for name in DECLARATIONS]})
+                  {"form": form})
 
 
 def _report_context(request: HttpRequest, pk: int) -> dict:

@@ -28,7 +28,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         except (CaseError, IllegalTransition) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{case.reference}: {decision.get_outcome_display().lower()} recorded. "
+            messages.success(request, f"Decision on {case.reference} recorded: {decision.get_outcome_display()}. "
                                       "The seller and the reporter are notified.")
             return redirect("complaints:queue")
     case.refresh_from_db()

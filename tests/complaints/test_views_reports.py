@@ -115,7 +115,7 @@ def test_a_listing_already_under_review_is_named_beside_the_listings_field(world
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("decl_authority", None, "This field is required."),
+    ("decl_authority", None, "Tick this declaration to file the report."),
     ("signature", "Alice", "Type your full name"),
     ("listings", "  ", "This field is required."),
     ("contact_email", "not-an-email", "Enter a valid email address."),

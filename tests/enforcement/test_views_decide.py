@@ -39,7 +39,7 @@ def test_removing_takes_the_listing_down_and_returns_to_the_queue(world, client,
     assert case.actions.get().status == ActionStatus.APPLIED
     assert "Fake logo on the box." in case.decisions.get().statement
     follow = client.get(response["Location"])
-    assert f"{case.reference}: remove listing recorded." in follow.content.decode()
+    assert f"Decision on {case.reference} recorded: Remove listing." in follow.content.decode()
 
 
 def test_rejecting_leaves_the_listing_up(world, client):
