@@ -2,7 +2,7 @@ from django import forms
 
 from ipportal.forms import PortalForm
 from listings.selectors import listings_by_external_ids, parse_listing_refs
-from registry.models import IPRight, RightKind
+from registry.models import IPRight, RightKind, RightStatus
 from registry.selectors import brands_for_user
 
 from .models import InfringementType, Outcome, ReporterCapacity
@@ -55,7 +55,8 @@ class TrademarkReportForm(PortalForm):
         self.user = user
         # Only the rights of brands this user acts for: someone else's right id is not a choice.
         rights = IPRight.objects.filter(
-            brand__in=brands_for_user(user=user), kind=RightKind.TRADEMARK
+            brand__in=brands_for_user(user=user), kind=RightKind.TRADEMARK,
+            status__in=[RightStatus.VERIFIED, RightStatus.PENDING],
         ).select_related("brand")
         self.fields["right"].queryset = rights
         if len(rights) == 1:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.services import audit_append
 from audit.transitions import transition
 from listings.models import Listing
-from registry.models import Brand, IPRight
+from registry.models import Brand, IPRight, RightStatus
 from registry.selectors import brands_for_user
 
 from .models import UNDECIDED_STATES, Case, CaseState, Decision, Report
@@ -53,6 +53,9 @@ def report_submit(
         raise ReportError("You are not a member of this brand.", field="brand")
     if right.brand_id != brand.pk:
         raise ReportError("Choose one of this brand's registered rights.", field="right")
+    if right.status in (RightStatus.REJECTED, RightStatus.EXPIRED):
+        raise ReportError(f"This right is {right.get_status_display().lower()}; it cannot support a report. "
+                          "Choose a pending or verified right.", field="right")
     if not listings:
         raise ReportError("Add at least one listing.", field="listings")
     if len(listings) > MAX_LISTINGS_PER_REPORT:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.selectors import audit_entries_for
@@ -134,6 +135,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def case_page_context(case, user, **extra) -> dict:
     decisions = list(case.decisions.select_related("decided_by").order_by("id"))
+    lapsed = case.state == "in_review" and case.claim_expires_at is not None and case.claim_expires_at <= timezone.now()
     return {
         "case": case,
         "report": case.report,
@@ -141,7 +143,8 @@ def case_page_context(case, user, **extra) -> dict:
         "snapshot": case.listing_snapshot,
         "decisions": decisions,
         "timeline": audit_entries_for(targets=[case, *decisions]),
-        "holds_claim": case.claimed_by_id == user.pk and case.state == "in_review",
+        "holds_claim": case.claimed_by_id == user.pk and case.state == "in_review" and not lapsed,
+        "can_claim": case.state == "open" or lapsed,
         "decide_form": DecideForm(),
         **extra,
     }

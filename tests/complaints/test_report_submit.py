@@ -7,7 +7,7 @@ from audit.models import AuditEntry
 from complaints.models import Case, CaseState, Report
 from complaints.services import MAX_LISTINGS_PER_REPORT, ReportError
 from listings.models import Listing
-from registry.models import BrandMember, RightStatus
+from registry.models import BrandMember, IPRight, RightStatus
 
 from ..conftest import file_report
 from ..factories import TrademarkFactory
@@ -148,3 +148,14 @@ def test_it_accepts_the_same_listing_for_a_different_right(world):
     other = TrademarkFactory(brand=world.brand_a, name="ACME LOGO")
     report = file_report(reporter=world.alice, right=other, listings=world.listings_a[:1])
     assert report.cases.count() == 1
+
+
+@pytest.mark.parametrize("status", ["rejected", "expired"])
+def test_it_refuses_a_right_that_was_rejected_or_has_expired(world, status):
+    IPRight.objects.filter(pk=world.tm_a.pk).update(status=status)
+    world.tm_a.refresh_from_db()
+    with pytest.raises(ReportError) as err:
+        file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]])
+    assert err.value.field == "right"
+    assert status in str(err.value)
+    assert not Report.objects.exists()

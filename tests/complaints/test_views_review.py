@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEntry
-from complaints.models import CaseState
+from complaints.models import Case, CaseState
+from complaints.services import case_claim
 
 from ..conftest import file_report
 from ..factories import ListingFactory
@@ -178,3 +182,17 @@ def test_only_the_holder_can_release_a_case(world, client):
     assert "You do not hold this case." in response.content.decode()
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW and case.claimed_by == world.rev1
+
+
+def test_a_lapsed_claim_shows_the_claim_button_to_another_reviewer(client, world):
+    case = file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]]).cases.get()
+    case_claim(case=case, reviewer=world.rev1)
+    client.force_login(world.rev2)
+    html = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    assert "Claim this case" not in html and "Held by rev1" in html
+    Case.objects.filter(pk=case.pk).update(claim_expires_at=timezone.now() - timedelta(minutes=1))
+    html = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    assert "Claim this case" in html
+    client.post(reverse("complaints:case_claim", args=[case.pk]))
+    case.refresh_from_db()
+    assert case.claimed_by == world.rev2
