@@ -20,7 +20,11 @@ from enforcement.services import case_decide
 from ipportal.celery import app as celery_app
 
 from .factories import (
-    BrandMemberFactory, ListingFactory, SellerMemberFactory, TrademarkFactory, UserFactory,
+    BrandMemberFactory,
+    ListingFactory,
+    SellerMemberFactory,
+    TrademarkFactory,
+    UserFactory,
 )
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
