@@ -43,7 +43,9 @@ def _action_create(*, decision: Decision, kind: str, actor) -> EnforcementAction
 def _enqueue_on_commit(action_id: int) -> None:
     from .tasks import apply_action  # tasks import this module; import here to avoid a cycle
 
-    transaction.on_commit(lambda: apply_action.delay(action_id))
+    # robust: the decision is already committed when this runs, so a broker outage must not turn
+    # it into an error page; the action stays pending and actions_requeue_stale publishes it later.
+    transaction.on_commit(lambda: apply_action.delay(action_id), robust=True)
 
 
 def case_decide(*, case: Case, reviewer, reason_code: str, facts: str) -> Decision:

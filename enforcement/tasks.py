@@ -11,7 +11,8 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 class RecordFinalFailure(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Retries exhausted or a non-transient error: record it so a reviewer sees and can retry.
-        services.action_fail(action_id=args[0], error=f"{type(exc).__name__}: {exc}")
+        action_id = args[0] if args else kwargs["action_id"]  # sent either way: .delay(id) or kwargs=
+        services.action_fail(action_id=action_id, error=f"{type(exc).__name__}: {exc}")
 
 
 @shared_task(

@@ -1,0 +1,243 @@
+"""A real Celery worker, in its own process, applies takedowns and reinstatements.
+
+The worker talks to the same Redis broker and to the *test* PostgreSQL database, so the test's
+rows must be committed (transaction=True). Each test gets its own queue, so a worker started by
+another session on the same Redis never steals our messages and we never steal theirs.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from kombu import Connection
+
+from audit.models import AuditEntry
+from complaints.models import CaseState
+from enforcement.models import ActionKind, ActionStatus, EnforcementAction
+from enforcement.services import actions_requeue_stale, appeal_decide, appeal_file
+from enforcement.tasks import apply_action
+from ipportal.celery import app as celery_app
+from listings.models import ListingStatus
+
+from ..conftest import claim_and_remove, file_report, redis_reachable, require_service
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+REPO = Path(__file__).resolve().parents[2]
+DEADLINE = 30.0  # seconds; ~290 tasks/s were measured here, so one task taking this long is a bug
+TASK = "Task enforcement.tasks.apply_action["
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "postgres")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    """One `celery worker` subprocess consuming only `queue`, its output in a log file."""
+
+    def __init__(self, *, queue: str, log_path: Path, pool: str = "solo", concurrency: int = 1):
+        self.queue, self.log_path = queue, log_path
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ipportal.settings",
+            "DATABASE_URL": _test_database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_QUEUE": queue,
+            "PYTHONUNBUFFERED": "1",
+        }
+        self._log = open(log_path, "wb")  # closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ipportal", "worker", f"--pool={pool}",
+             f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}@%h", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def finished(self) -> list[str]:
+        """The log lines of apply_action runs that ended, in order: '... succeeded in 0.01s: True'
+        or '... raised unexpected: IllegalTransition(...)'."""
+        return [line for line in self.log().splitlines()
+                if TASK in line and (" succeeded in " in line or " raised unexpected: " in line)]
+
+    def results(self) -> list[str]:
+        return [line.split(" succeeded in ", 1)[1].rsplit(": ", 1)[-1] if " succeeded in " in line
+                else line.split(" raised unexpected: ", 1)[1] for line in self.finished()]
+
+    def wait_ready(self) -> None:
+        wait_for(lambda: " ready." in self.log(), what="the worker to be ready", worker=self)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+
+def wait_for(predicate, *, what: str, worker: Worker | None = None, timeout: float = DEADLINE) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        if worker is not None and worker.proc.poll() is not None:
+            pytest.fail(f"worker exited with {worker.proc.returncode} while waiting for {what}:\n{worker.log()}")
+        time.sleep(0.05)
+    log = f"\nworker log:\n{worker.log()}" if worker is not None else ""
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}{log}")
+
+
+def action_status(action: EnforcementAction) -> str:
+    return EnforcementAction.objects.values_list("status", flat=True).get(pk=action.pk)
+
+
+@pytest.fixture
+def queue():
+    """A queue of our own on the real broker; the test process publishes to it, not eagerly."""
+    require_service(connection.vendor == "postgresql",
+                    "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test")
+    url = settings.CELERY_BROKER_URL
+    require_service(bool(url) and redis_reachable(url),
+                    f"needs a reachable Redis broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/5 (got {url!r})")
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_default_queue
+    name = f"test-worker-{uuid.uuid4().hex[:12]}"
+    conf.task_always_eager = False
+    conf.task_default_queue = name
+    with celery_app.connection_for_write() as conn:
+        # The test's publisher must be the broker the worker reads, not a default or in-memory one.
+        assert conn.as_uri() == Connection(url).as_uri()
+    try:
+        yield name
+    finally:
+        conf.task_always_eager, conf.task_default_queue = saved
+        with Connection(url) as conn:
+            channel = conn.default_channel
+            channel.queue_delete(name)
+            # kombu keeps the queue's routing table in Redis after the queue is gone
+            channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+
+
+def queued(name: str) -> int:
+    with Connection(settings.CELERY_BROKER_URL) as conn:
+        return conn.default_channel.queue_declare(queue=name).message_count
+
+
+def purge(name: str) -> None:
+    with Connection(settings.CELERY_BROKER_URL) as conn:
+        conn.default_channel.queue_purge(name)
+
+
+@pytest.fixture
+def start_worker(queue, tmp_path):
+    workers: list[Worker] = []
+
+    def start(**options) -> Worker:
+        worker = Worker(queue=queue, log_path=tmp_path / f"worker-{len(workers)}.log", **options)
+        workers.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        # Shown by pytest only when the test failed.
+        print(f"--- log of worker on {queue} (exit {worker.proc.returncode}) ---\n{worker.log()}")
+
+
+def test_a_real_worker_applies_the_takedown_and_then_the_reinstatement(start_worker, world):
+    worker = start_worker()
+    listing = world.listings_a[0]
+    case = file_report(reporter=world.alice, right=world.tm_a, listings=[listing]).cases.get()
+
+    claim_and_remove(case=case, reviewer=world.rev1)  # the decision's on_commit publishes apply_action
+    removal = case.actions.get(kind=ActionKind.REMOVE)
+    wait_for(lambda: action_status(removal) == ActionStatus.APPLIED, what="the takedown", worker=worker)
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.REMOVED
+
+    appeal = appeal_file(case=case, user=world.sam, statement="Genuine goods; invoice attached.")
+    appeal_decide(appeal=appeal, senior=world.senior2, reason_code="appeal_genuine_goods", facts="Invoice shown.")
+    reinstatement = case.actions.get(kind=ActionKind.REINSTATE)
+    wait_for(lambda: action_status(reinstatement) == ActionStatus.APPLIED, what="the reinstatement",
+             worker=worker)
+    listing.refresh_from_db()
+    case.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE
+    assert case.state == CaseState.REINSTATED
+    # Both were applied by the worker process, not eagerly in this one.
+    assert worker.results() == ["True", "True"]
+
+
+def test_a_lost_message_delays_but_never_loses_a_takedown(queue, start_worker, world, settings):
+    settings.ENFORCEMENT_STALE_SECONDS = 0
+    listing = world.listings_a[0]
+    case = file_report(reporter=world.alice, right=world.tm_a, listings=[listing]).cases.get()
+
+    claim_and_remove(case=case, reviewer=world.rev1)  # no worker yet: the message waits on the broker
+    action = case.actions.get()
+    assert queued(queue) == 1
+    purge(queue)  # ... and is lost (a broker restarted without persistence, a purged queue)
+
+    worker = start_worker()
+    time.sleep(1.0)  # a running worker with no message does nothing: the takedown is delayed
+    assert action_status(action) == ActionStatus.PENDING
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE
+
+    assert actions_requeue_stale() == 1  # the periodic sweep finds the pending row and re-publishes
+    wait_for(lambda: action_status(action) == ActionStatus.APPLIED, what="the re-queued takedown",
+             worker=worker)
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.REMOVED
+
+
+def test_the_sweep_leaves_fresh_and_applied_actions_alone(queue, world, settings):
+    settings.ENFORCEMENT_STALE_SECONDS = 3600
+    case = file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]]).cases.get()
+    claim_and_remove(case=case, reviewer=world.rev1)
+    purge(queue)
+
+    assert actions_requeue_stale() == 0  # pending, but not stale yet
+    assert queued(queue) == 0
+
+
+def test_a_message_delivered_twice_applies_the_takedown_once(queue, start_worker, world):
+    listing = world.listings_a[0]
+    case = file_report(reporter=world.alice, right=world.tm_a, listings=[listing]).cases.get()
+    claim_and_remove(case=case, reviewer=world.rev1)  # first message
+    action = case.actions.get()
+    apply_action.delay(action.pk)  # the duplicate, as after a redelivery
+    assert queued(queue) == 2
+
+    # Two threads take both messages at once; the action's row lock makes one of them wait.
+    worker = start_worker(pool="threads", concurrency=2)
+    wait_for(lambda: len(worker.finished()) == 2, what="both deliveries to be processed", worker=worker)
+
+    action.refresh_from_db()
+    listing.refresh_from_db()
+    assert action.status == ActionStatus.APPLIED
+    assert action.attempts == 1
+    assert listing.status == ListingStatus.REMOVED
+    assert sorted(worker.results()) == ["False", "True"]  # the second delivery found nothing to do
+    removals = AuditEntry.objects.filter(target_type="listings.listing", target_id=listing.pk,
+                                         action=f"listing.{ListingStatus.REMOVED}")
+    assert removals.count() == 1
+    assert AuditEntry.objects.filter(target_type="enforcement.enforcementaction", target_id=action.pk,
+                                     action=f"enforcementaction.{ActionStatus.APPLIED}").count() == 1
