@@ -1,11 +1,14 @@
 """Thin Celery wrappers: take ids, call a service, let the database row be the truth."""
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
 from . import services
 
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+# Worth another try with backoff; anything else is recorded as a final failure at once.
+# A soft time limit counts as transient: a slow moment should not need a person to press retry.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError, SoftTimeLimitExceeded)
 
 
 class RecordFinalFailure(Task):

@@ -2,6 +2,7 @@
 final failure, and never let a broker hiccup at commit undo or error a recorded decision."""
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -21,13 +22,15 @@ def _decide_remove(world, listing):
     return case
 
 
-def test_a_transient_database_error_is_retried_until_the_action_applies(world, monkeypatch):
+@pytest.mark.parametrize("error", [OperationalError("server closed the connection unexpectedly"),
+                                   SoftTimeLimitExceeded("soft time limit")], ids=["database", "soft-time-limit"])
+def test_a_transient_error_is_retried_until_the_action_applies(world, monkeypatch, error):
     real_apply, calls = services.action_apply, []
 
     def flaky(*, action_id):
         calls.append(action_id)
         if len(calls) < 3:
-            raise OperationalError("server closed the connection unexpectedly")
+            raise error
         return real_apply(action_id=action_id)
 
     monkeypatch.setattr(services, "action_apply", flaky)
