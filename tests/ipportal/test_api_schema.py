@@ -3,3 +3,11 @@ def test_the_openapi_schema_is_served(client, db):
     assert response.status_code == 200
     assert b"/api/v1/listings/" in response.content
     assert b"IP Portal API" in response.content
+
+
+def test_the_api_docs_load_swagger_ui_from_our_own_static_files(client, db):
+    response = client.get("/api/docs/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
