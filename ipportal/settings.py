@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -135,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-enforcement-actions": {
         "task": "enforcement.tasks.requeue_stale_actions",
         "schedule": 60.0,
+    },
+    "expire-ip-rights": {
+        "task": "registry.tasks.expire_rights",
+        "schedule": crontab(hour=0, minute=10),  # shortly after midnight UTC: the day's expiries
     },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Brand, BrandMember, IPRight
+from .models import Brand, BrandInvitation, BrandMember, IPRight, ProtectionRule, VerificationCode, WatchedTerm
 
 
 class BrandMemberInline(admin.TabularInline):
@@ -28,4 +28,36 @@ class IPRightAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "office"]
     search_fields = ["name", "registration_number", "brand__name"]
     # Status moves go through services (verification), never a raw edit.
-    readonly_fields = ["status", "verified_at", "verified_by"]
+    readonly_fields = ["status", "verified_at", "verified_by", "rejection_reason", "correspondent_email"]
+
+
+@admin.register(VerificationCode)
+class VerificationCodeAdmin(admin.ModelAdmin):
+    list_display = ["right", "sent_to", "sent_by", "created_at", "expires_at", "attempts", "used_at", "invalidated_at"]
+    # Codes are issued and spent through services; the hash is useless to read and must not be edited.
+    readonly_fields = [f.name for f in VerificationCode._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(BrandInvitation)
+class BrandInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "brand", "role", "created_at", "accepted_at"]
+    search_fields = ["email", "brand__name"]
+    readonly_fields = ["token_hash", "accepted_at", "accepted_by"]
+    raw_id_fields = ["invited_by"]
+
+
+@admin.register(ProtectionRule)
+class ProtectionRuleAdmin(admin.ModelAdmin):
+    list_display = ["brand", "kind", "mode", "updated_at"]
+    list_filter = ["kind", "mode"]
+    filter_horizontal = ["sellers"]
+
+
+@admin.register(WatchedTerm)
+class WatchedTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "normalized", "kind", "brand"]
+    search_fields = ["term", "normalized", "brand__name"]
+    readonly_fields = ["normalized"]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 
 class Brand(models.Model):
@@ -27,8 +28,11 @@ class BrandMember(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="brand_memberships")
     role = models.CharField(max_length=16, choices=BrandRole.choices)
-    # An agent acts for the owner under an authorization that may end.
+    # An agent acts for the owner under an authorization that may end; who granted it, and when.
     authorized_until = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["brand", "user"], name="one_membership_per_brand")]
@@ -51,26 +55,66 @@ class RightStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+class MarkType(models.TextChoices):
+    WORD = "word", "Word mark"
+    FIGURATIVE = "figurative", "Figurative mark (logo, stylized)"
+
+
+class WorkType(models.TextChoices):
+    IMAGE = "image", "Image"
+    TEXT = "text", "Text"
+    SOFTWARE = "software", "Software"
+    AUDIO = "audio", "Audio"
+    VIDEO = "video", "Video"
+    OTHER = "other", "Other"
+
+
 class IPRight(models.Model):
+    """One registered (or, for copyright, claimed) right of a brand.
+
+    Kind-specific facts are typed, nullable columns rather than a JSON blob: the database checks the
+    dates, monitoring queries mark texts and types directly, and each kind's form (registry/forms.py)
+    decides which columns it fills and requires. Columns another kind does not use stay blank.
+    """
+
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="rights")
     kind = models.CharField(max_length=16, choices=RightKind.choices)
-    office = models.CharField(max_length=32, blank=True)
-    registration_number = models.CharField(max_length=64, blank=True)
+    office = models.CharField(max_length=32, blank=True)  # registry.offices code
+    registration_number = models.CharField(max_length=64, blank=True)  # normalized (offices.normalize_number)
     # Trademark: the mark text; other kinds: the title of the patent, design or work.
     name = models.CharField(max_length=200)
-    nice_classes = models.JSONField(default=list, blank=True)
+    nice_classes = models.JSONField(default=list, blank=True)  # trademark: Nice classes 1–45
     registered_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
+    mark_type = models.CharField(max_length=16, choices=MarkType.choices, blank=True)  # trademark
+    claims = models.TextField(blank=True)  # patent: the independent claims relied on
+    product = models.CharField(max_length=200, blank=True)  # design: the product it is applied to
+    work_type = models.CharField(max_length=16, choices=WorkType.choices, blank=True)  # copyright
+    author = models.CharField(max_length=200, blank=True)  # copyright
+    first_published_on = models.DateField(null=True, blank=True)  # copyright
+    # Set by the reviewer from the office's record, never by the holder: the code goes there.
+    correspondent_email = models.EmailField(blank=True)
+    rejection_reason = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=RightStatus.choices, default=RightStatus.PENDING)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["brand__name", "kind", "name"]
         verbose_name = "IP right"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(registered_on__isnull=True)
+                | Q(expires_on__gt=F("registered_on")),
+                name="right_expires_after_registration",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_on"], name="right_status_expiry")]
 
     def __str__(self) -> str:
         reg = f" {self.office} {self.registration_number}".rstrip()
@@ -79,3 +123,107 @@ class IPRight(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == RightStatus.VERIFIED
+
+
+class VerificationCode(models.Model):
+    """A one-time code mailed to the correspondent on the office's record. Only its HMAC is kept."""
+
+    right = models.ForeignKey(IPRight, on_delete=models.CASCADE, related_name="verification_codes")
+    code_hash = models.CharField(max_length=64)
+    sent_to = models.EmailField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Re-sending a code invalidates the one before it.
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["right"], condition=Q(used_at__isnull=True, invalidated_at__isnull=True),
+                                    name="one_live_code_per_right"),
+        ]
+
+    def __str__(self) -> str:
+        return f"code for right #{self.right_id} to {self.sent_to}"
+
+
+class BrandInvitation(models.Model):
+    """An invitation for an email without an account yet; accepted when that person logs in."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()  # stored lower-cased
+    role = models.CharField(max_length=16, choices=BrandRole.choices)
+    authorized_until = models.DateField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "email"], condition=Q(accepted_at__isnull=True),
+                                    name="one_pending_invitation_per_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.brand} as {self.get_role_display()}"
+
+
+class RuleKind(models.TextChoices):
+    SHIPS_FROM = "ships_from", "Authorized ships-from countries"
+    SELLER = "seller", "Authorized sellers"
+
+
+class RuleMode(models.TextChoices):
+    SUPPRESS = "suppress", "Suppress automatically"
+    FLAG = "flag", "Flag for review"
+
+
+class ProtectionRule(models.Model):
+    """A brand's rule: a listing using a watched term that breaks it is a clear violation.
+
+    Ships-from: the listing ships from a country outside `countries`. Seller: the listing's seller
+    is not in `sellers`. `mode` says what a clear violation does. No row, or an empty list, means
+    the brand has not set the rule, and it never fires.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="protection_rules")
+    kind = models.CharField(max_length=16, choices=RuleKind.choices)
+    mode = models.CharField(max_length=16, choices=RuleMode.choices, default=RuleMode.FLAG)
+    countries = models.JSONField(default=list, blank=True)  # ISO 3166-1 alpha-2, ships_from only
+    sellers = models.ManyToManyField("listings.Seller", blank=True, related_name="+")  # seller only
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brand", "kind"], name="one_rule_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.brand}: {self.get_kind_display()} ({self.get_mode_display()})"
+
+
+class TermKind(models.TextChoices):
+    EXTRA = "extra", "Extra term"
+    MISSPELLING = "misspelling", "Common misspelling"
+
+
+class WatchedTerm(models.Model):
+    """A term watched for the brand besides its verified marks (which are watched implicitly)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="watched_terms")
+    term = models.CharField(max_length=100)  # as the admin typed it
+    normalized = models.CharField(max_length=100)  # registry.normalize.normalize_term, what matching uses
+    kind = models.CharField(max_length=16, choices=TermKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "normalized"]
+        constraints = [models.UniqueConstraint(fields=["brand", "normalized"], name="one_watched_term_per_brand")]
+
+    def __str__(self) -> str:
+        return self.term

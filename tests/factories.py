@@ -146,3 +146,14 @@ class AppealFactory(factory.django.DjangoModelFactory):
     case = factory.LazyAttribute(lambda a: a.decision.case)
     filed_by = factory.SubFactory(UserFactory, role=Role.SELLER)
     statement = "Genuine goods."
+
+
+class PendingTrademarkFactory(TrademarkFactory):
+    """A trademark as a brand admin registers it: pending, dated, with a correspondent on record."""
+
+    status = RightStatus.PENDING
+    registration_number = factory.Sequence(lambda n: f"{6000000 + n}")
+    nice_classes = [9]
+    registered_on = factory.LazyFunction(lambda: timezone.localdate().replace(year=2020))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate().replace(year=timezone.localdate().year + 5))
+    correspondent_email = "tm@office-record.example"

@@ -16,6 +16,11 @@ LABELS = {
     "action.created": "Enforcement queued", "enforcementaction.applied": "Enforcement applied on the marketplace",
     "enforcementaction.failed": "Enforcement failed", "enforcementaction.pending": "Enforcement retried",
     "listing.removed": "Listing removed", "listing.active": "Listing active again",
+    "ipright.registered": "Right registered", "ipright.edited": "Details corrected",
+    "ipright.code_sent": "Verification code sent to the correspondent on record",
+    "ipright.code_failed": "Wrong verification code entered", "ipright.verified": "Verified",
+    "ipright.rejected": "Rejected", "ipright.pending": "Sent again for verification",
+    "ipright.expired": "Expired",
 }
 
 

@@ -14,7 +14,21 @@ from complaints.services import case_claim, report_submit
 from enforcement.services import appeal_decide, appeal_file, case_decide
 from listings.models import Listing, Seller, SellerMember
 from listings.services import listing_upsert
-from registry.models import Brand, BrandMember, BrandRole, IPRight, RightKind, RightStatus
+from registry.models import (
+    Brand,
+    BrandMember,
+    BrandRole,
+    IPRight,
+    MarkType,
+    ProtectionRule,
+    RightKind,
+    RightStatus,
+    RuleKind,
+    RuleMode,
+    TermKind,
+    WatchedTerm,
+)
+from registry.normalize import normalize_term
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -48,6 +62,7 @@ class Command(BaseCommand):
         users = self._users()
         acme, borealis = self._brands(users)
         self._listings()
+        self._rules(users, acme, borealis)
         if not Report.objects.filter(brand__in=[acme, borealis]).exists():
             self._reports(users, acme, borealis)
         self.stdout.write(self.style.SUCCESS(
@@ -81,14 +96,26 @@ class Command(BaseCommand):
                                   (borealis, "rights2", BrandRole.ADMIN)]:
             BrandMember.objects.get_or_create(brand=brand, user=users[user], defaults={"role": role})
         reviewer = users["senior1"]
-        for brand, mark, office, number, classes in [
-            (acme, "ACME", "USPTO", "5123456", [9]),
-            (borealis, "BOREALIS", "EUIPO", "018123456", [18, 25]),
+        today = timezone.localdate()
+        for brand, mark, office, number, classes, email in [
+            (acme, "ACME", "USPTO", "5123456", [9], "trademarks@acme-audio.example"),
+            (borealis, "BOREALIS", "EUIPO", "018123456", [18, 25], "ip@borealis.example"),
         ]:
             IPRight.objects.get_or_create(brand=brand, kind=RightKind.TRADEMARK, registration_number=number,
                                           defaults={"name": mark, "office": office, "nice_classes": classes,
+                                                    "mark_type": MarkType.WORD, "correspondent_email": email,
+                                                    "registered_on": today.replace(year=today.year - 6),
+                                                    "expires_on": today.replace(year=today.year + 4),
                                                     "status": RightStatus.VERIFIED, "verified_by": reviewer,
                                                     "verified_at": timezone.now()})
+        # Waits in the reviewers' verification queue (/registry/verification/).
+        IPRight.objects.get_or_create(brand=acme, kind=RightKind.TRADEMARK, office="EUIPO",
+                                      registration_number="018765432", defaults={
+                                          "name": "ACME SOUNDWAVE", "mark_type": MarkType.WORD,
+                                          "nice_classes": [9, 35], "submitted_by": users["rights1"],
+                                          "correspondent_email": "trademarks@acme-audio.example",
+                                          "registered_on": today.replace(year=today.year - 1),
+                                          "expires_on": today.replace(year=today.year + 9)})
         return acme, borealis
 
     def _listings(self) -> None:
@@ -121,9 +148,29 @@ class Command(BaseCommand):
                            description=desc, brand_name=brand, ships_from=ships, price=price,
                            url=f"https://market.example/listing/{listing_id(i)}")
 
+    def _rules(self, users, acme, borealis) -> None:
+        """Protection rules: Acme ships only from DE/US through Northwind; Borealis from NO/SE, flagged."""
+        for brand, countries, ships_mode, sellers, seller_mode, terms, admin in [
+            (acme, ["DE", "US"], RuleMode.SUPPRESS, ["S-1001"], RuleMode.FLAG,
+             [("ACME Pro", TermKind.EXTRA), ("AKME", TermKind.MISSPELLING), ("ACMEE", TermKind.MISSPELLING)],
+             "rights1"),
+            (borealis, ["NO", "SE"], RuleMode.FLAG, [], RuleMode.FLAG,
+             [("Borealis style", TermKind.EXTRA), ("BOREALLIS", TermKind.MISSPELLING)], "rights2"),
+        ]:
+            rule, _ = ProtectionRule.objects.get_or_create(
+                brand=brand, kind=RuleKind.SHIPS_FROM,
+                defaults={"countries": countries, "mode": ships_mode, "updated_by": users[admin]})
+            seller_rule, created = ProtectionRule.objects.get_or_create(
+                brand=brand, kind=RuleKind.SELLER, defaults={"mode": seller_mode, "updated_by": users[admin]})
+            if created:
+                seller_rule.sellers.set(Seller.objects.filter(external_id__in=sellers))
+            for term, kind in terms:
+                WatchedTerm.objects.get_or_create(brand=brand, normalized=normalize_term(term),
+                                                  defaults={"term": term, "kind": kind})
+
     def _reports(self, users, acme, borealis) -> None:
-        acme_tm = acme.rights.get(kind=RightKind.TRADEMARK)
-        bor_tm = borealis.rights.get(kind=RightKind.TRADEMARK)
+        acme_tm = acme.rights.get(kind=RightKind.TRADEMARK, registration_number="5123456")
+        bor_tm = borealis.rights.get(kind=RightKind.TRADEMARK, registration_number="018123456")
 
         def report(user, brand, right, ids, explanation):
             return report_submit(

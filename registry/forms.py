@@ -1,0 +1,233 @@
+"""Forms for the registry. One form per kind of right: each asks for what that kind needs."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+
+from ipportal.forms import PortalForm
+from listings.models import Seller
+
+from .countries import COUNTRY_CHOICES
+from .models import BrandRole, MarkType, RightKind, RuleMode, WorkType
+from .offices import number_problem, offices_for_kind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
+                           error_messages={"invalid": "Enter a date as YYYY-MM-DD."})
+
+
+def _country_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=[("", "— choose a country —"), *[(c, f"{n} ({c})") for c, n in COUNTRY_CHOICES]],
+        error_messages={"invalid_choice": "“%(value)s” is not an ISO 3166-1 country code. Choose a country "
+                                          "from the list."}, **kwargs)
+
+
+class BrandForm(PortalForm):
+    name = forms.CharField(max_length=200, label="Brand name")
+    website = forms.URLField(required=False, label="Website", assume_scheme="https",
+                             help_text="The brand's official site, e.g. https://acme.example")
+    owner_company = forms.CharField(max_length=200, label="Owner company",
+                                    help_text="The legal entity that owns the brand's rights.")
+    country = _country_field(label="Country", help_text="Where the owner company is established.")
+
+
+class InviteForm(PortalForm):
+    email = forms.EmailField(label="Email")
+    role = forms.ChoiceField(choices=BrandRole.choices, widget=forms.RadioSelect, initial=BrandRole.AGENT,
+                             label="Role", help_text="Admins manage members, rights and rules. Agents act for "
+                                                     "the brand (file and follow reports) under its authorization.")
+    authorized_until = _date("Agent authorized until", required=False,
+                             help_text="Optional. The agent's authorization ends after this day.")
+
+
+class RightForm(PortalForm):
+    """Shared fields and checks; subclasses say which fields their kind has."""
+
+    kind: str
+    office = forms.ChoiceField(label="Office")
+    registration_number = forms.CharField(max_length=64, label="Registration number",
+                                          help_text="As printed on the registration certificate.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "office" in self.fields:
+            self.fields["office"].choices = [("", "— choose the office —"), *offices_for_kind(self.kind)]
+            self.fields["office"].error_messages["invalid_choice"] = (
+                f"“%(value)s” is not an office that registers {self.kind}s. Choose one from the list, "
+                "or “Other office”.")
+
+    def clean_registration_number(self):
+        return re.sub(r"[\s,]", "", self.cleaned_data["registration_number"]).upper()
+
+    def clean(self):
+        data = super().clean()
+        office, number = data.get("office"), data.get("registration_number")
+        if number and (office or "office" not in self.fields):
+            problem = number_problem(office=office or "OTHER", kind=self.kind, number=number)
+            if problem:
+                self.add_error("registration_number", problem)
+        registered, expires = data.get("registered_on"), data.get("expires_on")
+        if registered and expires and expires <= registered:
+            self.add_error("expires_on", "The expiry date must be after the registration date.")
+        if registered and registered > timezone.localdate():
+            self.add_error("registered_on", "The registration date cannot be in the future.")
+        return data
+
+    def right_fields(self) -> dict:
+        """The cleaned values as IPRight columns."""
+        data = {k: v for k, v in self.cleaned_data.items() if k in self.fields}
+        data.setdefault("office", "")
+        return data
+
+
+class TrademarkForm(RightForm):
+    kind = RightKind.TRADEMARK
+    name = forms.CharField(max_length=200, label="Mark text",
+                           help_text="The words of the mark exactly as registered. For a logo without words, "
+                                     "describe it in a few words.")
+    mark_type = forms.ChoiceField(choices=MarkType.choices, widget=forms.RadioSelect, initial=MarkType.WORD,
+                                  label="Type of mark")
+    nice_classes = forms.CharField(label="Nice classes", max_length=200,
+                                   help_text="The classes of goods and services it is registered for, 1 to 45, "
+                                             "separated by commas: 9, 25")
+    registered_on = _date("Registration date")
+    expires_on = _date("Expiry date", help_text="The end of the current registration term.")
+    field_order = ["name", "mark_type", "office", "registration_number", "nice_classes", "registered_on",
+                   "expires_on"]
+
+    def clean_nice_classes(self):
+        raw = [p for p in re.split(r"[\s,;]+", self.cleaned_data["nice_classes"]) if p]
+        classes = []
+        for part in raw:
+            if not part.isdigit() or not 1 <= int(part) <= 45:
+                raise forms.ValidationError(f"“{part}” is not a Nice class; classes run from 1 to 45.")
+            classes.append(int(part))
+        if not classes:
+            raise forms.ValidationError("Give at least one Nice class.")
+        return sorted(set(classes))
+
+
+class PatentForm(RightForm):
+    kind = RightKind.PATENT
+    registration_number = forms.CharField(max_length=64, label="Patent number",
+                                          help_text="The granted patent's number, e.g. US11234567B2.")
+    name = forms.CharField(max_length=200, label="Title of the invention")
+    registered_on = _date("Grant date", required=False)
+    expires_on = _date("Expiry date")
+    claims = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000,
+                             label="Independent claims relied on",
+                             help_text="Paste the independent claims you will read on infringing products, "
+                                       "with their numbers.")
+    field_order = ["office", "registration_number", "name", "registered_on", "expires_on", "claims"]
+
+
+class DesignForm(RightForm):
+    kind = RightKind.DESIGN
+    name = forms.CharField(max_length=200, label="Design title", help_text="As on the registration.")
+    product = forms.CharField(max_length=200, label="Product",
+                              help_text="The product the design is applied to, e.g. “wireless earbuds case”.")
+    registered_on = _date("Registration date", required=False)
+    expires_on = _date("Expiry date")
+    field_order = ["office", "registration_number", "name", "product", "registered_on", "expires_on"]
+
+
+class CopyrightForm(RightForm):
+    kind = RightKind.COPYRIGHT
+    office = None  # copyright exists without registration; there is no office to choose
+    name = forms.CharField(max_length=200, label="Title of the work")
+    work_type = forms.ChoiceField(choices=WorkType.choices, label="Type of work")
+    author = forms.CharField(max_length=200, label="Author")
+    first_published_on = _date("First publication", required=False,
+                               help_text="Leave empty for an unpublished work.")
+    registration_number = forms.CharField(max_length=64, required=False, label="Registration number",
+                                          help_text="Optional: a copyright office registration, e.g. VA0002123456.")
+    field_order = ["name", "work_type", "author", "first_published_on", "registration_number"]
+
+    def clean_first_published_on(self):
+        day = self.cleaned_data["first_published_on"]
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("The first publication cannot be in the future.")
+        return day
+
+
+RIGHT_FORMS: dict[str, type[RightForm]] = {
+    RightKind.TRADEMARK: TrademarkForm, RightKind.PATENT: PatentForm,
+    RightKind.DESIGN: DesignForm, RightKind.COPYRIGHT: CopyrightForm,
+}
+
+
+def right_form_initial(right) -> dict:
+    form_cls = RIGHT_FORMS[right.kind]
+    initial = {name: getattr(right, name) for name in form_cls.base_fields}
+    if right.kind == RightKind.TRADEMARK:
+        initial["nice_classes"] = ", ".join(str(c) for c in right.nice_classes)
+    return initial
+
+
+# --- verification ----------------------------------------------------------------------------
+
+class SendCodeForm(PortalForm):
+    checked = forms.BooleanField(
+        label="I checked this registration against the office record: number, owner, mark or title and dates match.",
+        error_messages={"required": "Check the office record first, then tick this box."})
+    correspondent_email = forms.EmailField(
+        label="Correspondent email on the office record",
+        help_text="The code goes to this address, never to one the rights holder typed.")
+
+
+class RejectForm(PortalForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Reason",
+                             help_text="The rights holder reads this: say what does not match and what to do.")
+
+
+class CodeForm(PortalForm):
+    code = forms.CharField(max_length=20, label="Verification code",
+                           help_text="8 digits, from the email sent to the correspondent on the office record.",
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+# --- protection rules ------------------------------------------------------------------------
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in re.split(r"[\n,]", text) if line.strip()]
+
+
+class RulesForm(PortalForm):
+    countries = forms.MultipleChoiceField(
+        choices=COUNTRY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Authorized ships-from countries",
+        help_text="Genuine goods ship only from these countries. Leave all unticked to not use this rule.",
+        error_messages={"invalid_choice": "“%(value)s” is not an ISO 3166-1 country code."})
+    countries_mode = forms.ChoiceField(choices=RuleMode.choices, widget=forms.RadioSelect, initial=RuleMode.FLAG,
+                                       label="A listing using your mark that ships from elsewhere is")
+    sellers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "S-1001"}), required=False,
+        label="Authorized sellers", help_text="Marketplace seller ids, one per line. Leave empty to not use this rule.")
+    sellers_mode = forms.ChoiceField(choices=RuleMode.choices, widget=forms.RadioSelect, initial=RuleMode.FLAG,
+                                     label="A listing using your mark by another seller is")
+    extra_terms = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Extra terms to watch",
+        help_text="One per line: product names, slogans. Your verified trademarks are watched already.")
+    misspellings = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Common misspellings",
+        help_text="One per line, e.g. ACMEE, AKME. Matching ignores case and accents.")
+
+    def clean_sellers(self):
+        ids = _lines(self.cleaned_data["sellers"])
+        found = {s.external_id: s for s in Seller.objects.filter(external_id__in=ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise forms.ValidationError(f"No seller with id {', '.join(missing[:10])}. Use the marketplace's "
+                                        "seller id, e.g. S-1001.")
+        return list(found.values())
+
+    def clean_extra_terms(self):
+        return _lines(self.cleaned_data["extra_terms"])
+
+    def clean_misspellings(self):
+        return _lines(self.cleaned_data["misspellings"])

@@ -1,0 +1,11 @@
+"""Thin Celery wrappers for the registry."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, time_limit=600)
+def expire_rights() -> int:
+    """Daily: rights whose expiry date has come move to expired (idempotent)."""
+    return services.rights_expire_due()

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("brands/", views.brand_list, name="brand_list"),
+    path("brands/new/", views.brand_new, name="brand_new"),
+    path("brands/<int:pk>/", views.brand_detail, name="brand_detail"),
+    path("brands/<int:pk>/members/invite/", views.member_invite, name="member_invite"),
+    path("brands/<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
+    path("brands/<int:pk>/invitations/<int:invitation_pk>/cancel/", views.invitation_cancel,
+         name="invitation_cancel"),
+    path("brands/<int:pk>/rights/new/<str:kind>/", views.right_new, name="right_new"),
+    path("brands/<int:pk>/rules/", views.rules_edit, name="rules_edit"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("rights/<int:pk>/", views.right_detail, name="right_detail"),
+    path("rights/<int:pk>/edit/", views.right_edit, name="right_edit"),
+    path("rights/<int:pk>/confirm/", views.right_confirm, name="right_confirm"),
+    path("verification/", views.verification_queue, name="verification_queue"),
+    path("verification/<int:pk>/", views.verification_detail, name="verification_detail"),
+    path("verification/<int:pk>/send-code/", views.verification_send_code, name="verification_send_code"),
+    path("verification/<int:pk>/reject/", views.verification_reject, name="verification_reject"),
+]
