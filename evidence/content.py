@@ -45,6 +45,7 @@ MARKUP = re.compile(
     rb"|<\?xml",
     re.IGNORECASE,
 )
+SVG = re.compile(rb"<\s*svg\b|<!doctype\s+svg", re.IGNORECASE)
 # PDF names that run code or carry other files when opened in a reader. Best effort: names inside
 # compressed object streams are not seen.
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z0-9])")
@@ -72,11 +73,11 @@ def detect(data: bytes) -> Detected:
         if data.startswith(magic):
             raise Refused(f"it is {what}. {advice}")
     head = data[:1024]
+    if SVG.search(head):
+        raise Refused("it is an SVG image, which can carry scripts. Convert it to PNG or PDF.")
     markup = MARKUP.search(head)
     if markup:
         tag = markup.group(0).decode("ascii", "replace").lower()
-        if b"svg" in markup.group(0).lower():
-            raise Refused("it is an SVG image, which can carry scripts. Convert it to PNG or PDF.")
         raise Refused(f"its content is HTML/XML markup ({tag}…), which a browser could run. "
                       "Save the page as PDF or take a screenshot (PNG).")
     if data.startswith(b"%PDF-"):
