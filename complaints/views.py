@@ -79,9 +79,13 @@ def report_new(request: HttpRequest, draft_pk: int | None = None) -> HttpRespons
         messages.info(request, f"Removed “{removed.original_name}” from this report.")
         form = TrademarkReportForm(initial=_typed_fields(form, data, files), user=request.user, draft=draft)
         return _render_report_form(request, form, draft)
-    for problem in problems:
-        form.add_error("evidence_upload", problem)
     if problems:
+        for problem in problems:
+            form.add_error("evidence_upload", problem)
+        if data.get("action") == "draft":
+            # Saving a draft asks for nothing but acceptable files: show only what was wrong with those.
+            for name in [n for n in form.errors if n != "evidence_upload"]:
+                del form.errors[name]
         return _render_report_form(request, form, draft)
     if data.get("action") == "draft":
         return _save_draft(request, form, data, files, draft)

@@ -77,8 +77,7 @@ def detect(data: bytes) -> Detected:
         raise Refused("it is an SVG image, which can carry scripts. Convert it to PNG or PDF.")
     markup = MARKUP.search(head)
     if markup:
-        tag = markup.group(0).decode("ascii", "replace").lower()
-        raise Refused(f"its content is HTML/XML markup ({tag}…), which a browser could run. "
+        raise Refused("its content is HTML or XML (web-page markup), which a browser could run. "
                       "Save the page as PDF or take a screenshot (PNG).")
     if data.startswith(b"%PDF-"):
         return _pdf(data)

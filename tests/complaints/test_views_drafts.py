@@ -101,9 +101,14 @@ def test_a_file_removed_from_a_draft_is_deleted_when_the_draft_is_saved(world, c
 def test_a_refused_upload_does_not_save_the_draft_and_says_why(world, client):
     client.force_login(world.alice)
     response = client.post(reverse("complaints:report_new"), _form(
-        world, action="draft", evidence_upload=[upload("logo.svg", b"<svg onload=alert(1)></svg>")]))
-    assert "“logo.svg” was not accepted: it is an SVG image" in _field_error(response.content.decode(),
-                                                                            "evidence_upload")
+        world, action="draft", signature="", decl_accurate=None,
+        evidence_upload=[upload("logo.svg", b"<svg onload=alert(1)></svg>"), upload("a.pdf", PDF)]))
+    html = response.content.decode()
+    assert "“logo.svg” was not accepted: it is an SVG image" in _field_error(html, "evidence_upload")
+    # Only the file is wrong: a draft does not need the declarations or a signature yet.
+    assert html.count('class="errorlist"') == 1
+    assert "The logo is a copy of ours; see the second photo.</textarea>" in html
+    assert len(_hidden_ids(html)) == 1 and "a.pdf" in html
     assert not ReportDraft.objects.exists()
 
 
