@@ -195,13 +195,15 @@ def _report_context(request: HttpRequest, pk: int) -> dict:
     report = report_get_for_user(user=request.user, pk=pk)
     cases = list(report_cases(report=report))
     timeline = audit_entries_for(targets=[report, *cases])
-    return {"report": report, "cases": cases, "timeline": timeline, "evidence": report_evidence(report=report)}
+    return {"report": report, "cases": cases, "timeline": timeline}
 
 
 @login_required
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "complaints/report_detail.html", _report_context(request, pk))
+    context = _report_context(request, pk)
+    return render(request, "complaints/report_detail.html",
+                  {**context, "evidence": report_evidence(report=context["report"])})
 
 
 @login_required
