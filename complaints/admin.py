@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, Decision, Report
+from .models import Case, Decision, Report, ReportDraft, ReportEvidence
 
 
 class CaseInline(admin.TabularInline):
@@ -39,3 +39,26 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReportEvidence)
+class ReportEvidenceAdmin(admin.ModelAdmin):
+    """Which files were filed with which report: a record, read-only here."""
+
+    list_display = ["id", "report", "file"]
+    raw_id_fields = ["report", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportDraft)
+class ReportDraftAdmin(admin.ModelAdmin):
+    list_display = ["reference", "brand", "right", "created_by", "updated_at"]
+    raw_id_fields = ["brand", "right", "created_by", "evidence"]

@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 
+from evidence.content import ACCEPTED
+from evidence.models import EvidenceFile
 from ipportal.forms import PortalForm
 from listings.selectors import listings_by_external_ids, parse_listing_refs
 from registry.models import IPRight, RightKind, RightStatus
@@ -7,6 +10,7 @@ from registry.selectors import brands_for_user
 
 from .models import InfringementType, Outcome, ReporterCapacity
 from .reasons import reasons_for
+from .selectors import evidence_carriable
 from .services import MAX_LISTINGS_PER_REPORT
 
 DECLARATIONS = {
@@ -22,6 +26,20 @@ def _declaration(name: str) -> forms.BooleanField:
     # Django's default "This field is required." beside a checkbox does not say what to do.
     return forms.BooleanField(label=DECLARATIONS[name],
                               error_messages={"required": "Tick this declaration to file the report."})
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceUploadField(forms.Field):
+    """The file picker. The view stores what it picks before validating the rest of the form
+    (evidence_accept), so a file is never asked for twice; the form carries the stored ids."""
+
+    widget = MultipleFileInput
+
+    def clean(self, value):
+        return None
 
 
 class TrademarkReportForm(PortalForm):
@@ -44,15 +62,33 @@ class TrademarkReportForm(PortalForm):
         label="Explanation", help_text="How the listings infringe the mark: what you saw, where on the listing.",
     )
     contact_email = forms.EmailField(label="Contact email", help_text="Where we send the confirmation and questions.")
+    evidence = forms.ModelMultipleChoiceField(
+        queryset=EvidenceFile.objects.none(), required=False, widget=forms.MultipleHiddenInput,
+        error_messages={"invalid_choice": "A file listed as uploaded is no longer available; upload it again.",
+                        "invalid_pk_value": "A file listed as uploaded is no longer available; upload it again."},
+    )
+    evidence_upload = EvidenceUploadField(
+        required=False, label="Add evidence files",
+        help_text=f"{ACCEPTED}; up to {{file_mb}} MB each, {{total_mb}} MB and {{files}} files per report. "
+                  "Screenshots of the listing, test-buy photos, invoices. Files are checked by their content.",
+    )
     decl_good_faith = _declaration("decl_good_faith")
     decl_accurate = _declaration("decl_accurate")
     decl_authority = _declaration("decl_authority")
     signature = forms.CharField(max_length=200, label="Electronic signature",
                                 help_text="Type your full legal name.")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, draft=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["evidence"].queryset = evidence_carriable(user=user, draft=draft)
+        upload = self.fields["evidence_upload"]
+        upload.help_text = upload.help_text.format(
+            file_mb=settings.EVIDENCE_MAX_FILE_BYTES // 2**20, total_mb=settings.EVIDENCE_MAX_OWNER_BYTES // 2**20,
+            files=settings.EVIDENCE_MAX_OWNER_FILES,
+        )
+        # A hint for the file picker only; the server decides by content.
+        upload.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt,.csv"
         # Only the rights of brands this user acts for: someone else's right id is not a choice.
         rights = IPRight.objects.filter(
             brand__in=brands_for_user(user=user), kind=RightKind.TRADEMARK,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from evidence.models import EvidenceFile
 from listings.models import Listing
 from registry.models import Brand, IPRight, RightKind
 
@@ -53,6 +54,48 @@ class Report(models.Model):
     @property
     def reference(self) -> str:
         return f"R-{self.pk:07d}" if self.pk else "R-new"
+
+
+class ReportEvidence(models.Model):
+    """An evidence file filed with a report. A file belongs to one report and is kept with it."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence_links")
+    file = models.OneToOneField(EvidenceFile, on_delete=models.PROTECT, related_name="report_link")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference}: {self.file.original_name}"
+
+
+class ReportDraft(models.Model):
+    """A report being written: what was typed, as form data, and the files already uploaded.
+
+    Kept apart from Report so a Report is always a complete, declared and signed notice.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="report_drafts")
+    right = models.ForeignKey(IPRight, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict, help_text="The form's fields as typed")
+    evidence = models.ManyToManyField(EvidenceFile, blank=True, related_name="report_drafts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Draft D-{self.pk} · {self.brand}"
+
+    @property
+    def reference(self) -> str:
+        return f"D-{self.pk}"
+
+    @property
+    def listing_count(self) -> int:
+        return len([line for line in str(self.data.get("listings", "")).splitlines() if line.strip()])
 
 
 class CaseState(models.TextChoices):

@@ -1,13 +1,15 @@
 """Reads for reports and cases, each one also the access check for who may see them."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from evidence.models import EvidenceFile
+from evidence.selectors import evidence_unattached
 from registry.selectors import brands_for_user
 
-from .models import Case, CaseState, Decision, Report
+from .models import Case, CaseState, Decision, Report, ReportDraft
 
 
 def reports_for_user(*, user) -> QuerySet[Report]:
@@ -71,3 +73,51 @@ def queue_counts() -> dict[str, int]:
     counts = {s: 0 for s in CaseState.values}
     counts.update({r["state"]: r["n"] for r in rows})
     return counts
+
+
+def report_drafts_for_user(*, user) -> QuerySet[ReportDraft]:
+    """Drafts of the brands the user acts for: any member may continue a colleague's draft."""
+    return (
+        ReportDraft.objects.filter(brand__in=brands_for_user(user=user))
+        .select_related("brand", "right", "created_by")
+        .annotate(evidence_count=Count("evidence"))
+    )
+
+
+def report_draft_get_for_user(*, user, pk: int) -> ReportDraft:
+    try:
+        return report_drafts_for_user(user=user).get(pk=pk)
+    except ReportDraft.DoesNotExist:
+        raise Http404("No such draft") from None
+
+
+def report_evidence(*, report: Report) -> list[EvidenceFile]:
+    return [link.file for link in report.evidence_links.select_related("file").order_by("id")]
+
+
+def evidence_carriable(*, user, draft: ReportDraft | None) -> QuerySet[EvidenceFile]:
+    """Files a report form may carry by id: the user's own uploads no record took yet, and the
+    draft's files. Anything else (another brand's, one already filed) is not a valid choice."""
+    q = Q(pk__in=evidence_unattached().filter(uploaded_by=user).values("pk"))
+    if draft is not None:
+        q |= Q(report_drafts=draft)
+    return EvidenceFile.objects.filter(q).distinct()
+
+
+def evidence_get_for_user(*, user, pk: int) -> EvidenceFile:
+    """An evidence file, to the people who may see it; 404 to everyone else.
+
+    Filed with a report: the brand's members and reviewers. In a draft: the brand's members.
+    Sellers never see rights holders' evidence (for now).
+    """
+    if user.is_reviewer:
+        allowed = Q(report_link__isnull=False)
+    elif user.is_rights_holder:
+        brands = brands_for_user(user=user)
+        allowed = Q(report_link__report__brand__in=brands) | Q(report_drafts__brand__in=brands)
+    else:
+        raise Http404("No such file")
+    file = EvidenceFile.objects.filter(allowed, pk=pk).distinct().first()
+    if file is None:
+        raise Http404("No such file")
+    return file

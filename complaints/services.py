@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from audit.services import audit_append
 from audit.transitions import transition
+from evidence.models import EvidenceFile
+from evidence.services import evidence_delete
 from listings.models import Listing
 from registry.models import Brand, IPRight, RightStatus
 from registry.selectors import brands_for_user
 
-from .models import UNDECIDED_STATES, Case, CaseState, Decision, Report
+from .models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReportDraft, ReportEvidence
 from .reasons import Reason, statement_compose
 from .states import CASE_TRANSITIONS
 
@@ -42,12 +44,13 @@ def case_priority(*, brand: Brand, right: IPRight) -> int:
 def report_submit(
     *, reporter, brand: Brand, right: IPRight, capacity: str, infringement_type: str,
     explanation: str, contact_email: str, listings: list[Listing], declarations: dict[str, bool],
-    signature: str,
+    signature: str, evidence: list[EvidenceFile] = (), draft: ReportDraft | None = None,
 ) -> Report:
     """File a report and open one case per listing, all or nothing.
 
     Requires the reporter to act for `brand` and `right` to be the brand's. Refuses a listing that
-    already has an undecided case for the same right (ReportError naming it).
+    already has an undecided case for the same right (ReportError naming it). `evidence` files
+    (uploaded, not yet filed with a report) are linked to it; `draft`, if given, is deleted.
     """
     if not brands_for_user(user=reporter).filter(pk=brand.pk).exists():
         raise ReportError("You are not a member of this brand.", field="brand")
@@ -64,6 +67,8 @@ def report_submit(
         raise ReportError("Tick every declaration to file the report.", field="declarations")
     if not signature.strip():
         raise ReportError("Type your full name as your signature.", field="signature")
+
+    _check_evidence(evidence)
 
     with transaction.atomic():
         taken = dict(
@@ -92,7 +97,65 @@ def report_submit(
                 raise ReportError(f"Listing {listing.external_id} was reported for this right a "
                                   "moment ago; remove it and submit again.", field="listings") from exc
             audit_append(actor=reporter, action="case.open", target=case, data={"report": report.pk})
+        for file in evidence:
+            ReportEvidence.objects.create(report=report, file=file)
+        if evidence:
+            audit_append(actor=reporter, action="report.evidence", target=report,
+                         data={"files": [{"id": f.pk, "sha256": f.sha256} for f in evidence]})
+        if draft is not None:
+            draft.delete()
     return report
+
+
+def _check_evidence(evidence) -> None:
+    if len(evidence) > settings.EVIDENCE_MAX_OWNER_FILES:
+        raise ReportError(f"A report takes at most {settings.EVIDENCE_MAX_OWNER_FILES} evidence files.",
+                          field="evidence_upload")
+    if sum(f.size for f in evidence) > settings.EVIDENCE_MAX_OWNER_BYTES:
+        raise ReportError(f"A report takes at most {settings.EVIDENCE_MAX_OWNER_BYTES // (1024 * 1024)} MB "
+                          "of evidence in all. Remove a file.", field="evidence_upload")
+    # A file is filed with one report only: OneToOne on ReportEvidence.file enforces it; say so first.
+    filed = [f.original_name for f in evidence if ReportEvidence.objects.filter(file=f).exists()]
+    if filed:
+        raise ReportError(f"Already filed with another report: {', '.join(filed)}. Upload it again.",
+                          field="evidence_upload")
+
+
+def report_draft_save(*, user, brand: Brand, data: dict, evidence: list[EvidenceFile],
+                      right: IPRight | None = None, draft: ReportDraft | None = None) -> ReportDraft:
+    """Create or update a draft of the brand's report with the typed `data` and the `evidence`.
+
+    Requires `user` to act for `brand`. Files dropped from the draft are deleted.
+    """
+    if not brands_for_user(user=user).filter(pk=brand.pk).exists():
+        raise ReportError("You are not a member of this brand.", field="right")
+    with transaction.atomic():
+        if draft is None:
+            draft = ReportDraft.objects.create(brand=brand, right=right, created_by=user, data=data)
+            audit_append(actor=user, action="report_draft.created", target=draft)
+            dropped = []
+        else:
+            draft = ReportDraft.objects.select_for_update().get(pk=draft.pk)
+            draft.right, draft.data = right, data
+            draft.save(update_fields=["right", "data", "updated_at"])
+            keep = {f.pk for f in evidence}
+            dropped = [f for f in draft.evidence.all() if f.pk not in keep]
+        draft.evidence.set(evidence)
+        if dropped:
+            evidence_delete(files=dropped, actor=user)
+    return draft
+
+
+def report_draft_delete(*, user, draft: ReportDraft) -> None:
+    """Delete a draft and the files uploaded to it (they were never filed)."""
+    if not brands_for_user(user=user).filter(pk=draft.brand_id).exists():
+        raise ReportError("You are not a member of this brand.")
+    with transaction.atomic():
+        files = list(draft.evidence.all())
+        audit_append(actor=user, action="report_draft.deleted", target=draft,
+                     data={"files": [f.pk for f in files]})
+        draft.delete()
+        evidence_delete(files=files, actor=user)
 
 
 def case_claim_next(*, reviewer) -> Case | None:

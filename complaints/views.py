@@ -8,18 +8,35 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
+from evidence.responses import evidence_response
+from evidence.services import evidence_accept
+from registry.selectors import brands_for_user
 
 from .forms import DecideForm, TrademarkReportForm
 from .selectors import (
     case_get_for_reviewer,
     cases_claimed_by,
+    evidence_carriable,
+    evidence_get_for_user,
     queue_counts,
     report_cases,
+    report_draft_get_for_user,
+    report_drafts_for_user,
+    report_evidence,
     report_get_for_user,
     reports_for_user,
     review_queue,
 )
-from .services import CaseError, ReportError, case_claim, case_claim_next, case_release, report_submit
+from .services import (
+    CaseError,
+    ReportError,
+    case_claim,
+    case_claim_next,
+    case_release,
+    report_draft_delete,
+    report_draft_save,
+    report_submit,
+)
 
 
 def _require_rights_holder(request: HttpRequest) -> None:
@@ -32,16 +49,47 @@ def _require_rights_holder(request: HttpRequest) -> None:
 def report_list(request: HttpRequest) -> HttpResponse:
     _require_rights_holder(request)
     reports = reports_for_user(user=request.user).order_by("-id")[:200]
-    return render(request, "complaints/report_list.html", {"reports": reports})
+    drafts = report_drafts_for_user(user=request.user)[:100]
+    return render(request, "complaints/report_list.html", {"reports": reports, "drafts": drafts})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: HttpRequest, draft_pk: int | None = None) -> HttpResponse:
+    """The trademark report form, new or continuing a draft.
+
+    Files picked are stored on every POST (checked by content) and carried as ids, so neither a
+    validation error nor "Save draft" ever asks for them again.
+    """
     _require_rights_holder(request)
-    form = TrademarkReportForm(request.POST or None, user=request.user,
-                               initial={"contact_email": request.user.email})
-    if request.method == "POST" and form.is_valid():
+    draft = report_draft_get_for_user(user=request.user, pk=draft_pk) if draft_pk else None
+    if request.method == "GET":
+        if draft is None:
+            initial = {"contact_email": request.user.email}
+        else:
+            initial = {**draft.data, "evidence": [f.pk for f in draft.evidence.all()]}
+        form = TrademarkReportForm(initial=initial, user=request.user, draft=draft)
+        return _render_report_form(request, form, draft)
+
+    data = request.POST.copy()
+    files, problems, removed = _take_evidence(request, draft, data)
+    form = TrademarkReportForm(data, user=request.user, draft=draft)
+    if removed is not None:
+        # Removing a file is not a submission: show the form again as typed, without errors.
+        messages.info(request, f"Removed “{removed.original_name}” from this report.")
+        form = TrademarkReportForm(initial=_typed_fields(form, data, files), user=request.user, draft=draft)
+        return _render_report_form(request, form, draft)
+    if problems:
+        for problem in problems:
+            form.add_error("evidence_upload", problem)
+        if data.get("action") == "draft":
+            # Saving a draft asks for nothing but acceptable files: show only what was wrong with those.
+            for name in [n for n in form.errors if n != "evidence_upload"]:
+                del form.errors[name]
+        return _render_report_form(request, form, draft)
+    if data.get("action") == "draft":
+        return _save_draft(request, form, data, files, draft)
+    if form.is_valid():
         d = form.cleaned_data
         try:
             report = report_submit(
@@ -50,6 +98,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 contact_email=d["contact_email"], listings=d["listings"], signature=d["signature"],
                 declarations={"good_faith": d["decl_good_faith"], "accurate": d["decl_accurate"],
                               "authority": d["decl_authority"]},
+                evidence=files, draft=draft,
             )
         except ReportError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -57,8 +106,88 @@ def report_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Report {report.reference} filed: {report.cases.count()} case(s) "
                                       "are in the review queue.")
             return redirect("complaints:report_detail", pk=report.pk)
-    return render(request, "complaints/report_form.html",
-                  {"form": form})
+    return _render_report_form(request, form, draft)
+
+
+def _take_evidence(request: HttpRequest, draft, data) -> tuple[list, list[str], object]:
+    """Store the files just picked, apply a "remove", and write the carried ids back into `data`.
+
+    Returns (files the form now carries, problems to show, the file removed or None).
+    """
+    ids = {int(v) for v in data.getlist("evidence") if v.isdigit()}
+    carried = list(evidence_carriable(user=request.user, draft=draft).filter(pk__in=ids).order_by("id"))
+    problems = []
+    if len(carried) < len(ids):
+        problems.append("A file uploaded earlier is no longer available; upload it again.")
+    remove = data.get("remove_evidence", "")
+    removed = next((f for f in carried if str(f.pk) == remove), None)
+    carried = [f for f in carried if f is not removed]
+    accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
+                               used_bytes=sum(f.size for f in carried), used_files=len(carried))
+    files = carried + accepted.stored
+    data.setlist("evidence", [str(f.pk) for f in files])
+    return files, problems + accepted.refusals, removed
+
+
+def _typed_fields(form: TrademarkReportForm, data, files) -> dict:
+    """What the user typed, as a draft keeps it and as a form's initial takes it."""
+    typed = {}
+    for name, field in form.fields.items():
+        if name in ("evidence", "evidence_upload"):
+            continue
+        multiple = getattr(field.widget, "allow_multiple_selected", False)
+        typed[name] = data.getlist(name) if multiple else data.get(name, "")
+    return {**typed, "evidence": [f.pk for f in files]}
+
+
+def _save_draft(request: HttpRequest, form: TrademarkReportForm, data, files, draft) -> HttpResponse:
+    right_id = data.get("right", "")
+    right = form.fields["right"].queryset.filter(pk=int(right_id)).first() if right_id.isdigit() else None
+    brands = list(brands_for_user(user=request.user)[:2])
+    brand = right.brand if right else draft.brand if draft else brands[0] if len(brands) == 1 else None
+    if brand is None:
+        form.add_error("right", "Choose the trademark before saving a draft: drafts are kept per brand.")
+        return _render_report_form(request, form, draft)
+    typed = _typed_fields(form, data, files)
+    typed.pop("evidence")
+    draft = report_draft_save(user=request.user, brand=brand, right=right, data=typed, evidence=files, draft=draft)
+    messages.success(request, f"Draft {draft.reference} saved with {len(files)} file(s). "
+                              "Continue it any time from My reports.")
+    return redirect("complaints:report_draft", draft_pk=draft.pk)
+
+
+def _render_report_form(request: HttpRequest, form: TrademarkReportForm, draft) -> HttpResponse:
+    if form.is_bound:
+        ids = form.data.getlist("evidence")
+    else:
+        ids = form.initial.get("evidence", [])
+    files = list(form.fields["evidence"].queryset.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+                 .order_by("id"))
+    return render(request, "complaints/report_form.html", {"form": form, "draft": draft, "files": files})
+
+
+@login_required
+@require_POST
+def report_draft_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_rights_holder(request)
+    draft = report_draft_get_for_user(user=request.user, pk=pk)
+    report_draft_delete(user=request.user, draft=draft)
+    messages.info(request, f"Draft {draft.reference} deleted, with the files uploaded to it.")
+    return redirect("complaints:report_list")
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evidence file as a download, to the report's brand members and reviewers only."""
+    return evidence_response(evidence_get_for_user(user=request.user, pk=pk))
+
+
+@login_required
+@require_GET
+def evidence_inline(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evidence image (PNG, JPEG, WebP only) for an <img> on the case and report pages."""
+    return evidence_response(evidence_get_for_user(user=request.user, pk=pk), inline=True)
 
 
 def _report_context(request: HttpRequest, pk: int) -> dict:
@@ -72,7 +201,9 @@ def _report_context(request: HttpRequest, pk: int) -> dict:
 @login_required
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "complaints/report_detail.html", _report_context(request, pk))
+    context = _report_context(request, pk)
+    return render(request, "complaints/report_detail.html",
+                  {**context, "evidence": report_evidence(report=context["report"])})
 
 
 @login_required
@@ -139,6 +270,7 @@ def case_page_context(case, user, **extra) -> dict:
     return {
         "case": case,
         "report": case.report,
+        "evidence": report_evidence(report=case.report),
         "listing": case.listing,
         "snapshot": case.listing_snapshot,
         "decisions": decisions,

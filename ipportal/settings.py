@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "audit",
     "accounts",
+    "evidence",
     "registry",
     "listings",
     "complaints",
@@ -118,6 +119,14 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Evidence uploads (evidence app): stored in MEDIA_ROOT/evidence/, served only through access-checked
+# views, never as static or media URLs. "Owner" is the record holding the files (a report).
+EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_OWNER_BYTES = env_int("EVIDENCE_MAX_OWNER_BYTES", 50 * 1024 * 1024)
+EVIDENCE_MAX_OWNER_FILES = env_int("EVIDENCE_MAX_OWNER_FILES", 20)
+# Decompression-bomb bounds, checked from the image header before any pixel is decoded.
+EVIDENCE_MAX_IMAGE_SIDE = env_int("EVIDENCE_MAX_IMAGE_SIDE", 10_000)
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IP Portal <no-reply@ipportal.local>")
@@ -140,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-ip-rights": {
         "task": "registry.tasks.expire_rights",
         "schedule": crontab(hour=0, minute=10),  # shortly after midnight UTC: the day's expiries
+    },
+    "purge-unattached-evidence": {
+        "task": "evidence.tasks.purge_unattached_evidence",
+        "schedule": 24 * 3600.0,
     },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.

@@ -117,3 +117,10 @@ def claim_and_remove(*, case, reviewer, code="tm_counterfeit"):
     with transaction.atomic():
         case_claim(case=case, reviewer=reviewer)
     return case_decide(case=case, reviewer=reviewer, reason_code=code, facts="Replica sold at 9.99.")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded evidence goes to a fresh directory per test, never into the worktree's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Case, Report
+from complaints.services import report_draft_save
 
 from ..conftest import file_report
 from ..factories import ListingFactory
@@ -68,10 +69,12 @@ def test_the_list_refuses_a_post(world, client):
 def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_max_num_queries, rows):
     for _ in range(rows):
         file_report(reporter=world.alice, right=world.tm_a, listings=[ListingFactory(seller=world.seller_a)])
+        report_draft_save(user=world.alice, brand=world.brand_a, right=world.tm_a, data={}, evidence=[])
     client.force_login(world.alice)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # session, user, reports, drafts
         response = client.get(reverse("complaints:report_list"))
     assert len(re.findall(r'href="/reports/\d+/"', response.content.decode())) == rows
+    assert len(re.findall(r'href="/reports/drafts/\d+/"', response.content.decode())) == rows
 
 
 # report_new
