@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("enforcement.urls")),
     path("api/v1/", include("listings.api_urls")),
+    path("api/v1/webhooks/", include("enforcement.webhooks.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
