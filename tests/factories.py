@@ -146,3 +146,32 @@ class AppealFactory(factory.django.DjangoModelFactory):
     case = factory.LazyAttribute(lambda a: a.decision.case)
     filed_by = factory.SubFactory(UserFactory, role=Role.SELLER)
     statement = "Genuine goods."
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.WebhookEndpoint"
+
+    owner = factory.SubFactory(UserFactory, username="market", role=Role.MARKETPLACE)
+    url = "https://hooks.example.test/ipportal"
+    event_types = factory.LazyFunction(lambda: ["listing.reinstated", "listing.removed"])
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+class WebhookEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.WebhookEvent"
+
+    action = factory.SubFactory(EnforcementActionFactory, status="applied")
+    event_id = factory.Sequence(lambda n: f"evt_test{n}")
+    type = "listing.removed"
+    payload = factory.LazyAttribute(lambda e: {"id": e.event_id, "type": e.type, "data": {}})
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.WebhookDelivery"
+
+    event = factory.SubFactory(WebhookEventFactory)
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    window_started_at = factory.LazyFunction(timezone.now)
