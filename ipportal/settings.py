@@ -174,6 +174,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "IP Portal API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "listings.models.ListingStatus",
+        "EndpointStatusEnum": "enforcement.models.EndpointStatus",
+        "DeliveryStatusEnum": "enforcement.models.DeliveryStatus",
+    },
 }
 
 LOGGING = {
