@@ -16,6 +16,7 @@ from enforcement.tasks import apply_action, sweep_webhook_deliveries
 from enforcement.webhooks.services import webhook_endpoint_rotate_secret
 from enforcement.webhooks.signing import SignatureError, verify
 
+from .test_worker_integration import queue, start_worker, wait_for  # noqa: F401 (fixtures used below)
 from .webhooks import endpoint_for, marketplace_user, remove_listing
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
@@ -107,3 +108,41 @@ def test_every_event_reaches_a_flaky_slow_receiver_exactly_once(world, settings)
     assert receiver.duplicates >= 1  # a slow answer timed out, was sent again, and was deduped
     assert receiver.requests > 5 * 2 - 1  # half failed, so retries happened
     assert sum(WebhookDelivery.objects.values_list("attempts", flat=True)) == receiver.requests
+
+
+@pytest.mark.worker
+def test_a_real_worker_gets_every_event_to_the_flaky_receiver_once(world, settings, monkeypatch, request):
+    """The same proof end to end: a celery worker process on Redis and PostgreSQL sends; this test
+    plays beat, calling the sweep. The worker's clock is real, so the backoff is made short."""
+    for name, value in {"WEBHOOK_RETRY_BASE_SECONDS": "1", "WEBHOOK_RETRY_MAX_SECONDS": "2",
+                        "WEBHOOK_READ_TIMEOUT": str(READ_TIMEOUT), "WEBHOOK_LEASE_SECONDS": "5",
+                        "WEBHOOK_ALLOW_HTTP": "true"}.items():
+        monkeypatch.setenv(name, value)  # read by the worker process's settings
+    settings.WEBHOOK_ALLOW_HTTP, settings.WEBHOOK_LEASE_SECONDS = True, 5
+    request.getfixturevalue("queue")
+    worker = request.getfixturevalue("start_worker")()
+    receiver = Receiver(secret="")
+    server = _serve(receiver)
+    try:
+        endpoint = endpoint_for(marketplace_user(), url=f"http://127.0.0.1:{server.server_address[1]}/hooks")
+        receiver.secret = endpoint.secret
+        for listing in [*world.listings_a, *world.listings_b]:
+            remove_listing(world, listing)  # the worker applies each takedown, then sends its event
+        for action in EnforcementAction.objects.all():
+            apply_action.delay(action.pk)  # every takedown task delivered twice
+
+        def all_delivered() -> bool:
+            from enforcement.webhooks.services import webhook_deliveries_sweep
+
+            webhook_deliveries_sweep()  # what beat does every 15 s
+            statuses = list(WebhookDelivery.objects.values_list("status", flat=True))
+            return len(statuses) == 5 and set(statuses) == {DeliveryStatus.DELIVERED}
+
+        wait_for(all_delivered, what="every webhook to be delivered", worker=worker, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert set(receiver.processed) == set(WebhookEvent.objects.values_list("event_id", flat=True))
+    assert len(receiver.processed) == 5 and receiver.bad_signatures == 0 and receiver.duplicates >= 1
+    assert WebhookEvent.objects.count() == 5
