@@ -17,6 +17,7 @@ from listings.services import listing_set_status
 
 from .models import ActionKind, ActionStatus, Appeal, AppealStatus, EnforcementAction
 from .states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS
+from .webhooks.services import webhook_event_emit
 
 
 class AppealError(Exception):
@@ -128,6 +129,8 @@ def action_apply(*, action_id: int) -> bool:
         transition(obj=action, to=ActionStatus.APPLIED, actor=None, table=ACTION_TRANSITIONS,
                    field="status", changes={"applied_at": timezone.now(), "attempts": action.attempts + 1,
                                             "last_attempt_at": timezone.now()})
+        # The outbox: the marketplace's event and its deliveries commit with the change, or not at all.
+        webhook_event_emit(action=action)
     return True
 
 

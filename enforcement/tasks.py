@@ -30,3 +30,7 @@ def apply_action(action_id: int) -> bool:
 @shared_task(acks_late=True, time_limit=120)
 def requeue_stale_actions() -> int:
     return services.actions_requeue_stale()
+
+
+# Webhook tasks live beside their services; importing them here registers them with Celery.
+from .webhooks.tasks import deliver_webhook, sweep_webhook_deliveries  # noqa: E402, F401

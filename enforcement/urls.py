@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .webhooks import views as webhook_views
 
 app_name = "enforcement"
 urlpatterns = [
@@ -9,4 +10,10 @@ urlpatterns = [
     path("review/appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
     path("seller/notices/", views.notice_list, name="notice_list"),
     path("seller/notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("marketplace/webhooks/", webhook_views.endpoint_list, name="webhook_list"),
+    path("marketplace/webhooks/<int:pk>/", webhook_views.endpoint_detail, name="webhook_detail"),
+    path("marketplace/webhooks/<int:pk>/rotate/", webhook_views.endpoint_rotate, name="webhook_rotate"),
+    path("marketplace/webhooks/<int:pk>/enabled/", webhook_views.endpoint_toggle, name="webhook_toggle"),
+    path("marketplace/webhooks/deliveries/<int:pk>/redeliver/", webhook_views.delivery_redeliver,
+         name="webhook_redeliver"),
 ]

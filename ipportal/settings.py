@@ -33,6 +33,11 @@ def env_int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
@@ -154,10 +159,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.tasks.purge_unattached_evidence",
         "schedule": 24 * 3600.0,
     },
+    "sweep-webhook-deliveries": {
+        "task": "enforcement.webhooks.tasks.sweep_webhook_deliveries",
+        "schedule": 15.0,
+    },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
 REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
+
+# Marketplace webhooks (enforcement.webhooks). Every call has both timeouts; failures are retried
+# with exponential backoff + jitter (base doubling up to the cap) until the window ends.
+WEBHOOK_CONNECT_TIMEOUT = env_float("WEBHOOK_CONNECT_TIMEOUT", 5)
+WEBHOOK_READ_TIMEOUT = env_float("WEBHOOK_READ_TIMEOUT", 10)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
+WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 3 * 24 * 3600)
+# A queued or in-flight attempt holds its row this long; then the sweep may queue it again.
+# Longer than the delivery task's hard time limit (45 s).
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 120)
+WEBHOOK_SWEEP_BATCH = env_int("WEBHOOK_SWEEP_BATCH", 50)
+# After a rotation the previous secret also signs for this long.
+WEBHOOK_SECRET_GRACE_SECONDS = env_int("WEBHOOK_SECRET_GRACE_SECONDS", 24 * 3600)
+# Plain http:// receivers only in development.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -177,6 +202,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "listings.models.ListingStatus",
+        "EndpointStatusEnum": "enforcement.models.EndpointStatus",
+        "DeliveryStatusEnum": "enforcement.models.DeliveryStatus",
+    },
 }
 
 LOGGING = {

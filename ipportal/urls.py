@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("enforcement.urls")),
     path("registry/", include("registry.urls")),
     path("api/v1/", include("listings.api_urls")),
+    path("api/v1/webhooks/", include("enforcement.webhooks.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -157,3 +157,30 @@ class PendingTrademarkFactory(TrademarkFactory):
     registered_on = factory.LazyFunction(lambda: timezone.localdate().replace(year=2020))
     expires_on = factory.LazyFunction(lambda: timezone.localdate().replace(year=timezone.localdate().year + 5))
     correspondent_email = "tm@office-record.example"
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.WebhookEndpoint"
+
+    owner = factory.SubFactory(UserFactory, username="market", role=Role.MARKETPLACE)
+    url = "https://hooks.example.test/ipportal"
+    event_types = factory.LazyFunction(lambda: ["listing.reinstated", "listing.removed"])
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+class WebhookEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.WebhookEvent"
+
+    action = factory.SubFactory(EnforcementActionFactory, status="applied")
+    event_id = factory.Sequence(lambda n: f"evt_test{n}")
+    type = "listing.removed"
+    payload = factory.LazyAttribute(lambda e: {"id": e.event_id, "type": e.type, "data": {}})
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enforcement.WebhookDelivery"
+
+    event = factory.SubFactory(WebhookEventFactory)
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    window_started_at = factory.LazyFunction(timezone.now)

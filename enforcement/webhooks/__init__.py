@@ -1,0 +1,1 @@
+"""Marketplace webhooks: endpoints, the enforcement-event outbox, signed delivery with retries."""
