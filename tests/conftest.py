@@ -117,3 +117,13 @@ def claim_and_remove(*, case, reviewer, code="tm_counterfeit"):
     with transaction.atomic():
         case_claim(case=case, reviewer=reviewer)
     return case_decide(case=case, reviewer=reviewer, reason_code=code, facts="Replica sold at 9.99.")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The queue caches its per-filter counts; one test's counts must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
