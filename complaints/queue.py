@@ -225,25 +225,21 @@ def _backlog_groups(now: datetime) -> tuple[datetime, list[dict]]:
     return result
 
 
-def _matches(group: dict, filters: QueueFilters, rights: dict[int, RightInfo], skip: str | None) -> bool:
-    info = rights.get(group["right_id"])
-    checks = {
-        "kind": filters.kind is None or (info is not None and info.kind == filters.kind),
-        "brand": filters.brand is None or (info is not None and info.brand_id == filters.brand),
-        "source": filters.source is None or group["source"] == filters.source,
-        "lane": filters.lane is None or group["priority"] == filters.lane,
-        "age": filters.age is None or group["age"] == filters.age,
-        "state": group["state"] in filters.states(),
-    }
-    return all(ok for dim, ok in checks.items() if dim != skip)
-
-
-def _value_of(group: dict, dim: str, rights: dict[int, RightInfo]):
+def _group_values(group: dict, rights: dict[int, RightInfo]) -> dict:
     info = rights.get(group["right_id"])
     return {
         "kind": info.kind if info else None, "brand": info.brand_id if info else None,
         "source": group["source"], "lane": group["priority"], "age": group["age"], "state": group["state"],
-    }[dim]
+    }
+
+
+def _failed_dimensions(values: dict, filters: QueueFilters) -> list[str]:
+    """The filters this group of cases does not pass."""
+    failed = [dim for dim in ("kind", "brand", "source", "lane", "age")
+              if getattr(filters, dim) is not None and values[dim] != getattr(filters, dim)]
+    if values["state"] not in filters.states():
+        failed.append("state")
+    return failed
 
 
 def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
@@ -252,26 +248,29 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
     the backlog (cached) plus one over the user's own claims."""
     now = now or timezone.now()
     computed_at, backlog = _backlog_groups(now)
-    mine = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
-    groups = mine if filters.mine else backlog
-    counts: dict[str, Counter] = {}
-    for dim in FACET_DIMENSIONS:
-        c: Counter = Counter()
-        for g in groups:
-            if _matches(g, filters, rights, skip=dim):
-                c[_value_of(g, dim, rights)] += g["n"]
-                if dim == "state":
-                    c["all"] += g["n"]
-        counts[dim] = c
-    selected = [g for g in groups if _matches(g, filters, rights, skip=None)]
-    return QueueFacets(
-        counts=counts,
-        total=sum(g["n"] for g in selected),
-        overdue=sum(g["n"] for g in selected if g["overdue"] and g["state"] != CaseState.NEEDS_INFO),
-        # "Assigned to me" shows every undecided state unless one is chosen: count it that way.
-        mine=sum(g["n"] for g in mine if _matches(g, filters, rights, skip="state")),
-        computed_at=computed_at if not filters.mine else now,
-    )
+    mine_groups = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
+    counts: dict[str, Counter] = {dim: Counter() for dim in FACET_DIMENSIONS}
+    total = overdue = 0
+    for g in (mine_groups if filters.mine else backlog):
+        values = _group_values(g, rights)
+        failed = _failed_dimensions(values, filters)
+        if len(failed) > 1:
+            continue
+        # A group failing only dimension D still counts toward D's other values.
+        for dim in (failed or FACET_DIMENSIONS):
+            counts[dim][values[dim]] += g["n"]
+            if dim == "state":
+                counts[dim]["all"] += g["n"]
+        if not failed:
+            total += g["n"]
+            overdue += g["n"] if g["overdue"] and g["state"] != CaseState.NEEDS_INFO else 0
+    # "Assigned to me" shows every undecided state unless one is chosen: count it that way.
+    mine = 0
+    for g in mine_groups:
+        if not [d for d in _failed_dimensions(_group_values(g, rights), filters) if d != "state"]:
+            mine += g["n"]
+    return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine,
+                       computed_at=computed_at if not filters.mine else now)
 
 
 def queue_filters_without(filters: QueueFilters, **changes) -> QueueFilters:
