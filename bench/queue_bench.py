@@ -14,7 +14,6 @@ import os
 import random
 import statistics
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -213,73 +212,67 @@ def bench_queue_page() -> None:
             cur.fetchall()
             times.append(time.perf_counter() - t)
     print(f"\nBaseline: plain indexed SELECT of 25 open cases   {_stats(times)}")
-    return statistics.median(times)
 
 
-def _run_concurrently(work, label: str) -> tuple[list[float], float]:
+def _claimer_process(kind: str, index: int, barrier, out) -> None:
+    """One claimer in its own process, as gunicorn workers are (threads would share one GIL)."""
+    from django.db import connection
+
+    from accounts.models import User
+    from complaints.services import case_claim_next
+
+    reviewer = User.objects.filter(username__startswith="reviewer").order_by("id")[index]
+    samples, claimed = [], []
+    barrier.wait()
+    for _ in range(CLAIMS_PER_CLAIMER):
+        t = time.perf_counter()
+        if kind == "claim":
+            claimed.append(case_claim_next(reviewer=reviewer).pk)
+        else:
+            with connection.cursor() as cur:
+                cur.execute("SELECT id FROM complaints_case WHERE state = 'open' "
+                            "ORDER BY priority, due_at, id LIMIT 1")
+                cur.fetchone()
+        samples.append(time.perf_counter() - t)
+    connection.close()
+    out.put((samples, claimed))
+
+
+def _run_concurrently(kind: str) -> tuple[list[float], list[int], float]:
+    import multiprocessing
+
     from django.db import connections
 
-    samples: list[float] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(CLAIMERS)
-    errors = []
-
-    def worker(i: int) -> None:
-        try:
-            mine = []
-            barrier.wait()
-            for _ in range(CLAIMS_PER_CLAIMER):
-                t = time.perf_counter()
-                work(i)
-                mine.append(time.perf_counter() - t)
-            with lock:
-                samples.extend(mine)
-        except BaseException as exc:  # noqa: B036 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLAIMERS)]
+    connections.close_all()  # children must not share the parent's connection
+    ctx = multiprocessing.get_context("fork")
+    barrier, out = ctx.Barrier(CLAIMERS + 1), ctx.Queue()
+    procs = [ctx.Process(target=_claimer_process, args=(kind, i, barrier, out)) for i in range(CLAIMERS)]
+    for p in procs:
+        p.start()
+    barrier.wait()
     start = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    results = [out.get() for _ in procs]
     wall = time.perf_counter() - start
-    if errors:
-        raise errors[0]
-    return samples, wall
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"a claimer process failed (exit {p.exitcode})")
+    return [s for r in results for s in r[0]], [c for r in results for c in r[1]], wall
 
 
 def bench_claims() -> None:
     from django.conf import settings
-    from django.db import connection
 
-    from accounts.models import User
     from complaints.models import Case
-    from complaints.services import case_claim_next
 
     settings.REVIEW_MAX_OPEN_CLAIMS = 10_000  # measure the claim itself, not the per-reviewer cap
-    claimers = list(User.objects.filter(username__startswith="reviewer").order_by("id")[:CLAIMERS])
-    claimed: list[int] = []
-
-    def claim(i: int) -> None:
-        case = case_claim_next(reviewer=claimers[i])
-        claimed.append(case.pk)
-
-    samples, wall = _run_concurrently(claim, "claim")
-    print(f"\nclaim-next, {CLAIMERS} concurrent claimers x {CLAIMS_PER_CLAIMER}:  {_stats(samples)}")
+    samples, claimed, wall = _run_concurrently("claim")
+    print(f"\nclaim-next, {CLAIMERS} concurrent claimer processes x {CLAIMS_PER_CLAIMER}:  {_stats(samples)}")
     print(f"  {len(samples) / wall:,.0f} claims/s; distinct cases {len(set(claimed)):,} of {len(claimed):,} claims")
-
-    def baseline(i: int) -> None:
-        with connection.cursor() as cur:
-            cur.execute("SELECT id FROM complaints_case WHERE state = 'open' ORDER BY priority, due_at, id LIMIT 1")
-            cur.fetchone()
-
-    base, bwall = _run_concurrently(baseline, "baseline")
-    print(f"Baseline: plain indexed SELECT of the next open case, {CLAIMERS} threads:  {_stats(base)}")
+    base, _, _ = _run_concurrently("baseline")
+    print(f"Baseline: plain indexed SELECT of the next open case, {CLAIMERS} processes:  {_stats(base)}")
     ratio = statistics.median(samples) / statistics.median(base)
-    print(f"  claim-next median / baseline median = {ratio:.1f}x")
+    print(f"  claim-next median / baseline median = {ratio:.0f}x")
     print(f"\nBacklog: {Case.objects.count():,} cases")
 
 
@@ -302,12 +295,11 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     settings.DEBUG = False
     print(f"Database {name}: {'reused' if reused else 'created'}")
+    call_command("migrate", verbosity=0)
     if not reused:
-        call_command("migrate", verbosity=0)
         print(f"Loading {args.cases:,} cases with COPY ...", flush=True)
         load(args.cases)
-    page_base = bench_queue_page()
-    del page_base
+    bench_queue_page()
     bench_claims()
 
 

@@ -126,6 +126,10 @@ class Case(models.Model):
             models.Index(fields=["state", "created_at", "id"], name="case_state_age_idx"),
             # Queue sort "due soonest", the overdue count on the health page.
             models.Index(fields=["state", "due_at", "id"], name="case_state_due_idx"),
+            # Queue filtered by brand or IP type (both become right ids) and by source: ordered
+            # scans of just those cases instead of filtering the whole lane.
+            models.Index(fields=["right", "state", "priority", "due_at"], name="case_right_queue_idx"),
+            models.Index(fields=["state", "source", "priority", "due_at"], name="case_source_queue_idx"),
             # The expired-claims sweep and claim-next's lapsed claims.
             models.Index(fields=["state", "claim_expires_at"], name="case_claim_expiry_idx"),
         ]

@@ -103,21 +103,22 @@ def report_submit(
 def case_claim_next(*, reviewer) -> Case | None:
     """Give `reviewer` the next case, or None when the queue is empty.
 
-    The order is the queue's default: a lapsed claim first (its case waited longest), then overdue
-    open cases, then the rest, each by lane then age. The row lock is held only for this short
-    transaction; the claim then lives in claimed_by/claim_expires_at while the reviewer reads.
+    The order: a lapsed claim first (earliest lapsed; its case was already handed out once), then
+    the queue's default order: overdue open cases, then the rest, each by lane then age. The row
+    lock is held only for this short transaction; the claim then lives in claimed_by and
+    claim_expires_at while the reviewer reads.
     Raises CaseError when the reviewer already holds REVIEW_MAX_OPEN_CLAIMS cases.
     """
     with transaction.atomic():
         _check_claim_cap(reviewer=reviewer)
         now = timezone.now()
         # Race: reviewers pressing "claim next" at once; SKIP LOCKED hands each a different row.
-        # Three small index scans (case_claim_expiry_idx, then case_queue_idx twice) rather than
+        # Three index range scans (case_claim_expiry_idx, then case_queue_idx twice) rather than
         # one OR-ed query, which PostgreSQL can only answer by sorting the whole backlog.
-        for segment in (_claim_expired(), Q(state=CaseState.OPEN, due_at__lte=now),
-                        Q(state=CaseState.OPEN, due_at__gt=now)):
-            case = (Case.objects.select_for_update(skip_locked=True).filter(segment)
-                    .order_by("priority", "due_at", "id").first())
+        for segment, order in ((_claim_expired(), ("claim_expires_at", "id")),
+                               (Q(state=CaseState.OPEN, due_at__lte=now), ("priority", "due_at", "id")),
+                               (Q(state=CaseState.OPEN, due_at__gt=now), ("priority", "due_at", "id"))):
+            case = Case.objects.select_for_update(skip_locked=True).filter(segment).order_by(*order).first()
             if case is not None:
                 return _claim(case=case, reviewer=reviewer, cap_checked=True)
         return None
@@ -212,7 +213,7 @@ def claims_release_expired(*, batch_size: int = 200) -> int:
     while True:
         with transaction.atomic():
             # SKIP LOCKED: a reviewer re-claiming a lapsed case right now keeps it; the sweep moves on.
-            batch = list(Case.objects.select_for_update(skip_locked=True).filter(_claim_expired())
+            batch = list(Case.objects.select_for_update(skip_locked=True, of=("self",)).filter(_claim_expired())
                          .select_related("claimed_by").order_by("claim_expires_at", "id")[:batch_size])
             for case in batch:
                 transition(obj=case, to=CaseState.OPEN, actor=None, table=CASE_TRANSITIONS,

@@ -59,6 +59,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
+            index=models.Index(fields=["right", "state", "priority", "due_at"], name="case_right_queue_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["state", "source", "priority", "due_at"], name="case_source_queue_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="case",
             index=models.Index(fields=["state", "claim_expires_at"], name="case_claim_expiry_idx"),
         ),
     ]
