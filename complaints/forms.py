@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from accounts.models import Role, User
 from evidence.content import ACCEPTED
 from evidence.models import EvidenceFile
 from ipportal.forms import PortalForm
@@ -8,7 +9,8 @@ from listings.selectors import listings_by_external_ids, parse_listing_refs
 from registry.models import IPRight, RightKind, RightStatus
 from registry.selectors import brands_for_user
 
-from .models import InfringementType, Outcome, ReporterCapacity
+from .models import CaseSource, InfringementType, Outcome, Priority, ReporterCapacity
+from .queue import AGE_BUCKETS, QUEUE_PAGE_SIZES, QUEUE_SORTS, QUEUE_STATES, QueueFilters
 from .reasons import reasons_for
 from .selectors import evidence_carriable
 from .services import MAX_LISTINGS_PER_REPORT
@@ -143,4 +145,47 @@ class AppealDecideForm(PortalForm):
     facts = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",
         help_text="What the appeal showed. The seller and the rights holder read this.",
+    )
+
+
+class QueueFilterForm(forms.Form):
+    """The review queue's GET parameters. Every value is checked: an unknown sort key or filter
+    value is refused with a message naming the parameter, never silently ignored."""
+
+    kind = forms.ChoiceField(choices=RightKind.choices, required=False, label="IP type")
+    brand = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Brand")
+    source = forms.ChoiceField(choices=CaseSource.choices, required=False, label="Source")
+    lane = forms.TypedChoiceField(choices=Priority.choices, coerce=int, required=False, empty_value=None,
+                                  label="Priority lane")
+    age = forms.ChoiceField(choices=[(b.key, b.label) for b in AGE_BUCKETS], required=False, label="Age")
+    state = forms.ChoiceField(choices=QUEUE_STATES, required=False, label="State")
+    mine = forms.BooleanField(required=False, label="Assigned to me")
+    sort = forms.ChoiceField(choices=list(QUEUE_SORTS.items()), required=False, label="Sort")
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False, label="Page")
+    size = forms.TypedChoiceField(choices=[(n, n) for n in QUEUE_PAGE_SIZES], coerce=int, required=False,
+                                  label="Rows per page")
+
+    def __init__(self, data, *, brand_choices: list[tuple[int, str]]):
+        super().__init__(data)
+        self.fields["brand"].choices = brand_choices
+        self.fields["sort"].error_messages["invalid_choice"] = (
+            "Unknown sort “%(value)s”. Sort by one of: " + ", ".join(QUEUE_SORTS) + ".")
+
+    def queue_filters(self) -> QueueFilters:
+        d = self.cleaned_data
+        return QueueFilters(
+            kind=d["kind"] or None, brand=d["brand"],
+            source=d["source"] or None, lane=d["lane"], age=d["age"] or None,
+            state=d["state"] or ("all" if d["mine"] else "open"), mine=d["mine"],
+            sort=d["sort"] or "priority", page=d["page"] or 1, size=d["size"] or QUEUE_PAGE_SIZES[0],
+        )
+
+
+class ReassignForm(PortalForm):
+    reviewer = forms.ModelChoiceField(
+        queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.SENIOR_REVIEWER], is_active=True)
+        .order_by("username"),
+        label="Reassign to", empty_label="Choose a reviewer",
+        error_messages={"required": "Choose the reviewer who should take this case.",
+                        "invalid_choice": "Choose one of the listed reviewers."},
     )

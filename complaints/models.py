@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from evidence.models import EvidenceFile
 from listings.models import Listing
@@ -114,6 +115,20 @@ class CaseState(models.TextChoices):
 UNDECIDED_STATES = (CaseState.OPEN, CaseState.IN_REVIEW, CaseState.NEEDS_INFO)
 
 
+class CaseSource(models.TextChoices):
+    REPORT = "report", "Report"
+    AUTOMATIC = "automatic", "Automatic detection"
+    TRUSTED_FLAGGER = "trusted_flagger", "Trusted flagger"
+
+
+class Priority(models.IntegerChoices):
+    """Review lanes; lower goes first. Each has its own SLA (settings.REVIEW_SLA_HOURS)."""
+
+    TRUSTED = 0, "Trusted / good faith"
+    VERIFIED = 1, "Verified right"
+    OTHER = 2, "Other"
+
+
 class Case(models.Model):
     """One listing of one report: the unit that is queued, decided, enforced and appealed."""
 
@@ -122,12 +137,15 @@ class Case(models.Model):
     right = models.ForeignKey(IPRight, on_delete=models.PROTECT, related_name="cases")
     state = models.CharField(max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
     # Lower goes first: 0 trusted flagger, 1 verified right, 2 unverified right.
-    priority = models.PositiveSmallIntegerField(default=2)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.OTHER)
+    source = models.CharField(max_length=16, choices=CaseSource.choices, default=CaseSource.REPORT)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="claimed_cases")
     claim_expires_at = models.DateTimeField(null=True, blank=True)
     listing_snapshot = models.JSONField(help_text="The listing as it was when reported")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the SLA of the case's lane runs out; set once at creation (complaints.sla.case_due_at).
+    due_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -143,8 +161,20 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            # The review queue: next open case by priority, then age.
-            models.Index(fields=["state", "priority", "created_at"], name="case_queue_idx"),
+            # The review queue and claim-next: by lane, then age. Within a lane due_at is created_at
+            # plus a constant, so this one index also serves "overdue first" (due_at < now is a
+            # prefix of each lane) without a sort.
+            models.Index(fields=["state", "priority", "due_at", "id"], name="case_queue_idx"),
+            # Queue sorts "oldest"/"newest" and the age-bucket filter.
+            models.Index(fields=["state", "created_at", "id"], name="case_state_age_idx"),
+            # Queue sort "due soonest", the overdue count on the health page.
+            models.Index(fields=["state", "due_at", "id"], name="case_state_due_idx"),
+            # Queue filtered by brand or IP type (both become right ids) and by source: ordered
+            # scans of just those cases instead of filtering the whole lane.
+            models.Index(fields=["right", "state", "priority", "due_at"], name="case_right_queue_idx"),
+            models.Index(fields=["state", "source", "priority", "due_at"], name="case_source_queue_idx"),
+            # The expired-claims sweep and claim-next's lapsed claims.
+            models.Index(fields=["state", "claim_expires_at"], name="case_claim_expiry_idx"),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +183,10 @@ class Case(models.Model):
     @property
     def reference(self) -> str:
         return f"C-{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state in (CaseState.OPEN, CaseState.IN_REVIEW) and self.due_at <= timezone.now()
 
 
 class Outcome(models.TextChoices):

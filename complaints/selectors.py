@@ -1,7 +1,27 @@
 """Reads for reports and cases, each one also the access check for who may see them."""
 
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -9,7 +29,9 @@ from evidence.models import EvidenceFile
 from evidence.selectors import evidence_unattached
 from registry.selectors import brands_for_user
 
-from .models import Case, CaseState, Decision, Report, ReportDraft
+from .models import UNDECIDED_STATES, Case, CaseState, Decision, Outcome, Priority, Report, ReportDraft
+from .queue import AGE_BUCKETS
+from .sla import sla_hours
 
 
 def reports_for_user(*, user) -> QuerySet[Report]:
@@ -40,15 +62,6 @@ def require_reviewer(user) -> None:
         raise PermissionDenied("Only trust-and-safety reviewers can see the review queue.")
 
 
-def review_queue(*, user) -> QuerySet[Case]:
-    require_reviewer(user)
-    return (
-        Case.objects.filter(state=CaseState.OPEN)
-        .select_related("listing", "right", "report__brand")
-        .order_by("priority", "created_at", "id")
-    )
-
-
 def cases_claimed_by(*, user) -> QuerySet[Case]:
     require_reviewer(user)
     return (
@@ -66,13 +79,6 @@ def case_get_for_reviewer(*, user, pk: int) -> Case:
         ).get(pk=pk)
     except Case.DoesNotExist:
         raise Http404("No such case") from None
-
-
-def queue_counts() -> dict[str, int]:
-    rows = Case.objects.values("state").annotate(n=Count("id"))
-    counts = {s: 0 for s in CaseState.values}
-    counts.update({r["state"]: r["n"] for r in rows})
-    return counts
 
 
 def report_drafts_for_user(*, user) -> QuerySet[ReportDraft]:
@@ -121,3 +127,71 @@ def evidence_get_for_user(*, user, pk: int) -> EvidenceFile:
     if file is None:
         raise Http404("No such file")
     return file
+
+
+@dataclass
+class QueueHealth:
+    now: datetime
+    backlog_by_age: list[tuple[str, int]]          # (age bucket label, undecided cases)
+    lanes: list[dict]                              # per lane: label, SLA hours, backlog, overdue
+    decided_per_day: list[tuple[date, int]]        # oldest first, every day present
+    median_to_decision: timedelta | None           # over decisions of the same days
+    decided_total: int
+    overdue: int
+    backlog: int
+
+
+class _Median(Aggregate):
+    """PostgreSQL's exact median (percentile_cont), for intervals too."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def _first_decisions(since: datetime) -> QuerySet[Decision]:
+    # First-instance decisions only: appeal rulings supersede one and are not queue throughput.
+    return Decision.objects.filter(created_at__gte=since, supersedes__isnull=True).exclude(
+        outcome__in=[Outcome.REINSTATE, Outcome.UPHOLD])
+
+
+def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueHealth:
+    """What a reviewer needs to see whether the queue is keeping up. Reviewers only."""
+    require_reviewer(user)
+    now = now or timezone.now()
+    whens = [When(created_at__gt=now - timedelta(hours=b.max_hours), then=Value(b.key)) for b in AGE_BUCKETS[:-1]]
+    age = SqlCase(*whens, default=Value(AGE_BUCKETS[-1].key), output_field=CharField())
+    # The SLA clock stops while the case waits for the reporter's answer.
+    overdue = SqlCase(When(due_at__lte=now, state__in=[CaseState.OPEN, CaseState.IN_REVIEW], then=Value(1)),
+                      default=Value(0), output_field=IntegerField())
+    rows = list(Case.objects.filter(state__in=UNDECIDED_STATES).annotate(age=age, late=overdue)
+                .values("age", "priority", "late").annotate(n=Count("id")).order_by())
+    by_age = {b.key: 0 for b in AGE_BUCKETS}
+    lanes = {p: {"label": label, "sla_hours": sla_hours(p), "backlog": 0, "overdue": 0}
+             for p, label in Priority.choices}
+    for r in rows:
+        by_age[r["age"]] += r["n"]
+        lanes[r["priority"]]["backlog"] += r["n"]
+        lanes[r["priority"]]["overdue"] += r["n"] * r["late"]
+
+    first_day = timezone.localdate(now) - timedelta(days=days - 1)
+    since = datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone())
+    decisions = _first_decisions(since)
+    per_day = {first_day + timedelta(days=i): 0 for i in range(days)}
+    for r in decisions.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id")).order_by():
+        per_day[r["day"]] = r["n"]
+    waited = ExpressionWrapper(F("created_at") - F("case__created_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        median = decisions.aggregate(m=_Median(waited, output_field=DurationField()))["m"]
+    else:  # SQLite has no percentile function; the test database is small
+        values = sorted(decisions.annotate(w=waited).values_list("w", flat=True))
+        median = statistics.median(values) if values else None
+    return QueueHealth(
+        now=now,
+        backlog_by_age=[(b.label, by_age[b.key]) for b in AGE_BUCKETS],
+        lanes=list(lanes.values()),
+        decided_per_day=sorted(per_day.items()),
+        median_to_decision=median,
+        decided_total=sum(per_day.values()),
+        overdue=sum(lane["overdue"] for lane in lanes.values()),
+        backlog=sum(by_age.values()),
+    )

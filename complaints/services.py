@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,8 +17,9 @@ from listings.models import Listing
 from registry.models import Brand, IPRight, RightStatus
 from registry.selectors import brands_for_user
 
-from .models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReportDraft, ReportEvidence
+from .models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Report, ReportDraft, ReportEvidence
 from .reasons import Reason, statement_compose
+from .sla import case_due_at
 from .states import CASE_TRANSITIONS
 
 
@@ -88,11 +91,13 @@ def report_submit(
         audit_append(actor=reporter, action="report.submitted", target=report,
                      data={"listings": [lst.external_id for lst in listings], "right": right.pk})
         priority = case_priority(brand=brand, right=right)
+        source = CaseSource.TRUSTED_FLAGGER if brand.trusted_flagger else CaseSource.REPORT
+        due_at = case_due_at(priority=priority, created_at=timezone.now())
         for listing in listings:
             try:
                 with transaction.atomic():
-                    case = Case.objects.create(report=report, listing=listing, right=right,
-                                               priority=priority, listing_snapshot=listing.snapshot())
+                    case = Case.objects.create(report=report, listing=listing, right=right, priority=priority,
+                                               source=source, due_at=due_at, listing_snapshot=listing.snapshot())
             except IntegrityError as exc:  # race: another report opened it since we checked
                 raise ReportError(f"Listing {listing.external_id} was reported for this right a "
                                   "moment ago; remove it and submit again.", field="listings") from exc
@@ -159,47 +164,127 @@ def report_draft_delete(*, user, draft: ReportDraft) -> None:
 
 
 def case_claim_next(*, reviewer) -> Case | None:
-    """Give `reviewer` the next open case by priority then age, or None when the queue is empty.
+    """Give `reviewer` the next case, or None when the queue is empty.
 
-    The row lock is held only for this short transaction; the claim then lives in
-    claimed_by/claim_expires_at while the reviewer reads.
+    The order: a lapsed claim first (earliest lapsed; its case was already handed out once), then
+    the queue's default order: overdue open cases, then the rest, each by lane then age. The row
+    lock is held only for this short transaction; the claim then lives in claimed_by and
+    claim_expires_at while the reviewer reads.
+    Raises CaseError when the reviewer already holds REVIEW_MAX_OPEN_CLAIMS cases.
     """
     with transaction.atomic():
+        _check_claim_cap(reviewer=reviewer)
+        now = timezone.now()
         # Race: reviewers pressing "claim next" at once; SKIP LOCKED hands each a different row.
-        case = (
-            Case.objects.select_for_update(skip_locked=True)
-            .filter(Q(state=CaseState.OPEN) | _claim_expired())
-            .order_by("priority", "created_at", "id")
-            .first()
-        )
-        if case is None:
-            return None
-        return _claim(case=case, reviewer=reviewer)
+        # Three index range scans (case_claim_expiry_idx, then case_queue_idx twice) rather than
+        # one OR-ed query, which PostgreSQL can only answer by sorting the whole backlog.
+        for segment, order in ((_claim_expired(), ("claim_expires_at", "id")),
+                               (Q(state=CaseState.OPEN, due_at__lte=now), ("priority", "due_at", "id")),
+                               (Q(state=CaseState.OPEN, due_at__gt=now), ("priority", "due_at", "id"))):
+            case = Case.objects.select_for_update(skip_locked=True).filter(segment).order_by(*order).first()
+            if case is not None:
+                return _claim(case=case, reviewer=reviewer, cap_checked=True)
+        return None
 
 
 def case_claim(*, case: Case, reviewer) -> Case:
-    """Claim one specific open case."""
+    """Claim one specific open case (or one whose claim lapsed)."""
     with transaction.atomic():
         return _claim(case=case, reviewer=reviewer)
+
+
+def live_claims(*, reviewer):
+    return Case.objects.filter(state=CaseState.IN_REVIEW, claimed_by=reviewer,
+                               claim_expires_at__gt=timezone.now())
+
+
+def _check_claim_cap(*, reviewer, holder_label: str = "You hold") -> None:
+    if not reviewer.is_reviewer:
+        raise CaseError("Only reviewers can claim cases.")
+    # Race: two tabs of one reviewer claiming at once would both pass the count; the lock on the
+    # reviewer's own user row makes their claims take turns.
+    get_user_model().objects.select_for_update().filter(pk=reviewer.pk).first()
+    cap = settings.REVIEW_MAX_OPEN_CLAIMS
+    held = live_claims(reviewer=reviewer).count()
+    if held >= cap:
+        raise CaseError(f"{holder_label} {held} open cases, the most one reviewer may hold ({cap}). "
+                        "Decide or release one before claiming another.")
 
 
 def _claim_expired() -> Q:
     return Q(state=CaseState.IN_REVIEW, claim_expires_at__lte=timezone.now())
 
 
-def _claim(*, case: Case, reviewer) -> Case:
-    if not reviewer.is_reviewer:
-        raise CaseError("Only reviewers can claim cases.")
-    # A claim its holder abandoned would strand the case in review: give it back to the queue
-    # first (audited, so the log shows whose claim lapsed), then claim it as an open case.
+def _release_lapsed(*, case: Case) -> None:
+    """A claim its holder abandoned would strand the case in review: give it back to the queue
+    (audited, so the log shows whose claim lapsed)."""
     lapsed = Case.objects.select_for_update().filter(_claim_expired(), pk=case.pk).first()
     if lapsed is not None:
         transition(obj=lapsed, to=CaseState.OPEN, actor=None, table=CASE_TRANSITIONS,
                    changes={"claimed_by": None, "claim_expires_at": None},
                    data={"claim_expired": lapsed.claimed_by.get_username()})
+        case.state, case.claimed_by, case.claim_expires_at = CaseState.OPEN, None, None
+
+
+def _claim(*, case: Case, reviewer, cap_checked: bool = False) -> Case:
+    if not cap_checked:
+        _check_claim_cap(reviewer=reviewer)
+    _release_lapsed(case=case)
     expires = timezone.now() + timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
     return transition(obj=case, to=CaseState.IN_REVIEW, actor=reviewer, table=CASE_TRANSITIONS,
                       changes={"claimed_by": reviewer, "claim_expires_at": expires})
+
+
+def case_reassign(*, case: Case, senior, to_reviewer) -> Case:
+    """Hand an open or claimed case to `to_reviewer` with a fresh claim. Senior reviewers only.
+
+    Audited as case.reassigned with the previous holder. The new holder's claim cap applies.
+    """
+    if not senior.is_senior_reviewer:
+        raise PermissionDenied("Only senior reviewers can reassign cases.")
+    if not to_reviewer.is_reviewer or not to_reviewer.is_active:
+        raise CaseError(f"{to_reviewer.get_username()} is not an active reviewer.")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.claimed_by_id == to_reviewer.pk and locked.state == CaseState.IN_REVIEW \
+                and locked.claim_expires_at > timezone.now():
+            raise CaseError(f"{to_reviewer.get_username()} already holds this case.")
+        if locked.state not in (CaseState.OPEN, CaseState.IN_REVIEW):
+            raise CaseError(f"This case is {locked.get_state_display().lower()}; only open or claimed "
+                            "cases can be reassigned.")
+        _check_claim_cap(reviewer=to_reviewer, holder_label=f"{to_reviewer.get_username()} holds")
+        expires = timezone.now() + timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
+        previous = locked.claimed_by.get_username() if locked.claimed_by_id else None
+        if locked.state == CaseState.OPEN:
+            transition(obj=locked, to=CaseState.IN_REVIEW, actor=senior, table=CASE_TRANSITIONS,
+                       changes={"claimed_by": to_reviewer, "claim_expires_at": expires},
+                       data={"assigned_by": senior.get_username()})
+        else:
+            # Same state, new holder: not a state move, so no transition(); the row is locked above.
+            locked.claimed_by, locked.claim_expires_at = to_reviewer, expires
+            locked.save(update_fields=["claimed_by", "claim_expires_at", "updated_at"])
+        audit_append(actor=senior, action="case.reassigned", target=locked,
+                     data={"from": previous, "to": to_reviewer.get_username()})
+    case.state, case.claimed_by, case.claim_expires_at = locked.state, to_reviewer, expires
+    return locked
+
+
+def claims_release_expired(*, batch_size: int = 200) -> int:
+    """Give every case whose claim expired back to the open queue, in batches of `batch_size`
+    (one short transaction each, audited per case). Returns how many were released."""
+    released = 0
+    while True:
+        with transaction.atomic():
+            # SKIP LOCKED: a reviewer re-claiming a lapsed case right now keeps it; the sweep moves on.
+            batch = list(Case.objects.select_for_update(skip_locked=True, of=("self",)).filter(_claim_expired())
+                         .select_related("claimed_by").order_by("claim_expires_at", "id")[:batch_size])
+            for case in batch:
+                transition(obj=case, to=CaseState.OPEN, actor=None, table=CASE_TRANSITIONS,
+                           changes={"claimed_by": None, "claim_expires_at": None},
+                           data={"claim_expired": case.claimed_by.get_username()})
+        released += len(batch)
+        if len(batch) < batch_size:
+            return released
 
 
 def case_release(*, case: Case, reviewer) -> Case:

@@ -14,7 +14,9 @@ urlpatterns = [
     path("reports/<int:pk>/cases/", views.report_cases_partial, name="report_cases"),
     path("review/", views.queue, name="queue"),
     path("review/claim-next/", views.claim_next, name="claim_next"),
+    path("review/health/", views.queue_health_view, name="queue_health"),
     path("review/cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("review/cases/<int:pk>/claim/", views.case_claim_view, name="case_claim"),
     path("review/cases/<int:pk>/release/", views.case_release_view, name="case_release"),
+    path("review/cases/<int:pk>/reassign/", views.case_reassign_view, name="case_reassign"),
 ]

@@ -1,3 +1,6 @@
+from dataclasses import replace
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,26 +15,30 @@ from evidence.responses import evidence_response
 from evidence.services import evidence_accept
 from registry.selectors import brands_for_user
 
-from .forms import DecideForm, TrademarkReportForm
+from .charts import bar_chart
+from .forms import DecideForm, QueueFilterForm, ReassignForm, TrademarkReportForm
+from .queue import QUEUE_PAGE_SIZES, QUEUE_SORTS, QueueFilters, queue_facets, queue_page, rights_index
+from .queue_panel import queue_panel, queue_url
 from .selectors import (
     case_get_for_reviewer,
     cases_claimed_by,
     evidence_carriable,
     evidence_get_for_user,
-    queue_counts,
+    queue_health,
     report_cases,
     report_draft_get_for_user,
     report_drafts_for_user,
     report_evidence,
     report_get_for_user,
     reports_for_user,
-    review_queue,
+    require_reviewer,
 )
 from .services import (
     CaseError,
     ReportError,
     case_claim,
     case_claim_next,
+    case_reassign,
     case_release,
     report_draft_delete,
     report_draft_save,
@@ -216,17 +223,42 @@ def report_cases_partial(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    cases = review_queue(user=request.user)[:50]
-    return render(request, "complaints/queue.html", {
-        "cases": cases, "mine": cases_claimed_by(user=request.user), "counts": queue_counts(),
+    """The review queue: filters and sort as GET parameters, counts per filter value, paging."""
+    require_reviewer(request.user)
+    rights = rights_index()
+    brands = sorted({(i.brand_id, i.brand_name) for i in rights.values()}, key=lambda b: b[1].lower())
+    form = QueueFilterForm(request.GET, brand_choices=brands)
+    context = {"form": form, "mine": cases_claimed_by(user=request.user),
+               "max_claims": settings.REVIEW_MAX_OPEN_CLAIMS}
+    if not form.is_valid():
+        return render(request, "complaints/queue.html", context, status=400)
+    filters = form.queue_filters()
+    now = timezone.now()
+    facets = queue_facets(user=request.user, filters=filters, rights=rights, now=now)
+    page = queue_page(user=request.user, filters=filters, rights=rights, total=facets.total, now=now)
+    context.update({
+        "filters": filters, "facets": facets, "page": page, "now": now,
+        "panel": queue_panel(filters=filters, facets=facets, brands=brands),
+        "sorts": [(label, queue_url(replace(filters, sort=key, page=1)), key == filters.sort)
+                  for key, label in QUEUE_SORTS.items()],
+        "sizes": [(n, queue_url(replace(filters, size=n, page=1)), n == filters.size) for n in QUEUE_PAGE_SIZES],
+        "prev_url": queue_url(replace(filters, page=page.number - 1)) if page.has_previous else None,
+        "next_url": queue_url(replace(filters, page=page.number + 1)) if page.has_next else None,
+        "clear_url": queue_url(QueueFilters(sort=filters.sort, size=filters.size)),
+        "counts_age": (now - facets.computed_at).total_seconds(),
     })
+    return render(request, "complaints/queue.html", context)
 
 
 @login_required
 @require_POST
 def claim_next(request: HttpRequest) -> HttpResponse:
-    review_queue(user=request.user)  # access check
-    case = case_claim_next(reviewer=request.user)
+    require_reviewer(request.user)
+    try:
+        case = case_claim_next(reviewer=request.user)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return redirect("complaints:queue")
     if case is None:
         messages.info(request, "The queue is empty. Nothing to claim.")
         return redirect("complaints:queue")
@@ -239,9 +271,31 @@ def case_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_reviewer(user=request.user, pk=pk)
     try:
         case_claim(case=case, reviewer=request.user)
-    except (CaseError, IllegalTransition):
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    except IllegalTransition:
         messages.error(request, "This case is no longer open; someone else may hold it.")
     return redirect("complaints:case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A senior reviewer hands a case to another reviewer (form on the case page)."""
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    if not request.user.is_senior_reviewer:
+        raise PermissionDenied("Only senior reviewers can reassign cases.")
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            case_reassign(case=case, senior=request.user, to_reviewer=form.cleaned_data["reviewer"])
+        except CaseError as exc:
+            form.add_error("reviewer", str(exc))
+        else:
+            messages.success(request, f"{case.reference} is now with {form.cleaned_data['reviewer'].username}.")
+            return redirect("complaints:case_detail", pk=pk)
+    return render(request, "complaints/case_detail.html",
+                  case_page_context(case, request.user, reassign_form=form), status=400)
 
 
 @login_required
@@ -278,5 +332,20 @@ def case_page_context(case, user, **extra) -> dict:
         "holds_claim": case.claimed_by_id == user.pk and case.state == "in_review" and not lapsed,
         "can_claim": case.state == "open" or lapsed,
         "decide_form": DecideForm(),
+        "reassign_form": ReassignForm() if user.is_senior_reviewer and case.state in ("open", "in_review") else None,
         **extra,
     }
+
+
+@login_required
+@require_GET
+def queue_health_view(request: HttpRequest) -> HttpResponse:
+    """Backlog by age, decisions per day, median time to decision, overdue: tables and charts."""
+    health = queue_health(user=request.user)
+    return render(request, "complaints/health.html", {
+        "health": health,
+        "age_chart": bar_chart("Backlog by age", health.backlog_by_age),
+        "day_chart": bar_chart("Decided per day", [(d.strftime("%d"), n) for d, n in health.decided_per_day]),
+        "lane_chart": bar_chart("Overdue by lane", [(lane["label"], lane["overdue"]) for lane in health.lanes],
+                                width=360),
+    })

@@ -163,10 +163,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enforcement.webhooks.tasks.sweep_webhook_deliveries",
         "schedule": 15.0,
     },
+    "release-expired-claims": {
+        "task": "complaints.tasks.release_expired_claims",
+        "schedule": 60.0,
+    },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
 REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
+# A reviewer holds at most this many live claims; claim-next refuses beyond it.
+REVIEW_MAX_OPEN_CLAIMS = env_int("REVIEW_MAX_OPEN_CLAIMS", 5)
+# SLA per review lane (complaints.models.Priority), in hours from the case's creation to a decision.
+REVIEW_SLA_HOURS = {
+    0: env_int("REVIEW_SLA_TRUSTED_HOURS", 4),
+    1: env_int("REVIEW_SLA_VERIFIED_HOURS", 24),
+    2: env_int("REVIEW_SLA_OTHER_HOURS", 72),
+}
+# The queue's per-filter counts scan the whole backlog; they are cached this long (0: never).
+REVIEW_QUEUE_COUNTS_SECONDS = env_int("REVIEW_QUEUE_COUNTS_SECONDS", 15)
 
 # Marketplace webhooks (enforcement.webhooks). Every call has both timeouts; failures are retried
 # with exponential backoff + jitter (base doubling up to the cap) until the window ends.

@@ -124,3 +124,13 @@ def _media_root(settings, tmp_path):
     """Uploaded evidence goes to a fresh directory per test, never into the worktree's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The queue caches its per-filter counts; one test's counts must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, User
+from complaints.sla import case_due_at
 from listings.models import Listing, Seller, SellerMember
 from registry.models import Brand, BrandMember, BrandRole, IPRight, RightKind, RightStatus
 
@@ -115,6 +116,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     right = factory.LazyAttribute(lambda c: c.report.right)
     priority = 1
     listing_snapshot = factory.LazyAttribute(lambda c: c.listing.snapshot())
+    due_at = factory.LazyAttribute(lambda c: case_due_at(priority=c.priority, created_at=timezone.now()))
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

@@ -6,11 +6,13 @@ from collections import Counter
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEntry
 from complaints.models import Case, CaseState, Report
 from complaints.services import case_claim_next
+from complaints.sla import case_due_at
 from listings.models import Listing
 
 from ..conftest import file_report
@@ -30,7 +32,8 @@ def _open_cases(world, count: int) -> list[int]:
     )
     listings = Listing.objects.filter(external_id__startswith="RACE-").order_by("id")
     Case.objects.bulk_create(
-        Case(report=report, listing=listing, right=world.tm_a, priority=n % 3, listing_snapshot={})
+        Case(report=report, listing=listing, right=world.tm_a, priority=n % 3, listing_snapshot={},
+             due_at=case_due_at(priority=n % 3, created_at=timezone.now()))
         for n, listing in enumerate(listings)
     )
     report.cases.filter(listing=world.listings_b[0]).delete()  # keep only the bulk-created cases
@@ -38,7 +41,8 @@ def _open_cases(world, count: int) -> list[int]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_claimers_each_get_every_case_exactly_once(require_postgres, world):
+def test_concurrent_claimers_each_get_every_case_exactly_once(require_postgres, world, settings):
+    settings.REVIEW_MAX_OPEN_CLAIMS = CASES  # the race, not the per-reviewer cap, is under test here
     case_ids = _open_cases(world, CASES)
     assert len(case_ids) == CASES
     reviewers = [UserFactory(username=f"racer{i}", role=Role.REVIEWER) for i in range(CLAIMERS)]

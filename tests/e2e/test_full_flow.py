@@ -112,6 +112,9 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     page = people.page("reviewer1")
     page.get_by_role("navigation").get_by_role("link", name="Review queue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
+    # the demo backlog has older, overdue cases first; the report just filed is the newest
+    page.get_by_role("link", name="Newest first").click()
+    expect(page).to_have_url(re.compile(r"/review/\?sort=newest$"))
     row = page.get_by_role("row").filter(has_text=REMOVED)
     expect(row).to_have_count(1)
     case_ref = row.get_by_role("link").inner_text()
@@ -128,6 +131,8 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     expect(page).to_have_url(re.compile(r"/review/$"))
     expect(page.get_by_role("status")).to_have_text(
         f"Decision on {case_ref} recorded: Remove listing. The seller and the reporter are notified.")
+    page.get_by_role("link", name="Newest first").click()
+    expect(page).to_have_url(re.compile(r"/review/\?sort=newest$"))
     expect(page.get_by_role("row").filter(has_text=REMOVED)).to_have_count(0)
     expect(page.get_by_role("row").filter(has_text=KEPT)).to_have_count(1)
     shot(page, "04-reviewer1-queue-after-decision")

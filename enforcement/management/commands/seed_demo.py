@@ -2,6 +2,7 @@
 states. Idempotent: a second run resets the demo passwords and adds nothing twice."""
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
@@ -9,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from complaints.models import InfringementType, Report, ReporterCapacity
+from complaints.models import Case, InfringementType, Report, ReporterCapacity
 from complaints.services import case_claim, report_submit
+from complaints.sla import case_due_at
 from enforcement.services import appeal_decide, appeal_file, case_decide
 from listings.models import Listing, Seller, SellerMember
 from listings.services import listing_upsert
@@ -91,7 +93,8 @@ class Command(BaseCommand):
         acme, _ = Brand.objects.get_or_create(name="Acme Audio", defaults={
             "website": "https://acme-audio.example", "owner_company": "Acme Audio GmbH", "country": "DE"})
         borealis, _ = Brand.objects.get_or_create(name="Borealis Outdoor", defaults={
-            "website": "https://borealis.example", "owner_company": "Borealis Outdoor AS", "country": "NO"})
+            "website": "https://borealis.example", "owner_company": "Borealis Outdoor AS", "country": "NO",
+            "trusted_flagger": True})
         for brand, user, role in [(acme, "rights1", BrandRole.ADMIN), (acme, "agent1", BrandRole.AGENT),
                                   (borealis, "rights2", BrandRole.ADMIN)]:
             BrandMember.objects.get_or_create(brand=brand, user=users[user], defaults={"role": role})
@@ -206,3 +209,20 @@ class Command(BaseCommand):
                       facts="No license was produced.")
         report("rights2", borealis, bor_tm, [13, 18, 23],
                "Knock-offs advertised as 'Borealis style' with our registered BOREALIS mark.")
+        self._backlog(report, acme, acme_tm, borealis, bor_tm, text)
+
+    def _backlog(self, report, acme, acme_tm, borealis, bor_tm, text) -> None:
+        """A backlog of varied age, so the demo queue has lanes, overdue cases and filters to use.
+
+        Demo only: the cases are opened now and then backdated, as if filed over the last ten days.
+        """
+        rng = random.Random(7)
+        # Listings 200 and up: the browser test reports lower ones itself.
+        ids = [i for i in range(200, N_LISTINGS + 1) if i % 10 in (0, 5, 3, 8)]
+        for n, i in enumerate(ids):
+            acme_listing = i % 10 in (0, 5)
+            brand, right = (acme, acme_tm) if acme_listing else (borealis, bor_tm)
+            case = report("rights1" if acme_listing else "rights2", brand, right, [i], text).cases.get()
+            opened = timezone.now() - timedelta(hours=rng.uniform(0.2, 240) if n % 3 else rng.uniform(0.2, 20))
+            Case.objects.filter(pk=case.pk).update(
+                created_at=opened, due_at=case_due_at(priority=case.priority, created_at=opened))

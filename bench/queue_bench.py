@@ -1,0 +1,307 @@
+"""Review queue at a million cases: page time, query count, claim-next latency under 8 claimers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_claims .venv/bin/python bench/queue_bench.py
+
+Loads into a dedicated database named after DATABASE_URL's with "_bench" appended (dropped and
+re-created; --reuse keeps an already loaded one), with COPY: 100 rights of 50 brands, 100,000
+listings, 100,000 reports, CASES cases created over the last 14 days (90% open, most of them
+overdue, as in a backlog that big). Then prints the figures. Options: --cases N, --reuse.
+"""
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+N_BRANDS, N_RIGHTS, N_LISTINGS, CASES_PER_REPORT = 50, 100, 100_000, 10
+CLAIMERS, CLAIMS_PER_CLAIMER = 8, 150
+PAGE_REPEATS = 40
+
+
+def _bench_url(url: str) -> tuple[str, str, str]:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql"):
+        sys.exit("queue_bench needs PostgreSQL: set DATABASE_URL=postgres://...")
+    name = parsed.path.lstrip("/") + "_bench"
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    return urlunparse(parsed._replace(path="/" + name)), admin, name
+
+
+def _prepare_database(admin_url: str, name: str, reuse: bool) -> bool:
+    """Create the bench database; True if it already holds loaded data and --reuse was given."""
+    import psycopg2
+
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cur.fetchone() is not None
+        if exists and reuse:
+            return True
+        if exists:
+            cur.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return False
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join("\\N" if v is None else str(v) for v in row))
+        buf.write("\n")
+    buf.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
+
+
+def load(n_cases: int) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    from accounts.models import Role, User
+    from listings.models import Seller
+    from registry.models import Brand, IPRight, RightKind, RightStatus
+
+    rng = random.Random(2026)
+    t0 = time.perf_counter()
+    users = [User(username=f"reviewer{i}", role=Role.REVIEWER) for i in range(40)]
+    users += [User(username="senior", role=Role.SENIOR_REVIEWER), User(username="reporter", role=Role.RIGHTS_HOLDER)]
+    User.objects.bulk_create(users)
+    reporter = User.objects.get(username="reporter")
+    holders = list(User.objects.filter(username__startswith="reviewer").order_by("id").values_list("id", flat=True))
+    brands = Brand.objects.bulk_create(
+        Brand(name=f"Brand {i:02d}", owner_company=f"Brand {i:02d} Ltd", country="DE", trusted_flagger=i < 5)
+        for i in range(N_BRANDS))
+    kinds = [RightKind.TRADEMARK] * 6 + [RightKind.COPYRIGHT] * 2 + [RightKind.DESIGN, RightKind.PATENT]
+    rights = IPRight.objects.bulk_create(
+        IPRight(brand=brands[i % N_BRANDS], kind=kinds[i % len(kinds)], name=f"MARK {i}",
+                status=RightStatus.VERIFIED if i % 5 else RightStatus.PENDING)
+        for i in range(N_RIGHTS))
+    sellers = Seller.objects.bulk_create(Seller(name=f"Seller {i}", external_id=f"S-{i:05d}", country="CN")
+                                         for i in range(1000))
+    now = datetime.now(UTC)
+    sla = settings.REVIEW_SLA_HOURS
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        _copy(raw, "listings_listing",
+              ["external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
+               "url", "status", "created_at", "updated_at"],
+              ((f"L-{i:07d}", sellers[i % 1000].pk, f"Replica product {i}", "A copy.", "", "CN", "9.99", "USD",
+                "", "active", now.isoformat(), now.isoformat()) for i in range(N_LISTINGS)))
+        cur.execute("SELECT min(id) FROM listings_listing")
+        first_listing = cur.fetchone()[0]
+        n_reports = -(-n_cases // CASES_PER_REPORT)
+        report_right = [rights[(j * N_RIGHTS) // n_reports] for j in range(n_reports)]
+        _copy(raw, "complaints_report",
+              ["brand_id", "right_id", "reporter_id", "kind", "capacity", "infringement_type", "explanation",
+               "contact_email", "decl_good_faith", "decl_accurate", "decl_authority", "signature", "signed_at",
+               "created_at"],
+              ((r.brand_id, r.pk, reporter.pk, r.kind, "owner", "counterfeit", "Replica of our goods.",
+                "legal@example.test", "t", "t", "t", "Bench", now.isoformat(), now.isoformat())
+               for r in report_right))
+        cur.execute("SELECT min(id) FROM complaints_report")
+        first_report = cur.fetchone()[0]
+        print(f"  loaded users, {N_RIGHTS} rights, {N_LISTINGS:,} listings, {n_reports:,} reports "
+              f"in {time.perf_counter() - t0:.1f} s", flush=True)
+
+        def case_rows():
+            per_right: dict[int, int] = {}
+            for i in range(n_cases):
+                j = i // CASES_PER_REPORT
+                right = report_right[j]
+                m = per_right.get(right.pk, 0)  # m-th case of this right: its own listing
+                per_right[right.pk] = m + 1
+                listing = first_listing + m % N_LISTINGS
+                roll = rng.random()
+                state = ("open" if roll < .90 else "in_review" if roll < .93 else "needs_info" if roll < .95
+                         else "actioned" if roll < .98 else "rejected")
+                trusted = brands[(right.brand_id - brands[0].pk)].trusted_flagger
+                priority = 0 if trusted and right.status == "verified" else 1 if right.status == "verified" else 2
+                source = "trusted_flagger" if trusted else ("automatic" if rng.random() < .1 else "report")
+                created = now - timedelta(seconds=rng.random() * 14 * 86400)
+                holder, expires = None, None
+                if state == "in_review":
+                    holder = holders[i % len(holders)]
+                    expires = (now + timedelta(minutes=30) if rng.random() < .8 else now - timedelta(minutes=5))
+                yield (first_report + j, listing, right.pk, state, priority, source, holder,
+                       expires.isoformat() if expires else None, '{"title": "Replica"}', created.isoformat(),
+                       (created + timedelta(hours=sla[priority])).isoformat(), created.isoformat())
+
+        columns = ["report_id", "listing_id", "right_id", "state", "priority", "source", "claimed_by_id",
+                   "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at"]
+        rows = case_rows()
+        done = 0
+        while done < n_cases:  # COPY in chunks of 200,000 to bound the buffer
+            chunk = [next(rows) for _ in range(min(200_000, n_cases - done))]
+            _copy(raw, "complaints_case", columns, chunk)
+            done += len(chunk)
+            print(f"  {done:,} cases ({time.perf_counter() - t0:.0f} s)", flush=True)
+        cur.execute("ANALYZE")
+    print(f"  load done in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def _stats(samples: list[float]) -> str:
+    s = sorted(samples)
+    p95 = s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+    return f"median {statistics.median(s) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   (n={len(s)})"
+
+
+def bench_queue_page() -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from registry.models import IPRight
+
+    reviewer = User.objects.get(username="senior")
+    client = Client()
+    client.force_login(reviewer)
+    right = IPRight.objects.order_by("id")[11]
+    scenarios = {
+        "default (overdue first, lane, age)": {},
+        "filtered: lane+kind+brand+age": {"lane": 1, "kind": right.kind, "brand": right.brand_id, "age": "1_3d"},
+        "filtered: source=automatic": {"source": "automatic"},
+        "sort=oldest, page 20": {"sort": "oldest", "page": 20},
+        "assigned to me": {"mine": 1},
+        "100 rows per page": {"size": 100},
+    }
+    print("\nQueue page (GET /review/ through the test Client, logged in; counts cache warm):")
+    for label, params in scenarios.items():
+        client.get("/review/", params)  # warm
+        times = []
+        for _ in range(PAGE_REPEATS):
+            t = time.perf_counter()
+            response = client.get("/review/", params)
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, response.status_code
+        print(f"  {label:38s} {_stats(times)}")
+
+    times = []
+    for _ in range(8):
+        cache.clear()
+        t = time.perf_counter()
+        client.get("/review/")
+        times.append(time.perf_counter() - t)
+    print(f"  {'default, counts cache cold':38s} {_stats(times)}")
+
+    print("\nQueries per queue page:")
+    for size in (25, 100):
+        for label, params in (("default", {}), ("filtered", scenarios["filtered: lane+kind+brand+age"])):
+            client.get("/review/", {**params, "size": size})
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get("/review/", {**params, "size": size})
+            rows = response.content.decode().count("data-case=")
+            print(f"  {label:8s} size {size:3d}: {len(ctx.captured_queries)} queries, {rows} rows listed")
+
+    with connection.cursor() as cur:
+        times = []
+        for _ in range(PAGE_REPEATS):
+            t = time.perf_counter()
+            cur.execute("SELECT * FROM complaints_case WHERE state = 'open' ORDER BY priority, due_at, id LIMIT 25")
+            cur.fetchall()
+            times.append(time.perf_counter() - t)
+    print(f"\nBaseline: plain indexed SELECT of 25 open cases   {_stats(times)}")
+
+
+def _claimer_process(kind: str, index: int, barrier, out) -> None:
+    """One claimer in its own process, as gunicorn workers are (threads would share one GIL)."""
+    from django.db import connection
+
+    from accounts.models import User
+    from complaints.services import case_claim_next
+
+    reviewer = User.objects.filter(username__startswith="reviewer").order_by("id")[index]
+    samples, claimed = [], []
+    barrier.wait()
+    for _ in range(CLAIMS_PER_CLAIMER):
+        t = time.perf_counter()
+        if kind == "claim":
+            claimed.append(case_claim_next(reviewer=reviewer).pk)
+        else:
+            with connection.cursor() as cur:
+                cur.execute("SELECT id FROM complaints_case WHERE state = 'open' "
+                            "ORDER BY priority, due_at, id LIMIT 1")
+                cur.fetchone()
+        samples.append(time.perf_counter() - t)
+    connection.close()
+    out.put((samples, claimed))
+
+
+def _run_concurrently(kind: str) -> tuple[list[float], list[int], float]:
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # children must not share the parent's connection
+    ctx = multiprocessing.get_context("fork")
+    barrier, out = ctx.Barrier(CLAIMERS + 1), ctx.Queue()
+    procs = [ctx.Process(target=_claimer_process, args=(kind, i, barrier, out)) for i in range(CLAIMERS)]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    start = time.perf_counter()
+    results = [out.get() for _ in procs]
+    wall = time.perf_counter() - start
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"a claimer process failed (exit {p.exitcode})")
+    return [s for r in results for s in r[0]], [c for r in results for c in r[1]], wall
+
+
+def bench_claims() -> None:
+    from django.conf import settings
+
+    from complaints.models import Case
+
+    settings.REVIEW_MAX_OPEN_CLAIMS = 10_000  # measure the claim itself, not the per-reviewer cap
+    samples, claimed, wall = _run_concurrently("claim")
+    print(f"\nclaim-next, {CLAIMERS} concurrent claimer processes x {CLAIMS_PER_CLAIMER}:  {_stats(samples)}")
+    print(f"  {len(samples) / wall:,.0f} claims/s; distinct cases {len(set(claimed)):,} of {len(claimed):,} claims")
+    base, _, _ = _run_concurrently("baseline")
+    print(f"Baseline: plain indexed SELECT of the next open case, {CLAIMERS} processes:  {_stats(base)}")
+    ratio = statistics.median(samples) / statistics.median(base)
+    print(f"  claim-next median / baseline median = {ratio:.0f}x")
+    print(f"\nBacklog: {Case.objects.count():,} cases")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--reuse", action="store_true", help="keep an already loaded bench database")
+    args = parser.parse_args()
+    url, admin_url, name = _bench_url(os.environ.get("DATABASE_URL", ""))
+    reused = _prepare_database(admin_url, name, args.reuse)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipportal.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+    settings.DEBUG = False
+    print(f"Database {name}: {'reused' if reused else 'created'}")
+    call_command("migrate", verbosity=0)
+    if not reused:
+        print(f"Loading {args.cases:,} cases with COPY ...", flush=True)
+        load(args.cases)
+    bench_queue_page()
+    bench_claims()
+
+
+if __name__ == "__main__":
+    main()

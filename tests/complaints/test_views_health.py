@@ -1,0 +1,103 @@
+"""The queue-health page: backlog by age, decisions per day, median time to decision, overdue."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Case, CaseState
+from complaints.selectors import queue_health
+from registry.models import RightStatus
+
+from ..conftest import claim_and_remove, file_report
+from ..factories import ListingFactory, TrademarkFactory
+from ..views import assert_login_redirect
+
+HEALTH = "/review/health/"
+
+
+@pytest.fixture
+def history(world, time_machine):
+    """Now is day 0 at noon. Decided: two cases on day -3 (after 2 h and 6 h), one on day -1
+    (after 10 h), one 20 days ago (outside the window). Undecided: 3 open over 7 days old,
+    1 open 1 hour old, 1 waiting for information 2 days old."""
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    pending = TrademarkFactory(brand=world.brand_a, status=RightStatus.PENDING)
+
+    def opened(at, right=None):
+        time_machine.move_to(at, tick=False)
+        return file_report(reporter=world.alice, right=right or world.tm_a, listings=[ListingFactory()]).cases.get()
+
+    def decided(opened_at, hours):
+        case = opened(opened_at)
+        time_machine.move_to(opened_at + timedelta(hours=hours), tick=False)
+        claim_and_remove(case=case, reviewer=world.rev1)
+
+    decided(noon - timedelta(days=20), 1)
+    decided(noon - timedelta(days=3, hours=4), 2)
+    decided(noon - timedelta(days=3, hours=8), 6)
+    decided(noon - timedelta(days=1, hours=11), 10)
+    for days in (8, 9):
+        opened(noon - timedelta(days=days))
+    opened(noon - timedelta(days=10), right=pending)
+    opened(noon - timedelta(hours=1))
+    waiting = opened(noon - timedelta(days=2))
+    Case.objects.filter(pk=waiting.pk).update(state=CaseState.NEEDS_INFO)
+    time_machine.move_to(noon, tick=False)
+    return noon
+
+
+def test_the_numbers_on_known_data(world, history):
+    health = queue_health(user=world.rev1)
+    assert health.backlog == 5
+    assert dict(health.backlog_by_age) == {"Under 4 hours": 1, "4–24 hours": 0, "1–3 days": 1, "3–7 days": 0,
+                                           "Over 7 days": 3}
+    assert health.overdue == 3  # the waiting case's clock is paused; the 1-hour-old one is within SLA
+    assert [(lane["label"], lane["backlog"], lane["overdue"]) for lane in health.lanes] == [
+        ("Trusted / good faith", 0, 0), ("Verified right", 4, 2), ("Other", 1, 1)]
+    per_day = dict(health.decided_per_day)
+    assert len(per_day) == 14 and health.decided_total == 3
+    today = timezone.localdate(history)
+    assert per_day[today - timedelta(days=3)] == 2 and per_day[today - timedelta(days=1)] == 1
+    assert sum(per_day.values()) == 3
+    assert health.median_to_decision == timedelta(hours=6)
+
+
+def test_the_page_shows_tables_and_charts(world, client, history):
+    client.force_login(world.rev1)
+    response = client.get(HEALTH)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="backlog">5<' in html and 'data-testid="overdue">3<' in html
+    assert 'data-testid="decided">3<' in html and 'data-testid="median">6 h<' in html
+    assert html.count("<svg") == 3 and "<script" not in html.split("</head>")[1]
+    assert "http" not in "".join(re.findall(r"<svg.*?</svg>", html, flags=re.S))  # nothing fetched
+    assert re.search(r"<td>Over 7 days</td><td class=\"num\">3</td>", html)
+
+
+def test_an_empty_queue_has_a_health_page_too(world, client):
+    client.force_login(world.senior)
+    html = client.get(HEALTH).content.decode()
+    assert 'data-testid="backlog">0<' in html and 'data-testid="median">—<' in html
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "sam", "sue", "outsider"])
+def test_health_is_for_reviewers_only(world, client, settings, persona):
+    settings.DEBUG = False
+    client.force_login(getattr(world, persona))
+    assert client.get(HEALTH).status_code == 403
+
+
+def test_health_needs_a_login_and_get(world, client):
+    assert_login_redirect(client.get(HEALTH), HEALTH)
+    client.force_login(world.rev1)
+    assert client.post(HEALTH).status_code == 405
+    assert reverse("complaints:queue_health") == HEALTH
+
+
+def test_health_runs_a_fixed_number_of_queries(world, client, history, django_assert_max_num_queries):
+    client.force_login(world.rev1)
+    with django_assert_max_num_queries(6):
+        client.get(HEALTH)
