@@ -1,9 +1,21 @@
 from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+
+
+class PortalBoundField(BoundField):
+    """Labels without Django's trailing colon: our templates lay labels above their fields."""
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        return super().label_tag(contents, attrs, "" if label_suffix is None else label_suffix, tag)
+
+
+class PortalRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): every form, model form and admin-free
+    page gets PortalBoundField without each form having to opt in."""
+
+    bound_field_class = PortalBoundField
 
 
 class PortalForm(forms.Form):
-    """Our forms: labels without Django's trailing colon (the templates lay labels above fields)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+    """Kept as the common base of the portal's plain forms."""

@@ -80,6 +80,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ipportal.urls"
+FORM_RENDERER = "ipportal.forms.PortalRenderer"
 WSGI_APPLICATION = "ipportal.wsgi.application"
 
 TEMPLATES = [
