@@ -152,3 +152,10 @@ class ReporterAppealDecideForm(AppealDecideForm):
 
     reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REMOVE, Outcome.REJECT, appeal=True),
                                     label="Ruling")
+
+
+class SanctionDecideForm(PortalForm):
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("dismiss", "Dismiss")], widget=forms.RadioSelect,
+                                 label="Your decision")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False,
+                           label="Note", help_text="Required to dismiss. The reporter reads it.")
