@@ -89,10 +89,11 @@ def counter_notice_file(*, case: Case, user, statements: Statements,
         if not locked.listing.seller.members.filter(user=user).exists():
             raise CounterNoticeError("You can only file a counter-notice on your own listings.")
         decision = locked.decisions.order_by("-id").first()
-        if locked.state != CaseState.ACTIONED or decision is None or decision.outcome != Outcome.REMOVE:
-            raise CounterNoticeError("Only a removal in force can be answered with a counter-notice.")
         if Appeal.objects.filter(decision=decision, status=AppealStatus.OPEN).exists():
             raise CounterNoticeError("Your appeal on this decision is open; wait for the ruling.")
+        if locked.state != CaseState.ACTIONED or decision is None or decision.outcome != Outcome.REMOVE:
+            raise CounterNoticeError("Only a removal in force, not yet appealed, can be answered with a "
+                                     "counter-notice.")
         today = timezone.localdate()
         try:
             with transaction.atomic():
