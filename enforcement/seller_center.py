@@ -14,7 +14,7 @@ from evidence.models import EvidenceFile
 from listings.models import Listing, ListingStatus
 from registry.selectors import brands_for_user
 
-from .models import Appeal, AppealStatus, CounterNotice, CounterNoticeStatus
+from .models import Appeal, AppealParty, AppealStatus, CounterNotice, CounterNoticeStatus
 from .services import appeal_deadline
 
 
@@ -64,7 +64,9 @@ def notice_standing(case: Case) -> NoticeStanding:
 
 def _notice_queryset(user) -> QuerySet[Case]:
     return (
-        Case.objects.filter(listing__seller__members__user=user, decisions__outcome=Outcome.REMOVE)
+        # A removal, or a rights holder's appeal against a rejection (the seller may respond to it).
+        Case.objects.filter(Q(decisions__outcome=Outcome.REMOVE) | Q(appeals__party=AppealParty.REPORTER),
+                            listing__seller__members__user=user)
         .select_related("listing__seller", "right__brand", "report__brand")
         .prefetch_related("decisions", "appeals", "counter_notices")
         .distinct().order_by("-updated_at", "-id")
