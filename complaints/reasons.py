@@ -11,6 +11,8 @@ class Reason:
     outcome: str
     label: str
     ground: str
+    # How the decision was taken, when the system took it (the statement says so; DSA Art. 17(3)(c)).
+    automation: str = ""
 
 
 REASONS: dict[str, Reason] = {r.code: r for r in [
@@ -45,7 +47,9 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
            "Counter-notice: the rights holder did not show a court action in time",
            "The seller filed a counter-notice with the statements the law requires, and the rights "
            "holder did not show, within 10 business days, that it filed a court action to restrain "
-           "the seller; the listing is restored (17 U.S.C. §512(g)(2)(C), applied to every IP type)."),
+           "the seller; the listing is restored (17 U.S.C. §512(g)(2)(C), applied to every IP type).",
+           "Detection: notice from the rights holder. Decision: taken automatically when the deadline for "
+           "a court action passed; no person assessed the listing again."),
     Reason("notifier_suspended", Outcome.REJECT, "Notice processing for this reporter is suspended",
            "The reporter's notices are suspended after repeated manifestly unfounded notices and a "
            "prior warning (DSA Art. 23); pending notices are closed without assessment."),
@@ -87,7 +91,7 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
                         "out-of-court dispute settlement or judicial redress.",
     }[reason.outcome]
     automation = (
-        "Detection and decision were automated." if automated else
+        (reason.automation or "Detection and decision were automated.") if automated else
         "Detection: notice from the rights holder. Decision: taken by a person; no automated decision-making."
     )
     return "\n\n".join([

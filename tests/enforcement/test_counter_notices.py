@@ -101,6 +101,7 @@ def test_without_a_court_action_the_listing_comes_back_after_ten_business_days(f
     assert decision.outcome == Outcome.REINSTATE and decision.automated and decision.decided_by is None
     assert decision.supersedes == filed.decision
     assert "did not show a court action by 2027-01-04" in decision.statement
+    assert "Decision: taken automatically when the deadline" in decision.statement
     assert EnforcementAction.objects.filter(decision=decision, kind=ActionKind.REINSTATE, status="applied").exists()
     # Run again: nothing more happens.
     assert run_beat(datetime(2027, 1, 6, tzinfo=UTC)) == 0
