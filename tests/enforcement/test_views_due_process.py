@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,3 +303,15 @@ def test_the_help_pages_are_public(client, db, slug):
 
 def test_an_unknown_help_page_is_404(client, db):
     assert client.get(reverse("enforcement:seller_help_page", args=["nope"])).status_code == 404
+
+
+def test_seller_center_queries_do_not_grow_with_notices(world, client):
+    removed_case(world)
+    client.force_login(world.sam)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("enforcement:seller_center"))
+    removed_case(world, listing=world.listings_a[1])
+    appeal_file(case=removed_case(world, listing=world.listings_a[2]), user=world.sam, statement="Genuine.")
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(reverse("enforcement:seller_center")).status_code == 200
+    assert len(three) == len(one)
