@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, Decision, Report, ReportDraft, ReportEvidence
+from .models import Case, Decision, NotifierSanction, Report, ReportDraft, ReportEvidence
 
 
 class CaseInline(admin.TabularInline):
@@ -62,3 +62,14 @@ class ReportEvidenceAdmin(admin.ModelAdmin):
 class ReportDraftAdmin(admin.ModelAdmin):
     list_display = ["reference", "brand", "right", "created_by", "updated_at"]
     raw_id_fields = ["brand", "right", "created_by", "evidence"]
+
+
+@admin.register(NotifierSanction)
+class NotifierSanctionAdmin(admin.ModelAdmin):
+    list_display = ["id", "level", "brand", "reporter", "status", "created_at", "decided_by"]
+    list_filter = ["level", "status"]
+    # Proposed by the system, decided on the senior's page (audited); the admin shows them.
+    readonly_fields = [f.name for f in NotifierSanction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -126,9 +126,9 @@ class TrademarkReportForm(PortalForm):
         return sig
 
 
-def _reason_choices(*outcomes: str) -> list:
+def _reason_choices(*outcomes: str, appeal: bool = False) -> list:
     return [("", "— choose a reason —")] + [
-        (Outcome(o).label, [(r.code, r.label) for r in reasons_for(o)]) for o in outcomes
+        (Outcome(o).label, [(r.code, r.label) for r in reasons_for(o, appeal=appeal)]) for o in outcomes
     ]
 
 
@@ -141,7 +141,8 @@ class DecideForm(PortalForm):
 
 
 class AppealDecideForm(PortalForm):
-    reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REINSTATE, Outcome.UPHOLD), label="Ruling")
+    reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REINSTATE, Outcome.UPHOLD, appeal=True),
+                                    label="Ruling")
     facts = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",
         help_text="What the appeal showed. The seller and the rights holder read this.",
@@ -189,3 +190,17 @@ class ReassignForm(PortalForm):
         error_messages={"required": "Choose the reviewer who should take this case.",
                         "invalid_choice": "Choose one of the listed reviewers."},
     )
+
+
+class ReporterAppealDecideForm(AppealDecideForm):
+    """The ruling on a rights holder's appeal against the rejection of their report."""
+
+    reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REMOVE, Outcome.REJECT, appeal=True),
+                                    label="Ruling")
+
+
+class SanctionDecideForm(PortalForm):
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("dismiss", "Dismiss")], widget=forms.RadioSelect,
+                                 label="Your decision")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False,
+                           label="Note", help_text="Required to dismiss. The reporter reads it.")

@@ -220,3 +220,61 @@ class Decision(models.Model):
         if self.pk is not None:
             raise RuntimeError("Decisions are immutable; record a new one that supersedes.")
         super().save(*args, **kwargs)
+
+
+# --- Misuse of the notice system (complaints.misuse) ------------------------------------------
+# Here, not in enforcement: report_submit checks it, and complaints must not import upward.
+
+
+class SanctionLevel(models.TextChoices):
+    WARNING = "warning", "Warning"
+    SUSPENSION = "suspension", "Suspension of notice processing"
+
+
+class SanctionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+    LIFTED = "lifted", "Lifted"
+
+
+class NotifierSanction(models.Model):
+    """A step against a reporter (a user) or a brand whose notices are often unfounded: proposed by
+    the system from the measured figures (kept as they were), confirmed or dismissed by a senior."""
+
+    brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="sanctions")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="notifier_sanctions")
+    level = models.CharField(max_length=16, choices=SanctionLevel.choices)
+    status = models.CharField(max_length=16, choices=SanctionStatus.choices, default=SanctionStatus.PROPOSED)
+    figures = models.JSONField(help_text="The reporter's figures when proposed")
+    reason = models.TextField(help_text="Why, in words the reporter reads")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    closed_cases = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(brand__isnull=True, reporter__isnull=False)
+                | models.Q(brand__isnull=False, reporter__isnull=True),
+                name="sanction_one_subject",
+            ),
+            # One open proposal per subject and level: re-evaluating never piles them up.
+            models.UniqueConstraint(fields=["brand", "level"], condition=models.Q(status="proposed"),
+                                    name="one_proposed_sanction_per_brand_level"),
+            models.UniqueConstraint(fields=["reporter", "level"], condition=models.Q(status="proposed"),
+                                    name="one_proposed_sanction_per_reporter_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} of {self.subject_label} ({self.status})"
+
+    @property
+    def subject_label(self) -> str:
+        return f"brand {self.brand}" if self.brand_id else f"reporter {self.reporter}"

@@ -11,6 +11,8 @@ class Reason:
     outcome: str
     label: str
     ground: str
+    # How the decision was taken, when the system took it (the statement says so; DSA Art. 17(3)(c)).
+    automation: str = ""
 
 
 REASONS: dict[str, Reason] = {r.code: r for r in [
@@ -33,11 +35,38 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
            "On review the earlier decision was found mistaken; the restriction is lifted."),
     Reason("appeal_no_new_facts", Outcome.UPHOLD, "The appeal shows no new facts",
            "The appeal gives no facts that change the assessment; the restriction stays."),
+    # A rights holder's appeal against the rejection of their report (enforcement.services.appeal_decide).
+    Reason("appeal_report_founded", Outcome.REMOVE, "On the reporter's appeal: the report was founded",
+           "On the rights holder's appeal the report was found to show an infringement of the right; "
+           "the earlier rejection is reversed and the listing is removed."),
+    Reason("appeal_rejection_confirmed", Outcome.REJECT, "On the reporter's appeal: the rejection stands",
+           "On the rights holder's appeal the report was again found not to show an infringement; "
+           "the rejection stands."),
+    # Set by the system, never chosen in a form (enforcement.counter_notices, complaints.misuse).
+    Reason("counter_notice_no_court_action", Outcome.REINSTATE,
+           "Counter-notice: the rights holder did not show a court action in time",
+           "The seller filed a counter-notice with the statements the law requires, and the rights "
+           "holder did not show, within 10 business days, that it filed a court action to restrain "
+           "the seller; the listing is restored (17 U.S.C. §512(g)(2)(C), applied to every IP type).",
+           "Detection: notice from the rights holder. Decision: taken automatically when the deadline for "
+           "a court action passed; no person assessed the listing again."),
+    Reason("notifier_suspended", Outcome.REJECT, "Notice processing for this reporter is suspended",
+           "The reporter's notices are suspended after repeated manifestly unfounded notices and a "
+           "prior warning (DSA Art. 23); pending notices are closed without assessment."),
 ]}
 
+# Codes a person never picks in a decision form: the system records them.
+SYSTEM_REASONS = frozenset({"counter_notice_no_court_action", "notifier_suspended"})
+# Rejections that count against the reporter as unfounded (complaints.misuse).
+UNFOUNDED_REASONS = frozenset({"insufficient_evidence", "no_infringement", "appeal_rejection_confirmed"})
+# Reinstatements that reverse a takedown on appeal (complaints.misuse).
+REVERSED_ON_APPEAL_REASONS = frozenset({"appeal_genuine_goods", "appeal_decision_error"})
 
-def reasons_for(outcome: str) -> list[Reason]:
-    return [r for r in REASONS.values() if r.outcome == outcome]
+
+def reasons_for(outcome: str, *, appeal: bool = False) -> list[Reason]:
+    """Reasons a person may pick: for first decisions, or (appeal=True) for rulings on appeals."""
+    return [r for r in REASONS.values() if r.outcome == outcome and r.code not in SYSTEM_REASONS
+            and r.code.startswith("appeal_") == appeal]
 
 
 def statement_compose(*, case, reason: Reason, facts: str, automated: bool = False) -> str:
@@ -53,14 +82,16 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
     }[reason.outcome]
     how = {
         Outcome.REMOVE: "How to appeal: open this notice in Seller Center and appeal within 6 months. "
-                        "A different, senior reviewer decides your appeal.",
+                        "A different, senior reviewer decides your appeal. If the removal was a mistake "
+                        "or misidentification you may instead file a counter-notice: the listing is "
+                        "restored after 10 business days unless the rights holder shows a court action.",
         Outcome.REJECT: "The reporter may submit a new report with more evidence.",
         Outcome.REINSTATE: "No further action is needed.",
         Outcome.UPHOLD: "This decision on your appeal is final on the platform; you may seek "
                         "out-of-court dispute settlement or judicial redress.",
     }[reason.outcome]
     automation = (
-        "Detection and decision were automated." if automated else
+        (reason.automation or "Detection and decision were automated.") if automated else
         "Detection: notice from the rights holder. Decision: taken by a person; no automated decision-making."
     )
     return "\n\n".join([

@@ -59,6 +59,7 @@ def report_submit(
         raise ReportError("You are not a member of this brand.", field="brand")
     if right.brand_id != brand.pk:
         raise ReportError("Choose one of this brand's registered rights.", field="right")
+    _check_not_suspended(reporter=reporter, brand=brand)
     if right.status in (RightStatus.REJECTED, RightStatus.EXPIRED):
         raise ReportError(f"This right is {right.get_status_display().lower()}; it cannot support a report. "
                           "Choose a pending or verified right.", field="right")
@@ -110,6 +111,16 @@ def report_submit(
         if draft is not None:
             draft.delete()
     return report
+
+
+def _check_not_suspended(*, reporter, brand: Brand) -> None:
+    from .misuse import notifier_is_suspended  # misuse reads complaints' models; import at use
+
+    sanction = notifier_is_suspended(reporter=reporter, brand=brand)
+    if sanction is not None:
+        raise ReportError(f"Notice processing for {sanction.subject_label} is suspended since "
+                          f"{sanction.decided_at:%Y-%m-%d}: {sanction.reason} See Notice standing for "
+                          "your figures and how to ask for the suspension to be lifted.", field="right")
 
 
 def _check_evidence(evidence) -> None:
@@ -308,7 +319,7 @@ def case_check_claim(*, case: Case, reviewer) -> None:
 
 
 def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: str,
-                    supersedes: Decision | None = None) -> Decision:
+                    supersedes: Decision | None = None, automated: bool = False) -> Decision:
     """Record a decision and move the case. Building block of the enforcement services, which
     create the enforcement actions in the same transaction; call those, not this."""
     if not transaction.get_connection().in_atomic_block:
@@ -319,8 +330,9 @@ def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: 
     transition(obj=case, to=to_state, actor=actor, table=CASE_TRANSITIONS, changes=changes,
                data={"reason": reason.code})
     decision = Decision.objects.create(
-        case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=actor,
-        statement=statement_compose(case=case, reason=reason, facts=facts), supersedes=supersedes,
+        case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=actor, automated=automated,
+        statement=statement_compose(case=case, reason=reason, facts=facts, automated=automated),
+        supersedes=supersedes,
     )
     audit_append(actor=actor, action=f"decision.{reason.outcome}", target=decision,
                  data={"case": case.pk, "reason": reason.code})

@@ -1,11 +1,16 @@
-"""Thin Celery wrappers for the review queue."""
+"""Thin Celery wrappers for complaints."""
 
 from celery import shared_task
 
-from . import services
+from . import misuse, services
 
 
 @shared_task(acks_late=True, time_limit=300)
 def release_expired_claims() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): lapsed claims go back to the open queue."""
     return services.claims_release_expired()
+
+
+@shared_task(acks_late=True, time_limit=600)
+def evaluate_notifier_misuse() -> int:
+    return misuse.notifiers_evaluate_all()

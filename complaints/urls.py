@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_misuse
 
 app_name = "complaints"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("reports/evidence/<int:pk>/inline/", views.evidence_inline, name="evidence_inline"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/cases/", views.report_cases_partial, name="report_cases"),
+    path("reports/standing/", views_misuse.notifier_standing, name="notifier_standing"),
+    path("review/notifiers/", views_misuse.sanction_list, name="sanction_list"),
+    path("review/notifiers/evaluate/", views_misuse.sanction_evaluate, name="sanction_evaluate"),
+    path("review/notifiers/<int:pk>/", views_misuse.sanction_detail, name="sanction_detail"),
     path("review/", views.queue, name="queue"),
     path("review/claim-next/", views.claim_next, name="claim_next"),
     path("review/health/", views.queue_health_view, name="queue_health"),

@@ -1,6 +1,16 @@
 from django.contrib import admin, messages
 
-from .models import Appeal, EnforcementAction, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .models import (
+    Appeal,
+    AppealEvidence,
+    AppealResponse,
+    CounterNotice,
+    CounterNoticeEvidence,
+    EnforcementAction,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from .webhooks.services import WebhookError, webhook_delivery_redeliver
 
 
@@ -68,3 +78,31 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Delivery #{delivery.pk}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, f"Delivery #{delivery.pk} queued again.")
+
+
+@admin.register(AppealResponse)
+class AppealResponseAdmin(admin.ModelAdmin):
+    list_display = ["id", "appeal", "party", "author", "created_at"]
+    readonly_fields = [f.name for f in AppealResponse._meta.fields]
+
+
+@admin.register(AppealEvidence)
+class AppealEvidenceAdmin(admin.ModelAdmin):
+    list_display = ["id", "appeal", "response", "file"]
+    readonly_fields = [f.name for f in AppealEvidence._meta.fields]
+
+
+@admin.register(CounterNotice)
+class CounterNoticeAdmin(admin.ModelAdmin):
+    list_display = ["id", "case", "status", "court_action_due", "reinstate_on", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in CounterNotice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CounterNoticeEvidence)
+class CounterNoticeEvidenceAdmin(admin.ModelAdmin):
+    list_display = ["id", "counter_notice", "party", "file"]
+    readonly_fields = [f.name for f in CounterNoticeEvidence._meta.fields]

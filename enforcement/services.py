@@ -12,10 +12,22 @@ from complaints.models import Case, CaseState, Decision, Outcome
 from complaints.reasons import REASONS, Reason
 from complaints.services import CaseError, case_check_claim, decision_record
 from complaints.states import CASE_TRANSITIONS
+from evidence.models import EvidenceFile
+from evidence.selectors import evidence_unattached
 from listings.models import Listing, ListingStatus
 from listings.services import listing_set_status
 
-from .models import ActionKind, ActionStatus, Appeal, AppealStatus, EnforcementAction
+from .models import (
+    ActionKind,
+    ActionStatus,
+    Appeal,
+    AppealEvidence,
+    AppealParty,
+    AppealStatus,
+    CounterNotice,
+    CounterNoticeStatus,
+    EnforcementAction,
+)
 from .states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS
 from .webhooks.services import webhook_event_emit
 
@@ -63,10 +75,13 @@ def case_decide(*, case: Case, reviewer, reason_code: str, facts: str) -> Decisi
     return decision
 
 
-def appeal_file(*, case: Case, user, statement: str) -> Appeal:
-    """A seller appeals the restricting decision on one of their listings (once per decision)."""
+def appeal_file(*, case: Case, user, statement: str, evidence: list[EvidenceFile] = ()) -> Appeal:
+    """A seller appeals the restricting decision on one of their listings (once per decision, within
+    APPEAL_WINDOW_DAYS of it, not while a counter-notice on it waits). `evidence` (uploaded, not yet
+    filed) is linked to the appeal; the rights holder may respond before a senior rules."""
     if not statement.strip():
         raise AppealError("Explain why the decision is wrong; the senior reviewer reads this.")
+    appeal_check_evidence(evidence)
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("listing").get(pk=case.pk)
         if not locked.listing.seller.members.filter(user=user).exists():
@@ -76,6 +91,10 @@ def appeal_file(*, case: Case, user, statement: str) -> Appeal:
             raise AppealError("You already appealed this decision; one appeal per decision.")
         if locked.state != CaseState.ACTIONED or decision is None or decision.outcome != Outcome.REMOVE:
             raise AppealError("This decision cannot be appealed.")
+        appeal_check_window(decision)
+        if CounterNotice.objects.filter(decision=decision, status=CounterNoticeStatus.WAITING).exists():
+            raise AppealError("Your counter-notice on this decision is running; the listing comes back on "
+                              "its date unless the rights holder shows a court action. Appeal after that.")
         try:
             with transaction.atomic():
                 appeal = Appeal.objects.create(decision=decision, case=locked, filed_by=user,
@@ -83,14 +102,54 @@ def appeal_file(*, case: Case, user, statement: str) -> Appeal:
         except IntegrityError as exc:  # race: a teammate appealed the same decision a moment ago
             raise AppealError("You already appealed this decision; one appeal per decision.") from exc
         audit_append(actor=user, action="appeal.filed", target=appeal, data={"case": locked.pk})
+        appeal_link_evidence(appeal=appeal, files=evidence, actor=user)
         transition(obj=locked, to=CaseState.APPEALED, actor=user, table=CASE_TRANSITIONS,
                    data={"appeal": appeal.pk})
     return appeal
 
 
+def appeal_deadline(decision: Decision):
+    """The last moment an appeal on `decision` is accepted (DSA Art. 20: at least six months)."""
+    return decision.created_at + timedelta(days=settings.APPEAL_WINDOW_DAYS)
+
+
+def appeal_check_window(decision: Decision) -> None:
+    deadline = appeal_deadline(decision)
+    if timezone.now() > deadline:
+        raise AppealError(f"The window to appeal this decision closed on {deadline:%Y-%m-%d} "
+                          f"({settings.APPEAL_WINDOW_DAYS} days after it was made). It can no longer "
+                          "be appealed on the platform; you may still seek out-of-court dispute "
+                          "settlement or go to court.")
+
+
+def appeal_check_evidence(files) -> None:
+    """The same limits as a report's evidence, and each file filed with one record only."""
+    if len(files) > settings.EVIDENCE_MAX_OWNER_FILES:
+        raise AppealError(f"An appeal takes at most {settings.EVIDENCE_MAX_OWNER_FILES} evidence files.")
+    if sum(f.size for f in files) > settings.EVIDENCE_MAX_OWNER_BYTES:
+        raise AppealError(f"An appeal takes at most {settings.EVIDENCE_MAX_OWNER_BYTES // 2**20} MB of "
+                          "evidence in all. Remove a file.")
+    free = set(evidence_unattached().filter(pk__in=[f.pk for f in files]).values_list("pk", flat=True))
+    filed = [f.original_name for f in files if f.pk not in free]
+    if filed:
+        raise AppealError(f"Already filed elsewhere: {', '.join(filed)}. Upload it again.")
+
+
+def appeal_link_evidence(*, appeal: Appeal, files, actor, response=None) -> None:
+    for file in files:
+        AppealEvidence.objects.create(appeal=appeal, response=response, file=file)
+    if files:
+        audit_append(actor=actor, action="appeal.evidence", target=appeal,
+                     data={"response": response.pk if response else None,
+                           "files": [{"id": f.pk, "sha256": f.sha256} for f in files]})
+
+
 def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> Decision:
-    """A senior reviewer, not the one who decided, grants (reinstates, after commit) or denies."""
-    reason = _reason(reason_code, {Outcome.REINSTATE, Outcome.UPHOLD})
+    """A senior reviewer, not the one who decided, grants or denies. A seller's appeal granted
+    reinstates the listing; a rights holder's appeal granted removes it (each after commit)."""
+    by_reporter = appeal.party == AppealParty.REPORTER
+    reason = _reason(reason_code, {Outcome.REMOVE, Outcome.REJECT} if by_reporter
+                     else {Outcome.REINSTATE, Outcome.UPHOLD})
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
         if not senior.is_senior_reviewer:
@@ -99,16 +158,20 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
             raise AppealError("You made the decision under appeal; a different senior reviewer must decide it.")
         if locked.status != AppealStatus.OPEN:
             raise AppealError("This appeal has already been decided.")
-        granted = reason.outcome == Outcome.REINSTATE
+        granted = reason.outcome in (Outcome.REINSTATE, Outcome.REMOVE)
         case = Case.objects.select_for_update().get(pk=locked.case_id)
+        granted_state = CaseState.ACTIONED if by_reporter else CaseState.REINSTATED
         decision = decision_record(
             case=case, actor=senior, reason=reason, facts=facts, supersedes=locked.decision,
-            to_state=CaseState.REINSTATED if granted else CaseState.UPHELD,
+            to_state=granted_state if granted else CaseState.UPHELD,
         )
         transition(obj=locked, to=AppealStatus.GRANTED if granted else AppealStatus.DENIED, actor=senior,
                    table=APPEAL_TRANSITIONS, field="status", changes={"outcome_decision": decision})
+        # Call point for strikes (issue 6): a seller's appeal granted removes the strike of
+        # locked.decision; a reporter's appeal granted gives the seller one for `decision`.
         if granted:
-            _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=senior)
+            kind = ActionKind.REMOVE if by_reporter else ActionKind.REINSTATE
+            _action_create(decision=decision, kind=kind, actor=senior)
     return decision
 
 

@@ -1,5 +1,6 @@
 from .models import ActionStatus as A
 from .models import AppealStatus as P
+from .models import CounterNoticeStatus as C
 from .models import DeliveryStatus as D
 from .models import EndpointStatus as E
 
@@ -15,6 +16,14 @@ APPEAL_TRANSITIONS: dict[str, frozenset[str]] = {
     P.OPEN: frozenset({P.GRANTED, P.DENIED}),
     P.GRANTED: frozenset(),
     P.DENIED: frozenset(),
+}
+
+# Counter-notices: the rights holder shows a court action (stays down) or the reinstatement day
+# comes (the beat task reinstates). Withdrawal of the notice (issue 4) ends the case, not this row.
+COUNTER_NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
+    C.WAITING: frozenset({C.COURT_ACTION, C.REINSTATED}),
+    C.COURT_ACTION: frozenset(),
+    C.REINSTATED: frozenset(),
 }
 
 # Webhook deliveries: an attempt that fails but may be retried leaves the row pending (attempts

@@ -32,5 +32,12 @@ def requeue_stale_actions() -> int:
     return services.actions_requeue_stale()
 
 
+@shared_task(acks_late=True, time_limit=600)
+def reinstate_counter_noticed() -> int:
+    from .counter_notices import counter_notices_reinstate_due
+
+    return counter_notices_reinstate_due()
+
+
 # Webhook tasks live beside their services; importing them here registers them with Celery.
 from .webhooks.tasks import deliver_webhook, sweep_webhook_deliveries  # noqa: E402, F401

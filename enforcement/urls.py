@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_due_process
 from .webhooks import views as webhook_views
 
 app_name = "enforcement"
@@ -10,6 +10,15 @@ urlpatterns = [
     path("review/appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
     path("seller/notices/", views.notice_list, name="notice_list"),
     path("seller/notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("seller/", views_due_process.seller_center, name="seller_center"),
+    path("seller/notices/<int:pk>/counter-notice/", views_due_process.counter_notice_new, name="counter_notice_new"),
+    path("reports/cases/<int:pk>/", views_due_process.holder_case, name="holder_case"),
+    path("reports/cases/<int:pk>/appeal/", views_due_process.holder_appeal, name="holder_appeal"),
+    path("reports/cases/<int:pk>/court-action/", views_due_process.court_action, name="court_action"),
+    path("appeals/<int:pk>/respond/", views_due_process.appeal_response, name="appeal_response"),
+    path("due-process/evidence/<int:pk>/", views_due_process.due_process_evidence, name="due_process_evidence"),
+    path("help/sellers/", views_due_process.seller_help, name="seller_help"),
+    path("help/sellers/<slug:slug>/", views_due_process.seller_help, name="seller_help_page"),
     path("marketplace/webhooks/", webhook_views.endpoint_list, name="webhook_list"),
     path("marketplace/webhooks/<int:pk>/", webhook_views.endpoint_detail, name="webhook_detail"),
     path("marketplace/webhooks/<int:pk>/rotate/", webhook_views.endpoint_rotate, name="webhook_rotate"),

@@ -7,14 +7,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
-from complaints.forms import AppealDecideForm, DecideForm
+from complaints.forms import AppealDecideForm, DecideForm, ReporterAppealDecideForm
 from complaints.selectors import case_get_for_reviewer
 from complaints.services import CaseError
 from complaints.views import case_page_context
 
-from .forms import AppealForm
+from .forms import AppealForm, ResponseForm
 from .selectors import appeal_get_for_senior, appeals_open, case_actions, seller_notice_get, seller_notices
+from .seller_center import appeal_files, seller_notice_standing
 from .services import AppealError, appeal_decide, appeal_file, case_decide
+from .views_due_process import take_uploads
 
 
 @login_required
@@ -52,26 +54,39 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_seller(request)
+    if request.method == "GET":
+        return notice_page(request, pk)
     case = seller_notice_get(user=request.user, pk=pk)
-    form = AppealForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                appeal_file(case=case, user=request.user, statement=form.cleaned_data["statement"])
-            except AppealError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Appeal filed. A senior reviewer will decide it; you will see "
-                                          "the outcome here.")
-                return redirect("enforcement:notice_detail", pk=pk)
-        status = 400
-    decisions = list(case.decisions.order_by("id"))
-    appeal = case.appeals.order_by("-id").first()
-    can_appeal = case.state == "actioned" and (appeal is None or appeal.decision_id != decisions[-1].pk)
+    form = AppealForm(request.POST)
+    files, refusals = take_uploads(request)
+    for refusal in refusals:
+        form.add_error("evidence_upload", refusal)
+    if form.is_valid() and not refusals:
+        try:
+            appeal_file(case=case, user=request.user, statement=form.cleaned_data["statement"], evidence=files)
+        except (AppealError, IllegalTransition) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Appeal filed. A senior reviewer will decide it; you will see "
+                                      "the outcome here.")
+            return redirect("enforcement:notice_detail", pk=pk)
+    return notice_page(request, pk, form=form, files=files, status=400)
+
+
+def notice_page(request: HttpRequest, pk: int, *, form=None, response_form=None, files=(), status=200) -> HttpResponse:
+    """The notice as the seller sees it: every statement of reasons, who complained, the deadlines,
+    the appeal or counter-notice and the other side's responses, and what can be done now."""
+    _require_seller(request)
+    standing = seller_notice_standing(user=request.user, pk=pk)
+    case = standing.case
+    appeals = list(case.appeals.all().order_by("id"))
+    open_reporter_appeal = next((a for a in appeals if a.status == "open" and a.party == "reporter"), None)
     return render(request, "enforcement/notice_detail.html", {
-        "case": case, "decisions": decisions, "appeal": appeal, "form": form, "can_appeal": can_appeal,
-        "listing": case.listing,
+        "case": case, "decisions": sorted(case.decisions.all(), key=lambda d: d.pk), "standing": standing,
+        "appeal": standing.appeal, "appeals": [(a, appeal_files(a)) for a in appeals],
+        "form": form or AppealForm(), "can_appeal": standing.can_appeal, "listing": case.listing,
+        "counter_notice": standing.counter_notice, "open_reporter_appeal": open_reporter_appeal,
+        "response_form": response_form or ResponseForm(), "files": list(files),
     }, status=status)
 
 
@@ -85,7 +100,8 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_get_for_senior(user=request.user, pk=pk)
-    form = AppealDecideForm(request.POST or None)
+    form_class = ReporterAppealDecideForm if appeal.party == "reporter" else AppealDecideForm
+    form = form_class(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -104,4 +120,5 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": case_actions(case=case),
         "timeline": audit_entries_for(targets=[case, appeal, *decisions]),
         "own_decision": appeal.decision.decided_by_id == request.user.pk,
+        "files": appeal_files(appeal), "responses": list(appeal.responses.select_related("author")),
     }, status=status)

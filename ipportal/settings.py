@@ -168,6 +168,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.release_expired_claims",
         "schedule": 60.0,
     },
+    # Counter-notices whose court-action deadline passed: reinstate (hourly, so a restart or a
+    # missed run delays a reinstatement by at most an hour, never past the statutory 14 days).
+    "reinstate-counter-noticed-listings": {
+        "task": "enforcement.tasks.reinstate_counter_noticed",
+        "schedule": 3600.0,
+    },
+    "evaluate-notifier-misuse": {
+        "task": "complaints.tasks.evaluate_notifier_misuse",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
@@ -182,6 +192,30 @@ REVIEW_SLA_HOURS = {
 }
 # The queue's per-filter counts scan the whole backlog; they are cached this long (0: never).
 REVIEW_QUEUE_COUNTS_SECONDS = env_int("REVIEW_QUEUE_COUNTS_SECONDS", 15)
+
+# Due process for sellers (enforcement.counter_notices, enforcement.services.appeal_file).
+# DSA Art. 20: appeals stay open at least six months after the decision.
+APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 183)
+# Business days (enforcement.business_days) the rights holder has after a counter-notice to show
+# a court action; the listing is reinstated on the next business day (DMCA: 10 to 14).
+COUNTER_NOTICE_COURT_DAYS = env_int("COUNTER_NOTICE_COURT_DAYS", 10)
+COUNTER_NOTICE_REINSTATE_DAYS = env_int("COUNTER_NOTICE_REINSTATE_DAYS", 11)
+# Public holidays the business-day calendar skips, ISO dates, comma-separated in the environment.
+BUSINESS_HOLIDAYS = [d for d in env_str(
+    "BUSINESS_HOLIDAYS",
+    "2026-01-01,2026-01-19,2026-02-16,2026-05-25,2026-06-19,2026-07-03,2026-09-07,2026-10-12,"
+    "2026-11-11,2026-11-26,2026-12-25,2027-01-01,2027-01-18,2027-02-15,2027-05-31,2027-06-18,"
+    "2027-07-05,2027-09-06,2027-10-11,2027-11-11,2027-11-25,2027-12-24",
+).split(",") if d.strip()]
+
+# Misuse of the notice system (complaints.misuse). A reporter or brand with at least
+# NOTIFIER_MIN_DECIDED decided cases is proposed a warning when more than NOTIFIER_UNFOUNDED_SHARE
+# of them were rejected as unfounded, or more than NOTIFIER_REVERSED_SHARE of its takedowns were
+# reversed on appeal; with a confirmed warning still past a threshold, a suspension. A senior
+# reviewer confirms each step.
+NOTIFIER_MIN_DECIDED = env_int("NOTIFIER_MIN_DECIDED", 10)
+NOTIFIER_UNFOUNDED_SHARE = env_float("NOTIFIER_UNFOUNDED_SHARE", 0.5)
+NOTIFIER_REVERSED_SHARE = env_float("NOTIFIER_REVERSED_SHARE", 0.3)
 
 # Marketplace webhooks (enforcement.webhooks). Every call has both timeouts; failures are retried
 # with exponential backoff + jitter (base doubling up to the cap) until the window ends.

@@ -1,0 +1,182 @@
+"""Reads for due process: the seller center, each notice's deadlines, the rights holder's view of
+appeals and counter-notices on its cases, and the files filed with them. Each one is also the
+access check: other sellers' and other brands' rows are 404."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from complaints.models import Case, CaseState, Decision, Outcome
+from evidence.models import EvidenceFile
+from listings.models import Listing, ListingStatus
+from registry.selectors import brands_for_user
+
+from .models import Appeal, AppealParty, AppealStatus, CounterNotice, CounterNoticeStatus
+from .services import appeal_deadline
+
+
+@dataclass
+class NoticeStanding:
+    """Where one notice stands for the seller: what is open, by when, what can be done."""
+
+    case: Case
+    latest: Decision | None
+    appeal: Appeal | None
+    counter_notice: CounterNotice | None
+    appeal_until: datetime | None = None
+    can_appeal: bool = False
+    can_counter: bool = False
+    next_step: str = ""
+
+
+def notice_standing(case: Case) -> NoticeStanding:
+    decisions = sorted(case.decisions.all(), key=lambda d: d.pk)
+    latest = decisions[-1] if decisions else None
+    appeals = sorted(case.appeals.all(), key=lambda a: a.pk)
+    notices = sorted(case.counter_notices.all(), key=lambda n: n.pk)
+    s = NoticeStanding(case=case, latest=latest, appeal=appeals[-1] if appeals else None,
+                       counter_notice=notices[-1] if notices else None)
+    listing = f"{case.listing.external_id} “{case.listing.title}”"
+    removal_in_force = case.state == CaseState.ACTIONED and latest is not None and latest.outcome == Outcome.REMOVE
+    cn_waiting = s.counter_notice is not None and s.counter_notice.status == CounterNoticeStatus.WAITING
+    if removal_in_force:
+        s.appeal_until = appeal_deadline(latest)
+        open_window = timezone.now() <= s.appeal_until
+        appealed = s.appeal is not None and s.appeal.decision_id == latest.pk
+        countered = s.counter_notice is not None and s.counter_notice.decision_id == latest.pk
+        s.can_appeal = open_window and not appealed and not cn_waiting
+        s.can_counter = not countered and not (appealed and s.appeal.status == AppealStatus.OPEN)
+    if cn_waiting:
+        s.next_step = (f"Listing {listing} comes back on {s.counter_notice.reinstate_on:%A %d %B %Y} unless "
+                       f"{case.report.brand} shows a court action by {s.counter_notice.court_action_due:%d %B}. "
+                       "Nothing to do.")
+    elif case.state == CaseState.APPEALED:
+        s.next_step = f"A senior reviewer is deciding the appeal on listing {listing}. Nothing to do."
+    elif s.can_appeal or s.can_counter:
+        s.next_step = (f"Listing {listing} was removed after a notice from {case.report.brand}. If it is genuine "
+                       f"or authorized, appeal with your invoices by {s.appeal_until:%d %B %Y}; if it was "
+                       "removed by mistake, you can file a counter-notice instead.")
+    return s
+
+
+def _notice_queryset(user) -> QuerySet[Case]:
+    return (
+        # A removal, or a rights holder's appeal against a rejection (the seller may respond to it).
+        Case.objects.filter(Q(decisions__outcome=Outcome.REMOVE) | Q(appeals__party=AppealParty.REPORTER),
+                            listing__seller__members__user=user)
+        .select_related("listing__seller", "right__brand", "report__brand")
+        .prefetch_related("decisions", "appeals", "counter_notices")
+        .distinct().order_by("-updated_at", "-id")
+    )
+
+
+def seller_standings(*, user) -> list[NoticeStanding]:
+    return [notice_standing(c) for c in _notice_queryset(user)[:200]]
+
+
+def seller_notice_standing(*, user, pk: int) -> NoticeStanding:
+    case = _notice_queryset(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such notice")
+    return notice_standing(case)
+
+
+LISTING_FILTERS = {"all": None, "active": ListingStatus.ACTIVE, "removed": ListingStatus.REMOVED,
+                   "suppressed": ListingStatus.SUPPRESSED}
+
+
+def seller_listings(*, user, status: str = "all", query: str = "") -> QuerySet[Listing]:
+    listings = Listing.objects.filter(seller__members__user=user).select_related("seller").annotate(
+        notice_count=Count("cases", filter=Q(cases__decisions__outcome=Outcome.REMOVE), distinct=True))
+    if LISTING_FILTERS.get(status):
+        listings = listings.filter(status=LISTING_FILTERS[status])
+    if query.strip():
+        listings = listings.filter(Q(external_id__icontains=query.strip()) | Q(title__icontains=query.strip()))
+    return listings.order_by("external_id")
+
+
+@dataclass
+class AccountHealth:
+    restricted: int = 0
+    open_appeals: int = 0
+    waiting_counter_notices: int = 0
+    upheld: int = 0
+    listings: int = 0
+    # Strikes and suspension are issue 6's; its selector fills these when it lands.
+    strikes: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.upheld >= 3:
+            return "At risk"
+        return "Needs attention" if self.restricted else "Good"
+
+
+def account_health(*, user) -> AccountHealth:
+    mine = Q(case__listing__seller__members__user=user)
+    listings = Listing.objects.filter(seller__members__user=user)
+    return AccountHealth(
+        listings=listings.count(),
+        restricted=listings.exclude(status=ListingStatus.ACTIVE).count(),
+        open_appeals=Appeal.objects.filter(mine, status=AppealStatus.OPEN).distinct().count(),
+        waiting_counter_notices=CounterNotice.objects.filter(mine, status=CounterNoticeStatus.WAITING)
+        .distinct().count(),
+        upheld=Case.objects.filter(listing__seller__members__user=user, state=CaseState.UPHELD).distinct().count(),
+    )
+
+
+# --- The rights holder's side ----------------------------------------------------------------
+
+
+def holder_case_get(*, user, pk: int) -> Case:
+    """A case of one of the user's brands' reports, with its appeals and counter-notices; 404 otherwise."""
+    case = (Case.objects.filter(pk=pk, report__brand__in=brands_for_user(user=user))
+            .select_related("listing", "report__brand", "right")
+            .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("id")),
+                              "appeals__responses", "counter_notices").first())
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def holder_counter_notices(*, report) -> dict[int, CounterNotice]:
+    """Waiting counter-notices on a report's cases, by case id (the report page flags them)."""
+    return {n.case_id: n for n in CounterNotice.objects.filter(case__report=report, status=CounterNoticeStatus.WAITING)}
+
+
+def holder_open_appeals(*, report) -> dict[int, Appeal]:
+    return {a.case_id: a for a in Appeal.objects.filter(case__report=report, status=AppealStatus.OPEN)}
+
+
+def can_holder_appeal(case: Case) -> bool:
+    latest = case.decisions.order_by("-id").first()
+    return (case.state == CaseState.REJECTED and latest is not None and latest.reason_code != "notifier_suspended"
+            and not Appeal.objects.filter(decision=latest).exists())
+
+
+def appeal_files(appeal: Appeal) -> dict:
+    """The files of an appeal: the appellant's, and each response's, by response id."""
+    links = list(appeal.evidence_links.select_related("file").order_by("id"))
+    return {"appellant": [l.file for l in links if l.response_id is None],
+            "responses": {r: [l.file for l in links if l.response_id == r] for r in {l.response_id for l in links}}}
+
+
+def due_process_evidence_get(*, user, pk: int) -> EvidenceFile:
+    """A file filed with an appeal, a response or a counter-notice: to reviewers, to the listing's
+    seller and to the reporting brand (each side sees what the other filed); 404 to anyone else."""
+    if user.is_reviewer:
+        allowed = Q(appeal_link__isnull=False) | Q(counter_notice_link__isnull=False)
+    else:
+        def sides(prefix: str) -> Q:
+            return (Q(**{f"{prefix}case__listing__seller__members__user": user})
+                    | Q(**{f"{prefix}case__report__brand__in": brands_for_user(user=user)}))
+        allowed = sides("appeal_link__appeal__") | sides("counter_notice_link__counter_notice__")
+    file = EvidenceFile.objects.filter(allowed, pk=pk).distinct().first()
+    if file is None:
+        raise Http404("No such file")
+    return file
+
+
