@@ -18,6 +18,7 @@ from complaints.models import InfringementType, ReporterCapacity
 from complaints.services import case_claim, report_submit
 from enforcement.services import case_decide
 from ipportal.celery import app as celery_app
+from registry.models import BrandMember
 
 from .factories import (
     BrandMemberFactory,
@@ -103,9 +104,12 @@ def world(db):
 
 def file_report(*, reporter, right, listings, **overrides):
     """File a complete trademark report through the service (test helper)."""
+    agent = BrandMember.objects.filter(user=reporter, brand=right.brand, role="agent").exists()
     fields = dict(
-        reporter=reporter, brand=right.brand, right=right, capacity=ReporterCapacity.OWNER,
-        infringement_type=InfringementType.COUNTERFEIT, explanation="Replica of our goods.",
+        reporter=reporter, brand=right.brand, right=right,
+        capacity=ReporterCapacity.AGENT if agent else ReporterCapacity.OWNER,
+        infringement_type=InfringementType.COUNTERFEIT, details={"where_on_listing": ["title", "images"]},
+        explanation="Replica of our goods.",
         contact_email="legal@example.test", listings=listings, signature="Alice Example",
         declarations={"good_faith": True, "accurate": True, "authority": True},
     )
