@@ -77,7 +77,7 @@ class ReportForm(PortalForm):
     )
     explanation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000,
-        label="Explanation", help_text="How the listings infringe the mark: what you saw, where on the listing.",
+        label="Explanation", help_text="How the listings infringe the right: what you saw, where on the listing.",
     )
     contact_email = forms.EmailField(label="Contact email", help_text="Where we send the confirmation and questions.")
     evidence = forms.ModelMultipleChoiceField(

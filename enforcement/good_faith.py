@@ -13,7 +13,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from audit.services import audit_append
-from complaints.models import Decision, Outcome
+from complaints.models import Case, CaseState, Decision, Outcome
+from complaints.services import case_priority
 from registry.models import Brand
 
 WINDOW_DAYS = 90
@@ -57,9 +58,19 @@ def brand_lane_compute(*, brand: Brand, now=None) -> Brand:
         locked.good_faith_computed_at = now or timezone.now()
         locked.save(update_fields=["good_faith_lane", "good_faith_figures", "good_faith_computed_at"])
         if changed:
+            requeued = _reprioritize(brand=locked)
             audit_append(actor=None, action="brand.good_faith_entered" if in_lane else "brand.good_faith_left",
-                         target=locked, data=figures)
+                         target=locked, data={**figures, "cases_reprioritized": requeued})
     return locked
+
+
+def _reprioritize(*, brand: Brand) -> int:
+    """Cases still waiting in the queue follow the brand into (or out of) the lane."""
+    n = 0
+    for right in brand.rights.all():
+        n += Case.objects.filter(report__brand=brand, right=right, state=CaseState.OPEN).update(
+            priority=case_priority(brand=brand, right=right))
+    return n
 
 
 def brand_lanes_compute_all() -> int:

@@ -12,3 +12,11 @@ document.addEventListener("click", function (event) {
   button.textContent = "Added";
   button.disabled = true;
 });
+
+// Enter in a search field searches; it must not submit the report around it.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || !event.target.closest(".listing-search input")) return;
+  event.preventDefault();
+  var button = event.target.closest(".listing-search").querySelector("button[hx-get]");
+  if (button) button.click();
+});

@@ -48,6 +48,19 @@ def test_cases_of_a_brand_in_the_lane_get_priority_zero(world):
     assert report.cases.get().priority == 0
 
 
+def test_waiting_cases_follow_the_brand_into_and_out_of_the_lane(world):
+    waiting = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1]).cases.get()
+    assert waiting.priority == 1
+    record(world, actioned=20)
+    brand_lane_compute(brand=world.brand_a)
+    waiting.refresh_from_db()
+    assert waiting.priority == 0
+    record(world, rejected=10)
+    brand_lane_compute(brand=world.brand_a)
+    waiting.refresh_from_db()
+    assert waiting.priority == 1
+
+
 @pytest.mark.parametrize("figures,why", [
     ({"actioned": 17, "rejected": 3}, "85% actioned"),
     ({"actioned": 20, "reversed_": 2}, "10% reversed on appeal"),
