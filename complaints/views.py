@@ -355,5 +355,6 @@ def case_page_context(case, user, **extra) -> dict:
         "holds_claim": case.claimed_by_id == user.pk and case.state == "in_review" and not lapsed,
         "can_claim": case.state == "open" or lapsed,
         "decide_form": DecideForm(),
+        "details": report_details_display(report=case.report),
         **extra,
     }

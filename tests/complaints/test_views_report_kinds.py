@@ -276,3 +276,13 @@ def test_help_for_a_kind_lists_what_it_asks(client, db):
     html = client.get("/help/report-patent/").content.decode()
     assert "Claims the product meets" in html and "How the product meets each claim" in html
     assert client.get("/help/nothing/").status_code == 404
+
+
+def test_the_reviewer_sees_the_kinds_answers_on_the_case_page(world, client, rights):
+    client.force_login(world.alice)
+    client.post(_url("patent"), _post(world, rights, "patent"))
+    case = Report.objects.get().cases.first()
+    client.force_login(world.rev1)
+    html = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    assert "Patent report" in html and "How the product meets each claim" in html
+    assert "Claim 1: the hinge (a) and spring (b)" in html

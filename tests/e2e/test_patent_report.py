@@ -71,3 +71,36 @@ def test_file_a_patent_report_with_a_csv_and_evidence_then_withdraw_it(browser, 
     assert report.withdrawn_at is not None and report.details["claims"] == "1, 3"
     assert set(report.cases.values_list("state", flat=True)) == {CaseState.WITHDRAWN}
     assert report.evidence_links.get().file.original_name == "claim-chart.pdf"
+
+
+@pytest.mark.parametrize("kind,right_label,answers", [
+    ("design", "Registered design", {"Protected features copied": "The faceted shade and triangular base."}),
+    ("copyright", "Copyrighted work", {"The original work": "Our product photo of the Aurora lamp",
+                                       "Where the original is published": "https://acme.example/aurora",
+                                       "What was copied": "The main listing image."}),
+])
+def test_file_a_design_or_copyright_report(browser, live_server, kind, right_label, answers):
+    call_command("seed_demo", stdout=io.StringIO())
+    acme = Brand.objects.get(name="Acme Audio")
+    right = IPRight.objects.create(brand=acme, kind=kind, name=f"Aurora lamp {kind}", status="verified",
+                                   office="" if kind == "copyright" else "EUIPO",
+                                   registration_number="" if kind == "copyright" else "0099887766-0001")
+    page = Sessions(browser, live_server.url).page("rights1")
+    page.goto("/reports/new/")
+    page.get_by_role("link", name=f"{kind.capitalize()} report").click()
+    page.get_by_label(right_label).select_option(label=f"Acme Audio — {right} (Verified)")
+    page.get_by_label("I am the rights owner (or its employee)").check()
+    for label, value in answers.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Listings", exact=True).fill("L-000135")
+    page.get_by_label("Explanation").fill("The listing copies our work.")
+    page.get_by_label("I have a good-faith belief").check()
+    page.get_by_label("The information in this notice is accurate").check()
+    page.get_by_label("Under penalty of perjury").check()
+    page.get_by_label("Electronic signature").fill("Rita Holt")
+    page.get_by_role("button", name="Submit report").click()
+    expect(page.get_by_role("status")).to_contain_text("filed: 1 case(s) are in the review queue")
+    for value in answers.values():
+        expect(page.get_by_text(value, exact=True)).to_be_visible()
+    page.close()
+    assert Report.objects.get(right=right).kind == kind
