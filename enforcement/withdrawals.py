@@ -15,8 +15,8 @@ from complaints.services import decision_record
 from complaints.states import CASE_TRANSITIONS
 from registry.selectors import membership
 
-from .models import ActionKind
-from .services import _action_create
+from .models import ActionKind, ActionStatus, EnforcementAction
+from .services import _action_create, action_apply
 
 # Not in complaints.reasons.REASONS: reviewers never choose it; only a withdrawal records it.
 WITHDRAWN = Reason(
@@ -50,6 +50,12 @@ def report_withdraw(*, report: Report, user) -> dict[str, int]:
         counts = {"closed": 0, "reinstated": 0}
         for case in cases:
             if case.state == CaseState.ACTIONED:
+                # Race: the takedown may still be pending in the queue. Applied after the reinstate by
+                # another worker, it would leave the listing removed; apply it here first (its task
+                # then finds it applied and does nothing), so the reinstate always comes last.
+                for pending in EnforcementAction.objects.filter(case=case, kind=ActionKind.REMOVE,
+                                                                status=ActionStatus.PENDING).order_by("pk"):
+                    action_apply(action_id=pending.pk)
                 previous = case.decisions.order_by("-id").first()
                 decision = decision_record(case=case, actor=user, reason=WITHDRAWN, to_state=CaseState.WITHDRAWN,
                                            facts=f"Report {locked.reference} was withdrawn by {user.get_username()}.",

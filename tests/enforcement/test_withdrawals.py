@@ -92,3 +92,16 @@ def test_bob_cannot_see_or_withdraw_alices_report(world, client, mixed):
 def test_the_withdraw_page_refuses_a_get(world, client, mixed):
     client.force_login(world.alice)
     assert client.get(reverse("enforcement:report_withdraw", args=[mixed[0].pk])).status_code == 405
+
+
+def test_a_takedown_still_pending_is_applied_before_the_reinstatement(world):
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    case = report.cases.get()
+    claim_and_remove(case=case, reviewer=world.rev1)  # on-commit not run: the takedown stays pending
+    remove = EnforcementAction.objects.get(case=case, kind=ActionKind.REMOVE)
+    assert remove.status == ActionStatus.PENDING
+    report_withdraw(report=report, user=world.alice)
+    remove.refresh_from_db()
+    reinstate = EnforcementAction.objects.get(case=case, kind=ActionKind.REINSTATE)
+    assert remove.status == ActionStatus.APPLIED and reinstate.status == ActionStatus.PENDING
+    assert remove.applied_at is not None and remove.pk < reinstate.pk
