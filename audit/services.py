@@ -39,3 +39,34 @@ def audit_append(*, actor, action: str, target: models.Model, data: dict | None 
     entry = AuditEntry.objects.create(actor=actor, prev_hash=head.last_hash, hash=digest, **fields)
     AuditChainHead.objects.filter(id=1).update(last_hash=digest, count=models.F("count") + 1)
     return entry
+
+
+def audit_append_many(*, actor, action: str, targets: list[models.Model], data: dict | None = None) -> int:
+    """Append one entry per target (same action and data) under one head lock, in one insert.
+
+    For bulk operations (a report opening 10,000 cases): the chain is the same as appending them
+    one by one, without three queries per entry.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append_many must run inside the change's transaction")
+    if not targets:
+        return 0
+    data = json.loads(json.dumps(data or {}, default=str))
+    AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
+    head = AuditChainHead.objects.select_for_update().get(id=1)
+    created_at = timezone.now()
+    actor_repr = actor.get_username() if actor is not None else "system"
+    prev = head.last_hash
+    entries = []
+    for target in targets:
+        fields = dict(
+            created_at=created_at, actor_repr=actor_repr, action=action,
+            target_type=target._meta.label_lower, target_id=target.pk, target_repr=str(target)[:300],
+            data=data,
+        )
+        digest = entry_digest(prev_hash=prev, **fields)
+        entries.append(AuditEntry(actor=actor, prev_hash=prev, hash=digest, **fields))
+        prev = digest
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    AuditChainHead.objects.filter(id=1).update(last_hash=prev, count=models.F("count") + len(entries))
+    return len(entries)

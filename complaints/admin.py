@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, Decision, NotifierSanction, Report, ReportDraft, ReportEvidence
+from .models import Case, Decision, NotifierSanction, Report, ReportCaseLink, ReportDraft, ReportEvidence
 
 
 class CaseInline(admin.TabularInline):
@@ -47,6 +47,23 @@ class ReportEvidenceAdmin(admin.ModelAdmin):
 
     list_display = ["id", "report", "file"]
     raw_id_fields = ["report", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportCaseLink)
+class ReportCaseLinkAdmin(admin.ModelAdmin):
+    """A report's listing that joined a case already under review: a record, read-only here."""
+
+    list_display = ["id", "report", "case", "created_at"]
+    raw_id_fields = ["report", "case"]
 
     def has_add_permission(self, request):
         return False

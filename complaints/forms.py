@@ -9,7 +9,8 @@ from listings.selectors import listings_by_external_ids, parse_listing_refs
 from registry.models import IPRight, RightKind, RightStatus
 from registry.selectors import brands_for_user
 
-from .models import CaseSource, InfringementType, Outcome, Priority, ReporterCapacity
+from .kinds import SPECS, DetailField
+from .models import CaseSource, Outcome, Priority, ReporterCapacity
 from .queue import AGE_BUCKETS, QUEUE_PAGE_SIZES, QUEUE_SORTS, QUEUE_STATES, QueueFilters
 from .reasons import reasons_for
 from .selectors import evidence_carriable
@@ -44,24 +45,41 @@ class EvidenceUploadField(forms.Field):
         return None
 
 
-class TrademarkReportForm(PortalForm):
-    right = forms.ModelChoiceField(
-        queryset=IPRight.objects.none(), label="Registered trademark",
-        help_text="The registered mark this report relies on.",
-    )
+def _detail_field(spec: DetailField) -> forms.Field:
+    common = {"label": spec.label, "help_text": spec.help, "required": spec.required}
+    if spec.widget == "multi":
+        return forms.MultipleChoiceField(choices=spec.choices, widget=forms.CheckboxSelectMultiple, **common)
+    if spec.widget == "choice":
+        return forms.ChoiceField(choices=[("", "— choose —"), *spec.choices], **common)
+    if spec.widget == "url":
+        return forms.URLField(max_length=spec.max_length, assume_scheme="https", **common)
+    widget = forms.Textarea(attrs={"rows": 4}) if spec.widget == "textarea" else None
+    return forms.CharField(max_length=spec.max_length, widget=widget, **common)
+
+
+class ReportForm(PortalForm):
+    """The common part of every report; __init__ adds the fields of the kind (complaints.kinds)."""
+
+    kind = RightKind.TRADEMARK
+    right = forms.ModelChoiceField(queryset=IPRight.objects.none(), label="Right")
     capacity = forms.ChoiceField(choices=ReporterCapacity.choices, widget=forms.RadioSelect,
                                  label="You are")
-    infringement_type = forms.ChoiceField(choices=InfringementType.choices, label="Type of infringement")
     listings = forms.CharField(
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "L-000123\nhttps://market.example/listing/L-000124"}
         ),
         label="Listings",
-        help_text=f"Listing ids or URLs, one per line (up to {MAX_LISTINGS_PER_REPORT}). Duplicates are merged.",
+        help_text=f"Listing ids or URLs, one per line (up to {MAX_LISTINGS_PER_REPORT}). Duplicates are merged. "
+                  "Find listings with the search below, or upload a CSV.",
+    )
+    listings_csv = forms.FileField(
+        required=False, label="Or upload a CSV file of listing ids",
+        help_text="One listing id or URL per row, in the first column; a header row is optional. "
+                  "Its listings are added to the box above.",
     )
     explanation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000,
-        label="Explanation", help_text="How the listings infringe the mark: what you saw, where on the listing.",
+        label="Explanation", help_text="How the listings infringe the right: what you saw, where on the listing.",
     )
     contact_email = forms.EmailField(label="Contact email", help_text="Where we send the confirmation and questions.")
     evidence = forms.ModelMultipleChoiceField(
@@ -80,9 +98,13 @@ class TrademarkReportForm(PortalForm):
     signature = forms.CharField(max_length=200, label="Electronic signature",
                                 help_text="Type your full legal name.")
 
-    def __init__(self, *args, user, draft=None, **kwargs):
+    def __init__(self, *args, user, draft=None, kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = kind or self.kind
+        self.spec = SPECS[self.kind]
         self.user = user
+        for spec in self.spec.fields:
+            self.fields[spec.name] = _detail_field(spec)
         self.fields["evidence"].queryset = evidence_carriable(user=user, draft=draft)
         upload = self.fields["evidence_upload"]
         upload.help_text = upload.help_text.format(
@@ -93,13 +115,24 @@ class TrademarkReportForm(PortalForm):
         upload.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt,.csv"
         # Only the rights of brands this user acts for: someone else's right id is not a choice.
         rights = IPRight.objects.filter(
-            brand__in=brands_for_user(user=user), kind=RightKind.TRADEMARK,
+            brand__in=brands_for_user(user=user), kind=self.kind,
             status__in=[RightStatus.VERIFIED, RightStatus.PENDING],
         ).select_related("brand")
         self.fields["right"].queryset = rights
         if len(rights) == 1:
             self.fields["right"].initial = rights[0].pk
         self.fields["right"].label_from_instance = lambda r: f"{r.brand} — {r} ({r.get_status_display()})"
+        self.fields["right"].label = self.spec.right_label
+        self.fields["right"].help_text = (f"The {self.spec.right_label.lower()} this report relies on. Verified "
+                                          "rights are reviewed first; pending ones at lower priority.")
+
+    @property
+    def detail_fields(self) -> list:
+        return [self[spec.name] for spec in self.spec.fields]
+
+    def details(self) -> dict:
+        """The kind's answers, as report_submit takes them."""
+        return {spec.name: self.cleaned_data.get(spec.name) for spec in self.spec.fields}
 
     def clean_listings(self):
         refs = parse_listing_refs(self.cleaned_data["listings"])
@@ -119,11 +152,36 @@ class TrademarkReportForm(PortalForm):
             )
         return [found[r] for r in refs]
 
+    def clean_explanation(self):
+        text = self.cleaned_data["explanation"].strip()
+        if not text:
+            raise forms.ValidationError("Explain how the listings infringe the right.")
+        return text
+
     def clean_signature(self):
         sig = self.cleaned_data["signature"].strip()
         if len(sig.split()) < 2:
             raise forms.ValidationError("Type your full name (first and last name) to sign.")
         return sig
+
+
+class ReportFilterForm(forms.Form):
+    state = forms.ChoiceField(required=False, choices=[("", "Any state"), ("open", "Open (waiting for decisions)"),
+                                                       ("decided", "Decided"), ("withdrawn", "Withdrawn")])
+    kind = forms.ChoiceField(required=False, label="Type", choices=[("", "Any type"), *RightKind.choices])
+    brand = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    filed_from = forms.DateField(required=False, label="Filed from", widget=forms.DateInput(attrs={"type": "date"}))
+    filed_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, brands, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices from the brands the view already loaded: no second query for the select.
+        self.brands = {b.pk: b for b in brands}
+        self.fields["brand"].choices = [("", "Any brand"), *[(b.pk, b.name) for b in brands]]
+
+    def clean_brand(self):
+        pk = self.cleaned_data["brand"]
+        return self.brands.get(pk) if pk is not None else None
 
 
 def _reason_choices(*outcomes: str, appeal: bool = False) -> list:

@@ -29,7 +29,13 @@ class Report(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(max_length=16, choices=RightKind.choices)
     capacity = models.CharField(max_length=16, choices=ReporterCapacity.choices)
-    infringement_type = models.CharField(max_length=32, choices=InfringementType.choices)
+    # Trademark reports only (blank for the other kinds; see the check constraint).
+    infringement_type = models.CharField(max_length=32, choices=InfringementType.choices, blank=True)
+    # What the kind asks for beyond the common part, validated by complaints.kinds (one spec per
+    # kind, shared by the forms and the API): trademark where_on_listing/test_buy_orders, patent
+    # claims/claim_reading, design copied_features, copyright original_work/original_location/
+    # certificate_evidence/copied_material.
+    details = models.JSONField(default=dict, blank=True)
     explanation = models.TextField()
     contact_email = models.EmailField()
     decl_good_faith = models.BooleanField()
@@ -38,6 +44,11 @@ class Report(models.Model):
     signature = models.CharField(max_length=200)
     signed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the reporter withdraws the report (enforcement.withdrawals.report_withdraw).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Cases of other reports this report's listings joined (an undecided case for the same
+    # listing and right already existed): the report page shows them beside its own cases.
+    linked_cases = models.ManyToManyField("Case", through="ReportCaseLink", related_name="linked_reports")
 
     class Meta:
         ordering = ["-id"]
@@ -46,7 +57,11 @@ class Report(models.Model):
                 condition=models.Q(decl_good_faith=True, decl_accurate=True, decl_authority=True)
                 & ~models.Q(signature=""),
                 name="report_declared_and_signed",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="trademark") | ~models.Q(infringement_type=""),
+                name="trademark_report_has_infringement_type",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,3 +293,19 @@ class NotifierSanction(models.Model):
     @property
     def subject_label(self) -> str:
         return f"brand {self.brand}" if self.brand_id else f"reporter {self.reporter}"
+
+
+class ReportCaseLink(models.Model):
+    """A listing of a report that already had an undecided case for the same right: the report
+    joins that case instead of opening a second one (DESIGN: "joined, not duplicated")."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="case_links")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="report_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["report", "case"], name="one_link_per_report_and_case")]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference} joins {self.case.reference}"

@@ -11,9 +11,11 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -41,6 +43,27 @@ def reports_for_user(*, user) -> QuerySet[Report]:
         .select_related("brand", "right", "reporter")
         .annotate(case_count=Count("cases"))
     )
+
+
+def reports_filter(*, reports: QuerySet[Report], state: str = "", kind: str = "", brand=None,
+                   filed_from=None, filed_to=None) -> QuerySet[Report]:
+    """My reports' filters. State: open (some case undecided), decided (none undecided), withdrawn."""
+    undecided = Case.objects.filter(report=OuterRef("pk"), state__in=UNDECIDED_STATES)
+    if state == "open":
+        reports = reports.filter(Exists(undecided), withdrawn_at__isnull=True)
+    elif state == "decided":
+        reports = reports.filter(~Exists(undecided), withdrawn_at__isnull=True)
+    elif state == "withdrawn":
+        reports = reports.filter(withdrawn_at__isnull=False)
+    if kind:
+        reports = reports.filter(kind=kind)
+    if brand is not None:
+        reports = reports.filter(brand=brand)
+    if filed_from:
+        reports = reports.filter(created_at__date__gte=filed_from)
+    if filed_to:
+        reports = reports.filter(created_at__date__lte=filed_to)
+    return reports
 
 
 def report_get_for_user(*, user, pk: int) -> Report:

@@ -9,15 +9,27 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.services import audit_append
+from audit.services import audit_append, audit_append_many
 from audit.transitions import transition
 from evidence.models import EvidenceFile
 from evidence.services import evidence_delete
 from listings.models import Listing
-from registry.models import Brand, IPRight, RightStatus
-from registry.selectors import brands_for_user
+from registry.models import Brand, BrandRole, IPRight, RightStatus
+from registry.selectors import brands_for_user, membership
 
-from .models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Report, ReportDraft, ReportEvidence
+from .kinds import DetailsError, details_clean
+from .models import (
+    UNDECIDED_STATES,
+    Case,
+    CaseSource,
+    CaseState,
+    Decision,
+    Report,
+    ReportCaseLink,
+    ReportDraft,
+    ReporterCapacity,
+    ReportEvidence,
+)
 from .reasons import Reason, statement_compose
 from .sla import case_due_at
 from .states import CASE_TRANSITIONS
@@ -39,70 +51,74 @@ MAX_LISTINGS_PER_REPORT = 300
 
 
 def case_priority(*, brand: Brand, right: IPRight) -> int:
+    if brand.good_faith_lane:  # the brand's record earned it (enforcement.good_faith)
+        return 0
     if brand.trusted_flagger and right.is_verified:
         return 0
     return 1 if right.is_verified else 2
 
 
 def report_submit(
-    *, reporter, brand: Brand, right: IPRight, capacity: str, infringement_type: str,
-    explanation: str, contact_email: str, listings: list[Listing], declarations: dict[str, bool],
-    signature: str, evidence: list[EvidenceFile] = (), draft: ReportDraft | None = None,
+    *, reporter, brand: Brand, right: IPRight, capacity: str, explanation: str, contact_email: str,
+    listings: list[Listing], declarations: dict[str, bool], signature: str, infringement_type: str = "",
+    details: dict | None = None, evidence: list[EvidenceFile] = (), draft: ReportDraft | None = None,
+    max_listings: int = MAX_LISTINGS_PER_REPORT,
 ) -> Report:
     """File a report and open one case per listing, all or nothing.
 
-    Requires the reporter to act for `brand` and `right` to be the brand's. Refuses a listing that
-    already has an undecided case for the same right (ReportError naming it). `evidence` files
-    (uploaded, not yet filed with a report) are linked to it; `draft`, if given, is deleted.
+    Requires the reporter to act for `brand` (an agent: with an authorization in force, filing as
+    agent) and `right` to be the brand's; `details` are the right's kind's answers (complaints.kinds).
+    Duplicate listings are merged; a listing that already has an undecided case for the same right
+    is linked to that case instead (report.case_links). Cases, links and their audit entries are
+    bulk inserts: no query per listing. `evidence` is linked; `draft`, if given, is deleted; the
+    confirmation email goes out after commit.
     """
-    if not brands_for_user(user=reporter).filter(pk=brand.pk).exists():
-        raise ReportError("You are not a member of this brand.", field="brand")
+    member = membership(user=reporter, brand=brand)
+    if member is None:
+        raise ReportError("You are not a member of this brand, or your authorization as its agent has "
+                          "ended. Ask a brand admin to renew it.", field="brand")
     if right.brand_id != brand.pk:
         raise ReportError("Choose one of this brand's registered rights.", field="right")
     _check_not_suspended(reporter=reporter, brand=brand)
     if right.status in (RightStatus.REJECTED, RightStatus.EXPIRED):
         raise ReportError(f"This right is {right.get_status_display().lower()}; it cannot support a report. "
                           "Choose a pending or verified right.", field="right")
+    if capacity not in ReporterCapacity.values:
+        raise ReportError("Say whether you are the owner or an authorized agent.", field="capacity")
+    if member.role == BrandRole.AGENT and capacity != ReporterCapacity.AGENT:
+        raise ReportError("You act for this brand as its agent: file as an authorized agent.", field="capacity")
+    if not explanation.strip():
+        raise ReportError("Explain how the listings infringe the right.", field="explanation")
+    listings = list({lst.pk: lst for lst in listings}.values())  # duplicates merged, order kept
     if not listings:
         raise ReportError("Add at least one listing.", field="listings")
-    if len(listings) > MAX_LISTINGS_PER_REPORT:
-        raise ReportError(f"A report takes at most {MAX_LISTINGS_PER_REPORT} listings.", field="listings")
+    if len(listings) > max_listings:
+        raise ReportError(f"{len(listings)} listings given; a report takes at most {max_listings}. "
+                          "Split them over several reports.", field="listings")
     if not all(declarations.get(k) for k in ("good_faith", "accurate", "authority")):
         raise ReportError("Tick every declaration to file the report.", field="declarations")
     if not signature.strip():
         raise ReportError("Type your full name as your signature.", field="signature")
+    values = dict(details or {})
+    if infringement_type:
+        values["infringement_type"] = infringement_type
+    try:
+        infringement_type, details = details_clean(kind=right.kind, values=values, evidence_count=len(evidence))
+    except DetailsError as exc:
+        raise ReportError(str(exc), field=exc.field) from exc
 
     _check_evidence(evidence)
 
     with transaction.atomic():
-        taken = dict(
-            Case.objects.filter(listing__in=listings, right=right, state__in=UNDECIDED_STATES)
-            .values_list("listing__external_id", "id")
-        )
-        if taken:
-            ids = ", ".join(f"{lid} (case C-{cid})" for lid, cid in sorted(taken.items()))
-            raise ReportError(f"Already under review for this right: {ids}. Remove them from this "
-                              "report; you can follow them on the existing reports.", field="listings")
         report = Report.objects.create(
             brand=brand, right=right, reporter=reporter, kind=right.kind, capacity=capacity,
-            infringement_type=infringement_type, explanation=explanation, contact_email=contact_email,
-            decl_good_faith=True, decl_accurate=True, decl_authority=True,
+            infringement_type=infringement_type, details=details, explanation=explanation,
+            contact_email=contact_email, decl_good_faith=True, decl_accurate=True, decl_authority=True,
             signature=signature.strip(), signed_at=timezone.now(),
         )
         audit_append(actor=reporter, action="report.submitted", target=report,
                      data={"listings": [lst.external_id for lst in listings], "right": right.pk})
-        priority = case_priority(brand=brand, right=right)
-        source = CaseSource.TRUSTED_FLAGGER if brand.trusted_flagger else CaseSource.REPORT
-        due_at = case_due_at(priority=priority, created_at=timezone.now())
-        for listing in listings:
-            try:
-                with transaction.atomic():
-                    case = Case.objects.create(report=report, listing=listing, right=right, priority=priority,
-                                               source=source, due_at=due_at, listing_snapshot=listing.snapshot())
-            except IntegrityError as exc:  # race: another report opened it since we checked
-                raise ReportError(f"Listing {listing.external_id} was reported for this right a "
-                                  "moment ago; remove it and submit again.", field="listings") from exc
-            audit_append(actor=reporter, action="case.open", target=case, data={"report": report.pk})
+        _open_cases(report=report, listings=listings, reporter=reporter)
         for file in evidence:
             ReportEvidence.objects.create(report=report, file=file)
         if evidence:
@@ -110,6 +126,9 @@ def report_submit(
                          data={"files": [{"id": f.pk, "sha256": f.sha256} for f in evidence]})
         if draft is not None:
             draft.delete()
+        from .tasks import send_report_confirmation  # tasks import services
+
+        transaction.on_commit(lambda: send_report_confirmation.delay(report.pk), robust=True)
     return report
 
 
@@ -121,6 +140,43 @@ def _check_not_suspended(*, reporter, brand: Brand) -> None:
         raise ReportError(f"Notice processing for {sanction.subject_label} is suspended since "
                           f"{sanction.decided_at:%Y-%m-%d}: {sanction.reason} See Notice standing for "
                           "your figures and how to ask for the suspension to be lifted.", field="right")
+
+
+def _open_cases(*, report: Report, listings: list[Listing], reporter) -> None:
+    """One case per listing, or a link to the undecided case the listing already has for this right."""
+    right = report.right
+    taken: dict[int, Case] = {}
+    for chunk in _chunks(listings, 1000):
+        # Lock them: a decision or withdrawal racing this report must not leave a link to a case
+        # that was just decided (the link would then point at a case the reporter cannot follow).
+        for case in (Case.objects.select_for_update()
+                     .filter(listing__in=[lst.pk for lst in chunk], right=right, state__in=UNDECIDED_STATES)):
+            taken[case.listing_id] = case
+    priority = case_priority(brand=report.brand, right=right)
+    source = CaseSource.TRUSTED_FLAGGER if report.brand.trusted_flagger else CaseSource.REPORT
+    due_at = case_due_at(priority=priority, created_at=timezone.now())
+    new = [Case(report=report, listing=lst, right=right, priority=priority, source=source, due_at=due_at,
+                listing_snapshot=lst.snapshot())
+           for lst in listings if lst.pk not in taken]
+    try:
+        with transaction.atomic():
+            Case.objects.bulk_create(new, batch_size=500)
+    except IntegrityError as exc:  # race: another report opened one of them since we looked
+        raise ReportError("Some of these listings were reported for this right a moment ago; "
+                          "submit again to link them.", field="listings") from exc
+    audit_append_many(actor=reporter, action="case.open", targets=new, data={"report": report.pk})
+    links = [ReportCaseLink(report=report, case=case) for case in taken.values()]
+    ReportCaseLink.objects.bulk_create(links, batch_size=500)
+    if links:
+        for link, case in zip(links, taken.values(), strict=True):
+            link.case = case
+        audit_append_many(actor=reporter, action="report.linked", targets=list(taken.values()),
+                          data={"report": report.pk})
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def _check_evidence(evidence) -> None:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import misuse, services
+from .notifications import report_confirmation_send
 
 
 @shared_task(acks_late=True, time_limit=300)
@@ -14,3 +15,8 @@ def release_expired_claims() -> int:
 @shared_task(acks_late=True, time_limit=600)
 def evaluate_notifier_misuse() -> int:
     return misuse.notifiers_evaluate_all()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=5, max_retries=5)
+def send_report_confirmation(report_id: int) -> bool:
+    return report_confirmation_send(report_id=report_id)

@@ -5,7 +5,9 @@ from . import views, views_misuse
 app_name = "complaints"
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
-    path("reports/new/", views.report_new, name="report_new"),
+    path("reports/new/", views.report_choose, name="report_new"),
+    path("reports/new/<str:kind>/", views.report_new, name="report_form"),
+    path("reports/listings/search/", views.listing_search_view, name="listing_search"),
     path("reports/drafts/<int:draft_pk>/", views.report_new, name="report_draft"),
     path("reports/drafts/<int:pk>/delete/", views.report_draft_delete_view, name="report_draft_delete"),
     path("reports/evidence/<int:pk>/", views.evidence_download, name="evidence_download"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,10 +13,13 @@ from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
 from evidence.responses import evidence_response
 from evidence.services import evidence_accept
-from registry.selectors import brands_for_user
+from listings.selectors import listing_csv_parse, listing_search, parse_listing_refs
+from registry.models import RightKind
+from registry.selectors import brands_for_user, rights_for_user
 
 from .charts import bar_chart
-from .forms import DecideForm, QueueFilterForm, ReassignForm, TrademarkReportForm
+from .forms import DecideForm, QueueFilterForm, ReassignForm, ReportFilterForm, ReportForm
+from .kinds import SPECS, report_details_display
 from .queue import QUEUE_PAGE_SIZES, QUEUE_SORTS, QueueFilters, queue_facets, queue_page, rights_index
 from .queue_panel import queue_panel, queue_url
 from .selectors import (
@@ -30,6 +33,7 @@ from .selectors import (
     report_drafts_for_user,
     report_evidence,
     report_get_for_user,
+    reports_filter,
     reports_for_user,
     require_reviewer,
 )
@@ -55,43 +59,67 @@ def _require_rights_holder(request: HttpRequest) -> None:
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     _require_rights_holder(request)
-    reports = reports_for_user(user=request.user).order_by("-id")[:200]
+    brands = list(brands_for_user(user=request.user).order_by("name"))
+    filters = ReportFilterForm(request.GET or None, brands=brands)
+    reports = reports_for_user(user=request.user)
+    if filters.is_valid():
+        reports = reports_filter(reports=reports, **filters.cleaned_data)
     drafts = report_drafts_for_user(user=request.user)[:100]
-    return render(request, "complaints/report_list.html", {"reports": reports, "drafts": drafts})
+    return render(request, "complaints/report_list.html", {
+        "reports": reports.order_by("-id")[:200], "drafts": drafts, "filters": filters, "brands": brands,
+        "filtered": filters.is_bound and filters.is_valid() and any(filters.cleaned_data.values()),
+    })
+
+
+@login_required
+@require_GET
+def report_choose(request: HttpRequest) -> HttpResponse:
+    """Which kind of report: each with a line on what it is for and what it asks."""
+    _require_rights_holder(request)
+    rights = rights_for_user(user=request.user).values_list("kind", flat=True)
+    return render(request, "complaints/report_choose.html", {"specs": SPECS.values(), "kinds": set(rights)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_new(request: HttpRequest, draft_pk: int | None = None) -> HttpResponse:
-    """The trademark report form, new or continuing a draft.
+def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: int | None = None) -> HttpResponse:
+    """A report form of one kind, new or continuing a draft.
 
-    Files picked are stored on every POST (checked by content) and carried as ids, so neither a
-    validation error nor "Save draft" ever asks for them again.
+    Files picked are stored on every POST (checked by content) and carried as ids, and a CSV of
+    listings is read into the listings box, so neither a validation error nor "Save draft" ever
+    asks for them again.
     """
     _require_rights_holder(request)
     draft = report_draft_get_for_user(user=request.user, pk=draft_pk) if draft_pk else None
+    if draft is not None:
+        kind = draft.data.get("kind", RightKind.TRADEMARK)
+    if kind not in SPECS:
+        raise Http404("No such report type")
     if request.method == "GET":
         if draft is None:
             initial = {"contact_email": request.user.email}
         else:
             initial = {**draft.data, "evidence": [f.pk for f in draft.evidence.all()]}
-        form = TrademarkReportForm(initial=initial, user=request.user, draft=draft)
+        form = ReportForm(initial=initial, user=request.user, draft=draft, kind=kind)
         return _render_report_form(request, form, draft)
 
     data = request.POST.copy()
     files, problems, removed = _take_evidence(request, draft, data)
-    form = TrademarkReportForm(data, user=request.user, draft=draft)
+    csv_problems = _take_listings_csv(request, data)
+    form = ReportForm(data, user=request.user, draft=draft, kind=kind)
     if removed is not None:
         # Removing a file is not a submission: show the form again as typed, without errors.
         messages.info(request, f"Removed “{removed.original_name}” from this report.")
-        form = TrademarkReportForm(initial=_typed_fields(form, data, files), user=request.user, draft=draft)
+        form = ReportForm(initial=_typed_fields(form, data, files), user=request.user, draft=draft, kind=kind)
         return _render_report_form(request, form, draft)
-    if problems:
+    if problems or csv_problems:
         for problem in problems:
             form.add_error("evidence_upload", problem)
+        for problem in csv_problems:
+            form.add_error("listings_csv", problem)
         if data.get("action") == "draft":
             # Saving a draft asks for nothing but acceptable files: show only what was wrong with those.
-            for name in [n for n in form.errors if n != "evidence_upload"]:
+            for name in [n for n in form.errors if n not in ("evidence_upload", "listings_csv")]:
                 del form.errors[name]
         return _render_report_form(request, form, draft)
     if data.get("action") == "draft":
@@ -101,7 +129,7 @@ def report_new(request: HttpRequest, draft_pk: int | None = None) -> HttpRespons
         try:
             report = report_submit(
                 reporter=request.user, brand=d["right"].brand, right=d["right"], capacity=d["capacity"],
-                infringement_type=d["infringement_type"], explanation=d["explanation"],
+                details=form.details(), explanation=d["explanation"],
                 contact_email=d["contact_email"], listings=d["listings"], signature=d["signature"],
                 declarations={"good_faith": d["decl_good_faith"], "accurate": d["decl_accurate"],
                               "authority": d["decl_authority"]},
@@ -110,10 +138,43 @@ def report_new(request: HttpRequest, draft_pk: int | None = None) -> HttpRespons
         except ReportError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
-            messages.success(request, f"Report {report.reference} filed: {report.cases.count()} case(s) "
-                                      "are in the review queue.")
+            _tell_filed(request, report)
             return redirect("complaints:report_detail", pk=report.pk)
     return _render_report_form(request, form, draft)
+
+
+def _tell_filed(request: HttpRequest, report) -> None:
+    opened = report.cases.count()
+    linked = [link.case for link in report.case_links.select_related("case__listing", "case__report")]
+    text = f"Report {report.reference} filed: {opened} case(s) are in the review queue."
+    if linked:
+        shown = ", ".join(f"{c.listing.external_id} → {c.reference} (report {c.report.reference})" for c in linked[:10])
+        text += (f" {len(linked)} listing(s) were already under review for this right and were linked to "
+                 f"those cases instead: {shown}{' …' if len(linked) > 10 else ''}.")
+    messages.success(request, text + f" A confirmation was sent to {report.contact_email}.")
+
+
+def _take_listings_csv(request: HttpRequest, data) -> list[str]:
+    """Read an uploaded CSV of listings into the listings box; or, if any row is bad, the problems
+    (and nothing is added: a half-read file would file a report the reporter did not check)."""
+    upload = request.FILES.get("listings_csv")
+    if upload is None:
+        return []
+    if upload.size > 2 * 2**20:
+        return ["The CSV is larger than 2 MB. Split it, or file it through the API."]
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ["The CSV is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."]
+    refs, problems = listing_csv_parse(text=text)
+    if problems:
+        shown = problems[:20] + ([f"… and {len(problems) - 20} more."] if len(problems) > 20 else [])
+        return [f"{upload.name}: nothing was added; fix these rows and upload it again.", *shown]
+    if not refs:
+        return [f"{upload.name} has no listings."]
+    typed = parse_listing_refs(data.get("listings", ""))
+    data["listings"] = "\n".join(typed + [r for r in refs if r not in typed])
+    return []
 
 
 def _take_evidence(request: HttpRequest, draft, data) -> tuple[list, list[str], object]:
@@ -136,24 +197,24 @@ def _take_evidence(request: HttpRequest, draft, data) -> tuple[list, list[str], 
     return files, problems + accepted.refusals, removed
 
 
-def _typed_fields(form: TrademarkReportForm, data, files) -> dict:
+def _typed_fields(form: ReportForm, data, files) -> dict:
     """What the user typed, as a draft keeps it and as a form's initial takes it."""
     typed = {}
     for name, field in form.fields.items():
-        if name in ("evidence", "evidence_upload"):
+        if name in ("evidence", "evidence_upload", "listings_csv"):
             continue
         multiple = getattr(field.widget, "allow_multiple_selected", False)
         typed[name] = data.getlist(name) if multiple else data.get(name, "")
-    return {**typed, "evidence": [f.pk for f in files]}
+    return {**typed, "kind": form.kind, "evidence": [f.pk for f in files]}
 
 
-def _save_draft(request: HttpRequest, form: TrademarkReportForm, data, files, draft) -> HttpResponse:
+def _save_draft(request: HttpRequest, form: ReportForm, data, files, draft) -> HttpResponse:
     right_id = data.get("right", "")
     right = form.fields["right"].queryset.filter(pk=int(right_id)).first() if right_id.isdigit() else None
     brands = list(brands_for_user(user=request.user)[:2])
     brand = right.brand if right else draft.brand if draft else brands[0] if len(brands) == 1 else None
     if brand is None:
-        form.add_error("right", "Choose the trademark before saving a draft: drafts are kept per brand.")
+        form.add_error("right", "Choose the right before saving a draft: drafts are kept per brand.")
         return _render_report_form(request, form, draft)
     typed = _typed_fields(form, data, files)
     typed.pop("evidence")
@@ -163,14 +224,28 @@ def _save_draft(request: HttpRequest, form: TrademarkReportForm, data, files, dr
     return redirect("complaints:report_draft", draft_pk=draft.pk)
 
 
-def _render_report_form(request: HttpRequest, form: TrademarkReportForm, draft) -> HttpResponse:
+def _render_report_form(request: HttpRequest, form: ReportForm, draft) -> HttpResponse:
     if form.is_bound:
         ids = form.data.getlist("evidence")
     else:
         ids = form.initial.get("evidence", [])
     files = list(form.fields["evidence"].queryset.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
                  .order_by("id"))
-    return render(request, "complaints/report_form.html", {"form": form, "draft": draft, "files": files})
+    return render(request, "complaints/report_form.html", {"form": form, "draft": draft, "files": files,
+                                                           "spec": form.spec})
+
+
+@login_required
+@require_GET
+def listing_search_view(request: HttpRequest) -> HttpResponse:
+    """Find marketplace listings to report. A plain GET page without JavaScript; from the report
+    form, HTMX swaps the results in and each "Add" appends the id to the listings box."""
+    _require_rights_holder(request)
+    params = {k: request.GET.get(k, "")[:200] for k in ("q", "brand", "seller", "listing_id")}
+    results = list(listing_search(**params))
+    template = "complaints/_listing_results.html" if request.htmx else "complaints/listing_search.html"
+    return render(request, template, {"results": results, "params": params,
+                                      "searched": any(v.strip() for v in params.values())})
 
 
 @login_required
@@ -202,7 +277,9 @@ def _report_context(request: HttpRequest, pk: int) -> dict:
     report = report_get_for_user(user=request.user, pk=pk)
     cases = list(report_cases(report=report))
     timeline = audit_entries_for(targets=[report, *cases])
-    return {"report": report, "cases": cases, "timeline": timeline}
+    linked = report.linked_cases.select_related("listing", "report").order_by("id")
+    return {"report": report, "cases": cases, "timeline": timeline, "linked": linked,
+            "details": report_details_display(report=report)}
 
 
 @login_required
@@ -333,6 +410,7 @@ def case_page_context(case, user, **extra) -> dict:
         "can_claim": case.state == "open" or lapsed,
         "decide_form": DecideForm(),
         "reassign_form": ReassignForm() if user.is_senior_reviewer and case.state in ("open", "in_review") else None,
+        "details": report_details_display(report=case.report),
         **extra,
     }
 

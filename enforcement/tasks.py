@@ -41,3 +41,10 @@ def reinstate_counter_noticed() -> int:
 
 # Webhook tasks live beside their services; importing them here registers them with Celery.
 from .webhooks.tasks import deliver_webhook, sweep_webhook_deliveries  # noqa: E402, F401
+
+
+@shared_task(acks_late=True, time_limit=600)
+def compute_good_faith_lanes() -> int:
+    from .good_faith import brand_lanes_compute_all
+
+    return brand_lanes_compute_all()

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views, views_due_process
+from . import reporter_views, views, views_due_process
 from .webhooks import views as webhook_views
 
 app_name = "enforcement"
 urlpatterns = [
     path("review/cases/<int:pk>/decide/", views.case_decide_view, name="case_decide"),
+    path("reports/<int:pk>/withdraw/", reporter_views.report_withdraw_view, name="report_withdraw"),
+    path("reports/brands/<int:pk>/lane/", reporter_views.brand_lane_recompute_view, name="brand_lane_recompute"),
     path("review/appeals/", views.appeal_list, name="appeal_list"),
     path("review/appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
     path("seller/notices/", views.notice_list, name="notice_list"),

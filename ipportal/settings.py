@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.expire_rights",
         "schedule": crontab(hour=0, minute=10),  # shortly after midnight UTC: the day's expiries
     },
+    "compute-good-faith-lanes": {
+        "task": "enforcement.tasks.compute_good_faith_lanes",
+        "schedule": crontab(hour=1, minute=0),  # daily: each brand's 90-day accuracy and lane
+    },
     "purge-unattached-evidence": {
         "task": "evidence.tasks.purge_unattached_evidence",
         "schedule": 24 * 3600.0,

@@ -18,6 +18,7 @@ from complaints.models import InfringementType, ReporterCapacity
 from complaints.services import case_claim, report_submit
 from enforcement.services import case_decide
 from ipportal.celery import app as celery_app
+from registry.models import BrandMember
 
 from .factories import (
     BrandMemberFactory,
@@ -101,11 +102,25 @@ def world(db):
     )
 
 
+# The smallest complete answers for each kind of report (complaints/kinds.py).
+DETAILS_BY_KIND = {
+    "trademark": {"where_on_listing": ["title", "images"]},
+    "patent": {"claims": "1", "claim_reading": "The product has every feature of claim 1."},
+    "design": {"copied_features": "The shape of the lamp's base."},
+    "copyright": {"original_work": "Product photo, 2024", "original_location": "https://example.test/photo",
+                  "copied_material": "The main listing image."},
+}
+
+
 def file_report(*, reporter, right, listings, **overrides):
-    """File a complete trademark report through the service (test helper)."""
+    """File a complete report of the right's kind through the service (test helper)."""
+    agent = BrandMember.objects.filter(user=reporter, brand=right.brand, role="agent").exists()
     fields = dict(
-        reporter=reporter, brand=right.brand, right=right, capacity=ReporterCapacity.OWNER,
-        infringement_type=InfringementType.COUNTERFEIT, explanation="Replica of our goods.",
+        reporter=reporter, brand=right.brand, right=right,
+        capacity=ReporterCapacity.AGENT if agent else ReporterCapacity.OWNER,
+        infringement_type=InfringementType.COUNTERFEIT if right.kind == "trademark" else "",
+        details=DETAILS_BY_KIND[right.kind],
+        explanation="Replica of our goods.",
         contact_email="legal@example.test", listings=listings, signature="Alice Example",
         declarations={"good_faith": True, "accurate": True, "authority": True},
     )

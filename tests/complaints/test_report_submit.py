@@ -9,7 +9,7 @@ from complaints.services import MAX_LISTINGS_PER_REPORT, ReportError
 from listings.models import Listing
 from registry.models import BrandMember, IPRight, RightStatus
 
-from ..conftest import file_report
+from ..conftest import claim_and_remove, file_report
 from ..factories import TrademarkFactory
 
 
@@ -131,16 +131,28 @@ def test_it_refuses_a_blank_signature(world, nothing_filed, signature):
     assert exc.value.field == "signature"
 
 
-def test_it_refuses_a_listing_already_under_review_for_the_same_right(world):
+def test_it_links_a_listing_already_under_review_for_the_same_right(world):
     first = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
-    taken = world.listings_a[0]
-    before = (Report.objects.count(), Case.objects.count(), AuditEntry.objects.count())
-    with pytest.raises(ReportError) as exc:
-        file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[1], taken])
-    assert taken.external_id in str(exc.value)
-    assert f"C-{first.cases.get().pk}" in str(exc.value)
-    assert exc.value.field == "listings"
-    assert (Report.objects.count(), Case.objects.count(), AuditEntry.objects.count()) == before
+    taken = first.cases.get()
+    second = file_report(reporter=world.agent, right=world.tm_a, listings=[world.listings_a[1], world.listings_a[0]])
+    assert [c.listing for c in second.cases.all()] == [world.listings_a[1]]
+    assert list(second.linked_cases.all()) == [taken]
+    assert Case.objects.filter(listing=world.listings_a[0]).count() == 1
+    assert AuditEntry.objects.filter(action="report.linked", target_id=taken.pk,
+                                     data__report=second.pk).exists()
+
+
+def test_it_opens_a_new_case_when_the_earlier_one_was_decided(world):
+    first = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    claim_and_remove(case=first.cases.get(), reviewer=world.rev1)
+    second = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    assert second.cases.count() == 1 and not second.linked_cases.exists()
+
+
+def test_it_merges_duplicate_listings(world):
+    listing = world.listings_a[0]
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=[listing, listing, listing])
+    assert report.cases.count() == 1
 
 
 def test_it_accepts_the_same_listing_for_a_different_right(world):

@@ -15,9 +15,11 @@ from ..views import assert_login_redirect
 from .test_views_evidence import _hidden_ids
 from .test_views_reports import _field_error, _form
 
+TM_FORM = "/reports/new/trademark/"
+
 
 def _save_draft(client, world, **overrides):
-    response = client.post(reverse("complaints:report_new"), _form(world, action="draft", **overrides))
+    response = client.post(TM_FORM, _form(world, action="draft", **overrides))
     draft = ReportDraft.objects.latest("id")
     assert response.status_code == 302
     assert response["Location"] == reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
@@ -65,7 +67,7 @@ def test_submitting_a_draft_files_the_report_with_its_files_and_removes_the_draf
     file = draft.evidence.get()
     client.force_login(world.agent)  # a colleague finishes it
     url = reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
-    response = client.post(url, _form(world, signature="Agent Smith", evidence=[str(file.pk)],
+    response = client.post(url, _form(world, signature="Agent Smith", capacity="agent", evidence=[str(file.pk)],
                                       evidence_upload=[upload("b.png", image("PNG"))]))
     report = Report.objects.get()
     assert response.status_code == 302 and report.reporter == world.agent
@@ -100,7 +102,7 @@ def test_a_file_removed_from_a_draft_is_deleted_when_the_draft_is_saved(world, c
 
 def test_a_refused_upload_does_not_save_the_draft_and_says_why(world, client):
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, action="draft", signature="", decl_accurate=None,
         evidence_upload=[upload("logo.svg", b"<svg onload=alert(1)></svg>"), upload("a.pdf", PDF)]))
     html = response.content.decode()
@@ -144,7 +146,7 @@ def test_another_brands_member_cannot_carry_a_drafts_file_into_their_report(worl
     client.force_login(world.bob)
     data = _form(world, right=world.tm_b.pk, listings=world.listings_b[0].external_id,
                  evidence=[str(draft.evidence.get().pk)])
-    response = client.post(reverse("complaints:report_new"), data)
+    response = client.post(TM_FORM, data)
     assert "no longer available" in _field_error(response.content.decode(), "evidence_upload")
     assert Report.objects.count() == 0
 

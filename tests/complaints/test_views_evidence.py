@@ -14,6 +14,8 @@ from ..evidence.samples import HTML, PDF, image, upload
 from ..views import assert_login_redirect
 from .test_views_reports import _field_error, _form
 
+TM_FORM = "/reports/new/trademark/"
+
 
 def _hidden_ids(html: str) -> list[int]:
     return [int(v) for v in re.findall(r'<input type="hidden" name="evidence" value="(\d+)"', html)]
@@ -27,7 +29,7 @@ def _filed_with(world, *uploads):
 def test_files_picked_in_the_form_are_filed_with_the_report(world, client):
     client.force_login(world.alice)
     png, pdf = image("PNG"), PDF
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, evidence_upload=[upload("listing.png", png), upload("invoice.pdf", pdf, claimed="text/html")]))
     report = Report.objects.get()
     assert response.status_code == 302
@@ -42,7 +44,7 @@ def test_files_picked_in_the_form_are_filed_with_the_report(world, client):
 
 def test_a_refused_file_is_named_beside_the_upload_field_and_nothing_is_filed(world, client):
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, evidence_upload=[upload("screenshot.png", HTML)]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -54,7 +56,7 @@ def test_a_refused_file_is_named_beside_the_upload_field_and_nothing_is_filed(wo
 
 def test_a_validation_error_keeps_the_uploaded_files_and_they_need_not_be_picked_again(world, client):
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, signature="Alice", evidence_upload=[upload("shot.png", image("PNG")), upload("notes.txt", b"hi")]))
     html = response.content.decode()
     assert "Type your full name" in _field_error(html, "signature")
@@ -62,14 +64,14 @@ def test_a_validation_error_keeps_the_uploaded_files_and_they_need_not_be_picked
     ids = _hidden_ids(html)
     assert len(ids) == 2 and "shot.png" in html and "notes.txt" in html
     # The browser forgets the picked files; the form carries them as ids.
-    response = client.post(reverse("complaints:report_new"), _form(world, evidence=[str(i) for i in ids]))
+    response = client.post(TM_FORM, _form(world, evidence=[str(i) for i in ids]))
     report = Report.objects.get()
     assert sorted(report.evidence_links.values_list("file_id", flat=True)) == sorted(ids)
 
 
 def test_a_refused_file_beside_a_good_one_keeps_the_good_one(world, client):
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, evidence_upload=[upload("shot.png", image("PNG")), upload("tool.exe", b"MZ" + b"\0" * 60)]))
     html = response.content.decode()
     assert "“tool.exe” was not accepted: it is a Windows program" in _field_error(html, "evidence_upload")
@@ -80,7 +82,7 @@ def test_a_refused_file_beside_a_good_one_keeps_the_good_one(world, client):
 def test_too_much_evidence_for_one_report_is_refused_naming_the_file(world, client, settings):
     settings.EVIDENCE_MAX_OWNER_BYTES = len(PDF) + 10
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, evidence_upload=[upload("one.pdf", PDF), upload("two.pdf", PDF)]))
     error = _field_error(response.content.decode(), "evidence_upload")
     assert "“two.pdf” was not accepted: it would bring the evidence to" in error
@@ -89,10 +91,10 @@ def test_too_much_evidence_for_one_report_is_refused_naming_the_file(world, clie
 
 def test_remove_drops_a_file_and_shows_no_errors(world, client):
     client.force_login(world.alice)
-    first = client.post(reverse("complaints:report_new"), _form(
+    first = client.post(TM_FORM, _form(
         world, signature="", evidence_upload=[upload("a.png", image("PNG")), upload("b.pdf", PDF)]))
     a, b = _hidden_ids(first.content.decode())
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, signature="", evidence=[str(a), str(b)], remove_evidence=str(a)))
     html = response.content.decode()
     assert _hidden_ids(html) == [b]
@@ -104,7 +106,7 @@ def test_remove_drops_a_file_and_shows_no_errors(world, client):
 def test_another_users_upload_cannot_be_carried_by_id(world, client):
     [bobs] = evidence_accept(uploaded_by=world.bob, uploads=[upload("b.pdf", PDF)]).stored
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(world, evidence=[str(bobs.pk)]))
+    response = client.post(TM_FORM, _form(world, evidence=[str(bobs.pk)]))
     assert "A file uploaded earlier is no longer available" in _field_error(response.content.decode(),
                                                                            "evidence_upload")
     assert Report.objects.count() == 0
@@ -113,7 +115,7 @@ def test_another_users_upload_cannot_be_carried_by_id(world, client):
 def test_a_file_already_filed_cannot_be_filed_again(world, client):
     _, [filed] = _filed_with(world, upload("a.pdf", PDF))
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(
+    response = client.post(TM_FORM, _form(
         world, listings=world.listings_a[1].external_id, evidence=[str(filed.pk)]))
     assert "no longer available" in _field_error(response.content.decode(), "evidence_upload")
     assert Report.objects.count() == 1

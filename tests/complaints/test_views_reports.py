@@ -10,10 +10,12 @@ from ..conftest import file_report
 from ..factories import ListingFactory
 from ..views import assert_login_redirect, open_case
 
+TM_FORM = "/reports/new/trademark/"
+
 
 def _form(world, **overrides):
     data = {
-        "right": world.tm_a.pk, "capacity": "owner", "infringement_type": "counterfeit",
+        "right": world.tm_a.pk, "capacity": "owner", "infringement_type": "counterfeit", "where_on_listing": "title",
         "listings": "\n".join(lst.external_id for lst in world.listings_a[:2]),
         "explanation": "The logo is a copy of ours; see the second photo.",
         "contact_email": "legal@acme.example", "decl_good_faith": "on", "decl_accurate": "on",
@@ -30,7 +32,7 @@ def _field_error(html: str, field: str) -> str:
 
 
 @pytest.mark.parametrize("name,kwargs", [
-    ("complaints:report_list", {}), ("complaints:report_new", {}),
+    ("complaints:report_list", {}), ("complaints:report_new", {}), ("complaints:report_form", {"kind": "patent"}),
     ("complaints:report_detail", {"pk": 1}), ("complaints:report_cases", {"pk": 1}),
 ])
 def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
@@ -71,7 +73,7 @@ def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_ma
         file_report(reporter=world.alice, right=world.tm_a, listings=[ListingFactory(seller=world.seller_a)])
         report_draft_save(user=world.alice, brand=world.brand_a, right=world.tm_a, data={}, evidence=[])
     client.force_login(world.alice)
-    with django_assert_max_num_queries(4):  # session, user, reports, drafts
+    with django_assert_max_num_queries(5):  # session, user, brands, reports, drafts
         response = client.get(reverse("complaints:report_list"))
     assert len(re.findall(r'href="/reports/\d+/"', response.content.decode())) == rows
     assert len(re.findall(r'href="/reports/drafts/\d+/"', response.content.decode())) == rows
@@ -81,14 +83,14 @@ def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_ma
 
 def test_the_form_opens_with_the_users_email(world, client):
     client.force_login(world.alice)
-    response = client.get(reverse("complaints:report_new"))
+    response = client.get(TM_FORM)
     assert response.status_code == 200
     assert 'value="alice@example.test"' in response.content.decode()
 
 
 def test_filing_a_report_opens_its_cases_and_shows_the_report(world, client):
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(world), follow=True)
+    response = client.post(TM_FORM, _form(world), follow=True)
     report = Report.objects.get()
     assert response.redirect_chain == [(reverse("complaints:report_detail", kwargs={"pk": report.pk}), 302)]
     assert f"Report {report.reference} filed: 2 case(s)" in response.content.decode()
@@ -99,7 +101,7 @@ def test_filing_a_report_opens_its_cases_and_shows_the_report(world, client):
 def test_an_unknown_listing_is_named_beside_the_listings_field_and_nothing_typed_is_lost(world, client):
     client.force_login(world.alice)
     listings = f"{world.listings_a[0].external_id}\nNOPE-404"
-    response = client.post(reverse("complaints:report_new"), _form(world, listings=listings))
+    response = client.post(TM_FORM, _form(world, listings=listings))
     html = response.content.decode()
     assert response.status_code == 200
     assert "No listing found for: NOPE-404" in _field_error(html, "listings")
@@ -108,13 +110,17 @@ def test_an_unknown_listing_is_named_beside_the_listings_field_and_nothing_typed
     assert Report.objects.count() == 0
 
 
-def test_a_listing_already_under_review_is_named_beside_the_listings_field(world, client):
+def test_a_listing_already_under_review_is_linked_and_the_reporter_told(world, client):
     case = open_case(world)
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(world))
-    error = _field_error(response.content.decode(), "listings")
-    assert f"{world.listings_a[0].external_id} (case {case.reference})" in error
-    assert Report.objects.count() == 1 and Case.objects.count() == 1
+    response = client.post(TM_FORM, _form(world), follow=True)
+    html = response.content.decode()
+    report = Report.objects.latest("id")
+    assert f"{world.listings_a[0].external_id} → {case.reference}" in html
+    assert "were already under review for this right and were linked" in html
+    assert list(report.linked_cases.all()) == [case]
+    assert [c.listing for c in report.cases.all()] == [world.listings_a[1]]
+    assert Case.objects.count() == 2
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -125,7 +131,7 @@ def test_a_listing_already_under_review_is_named_beside_the_listings_field(world
 ])
 def test_it_shows_what_is_wrong_with_which_field(world, client, field, value, message):
     client.force_login(world.alice)
-    response = client.post(reverse("complaints:report_new"), _form(world, **{field: value}))
+    response = client.post(TM_FORM, _form(world, **{field: value}))
     assert response.status_code == 200
     assert message in _field_error(response.content.decode(), field)
     assert "Nothing you typed was lost" in response.content.decode()
@@ -134,7 +140,7 @@ def test_it_shows_what_is_wrong_with_which_field(world, client, field, value, me
 
 def test_another_brands_right_is_not_a_choice(world, client):
     client.force_login(world.bob)
-    response = client.post(reverse("complaints:report_new"), _form(world))
+    response = client.post(TM_FORM, _form(world))
     assert "Select a valid choice" in _field_error(response.content.decode(), "right")
     assert Report.objects.count() == 0
 
@@ -142,14 +148,14 @@ def test_another_brands_right_is_not_a_choice(world, client):
 @pytest.mark.parametrize("persona", ["rev1", "sam"])
 def test_the_form_is_for_rights_holders_only(world, client, persona):
     client.force_login(getattr(world, persona))
-    assert client.get(reverse("complaints:report_new")).status_code == 403
-    assert client.post(reverse("complaints:report_new"), _form(world)).status_code == 403
+    assert client.get(TM_FORM).status_code == 403
+    assert client.post(TM_FORM, _form(world)).status_code == 403
     assert Report.objects.count() == 0
 
 
 def test_the_form_refuses_a_put(world, client):
     client.force_login(world.alice)
-    assert client.put(reverse("complaints:report_new")).status_code == 405
+    assert client.put(TM_FORM).status_code == 405
 
 
 # report_detail and its cases partial

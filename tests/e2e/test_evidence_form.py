@@ -23,10 +23,11 @@ def test_upload_error_draft_resume_and_inline_image(browser, live_server, shot):
     people = Sessions(browser, live_server.url)
 
     page = people.page("rights1")
-    page.goto("/reports/new/")
+    page.goto("/reports/new/trademark/")
     page.get_by_label("Registered trademark").select_option(label=f"Acme Audio — {acme} (Verified)")
     page.get_by_label("I am the rights owner (or its employee)").check()
     page.get_by_label("Type of infringement").select_option(label="Counterfeit product")
+    page.get_by_role("checkbox", name="Title", exact=True).check()
     page.get_by_label("Listings").fill("L-000105")
     page.get_by_label("Explanation").fill("Replica of our ACME headphones; see the photo.")
     page.get_by_label("Add evidence files").set_input_files([

@@ -65,10 +65,13 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     page = people.page("rights1")
     page.get_by_role("navigation").get_by_role("link", name="New report").click()
     expect(page).to_have_url(re.compile(r"/reports/new/$"))
+    page.get_by_role("link", name="Trademark report").click()
+    expect(page).to_have_url(re.compile(r"/reports/new/trademark/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Report trademark infringement")
     page.get_by_label("Registered trademark").select_option(label=f"Acme Audio — {acme} (Verified)")
     page.get_by_label("I am the rights owner (or its employee)").check()
     page.get_by_label("Type of infringement").select_option(label="Counterfeit product")
+    page.get_by_role("checkbox", name="Title", exact=True).check()
     page.get_by_label("Listings").fill(f"{REMOVED}\nL-999999")
     page.get_by_label("Explanation").fill(EXPLANATION)
     expect(page.get_by_label("Contact email")).to_have_value("rights1@demo.ipportal.local")
@@ -100,7 +103,8 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     page.get_by_role("button", name="Submit report").click()
     expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^Report R-\d{7} filed: 2 case\(s\) are in the "
-                                                               r"review queue\.$"))
+                                                               r"review queue\. A confirmation was sent to "
+                                                               r"rights1@demo\.ipportal\.local\.$"))
     report_url = page.url
     expect(page.get_by_test_id(f"case-state-{REMOVED}")).to_have_text("Open")
     expect(page.get_by_test_id(f"case-state-{KEPT}")).to_have_text("Open")

@@ -177,8 +177,10 @@ class Command(BaseCommand):
 
         def report(user, brand, right, ids, explanation):
             return report_submit(
-                reporter=users[user], brand=brand, right=right, capacity=ReporterCapacity.OWNER,
-                infringement_type=InfringementType.COUNTERFEIT, explanation=explanation,
+                reporter=users[user], brand=brand, right=right,
+                capacity=ReporterCapacity.AGENT if user.startswith("agent") else ReporterCapacity.OWNER,
+                infringement_type=InfringementType.COUNTERFEIT, details={"where_on_listing": ["title"]},
+                explanation=explanation,
                 contact_email=users[user].email, signature=users[user].get_full_name(),
                 listings=[Listing.objects.get(external_id=listing_id(i)) for i in ids],
                 declarations={"good_faith": True, "accurate": True, "authority": True},

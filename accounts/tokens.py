@@ -1,0 +1,26 @@
+"""API tokens: one per user (DRF's TokenAuthentication), created and revoked by the user."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from audit.services import audit_append
+
+
+def api_token_create(*, user) -> Token:
+    """Replace the user's token with a new one (the old one stops working at once)."""
+    if not user.is_rights_holder:
+        raise PermissionDenied("Only rights holders use the reporting API.")
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        audit_append(actor=user, action="api_token.created", target=user, data={"prefix": token.key[:6]})
+    return token
+
+
+def api_token_revoke(*, user) -> bool:
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user=user).delete()
+        if deleted:
+            audit_append(actor=user, action="api_token.revoked", target=user)
+    return bool(deleted)
