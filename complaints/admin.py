@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, Decision, Report, ReportDraft, ReportEvidence
+from .models import Case, CaseNote, Decision, InfoRequest, Report, ReportDraft, ReportEvidence
 
 
 class CaseInline(admin.TabularInline):
@@ -26,7 +26,7 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["listing__external_id"]
     # State moves go through the services (audited); the admin shows them.
     readonly_fields = ["state", "claimed_by", "claim_expires_at", "listing_snapshot"]
-    raw_id_fields = ["report", "listing", "right"]
+    raw_id_fields = ["report", "listing", "right", "brand"]
 
 
 @admin.register(Decision)
@@ -62,3 +62,31 @@ class ReportEvidenceAdmin(admin.ModelAdmin):
 class ReportDraftAdmin(admin.ModelAdmin):
     list_display = ["reference", "brand", "right", "created_by", "updated_at"]
     raw_id_fields = ["brand", "right", "created_by", "evidence"]
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(admin.ModelAdmin):
+    """Notes are written on the case page (audited); the admin only reads them."""
+
+    list_display = ["id", "case", "author", "created_at"]
+    raw_id_fields = ["case", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InfoRequest)
+class InfoRequestAdmin(admin.ModelAdmin):
+    """Questions are asked and answered through the services (they move the case); read only here."""
+
+    list_display = ["id", "case", "asked_by", "deadline", "answered_at", "expired_at"]
+    raw_id_fields = ["case", "asked_by", "answered_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

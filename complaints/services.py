@@ -96,8 +96,9 @@ def report_submit(
         for listing in listings:
             try:
                 with transaction.atomic():
-                    case = Case.objects.create(report=report, listing=listing, right=right, priority=priority,
-                                               source=source, due_at=due_at, listing_snapshot=listing.snapshot())
+                    case = Case.objects.create(report=report, listing=listing, right=right, brand=brand,
+                                               kind=right.kind, priority=priority, source=source,
+                                               due_at=due_at, listing_snapshot=listing.snapshot())
             except IntegrityError as exc:  # race: another report opened it since we checked
                 raise ReportError(f"Listing {listing.external_id} was reported for this right a "
                                   "moment ago; remove it and submit again.", field="listings") from exc
@@ -308,19 +309,27 @@ def case_check_claim(*, case: Case, reviewer) -> None:
 
 
 def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: str,
-                    supersedes: Decision | None = None) -> Decision:
+                    supersedes: Decision | None = None, statement: str | None = None) -> Decision:
     """Record a decision and move the case. Building block of the enforcement services, which
-    create the enforcement actions in the same transaction; call those, not this."""
+    create the enforcement actions in the same transaction; call those, not this.
+
+    `statement`: the statement of reasons as the reviewer edited it; None composes it from the
+    reason's template and the facts."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decision_record must run inside the enforcement service's transaction")
     if not facts.strip():
         raise CaseError("Give the facts behind the decision; the seller reads them.")
+    if statement is not None and not statement.strip():
+        raise CaseError("The statement of reasons is empty. The seller reads it: write it, or press "
+                        "Preview to compose it from the reason and the facts.")
     changes = {"claimed_by": None, "claim_expires_at": None} if case.state == CaseState.IN_REVIEW else {}
     transition(obj=case, to=to_state, actor=actor, table=CASE_TRANSITIONS, changes=changes,
                data={"reason": reason.code})
     decision = Decision.objects.create(
         case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=actor,
-        statement=statement_compose(case=case, reason=reason, facts=facts), supersedes=supersedes,
+        statement=(statement.strip() if statement is not None
+                   else statement_compose(case=case, reason=reason, facts=facts)),
+        supersedes=supersedes,
     )
     audit_append(actor=actor, action=f"decision.{reason.outcome}", target=decision,
                  data={"case": case.pk, "reason": reason.code})

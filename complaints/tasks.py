@@ -3,9 +3,17 @@
 from celery import shared_task
 
 from . import services
+from .info_requests import info_requests_expire
 
 
 @shared_task(acks_late=True, time_limit=300)
 def release_expired_claims() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): lapsed claims go back to the open queue."""
     return services.claims_release_expired()
+
+
+@shared_task(acks_late=True, time_limit=300)
+def expire_info_requests() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): unanswered questions past their deadline send their case
+    back to the queue."""
+    return info_requests_expire()
