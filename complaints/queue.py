@@ -19,6 +19,7 @@ from django.utils import timezone
 from registry.models import IPRight
 
 from .models import UNDECIDED_STATES, Case, CaseState
+from .sla import sla_hours
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,11 @@ def filtered_cases(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
         qs = qs.filter(created_at__lte=newest)
         if oldest is not None:
             qs = qs.filter(created_at__gt=oldest)
+            # The same bound on due_at, which the queue indexes order by: due_at is at least
+            # created_at + the lane's SLA (later if the clock was paused), so the index scan starts
+            # at the bucket's oldest case instead of filtering every older one.
+            sla = sla_hours(filters.lane) if filters.lane is not None else min(settings.REVIEW_SLA_HOURS.values())
+            qs = qs.filter(due_at__gt=oldest + timedelta(hours=sla))
     if filters.mine:
         qs = qs.filter(claimed_by=user)
     return qs

@@ -7,6 +7,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _analyze_cases(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE complaints_case")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -58,6 +63,9 @@ class Migration(migrations.Migration):
             "WHERE r.id = complaints_case.right_id",
             reverse_sql=migrations.RunSQL.noop,
         ),
+        # The planner needs the new columns' statistics at once, not when autovacuum gets to them:
+        # without them a brand-filtered queue page took a second at a million cases.
+        migrations.RunPython(_analyze_cases, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='case',
             name='brand',
