@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from listings.models import ListingStatus
+
 from .models import UNDECIDED_STATES, Case, CaseNote, CaseState, InfoRequest, Priority
 
 # Decided states as the reporter's record counts them.
@@ -60,9 +62,13 @@ def listing_diff(*, case: Case) -> list[FieldDiff]:
         FieldDiff("Ships from", then.get("ships_from", ""), now.ships_from),
         FieldDiff("Price", f"{then.get('price', '')} {then.get('currency', '')}".strip(),
                   f"{now.price} {now.currency}"),
-        FieldDiff("Status", then.get("status", ""), now.status),
+        FieldDiff("Status", _status_label(then.get("status", "")), now.get_status_display()),
         FieldDiff("Description", then.get("description", ""), now.description),
     ]
+
+
+def _status_label(value: str) -> str:
+    return ListingStatus(value).label if value in ListingStatus.values else value
 
 
 def _record(rows) -> Record:
