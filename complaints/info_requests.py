@@ -62,6 +62,8 @@ def case_request_info(*, case: Case, reviewer, question: str, deadline: datetime
 
 def _return_to_queue(*, request: InfoRequest, actor, now: datetime, data: dict) -> None:
     case = Case.objects.select_for_update().get(pk=request.case_id)
+    if case.state != CaseState.NEEDS_INFO:
+        return  # withdrawn meanwhile: the question just closes
     # The SLA clock was stopped while the reporter had the question.
     waited = now - request.asked_at
     transition(obj=case, to=CaseState.OPEN, actor=actor, table=CASE_TRANSITIONS,

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from audit.transitions import transition
 from complaints.info_requests import InfoRequestError, case_request_info, info_request_answer, info_requests_expire
 from complaints.models import CaseState, InfoRequest
 from complaints.services import case_claim
+from complaints.states import CASE_TRANSITIONS
 from complaints.tasks import expire_info_requests
 
 from ..views import held_case, open_case
@@ -139,3 +141,15 @@ def test_a_waiting_case_is_never_overdue_in_the_queue_health(world, time_machine
     time_machine.move_to(timezone.now() + timedelta(days=10))
     case.refresh_from_db()
     assert not case.is_overdue
+
+
+def test_a_question_on_a_case_withdrawn_meanwhile_just_closes(world, time_machine):
+    case = held_case(world)
+    info = _ask(case, world.rev1, hours=1)
+    with transaction.atomic():  # as a withdrawal does (issue 4 owns the service)
+        transition(obj=case, to=CaseState.WITHDRAWN, actor=world.alice, table=CASE_TRANSITIONS)
+    time_machine.move_to(timezone.now() + timedelta(hours=2))
+    assert info_requests_expire() == 1
+    case.refresh_from_db()
+    info.refresh_from_db()
+    assert case.state == CaseState.WITHDRAWN and info.expired_at is not None
