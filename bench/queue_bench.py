@@ -132,12 +132,12 @@ def load(n_cases: int) -> None:
                 if state == "in_review":
                     holder = holders[i % len(holders)]
                     expires = (now + timedelta(minutes=30) if rng.random() < .8 else now - timedelta(minutes=5))
-                yield (first_report + j, listing, right.pk, state, priority, source, holder,
+                yield (first_report + j, listing, right.pk, right.brand_id, right.kind, state, priority, source, holder,
                        expires.isoformat() if expires else None, '{"title": "Replica"}', created.isoformat(),
                        (created + timedelta(hours=sla[priority])).isoformat(), created.isoformat())
 
-        columns = ["report_id", "listing_id", "right_id", "state", "priority", "source", "claimed_by_id",
-                   "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at"]
+        columns = ["report_id", "listing_id", "right_id", "brand_id", "kind", "state", "priority", "source",
+                   "claimed_by_id", "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at"]
         rows = case_rows()
         done = 0
         while done < n_cases:  # COPY in chunks of 200,000 to bound the buffer

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Case, Decision, NotifierSanction, Report, ReportCaseLink, ReportDraft, ReportEvidence
+from .models import (
+    Case,
+    CaseNote,
+    Decision,
+    InfoRequest,
+    NotifierSanction,
+    Report,
+    ReportCaseLink,
+    ReportDraft,
+    ReportEvidence,
+)
 
 
 class CaseInline(admin.TabularInline):
@@ -26,7 +36,7 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["listing__external_id"]
     # State moves go through the services (audited); the admin shows them.
     readonly_fields = ["state", "claimed_by", "claim_expires_at", "listing_snapshot"]
-    raw_id_fields = ["report", "listing", "right"]
+    raw_id_fields = ["report", "listing", "right", "brand"]
 
 
 @admin.register(Decision)
@@ -89,4 +99,32 @@ class NotifierSanctionAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in NotifierSanction._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(admin.ModelAdmin):
+    """Notes are written on the case page (audited); the admin only reads them."""
+
+    list_display = ["id", "case", "author", "created_at"]
+    raw_id_fields = ["case", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InfoRequest)
+class InfoRequestAdmin(admin.ModelAdmin):
+    """Questions are asked and answered through the services (they move the case); read only here."""
+
+    list_display = ["id", "case", "asked_by", "deadline", "answered_at", "expired_at"]
+    raw_id_fields = ["case", "asked_by", "answered_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

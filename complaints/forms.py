@@ -191,11 +191,48 @@ def _reason_choices(*outcomes: str, appeal: bool = False) -> list:
 
 
 class DecideForm(PortalForm):
-    reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REMOVE, Outcome.REJECT), label="Reason")
+    reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT),
+                                    label="Reason",
+                                    error_messages={"required": "Choose a reason code for the decision."})
     facts = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Facts",
         help_text="What you found on the listing. The seller reads this in the statement of reasons.",
+        error_messages={"required": "Give the facts behind the decision; the seller reads them."},
     )
+    # Not required here: left out of a POST (an older client), the service composes it; sent
+    # empty from the page, the service refuses it.
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 9}), max_length=20_000, required=False,
+        label="Statement the seller reads",
+        help_text="What the seller and the reporter will read. Composed from the reason and the facts; "
+                  "edit it before recording. Changing the reason or the facts composes it again.",
+    )
+    apply_to_report = forms.BooleanField(required=False, label="Apply to all identical cases of this report")
+
+
+class RequestInfoForm(PortalForm):
+    question = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Question to the reporter",
+        error_messages={"required": "Write the question the reporter should answer."},
+    )
+    deadline = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"], label="Answer by (UTC)",
+        help_text="The case waits until then (the SLA clock stops); unanswered, it comes back to the queue.",
+        error_messages={"required": "Give a deadline for the answer.",
+                        "invalid": "Enter the deadline as a date and time, e.g. 2026-12-01 17:00."},
+    )
+
+
+class NoteForm(PortalForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label="Internal note",
+                           help_text="Seen by reviewers only.",
+                           error_messages={"required": "Write the note before saving it."})
+
+
+class InfoAnswerForm(PortalForm):
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, label="Your answer",
+                             error_messages={"required": "Write your answer before sending it."})
 
 
 class AppealDecideForm(PortalForm):

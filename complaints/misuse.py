@@ -20,11 +20,11 @@ from audit.transitions import transition
 from registry.models import Brand
 
 from .models import (
+    RESTRICTING_OUTCOMES,
     UNDECIDED_STATES,
     Case,
     CaseState,
     NotifierSanction,
-    Outcome,
     SanctionLevel,
     SanctionStatus,
 )
@@ -86,7 +86,7 @@ def notifier_figures(*, brand: Brand | None = None, reporter=None, since=None) -
         # A rejection confirmed (or not appealed) stays unfounded; one reversed on the reporter's appeal does not.
         unfounded=cases.filter(state__in=[CaseState.REJECTED, CaseState.UPHELD],
                                decisions__reason_code__in=UNFOUNDED_REASONS).distinct().count(),
-        takedowns=cases.filter(decisions__outcome=Outcome.REMOVE).distinct().count(),
+        takedowns=cases.filter(decisions__outcome__in=RESTRICTING_OUTCOMES).distinct().count(),
         reversed=cases.filter(decisions__reason_code__in=REVERSED_ON_APPEAL_REASONS).distinct().count(),
     )
 

@@ -150,6 +150,11 @@ class Case(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="cases")
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="cases")
     right = models.ForeignKey(IPRight, on_delete=models.PROTECT, related_name="cases")
+    # Copies of right.brand and right.kind (a right never changes brand or kind), so the queue
+    # filters by brand or IP type with an ordered index scan instead of an IN list of right ids.
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="cases",
+                              db_index=False)  # case_brand_queue_idx leads with brand
+    kind = models.CharField(max_length=16, choices=RightKind.choices)
     state = models.CharField(max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
     # Lower goes first: 0 trusted flagger, 1 verified right, 2 unverified right.
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.OTHER)
@@ -187,6 +192,10 @@ class Case(models.Model):
             # Queue filtered by brand or IP type (both become right ids) and by source: ordered
             # scans of just those cases instead of filtering the whole lane.
             models.Index(fields=["right", "state", "priority", "due_at"], name="case_right_queue_idx"),
+            # Queue filtered by brand or by IP type, in the queue's default order (brand_id and kind
+            # are copied from the right onto the case for this).
+            models.Index(fields=["brand", "state", "priority", "due_at", "id"], name="case_brand_queue_idx"),
+            models.Index(fields=["kind", "state", "priority", "due_at", "id"], name="case_kind_queue_idx"),
             models.Index(fields=["state", "source", "priority", "due_at"], name="case_source_queue_idx"),
             # The expired-claims sweep and claim-next's lapsed claims.
             models.Index(fields=["state", "claim_expires_at"], name="case_claim_expiry_idx"),
@@ -194,6 +203,13 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Case C-{self.pk} · {self.listing.external_id}"
+
+    def save(self, *args, **kwargs):
+        # brand and kind are copies of the right's: fill them on creation so no code path that
+        # opens a case (reports, automatic protection, fixtures) can leave them out of step.
+        if self.brand_id is None or not self.kind:
+            self.brand_id, self.kind = IPRight.objects.values_list("brand_id", "kind").get(pk=self.right_id)
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:
@@ -206,9 +222,14 @@ class Case(models.Model):
 
 class Outcome(models.TextChoices):
     REMOVE = "remove", "Remove listing"
+    SUPPRESS = "suppress", "Suppress listing"
     REJECT = "reject", "Reject report"
     REINSTATE = "reinstate", "Grant appeal: reinstate"
     UPHOLD = "uphold", "Deny appeal: uphold"
+
+
+# Decisions that restrict a listing: the seller is notified and may appeal or counter-notify.
+RESTRICTING_OUTCOMES = (Outcome.REMOVE, Outcome.SUPPRESS)
 
 
 class Decision(models.Model):
@@ -309,3 +330,56 @@ class ReportCaseLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.reference} joins {self.case.reference}"
+
+
+class CaseNote(models.Model):
+    """An internal note on a case: reviewers only, never shown to rights holders or sellers."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Note #{self.pk} on {self.case.reference}"
+
+
+class InfoRequest(models.Model):
+    """A reviewer's question to the reporter while the case waits (state needs_info).
+
+    Closed by the reporter's answer, or by the deadline passing (the case goes back to the queue
+    either way; `expired_at` says which). The SLA clock stops while it is open: on close, the
+    case's due_at moves later by the time waited.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="info_requests")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField()
+    deadline = models.DateTimeField()
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(answered_at__isnull=True,
+                                                                        expired_at__isnull=True),
+                                    name="one_open_info_request_per_case"),
+        ]
+        indexes = [models.Index(fields=["deadline"], condition=models.Q(answered_at__isnull=True,
+                                                                         expired_at__isnull=True),
+                                name="info_request_open_deadline_idx")]
+
+    def __str__(self) -> str:
+        return f"Question #{self.pk} on {self.case.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.expired_at is None

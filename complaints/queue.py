@@ -19,6 +19,7 @@ from django.utils import timezone
 from registry.models import IPRight
 
 from .models import UNDECIDED_STATES, Case, CaseState
+from .sla import sla_hours
 
 
 @dataclass(frozen=True)
@@ -136,21 +137,15 @@ def rights_index() -> dict[int, RightInfo]:
     }
 
 
-def _right_ids(filters: QueueFilters, rights: dict[int, RightInfo]) -> list[int] | None:
-    if filters.kind is None and filters.brand is None:
-        return None
-    return sorted(
-        pk for pk, info in rights.items()
-        if (filters.kind is None or info.kind == filters.kind)
-        and (filters.brand is None or info.brand_id == filters.brand)
-    )
-
-
 def filtered_cases(*, user, filters: QueueFilters, rights: dict[int, RightInfo], now: datetime) -> QuerySet[Case]:
     qs = Case.objects.filter(state__in=filters.states())
-    right_ids = _right_ids(filters, rights)
-    if right_ids is not None:
-        qs = qs.filter(right_id__in=right_ids)
+    # brand and kind are columns of the case (copied from its right), so these filters are the
+    # leading columns of case_brand_queue_idx / case_kind_queue_idx and the page is an ordered
+    # index range scan; an IN list of right ids could not be read in the queue's order.
+    if filters.brand is not None:
+        qs = qs.filter(brand_id=filters.brand)
+    if filters.kind is not None:
+        qs = qs.filter(kind=filters.kind)
     if filters.source:
         qs = qs.filter(source=filters.source)
     if filters.lane is not None:
@@ -160,6 +155,11 @@ def filtered_cases(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
         qs = qs.filter(created_at__lte=newest)
         if oldest is not None:
             qs = qs.filter(created_at__gt=oldest)
+            # The same bound on due_at, which the queue indexes order by: due_at is at least
+            # created_at + the lane's SLA (later if the clock was paused), so the index scan starts
+            # at the bucket's oldest case instead of filtering every older one.
+            sla = sla_hours(filters.lane) if filters.lane is not None else min(settings.REVIEW_SLA_HOURS.values())
+            qs = qs.filter(due_at__gt=oldest + timedelta(hours=sla))
     if filters.mine:
         qs = qs.filter(claimed_by=user)
     return qs

@@ -22,6 +22,13 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
     Reason("tm_misuse", Outcome.REMOVE, "Registered mark used in the listing without authorization",
            "Infringement of a registered trademark: use of the mark in the course of trade in a way "
            "that suggests a connection with the owner that does not exist."),
+    Reason("tm_suppress_unclear", Outcome.SUPPRESS, "Likely infringing; hidden while the seller can respond",
+           "Likely infringement of a registered trademark: the listing uses the mark in a way that "
+           "suggests a connection with the owner; the listing is hidden rather than removed because "
+           "the goods may be genuine."),
+    Reason("tm_suppress_images", Outcome.SUPPRESS, "The mark appears in the listing's images only",
+           "Use of a registered trademark in the listing's images without the owner's consent; the "
+           "listing is hidden until the images are replaced."),
     Reason("insufficient_evidence", Outcome.REJECT, "The report does not show an infringement",
            "The notice does not contain enough information for a diligent reviewer to identify "
            "the illegality without a detailed legal examination."),
@@ -76,6 +83,9 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
     what = {
         Outcome.REMOVE: f"Your listing {listing['external_id']} “{listing['title']}” has been removed "
                         "from the marketplace in all regions until this decision is reversed.",
+        Outcome.SUPPRESS: f"Your listing {listing['external_id']} “{listing['title']}” is hidden: it no "
+                          "longer appears in search or category pages and cannot be bought, in all "
+                          "regions, until this decision is reversed. It was not deleted.",
         Outcome.REJECT: f"No action was taken on listing {listing['external_id']}; the report was rejected.",
         Outcome.REINSTATE: f"Your listing {listing['external_id']} “{listing['title']}” is reinstated.",
         Outcome.UPHOLD: f"The removal of listing {listing['external_id']} “{listing['title']}” stays in place.",
@@ -85,6 +95,9 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
                         "A different, senior reviewer decides your appeal. If the removal was a mistake "
                         "or misidentification you may instead file a counter-notice: the listing is "
                         "restored after 10 business days unless the rights holder shows a court action.",
+        Outcome.SUPPRESS: "How to appeal: open this notice in Seller Center and appeal within 6 months. "
+                          "A different, senior reviewer decides your appeal. If the suppression was a "
+                          "mistake or misidentification you may instead file a counter-notice.",
         Outcome.REJECT: "The reporter may submit a new report with more evidence.",
         Outcome.REINSTATE: "No further action is needed.",
         Outcome.UPHOLD: "This decision on your appeal is final on the platform; you may seek "

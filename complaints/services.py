@@ -155,8 +155,9 @@ def _open_cases(*, report: Report, listings: list[Listing], reporter) -> None:
     priority = case_priority(brand=report.brand, right=right)
     source = CaseSource.TRUSTED_FLAGGER if report.brand.trusted_flagger else CaseSource.REPORT
     due_at = case_due_at(priority=priority, created_at=timezone.now())
-    new = [Case(report=report, listing=lst, right=right, priority=priority, source=source, due_at=due_at,
-                listing_snapshot=lst.snapshot())
+    # bulk_create skips Case.save(): set the queue's denormalized brand and kind here.
+    new = [Case(report=report, listing=lst, right=right, brand=report.brand, kind=right.kind, priority=priority,
+                source=source, due_at=due_at, listing_snapshot=lst.snapshot())
            for lst in listings if lst.pk not in taken]
     try:
         with transaction.atomic():
@@ -375,19 +376,27 @@ def case_check_claim(*, case: Case, reviewer) -> None:
 
 
 def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: str,
-                    supersedes: Decision | None = None, automated: bool = False) -> Decision:
+                    supersedes: Decision | None = None, automated: bool = False,
+                    statement: str | None = None) -> Decision:
     """Record a decision and move the case. Building block of the enforcement services, which
-    create the enforcement actions in the same transaction; call those, not this."""
+    create the enforcement actions in the same transaction; call those, not this.
+
+    `statement`: the statement of reasons as the reviewer edited it; None composes it from the
+    reason's template and the facts."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decision_record must run inside the enforcement service's transaction")
     if not facts.strip():
         raise CaseError("Give the facts behind the decision; the seller reads them.")
+    if statement is not None and not statement.strip():
+        raise CaseError("The statement of reasons is empty. The seller reads it: write it, or press "
+                        "Preview to compose it from the reason and the facts.")
     changes = {"claimed_by": None, "claim_expires_at": None} if case.state == CaseState.IN_REVIEW else {}
     transition(obj=case, to=to_state, actor=actor, table=CASE_TRANSITIONS, changes=changes,
                data={"reason": reason.code})
     decision = Decision.objects.create(
         case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=actor, automated=automated,
-        statement=statement_compose(case=case, reason=reason, facts=facts, automated=automated),
+        statement=(statement.strip() if statement is not None
+                   else statement_compose(case=case, reason=reason, facts=facts, automated=automated)),
         supersedes=supersedes,
     )
     audit_append(actor=actor, action=f"decision.{reason.outcome}", target=decision,

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import misuse, services
+from .info_requests import info_requests_expire
 from .notifications import report_confirmation_send
 
 
@@ -10,6 +11,13 @@ from .notifications import report_confirmation_send
 def release_expired_claims() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): lapsed claims go back to the open queue."""
     return services.claims_release_expired()
+
+
+@shared_task(acks_late=True, time_limit=300)
+def expire_info_requests() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): unanswered questions past their deadline send their case
+    back to the queue."""
+    return info_requests_expire()
 
 
 @shared_task(acks_late=True, time_limit=600)

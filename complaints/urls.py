@@ -25,4 +25,8 @@ urlpatterns = [
     path("review/cases/<int:pk>/claim/", views.case_claim_view, name="case_claim"),
     path("review/cases/<int:pk>/release/", views.case_release_view, name="case_release"),
     path("review/cases/<int:pk>/reassign/", views.case_reassign_view, name="case_reassign"),
+    path("review/cases/<int:pk>/notes/", views.case_note_add_view, name="case_note_add"),
+    path("review/cases/<int:pk>/request-info/", views.case_request_info_view, name="case_request_info"),
+    path("review/cases/<int:pk>/statement-preview/", views.case_statement_preview, name="case_statement_preview"),
+    path("reports/<int:pk>/questions/<int:request_pk>/answer/", views.info_answer_view, name="info_answer"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,11 +18,30 @@ from listings.selectors import listing_csv_parse, listing_search, parse_listing_
 from registry.models import RightKind
 from registry.selectors import brands_for_user, rights_for_user
 
+from . import case_page
 from .charts import bar_chart
-from .forms import DecideForm, QueueFilterForm, ReassignForm, ReportFilterForm, ReportForm
+from .forms import (
+    DecideForm,
+    InfoAnswerForm,
+    NoteForm,
+    QueueFilterForm,
+    ReassignForm,
+    ReportFilterForm,
+    ReportForm,
+    RequestInfoForm,
+)
+from .info_requests import (
+    InfoRequestError,
+    case_request_info,
+    info_request_answer,
+    info_request_get_for_report,
+    info_requests_open_for_report,
+)
 from .kinds import SPECS, report_details_display
+from .notes import case_note_add
 from .queue import QUEUE_PAGE_SIZES, QUEUE_SORTS, QueueFilters, queue_facets, queue_page, rights_index
 from .queue_panel import queue_panel, queue_url
+from .reasons import REASONS, statement_compose
 from .selectors import (
     case_get_for_reviewer,
     cases_claimed_by,
@@ -279,7 +299,8 @@ def _report_context(request: HttpRequest, pk: int) -> dict:
     timeline = audit_entries_for(targets=[report, *cases])
     linked = report.linked_cases.select_related("listing", "report").order_by("id")
     return {"report": report, "cases": cases, "timeline": timeline, "linked": linked,
-            "details": report_details_display(report=report)}
+            "details": report_details_display(report=report),
+            "questions": [(q, InfoAnswerForm()) for q in info_requests_open_for_report(report=report).values()]}
 
 
 @login_required
@@ -398,21 +419,123 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_page_context(case, user, **extra) -> dict:
     decisions = list(case.decisions.select_related("decided_by").order_by("id"))
     lapsed = case.state == "in_review" and case.claim_expires_at is not None and case.claim_expires_at <= timezone.now()
+    info_requests = case_page.case_info_requests(case=case)
     return {
         "case": case,
         "report": case.report,
         "evidence": report_evidence(report=case.report),
         "listing": case.listing,
         "snapshot": case.listing_snapshot,
+        "diff": case_page.listing_diff(case=case),
+        "reporter_record": case_page.reporter_record(case=case),
+        "seller_record": case_page.seller_record(case=case),
+        "seller_previous": case_page.seller_previous_cases(case=case),
+        # Strikes are enforcement's (issue 6); its view passes them in as extra context.
+        "seller_strikes": None,
+        "related_open": case_page.related_open_cases(case=case),
+        "notes": case_page.case_notes(case=case),
+        "info_requests": info_requests,
+        "lane": case_page.lane_label(case.priority),
         "decisions": decisions,
-        "timeline": audit_entries_for(targets=[case, *decisions]),
+        "timeline": audit_entries_for(targets=[case, *decisions, *info_requests]),
         "holds_claim": case.claimed_by_id == user.pk and case.state == "in_review" and not lapsed,
         "can_claim": case.state == "open" or lapsed,
         "decide_form": DecideForm(),
+        "info_form": RequestInfoForm(),
+        "note_form": NoteForm(),
+        "other_undecided": case.report.cases.filter(state__in=["open", "in_review"]).exclude(pk=case.pk).count(),
         "reassign_form": ReassignForm() if user.is_senior_reviewer and case.state in ("open", "in_review") else None,
         "details": report_details_display(report=case.report),
         **extra,
     }
+
+
+@login_required
+@require_POST
+def case_note_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer adds an internal note (any case state). HTMX gets the notes list back."""
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            case_note_add(case=case, author=request.user, text=form.cleaned_data["text"])
+        except CaseError as exc:
+            form.add_error("text", str(exc))
+        else:
+            if request.headers.get("HX-Request"):
+                return render(request, "complaints/_notes.html",
+                              {"case": case, "notes": case_page.case_notes(case=case), "note_form": NoteForm()})
+            messages.success(request, "Note added.")
+            return redirect(reverse("complaints:case_detail", args=[pk]) + "#notes")
+    if request.headers.get("HX-Request"):
+        return render(request, "complaints/_notes.html",
+                      {"case": case, "notes": case_page.case_notes(case=case), "note_form": form}, status=400)
+    return render(request, "complaints/case_detail.html", case_page_context(case, request.user, note_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def case_request_info_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the reporter a question; the case waits (needs_info) until answered or the deadline."""
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    form = RequestInfoForm(request.POST)
+    if form.is_valid():
+        try:
+            case_request_info(case=case, reviewer=request.user, **form.cleaned_data)
+        except InfoRequestError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except (CaseError, IllegalTransition) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Question sent on {case.reference}. The case waits for the reporter "
+                                      f"until {form.cleaned_data['deadline']:%Y-%m-%d %H:%M} UTC.")
+            return redirect("complaints:queue")
+    case.refresh_from_db()
+    return render(request, "complaints/case_detail.html", case_page_context(case, request.user, info_form=form),
+                  status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_statement_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The statement-of-reasons field composed from the chosen reason and facts (HTMX swaps it in)."""
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = DecideForm({"reason_code": data.get("reason_code", ""), "facts": data.get("facts", ""),
+                       "statement": statement_preview(case=case, reason_code=data.get("reason_code", ""),
+                                                      facts=data.get("facts", ""))})
+    return render(request, "complaints/_statement_field.html", {"decide_form": form, "case": case})
+
+
+def statement_preview(*, case, reason_code: str, facts: str) -> str:
+    """The composed statement, or "" until a reason is chosen."""
+    reason = REASONS.get(reason_code)
+    if reason is None:
+        return ""
+    return statement_compose(case=case, reason=reason, facts=facts or "[the facts you found]")
+
+
+@login_required
+@require_POST
+def info_answer_view(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    """The reporter answers a reviewer's question on their report page."""
+    _require_rights_holder(request)
+    report = report_get_for_user(user=request.user, pk=pk)
+    info = info_request_get_for_report(report=report, pk=request_pk)
+    form = InfoAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            info_request_answer(request=info, user=request.user, answer=form.cleaned_data["answer"])
+        except InfoRequestError as exc:
+            form.add_error("answer", str(exc))
+        else:
+            messages.success(request, f"Answer sent. {info.case.reference} is back in the review queue.")
+            return redirect("complaints:report_detail", pk=pk)
+    context = _report_context(request, pk)
+    context["questions"] = [(q, form if q.pk == info.pk else f) for q, f in context["questions"]]
+    return render(request, "complaints/report_detail.html",
+                  {**context, "evidence": report_evidence(report=context["report"])}, status=400)
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.services import audit_append
 from audit.transitions import transition
-from complaints.models import Case, CaseState, Outcome
+from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState
 from complaints.reasons import REASONS
 from complaints.services import decision_record
 from evidence.models import EvidenceFile
@@ -91,7 +91,7 @@ def counter_notice_file(*, case: Case, user, statements: Statements,
         decision = locked.decisions.order_by("-id").first()
         if Appeal.objects.filter(decision=decision, status=AppealStatus.OPEN).exists():
             raise CounterNoticeError("Your appeal on this decision is open; wait for the ruling.")
-        if locked.state != CaseState.ACTIONED or decision is None or decision.outcome != Outcome.REMOVE:
+        if locked.state != CaseState.ACTIONED or decision is None or decision.outcome not in RESTRICTING_OUTCOMES:
             raise CounterNoticeError("Only a removal in force, not yet appealed, can be answered with a "
                                      "counter-notice.")
         today = timezone.localdate()

@@ -9,6 +9,7 @@ from listings.models import Listing
 
 class ActionKind(models.TextChoices):
     REMOVE = "remove", "Remove listing"
+    SUPPRESS = "suppress", "Suppress listing"
     REINSTATE = "reinstate", "Reinstate listing"
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from complaints.models import Case, CaseState, Decision, Outcome
+from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState, Decision
 from evidence.models import EvidenceFile
 from listings.models import Listing, ListingStatus
 from registry.selectors import brands_for_user
@@ -40,7 +40,8 @@ def notice_standing(case: Case) -> NoticeStanding:
     s = NoticeStanding(case=case, latest=latest, appeal=appeals[-1] if appeals else None,
                        counter_notice=notices[-1] if notices else None)
     listing = f"{case.listing.external_id} “{case.listing.title}”"
-    removal_in_force = case.state == CaseState.ACTIONED and latest is not None and latest.outcome == Outcome.REMOVE
+    removal_in_force = (case.state == CaseState.ACTIONED and latest is not None
+                        and latest.outcome in RESTRICTING_OUTCOMES)
     cn_waiting = s.counter_notice is not None and s.counter_notice.status == CounterNoticeStatus.WAITING
     if removal_in_force:
         s.appeal_until = appeal_deadline(latest)
@@ -65,7 +66,7 @@ def notice_standing(case: Case) -> NoticeStanding:
 def _notice_queryset(user) -> QuerySet[Case]:
     return (
         # A removal, or a rights holder's appeal against a rejection (the seller may respond to it).
-        Case.objects.filter(Q(decisions__outcome=Outcome.REMOVE) | Q(appeals__party=AppealParty.REPORTER),
+        Case.objects.filter(Q(decisions__outcome__in=RESTRICTING_OUTCOMES) | Q(appeals__party=AppealParty.REPORTER),
                             listing__seller__members__user=user)
         .select_related("listing__seller", "right__brand", "report__brand")
         .prefetch_related("decisions", "appeals", "counter_notices")
@@ -90,7 +91,7 @@ LISTING_FILTERS = {"all": None, "active": ListingStatus.ACTIVE, "removed": Listi
 
 def seller_listings(*, user, status: str = "all", query: str = "") -> QuerySet[Listing]:
     listings = Listing.objects.filter(seller__members__user=user).select_related("seller").annotate(
-        notice_count=Count("cases", filter=Q(cases__decisions__outcome=Outcome.REMOVE), distinct=True))
+        notice_count=Count("cases", filter=Q(cases__decisions__outcome__in=RESTRICTING_OUTCOMES), distinct=True))
     if LISTING_FILTERS.get(status):
         listings = listings.filter(status=LISTING_FILTERS[status])
     if query.strip():

@@ -61,17 +61,27 @@ def _enqueue_on_commit(action_id: int) -> None:
     transaction.on_commit(lambda: apply_action.delay(action_id), robust=True)
 
 
-def case_decide(*, case: Case, reviewer, reason_code: str, facts: str) -> Decision:
-    """Decide a case the reviewer holds: remove (creates a pending takedown, applied after
-    commit) or reject. Refuses a case someone else holds, an expired claim, a second decision."""
-    reason = _reason(reason_code, {Outcome.REMOVE, Outcome.REJECT})
+_RESTRICTING = {Outcome.REMOVE: ActionKind.REMOVE, Outcome.SUPPRESS: ActionKind.SUPPRESS}
+
+
+def case_decide(*, case: Case, reviewer, reason_code: str, facts: str, statement: str | None = None) -> Decision:
+    """Decide a case the reviewer holds: remove or suppress (creates a pending action, applied
+    after commit) or reject. `statement` is the statement of reasons as edited (None: composed).
+    Refuses a case someone else holds, an expired claim, a second decision."""
+    reason = _reason(reason_code, {Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         case_check_claim(case=locked, reviewer=reviewer)
-        to_state = CaseState.ACTIONED if reason.outcome == Outcome.REMOVE else CaseState.REJECTED
-        decision = decision_record(case=locked, actor=reviewer, reason=reason, facts=facts, to_state=to_state)
-        if reason.outcome == Outcome.REMOVE:
-            _action_create(decision=decision, kind=ActionKind.REMOVE, actor=reviewer)
+        decision = _decide_locked(case=locked, reviewer=reviewer, reason=reason, facts=facts, statement=statement)
+    return decision
+
+
+def _decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, statement: str | None) -> Decision:
+    to_state = CaseState.ACTIONED if reason.outcome in _RESTRICTING else CaseState.REJECTED
+    decision = decision_record(case=case, actor=reviewer, reason=reason, facts=facts, to_state=to_state,
+                               statement=statement)
+    if reason.outcome in _RESTRICTING:
+        _action_create(decision=decision, kind=_RESTRICTING[reason.outcome], actor=reviewer)
     return decision
 
 
@@ -89,7 +99,7 @@ def appeal_file(*, case: Case, user, statement: str, evidence: list[EvidenceFile
         decision = locked.decisions.order_by("-id").first()
         if decision is not None and Appeal.objects.filter(decision=decision).exists():
             raise AppealError("You already appealed this decision; one appeal per decision.")
-        if locked.state != CaseState.ACTIONED or decision is None or decision.outcome != Outcome.REMOVE:
+        if locked.state != CaseState.ACTIONED or decision is None or decision.outcome not in _RESTRICTING:
             raise AppealError("This decision cannot be appealed.")
         appeal_check_window(decision)
         if CounterNotice.objects.filter(decision=decision, status=CounterNoticeStatus.WAITING).exists():
@@ -175,7 +185,8 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
     return decision
 
 
-_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.REINSTATE: ListingStatus.ACTIVE}
+_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.SUPPRESS: ListingStatus.SUPPRESSED,
+                  ActionKind.REINSTATE: ListingStatus.ACTIVE}
 
 
 def action_apply(*, action_id: int) -> bool:

@@ -10,8 +10,9 @@ from audit.transitions import IllegalTransition
 from complaints.forms import AppealDecideForm, DecideForm, ReporterAppealDecideForm
 from complaints.selectors import case_get_for_reviewer
 from complaints.services import CaseError
-from complaints.views import case_page_context
+from complaints.views import case_page_context, statement_preview
 
+from .bulk_decide import report_cases_decide
 from .forms import AppealForm, ResponseForm
 from .selectors import appeal_get_for_senior, appeals_open, case_actions, seller_notice_get, seller_notices
 from .seller_center import appeal_files, seller_notice_standing
@@ -23,19 +24,55 @@ from .views_due_process import take_uploads
 @require_POST
 def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_reviewer(user=request.user, pk=pk)
+    if request.POST.get("action") == "preview":
+        return _decide_preview(request, case)
     form = DecideForm(request.POST)
     if form.is_valid():
+        d = form.cleaned_data
+        # A page always sends the statement field; only a client that leaves it out gets it composed.
+        statement = d["statement"] if "statement" in request.POST else None
         try:
-            decision = case_decide(case=case, reviewer=request.user, **form.cleaned_data)
+            if d["apply_to_report"]:
+                bulk = report_cases_decide(case=case, reviewer=request.user, reason_code=d["reason_code"],
+                                           facts=d["facts"], statement=statement)
+                decision = bulk.first
+            else:
+                decision = case_decide(case=case, reviewer=request.user, reason_code=d["reason_code"],
+                                       facts=d["facts"], statement=statement)
         except (CaseError, IllegalTransition) as exc:
-            form.add_error(None, str(exc))
+            if statement is not None and not statement.strip():
+                # Refused as empty: offer the composed statement to edit, beside the message.
+                data = request.POST.copy()
+                data["statement"] = statement_preview(case=case, reason_code=d["reason_code"], facts=d["facts"])
+                form = DecideForm(data)
+                form.is_valid()
+                form.add_error("statement", str(exc))
+            else:
+                form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Decision on {case.reference} recorded: {decision.get_outcome_display()}. "
-                                      "The seller and the reporter are notified.")
+            if d["apply_to_report"]:
+                skipped = f" {bulk.skipped} skipped (held by another reviewer or decided meanwhile)." \
+                    if bulk.skipped else ""
+                messages.success(request, f"Decision recorded on {bulk.count} case(s) of report "
+                                          f"{case.report.reference}: {decision.get_outcome_display()}.{skipped} "
+                                          "The seller and the reporter are notified.")
+            else:
+                messages.success(request, f"Decision on {case.reference} recorded: {decision.get_outcome_display()}. "
+                                          "The seller and the reporter are notified.")
             return redirect("complaints:queue")
     case.refresh_from_db()
     ctx = case_page_context(case, request.user, decide_form=form, actions=case_actions(case=case))
     return render(request, "complaints/case_detail.html", ctx, status=400)
+
+
+def _decide_preview(request: HttpRequest, case) -> HttpResponse:
+    """Without JavaScript: the "Preview statement" button composes the statement into the form."""
+    data = request.POST.copy()
+    data["statement"] = statement_preview(case=case, reason_code=data.get("reason_code", ""),
+                                          facts=data.get("facts", ""))
+    form = DecideForm(data)
+    ctx = case_page_context(case, request.user, decide_form=form, actions=case_actions(case=case))
+    return render(request, "complaints/case_detail.html", ctx)
 
 
 def _require_seller(request: HttpRequest) -> None:

@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.evaluate_notifier_misuse",
         "schedule": crontab(hour=1, minute=30),
     },
+    "expire-info-requests": {
+        "task": "complaints.tasks.expire_info_requests",
+        "schedule": 300.0,
+    },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)

@@ -32,7 +32,8 @@ def _open_cases(world, count: int) -> list[int]:
     )
     listings = Listing.objects.filter(external_id__startswith="RACE-").order_by("id")
     Case.objects.bulk_create(
-        Case(report=report, listing=listing, right=world.tm_a, priority=n % 3, listing_snapshot={},
+        Case(report=report, listing=listing, right=world.tm_a, brand=world.brand_a, kind=world.tm_a.kind,
+             priority=n % 3, listing_snapshot={},
              due_at=case_due_at(priority=n % 3, created_at=timezone.now()))
         for n, listing in enumerate(listings)
     )

@@ -10,7 +10,7 @@ from listings.models import Listing
 from registry.models import BrandMember, IPRight, RightStatus
 
 from ..conftest import claim_and_remove, file_report
-from ..factories import TrademarkFactory
+from ..factories import CaseFactory, TrademarkFactory
 
 
 @pytest.fixture
@@ -171,3 +171,12 @@ def test_it_refuses_a_right_that_was_rejected_or_has_expired(world, status):
     assert err.value.field == "right"
     assert status in str(err.value)
     assert not Report.objects.exists()
+
+
+def test_each_case_carries_its_rights_brand_and_kind_for_the_queue_filters(world):
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:2])
+    assert {(c.brand_id, c.kind) for c in report.cases.all()} == {(world.brand_a.pk, world.tm_a.kind)}
+    # a case created another way (factories, automatic detection) gets them from its right too
+    other = CaseFactory(report=report, listing=world.listings_b[0], right=world.tm_b)
+    other.refresh_from_db()
+    assert (other.brand_id, other.kind) == (world.brand_b.pk, world.tm_b.kind)

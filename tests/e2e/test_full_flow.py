@@ -130,6 +130,9 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     expect(page.get_by_text("rights1, the rights owner or its employee")).to_be_visible()
     page.get_by_label("Reason").select_option(label="Counterfeit goods bearing the registered mark")
     page.get_by_label("Facts").fill(REVIEW_FACTS)
+    # the statement of reasons follows the reason and the facts (HTMX), editable before recording
+    statement = page.get_by_label("Statement the seller reads")
+    expect(statement).to_have_value(re.compile(re.escape(f"Facts: {REVIEW_FACTS}")))
     shot(page, "03-reviewer1-deciding")
     page.get_by_role("button", name="Record decision").click()
     expect(page).to_have_url(re.compile(r"/review/$"))
