@@ -33,6 +33,10 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
            "On review the earlier decision was found mistaken; the restriction is lifted."),
     Reason("appeal_no_new_facts", Outcome.UPHOLD, "The appeal shows no new facts",
            "The appeal gives no facts that change the assessment; the restriction stays."),
+    Reason("auto_mark_outside_authorization", Outcome.SUPPRESS,
+           "Registered mark used by a listing outside the brand's authorized distribution",
+           "Probable infringement of a verified registered trademark: the listing uses the mark while "
+           "shipping from a country or sold by a seller the rights owner has not authorized."),
 ]}
 
 
@@ -50,6 +54,8 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         Outcome.REJECT: f"No action was taken on listing {listing['external_id']}; the report was rejected.",
         Outcome.REINSTATE: f"Your listing {listing['external_id']} “{listing['title']}” is reinstated.",
         Outcome.UPHOLD: f"The removal of listing {listing['external_id']} “{listing['title']}” stays in place.",
+        Outcome.SUPPRESS: f"Your listing {listing['external_id']} “{listing['title']}” is suppressed (hidden "
+                          "from buyers in all regions) until a reviewer confirms or reverses this decision.",
     }[reason.outcome]
     how = {
         Outcome.REMOVE: "How to appeal: open this notice in Seller Center and appeal within 6 months. "
@@ -58,16 +64,18 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         Outcome.REINSTATE: "No further action is needed.",
         Outcome.UPHOLD: "This decision on your appeal is final on the platform; you may seek "
                         "out-of-court dispute settlement or judicial redress.",
+        Outcome.SUPPRESS: "A person reviews every automated suppression and confirms or reverses it; you are "
+                          "told the result, and may appeal a confirmed removal within 6 months.",
     }[reason.outcome]
     automation = (
         "Detection and decision were automated." if automated else
         "Detection: notice from the rights holder. Decision: taken by a person; no automated decision-making."
     )
+    source = f"report {case.report.reference}" if case.report_id else "automatic detection, no report"
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",
-        f"Ground: {reason.ground} Right relied on: {right} held by {right.brand} "
-        f"(report {case.report.reference}).",
+        f"Ground: {reason.ground} Right relied on: {right} held by {right.brand} ({source}).",
         automation,
         how,
     ])

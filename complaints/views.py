@@ -324,7 +324,7 @@ def case_page_context(case, user, **extra) -> dict:
     return {
         "case": case,
         "report": case.report,
-        "evidence": report_evidence(report=case.report),
+        "evidence": report_evidence(report=case.report) if case.report_id else [],
         "listing": case.listing,
         "snapshot": case.listing_snapshot,
         "decisions": decisions,

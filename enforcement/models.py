@@ -10,6 +10,7 @@ from listings.models import Listing
 class ActionKind(models.TextChoices):
     REMOVE = "remove", "Remove listing"
     REINSTATE = "reinstate", "Reinstate listing"
+    SUPPRESS = "suppress", "Suppress listing"
 
 
 class ActionStatus(models.TextChoices):
@@ -78,6 +79,7 @@ class Appeal(models.Model):
 class WebhookEventType(models.TextChoices):
     LISTING_REMOVED = "listing.removed", "Listing removed"
     LISTING_REINSTATED = "listing.reinstated", "Listing reinstated"
+    LISTING_SUPPRESSED = "listing.suppressed", "Listing suppressed"
 
 
 class EndpointStatus(models.TextChoices):

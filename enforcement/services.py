@@ -60,6 +60,9 @@ def case_decide(*, case: Case, reviewer, reason_code: str, facts: str) -> Decisi
         decision = decision_record(case=locked, actor=reviewer, reason=reason, facts=facts, to_state=to_state)
         if reason.outcome == Outcome.REMOVE:
             _action_create(decision=decision, kind=ActionKind.REMOVE, actor=reviewer)
+        elif locked.actions.filter(kind=ActionKind.SUPPRESS).exists():
+            # Rejecting an automatic suppression reverses it: the listing goes back up.
+            _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=reviewer)
     return decision
 
 
@@ -112,7 +115,8 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
     return decision
 
 
-_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.REINSTATE: ListingStatus.ACTIVE}
+_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.REINSTATE: ListingStatus.ACTIVE,
+                  ActionKind.SUPPRESS: ListingStatus.SUPPRESSED}
 
 
 def action_apply(*, action_id: int) -> bool:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "listings",
     "complaints",
     "enforcement",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
     "release-expired-claims": {
         "task": "complaints.tasks.release_expired_claims",
         "schedule": 60.0,
+    },
+    "resume-stale-rechecks": {
+        "task": "monitoring.tasks.resume_stale_rechecks",
+        "schedule": 120.0,
     },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.

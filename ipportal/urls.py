@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("enforcement.urls")),
     path("registry/", include("registry.urls")),
+    path("registry/", include("monitoring.urls")),
     path("api/v1/", include("listings.api_urls")),
     path("api/v1/webhooks/", include("enforcement.webhooks.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

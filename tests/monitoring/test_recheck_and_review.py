@@ -1,0 +1,93 @@
+"""Rule changes re-check existing listings in chunks; reviewers confirm or reverse automatic cases."""
+
+import pytest
+from django.urls import reverse
+
+from complaints.models import Case, CaseSource, CaseState
+from complaints.services import case_claim
+from enforcement.models import ActionKind, EnforcementAction
+from enforcement.services import case_decide
+from listings.models import ListingStatus
+from monitoring import services
+from monitoring.models import RecheckJob, RecheckStatus
+from registry.services import protection_rules_set
+
+from ..factories import ListingFactory
+from .helpers import set_rules, upsert
+
+pytestmark = pytest.mark.django_db
+
+
+def test_changing_rules_rechecks_existing_listings_in_chunks(world, django_capture_on_commit_callbacks,
+                                                             monkeypatch):
+    monkeypatch.setattr(services, "RECHECK_CHUNK", 2)
+    offending = [ListingFactory(seller=world.seller_b, title=f"ACME copy {i}", ships_from="CN") for i in range(3)]
+    set_rules(world, django_capture_on_commit_callbacks, countries=["DE"], countries_mode="flag")
+    job = RecheckJob.objects.get(brand=world.brand_a)
+    assert job.status == RecheckStatus.DONE and job.checked == job.total == 8  # 5 from world + 3
+    assert job.hits == 3 and job.cursor == job.upto
+    assert set(Case.objects.filter(source=CaseSource.AUTOMATIC).values_list("listing_id", flat=True)) == {
+        lst.pk for lst in offending}
+
+
+def test_a_recheck_resumes_from_its_cursor_and_ignores_a_redelivered_chunk(world, monkeypatch,
+                                                                           django_capture_on_commit_callbacks):
+    monkeypatch.setattr(services, "RECHECK_CHUNK", 2)
+    for i in range(3):
+        ListingFactory(seller=world.seller_b, title=f"ACME copy {i}", ships_from="CN")
+    # Saved without running the after-commit hand-off: the test drives the chunks itself.
+    protection_rules_set(brand=world.brand_a, by=world.alice, countries=["DE"], countries_mode="flag", sellers=[],
+                         sellers_mode="flag", extra_terms=[], misspellings=[])
+    services.protection_version_bump()
+    job = services.recheck_start(brand_id=world.brand_a.pk)  # its chunk message is "lost"
+    assert services.recheck_chunk_run(job_id=job.pk, cursor=0)
+    job.refresh_from_db()
+    assert job.status == RecheckStatus.RUNNING and job.checked == 2
+    assert not services.recheck_chunk_run(job_id=job.pk, cursor=0)  # redelivered: nothing happens
+    RecheckJob.objects.filter(pk=job.pk).update(updated_at=job.updated_at.replace(year=2000))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.rechecks_resume_stale() == 1  # the beat sweep re-queues it; eager: runs to the end
+    job.refresh_from_db()
+    assert job.status == RecheckStatus.DONE and job.hits == 3
+
+
+def test_a_second_rule_change_supersedes_a_running_recheck(world):
+    services.protection_version_bump()
+    first = services.recheck_start(brand_id=world.brand_a.pk)
+    second = services.recheck_start(brand_id=world.brand_a.pk)
+    first.refresh_from_db()
+    assert first.status == RecheckStatus.SUPERSEDED and second.status == RecheckStatus.RUNNING
+
+
+def _suppressed_case(world, capture):
+    set_rules(world, capture, countries=["DE"], countries_mode="suppress")
+    listing = upsert(capture, world.seller_b, title="ACME headphones")
+    assert listing.status == ListingStatus.SUPPRESSED
+    return Case.objects.get(listing=listing, source=CaseSource.AUTOMATIC), listing
+
+
+def test_the_automatic_case_waits_in_the_queue_and_a_reviewer_confirms_it(world, client,
+                                                                          django_capture_on_commit_callbacks):
+    case, listing = _suppressed_case(world, django_capture_on_commit_callbacks)
+    client.force_login(world.rev1)
+    page = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    assert "Automatic detection" in page and "ships from outside the authorized countries" in page
+    case_claim(case=case, reviewer=world.rev1)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(case=case, reviewer=world.rev1, reason_code="tm_misuse", facts="Mark used, ships from CN.")
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.REMOVED and Case.objects.get(pk=case.pk).state == CaseState.ACTIONED
+
+
+def test_a_reviewer_reversing_it_reinstates_the_listing_and_it_is_not_reopened(world,
+                                                                               django_capture_on_commit_callbacks):
+    case, listing = _suppressed_case(world, django_capture_on_commit_callbacks)
+    case_claim(case=case, reviewer=world.rev1)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(case=case, reviewer=world.rev1, reason_code="no_infringement", facts="Genuine goods.")
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE
+    assert EnforcementAction.objects.filter(case=case, kind=ActionKind.REINSTATE).exists()
+    # The marketplace sends the same listing again: the reviewer's reversal stands.
+    listing = upsert(django_capture_on_commit_callbacks, world.seller_b, title="ACME headphones")
+    assert Case.objects.filter(listing=listing).count() == 1 and listing.status == ListingStatus.ACTIVE
