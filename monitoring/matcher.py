@@ -30,6 +30,10 @@ RULE_LABELS = {RuleKind.SHIPS_FROM: "ships from outside the authorized countries
 
 def normalize_text(text: str) -> str:
     """Same transformation as normalize_term, without the strip (offsets stay meaningful)."""
+    if text.isascii():  # most listings: lower() is casefold() on ASCII, and there is nothing to decompose
+        low = text.lower()
+        # isprintable() is False for every whitespace but the plain space: then there is nothing to collapse.
+        return low if "  " not in low and low.isprintable() else _SPACE.sub(" ", low)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", stripped.casefold())
