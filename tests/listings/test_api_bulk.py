@@ -89,3 +89,36 @@ def test_ingested_listings_are_checked_by_monitoring(world, client, marketplace,
     listing = Listing.objects.get(external_id="B-1")
     assert listing.status == "suppressed"
     assert Case.objects.get(listing=listing).source == CaseSource.AUTOMATIC
+
+
+def test_a_listing_sent_twice_in_one_call_is_reported_once(world, client, marketplace):
+    body = _post(client, marketplace, {"listings": [_listing(1, seller=world.seller_a.external_id),
+                                                    _listing(1, seller=world.seller_a.external_id)]}).json()
+    assert body["listings"]["created"] == 1 and body["errors"][0]["index"] == 1
+    assert "Sent twice" in body["errors"][0]["errors"]["external_id"][0]
+
+
+def test_a_row_the_database_refuses_fails_alone(world, monkeypatch):
+    """If the one-statement insert is refused (a concurrent call took an id), each item is retried
+    on its own and only the one at fault is reported."""
+    from django.db import IntegrityError
+
+    from listings import ingest
+
+    def refused_bulk_create(objs, *args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    real_save_new = ingest._save_new
+
+    def save_new(item):
+        if item["external_id"] == "B-2":  # another call inserted B-2 between our read and our write
+            Listing.objects.create(external_id="B-2", seller=world.seller_b, title="Theirs", ships_from="DE",
+                                   price="1")
+        return real_save_new(item)
+
+    monkeypatch.setattr(Listing.objects, "bulk_create", refused_bulk_create)
+    monkeypatch.setattr(ingest, "_save_new", save_new)
+    items = {i: {"external_id": f"B-{i}", "seller": world.seller_a, "title": f"Lamp {i}", "ships_from": "DE",
+                 "price": "19.90"} for i in (1, 2, 3)}
+    result = ingest.listings_upsert_bulk(items=items)
+    assert sorted(result.created) == ["B-1", "B-3"] and list(result.errors) == [2]
