@@ -12,7 +12,8 @@ from .models import Appeal, AppealStatus, EnforcementAction
 def seller_notices(*, user) -> QuerySet[Case]:
     """Cases on the user's sellers' listings that restricted a listing (the seller was notified)."""
     return (
-        Case.objects.filter(listing__seller__members__user=user, decisions__outcome=Outcome.REMOVE)
+        Case.objects.filter(listing__seller__members__user=user,
+                            decisions__outcome__in=[Outcome.REMOVE, Outcome.SUPPRESS])
         .select_related("listing__seller", "right__brand", "report__brand")
         .distinct()
         .order_by("-updated_at", "-id")

@@ -109,23 +109,24 @@ def recheck_start(*, brand_id: int) -> RecheckJob:
         job = RecheckJob.objects.create(brand=brand, total=total, upto=upto)
         audit_append(actor=None, action="monitoring.recheck_started", target=brand,
                      data={"job": job.pk, "listings": total})
-        _enqueue_chunk_on_commit(job.pk, 0)
+        transaction.on_commit(lambda: _enqueue_chunk(job.pk, 0), robust=True)
     return job
 
 
-def _enqueue_chunk_on_commit(job_id: int, cursor: int) -> None:
+def _enqueue_chunk(job_id: int, cursor: int) -> None:
     from .tasks import recheck_chunk  # tasks import this module
 
-    transaction.on_commit(lambda: recheck_chunk.delay(job_id, cursor), robust=True)
+    recheck_chunk.delay(job_id, cursor)
 
 
-def recheck_chunk_run(*, job_id: int, cursor: int) -> bool:
-    """Check the next RECHECK_CHUNK listings after `cursor` and move the cursor. Idempotent: a
-    message for a cursor the job has already passed (a redelivery) does nothing."""
+def recheck_chunk_run(*, job_id: int, cursor: int) -> int | None:
+    """Check the next RECHECK_CHUNK listings after `cursor` and move the cursor. Returns the new
+    cursor when listings remain (the caller queues the next chunk), else None. Idempotent: a
+    message for a cursor the job has already passed (a redelivery) does nothing and returns None."""
     with transaction.atomic():
         job = RecheckJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != RecheckStatus.RUNNING or job.cursor != cursor:
-            return False
+            return None
         ids = list(Listing.objects.filter(pk__gt=cursor, pk__lte=job.upto, status=ListingStatus.ACTIVE)
                    .order_by("pk").values_list("pk", flat=True)[:RECHECK_CHUNK])
         hits = listings_check(listing_ids=ids, brand_ids={job.brand_id}) if ids else 0
@@ -135,18 +136,14 @@ def recheck_chunk_run(*, job_id: int, cursor: int) -> bool:
         if len(ids) < RECHECK_CHUNK:
             job.status, job.finished_at, job.checked = RecheckStatus.DONE, timezone.now(), job.total
         job.save(update_fields=["checked", "hits", "cursor", "status", "finished_at", "updated_at"])
-        if job.status == RecheckStatus.RUNNING:
-            _enqueue_chunk_on_commit(job.pk, job.cursor)
-    return True
+    return job.cursor if job.status == RecheckStatus.RUNNING else None
 
 
 def rechecks_resume_stale(*, older_than_seconds: int = 300) -> int:
     """Beat: re-queue running re-checks that made no progress for a while (a lost message)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    from .tasks import recheck_chunk
-
     jobs = list(RecheckJob.objects.filter(status=RecheckStatus.RUNNING, updated_at__lt=cutoff)
                 .values_list("pk", "cursor")[:100])
     for job_id, cursor in jobs:
-        recheck_chunk.delay(job_id, cursor)
+        _enqueue_chunk(job_id, cursor)
     return len(jobs)

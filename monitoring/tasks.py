@@ -10,9 +10,15 @@ def check_listings(listing_ids: list[int]) -> int:
     return services.listings_check(listing_ids=listing_ids)
 
 
-@shared_task(acks_late=True, time_limit=600)
-def recheck_chunk(job_id: int, cursor: int) -> bool:
-    return services.recheck_chunk_run(job_id=job_id, cursor=cursor)
+@shared_task(bind=True, acks_late=True, time_limit=600)
+def recheck_chunk(self, job_id: int, cursor: int) -> None:
+    """One chunk, then the next one as a new message (its transaction has committed). Run eagerly
+    (embedded mode) the chunks loop here instead: a message queued from an eager task would run
+    nested inside it, one stack frame deeper per chunk."""
+    while (cursor := services.recheck_chunk_run(job_id=job_id, cursor=cursor)) is not None:
+        if not self.app.conf.task_always_eager:
+            recheck_chunk.delay(job_id, cursor)
+            return
 
 
 @shared_task(acks_late=True, time_limit=120)

@@ -40,10 +40,13 @@ def test_a_recheck_resumes_from_its_cursor_and_ignores_a_redelivered_chunk(world
                          sellers_mode="flag", extra_terms=[], misspellings=[])
     services.protection_version_bump()
     job = services.recheck_start(brand_id=world.brand_a.pk)  # its chunk message is "lost"
-    assert services.recheck_chunk_run(job_id=job.pk, cursor=0)
+    next_cursor = services.recheck_chunk_run(job_id=job.pk, cursor=0)
     job.refresh_from_db()
+    assert next_cursor is not None and next_cursor == job.cursor
     assert job.status == RecheckStatus.RUNNING and job.checked == 2
-    assert not services.recheck_chunk_run(job_id=job.pk, cursor=0)  # redelivered: nothing happens
+    assert services.recheck_chunk_run(job_id=job.pk, cursor=0) is None  # redelivered: nothing happens
+    job.refresh_from_db()
+    assert job.checked == 2 and job.cursor == next_cursor
     RecheckJob.objects.filter(pk=job.pk).update(updated_at=job.updated_at.replace(year=2000))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.rechecks_resume_stale() == 1  # the beat sweep re-queues it; eager: runs to the end
@@ -91,3 +94,13 @@ def test_a_reviewer_reversing_it_reinstates_the_listing_and_it_is_not_reopened(w
     # The marketplace sends the same listing again: the reviewer's reversal stands.
     listing = upsert(django_capture_on_commit_callbacks, world.seller_b, title="ACME headphones")
     assert Case.objects.filter(listing=listing).count() == 1 and listing.status == ListingStatus.ACTIVE
+
+
+def test_the_seller_sees_the_automated_notice_with_its_statement(world, client, django_capture_on_commit_callbacks):
+    case, listing = _suppressed_case(world, django_capture_on_commit_callbacks)
+    client.force_login(world.sue)  # seller_b's member
+    page = client.get(reverse("enforcement:notice_detail", args=[case.pk])).content.decode()
+    assert "Detected automatically for" in page and "Detection and decision were automated." in page
+    assert "File appeal" not in page  # a reviewer confirms first; a confirmed removal can be appealed
+    client.force_login(world.sam)
+    assert client.get(reverse("enforcement:notice_detail", args=[case.pk])).status_code == 404
