@@ -65,15 +65,17 @@ def listings_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
         existing = {lst.external_id: lst for lst in Listing.objects.select_for_update().filter(
             external_id__in=[i["external_id"] for i in items.values()]).order_by("pk")}
         new: dict[int, dict] = {}
+        seen: set[str] = set()
         changed: list[Listing] = []
         for index, item in items.items():
+            if item["external_id"] in seen:
+                result.errors[index] = {"external_id": ["Sent twice in this call; send each listing once."]}
+                continue
+            seen.add(item["external_id"])
             current = existing.get(item["external_id"])
             fields = {k: item[k] for k in _LISTING_FIELDS if k in item}
             if current is None:
-                if any(v["external_id"] == item["external_id"] for v in new.values()):
-                    result.errors[index] = {"external_id": ["Sent twice in this call; send each listing once."]}
-                else:
-                    new[index] = item
+                new[index] = item
             elif current.seller_id == item["seller"].pk and all(getattr(current, k) == v for k, v in fields.items()):
                 result.unchanged.append(current.external_id)
             else:

@@ -96,6 +96,10 @@ def test_a_listing_sent_twice_in_one_call_is_reported_once(world, client, market
                                                     _listing(1, seller=world.seller_a.external_id)]}).json()
     assert body["listings"]["created"] == 1 and body["errors"][0]["index"] == 1
     assert "Sent twice" in body["errors"][0]["errors"]["external_id"][0]
+    body = _post(client, marketplace, {"listings": [_listing(1, seller=world.seller_a.external_id, title="a"),
+                                                    _listing(1, seller=world.seller_a.external_id, title="b")]}).json()
+    assert body["listings"]["updated"] == 1 and body["errors"][0]["index"] == 1
+    assert Listing.objects.get(external_id="B-1").title == "a"
 
 
 def test_a_row_the_database_refuses_fails_alone(world, monkeypatch):
