@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -16,8 +17,6 @@ from registry.models import Brand, IPRight, RuleMode
 
 from .matcher import Hit, ListingFacts, current_matcher
 from .models import ProtectionVersion, RecheckJob, RecheckStatus
-
-RECHECK_CHUNK = 500
 
 
 def protection_version() -> int:
@@ -120,20 +119,21 @@ def _enqueue_chunk(job_id: int, cursor: int) -> None:
 
 
 def recheck_chunk_run(*, job_id: int, cursor: int) -> int | None:
-    """Check the next RECHECK_CHUNK listings after `cursor` and move the cursor. Returns the new
+    """Check the next MONITORING_RECHECK_CHUNK listings after `cursor` and move the cursor. Returns the new
     cursor when listings remain (the caller queues the next chunk), else None. Idempotent: a
     message for a cursor the job has already passed (a redelivery) does nothing and returns None."""
     with transaction.atomic():
         job = RecheckJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != RecheckStatus.RUNNING or job.cursor != cursor:
             return None
+        chunk = settings.MONITORING_RECHECK_CHUNK
         ids = list(Listing.objects.filter(pk__gt=cursor, pk__lte=job.upto, status=ListingStatus.ACTIVE)
-                   .order_by("pk").values_list("pk", flat=True)[:RECHECK_CHUNK])
+                   .order_by("pk").values_list("pk", flat=True)[:chunk])
         hits = listings_check(listing_ids=ids, brand_ids={job.brand_id}) if ids else 0
         job.checked = min(job.total, job.checked + len(ids))
         job.hits += hits
         job.cursor = ids[-1] if ids else job.upto
-        if len(ids) < RECHECK_CHUNK:
+        if len(ids) < chunk:
             job.status, job.finished_at, job.checked = RecheckStatus.DONE, timezone.now(), job.total
         job.save(update_fields=["checked", "hits", "cursor", "status", "finished_at", "updated_at"])
     return job.cursor if job.status == RecheckStatus.RUNNING else None

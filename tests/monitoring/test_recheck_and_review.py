@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_changing_rules_rechecks_existing_listings_in_chunks(world, django_capture_on_commit_callbacks,
-                                                             monkeypatch):
-    monkeypatch.setattr(services, "RECHECK_CHUNK", 2)
+                                                             settings):
+    settings.MONITORING_RECHECK_CHUNK = 2
     offending = [ListingFactory(seller=world.seller_b, title=f"ACME copy {i}", ships_from="CN") for i in range(3)]
     set_rules(world, django_capture_on_commit_callbacks, countries=["DE"], countries_mode="flag")
     job = RecheckJob.objects.get(brand=world.brand_a)
@@ -30,9 +30,9 @@ def test_changing_rules_rechecks_existing_listings_in_chunks(world, django_captu
         lst.pk for lst in offending}
 
 
-def test_a_recheck_resumes_from_its_cursor_and_ignores_a_redelivered_chunk(world, monkeypatch,
+def test_a_recheck_resumes_from_its_cursor_and_ignores_a_redelivered_chunk(world, settings,
                                                                            django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "RECHECK_CHUNK", 2)
+    settings.MONITORING_RECHECK_CHUNK = 2
     for i in range(3):
         ListingFactory(seller=world.seller_b, title=f"ACME copy {i}", ships_from="CN")
     # Saved without running the after-commit hand-off: the test drives the chunks itself.
