@@ -1,6 +1,6 @@
 """The marketplace pushes its listings here (service accounts only)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -141,7 +141,12 @@ class ListingBulkIngestApi(APIView):
 
     permission_classes = [IsMarketplace]
 
-    @extend_schema(request=BulkIn, responses={200: BulkOut})
+    @extend_schema(request=BulkIn, responses={
+        200: OpenApiResponse(BulkOut, description="Stored what was valid; `errors` lists each refused item"),
+        400: OpenApiResponse(description="The body is not two lists, or a list has more than 1,000 items"),
+        401: OpenApiResponse(description="No or an invalid token"),
+        403: OpenApiResponse(description="Not the marketplace's service account"),
+    })
     def post(self, request: Request) -> Response:
         body = BulkIn(data=request.data)
         body.is_valid(raise_exception=True)

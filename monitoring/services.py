@@ -66,11 +66,15 @@ def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
         if _reviewer_reversed(listing=listing, right=right, detection=detection):
             return None
         priority = case_priority(brand=right.brand, right=right)
-        case = Case.objects.create(
-            report=None, listing=listing, right=right, source=CaseSource.AUTOMATIC, priority=priority,
-            due_at=case_due_at(priority=priority, created_at=timezone.now()),
-            listing_snapshot=listing.snapshot(), detection=detection,
-        )
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    report=None, listing=listing, right=right, source=CaseSource.AUTOMATIC, priority=priority,
+                    due_at=case_due_at(priority=priority, created_at=timezone.now()),
+                    listing_snapshot=listing.snapshot(), detection=detection,
+                )
+        except IntegrityError:  # race: a report opened a case for this listing and right a moment ago
+            return None
         audit_append(actor=None, action="case.open", target=case, data={"automatic": detection})
         if hit.mode == RuleMode.SUPPRESS:
             facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "

@@ -7,7 +7,7 @@ from complaints.models import Case, CaseSource, CaseState
 from complaints.services import case_claim
 from enforcement.models import ActionKind, EnforcementAction
 from enforcement.services import case_decide
-from listings.models import ListingStatus
+from listings.models import Listing, ListingStatus
 from monitoring import services
 from monitoring.models import RecheckJob, RecheckStatus
 from registry.services import protection_rules_set
@@ -104,3 +104,33 @@ def test_the_seller_sees_the_automated_notice_with_its_statement(world, client, 
     assert "File appeal" not in page  # a reviewer confirms first; a confirmed removal can be appealed
     client.force_login(world.sam)
     assert client.get(reverse("enforcement:notice_detail", args=[case.pk])).status_code == 404
+
+
+def test_a_listing_already_reported_for_the_right_gets_no_second_case(world, django_capture_on_commit_callbacks):
+    from ..conftest import file_report
+
+    set_rules(world, django_capture_on_commit_callbacks, countries=["DE"], countries_mode="suppress")
+    listing = world.listings_b[0]
+    file_report(reporter=world.alice, right=world.tm_a, listings=[listing])
+    listing = upsert(django_capture_on_commit_callbacks, world.seller_b, listing.external_id, title="ACME copy")
+    assert Case.objects.filter(listing=listing).count() == 1 and listing.status == ListingStatus.ACTIVE
+
+
+def test_a_report_racing_the_detection_wins_and_the_check_goes_on(world, monkeypatch,
+                                                                  django_capture_on_commit_callbacks):
+    from ..conftest import file_report
+
+    set_rules(world, django_capture_on_commit_callbacks, countries=["DE"], countries_mode="suppress")
+    raced = world.listings_b[0]
+
+    def report_arrives(*, listing, right, detection):  # between the exists() check and the insert
+        if listing.pk == raced.pk:
+            file_report(reporter=world.alice, right=right, listings=[listing])
+        return False
+
+    monkeypatch.setattr(services, "_reviewer_reversed", report_arrives)
+    Listing.objects.filter(pk__in=[lst.pk for lst in world.listings_b]).update(title="ACME copy")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.listings_check(listing_ids=[lst.pk for lst in world.listings_b]) == 1
+    assert Case.objects.get(listing=raced).source == CaseSource.REPORT
+    assert Case.objects.get(listing=world.listings_b[1]).source == CaseSource.AUTOMATIC
