@@ -147,7 +147,9 @@ class Priority(models.IntegerChoices):
 class Case(models.Model):
     """One listing of one report: the unit that is queued, decided, enforced and appealed."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="cases")
+    # Null only for cases the portal opened itself (source automatic): no person filed a notice,
+    # so there is no declaration or signature to show; `detection` says what fired instead.
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="cases")
     right = models.ForeignKey(IPRight, on_delete=models.PROTECT, related_name="cases")
     # Copies of right.brand and right.kind (a right never changes brand or kind), so the queue
@@ -167,6 +169,8 @@ class Case(models.Model):
     # When the SLA of the case's lane runs out; set once at creation (complaints.sla.case_due_at).
     due_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
+    # Automatic cases: the rule that fired, the matched text and where (monitoring.matcher.Hit).
+    detection = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -178,6 +182,10 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state=CaseState.IN_REVIEW) | models.Q(claimed_by__isnull=False),
                 name="case_in_review_is_claimed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(report__isnull=False) | models.Q(source=CaseSource.AUTOMATIC),
+                name="case_without_report_is_automatic",
             ),
         ]
         indexes = [

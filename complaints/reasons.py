@@ -60,6 +60,10 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
     Reason("notifier_suspended", Outcome.REJECT, "Notice processing for this reporter is suspended",
            "The reporter's notices are suspended after repeated manifestly unfounded notices and a "
            "prior warning (DSA Art. 23); pending notices are closed without assessment."),
+    Reason("auto_mark_outside_authorization", Outcome.SUPPRESS,
+           "Registered mark used by a listing outside the brand's authorized distribution",
+           "Probable infringement of a verified registered trademark: the listing uses the mark while "
+           "shipping from a country or sold by a seller the rights owner has not authorized."),
 ]}
 
 # Codes a person never picks in a decision form: the system records them.
@@ -83,9 +87,12 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
     what = {
         Outcome.REMOVE: f"Your listing {listing['external_id']} “{listing['title']}” has been removed "
                         "from the marketplace in all regions until this decision is reversed.",
-        Outcome.SUPPRESS: f"Your listing {listing['external_id']} “{listing['title']}” is hidden: it no "
-                          "longer appears in search or category pages and cannot be bought, in all "
-                          "regions, until this decision is reversed. It was not deleted.",
+        Outcome.SUPPRESS: (
+            f"Your listing {listing['external_id']} “{listing['title']}” is suppressed (hidden from buyers "
+            "in all regions) until a reviewer confirms or reverses this decision." if automated else
+            f"Your listing {listing['external_id']} “{listing['title']}” is hidden: it no longer appears "
+            "in search or category pages and cannot be bought, in all regions, until this decision is "
+            "reversed. It was not deleted."),
         Outcome.REJECT: f"No action was taken on listing {listing['external_id']}; the report was rejected.",
         Outcome.REINSTATE: f"Your listing {listing['external_id']} “{listing['title']}” is reinstated.",
         Outcome.UPHOLD: f"The removal of listing {listing['external_id']} “{listing['title']}” stays in place.",
@@ -95,9 +102,12 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
                         "A different, senior reviewer decides your appeal. If the removal was a mistake "
                         "or misidentification you may instead file a counter-notice: the listing is "
                         "restored after 10 business days unless the rights holder shows a court action.",
-        Outcome.SUPPRESS: "How to appeal: open this notice in Seller Center and appeal within 6 months. "
-                          "A different, senior reviewer decides your appeal. If the suppression was a "
-                          "mistake or misidentification you may instead file a counter-notice.",
+        Outcome.SUPPRESS: (
+            "A person reviews every automated suppression and confirms or reverses it; you are told the "
+            "result, and may appeal a confirmed removal within 6 months." if automated else
+            "How to appeal: open this notice in Seller Center and appeal within 6 months. A different, "
+            "senior reviewer decides your appeal. If the suppression was a mistake or misidentification "
+            "you may instead file a counter-notice."),
         Outcome.REJECT: "The reporter may submit a new report with more evidence.",
         Outcome.REINSTATE: "No further action is needed.",
         Outcome.UPHOLD: "This decision on your appeal is final on the platform; you may seek "
@@ -107,11 +117,11 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         (reason.automation or "Detection and decision were automated.") if automated else
         "Detection: notice from the rights holder. Decision: taken by a person; no automated decision-making."
     )
+    source = f"report {case.report.reference}" if case.report_id else "automatic detection, no report"
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",
-        f"Ground: {reason.ground} Right relied on: {right} held by {right.brand} "
-        f"(report {case.report.reference}).",
+        f"Ground: {reason.ground} Right relied on: {right} held by {right.brand} ({source}).",
         automation,
         how,
     ])

@@ -423,7 +423,7 @@ def case_page_context(case, user, **extra) -> dict:
     return {
         "case": case,
         "report": case.report,
-        "evidence": report_evidence(report=case.report),
+        "evidence": report_evidence(report=case.report) if case.report_id else [],
         "listing": case.listing,
         "snapshot": case.listing_snapshot,
         "diff": case_page.listing_diff(case=case),
@@ -443,9 +443,10 @@ def case_page_context(case, user, **extra) -> dict:
         "decide_form": DecideForm(),
         "info_form": RequestInfoForm(),
         "note_form": NoteForm(),
-        "other_undecided": case.report.cases.filter(state__in=["open", "in_review"]).exclude(pk=case.pk).count(),
+        "other_undecided": (case.report.cases.filter(state__in=["open", "in_review"]).exclude(pk=case.pk).count()
+                            if case.report_id else 0),
         "reassign_form": ReassignForm() if user.is_senior_reviewer and case.state in ("open", "in_review") else None,
-        "details": report_details_display(report=case.report),
+        "details": report_details_display(report=case.report) if case.report_id else [],
         **extra,
     }
 

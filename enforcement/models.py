@@ -194,6 +194,7 @@ class CounterNoticeEvidence(models.Model):
 class WebhookEventType(models.TextChoices):
     LISTING_REMOVED = "listing.removed", "Listing removed"
     LISTING_REINSTATED = "listing.reinstated", "Listing reinstated"
+    LISTING_SUPPRESSED = "listing.suppressed", "Listing suppressed"
 
 
 class EndpointStatus(models.TextChoices):

@@ -82,6 +82,9 @@ def _decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, statemen
                                statement=statement)
     if reason.outcome in _RESTRICTING:
         _action_create(decision=decision, kind=_RESTRICTING[reason.outcome], actor=reviewer)
+    elif case.actions.filter(kind=ActionKind.SUPPRESS).exists():
+        # Rejecting an automatic suppression reverses it: the listing goes back up.
+        _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=reviewer)
     return decision
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "listings",
     "complaints",
     "enforcement",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -186,10 +187,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.expire_info_requests",
         "schedule": 300.0,
     },
+    "resume-stale-rechecks": {
+        "task": "monitoring.tasks.resume_stale_rechecks",
+        "schedule": 120.0,
+    },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
 REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
+# Listings per re-check task after a brand changes its protection rules (monitoring).
+MONITORING_RECHECK_CHUNK = env_int("MONITORING_RECHECK_CHUNK", 500)
 # A reviewer holds at most this many live claims; claim-next refuses beyond it.
 REVIEW_MAX_OPEN_CLAIMS = env_int("REVIEW_MAX_OPEN_CLAIMS", 5)
 # SLA per review lane (complaints.models.Priority), in hours from the case's creation to a decision.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("enforcement.urls")),
     path("registry/", include("registry.urls")),
     path("help/", include("complaints.help")),
+    path("registry/", include("monitoring.urls")),
     path("api/v1/", include("listings.api_urls")),
     # Wired at the project level: complaints may not import enforcement (the withdraw endpoint).
     path("api/v1/", include("ipportal.reports_api_urls")),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Listing, Seller, SellerMember
+from .services import listing_upsert
 
 
 class SellerMemberInline(admin.TabularInline):
@@ -30,3 +31,13 @@ class ListingAdmin(admin.ModelAdmin):
     raw_id_fields = ["seller"]
     # Status changes only through enforcement, so they are audited and told to the marketplace.
     readonly_fields = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The marketplace's id is the listing's identity; an edit cannot move it to another.
+        return ["status", "external_id"] if obj is not None else ["status"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the one upsert path, so an admin edit is checked by monitoring like any other.
+        fields = {f: form.cleaned_data[f] for f in form.cleaned_data if f not in ("seller", "external_id", "status")}
+        listing, _ = listing_upsert(seller=form.cleaned_data["seller"], external_id=obj.external_id, **fields)
+        obj.pk = listing.pk

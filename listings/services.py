@@ -3,6 +3,7 @@ from django.db import transaction
 from audit.transitions import transition
 
 from .models import Listing
+from .signals import listings_changed
 from .states import LISTING_TRANSITIONS
 
 
@@ -21,11 +22,20 @@ def listing_set_status(*, listing: Listing, status: str, actor=None, reason: str
 
 
 def listing_upsert(*, seller, external_id: str, **fields) -> tuple[Listing, bool]:
-    """Create or update the mirror of one marketplace listing. Status is never set here:
-    only enforcement changes it."""
+    """Create or update the mirror of one marketplace listing: the one path every listing change
+    takes (API, bulk ingest, admin, demo data). Status is never set here: only enforcement changes
+    it. After commit, `listings_changed` tells monitoring to check the listing."""
     fields.pop("status", None)
     with transaction.atomic():
         listing, created = Listing.objects.update_or_create(
             external_id=external_id, defaults={"seller": seller, **fields}
         )
+        listings_changed_on_commit(listing_ids=[listing.pk])
     return listing, created
+
+
+def listings_changed_on_commit(*, listing_ids: list[int]) -> None:
+    """Send `listings_changed` once the current transaction commits (at once outside one)."""
+    ids = list(listing_ids)
+    if ids:
+        transaction.on_commit(lambda: listings_changed.send(sender=Listing, listing_ids=ids), robust=True)

@@ -37,6 +37,7 @@ from .models import (
 )
 from .normalize import normalize_term
 from .selectors import require_brand_admin, require_reviewer
+from .signals import protection_changed_on_commit
 from .states import RIGHT_TRANSITIONS
 
 CODE_TTL = timedelta(days=7)
@@ -321,6 +322,8 @@ def right_confirm_code(*, right: IPRight, by, code: str) -> IPRight:
         if problem is None:
             record.used_at = timezone.now()
             record.save(update_fields=["used_at"])
+            if right.kind == RightKind.TRADEMARK:
+                protection_changed_on_commit(brand_id=right.brand_id, recheck=True)
             return transition(obj=right, to=RightStatus.VERIFIED, actor=by, table=RIGHT_TRANSITIONS,
                               field="status", changes={"verified_at": timezone.now(), "verified_by": record.sent_by},
                               data={"code_sent_to": record.sent_to})
@@ -380,6 +383,7 @@ def rights_expire_due(*, today: date | None = None, chunk: int = 500) -> int:
                 _invalidate_codes(right=right)
                 transition(obj=right, to=RightStatus.EXPIRED, actor=None, table=RIGHT_TRANSITIONS,
                            field="status", data={"expires_on": right.expires_on})
+                protection_changed_on_commit(brand_id=right.brand_id, recheck=False)
             done += 1
     return done
 
@@ -421,6 +425,7 @@ def protection_rules_set(*, brand: Brand, by, countries: list[str], countries_mo
             "sellers": sorted(s.external_id for s in sellers), "sellers_mode": sellers_mode,
             "terms": sorted(t.normalized for t in terms),
         })
+        protection_changed_on_commit(brand_id=brand.pk, recheck=True)
 
 
 def _terms(brand: Brand, raw: list[str], kind: str, field: str) -> list[WatchedTerm]:

@@ -247,8 +247,9 @@ def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except RegistryError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, f"Protection rules of {brand} saved.")
-            return redirect("registry:brand_detail", pk=brand.pk)
+            messages.success(request, f"Protection rules of {brand} saved. Existing listings are being "
+                                      "checked again; the progress shows below.")
+            return redirect("registry:rules_edit", pk=brand.pk)
     return render(request, "registry/rules_form.html",
                   {"form": form, "brand": brand, "protection": sel.brand_protection(brand=brand)})
 

@@ -149,3 +149,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matcher():
+    """Monitoring caches its automaton per process by rules version; each test's database is rolled
+    back under it, so forget it around every test."""
+    from monitoring.matcher import matcher_forget
+
+    matcher_forget()
+    yield
+    matcher_forget()

@@ -50,6 +50,7 @@ class WebhookError(Exception):
 EVENT_FOR_ACTION = {
     ActionKind.REMOVE: WebhookEventType.LISTING_REMOVED,
     ActionKind.REINSTATE: WebhookEventType.LISTING_REINSTATED,
+    ActionKind.SUPPRESS: WebhookEventType.LISTING_SUPPRESSED,
 }
 
 

@@ -7,7 +7,7 @@ from audit.models import AuditEntry
 
 from ..conftest import file_report
 
-OUR_APPS = ["accounts", "evidence", "registry", "listings", "complaints", "enforcement", "audit"]
+OUR_APPS = ["accounts", "evidence", "registry", "listings", "complaints", "enforcement", "audit", "monitoring"]
 
 
 @pytest.mark.parametrize("model", [m for a in OUR_APPS for m in apps.get_app_config(a).get_models()],

@@ -31,6 +31,7 @@ from registry.models import (
     WatchedTerm,
 )
 from registry.normalize import normalize_term
+from registry.signals import protection_changed_on_commit
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -170,6 +171,9 @@ class Command(BaseCommand):
             for term, kind in terms:
                 WatchedTerm.objects.get_or_create(brand=brand, normalized=normalize_term(term),
                                                   defaults={"term": term, "kind": kind})
+            # New rules reach running processes' automata; the demo's listings are not re-checked
+            # (its reports and backlog are about them), only listings ingested from now on.
+            protection_changed_on_commit(brand_id=brand.pk, recheck=False)
 
     def _reports(self, users, acme, borealis) -> None:
         acme_tm = acme.rights.get(kind=RightKind.TRADEMARK, registration_number="5123456")

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    """Proactive protection: listing changes checked against the registry's rules.
+
+    Sits above complaints and enforcement (it opens cases and suppresses listings through them),
+    so listings and registry reach it only by signals, connected here.
+    """
+
+    name = "monitoring"
+
+    def ready(self) -> None:
+        from listings.signals import listings_changed
+        from registry.signals import protection_changed
+
+        from . import receivers
+
+        listings_changed.connect(receivers.on_listings_changed, dispatch_uid="monitoring.listings_changed")
+        protection_changed.connect(receivers.on_protection_changed, dispatch_uid="monitoring.protection_changed")

@@ -1,0 +1,219 @@
+"""The rule stage: one Aho-Corasick automaton over every watched term of every protected brand.
+
+A listing's brand field, title and description are normalized the way terms are (case- and
+accent-insensitive: registry.normalize) and scanned once each; a term counts only as a whole word
+(the characters around it are not letters or digits). A brand's rules then decide: the listing
+ships from outside the brand's authorized countries, or its seller is not authorized, when the
+brand set that rule. Only brands with a verified trademark are protected (unverified rights never
+drive automatic protection); extra terms and misspellings ride on that verification.
+
+The automaton is built once per process and rebuilt when ProtectionVersion changes.
+"""
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import ahocorasick
+from django.db.models import Min
+
+from registry.models import IPRight, ProtectionRule, RightKind, RightStatus, RuleKind, RuleMode, WatchedTerm
+from registry.normalize import normalize_term
+
+_SPACE = re.compile(r"\s+")
+FIELDS = ("brand_name", "title", "description")  # scanned in this order; the first field that hits wins
+FIELD_LABELS = {"brand_name": "brand field", "title": "title", "description": "description"}
+RULE_LABELS = {RuleKind.SHIPS_FROM: "ships from outside the authorized countries",
+               RuleKind.SELLER: "seller not authorized"}
+
+
+def normalize_text(text: str) -> str:
+    """Same transformation as normalize_term, without the strip (offsets stay meaningful)."""
+    if text.isascii():  # most listings: lower() is casefold() on ASCII, and there is nothing to decompose
+        low = text.lower()
+        # isprintable() is False for every whitespace but the plain space: then there is nothing to collapse.
+        return low if "  " not in low and low.isprintable() else _SPACE.sub(" ", low)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", stripped.casefold())
+
+
+def _normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """normalize_text, character by character, with each output character's source index.
+    Slow; only used to show the original words of a hit."""
+    out: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(text):
+        part = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
+        for c in part:
+            if c.isspace():
+                if out and out[-1] == " ":
+                    continue
+                c = " "
+            out.append(c)
+            src.append(i)
+    return "".join(out), src
+
+
+def original_span(text: str, start: int, end: int) -> str:
+    """The words of `text` behind normalized offsets [start, end)."""
+    norm, src = _normalize_with_map(text)
+    if end > len(src) or norm != normalize_text(text):  # pragma: no cover - defensive
+        return norm[start:end]
+    return text[src[start]:src[end - 1] + 1]
+
+
+@dataclass(frozen=True)
+class BrandRules:
+    brand_id: int
+    default_right_id: int  # the brand's first verified trademark: extra terms open cases under it
+    countries: frozenset[str] | None  # None: rule not set
+    countries_mode: str
+    seller_ids: frozenset[int] | None
+    sellers_mode: str
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    brand_id: int
+    right_id: int
+    term: str  # normalized
+    source: str  # "mark", "extra", "misspelling"
+
+
+@dataclass(frozen=True)
+class ListingFacts:
+    title: str
+    description: str
+    brand_name: str
+    ships_from: str
+    seller_id: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    brand_id: int
+    right_id: int
+    term: str
+    term_source: str
+    field: str
+    start: int  # offsets in the normalized field
+    end: int
+    rules: tuple[str, ...]  # RuleKind values that fired
+    mode: str  # RuleMode: suppress if any fired rule suppresses
+
+    def detection(self, listing_text: str) -> dict:
+        return {
+            "rules": list(self.rules), "rule_label": " and ".join(RULE_LABELS[r] for r in self.rules),
+            "mode": self.mode, "term": self.term, "term_source": self.term_source,
+            "field": FIELD_LABELS[self.field], "matched": original_span(listing_text, self.start, self.end),
+        }
+
+
+class Matcher:
+    def __init__(self, rules: dict[int, BrandRules], terms: list[TermEntry]):
+        self.rules = rules
+        self.automaton = ahocorasick.Automaton()
+        by_term: dict[str, list[TermEntry]] = {}
+        for t in terms:
+            if t.brand_id in rules and t.term:
+                by_term.setdefault(t.term, []).append(t)
+        for term, entries in by_term.items():
+            self.automaton.add_word(term, (len(term), tuple(entries)))
+        self.term_count = len(by_term)
+        if by_term:
+            self.automaton.make_automaton()
+
+    def match(self, listing: ListingFacts, brand_ids: set[int] | None = None) -> list[Hit]:
+        """One hit per brand whose term the listing uses and whose rule it breaks."""
+        if not self.term_count:
+            return []
+        found: dict[int, Hit] = {}
+        for field in FIELDS:
+            text = getattr(listing, field)
+            if not text:
+                continue
+            norm = normalize_text(text)
+            n = len(norm)
+            for end, (length, entries) in self.automaton.iter(norm):
+                start = end - length + 1
+                if (start > 0 and norm[start - 1].isalnum()) or (end + 1 < n and norm[end + 1].isalnum()):
+                    continue  # not a whole word
+                for entry in entries:
+                    if entry.brand_id in found or (brand_ids is not None and entry.brand_id not in brand_ids):
+                        continue
+                    hit = self._judge(listing, entry, field, start, end + 1)
+                    if hit is not None:
+                        found[entry.brand_id] = hit
+        return list(found.values())
+
+    def _judge(self, listing: ListingFacts, entry: TermEntry, field: str, start: int, end: int) -> Hit | None:
+        rules = self.rules[entry.brand_id]
+        fired, modes = [], []
+        if rules.countries is not None and listing.ships_from not in rules.countries:
+            fired.append(RuleKind.SHIPS_FROM.value)
+            modes.append(rules.countries_mode)
+        if rules.seller_ids is not None and listing.seller_id not in rules.seller_ids:
+            fired.append(RuleKind.SELLER.value)
+            modes.append(rules.sellers_mode)
+        if not fired:
+            return None
+        mode = RuleMode.SUPPRESS.value if RuleMode.SUPPRESS in modes else RuleMode.FLAG.value
+        return Hit(brand_id=entry.brand_id, right_id=entry.right_id, term=entry.term, term_source=entry.source,
+                   field=field, start=start, end=end, rules=tuple(fired), mode=mode)
+
+
+def matcher_build() -> Matcher:
+    """Load every protected brand's terms and rules in a handful of queries (never one per brand)."""
+    marks = list(IPRight.objects.filter(kind=RightKind.TRADEMARK, status=RightStatus.VERIFIED)
+                 .values_list("brand_id", "id", "name"))
+    default_right = dict(IPRight.objects.filter(kind=RightKind.TRADEMARK, status=RightStatus.VERIFIED)
+                         .values("brand_id").annotate(first=Min("id")).values_list("brand_id", "first"))
+    rule_rows = list(ProtectionRule.objects.filter(brand_id__in=default_right).values_list(
+        "id", "brand_id", "kind", "mode", "countries"))
+    sellers: dict[int, set[int]] = {}
+    for rule_id, seller_id in ProtectionRule.sellers.through.objects.filter(
+            protectionrule_id__in=[r[0] for r in rule_rows]).values_list("protectionrule_id", "seller_id"):
+        sellers.setdefault(rule_id, set()).add(seller_id)
+    per_brand: dict[int, dict] = {}
+    for rule_id, brand_id, kind, mode, countries in rule_rows:
+        d = per_brand.setdefault(brand_id, {})
+        if kind == RuleKind.SHIPS_FROM and countries:
+            d["countries"], d["countries_mode"] = frozenset(countries), mode
+        elif kind == RuleKind.SELLER and sellers.get(rule_id):
+            d["seller_ids"], d["sellers_mode"] = frozenset(sellers[rule_id]), mode
+    rules = {b: BrandRules(brand_id=b, default_right_id=default_right[b], countries=d.get("countries"),
+                           countries_mode=d.get("countries_mode", RuleMode.FLAG),
+                           seller_ids=d.get("seller_ids"), sellers_mode=d.get("sellers_mode", RuleMode.FLAG))
+             for b, d in per_brand.items() if d}
+    terms = [TermEntry(brand_id=b, right_id=r, term=normalize_term(name), source="mark") for b, r, name in marks]
+    terms += [TermEntry(brand_id=b, right_id=default_right.get(b, 0), term=norm, source=kind)
+              for b, norm, kind in WatchedTerm.objects.filter(brand_id__in=list(rules))
+              .values_list("brand_id", "normalized", "kind")]
+    return Matcher(rules, terms)
+
+
+_lock = threading.Lock()
+_cached: tuple[int, Matcher] | None = None
+
+
+def current_matcher() -> Matcher:
+    """This process's matcher, rebuilt when the rules' version moved since it was built."""
+    global _cached
+    from .services import protection_version
+
+    version = protection_version()
+    cached = _cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _lock:
+        if _cached is None or _cached[0] != version:
+            _cached = (version, matcher_build())
+        return _cached[1]
+
+
+def matcher_forget() -> None:
+    """Drop this process's matcher (tests: the database is rolled back under it)."""
+    global _cached
+    _cached = None

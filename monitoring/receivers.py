@@ -1,0 +1,17 @@
+"""Signal receivers: the edge where listings and registry reach monitoring. No logic here, only
+the hand-off to a task (queued; run in-process in embedded mode)."""
+
+from . import services, tasks
+
+CHECK_BATCH = 500
+
+
+def on_listings_changed(sender, listing_ids: list[int], **kwargs) -> None:
+    for i in range(0, len(listing_ids), CHECK_BATCH):
+        tasks.check_listings.delay(listing_ids[i:i + CHECK_BATCH])
+
+
+def on_protection_changed(sender, brand_id: int, recheck: bool, **kwargs) -> None:
+    services.protection_version_bump()
+    if recheck:
+        services.recheck_start(brand_id=brand_id)

@@ -1,0 +1,153 @@
+"""Writes for automatic protection: cases the portal opens itself, and re-checks after rule changes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from audit.services import audit_append
+from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState
+from complaints.services import case_priority
+from complaints.sla import case_due_at
+from enforcement.automated import case_suppress_automated
+from listings.models import Listing, ListingStatus
+from registry.models import Brand, IPRight, RuleMode
+
+from .matcher import Hit, ListingFacts, current_matcher
+from .models import ProtectionVersion, RecheckJob, RecheckStatus
+
+
+def protection_version() -> int:
+    return ProtectionVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def protection_version_bump() -> None:
+    """Every process rebuilds its automaton at its next check."""
+    if not ProtectionVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        try:
+            with transaction.atomic():
+                ProtectionVersion.objects.create(pk=1, version=1)
+        except IntegrityError:  # race: another process created it first
+            ProtectionVersion.objects.filter(pk=1).update(version=F("version") + 1)
+
+
+def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None) -> int:
+    """Check listings against the verified rights' rules; open a case (and suppress, in suppress
+    mode) for each hit. `brand_ids` limits it to those brands (a re-check). Returns cases opened."""
+    matcher = current_matcher()
+    if not matcher.term_count:
+        return 0
+    rows = (Listing.objects.filter(pk__in=listing_ids, status=ListingStatus.ACTIVE)
+            .values_list("pk", "title", "description", "brand_name", "ships_from", "seller_id"))
+    opened = 0
+    for pk, title, description, brand_name, ships_from, seller_id in rows:
+        facts = ListingFacts(title=title, description=description, brand_name=brand_name,
+                             ships_from=ships_from, seller_id=seller_id)
+        for hit in matcher.match(facts, brand_ids):
+            opened += case_open_automatic(listing_id=pk, hit=hit, text=getattr(facts, hit.field)) is not None
+    return opened
+
+
+def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
+    """Open a system case for a rule hit; in suppress mode also suppress the listing (automated
+    decision, applied after commit). None when the listing already has an undecided case for that
+    right, is no longer active, or a reviewer already reversed the same detection."""
+    detection = hit.detection(text)
+    with transaction.atomic():
+        # Race: two workers checking the same listing; the lock makes the second see the first's case.
+        listing = Listing.objects.select_for_update().filter(pk=listing_id, status=ListingStatus.ACTIVE).first()
+        if listing is None:
+            return None
+        right = IPRight.objects.select_related("brand").get(pk=hit.right_id)
+        if Case.objects.filter(listing=listing, right=right, state__in=UNDECIDED_STATES).exists():
+            return None
+        if _reviewer_reversed(listing=listing, right=right, detection=detection):
+            return None
+        priority = case_priority(brand=right.brand, right=right)
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    report=None, listing=listing, right=right, source=CaseSource.AUTOMATIC, priority=priority,
+                    due_at=case_due_at(priority=priority, created_at=timezone.now()),
+                    listing_snapshot=listing.snapshot(), detection=detection,
+                )
+        except IntegrityError:  # race: a report opened a case for this listing and right a moment ago
+            return None
+        audit_append(actor=None, action="case.open", target=case, data={"automatic": detection})
+        if hit.mode == RuleMode.SUPPRESS:
+            facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
+                     f"in its {detection['field']} and {detection['rule_label']} set by {right.brand}.")
+            case_suppress_automated(case=case, facts=facts)
+    return case
+
+
+def _reviewer_reversed(*, listing: Listing, right: IPRight, detection: dict) -> bool:
+    """A reviewer rejected an automatic case on this very listing text: do not reopen it on every
+    later update that changes nothing the rule looks at."""
+    rejected = (Case.objects.filter(listing=listing, right=right, source=CaseSource.AUTOMATIC,
+                                    state=CaseState.REJECTED).order_by("-id").first())
+    if rejected is None:
+        return False
+    before = rejected.listing_snapshot
+    now = listing.snapshot()
+    same_listing = all(before.get(k) == now.get(k) for k in ("title", "description", "brand_name",
+                                                             "ships_from", "seller_id"))
+    return same_listing and rejected.detection.get("rules") == detection["rules"]
+
+
+# --- re-checks after a rule change -------------------------------------------------------------
+
+def recheck_start(*, brand_id: int) -> RecheckJob:
+    """Start checking all existing listings again for one brand; a running re-check of the same
+    brand is superseded (its remaining listings are covered by the new one). Chunks run after commit."""
+    with transaction.atomic():
+        brand = Brand.objects.select_for_update().get(pk=brand_id)  # serializes two rule saves
+        for old in RecheckJob.objects.filter(brand=brand, status=RecheckStatus.RUNNING):
+            old.status, old.finished_at = RecheckStatus.SUPERSEDED, timezone.now()
+            old.save(update_fields=["status", "finished_at", "updated_at"])
+        upto = Listing.objects.aggregate(m=Max("pk"))["m"] or 0
+        total = Listing.objects.filter(status=ListingStatus.ACTIVE, pk__lte=upto).count()
+        job = RecheckJob.objects.create(brand=brand, total=total, upto=upto)
+        audit_append(actor=None, action="monitoring.recheck_started", target=brand,
+                     data={"job": job.pk, "listings": total})
+        transaction.on_commit(lambda: _enqueue_chunk(job.pk, 0), robust=True)
+    return job
+
+
+def _enqueue_chunk(job_id: int, cursor: int) -> None:
+    from .tasks import recheck_chunk  # tasks import this module
+
+    recheck_chunk.delay(job_id, cursor)
+
+
+def recheck_chunk_run(*, job_id: int, cursor: int) -> int | None:
+    """Check the next MONITORING_RECHECK_CHUNK listings after `cursor` and move the cursor. Returns the new
+    cursor when listings remain (the caller queues the next chunk), else None. Idempotent: a
+    message for a cursor the job has already passed (a redelivery) does nothing and returns None."""
+    with transaction.atomic():
+        job = RecheckJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != RecheckStatus.RUNNING or job.cursor != cursor:
+            return None
+        chunk = settings.MONITORING_RECHECK_CHUNK
+        ids = list(Listing.objects.filter(pk__gt=cursor, pk__lte=job.upto, status=ListingStatus.ACTIVE)
+                   .order_by("pk").values_list("pk", flat=True)[:chunk])
+        hits = listings_check(listing_ids=ids, brand_ids={job.brand_id}) if ids else 0
+        job.checked = min(job.total, job.checked + len(ids))
+        job.hits += hits
+        job.cursor = ids[-1] if ids else job.upto
+        if len(ids) < chunk:
+            job.status, job.finished_at, job.checked = RecheckStatus.DONE, timezone.now(), job.total
+        job.save(update_fields=["checked", "hits", "cursor", "status", "finished_at", "updated_at"])
+    return job.cursor if job.status == RecheckStatus.RUNNING else None
+
+
+def rechecks_resume_stale(*, older_than_seconds: int = 300) -> int:
+    """Beat: re-queue running re-checks that made no progress for a while (a lost message)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    jobs = list(RecheckJob.objects.filter(status=RecheckStatus.RUNNING, updated_at__lt=cutoff)
+                .values_list("pk", "cursor")[:100])
+    for job_id, cursor in jobs:
+        _enqueue_chunk(job_id, cursor)
+    return len(jobs)

@@ -1,0 +1,26 @@
+"""Thin Celery wrappers for monitoring: take ids, call a service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=2, max_retries=5, time_limit=300)
+def check_listings(listing_ids: list[int]) -> int:
+    return services.listings_check(listing_ids=listing_ids)
+
+
+@shared_task(bind=True, acks_late=True, time_limit=600)
+def recheck_chunk(self, job_id: int, cursor: int) -> None:
+    """One chunk, then the next one as a new message (its transaction has committed). Run eagerly
+    (embedded mode) the chunks loop here instead: a message queued from an eager task would run
+    nested inside it, one stack frame deeper per chunk."""
+    while (cursor := services.recheck_chunk_run(job_id=job_id, cursor=cursor)) is not None:
+        if not self.app.conf.task_always_eager:
+            recheck_chunk.delay(job_id, cursor)
+            return
+
+
+@shared_task(acks_late=True, time_limit=120)
+def resume_stale_rechecks() -> int:
+    return services.rechecks_resume_stale()
