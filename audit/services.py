@@ -39,3 +39,30 @@ def audit_append(*, actor, action: str, target: models.Model, data: dict | None 
     entry = AuditEntry.objects.create(actor=actor, prev_hash=head.last_hash, hash=digest, **fields)
     AuditChainHead.objects.filter(id=1).update(last_hash=digest, count=models.F("count") + 1)
     return entry
+
+
+def audit_append_many(*, actor, entries: list[tuple[str, models.Model, dict | None]]) -> int:
+    """Append many entries (action, target, data) in one INSERT, chained in order, under one
+    lock of the head: the bulk variant of audit_append for chunked enforcement. Must run inside
+    the transaction of the changes it records. Returns how many were appended."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append_many must run inside the change's transaction")
+    if not entries:
+        return 0
+    AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
+    head = AuditChainHead.objects.select_for_update().get(id=1)  # same race as audit_append
+    created_at = timezone.now()
+    actor_repr = actor.get_username() if actor is not None else "system"
+    prev, rows = head.last_hash, []
+    for action, target, data in entries:
+        fields = dict(
+            created_at=created_at, actor_repr=actor_repr, action=action,
+            target_type=target._meta.label_lower, target_id=target.pk, target_repr=str(target)[:300],
+            data=json.loads(json.dumps(data or {}, default=str)),
+        )
+        digest = entry_digest(prev_hash=prev, **fields)
+        rows.append(AuditEntry(actor=actor, prev_hash=prev, hash=digest, **fields))
+        prev = digest
+    AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    AuditChainHead.objects.filter(id=1).update(last_hash=prev, count=models.F("count") + len(rows))
+    return len(rows)

@@ -17,6 +17,7 @@ from registry.selectors import brands_for_user
 
 from .models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReportDraft, ReportEvidence
 from .reasons import Reason, statement_compose
+from .signals import report_submitted
 from .states import CASE_TRANSITIONS
 
 
@@ -104,6 +105,7 @@ def report_submit(
                          data={"files": [{"id": f.pk, "sha256": f.sha256} for f in evidence]})
         if draft is not None:
             draft.delete()
+        report_submitted.send(sender=Report, report=report)
     return report
 
 

@@ -15,8 +15,11 @@ from complaints.states import CASE_TRANSITIONS
 from listings.models import Listing, ListingStatus
 from listings.services import listing_set_status
 
+from .bulk import bulk_job_refresh, stale_chunks
 from .models import ActionKind, ActionStatus, Appeal, AppealStatus, EnforcementAction
+from .notifications import notify_on_commit
 from .states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS
+from .strikes import strike_give, strike_remove
 from .webhooks.services import webhook_event_emit
 
 
@@ -60,6 +63,8 @@ def case_decide(*, case: Case, reviewer, reason_code: str, facts: str) -> Decisi
         decision = decision_record(case=locked, actor=reviewer, reason=reason, facts=facts, to_state=to_state)
         if reason.outcome == Outcome.REMOVE:
             _action_create(decision=decision, kind=ActionKind.REMOVE, actor=reviewer)
+            strike_give(decision=decision)
+        notify_on_commit("case_decided", decision.pk)
     return decision
 
 
@@ -85,6 +90,7 @@ def appeal_file(*, case: Case, user, statement: str) -> Appeal:
         audit_append(actor=user, action="appeal.filed", target=appeal, data={"case": locked.pk})
         transition(obj=locked, to=CaseState.APPEALED, actor=user, table=CASE_TRANSITIONS,
                    data={"appeal": appeal.pk})
+        notify_on_commit("appeal_filed", appeal.pk)
     return appeal
 
 
@@ -109,10 +115,13 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
                    table=APPEAL_TRANSITIONS, field="status", changes={"outcome_decision": decision})
         if granted:
             _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=senior)
+            strike_remove(decision=locked.decision, reason=f"Reinstated on appeal by decision #{decision.pk}")
+        notify_on_commit("appeal_decided", locked.pk)
     return decision
 
 
-_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.REINSTATE: ListingStatus.ACTIVE}
+_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.REINSTATE: ListingStatus.ACTIVE,
+                  ActionKind.SUPPRESS: ListingStatus.SUPPRESSED, ActionKind.UNSUPPRESS: ListingStatus.ACTIVE}
 
 
 def action_apply(*, action_id: int) -> bool:
@@ -131,6 +140,10 @@ def action_apply(*, action_id: int) -> bool:
                                             "last_attempt_at": timezone.now()})
         # The outbox: the marketplace's event and its deliveries commit with the change, or not at all.
         webhook_event_emit(action=action)
+        if action.bulk_job_id is not None:
+            bulk_job_refresh(job_id=action.bulk_job_id)
+        else:
+            notify_on_commit("action_applied", action.pk)
     return True
 
 
@@ -143,6 +156,8 @@ def action_fail(*, action_id: int, error: str) -> None:
         transition(obj=action, to=ActionStatus.FAILED, actor=None, table=ACTION_TRANSITIONS,
                    field="status", changes={"last_error": error[:2000], "attempts": action.attempts + 1,
                                             "last_attempt_at": timezone.now()})
+        if action.bulk_job_id is not None:
+            bulk_job_refresh(job_id=action.bulk_job_id)
 
 
 def action_retry(*, action: EnforcementAction, actor) -> EnforcementAction:
@@ -150,6 +165,8 @@ def action_retry(*, action: EnforcementAction, actor) -> EnforcementAction:
     with transaction.atomic():
         action = transition(obj=action, to=ActionStatus.PENDING, actor=actor, table=ACTION_TRANSITIONS,
                             field="status")
+        if action.bulk_job_id is not None:
+            bulk_job_refresh(job_id=action.bulk_job_id)
         _enqueue_on_commit(action.pk)
     return action
 
@@ -157,10 +174,16 @@ def action_retry(*, action: EnforcementAction, actor) -> EnforcementAction:
 def actions_requeue_stale() -> int:
     """Re-queue pending actions whose message may have been lost. Returns how many."""
     cutoff = timezone.now() - timedelta(seconds=settings.ENFORCEMENT_STALE_SECONDS)
-    from .tasks import apply_action
+    from .tasks import apply_action, apply_action_chunk
 
     ids = list(EnforcementAction.objects.filter(status=ActionStatus.PENDING, updated_at__lt=cutoff)
                .values_list("id", flat=True)[:1000])
+    # A bulk job's actions go back as chunks (one task per chunk, as first queued), others one by one.
+    chunks = stale_chunks(action_ids=ids)
+    for job_id, first, last in chunks:
+        apply_action_chunk.delay(job_id, first, last)
+    in_chunks = set(EnforcementAction.objects.filter(pk__in=ids).exclude(bulk_job=None).values_list("id", flat=True))
     for action_id in ids:
-        apply_action.delay(action_id)
+        if action_id not in in_chunks:
+            apply_action.delay(action_id)
     return len(ids)

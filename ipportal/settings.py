@@ -167,6 +167,12 @@ CELERY_BEAT_SCHEDULE = {
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
 REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
+# Bulk enforcement: actions per chunk task (one SQL statement per chunk for the listings).
+ENFORCEMENT_CHUNK_SIZE = env_int("ENFORCEMENT_CHUNK_SIZE", 500)
+# Strikes: an upheld takedown counts against the seller this long; at this many active strikes
+# the system proposes a suspension to the senior reviewers.
+STRIKE_EXPIRY_DAYS = env_int("STRIKE_EXPIRY_DAYS", 365)
+STRIKE_SUSPENSION_THRESHOLD = env_int("STRIKE_SUSPENSION_THRESHOLD", 3)
 
 # Marketplace webhooks (enforcement.webhooks). Every call has both timeouts; failures are retried
 # with exponential backoff + jitter (base doubling up to the cap) until the window ends.
