@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -56,7 +56,8 @@ def suspensions_for_senior(*, user) -> QuerySet[SuspensionProposal]:
     return (
         SuspensionProposal.objects.select_related("seller", "decided_by", "suspend_job", "lift_job")
         .annotate(strike_count=Count("strikes"))
-        .order_by(Q(status=SuspensionStatus.PROPOSED).desc(), "-id")
+        .annotate(open_first=Case(When(status=SuspensionStatus.PROPOSED, then=0), default=1))
+        .order_by("open_first", "-id")
     )
 
 
