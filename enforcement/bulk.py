@@ -15,12 +15,12 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from audit.services import audit_append, audit_append_many
+from audit.services import AuditTarget, audit_append, audit_append_many
 from audit.transitions import check_move, transition
 from listings.models import Listing
 from listings.states import LISTING_TRANSITIONS
 
-from .models import ActionStatus, BulkJob, BulkJobStatus, EnforcementAction
+from .models import ActionKind, ActionStatus, BulkJob, BulkJobStatus, EnforcementAction
 from .states import BULK_JOB_TRANSITIONS
 
 
@@ -68,6 +68,10 @@ def _target_status(kind: str) -> str:
     return _TARGET_STATUS[kind]
 
 
+def _action_repr(kind: str, external_id: str, status: str) -> str:
+    return f"{ActionKind(kind).label} {external_id} ({status})"  # as str(EnforcementAction)
+
+
 def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
     """Apply the job's pending actions with ids in [first_id, last_id]. Idempotent: returns how
     many were applied now (0 when a previous run already did them)."""
@@ -77,52 +81,59 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
     with transaction.atomic():
         # Race: two deliveries of the same chunk; the second waits on these row locks, then finds
         # nothing pending. Locked in id order (as every path here does) so chunks cannot deadlock.
+        # Plain tuples, not model instances: at hundreds of rows per chunk the ORM's objects were
+        # most of the cost.
         actions = list(
-            EnforcementAction.objects.select_for_update(of=("self",)).select_related("listing")
+            EnforcementAction.objects.select_for_update()
             .filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id, status=ActionStatus.PENDING)
-            .order_by("id")
+            .order_by("id").values_list("id", "kind", "listing_id", "decision_id", "attempts")
         )
         if not actions:
             bulk_job_refresh(job_id=job_id)
             return 0
-        listing_ids = [a.listing_id for a in actions]
-        rows = Listing.objects.select_for_update().filter(pk__in=listing_ids).order_by("id") \
+        rows = Listing.objects.select_for_update().filter(pk__in=[a[2] for a in actions]).order_by("id") \
             .values_list("id", "status", "external_id", "title")
         current = {pk: status for pk, status, _, _ in rows}
-        listings = {pk: Listing(pk=pk, external_id=ext, title=title) for pk, _, ext, title in rows}
+        listings = {pk: (ext, title) for pk, _, ext, title in rows}
         by_target: dict[str, list[int]] = defaultdict(list)
         applied, failed, entries = [], [], []
-        for action in actions:
-            to, frm = _target_status(action.kind), current[action.listing_id]
+        for action_id, kind, listing_id, decision_id, _ in actions:
+            to, frm = _target_status(kind), current[listing_id]
             if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
-                failed.append(action)
+                failed.append((action_id, kind, listing_id))
                 continue
-            if frm != to and action.listing_id not in by_target[to]:
-                by_target[to].append(action.listing_id)
-                current[action.listing_id] = to
-                entries.append((f"listing.{to}", listings[action.listing_id],
-                                {"from": frm, "to": to, "reason": f"{action.kind} by bulk job #{job_id}"}))
-            applied.append(action)
-            entries.append((f"enforcementaction.{ActionStatus.APPLIED}", action,
-                            {"from": ActionStatus.PENDING, "to": ActionStatus.APPLIED, "bulk_job": job_id}))
+            ext, title = listings[listing_id]
+            if frm != to:
+                by_target[to].append(listing_id)
+                current[listing_id] = to
+                entries.append((f"listing.{to}", AuditTarget("listings.listing", listing_id, f"{ext} · {title[:60]}"),
+                                {"from": frm, "to": to, "reason": f"{kind} by bulk job #{job_id}"}))
+            applied.append((action_id, kind, listing_id, decision_id))
         for to, ids in by_target.items():
             # The chunk's one statement per target status (a suspension has one: suppressed).
             Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
         if applied:
-            EnforcementAction.objects.filter(pk__in=[a.pk for a in applied]).update(
+            EnforcementAction.objects.filter(pk__in=[a[0] for a in applied]).update(
                 status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
                 attempts=F("attempts") + 1)
-        for action in failed:
-            error = (f"Listing is {current[action.listing_id]}; it cannot become "
-                     f"{_target_status(action.kind)}.")
-            EnforcementAction.objects.filter(pk=action.pk).update(
+        # The outbox, in the same transaction: one event per applied action (the event's id goes
+        # in the action's audit entry rather than an entry of its own).
+        events = webhook_events_emit_many(actions=applied, job_id=job_id)
+        for action_id, kind, listing_id, _ in applied:
+            entries.append((f"enforcementaction.{ActionStatus.APPLIED}",
+                            AuditTarget("enforcement.enforcementaction", action_id,
+                                        _action_repr(kind, listings[listing_id][0], ActionStatus.APPLIED)),
+                            {"from": ActionStatus.PENDING, "to": ActionStatus.APPLIED, "bulk_job": job_id,
+                             "event": events.get(action_id)}))
+        for action_id, kind, listing_id in failed:
+            error = f"Listing is {current[listing_id]}; it cannot become {_target_status(kind)}."
+            EnforcementAction.objects.filter(pk=action_id).update(
                 status=ActionStatus.FAILED, last_error=error, last_attempt_at=now, updated_at=now,
                 attempts=F("attempts") + 1)
-            entries.append((f"enforcementaction.{ActionStatus.FAILED}", action,
+            entries.append((f"enforcementaction.{ActionStatus.FAILED}",
+                            AuditTarget("enforcement.enforcementaction", action_id,
+                                        _action_repr(kind, listings[listing_id][0], ActionStatus.FAILED)),
                             {"from": ActionStatus.PENDING, "to": ActionStatus.FAILED, "error": error}))
-        for action in applied:
-            action.status = ActionStatus.APPLIED
-        entries.extend(webhook_events_emit_many(actions=applied))
         audit_append_many(actor=None, entries=entries)
         bulk_job_refresh(job_id=job_id)
     return len(applied)

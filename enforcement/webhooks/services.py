@@ -191,9 +191,13 @@ def webhook_event_emit(*, action: EnforcementAction) -> WebhookEvent | None:
     event_type = EVENT_FOR_ACTION.get(action.kind)
     if event_type is None:
         return None
-    if action.decision_id is None:  # a suspension's action: see webhook_events_emit_many
-        webhook_events_emit_many(actions=[action], audit=True)
-        return WebhookEvent.objects.get(action=action)
+    if action.decision_id is None:  # a suspension's action (retried alone): the bulk payload
+        event_id = webhook_events_emit_many(actions=[(action.pk, action.kind, action.listing_id, None)],
+                                            job_id=action.bulk_job_id)[action.pk]
+        event = WebhookEvent.objects.get(event_id=event_id)
+        audit_append(actor=None, action="webhookevent.created", target=event, data={"type": event.type,
+                     "action": action.pk})
+        return event
     decision = Decision.objects.select_related("case__listing__seller").get(pk=action.decision_id)
     listing, now = decision.case.listing, timezone.now()
     event_id = f"evt_{uuid.uuid4().hex}"
@@ -220,68 +224,51 @@ def webhook_event_emit(*, action: EnforcementAction) -> WebhookEvent | None:
     return event
 
 
-def _bulk_payload_data(action: EnforcementAction, decisions: dict, suspensions: dict) -> dict:
-    listing = action.listing
-    data = {"listing_external_id": listing.external_id, "seller_external_id": listing.seller.external_id}
-    if action.decision_id is not None:
-        decision = decisions[action.decision_id]
-        data.update(case_ref=decision.case.reference, decision_id=decision.pk, reason_code=decision.reason_code,
-                    statement_of_reasons=decision.statement)
-    else:
-        suspension = suspensions.get(action.bulk_job_id)
-        data.update(bulk_job_id=action.bulk_job_id, suspension_id=suspension.pk if suspension else None,
-                    statement_of_reasons=suspension.reason if suspension else "")
-    return data
-
-
-def webhook_events_emit_many(*, actions: list[EnforcementAction], audit: bool = False) -> list[tuple]:
-    """The bulk outbox for a chunk of applied actions: events and deliveries with one INSERT each.
-    Requires the transaction that applies them. Returns the audit entries (action, target, data)
-    for the caller to append with the chunk's (or appends them itself when `audit`)."""
-    from audit.services import audit_append_many
-
+def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]], job_id: int) -> dict[int, str]:
+    """The bulk outbox for a chunk of applied actions (id, kind, listing id, decision id) of bulk
+    job `job_id`: the events with one INSERT and their deliveries with another, queued on commit.
+    Requires the transaction that applies them. Returns {action id: event id}."""
     from ..models import SuspensionProposal
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("webhook_events_emit_many must run in the transaction that applies the actions")
-    actions = [a for a in actions if a.kind in EVENT_FOR_ACTION]
+    actions = [a for a in actions if a[1] in EVENT_FOR_ACTION]
     if not actions:
-        return []
+        return {}
     now = timezone.now()
-    decisions = Decision.objects.select_related("case").in_bulk({a.decision_id for a in actions} - {None})
-    jobs = {a.bulk_job_id for a in actions if a.decision_id is None}
-    suspensions = {}
-    for s in SuspensionProposal.objects.filter(Q(suspend_job__in=jobs) | Q(lift_job__in=jobs)):
-        suspensions[s.suspend_job_id] = suspensions[s.lift_job_id] = s
-    sellers = {a.listing_id: a for a in actions}
-    listings = Listing.objects.select_related("seller").in_bulk(list(sellers))
+    decisions = {pk: (ref_id, code, statement) for pk, ref_id, code, statement in Decision.objects.filter(
+        pk__in={a[3] for a in actions} - {None}).values_list("id", "case_id", "reason_code", "statement")}
+    listings = {pk: (ext, seller_ext) for pk, ext, seller_ext in Listing.objects.filter(
+        pk__in=[a[2] for a in actions]).values_list("id", "external_id", "seller__external_id")}
+    suspension = SuspensionProposal.objects.filter(Q(suspend_job=job_id) | Q(lift_job=job_id)).first()
     endpoints = list(WebhookEndpoint.objects.filter(status=EndpointStatus.ENABLED).order_by("id"))
-    events = []
-    for action in actions:
-        action.listing = listings[action.listing_id]
-        event_id, event_type = f"evt_{uuid.uuid4().hex}", EVENT_FOR_ACTION[action.kind]
-        events.append(WebhookEvent(event_id=event_id, type=event_type, action=action, payload={
-            "id": event_id, "type": event_type, "timestamp": _iso(now),
-            "data": _bulk_payload_data(action, decisions, suspensions),
-        }))
+    events, by_action = [], {}
+    for action_id, kind, listing_id, decision_id in actions:
+        event_id, event_type = f"evt_{uuid.uuid4().hex}", EVENT_FOR_ACTION[kind]
+        ext, seller_ext = listings[listing_id]
+        data = {"listing_external_id": ext, "seller_external_id": seller_ext}
+        if decision_id is not None:
+            case_id, code, statement = decisions[decision_id]
+            data.update(case_ref=f"C-{case_id}", decision_id=decision_id, reason_code=code,
+                        statement_of_reasons=statement)
+        else:
+            data.update(bulk_job_id=job_id, suspension_id=suspension.pk if suspension else None,
+                        statement_of_reasons=(suspension.lift_reason if suspension and suspension.lift_job_id == job_id
+                                              else suspension.reason if suspension else ""))
+        events.append(WebhookEvent(event_id=event_id, type=event_type, action_id=action_id, created_at=now,
+                                   payload={"id": event_id, "type": event_type, "timestamp": _iso(now), "data": data}))
+        by_action[action_id] = event_id
     WebhookEvent.objects.bulk_create(events, batch_size=1000)
-    if not all(e.pk for e in events):  # SQLite before RETURNING: read the ids back
-        ids = dict(WebhookEvent.objects.filter(event_id__in=[e.event_id for e in events])
+    subscribed = [(event, e) for event in events for e in endpoints if event.type in e.event_types]
+    if subscribed:
+        ids = dict(WebhookEvent.objects.filter(event_id__in=[e.event_id for e, _ in subscribed])
                    .values_list("event_id", "id"))
-        for e in events:
-            e.pk = e.id = ids[e.event_id]
-    deliveries = WebhookDelivery.objects.bulk_create([
-        WebhookDelivery(event=event, endpoint=e, next_attempt_at=now + _lease(), lease_token=1, window_started_at=now)
-        for event in events for e in endpoints if event.type in e.event_types
-    ], batch_size=1000)
-    for delivery in deliveries:
-        _enqueue_on_commit(delivery.pk, 1)
-    entries = [("webhookevent.created", event, {"type": event.type, "action": event.action_id,
-                "endpoints": [e.pk for e in endpoints if event.type in e.event_types]}) for event in events]
-    if audit:
-        audit_append_many(actor=None, entries=entries)
-        return []
-    return entries
+        deliveries = WebhookDelivery.objects.bulk_create([
+            WebhookDelivery(event_id=ids[event.event_id], endpoint=e, next_attempt_at=now + _lease(), lease_token=1,
+                            window_started_at=now) for event, e in subscribed], batch_size=1000)
+        for delivery in deliveries:
+            _enqueue_on_commit(delivery.pk, 1)
+    return by_action
 
 
 def event_body(event: WebhookEvent) -> bytes:
