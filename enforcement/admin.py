@@ -1,6 +1,16 @@
 from django.contrib import admin, messages
 
-from .models import Appeal, EnforcementAction, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .models import (
+    Appeal,
+    BulkJob,
+    EnforcementAction,
+    SentNotification,
+    Strike,
+    SuspensionProposal,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from .webhooks.services import WebhookError, webhook_delivery_redeliver
 
 
@@ -68,3 +78,40 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Delivery #{delivery.pk}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, f"Delivery #{delivery.pk} queued again.")
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the services (audited); the admin looks, it does not change."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BulkJob)
+class BulkJobAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "kind", "title", "status", "done", "failed", "total", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(Strike)
+class StrikeAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "seller", "decision", "created_at", "expires_at", "removed_at"]
+    search_fields = ["seller__name", "seller__external_id"]
+
+
+@admin.register(SuspensionProposal)
+class SuspensionProposalAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "seller", "status", "decided_by", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(SentNotification)
+class SentNotificationAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "kind", "object_id", "recipients", "sent_at"]
+    list_filter = ["kind"]

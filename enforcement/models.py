@@ -282,3 +282,20 @@ class SuspensionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"Suspension #{self.pk} of {self.seller} ({self.status})"
+
+
+class SentNotification(models.Model):
+    """The e-mails of one step were sent: a re-delivered task message finds this row and sends
+    nothing (written in the sending transaction, so a failed send leaves no row and is retried)."""
+
+    kind = models.CharField(max_length=32)
+    object_id = models.BigIntegerField()
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_send_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} → {self.recipients}"

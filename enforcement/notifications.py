@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 SELLER, REPORTER = "seller", "reporter"
@@ -130,7 +130,23 @@ def _render(template: str, context: dict) -> tuple[str, str]:
 
 
 def notification_send(*, kind: str, object_id: int) -> int:
-    """Render and send the e-mails of one step. Returns how many messages were sent."""
+    """Render and send the e-mails of one step, once: a second call (a re-delivered message)
+    sends nothing. Returns how many messages were sent."""
+    from .models import SentNotification
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                # Race: two deliveries at once; the second waits on the unique index, then fails here.
+                sent = SentNotification.objects.create(kind=kind, object_id=object_id)
+        except IntegrityError:
+            return 0
+        count = _send(kind=kind, object_id=object_id)
+        SentNotification.objects.filter(pk=sent.pk).update(recipients=count)
+    return count
+
+
+def _send(*, kind: str, object_id: int) -> int:
     messages = []
     for mail in STEPS[kind](object_id):
         step = mail.context.get("step", kind)

@@ -128,3 +128,36 @@ def test_people_without_an_address_are_skipped(world, django_capture_on_commit_c
     world.alice.save(update_fields=["email"])
     assert notification_send(kind="report_received", object_id=report.pk) == 1
     assert mail.outbox[-1].to == ["x@y.test"]
+
+
+def test_a_step_sent_twice_is_mailed_once(world):
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    assert notification_send(kind="report_received", object_id=report.pk) == 2  # alice, legal@
+    assert notification_send(kind="report_received", object_id=report.pk) == 0  # the redelivered message
+    assert len(mail.outbox) == 2
+
+
+def test_a_failed_send_is_not_recorded_so_the_retry_sends(world, settings):
+    from enforcement.models import SentNotification
+
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    settings.EMAIL_BACKEND = "tests.enforcement.test_notifications.BrokenBackend"
+    with pytest.raises(ConnectionError):
+        notification_send(kind="report_received", object_id=report.pk)
+    assert not SentNotification.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notification_send(kind="report_received", object_id=report.pk) == 2
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        raise ConnectionError("SMTP server unreachable")
