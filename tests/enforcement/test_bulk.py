@@ -146,3 +146,22 @@ def test_a_job_queues_one_task_per_chunk(world, listings, django_capture_on_comm
         callbacks[0]()
     ids = list(EnforcementAction.objects.order_by("id").values_list("id", flat=True))
     assert [c.args[1:] for c in delay.call_args_list] == [(ids[0], ids[3]), (ids[4], ids[7]), (ids[8], ids[9])]
+
+
+def test_a_bulk_event_carries_the_listing_and_the_suspension_reason(world, listings):
+    from enforcement.models import SuspensionProposal
+
+    job = _job(listings[:2])
+    SuspensionProposal.objects.create(seller=world.seller_a, status="approved", suspend_job=job,
+                                      reason="Repeat infringer.")
+    ids = _ids(job)
+    actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1])
+    event = WebhookEvent.objects.get(action_id=ids[0])
+    assert event.type == "listing.suppressed" and event.payload["id"] == event.event_id
+    assert event.payload["data"] == {
+        "listing_external_id": listings[0].external_id, "seller_external_id": world.seller_a.external_id,
+        "bulk_job_id": job.pk, "suspension_id": SuspensionProposal.objects.get().pk,
+        "statement_of_reasons": "Repeat infringer.",
+    }
+    entry = AuditEntry.objects.get(target_type="enforcement.enforcementaction", target_id=ids[0])
+    assert entry.data["event"] == event.event_id
