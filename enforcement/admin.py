@@ -4,7 +4,7 @@ from .models import (
     Appeal,
     BulkJob,
     EnforcementAction,
-    SentNotification,
+    Notification,
     Strike,
     SuspensionProposal,
     WebhookDelivery,
@@ -111,7 +111,7 @@ class SuspensionProposalAdmin(_ReadOnlyAdmin):
     list_filter = ["status"]
 
 
-@admin.register(SentNotification)
-class SentNotificationAdmin(_ReadOnlyAdmin):
-    list_display = ["id", "kind", "object_id", "recipients", "sent_at"]
+@admin.register(Notification)
+class NotificationAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "kind", "object_id", "recipients", "created_at", "sent_at"]
     list_filter = ["kind"]

@@ -284,18 +284,22 @@ class SuspensionProposal(models.Model):
         return f"Suspension #{self.pk} of {self.seller} ({self.status})"
 
 
-class SentNotification(models.Model):
-    """The e-mails of one step were sent: a re-delivered task message finds this row and sends
-    nothing (written in the sending transaction, so a failed send leaves no row and is retried)."""
+class Notification(models.Model):
+    """The e-mails of one step, as a row written in the step's transaction (an outbox): the task
+    sends them and sets `sent_at`; a re-delivered message finds it set and sends nothing; the
+    beat sweep re-queues rows left unsent (a lost message), so a statement of reasons is never
+    silently dropped."""
 
     kind = models.CharField(max_length=32)
     object_id = models.BigIntegerField()
     recipients = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_send_per_step")]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_notification_per_step")]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="notification_unsent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.object_id} → {self.recipients}"
+        return f"{self.kind} #{self.object_id} ({'sent' if self.sent_at else 'pending'})"

@@ -9,21 +9,43 @@ queues the e-mail on commit. The signal only carries the fact; what to send stay
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 SELLER, REPORTER = "seller", "reporter"
 
 
 def notify_on_commit(kind: str, object_id: int) -> None:
-    """Queue the e-mails for step `kind` about `object_id` once the current transaction commits."""
+    """Requires the step's transaction. Records the step's e-mails as a pending Notification row
+    and queues the task that sends them once the transaction commits."""
+    from .models import Notification
     from .tasks import send_notification  # tasks import services, which import this module
 
-    # robust: the step is committed; a broker outage must not turn it into an error page.
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify_on_commit must run inside the step's transaction")
+    Notification.objects.get_or_create(kind=kind, object_id=object_id)
+    # robust: the step is committed; a broker outage must not turn it into an error page (the row
+    # stays unsent and notifications_requeue_unsent queues it again).
     transaction.on_commit(lambda: send_notification.delay(kind, object_id), robust=True)
+
+
+def notifications_requeue_unsent() -> int:
+    """Re-queue steps whose e-mails are still unsent after ENFORCEMENT_STALE_SECONDS (a lost
+    message, a failed send). Returns how many."""
+    from .models import Notification
+    from .tasks import send_notification
+
+    cutoff = timezone.now() - timedelta(seconds=settings.ENFORCEMENT_STALE_SECONDS)
+    rows = list(Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+                .order_by("id").values_list("kind", "object_id")[:1000])
+    for kind, object_id in rows:
+        send_notification.delay(kind, object_id)
+    return len(rows)
 
 
 def on_report_submitted(sender, report, **kwargs) -> None:
@@ -132,17 +154,16 @@ def _render(template: str, context: dict) -> tuple[str, str]:
 def notification_send(*, kind: str, object_id: int) -> int:
     """Render and send the e-mails of one step, once: a second call (a re-delivered message)
     sends nothing. Returns how many messages were sent."""
-    from .models import SentNotification
+    from .models import Notification
 
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                # Race: two deliveries at once; the second waits on the unique index, then fails here.
-                sent = SentNotification.objects.create(kind=kind, object_id=object_id)
-        except IntegrityError:
+        Notification.objects.get_or_create(kind=kind, object_id=object_id)
+        # Race: two deliveries at once; the second waits on this lock, then finds it sent.
+        row = Notification.objects.select_for_update().get(kind=kind, object_id=object_id)
+        if row.sent_at is not None:
             return 0
-        count = _send(kind=kind, object_id=object_id)
-        SentNotification.objects.filter(pk=sent.pk).update(recipients=count)
+        count = _send(kind=kind, object_id=object_id)  # raises: nothing recorded, the retry sends
+        Notification.objects.filter(pk=row.pk).update(sent_at=timezone.now(), recipients=count)
     return count
 
 

@@ -52,6 +52,11 @@ def send_notification(kind: str, object_id: int) -> int:
 
 
 @shared_task(acks_late=True, time_limit=120)
+def requeue_unsent_notifications() -> int:
+    return notifications.notifications_requeue_unsent()
+
+
+@shared_task(acks_late=True, time_limit=120)
 def requeue_stale_actions() -> int:
     return services.actions_requeue_stale()
 

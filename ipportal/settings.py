@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.tasks.purge_unattached_evidence",
         "schedule": 24 * 3600.0,
     },
+    "requeue-unsent-notifications": {
+        "task": "enforcement.tasks.requeue_unsent_notifications",
+        "schedule": 60.0,
+    },
     "sweep-webhook-deliveries": {
         "task": "enforcement.webhooks.tasks.sweep_webhook_deliveries",
         "schedule": 15.0,

@@ -1,7 +1,10 @@
 """E-mails at each step: who gets them and what they say (console backend swapped for locmem)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from enforcement.notifications import notification_send
 from enforcement.services import appeal_decide, appeal_file
@@ -138,13 +141,13 @@ def test_a_step_sent_twice_is_mailed_once(world):
 
 
 def test_a_failed_send_is_not_recorded_so_the_retry_sends(world, settings):
-    from enforcement.models import SentNotification
+    from enforcement.models import Notification
 
     report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
     settings.EMAIL_BACKEND = "tests.enforcement.test_notifications.BrokenBackend"
     with pytest.raises(ConnectionError):
         notification_send(kind="report_received", object_id=report.pk)
-    assert not SentNotification.objects.exists()
+    assert Notification.objects.get().sent_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notification_send(kind="report_received", object_id=report.pk) == 2
 
@@ -161,3 +164,15 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionError("SMTP server unreachable")
+
+
+def test_a_lost_message_is_sent_by_the_sweep(world, settings, time_machine):
+    from enforcement.notifications import notifications_requeue_unsent
+
+    settings.ENFORCEMENT_STALE_SECONDS = 120
+    file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])  # on-commit dropped: lost
+    assert mail.outbox == [] and notifications_requeue_unsent() == 0  # not stale yet
+    time_machine.move_to(timezone.now() + timedelta(minutes=3))
+    assert notifications_requeue_unsent() == 1  # eager: sent now
+    assert to("received") == ["alice@example.test", "legal@example.test"]
+    assert notifications_requeue_unsent() == 0
