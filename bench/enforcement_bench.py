@@ -87,7 +87,7 @@ def _drop_queue(queue: str) -> None:
 
     with Connection(os.environ["CELERY_BROKER_URL"]) as conn:
         conn.default_channel.queue_delete(queue)
-        conn.default_channel.client.delete(f"_kombu.binding.{queue}")
+        conn.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def _seed(n: int):
