@@ -31,6 +31,7 @@ from .models import (
     ReportEvidence,
 )
 from .reasons import Reason, statement_compose
+from .signals import report_submitted
 from .sla import case_due_at
 from .states import CASE_TRANSITIONS
 
@@ -126,9 +127,7 @@ def report_submit(
                          data={"files": [{"id": f.pk, "sha256": f.sha256} for f in evidence]})
         if draft is not None:
             draft.delete()
-        from .tasks import send_report_confirmation  # tasks import services
-
-        transaction.on_commit(lambda: send_report_confirmation.delay(report.pk), robust=True)
+        report_submitted.send(sender=Report, report=report)
     return report
 
 
@@ -165,14 +164,11 @@ def _open_cases(*, report: Report, listings: list[Listing], reporter) -> None:
     except IntegrityError as exc:  # race: another report opened one of them since we looked
         raise ReportError("Some of these listings were reported for this right a moment ago; "
                           "submit again to link them.", field="listings") from exc
-    audit_append_many(actor=reporter, action="case.open", targets=new, data={"report": report.pk})
-    links = [ReportCaseLink(report=report, case=case) for case in taken.values()]
-    ReportCaseLink.objects.bulk_create(links, batch_size=500)
-    if links:
-        for link, case in zip(links, taken.values(), strict=True):
-            link.case = case
-        audit_append_many(actor=reporter, action="report.linked", targets=list(taken.values()),
-                          data={"report": report.pk})
+    audit_append_many(actor=reporter, entries=[("case.open", case, {"report": report.pk}) for case in new])
+    ReportCaseLink.objects.bulk_create([ReportCaseLink(report=report, case=case) for case in taken.values()],
+                                       batch_size=500)
+    audit_append_many(actor=reporter, entries=[("report.linked", case, {"report": report.pk})
+                                               for case in taken.values()])
 
 
 def _chunks(items: list, size: int):

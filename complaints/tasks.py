@@ -4,7 +4,6 @@ from celery import shared_task
 
 from . import misuse, services
 from .info_requests import info_requests_expire
-from .notifications import report_confirmation_send
 
 
 @shared_task(acks_late=True, time_limit=300)
@@ -23,8 +22,3 @@ def expire_info_requests() -> int:
 @shared_task(acks_late=True, time_limit=600)
 def evaluate_notifier_misuse() -> int:
     return misuse.notifiers_evaluate_all()
-
-
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=5, max_retries=5)
-def send_report_confirmation(report_id: int) -> bool:
-    return report_confirmation_send(report_id=report_id)

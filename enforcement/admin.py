@@ -4,9 +4,13 @@ from .models import (
     Appeal,
     AppealEvidence,
     AppealResponse,
+    BulkJob,
     CounterNotice,
     CounterNoticeEvidence,
     EnforcementAction,
+    Notification,
+    Strike,
+    SuspensionProposal,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
@@ -98,11 +102,44 @@ class CounterNoticeAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     readonly_fields = [f.name for f in CounterNotice._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-
 @admin.register(CounterNoticeEvidence)
 class CounterNoticeEvidenceAdmin(admin.ModelAdmin):
     list_display = ["id", "counter_notice", "party", "file"]
     readonly_fields = [f.name for f in CounterNoticeEvidence._meta.fields]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the services (audited); the admin looks, it does not change."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BulkJob)
+class BulkJobAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "kind", "title", "status", "done", "failed", "total", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(Strike)
+class StrikeAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "seller", "decision", "created_at", "expires_at", "removed_at"]
+    search_fields = ["seller__name", "seller__external_id"]
+
+
+@admin.register(SuspensionProposal)
+class SuspensionProposalAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "seller", "status", "decided_by", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "kind", "object_id", "recipients", "created_at", "sent_at"]
+    list_filter = ["kind"]

@@ -28,6 +28,7 @@ from .models import ActionKind, Appeal, AppealParty, AppealStatus, CounterNotice
 from .models import CounterNoticeStatus as Status
 from .services import AppealError, _action_create, appeal_check_evidence
 from .states import COUNTER_NOTICE_TRANSITIONS
+from .strikes import strike_remove
 
 # The statutory statements, each required; the message names the one missing.
 REQUIRED_STATEMENTS = {
@@ -174,8 +175,8 @@ def counter_notice_reinstate(*, notice_id: int, today=None) -> bool:
         )
         transition(obj=notice, to=Status.REINSTATED, actor=None, table=COUNTER_NOTICE_TRANSITIONS,
                    field="status", changes={"reinstatement": decision})
-        # Call point for strikes (issue 6): the strike of notice.decision is removed here.
         _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=None)
+        strike_remove(decision=notice.decision, reason="Reinstated after a counter-notice")
     return True
 
 

@@ -101,3 +101,15 @@ class CourtActionForm(EvidenceFormMixin, PortalForm):
         super().__init__(*args, **kwargs)
         self._setup_upload()
 
+
+
+class SuspensionDecideForm(PortalForm):
+    decision = forms.ChoiceField(choices=[("approve", "Approve: suspend the seller"), ("reject", "Reject")],
+                                 widget=forms.RadioSelect)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+                             help_text="The seller reads this.")
+
+
+class SuspensionLiftForm(PortalForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                             help_text="Why the suspension ends; the seller reads this.")

@@ -4,13 +4,16 @@ from django.conf import settings
 from django.db import models
 
 from complaints.models import Case, Decision
-from listings.models import Listing
+from listings.models import Listing, Seller
 
 
 class ActionKind(models.TextChoices):
     REMOVE = "remove", "Remove listing"
     SUPPRESS = "suppress", "Suppress listing"
     REINSTATE = "reinstate", "Reinstate listing"
+    # A seller suspension suppresses each of the seller's active listings with SUPPRESS actions (one
+    # per listing, applied in chunks); lifting it restores those the suspension suppressed.
+    UNSUPPRESS = "unsuppress", "Restore listing (suspension lifted)"
 
 
 class ActionStatus(models.TextChoices):
@@ -23,9 +26,12 @@ class EnforcementAction(models.Model):
     """A takedown or reinstatement. The row, not the broker message, is the truth: it is created
     in the decision's transaction, and a worker applies it under the row's lock exactly once."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
+    # A takedown or reinstatement comes from a decision on a case; a suspension's per-listing
+    # actions come from the suspension (enforcement.strikes) and carry no decision or case.
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="actions")
+    bulk_job = models.ForeignKey("BulkJob", null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=16, choices=ActionKind.choices)
     status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.PENDING)
     idempotency_key = models.CharField(max_length=100, unique=True)
@@ -39,6 +45,12 @@ class EnforcementAction(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "updated_at"], name="action_sweep_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=False, case__isnull=False) | models.Q(bulk_job__isnull=False),
+                name="action_has_decision_or_job",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.listing.external_id} ({self.status})"
@@ -195,6 +207,7 @@ class WebhookEventType(models.TextChoices):
     LISTING_REMOVED = "listing.removed", "Listing removed"
     LISTING_REINSTATED = "listing.reinstated", "Listing reinstated"
     LISTING_SUPPRESSED = "listing.suppressed", "Listing suppressed"
+    LISTING_RESTORED = "listing.restored", "Listing restored (suspension lifted)"
 
 
 class EndpointStatus(models.TextChoices):
@@ -279,3 +292,129 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery #{self.pk} {self.event.type} → endpoint #{self.endpoint_id} ({self.status})"
+
+
+# --- Bulk enforcement -----------------------------------------------------------------------
+
+
+class BulkJobKind(models.TextChoices):
+    TAKEDOWNS = "takedowns", "Takedowns"
+    SUSPEND = "suspend", "Seller suspension"
+    LIFT = "lift", "Suspension lifted"
+
+
+class BulkJobStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+
+
+class BulkJob(models.Model):
+    """Many enforcement actions applied in chunks. The counters are recomputed from the actions
+    after each chunk (not incremented), so a chunk that runs twice cannot count twice."""
+
+    kind = models.CharField(max_length=16, choices=BulkJobKind.choices)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=BulkJobStatus.choices, default=BulkJobStatus.RUNNING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    chunk_size = models.PositiveIntegerField(default=500)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Bulk job #{self.pk} {self.title} ({self.done}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+# --- Strikes and suspensions ----------------------------------------------------------------
+
+
+class Strike(models.Model):
+    """One upheld takedown against a seller. Given with the removal decision, it counts until
+    `expires_at`; a decision overturned on appeal (or otherwise reversed) removes it."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT,
+                               related_name="strikes")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="strike")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["seller", "expires_at"], name="strike_active_idx")]
+
+    def __str__(self) -> str:
+        return f"Strike #{self.pk} on {self.seller} (decision #{self.decision_id})"
+
+
+class SuspensionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved: seller suspended"
+    REJECTED = "rejected", "Rejected"
+    LIFTED = "lifted", "Lifted"
+
+
+class SuspensionProposal(models.Model):
+    """The system proposes suspending a repeat infringer; a senior reviewer approves or rejects.
+    At most one open (proposed or approved) per seller."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT,
+                               related_name="suspensions")
+    status = models.CharField(max_length=16, choices=SuspensionStatus.choices, default=SuspensionStatus.PROPOSED)
+    strikes = models.ManyToManyField(Strike, related_name="proposals")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    suspend_job = models.OneToOneField(BulkJob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    lift_reason = models.TextField(blank=True)
+    lift_job = models.OneToOneField(BulkJob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller"], condition=models.Q(status__in=["proposed", "approved"]),
+                name="one_open_suspension_per_seller",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Suspension #{self.pk} of {self.seller} ({self.status})"
+
+
+class Notification(models.Model):
+    """The e-mails of one step, as a row written in the step's transaction (an outbox): the task
+    sends them and sets `sent_at`; a re-delivered message finds it set and sends nothing; the
+    beat sweep re-queues rows left unsent (a lost message), so a statement of reasons is never
+    silently dropped."""
+
+    kind = models.CharField(max_length=32)
+    object_id = models.BigIntegerField()
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_notification_per_step")]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="notification_unsent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} ({'sent' if self.sent_at else 'pending'})"

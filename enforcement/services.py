@@ -17,6 +17,7 @@ from evidence.selectors import evidence_unattached
 from listings.models import Listing, ListingStatus
 from listings.services import listing_set_status
 
+from .bulk import bulk_job_refresh, stale_chunks
 from .models import (
     ActionKind,
     ActionStatus,
@@ -28,7 +29,9 @@ from .models import (
     CounterNoticeStatus,
     EnforcementAction,
 )
+from .notifications import notify_on_commit
 from .states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS
+from .strikes import strike_give, strike_remove
 from .webhooks.services import webhook_event_emit
 
 
@@ -82,9 +85,12 @@ def _decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, statemen
                                statement=statement)
     if reason.outcome in _RESTRICTING:
         _action_create(decision=decision, kind=_RESTRICTING[reason.outcome], actor=reviewer)
+        if reason.outcome == Outcome.REMOVE:
+            strike_give(decision=decision)
     elif case.actions.filter(kind=ActionKind.SUPPRESS).exists():
         # Rejecting an automatic suppression reverses it: the listing goes back up.
         _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=reviewer)
+    notify_on_commit("case_decided", decision.pk)
     return decision
 
 
@@ -118,6 +124,7 @@ def appeal_file(*, case: Case, user, statement: str, evidence: list[EvidenceFile
         appeal_link_evidence(appeal=appeal, files=evidence, actor=user)
         transition(obj=locked, to=CaseState.APPEALED, actor=user, table=CASE_TRANSITIONS,
                    data={"appeal": appeal.pk})
+        notify_on_commit("appeal_filed", appeal.pk)
     return appeal
 
 
@@ -180,16 +187,19 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
         )
         transition(obj=locked, to=AppealStatus.GRANTED if granted else AppealStatus.DENIED, actor=senior,
                    table=APPEAL_TRANSITIONS, field="status", changes={"outcome_decision": decision})
-        # Call point for strikes (issue 6): a seller's appeal granted removes the strike of
-        # locked.decision; a reporter's appeal granted gives the seller one for `decision`.
         if granted:
             kind = ActionKind.REMOVE if by_reporter else ActionKind.REINSTATE
             _action_create(decision=decision, kind=kind, actor=senior)
+            if by_reporter:
+                strike_give(decision=decision)
+            else:
+                strike_remove(decision=locked.decision, reason=f"Reinstated on appeal by decision #{decision.pk}")
+        notify_on_commit("appeal_decided", locked.pk)
     return decision
 
 
 _TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.SUPPRESS: ListingStatus.SUPPRESSED,
-                  ActionKind.REINSTATE: ListingStatus.ACTIVE}
+                  ActionKind.REINSTATE: ListingStatus.ACTIVE, ActionKind.UNSUPPRESS: ListingStatus.ACTIVE}
 
 
 def action_apply(*, action_id: int) -> bool:
@@ -208,6 +218,10 @@ def action_apply(*, action_id: int) -> bool:
                                             "last_attempt_at": timezone.now()})
         # The outbox: the marketplace's event and its deliveries commit with the change, or not at all.
         webhook_event_emit(action=action)
+        if action.bulk_job_id is not None:
+            bulk_job_refresh(job_id=action.bulk_job_id)
+        else:
+            notify_on_commit("action_applied", action.pk)
     return True
 
 
@@ -220,6 +234,8 @@ def action_fail(*, action_id: int, error: str) -> None:
         transition(obj=action, to=ActionStatus.FAILED, actor=None, table=ACTION_TRANSITIONS,
                    field="status", changes={"last_error": error[:2000], "attempts": action.attempts + 1,
                                             "last_attempt_at": timezone.now()})
+        if action.bulk_job_id is not None:
+            bulk_job_refresh(job_id=action.bulk_job_id)
 
 
 def action_retry(*, action: EnforcementAction, actor) -> EnforcementAction:
@@ -227,6 +243,8 @@ def action_retry(*, action: EnforcementAction, actor) -> EnforcementAction:
     with transaction.atomic():
         action = transition(obj=action, to=ActionStatus.PENDING, actor=actor, table=ACTION_TRANSITIONS,
                             field="status")
+        if action.bulk_job_id is not None:
+            bulk_job_refresh(job_id=action.bulk_job_id)
         _enqueue_on_commit(action.pk)
     return action
 
@@ -234,10 +252,16 @@ def action_retry(*, action: EnforcementAction, actor) -> EnforcementAction:
 def actions_requeue_stale() -> int:
     """Re-queue pending actions whose message may have been lost. Returns how many."""
     cutoff = timezone.now() - timedelta(seconds=settings.ENFORCEMENT_STALE_SECONDS)
-    from .tasks import apply_action
+    from .tasks import apply_action, apply_action_chunk
 
     ids = list(EnforcementAction.objects.filter(status=ActionStatus.PENDING, updated_at__lt=cutoff)
                .values_list("id", flat=True)[:1000])
+    # A bulk job's actions go back as chunks (one task per chunk, as first queued), others one by one.
+    chunks = stale_chunks(action_ids=ids)
+    for job_id, first, last in chunks:
+        apply_action_chunk.delay(job_id, first, last)
+    in_chunks = set(EnforcementAction.objects.filter(pk__in=ids).exclude(bulk_job=None).values_list("id", flat=True))
     for action_id in ids:
-        apply_action.delay(action_id)
+        if action_id not in in_chunks:
+            apply_action.delay(action_id)
     return len(ids)

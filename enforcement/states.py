@@ -40,3 +40,22 @@ ENDPOINT_TRANSITIONS: dict[str, frozenset[str]] = {
     E.ENABLED: frozenset({E.DISABLED}),
     E.DISABLED: frozenset({E.ENABLED}),
 }
+
+# Bulk jobs: running until every action is applied or failed (a retried failure runs it again).
+from .models import BulkJobStatus as B  # noqa: E402
+from .models import SuspensionStatus as U  # noqa: E402
+
+BULK_JOB_TRANSITIONS: dict[str, frozenset[str]] = {
+    B.RUNNING: frozenset({B.FINISHED}),
+    B.FINISHED: frozenset({B.RUNNING}),
+}
+
+# Seller suspensions: proposed by the system at the strike threshold, approved or rejected by a
+# senior reviewer; an approved suspension can be lifted. Rejected and lifted are final (a later
+# strike makes a new proposal).
+SUSPENSION_TRANSITIONS: dict[str, frozenset[str]] = {
+    U.PROPOSED: frozenset({U.APPROVED, U.REJECTED}),
+    U.APPROVED: frozenset({U.LIFTED}),
+    U.REJECTED: frozenset(),
+    U.LIFTED: frozenset(),
+}

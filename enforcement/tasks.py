@@ -4,7 +4,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import bulk, notifications, services
 
 # Worth another try with backoff; anything else is recorded as a final failure at once.
 # A soft time limit counts as transient: a slow moment should not need a person to press retry.
@@ -25,6 +25,35 @@ class RecordFinalFailure(Task):
 )
 def apply_action(action_id: int) -> bool:
     return services.action_apply(action_id=action_id)
+
+
+class RecordChunkFailure(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        job_id, first_id, last_id = args if args else (kwargs["job_id"], kwargs["first_id"], kwargs["last_id"])
+        bulk.actions_fail_chunk(job_id=job_id, first_id=first_id, last_id=last_id,
+                                error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    base=RecordChunkFailure, acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
+    max_retries=8, soft_time_limit=120, time_limit=180,
+)
+def apply_action_chunk(job_id: int, first_id: int, last_id: int) -> int:
+    return bulk.actions_apply_chunk(job_id=job_id, first_id=first_id, last_id=last_id)
+
+
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=600,
+    retry_jitter=True, max_retries=6, soft_time_limit=30, time_limit=60,
+)
+def send_notification(kind: str, object_id: int) -> int:
+    return notifications.notification_send(kind=kind, object_id=object_id)
+
+
+@shared_task(acks_late=True, time_limit=120)
+def requeue_unsent_notifications() -> int:
+    return notifications.notifications_requeue_unsent()
 
 
 @shared_task(acks_late=True, time_limit=120)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reporter_views, views, views_due_process
+from . import ops_views, reporter_views, views, views_due_process
 from .webhooks import views as webhook_views
 
 app_name = "enforcement"
@@ -10,6 +10,11 @@ urlpatterns = [
     path("reports/brands/<int:pk>/lane/", reporter_views.brand_lane_recompute_view, name="brand_lane_recompute"),
     path("review/appeals/", views.appeal_list, name="appeal_list"),
     path("review/appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
+    path("review/enforcement/", ops_views.enforcement_ops, name="ops"),
+    path("review/enforcement/actions/<int:pk>/retry/", ops_views.action_retry_view, name="action_retry"),
+    path("review/enforcement/jobs/<int:pk>/", ops_views.bulk_job_detail, name="bulk_job"),
+    path("review/suspensions/", ops_views.suspension_list, name="suspension_list"),
+    path("review/suspensions/<int:pk>/", ops_views.suspension_detail, name="suspension_detail"),
     path("seller/notices/", views.notice_list, name="notice_list"),
     path("seller/notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("seller/", views_due_process.seller_center, name="seller_center"),

@@ -17,6 +17,7 @@ from registry.selectors import membership
 
 from .models import ActionKind, ActionStatus, EnforcementAction
 from .services import _action_create, action_apply
+from .strikes import strike_remove
 
 # Not in complaints.reasons.REASONS: reviewers never choose it; only a withdrawal records it.
 WITHDRAWN = Reason(
@@ -61,6 +62,7 @@ def report_withdraw(*, report: Report, user) -> dict[str, int]:
                                            facts=f"Report {locked.reference} was withdrawn by {user.get_username()}.",
                                            supersedes=previous)
                 _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=user)
+                strike_remove(decision=previous, reason=f"Report {locked.reference} withdrawn")
                 counts["reinstated"] += 1
             else:
                 transition(obj=case, to=CaseState.WITHDRAWN, actor=user, table=CASE_TRANSITIONS,

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.tasks.purge_unattached_evidence",
         "schedule": 24 * 3600.0,
     },
+    "requeue-unsent-notifications": {
+        "task": "enforcement.tasks.requeue_unsent_notifications",
+        "schedule": 60.0,
+    },
     "sweep-webhook-deliveries": {
         "task": "enforcement.webhooks.tasks.sweep_webhook_deliveries",
         "schedule": 15.0,
@@ -231,6 +235,12 @@ BUSINESS_HOLIDAYS = [d for d in env_str(
 NOTIFIER_MIN_DECIDED = env_int("NOTIFIER_MIN_DECIDED", 10)
 NOTIFIER_UNFOUNDED_SHARE = env_float("NOTIFIER_UNFOUNDED_SHARE", 0.5)
 NOTIFIER_REVERSED_SHARE = env_float("NOTIFIER_REVERSED_SHARE", 0.3)
+# Bulk enforcement: actions per chunk task (one SQL statement per chunk for the listings).
+ENFORCEMENT_CHUNK_SIZE = env_int("ENFORCEMENT_CHUNK_SIZE", 500)
+# Strikes: an upheld takedown counts against the seller this long; at this many active strikes
+# the system proposes a suspension to the senior reviewers.
+STRIKE_EXPIRY_DAYS = env_int("STRIKE_EXPIRY_DAYS", 365)
+STRIKE_SUSPENSION_THRESHOLD = env_int("STRIKE_SUSPENSION_THRESHOLD", 3)
 
 # Marketplace webhooks (enforcement.webhooks). Every call has both timeouts; failures are retried
 # with exponential backoff + jitter (base doubling up to the cap) until the window ends.

@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_append
 from audit.transitions import transition
 from complaints.models import Decision
+from listings.models import Listing
 
 from ..models import (
     ActionKind,
@@ -51,6 +52,7 @@ EVENT_FOR_ACTION = {
     ActionKind.REMOVE: WebhookEventType.LISTING_REMOVED,
     ActionKind.REINSTATE: WebhookEventType.LISTING_REINSTATED,
     ActionKind.SUPPRESS: WebhookEventType.LISTING_SUPPRESSED,
+    ActionKind.UNSUPPRESS: WebhookEventType.LISTING_RESTORED,
 }
 
 
@@ -189,6 +191,13 @@ def webhook_event_emit(*, action: EnforcementAction) -> WebhookEvent | None:
     event_type = EVENT_FOR_ACTION.get(action.kind)
     if event_type is None:
         return None
+    if action.decision_id is None:  # a suspension's action (retried alone): the bulk payload
+        event_id = webhook_events_emit_many(actions=[(action.pk, action.kind, action.listing_id, None)],
+                                            job_id=action.bulk_job_id)[action.pk]
+        event = WebhookEvent.objects.get(event_id=event_id)
+        audit_append(actor=None, action="webhookevent.created", target=event, data={"type": event.type,
+                     "action": action.pk})
+        return event
     decision = Decision.objects.select_related("case__listing__seller").get(pk=action.decision_id)
     listing, now = decision.case.listing, timezone.now()
     event_id = f"evt_{uuid.uuid4().hex}"
@@ -213,6 +222,68 @@ def webhook_event_emit(*, action: EnforcementAction) -> WebhookEvent | None:
     for delivery in deliveries:
         _enqueue_on_commit(delivery.pk, 1)
     return event
+
+
+def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]], job_id: int) -> dict[int, str]:
+    """The bulk outbox for a chunk of applied actions (id, kind, listing id, decision id) of bulk
+    job `job_id`: the events with one INSERT and their deliveries with another, queued on commit.
+    Requires the transaction that applies them. Returns {action id: event id}."""
+    from ..models import SuspensionProposal
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("webhook_events_emit_many must run in the transaction that applies the actions")
+    actions = [a for a in actions if a[1] in EVENT_FOR_ACTION]
+    if not actions:
+        return {}
+    now = timezone.now()
+    decisions = {pk: (ref_id, code, statement) for pk, ref_id, code, statement in Decision.objects.filter(
+        pk__in={a[3] for a in actions} - {None}).values_list("id", "case_id", "reason_code", "statement")}
+    listings = {pk: (ext, seller_ext) for pk, ext, seller_ext in Listing.objects.filter(
+        pk__in=[a[2] for a in actions]).values_list("id", "external_id", "seller__external_id")}
+    suspension = SuspensionProposal.objects.filter(Q(suspend_job=job_id) | Q(lift_job=job_id)).first()
+    endpoints = list(WebhookEndpoint.objects.filter(status=EndpointStatus.ENABLED).order_by("id"))
+    events, by_action = [], {}
+    for action_id, kind, listing_id, decision_id in actions:
+        event_id, event_type = f"evt_{uuid.uuid4().hex}", EVENT_FOR_ACTION[kind]
+        ext, seller_ext = listings[listing_id]
+        data = {"listing_external_id": ext, "seller_external_id": seller_ext}
+        if decision_id is not None:
+            case_id, code, statement = decisions[decision_id]
+            data.update(case_ref=f"C-{case_id}", decision_id=decision_id, reason_code=code,
+                        statement_of_reasons=statement)
+        else:
+            data.update(bulk_job_id=job_id, suspension_id=suspension.pk if suspension else None,
+                        statement_of_reasons=(suspension.lift_reason if suspension and suspension.lift_job_id == job_id
+                                              else suspension.reason if suspension else ""))
+        events.append((event_id, event_type, action_id,
+                       {"id": event_id, "type": event_type, "timestamp": _iso(now), "data": data}))
+        by_action[action_id] = event_id
+    _events_insert(events, now)
+    subscribed = [(event_id, e) for event_id, event_type, _, _ in events for e in endpoints
+                  if event_type in e.event_types]
+    if subscribed:
+        ids = dict(WebhookEvent.objects.filter(event_id__in=[event_id for event_id, _ in subscribed])
+                   .values_list("event_id", "id"))
+        deliveries = WebhookDelivery.objects.bulk_create([
+            WebhookDelivery(event_id=ids[event_id], endpoint=e, next_attempt_at=now + _lease(), lease_token=1,
+                            window_started_at=now) for event_id, e in subscribed], batch_size=1000)
+        for delivery in deliveries:
+            _enqueue_on_commit(delivery.pk, 1)
+    return by_action
+
+
+def _events_insert(events: list[tuple[str, str, int, dict]], now: datetime) -> None:
+    """One multi-row INSERT per 1,000 events (event_id, type, action id, payload): as with the
+    audit entries, building the model instances cost more than the insert."""
+    table = connection.ops.quote_name(WebhookEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("event_id", "type", "action_id", "payload",
+                                                               "created_at"))
+    with connection.cursor() as cursor:
+        for i in range(0, len(events), 1000):
+            page = events[i:i + 1000]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(page))
+            params = [v for eid, etype, aid, payload in page for v in (eid, etype, aid, json.dumps(payload), now)]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
 
 
 def event_body(event: WebhookEvent) -> bytes:

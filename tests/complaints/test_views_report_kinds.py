@@ -195,10 +195,12 @@ def test_the_confirmation_email_gives_the_reference(world, client, rights, djang
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url("copyright"), _post(world, rights, "copyright"))
     report = Report.objects.get()
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["legal@acme.example"] and report.reference in message.subject
-    assert "2 new cases opened" in message.body and f"/reports/{report.pk}/" in message.body
+    # One "report received" e-mail each to the reporter, the report's contact and the brand's admins.
+    [message] = [m for m in mail.outbox if m.to == ["legal@acme.example"]]
+    assert report.reference in message.subject
+    assert "(2 listings)" in message.subject and f"/reports/{report.pk}/" in message.body
+    for case in report.cases.all():
+        assert case.listing.external_id in message.body
 
 
 def test_drafts_keep_the_kind(world, client, rights):

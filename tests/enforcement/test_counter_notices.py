@@ -78,9 +78,8 @@ def test_filing_sets_the_deadlines_on_the_business_day_calendar(filed):
 
 
 def test_the_rights_holder_is_told_by_email_with_the_deadline(filed):
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["legal@example.test"]
-    assert "Monday 04 January 2027" in mail.outbox[0].body
+    [message] = [m for m in mail.outbox if "Monday 04 January 2027" in m.body]
+    assert message.to == ["legal@example.test"]
 
 
 def test_without_a_court_action_the_listing_comes_back_after_ten_business_days(filed, world):

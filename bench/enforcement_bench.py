@@ -1,0 +1,171 @@
+"""10,000 takedowns decided at once, applied end to end through Celery + Redis + PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_strikes_bench \
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/8 python bench/enforcement_bench.py [--n 10000]
+
+Creates the database if missing and migrates it, bulk-creates N decided cases (one report, N
+listings, N decisions) with their pending takedowns in one bulk job, starts a real `celery
+worker` subprocess on a queue of its own, and times from the commit (the chunk messages are
+published on commit) until every action is applied. In the same run it times the floor: one
+plain SQL UPDATE of the same listings' status. Prints wall time, listings/s and the ratio.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--chunk", type=int, default=500, help="actions per chunk task")
+    parser.add_argument("--concurrency", type=int, default=1, help="worker processes (prefork)")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("CELERY_BROKER_URL"):
+        sys.exit("Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); see the docstring.")
+    queue = f"bench-{uuid.uuid4().hex[:10]}"
+    os.environ["CELERY_QUEUE"] = queue
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipportal.settings")
+    _create_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    worker = _start_worker(queue, args.concurrency)
+    try:
+        _run(args, queue)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        _drop_queue(queue)
+
+
+def _create_database(url: str) -> None:
+    import psycopg2
+
+    base, name = url.rsplit("/", 1)
+    conn = psycopg2.connect(f"{base}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def _start_worker(queue: str, concurrency: int) -> subprocess.Popen:
+    log = open(REPO / "var" / f"{queue}.log", "wb") if (REPO / "var").is_dir() else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ipportal", "worker", "--pool=prefork",
+         f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}@%h", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    from ipportal.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # ready when it answers a ping
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
+            return proc
+        if proc.poll() is not None:
+            sys.exit(f"worker exited with {proc.returncode}")
+    sys.exit("worker not ready after 60 s")
+
+
+def _drop_queue(queue: str) -> None:
+    from kombu import Connection
+
+    with Connection(os.environ["CELERY_BROKER_URL"]) as conn:
+        conn.default_channel.queue_delete(queue)
+        conn.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+def _seed(n: int):
+    """N active listings of one seller, one report, N decided cases and their decisions."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from complaints.models import Case, CaseState, Decision, Outcome, Report
+    from listings.models import Listing, Seller
+    from registry.models import Brand, IPRight
+
+    tag = uuid.uuid4().hex[:8]
+    reviewer = User.objects.create(username=f"bench-rev-{tag}", role="reviewer")
+    reporter = User.objects.create(username=f"bench-rh-{tag}", role="rights_holder")
+    brand = Brand.objects.create(name=f"Bench {tag}")
+    right = IPRight.objects.create(brand=brand, kind="trademark", name=f"BENCH{tag}", registration_number=tag,
+                                   office="USPTO", status="verified")
+    seller = Seller.objects.create(name=f"Bench seller {tag}", external_id=f"bench-{tag}", country="US")
+    listings = Listing.objects.bulk_create([
+        Listing(external_id=f"bench-{tag}-{i}", seller=seller, title=f"Bench item {i}", ships_from="US", price=9)
+        for i in range(n)], batch_size=2000)
+    now = timezone.now()
+    report = Report.objects.create(
+        brand=brand, right=right, reporter=reporter, kind="trademark", capacity="owner",
+        infringement_type="counterfeit", explanation="bench", contact_email="bench@example.test",
+        decl_good_faith=True, decl_accurate=True, decl_authority=True, signature="Bench", signed_at=now)
+    cases = Case.objects.bulk_create([
+        Case(report=report, listing=lst, right=right, state=CaseState.ACTIONED, listing_snapshot={})
+        for lst in listings], batch_size=2000)
+    decisions = Decision.objects.bulk_create([
+        Decision(case=c, outcome=Outcome.REMOVE, reason_code="tm_counterfeit", statement="Bench removal.",
+                 decided_by=reviewer) for c in cases], batch_size=2000)
+    return listings, decisions, reviewer
+
+
+def _run(args, queue: str) -> None:
+    from django.db import connection, transaction
+
+    from enforcement.bulk import bulk_job_create
+    from enforcement.models import ActionKind, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+    from listings.models import Listing
+
+    listings, decisions, reviewer = _seed(args.n)
+    ids = [lst.pk for lst in listings]
+    print(f"seeded {args.n} listings, decided cases and decisions; queue {queue}, chunk {args.chunk}, "
+          f"worker concurrency {args.concurrency}")
+
+    # The floor: one plain UPDATE of the same rows (then put them back for the real run).
+    with connection.cursor() as cur:
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            cur.execute("UPDATE listings_listing SET status = 'removed', updated_at = now() WHERE id = ANY(%s)", [ids])
+        floor = time.perf_counter() - t0
+        cur.execute("UPDATE listings_listing SET status = 'active' WHERE id = ANY(%s)", [ids])
+
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        job = bulk_job_create(kind=BulkJobKind.TAKEDOWNS, title=f"Bench {args.n} takedowns", actor=reviewer,
+                              chunk_size=args.chunk, actions=[
+                                  EnforcementAction(decision=d, case_id=d.case_id, listing_id=d.case.listing_id,
+                                                    kind=ActionKind.REMOVE,
+                                                    idempotency_key=f"decision:{d.pk}:remove:{d.case.listing_id}")
+                                  for d in decisions])
+    created = time.perf_counter() - t0  # includes publishing the chunk messages on commit
+    while BulkJob.objects.filter(pk=job.pk, status=BulkJobStatus.RUNNING).exists():
+        time.sleep(0.05)
+        if time.perf_counter() - t0 > 600:
+            sys.exit("not finished after 600 s")
+    wall = time.perf_counter() - t0
+    job.refresh_from_db()
+    removed = Listing.objects.filter(pk__in=ids, status="removed").count()
+    assert job.done == args.n and removed == args.n, (job.done, job.failed, removed)
+    print(f"actions created + published: {created:.2f} s")
+    print(f"end to end: {args.n} takedowns applied in {wall:.2f} s = {args.n / wall:,.0f} listings/s "
+          f"(of which applying, after the commit: {wall - created:.2f} s = {args.n / (wall - created):,.0f}/s)")
+    print(f"floor (one SQL UPDATE of the same rows): {floor * 1000:.1f} ms = {args.n / floor:,.0f} listings/s")
+    print(f"ratio end-to-end / floor: {wall / floor:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

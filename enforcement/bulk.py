@@ -1,0 +1,179 @@
+"""Bulk enforcement: many actions applied in chunks, with progress on a BulkJob row.
+
+A job's actions are created first (pending rows, one INSERT per chunk); then one task per chunk
+of ids claims the chunk's pending actions under their row locks and, in one transaction, changes
+the listings with one UPDATE per target status, marks the actions applied, appends the audit
+entries with one INSERT (audit_append_many keeps the hash chain) and writes the webhook outbox.
+A chunk that runs again finds its actions applied and does nothing, so a killed worker, a
+redelivered message or the sweep can re-run any chunk: the job resumes where it stopped.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from audit.services import AuditTarget, audit_append, audit_append_many
+from audit.transitions import check_move, transition
+from listings.models import Listing
+from listings.states import LISTING_TRANSITIONS
+
+from .models import ActionKind, ActionStatus, BulkJob, BulkJobStatus, EnforcementAction
+from .states import BULK_JOB_TRANSITIONS
+
+
+def _chunks(ids: list[int], size: int) -> list[tuple[int, int]]:
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+def bulk_job_create(*, kind: str, title: str, actions: list[EnforcementAction], actor=None,
+                    chunk_size: int | None = None) -> BulkJob:
+    """Requires an open transaction. Creates the job and its pending `actions` (unsaved rows) in
+    bulk, and queues one task per chunk on commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("bulk_job_create must run inside the deciding transaction")
+    job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
+                                 chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
+    for action in actions:
+        action.bulk_job = job
+    EnforcementAction.objects.bulk_create(actions, batch_size=1000)
+    audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
+    if not actions:
+        transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
+                   changes={"finished_at": timezone.now()})
+    bulk_job_enqueue(job=job)
+    return job
+
+
+def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
+    """Queue (on commit) one chunk task per chunk of the job's actions. Returns how many chunks."""
+    from .tasks import apply_action_chunk  # tasks import this module
+
+    actions = EnforcementAction.objects.filter(bulk_job=job)
+    if only_pending:
+        actions = actions.filter(status=ActionStatus.PENDING)
+    ids = list(actions.order_by("id").values_list("id", flat=True))
+    chunks = _chunks(ids, job.chunk_size)
+    # robust: the decision is committed; a broker outage leaves the actions pending for the sweep.
+    transaction.on_commit(lambda: [apply_action_chunk.delay(job.pk, first, last) for first, last in chunks],
+                          robust=True)
+    return len(chunks)
+
+
+def _target_status(kind: str) -> str:
+    from .services import _TARGET_STATUS
+
+    return _TARGET_STATUS[kind]
+
+
+def _action_repr(kind: str, external_id: str, status: str) -> str:
+    return f"{ActionKind(kind).label} {external_id} ({status})"  # as str(EnforcementAction)
+
+
+def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
+    """Apply the job's pending actions with ids in [first_id, last_id]. Idempotent: returns how
+    many were applied now (0 when a previous run already did them)."""
+    from .webhooks.services import webhook_events_emit_many
+
+    now = timezone.now()
+    with transaction.atomic():
+        # Race: two deliveries of the same chunk; the second waits on these row locks, then finds
+        # nothing pending. Locked in id order (as every path here does) so chunks cannot deadlock.
+        # Plain tuples, not model instances: at hundreds of rows per chunk the ORM's objects were
+        # most of the cost.
+        actions = list(
+            EnforcementAction.objects.select_for_update()
+            .filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id, status=ActionStatus.PENDING)
+            .order_by("id").values_list("id", "kind", "listing_id", "decision_id", "attempts")
+        )
+        if not actions:
+            bulk_job_refresh(job_id=job_id)
+            return 0
+        rows = Listing.objects.select_for_update().filter(pk__in=[a[2] for a in actions]).order_by("id") \
+            .values_list("id", "status", "external_id", "title")
+        current = {pk: status for pk, status, _, _ in rows}
+        listings = {pk: (ext, title) for pk, _, ext, title in rows}
+        by_target: dict[str, list[int]] = defaultdict(list)
+        applied, failed, entries = [], [], []
+        for action_id, kind, listing_id, decision_id, _ in actions:
+            to, frm = _target_status(kind), current[listing_id]
+            if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
+                failed.append((action_id, kind, listing_id))
+                continue
+            ext, title = listings[listing_id]
+            if frm != to:
+                by_target[to].append(listing_id)
+                current[listing_id] = to
+                entries.append((f"listing.{to}", AuditTarget("listings.listing", listing_id, f"{ext} · {title[:60]}"),
+                                {"from": frm, "to": to, "reason": f"{kind} by bulk job #{job_id}"}))
+            applied.append((action_id, kind, listing_id, decision_id))
+        for to, ids in by_target.items():
+            # The chunk's one statement per target status (a suspension has one: suppressed).
+            Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
+        if applied:
+            EnforcementAction.objects.filter(pk__in=[a[0] for a in applied]).update(
+                status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
+                attempts=F("attempts") + 1)
+        # The outbox, in the same transaction: one event per applied action (the event's id goes
+        # in the action's audit entry rather than an entry of its own).
+        events = webhook_events_emit_many(actions=applied, job_id=job_id)
+        for action_id, kind, listing_id, _ in applied:
+            entries.append((f"enforcementaction.{ActionStatus.APPLIED}",
+                            AuditTarget("enforcement.enforcementaction", action_id,
+                                        _action_repr(kind, listings[listing_id][0], ActionStatus.APPLIED)),
+                            {"from": ActionStatus.PENDING, "to": ActionStatus.APPLIED, "bulk_job": job_id,
+                             "event": events.get(action_id)}))
+        for action_id, kind, listing_id in failed:
+            error = f"Listing is {current[listing_id]}; it cannot become {_target_status(kind)}."
+            EnforcementAction.objects.filter(pk=action_id).update(
+                status=ActionStatus.FAILED, last_error=error, last_attempt_at=now, updated_at=now,
+                attempts=F("attempts") + 1)
+            entries.append((f"enforcementaction.{ActionStatus.FAILED}",
+                            AuditTarget("enforcement.enforcementaction", action_id,
+                                        _action_repr(kind, listings[listing_id][0], ActionStatus.FAILED)),
+                            {"from": ActionStatus.PENDING, "to": ActionStatus.FAILED, "error": error}))
+        audit_append_many(actor=None, entries=entries)
+        bulk_job_refresh(job_id=job_id)
+    return len(applied)
+
+
+def actions_fail_chunk(*, job_id: int, first_id: int, last_id: int, error: str) -> int:
+    """Record a chunk's final failure on its still-pending actions, so reviewers see and retry them."""
+    from .services import action_fail
+
+    ids = list(EnforcementAction.objects.filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id,
+                                                status=ActionStatus.PENDING).values_list("id", flat=True))
+    for action_id in ids:
+        action_fail(action_id=action_id, error=error)
+    return len(ids)
+
+
+def bulk_job_refresh(*, job_id: int) -> None:
+    """Recount the job's progress from its actions (never incremented, so re-runs cannot double
+    count) and finish it when nothing is pending. Runs in the caller's transaction."""
+    counts = dict(EnforcementAction.objects.filter(bulk_job_id=job_id).values_list("status")
+                  .annotate(n=Count("id")).values_list("status", "n"))
+    done, failed = counts.get(ActionStatus.APPLIED, 0), counts.get(ActionStatus.FAILED, 0)
+    pending = counts.get(ActionStatus.PENDING, 0)
+    job = BulkJob.objects.select_for_update().get(pk=job_id)
+    BulkJob.objects.filter(pk=job_id).update(done=done, failed=failed, updated_at=timezone.now())
+    if pending == 0 and job.status == BulkJobStatus.RUNNING:
+        transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
+                   changes={"finished_at": timezone.now()}, data={"done": done, "failed": failed})
+    elif pending and job.status == BulkJobStatus.FINISHED:  # a failed action was sent back to retry
+        transition(obj=job, to=BulkJobStatus.RUNNING, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
+                   changes={"finished_at": None})
+
+
+def stale_chunks(*, action_ids: list[int]) -> list[tuple[int, int, int]]:
+    """For the sweep: the (job, first, last) ranges covering these stale bulk actions."""
+    rows = EnforcementAction.objects.filter(pk__in=action_ids).exclude(bulk_job=None).order_by("bulk_job_id", "id")
+    by_job: dict[int, list[int]] = defaultdict(list)
+    sizes = dict(BulkJob.objects.filter(actions__in=rows).values_list("id", "chunk_size").distinct())
+    for job_id, pk in rows.values_list("bulk_job_id", "id"):
+        by_job[job_id].append(pk)
+    return [(job_id, first, last) for job_id, ids in by_job.items() for first, last in _chunks(ids, sizes[job_id])]
+
+

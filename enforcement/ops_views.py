@@ -1,0 +1,98 @@
+"""Reviewer pages for enforcement operations and senior pages for seller suspensions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.selectors import audit_entries_for
+from audit.transitions import IllegalTransition
+
+from .forms import SuspensionDecideForm, SuspensionLiftForm
+from .models import SuspensionStatus
+from .ops_selectors import (
+    action_get_for_reviewer,
+    actions_needing_attention,
+    bulk_job_get,
+    bulk_jobs_recent,
+    suspension_get_for_senior,
+    suspensions_for_senior,
+)
+from .services import action_retry
+from .strikes import SuspensionError, strikes_active, suspension_approve, suspension_lift, suspension_reject
+
+
+@login_required
+@require_GET
+def enforcement_ops(request: HttpRequest) -> HttpResponse:
+    return render(request, "enforcement/ops.html", {
+        "actions": actions_needing_attention(user=request.user)[:200],
+        "jobs": bulk_jobs_recent(user=request.user)[:20],
+    })
+
+
+@login_required
+@require_POST
+def action_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    action = action_get_for_reviewer(user=request.user, pk=pk)
+    try:
+        action_retry(action=action, actor=request.user)
+    except IllegalTransition:
+        messages.error(request, f"Action #{action.pk} is {action.get_status_display().lower()}; only a failed "
+                                "action can be retried.")
+    else:
+        messages.success(request, f"Action #{action.pk} sent back to the queue.")
+    return redirect("enforcement:ops")
+
+
+@login_required
+@require_GET
+def bulk_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = bulk_job_get(user=request.user, pk=pk)
+    # The page polls this same view with HTMX for the progress block only; a reload shows it too.
+    template = "enforcement/_bulk_progress.html" if request.headers.get("HX-Request") else "enforcement/bulk_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def suspension_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "enforcement/suspension_list.html",
+                  {"proposals": suspensions_for_senior(user=request.user)[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = suspension_get_for_senior(user=request.user, pk=pk)
+    lifting = request.method == "POST" and "lift" in request.POST
+    decide_form = SuspensionDecideForm(request.POST if request.method == "POST" and not lifting else None)
+    lift_form = SuspensionLiftForm(request.POST if lifting else None)
+    form = lift_form if lifting else decide_form
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if lifting:
+                    suspension_lift(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+                elif form.cleaned_data["decision"] == "approve":
+                    suspension_approve(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+                else:
+                    suspension_reject(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+            except SuspensionError as exc:
+                form.add_error(exc.field, str(exc))
+            else:
+                messages.success(request, f"Suspension #{proposal.pk} of {proposal.seller}: recorded.")
+                return redirect("enforcement:suspension_detail", pk=proposal.pk)
+        status = 400
+    strikes = list(proposal.strikes.select_related("decision__case__listing", "decision__decided_by")
+                   .order_by("created_at"))
+    return render(request, "enforcement/suspension_detail.html", {
+        "proposal": proposal, "strikes": strikes, "decide_form": decide_form, "lift_form": lift_form,
+        "active_count": strikes_active(seller=proposal.seller).count(),
+        "own_strike": any(s.decision.decided_by_id == request.user.pk for s in strikes),
+        "is_proposed": proposal.status == SuspensionStatus.PROPOSED,
+        "is_approved": proposal.status == SuspensionStatus.APPROVED,
+        "timeline": audit_entries_for(targets=[proposal]),
+    }, status=status)

@@ -1,0 +1,167 @@
+"""Bulk enforcement: chunks applied with one listing UPDATE each, idempotent, resumable, counted."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEntry
+from audit.selectors import audit_chain_verify
+from audit.services import audit_append, audit_append_many
+from enforcement.bulk import actions_apply_chunk, bulk_job_create
+from enforcement.models import (
+    ActionKind,
+    ActionStatus,
+    BulkJob,
+    BulkJobKind,
+    BulkJobStatus,
+    EnforcementAction,
+    WebhookDelivery,
+    WebhookEvent,
+)
+from enforcement.services import action_retry, actions_requeue_stale
+from listings.models import Listing, ListingStatus
+
+from ..factories import ListingFactory, WebhookEndpointFactory
+
+
+def _job(listings, *, kind=ActionKind.SUPPRESS, chunk_size=4, actor=None) -> BulkJob:
+    with transaction.atomic():
+        return bulk_job_create(kind=BulkJobKind.SUSPEND, title="Test job", actor=actor, chunk_size=chunk_size,
+                               actions=[EnforcementAction(listing=lst, kind=kind, idempotency_key=f"t:{kind}:{lst.pk}")
+                                        for lst in listings])
+
+
+def _ids(job):
+    return list(job.actions.order_by("id").values_list("id", flat=True))
+
+
+@pytest.fixture
+def listings(world):
+    return [ListingFactory(seller=world.seller_a) for _ in range(10)]
+
+
+def test_audit_append_many_keeps_the_chain(world):
+    with transaction.atomic():
+        audit_append(actor=world.rev1, action="x.one", target=world.listings_a[0])
+        assert audit_append_many(actor=None, entries=[("x.many", lst, {"i": i})
+                                                      for i, lst in enumerate(world.listings_a)]) == 3
+        audit_append(actor=world.rev1, action="x.after", target=world.listings_a[0])
+    checked, broken = audit_chain_verify()
+    assert broken is None and checked == AuditEntry.objects.count()
+    assert list(AuditEntry.objects.filter(action="x.many").values_list("data__i", flat=True)) == [0, 1, 2]
+
+
+def test_a_job_is_applied_chunk_by_chunk_with_progress(world, listings, django_capture_on_commit_callbacks):
+    job = _job(listings)  # on_commit not executed: nothing queued yet
+    ids = _ids(job)
+    assert job.total == 10 and job.done == 0
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[3]) == 4
+    job.refresh_from_db()
+    assert (job.done, job.failed, job.status) == (4, 0, BulkJobStatus.RUNNING)
+    assert Listing.objects.filter(status=ListingStatus.SUPPRESSED).count() == 4
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[4], last_id=ids[9]) == 6
+    job.refresh_from_db()
+    assert (job.done, job.status) == (10, BulkJobStatus.FINISHED) and job.finished_at is not None
+
+
+def test_a_chunk_changes_its_listings_with_one_update_statement(world, listings):
+    job = _job(listings, chunk_size=10)
+    ids = _ids(job)
+    with CaptureQueriesContext(connection) as queries:
+        # 8 of the 10 (the job is not finished by this chunk, so no 'finished' entry is appended)
+        assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[7]) == 8
+    listing_updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "listings_listing"')]
+    assert len(listing_updates) == 1
+    audit_inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "audit_auditentry"')]
+    assert len(audit_inserts) == 1
+
+
+def test_running_a_chunk_twice_changes_each_listing_once(world, listings):
+    WebhookEndpointFactory(event_types=["listing.suppressed"])
+    job = _job(listings)
+    ids = _ids(job)
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 10
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 0
+    for listing in listings:
+        assert AuditEntry.objects.filter(target_type="listings.listing", target_id=listing.pk,
+                                         action="listing.suppressed").count() == 1
+    assert WebhookEvent.objects.filter(type="listing.suppressed").count() == 10
+    assert WebhookDelivery.objects.count() == 10
+    assert set(EnforcementAction.objects.values_list("attempts", flat=True)) == {1}
+    assert audit_chain_verify()[1] is None
+
+
+def test_the_sweep_resumes_a_job_whose_messages_were_lost(world, listings, settings):
+    settings.ENFORCEMENT_STALE_SECONDS = 0
+    job = _job(listings)  # its chunk messages never ran (on_commit not executed)
+    ids = _ids(job)
+    actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[3])  # one chunk ran before the loss
+    assert actions_requeue_stale() == 6  # eager: the chunks run now
+    job.refresh_from_db()
+    assert (job.done, job.status) == (10, BulkJobStatus.FINISHED)
+    assert Listing.objects.filter(pk__in=[lst.pk for lst in listings], status=ListingStatus.SUPPRESSED).count() == 10
+
+
+def test_an_illegal_listing_move_fails_that_action_and_a_retry_finishes_the_job(world, listings,
+                                                                                 django_capture_on_commit_callbacks):
+    from listings.services import listing_set_status
+
+    job = _job(listings[:3], kind=ActionKind.REINSTATE)  # reinstating active listings: nothing to do
+    ids = _ids(job)
+    listing_set_status(listing=listings[3], status=ListingStatus.REMOVED)
+    with transaction.atomic():
+        bad = bulk_job_create(kind=BulkJobKind.SUSPEND, title="bad", chunk_size=5, actions=[
+            EnforcementAction(listing=listings[3], kind=ActionKind.SUPPRESS, idempotency_key="bad")])
+    actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1])
+    job.refresh_from_db()
+    assert (job.done, job.failed) == (3, 0)  # already active: applied without a listing change
+    action = bad.actions.get()
+    actions_apply_chunk(job_id=bad.pk, first_id=action.pk, last_id=action.pk)
+    action.refresh_from_db()
+    bad.refresh_from_db()
+    assert action.status == ActionStatus.FAILED and "cannot become suppressed" in action.last_error
+    assert (bad.failed, bad.status) == (1, BulkJobStatus.FINISHED)
+    listings[3].refresh_from_db()
+    assert listings[3].status == ListingStatus.REMOVED
+    # A reviewer retries after the listing was put back; the job runs again and finishes.
+    listing_set_status(listing=listings[3], status=ListingStatus.ACTIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        action_retry(action=action, actor=world.rev1)
+    bad.refresh_from_db()
+    assert (bad.done, bad.failed, bad.status) == (1, 0, BulkJobStatus.FINISHED)
+
+
+def test_an_empty_job_is_finished_at_once(world):
+    job = _job([])
+    assert job.status == BulkJobStatus.FINISHED and job.total == 0
+
+
+def test_a_job_queues_one_task_per_chunk(world, listings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _job(listings, chunk_size=4)
+    assert len(callbacks) == 1
+    from unittest import mock
+
+    with mock.patch("enforcement.tasks.apply_action_chunk.delay") as delay:
+        callbacks[0]()
+    ids = list(EnforcementAction.objects.order_by("id").values_list("id", flat=True))
+    assert [c.args[1:] for c in delay.call_args_list] == [(ids[0], ids[3]), (ids[4], ids[7]), (ids[8], ids[9])]
+
+
+def test_a_bulk_event_carries_the_listing_and_the_suspension_reason(world, listings):
+    from enforcement.models import SuspensionProposal
+
+    job = _job(listings[:2])
+    SuspensionProposal.objects.create(seller=world.seller_a, status="approved", suspend_job=job,
+                                      reason="Repeat infringer.")
+    ids = _ids(job)
+    actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1])
+    event = WebhookEvent.objects.get(action_id=ids[0])
+    assert event.type == "listing.suppressed" and event.payload["id"] == event.event_id
+    assert event.payload["data"] == {
+        "listing_external_id": listings[0].external_id, "seller_external_id": world.seller_a.external_id,
+        "bulk_job_id": job.pk, "suspension_id": SuspensionProposal.objects.get().pk,
+        "statement_of_reasons": "Repeat infringer.",
+    }
+    entry = AuditEntry.objects.get(target_type="enforcement.enforcementaction", target_id=ids[0])
+    assert entry.data["event"] == event.event_id

@@ -1,0 +1,285 @@
+"""Bulk enforcement with a real Celery worker on Redis and PostgreSQL, killed with SIGKILL mid-batch.
+
+Worker-subprocess helpers copied from test_worker_integration.py, with the broker URL as a
+parameter so one test can run its worker on a private redis-server it restarts.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from kombu import Connection
+
+from audit.models import AuditEntry
+from audit.selectors import audit_chain_verify
+from enforcement.bulk import bulk_job_create
+from enforcement.models import (
+    ActionKind,
+    ActionStatus,
+    BulkJob,
+    BulkJobKind,
+    BulkJobStatus,
+    EnforcementAction,
+    WebhookEvent,
+)
+from enforcement.services import actions_requeue_stale
+from enforcement.tasks import apply_action_chunk
+from ipportal.celery import app as celery_app
+from listings.models import Listing, ListingStatus
+
+from ..conftest import redis_reachable, require_service
+from ..factories import ListingFactory
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+REPO = Path(__file__).resolve().parents[2]
+DEADLINE = 60.0
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "postgres")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    """One `celery worker` subprocess consuming only `queue`, its output in a log file."""
+
+    def __init__(self, *, queue: str, log_path: Path, broker: str, pool: str = "solo", concurrency: int = 1):
+        self.log_path = log_path
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ipportal.settings", "DATABASE_URL": _test_database_url(),
+               "CELERY_BROKER_URL": broker, "CELERY_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
+        self._log = open(log_path, "wb")  # closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ipportal", "worker", f"--pool={pool}",
+             f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def wait_ready(self) -> None:
+        wait_for(lambda: " ready." in self.log(), what="the worker to be ready", worker=self)
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+
+def wait_for(predicate, *, what: str, worker: Worker | None = None, timeout: float = DEADLINE) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        if worker is not None and worker.proc.poll() is not None:
+            pytest.fail(f"worker exited with {worker.proc.returncode} while waiting for {what}:\n{worker.log()}")
+        time.sleep(0.02)
+    log = f"\nworker log:\n{worker.log()}" if worker is not None else ""
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}{log}")
+
+
+def _use_broker(url: str, queue: str):
+    """Point this process's publisher at `url` and `queue`; returns a function that restores it."""
+    conf = celery_app.conf
+    # broker_write_url: conf.broker_url would lose to the CELERY_BROKER_URL environment variable.
+    saved = conf.task_always_eager, conf.task_default_queue, conf.broker_write_url
+    conf.task_always_eager, conf.task_default_queue, conf.broker_write_url = False, queue, url
+    _forget_pools()
+    with celery_app.connection_for_write() as conn:
+        assert conn.as_uri() == Connection(url).as_uri()
+
+    def restore():
+        conf.task_always_eager, conf.task_default_queue, conf.broker_write_url = saved
+        _forget_pools()
+    return restore
+
+
+def _forget_pools() -> None:
+    # The app caches its connection and producer pools for the broker it first used; drop the
+    # references (kombu keeps the pools per URL) so the next publish uses conf.broker_url.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def _drop_queue(url: str, name: str) -> None:
+    with Connection(url) as conn:
+        conn.default_channel.queue_delete(name)
+        conn.default_channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+
+
+@pytest.fixture
+def services_up():
+    require_service(connection.vendor == "postgresql",
+                    "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test")
+    url = settings.CELERY_BROKER_URL
+    require_service(bool(url) and redis_reachable(url),
+                    f"needs a reachable Redis broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/5 (got {url!r})")
+    return url
+
+
+@pytest.fixture
+def queue(services_up):
+    name = f"test-bulk-{uuid.uuid4().hex[:12]}"
+    restore = _use_broker(services_up, name)
+    try:
+        yield name
+    finally:
+        restore()
+        _drop_queue(services_up, name)
+
+
+@pytest.fixture
+def workers(tmp_path):
+    started: list[Worker] = []
+
+    def start(*, queue: str, broker: str, **options) -> Worker:
+        worker = Worker(queue=queue, broker=broker, log_path=tmp_path / f"worker-{len(started)}.log", **options)
+        started.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+        print(f"--- worker log (exit {worker.proc.returncode}) ---\n{worker.log()[-5000:]}")
+
+
+def _job(world, n: int, chunk_size: int) -> BulkJob:
+    listings = ListingFactory.create_batch(n, seller=world.seller_a)
+    with transaction.atomic():  # published on commit
+        return bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend A", chunk_size=chunk_size, actions=[
+            EnforcementAction(listing=lst, kind=ActionKind.SUPPRESS, idempotency_key=f"w:{lst.pk}")
+            for lst in listings])
+
+
+def _done(job) -> int:
+    return EnforcementAction.objects.filter(bulk_job=job, status=ActionStatus.APPLIED).count()
+
+
+def assert_applied_exactly_once(job) -> None:
+    job.refresh_from_db()
+    assert (job.status, job.done, job.failed) == (BulkJobStatus.FINISHED, job.total, 0)
+    actions = EnforcementAction.objects.filter(bulk_job=job)
+    assert set(actions.values_list("status", "attempts")) == {(ActionStatus.APPLIED, 1)}
+    listing_ids = list(actions.values_list("listing_id", flat=True))
+    assert Listing.objects.filter(pk__in=listing_ids, status=ListingStatus.SUPPRESSED).count() == job.total
+    per_listing = dict(AuditEntry.objects.filter(target_type="listings.listing", target_id__in=listing_ids,
+                                                 action="listing.suppressed")
+                       .values_list("target_id").annotate(n=Count("id")).values_list("target_id", "n"))
+    assert per_listing == {pk: 1 for pk in listing_ids}  # every listing changed once: no more, no less
+    applied_entries = AuditEntry.objects.filter(target_type="enforcement.enforcementaction",
+                                                target_id__in=actions.values("id"), action="enforcementaction.applied")
+    assert applied_entries.count() == job.total
+    assert WebhookEvent.objects.filter(action__bulk_job=job).count() == job.total
+    assert audit_chain_verify()[1] is None
+
+
+def test_a_worker_killed_mid_batch_again_and_again_applies_every_action_exactly_once(
+        world, queue, workers, services_up, settings):
+    settings.ENFORCEMENT_STALE_SECONDS = 0  # the sweep (run by hand here) re-publishes whatever is pending
+    job = _job(world, 1200, chunk_size=40)
+    kills, cut = [], []
+    for round_ in range(1, 5):
+        worker = workers(queue=queue, broker=services_up)
+        target = min(job.total - 1, _done(job) + 60)
+        wait_for(lambda: _done(job) >= target, what=f"progress before kill {round_}", worker=worker)  # noqa: B023
+        worker.kill()  # SIGKILL: no warm shutdown, the running chunk's transaction is cut off
+        kills.append(_done(job))
+        log = worker.log()
+        cut.append(log.count("apply_action_chunk[") - 2 * log.count(" succeeded in "))  # received, not finished
+        actions_requeue_stale()  # the unacked message is not redelivered for an hour; the row is the truth
+    assert all(0 < done < job.total for done in kills), kills  # every kill landed mid-batch
+    assert any(n > 0 for n in cut), cut  # and at least one inside a chunk the worker had started
+    worker = workers(queue=queue, broker=services_up)
+    wait_for(lambda: BulkJob.objects.get(pk=job.pk).status == BulkJobStatus.FINISHED, what="the job", worker=worker)
+    assert_applied_exactly_once(job)
+
+
+def test_each_chunk_delivered_twice_changes_each_listing_once_with_one_event(world, queue, workers, services_up):
+    job = _job(world, 200, chunk_size=50)  # 4 chunk messages on commit
+    ids = list(job.actions.order_by("id").values_list("id", flat=True))
+    for i in range(0, len(ids), 50):
+        apply_action_chunk.delay(job.pk, ids[i], ids[min(i + 50, len(ids)) - 1])  # the duplicates
+    # Two threads take both copies of a chunk at once; the action rows' locks make one wait.
+    workers(queue=queue, broker=services_up, pool="threads", concurrency=2)
+    wait_for(lambda: BulkJob.objects.get(pk=job.pk).status == BulkJobStatus.FINISHED, what="the job")
+    assert_applied_exactly_once(job)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of this test's own (the shared one must not be restarted)."""
+
+    def __init__(self, tmp_path: Path):
+        self.port, self.dir = _free_port(), tmp_path
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: redis_reachable(self.url), what="the private redis-server")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)  # a crash: nothing saved, every queued message lost
+            self.proc.wait(timeout=10)
+
+
+def test_a_redis_restart_mid_batch_loses_nothing(world, services_up, workers, tmp_path, settings):
+    require_service(shutil.which("redis-server") is not None, "needs redis-server on PATH")
+    settings.ENFORCEMENT_STALE_SECONDS = 0
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    name = f"test-bulk-redis-{uuid.uuid4().hex[:8]}"
+    restore = _use_broker(redis.url, name)
+    try:
+        job = _job(world, 1000, chunk_size=40)
+        worker = workers(queue=name, broker=redis.url)
+        wait_for(lambda: _done(job) >= 200, what="progress before the restart", worker=worker)
+        redis.stop()
+        lost_at = _done(job)
+        time.sleep(0.5)
+        redis.start()  # empty: the remaining chunk messages are gone
+        assert lost_at < job.total
+        # The worker reconnects by itself; the sweep (every few seconds, as beat would) re-publishes.
+        end = time.monotonic() + 90
+        while BulkJob.objects.get(pk=job.pk).status != BulkJobStatus.FINISHED and time.monotonic() < end:
+            actions_requeue_stale()
+            time.sleep(3)
+        assert_applied_exactly_once(job)
+    finally:
+        restore()
+        redis.stop()
