@@ -4,6 +4,7 @@ holder's case page (responses, court action, appeal of a rejection), and the sel
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
@@ -64,8 +65,10 @@ def seller_center(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     listings = seller_listings(user=request.user, status=status, query=query)
     standings = seller_standings(user=request.user)
+    page = Paginator(listings, 50).get_page(request.GET.get("page"))
     return render(request, "enforcement/seller_center.html", {
-        "listings": listings[:200], "listing_total": listings.count(), "status": status, "q": query,
+        "listings": page.object_list, "page": page, "listing_total": page.paginator.count, "status": status,
+        "q": query,
         "filters": list(LISTING_FILTERS), "standings": standings, "health": account_health(user=request.user),
         "next_steps": [s for s in standings if s.next_step and (s.can_appeal or s.can_counter
                                                                 or s.case.state == "appealed"

@@ -20,6 +20,7 @@ from evidence.services import evidence_accept
 from listings.models import ListingStatus
 
 from ..evidence.samples import PDF, upload
+from ..factories import ListingFactory
 from ..views import assert_login_redirect, removed_case
 from .test_appeals_due_process import rejected_case
 from .test_counter_notices import statements
@@ -315,3 +316,13 @@ def test_seller_center_queries_do_not_grow_with_notices(world, client):
     with CaptureQueriesContext(connection) as three:
         assert client.get(reverse("enforcement:seller_center")).status_code == 200
     assert len(three) == len(one)
+
+
+def test_seller_center_pages_a_long_listing_list_and_keeps_the_filter(world, client):
+    ListingFactory.create_batch(60, seller=world.seller_a, title="Lamp")
+    client.force_login(world.sam)
+    first = client.get(reverse("enforcement:seller_center"), {"q": "Lamp"}).content.decode()
+    assert "Page 1 of 2" in first and first.count('data-testid="listing-') == 50
+    assert 'href="?status=all&amp;q=Lamp&amp;page=2"' in first
+    second = client.get(reverse("enforcement:seller_center"), {"q": "Lamp", "page": 2}).content.decode()
+    assert second.count('data-testid="listing-') == 10

@@ -228,7 +228,9 @@ class Command(BaseCommand):
         for n, i in enumerate(ids):
             acme_listing = i % 10 in (0, 5)
             brand, right = (acme, acme_tm) if acme_listing else (borealis, bor_tm)
-            case = report("rights1" if acme_listing else "rights2", brand, right, [i], text).cases.get()
+            explanation = text if acme_listing else ("Knock-off advertised as 'Borealis style' with our "
+                                                      "registered BOREALIS mark; 'AAA quality copy' in the title.")
+            case = report("rights1" if acme_listing else "rights2", brand, right, [i], explanation).cases.get()
             opened = timezone.now() - timedelta(hours=rng.uniform(0.2, 240) if n % 3 else rng.uniform(0.2, 20))
             Case.objects.filter(pk=case.pk).update(
                 created_at=opened, due_at=case_due_at(priority=case.priority, created_at=opened))
