@@ -430,8 +430,6 @@ def case_page_context(case, user, **extra) -> dict:
         "reporter_record": case_page.reporter_record(case=case),
         "seller_record": case_page.seller_record(case=case),
         "seller_previous": case_page.seller_previous_cases(case=case),
-        # Strikes are enforcement's (issue 6); its view passes them in as extra context.
-        "seller_strikes": None,
         "related_open": case_page.related_open_cases(case=case),
         "notes": case_page.case_notes(case=case),
         "info_requests": info_requests,

@@ -14,7 +14,7 @@ from evidence.models import EvidenceFile
 from listings.models import Listing, ListingStatus
 from registry.selectors import brands_for_user
 
-from .models import Appeal, AppealParty, AppealStatus, CounterNotice, CounterNoticeStatus
+from .models import Appeal, AppealParty, AppealStatus, CounterNotice, CounterNoticeStatus, Strike
 from .services import appeal_deadline
 
 
@@ -106,8 +106,7 @@ class AccountHealth:
     waiting_counter_notices: int = 0
     upheld: int = 0
     listings: int = 0
-    # Strikes and suspension are issue 6's; its selector fills these when it lands.
-    strikes: list = field(default_factory=list)
+    strikes: list = field(default_factory=list)  # active strikes, soonest to expire first
 
     @property
     def label(self) -> str:
@@ -126,6 +125,9 @@ def account_health(*, user) -> AccountHealth:
         waiting_counter_notices=CounterNotice.objects.filter(mine, status=CounterNoticeStatus.WAITING)
         .distinct().count(),
         upheld=Case.objects.filter(listing__seller__members__user=user, state=CaseState.UPHELD).distinct().count(),
+        strikes=list(Strike.objects.filter(seller__members__user=user, removed_at__isnull=True,
+                                           expires_at__gt=timezone.now())
+                     .select_related("decision__case__listing").order_by("expires_at")),
     )
 
 

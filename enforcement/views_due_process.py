@@ -1,6 +1,7 @@
 """Pages for due process: the seller center, appeals with evidence, counter-notices, the rights
 holder's case page (responses, court action, appeal of a rejection), and the seller help pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -70,6 +71,7 @@ def seller_center(request: HttpRequest) -> HttpResponse:
         "listings": page.object_list, "page": page, "listing_total": page.paginator.count, "status": status,
         "q": query,
         "filters": list(LISTING_FILTERS), "standings": standings, "health": account_health(user=request.user),
+        "strike_threshold": settings.STRIKE_SUSPENSION_THRESHOLD,
         "next_steps": [s for s in standings if s.next_step and (s.can_appeal or s.can_counter
                                                                 or s.case.state == "appealed"
                                                                 or s.counter_notice)],

@@ -203,3 +203,15 @@ def test_a_withdrawn_report_takes_its_strike_back(world):
     report_withdraw(report=report, user=world.alice)
     strike = Strike.objects.get()
     assert strike.removed_at is not None and "withdrawn" in strike.removed_reason
+
+
+def test_the_seller_and_the_reviewer_see_the_active_strikes(world, client):
+    case = file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]]).cases.get()
+    claim_and_remove(case=case, reviewer=world.rev1)
+    client.force_login(world.sam)
+    html = client.get("/seller/").content.decode()
+    assert 'data-testid="strikes"><b>1</b> active strike' in html and world.listings_a[0].external_id in html
+    other = file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[1]]).cases.get()
+    client.force_login(world.rev2)
+    html = client.get(f"/review/cases/{other.pk}/").content.decode()
+    assert 'data-testid="seller-strikes"><b>1</b> active strike' in html
