@@ -21,7 +21,7 @@ def appeal_file_by_reporter(*, case: Case, user, statement: str, evidence: list[
         raise AppealError("Explain why the rejection is wrong; the senior reviewer reads this.")
     appeal_check_evidence(evidence)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("report").get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).select_related("report").get(pk=case.pk)
         if not brands_for_user(user=user).filter(pk=locked.report.brand_id).exists():
             raise AppealError("You can only appeal decisions on your brand's reports.")
         decision = locked.decisions.order_by("-id").first()
@@ -62,7 +62,7 @@ def appeal_respond(*, appeal: Appeal, user, statement: str, evidence: list[Evide
         raise AppealError("Write your response; the senior reviewer reads it before ruling.")
     appeal_check_evidence(evidence)
     with transaction.atomic():
-        locked = Appeal.objects.select_for_update().select_related("case__listing__seller", "case__report").get(
+        locked = Appeal.objects.select_for_update(of=("self",)).select_related("case__listing__seller", "case__report").get(
             pk=appeal.pk)
         party = appeal_party_of(appeal=locked, user=user)
         if party is None or party == locked.party:

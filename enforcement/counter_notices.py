@@ -86,7 +86,7 @@ def counter_notice_file(*, case: Case, user, statements: Statements,
         raise CounterNoticeError("The counter-notice is missing: " + " ".join(missing.values()), missing)
     appeal_check_evidence(evidence)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("listing", "report").get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).select_related("listing", "report").get(pk=case.pk)
         if not locked.listing.seller.members.filter(user=user).exists():
             raise CounterNoticeError("You can only file a counter-notice on your own listings.")
         decision = locked.decisions.order_by("-id").first()
@@ -138,7 +138,7 @@ def court_action_show(*, notice: CounterNotice, user, note: str, filing: list[Ev
         raise CounterNoticeError("Upload the court filing (the complaint as filed, with its case number).")
     appeal_check_evidence(filing)
     with transaction.atomic():
-        locked = CounterNotice.objects.select_for_update().select_related("case__report").get(pk=notice.pk)
+        locked = CounterNotice.objects.select_for_update(of=("self",)).select_related("case__report").get(pk=notice.pk)
         if not brands_for_user(user=user).filter(pk=locked.case.report.brand_id).exists():
             raise CounterNoticeError("Only the reporting brand can answer this counter-notice.")
         if locked.status != Status.WAITING:

@@ -102,7 +102,7 @@ def appeal_file(*, case: Case, user, statement: str, evidence: list[EvidenceFile
         raise AppealError("Explain why the decision is wrong; the senior reviewer reads this.")
     appeal_check_evidence(evidence)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("listing").get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).select_related("listing").get(pk=case.pk)
         if not locked.listing.seller.members.filter(user=user).exists():
             raise AppealError("You can only appeal decisions on your own listings.")
         decision = locked.decisions.order_by("-id").first()
@@ -171,7 +171,7 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
     reason = _reason(reason_code, {Outcome.REMOVE, Outcome.REJECT} if by_reporter
                      else {Outcome.REINSTATE, Outcome.UPHOLD})
     with transaction.atomic():
-        locked = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
+        locked = Appeal.objects.select_for_update(of=("self",)).select_related("decision").get(pk=appeal.pk)
         if not senior.is_senior_reviewer:
             raise AppealError("Only a senior reviewer can decide appeals.")
         if locked.decision.decided_by_id == senior.pk:

@@ -392,7 +392,7 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, actor) -> WebhookDe
     or failed one goes back to pending with a fresh 3-day window; a pending one is sent now
     instead of at its scheduled time. Refused while the endpoint is disabled."""
     with transaction.atomic():
-        locked = WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
+        locked = WebhookDelivery.objects.select_for_update(of=("self",)).select_related("endpoint").get(pk=delivery.pk)
         if locked.endpoint.status != EndpointStatus.ENABLED:
             raise WebhookError(None, "Enable the endpoint first; nothing is sent to a disabled endpoint.")
         now, token = timezone.now(), locked.lease_token + 1

@@ -44,7 +44,7 @@ from ..factories import ListingFactory
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
-DEADLINE = 60.0
+DEADLINE = 120.0  # seconds; a bound, not a pace: CI machines can be slow
 
 
 def _test_database_url() -> str:

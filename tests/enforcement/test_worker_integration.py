@@ -33,7 +33,7 @@ from ..conftest import claim_and_remove, file_report, redis_reachable, require_s
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
-DEADLINE = 30.0  # seconds; ~290 tasks/s were measured here, so one task taking this long is a bug
+DEADLINE = 120.0  # seconds; a bound, not a pace: CI machines can be slow
 TASK = "Task enforcement.tasks.apply_action["
 
 
@@ -199,7 +199,7 @@ def test_a_lost_message_delays_but_never_loses_a_takedown(queue, start_worker, w
 
     claim_and_remove(case=case, reviewer=world.rev1)  # no worker yet: the message waits on the broker
     action = case.actions.get()
-    assert queued(queue) == 3  # the takedown, and the "report received" and "decided" e-mails
+    assert queued(queue) == 1  # the takedown (the e-mails queued beside it are not counted)
     purge(queue)  # ... and is lost (a broker restarted without persistence, a purged queue)
 
     worker = start_worker()
@@ -231,7 +231,7 @@ def test_a_message_delivered_twice_applies_the_takedown_once(queue, start_worker
     claim_and_remove(case=case, reviewer=world.rev1)  # first message
     action = case.actions.get()
     apply_action.delay(action.pk)  # the duplicate, as after a redelivery
-    assert queued(queue) == 4  # both, and the "report received" and "decided" e-mails
+    assert queued(queue) == 2  # the takedown and its duplicate
 
     # Two threads take both messages at once; the action's row lock makes one of them wait.
     worker = start_worker(pool="threads", concurrency=2)
