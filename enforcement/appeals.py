@@ -62,8 +62,8 @@ def appeal_respond(*, appeal: Appeal, user, statement: str, evidence: list[Evide
         raise AppealError("Write your response; the senior reviewer reads it before ruling.")
     appeal_check_evidence(evidence)
     with transaction.atomic():
-        locked = Appeal.objects.select_for_update(of=("self",)).select_related("case__listing__seller", "case__report").get(
-            pk=appeal.pk)
+        locked = (Appeal.objects.select_for_update(of=("self",))
+                  .select_related("case__listing__seller", "case__report").get(pk=appeal.pk))
         party = appeal_party_of(appeal=locked, user=user)
         if party is None or party == locked.party:
             raise AppealError("Only the other side of this appeal can respond to it.")
