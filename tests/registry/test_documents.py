@@ -1,15 +1,18 @@
 """Registration documents and images of a right: upload by admins, who may download, and what verification needs."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from evidence.models import EvidenceFile
+from evidence.selectors import evidence_unattached
 from registry.documents import right_document_add
-from registry.models import DocumentRole, IPRight, MarkType, RightDocument, RightKind, RightStatus
+from registry.models import BrandMember, DocumentRole, IPRight, MarkType, RightDocument, RightKind, RightStatus
 from registry.services import RegistryError, right_send_code
 
 from ..evidence.samples import HTML, PDF, SVG, ZIP, image, upload
@@ -203,18 +206,12 @@ def test_a_pdf_is_never_served_inline(world, docs, client):
 
 
 def test_an_agent_whose_authorization_ended_gets_404(world, docs, client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from registry.models import BrandMember
     BrandMember.objects.filter(user=world.agent).update(authorized_until=timezone.localdate() - timedelta(days=1))
     client.force_login(world.agent)
     assert client.get(reverse("registry:right_document_download", args=[docs[1].pk])).status_code == 404
 
 
 def test_document_files_are_never_purged_as_unattached(world, docs):
-    from evidence.selectors import evidence_unattached
     assert not evidence_unattached().exists()
 
 
