@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Brand, BrandInvitation, BrandMember, IPRight, ProtectionRule, VerificationCode, WatchedTerm
+from .models import (
+    Brand,
+    BrandInvitation,
+    BrandMember,
+    IPRight,
+    ProtectionRule,
+    RightDocument,
+    VerificationCode,
+    WatchedTerm,
+)
 
 
 class BrandMemberInline(admin.TabularInline):
@@ -61,3 +70,21 @@ class WatchedTermAdmin(admin.ModelAdmin):
     list_display = ["term", "normalized", "kind", "brand"]
     search_fields = ["term", "normalized", "brand__name"]
     readonly_fields = ["normalized"]
+
+
+@admin.register(RightDocument)
+class RightDocumentAdmin(admin.ModelAdmin):
+    """Read-only: a right's documents are what its reviewer verified against; uploads go through the right's page."""
+
+    list_display = ["right", "role", "file", "uploaded_by", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["right__name", "right__registration_number", "file__original_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,8 +3,10 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
+from evidence.content import ACCEPTED
 from ipportal.forms import PortalForm
 from listings.models import Seller
 
@@ -231,3 +233,19 @@ class RulesForm(PortalForm):
 
     def clean_misspellings(self):
         return _lines(self.cleaned_data["misspellings"])
+
+
+class RightDocumentForm(PortalForm):
+    """One registration document or image. The file is checked by content when stored
+    (registry.documents.right_document_add, through the evidence app)."""
+
+    role = forms.ChoiceField(label="What it is", choices=())
+    file = forms.FileField(label="File", allow_empty_file=True)
+
+    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "— choose —"), *roles]
+        self.fields["file"].help_text = (
+            f"{ACCEPTED}; up to {settings.EVIDENCE_MAX_FILE_BYTES // 2**20} MB. Mark and design images: PNG, "
+            "JPEG or WebP (not SVG). Files are checked by their content.")
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt"

@@ -232,3 +232,32 @@ class WatchedTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class DocumentRole(models.TextChoices):
+    REGISTRATION_EXTRACT = "registration_extract", "Registration extract (office record)"
+    MARK_IMAGE = "mark_image", "Mark image (figurative mark)"
+    DESIGN_IMAGE = "design_image", "Design image"
+    CERTIFICATE = "certificate", "Registration certificate"
+
+
+class RightDocument(models.Model):
+    """A registration document or image of a right, stored as an evidence file (evidence app).
+
+    A file belongs to one right and is kept with it (PROTECT): the reviewer verified against it.
+    """
+
+    right = models.ForeignKey(IPRight, on_delete=models.PROTECT, related_name="documents")
+    file = models.OneToOneField("evidence.EvidenceFile", on_delete=models.PROTECT, related_name="right_document")
+    role = models.CharField(max_length=24, choices=DocumentRole.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=DocumentRole.values), name="right_document_known_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.right}: {self.get_role_display()} {self.file.original_name}"

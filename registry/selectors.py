@@ -12,8 +12,11 @@ from .models import (
     BrandInvitation,
     BrandMember,
     BrandRole,
+    DocumentRole,
     IPRight,
+    MarkType,
     ProtectionRule,
+    RightDocument,
     RightKind,
     RightStatus,
     RuleKind,
@@ -107,6 +110,39 @@ def invitation_for_token(*, token_hash: str) -> BrandInvitation:
     if inv is None:
         raise Http404("No such invitation")
     return inv
+
+
+# --- registration documents ------------------------------------------------------------------
+
+def right_documents(*, right: IPRight) -> QuerySet[RightDocument]:
+    return right.documents.select_related("file", "uploaded_by")
+
+
+def right_document_get_for_user(*, user, pk: int) -> RightDocument:
+    """A right's document, to the brand's members and to reviewers; 404 to everyone else (no hint it exists)."""
+    doc = RightDocument.objects.select_related("file", "right__brand").filter(pk=pk).first()
+    if doc is None or not user.is_authenticated:
+        raise Http404("No such document")
+    if user.is_reviewer or membership(user=user, brand=doc.right.brand) is not None:
+        return doc
+    raise Http404("No such document")
+
+
+def right_documents_missing(*, right: IPRight) -> str | None:
+    """Why the right cannot be verified yet for want of a document, or None.
+
+    A figurative mark is checked against its image, a design against at least one image of it; a
+    copyright certificate is optional (many countries have no copyright register).
+    """
+    roles = set(right.documents.values_list("role", flat=True))
+    if right.kind == RightKind.TRADEMARK and right.mark_type == MarkType.FIGURATIVE \
+            and DocumentRole.MARK_IMAGE not in roles:
+        return ("A figurative mark is verified against its image, and the brand has not uploaded the mark image "
+                "yet. Reject it with a reason asking for the image, or wait for the upload.")
+    if right.kind == RightKind.DESIGN and DocumentRole.DESIGN_IMAGE not in roles:
+        return ("A design is verified against its images, and the brand has not uploaded any design image yet. "
+                "Reject it with a reason asking for them, or wait for the upload.")
+    return None
 
 
 # --- reviewers -------------------------------------------------------------------------------

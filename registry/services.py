@@ -36,7 +36,7 @@ from .models import (
     WatchedTerm,
 )
 from .normalize import normalize_term
-from .selectors import require_brand_admin, require_reviewer
+from .selectors import require_brand_admin, require_reviewer, right_documents_missing
 from .signals import protection_changed_on_commit
 from .states import RIGHT_TRANSITIONS
 
@@ -283,6 +283,9 @@ def right_send_code(*, right: IPRight, reviewer, correspondent_email: str) -> Ve
         locked = IPRight.objects.select_for_update().get(pk=right.pk)
         if locked.status != RightStatus.PENDING:
             raise RegistryError(f"Only a pending right gets a code; this one is {locked.get_status_display()}.")
+        missing = right_documents_missing(right=locked)
+        if missing:
+            raise RegistryError(missing)
         resent = _invalidate_codes(right=locked) > 0
         code = f"{secrets.randbelow(10 ** 8):08d}"
         record = VerificationCode.objects.create(

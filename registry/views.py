@@ -6,14 +6,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.selectors import audit_entries_for
+from evidence.responses import evidence_response
 
 from . import selectors as sel
+from .documents import right_document_add, roles_for
 from .forms import (
     RIGHT_FORMS,
     BrandForm,
     CodeForm,
     InviteForm,
     RejectForm,
+    RightDocumentForm,
     RulesForm,
     SendCodeForm,
     right_form_initial,
@@ -199,6 +202,10 @@ def _right_context(request: HttpRequest, pk: int, **extra) -> dict:
     code = live_code(right=right) if right.status == RightStatus.PENDING else None
     return {"right": right, "brand": right.brand, "is_admin": is_admin, "code": code,
             "code_form": CodeForm() if is_admin and code else None,
+            "documents": sel.right_documents(right=right),
+            "documents_missing": sel.right_documents_missing(right=right) if right.status == RightStatus.PENDING
+            else None,
+            "document_form": RightDocumentForm(roles=roles_for(right)) if is_admin else None,
             "timeline": audit_entries_for(targets=[right]), **extra}
 
 
@@ -222,6 +229,39 @@ def right_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{right} is verified. Its reports go to the priority lane.")
             return redirect("registry:right_detail", pk=right.pk)
     return render(request, "registry/right_detail.html", _right_context(request, pk, code_form=form), status=400)
+
+
+@login_required
+@require_POST
+def right_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    right, _ = sel.right_get_for_user(user=request.user, pk=pk)
+    sel.require_brand_admin(user=request.user, brand=right.brand)
+    form = RightDocumentForm(request.POST, request.FILES, roles=roles_for(right))
+    if form.is_valid():
+        try:
+            doc = right_document_add(right=right, by=request.user, role=form.cleaned_data["role"],
+                                     upload=form.cleaned_data["file"])
+        except RegistryError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"{doc.get_role_display()} “{doc.file.original_name}” is stored with {right}.")
+            return redirect("registry:right_detail", pk=right.pk)
+    return render(request, "registry/right_detail.html", _right_context(request, pk, document_form=form),
+                  status=400)
+
+
+@login_required
+@require_GET
+def right_document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A registration document as a download, to the brand's members and reviewers only."""
+    return evidence_response(sel.right_document_get_for_user(user=request.user, pk=pk).file)
+
+
+@login_required
+@require_GET
+def right_document_inline(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mark or design image (PNG, JPEG, WebP only) for an <img> on the right and verification pages."""
+    return evidence_response(sel.right_document_get_for_user(user=request.user, pk=pk).file, inline=True)
 
 
 # --- protection rules ------------------------------------------------------------------------
@@ -266,6 +306,9 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 def _review_context(request: HttpRequest, pk: int, **extra) -> dict:
     right = sel.right_get_for_reviewer(user=request.user, pk=pk)
     return {"right": right, "office": OFFICES.get(right.office), "codes": sel.right_codes(right=right),
+            "documents": sel.right_documents(right=right),
+            "documents_missing": sel.right_documents_missing(right=right) if right.status == RightStatus.PENDING
+            else None,
             "send_form": SendCodeForm(initial={"correspondent_email": right.correspondent_email}),
             "reject_form": RejectForm(), "timeline": audit_entries_for(targets=[right]), **extra}
 

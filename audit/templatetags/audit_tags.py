@@ -18,6 +18,7 @@ LABELS = {
     "listing.removed": "Listing removed", "listing.active": "Listing active again",
     "ipright.registered": "Right registered", "ipright.edited": "Details corrected",
     "ipright.code_sent": "Verification code sent to the correspondent on record",
+    "ipright.document_added": "Registration document uploaded",
     "ipright.code_failed": "Wrong verification code entered", "ipright.verified": "Verified",
     "ipright.rejected": "Rejected", "ipright.pending": "Sent again for verification",
     "ipright.expired": "Expired",
