@@ -1,19 +1,16 @@
 """Bulk enforcement with a real Celery worker on Redis and PostgreSQL, killed with SIGKILL mid-batch.
 
-Worker-subprocess helpers copied from test_worker_integration.py, with the broker URL as a
-parameter so one test can run its worker on a private redis-server it restarts.
+The worker subprocess comes from tests/celery_worker.py, with the broker URL as a parameter so
+one test can run its worker on a private redis-server it restarts.
 """
 
-import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -38,71 +35,11 @@ from enforcement.tasks import apply_action_chunk
 from ipportal.celery import app as celery_app
 from listings.models import Listing, ListingStatus
 
+from ..celery_worker import Worker, wait_for
 from ..conftest import redis_reachable, require_service
 from ..factories import ListingFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-REPO = Path(__file__).resolve().parents[2]
-DEADLINE = 120.0  # seconds; a bound, not a pace: CI machines can be slow
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "postgres")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Worker:
-    """One `celery worker` subprocess consuming only `queue`, its output in a log file."""
-
-    def __init__(self, *, queue: str, log_path: Path, broker: str, pool: str = "solo", concurrency: int = 1):
-        self.log_path = log_path
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ipportal.settings", "DATABASE_URL": _test_database_url(),
-               "CELERY_BROKER_URL": broker, "CELERY_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
-        self._log = open(log_path, "wb")  # closed in stop()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ipportal", "worker", f"--pool={pool}",
-             f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def wait_ready(self) -> None:
-        wait_for(lambda: " ready." in self.log(), what="the worker to be ready", worker=self)
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self._log.close()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log.close()
-
-
-def wait_for(predicate, *, what: str, worker: Worker | None = None, timeout: float = DEADLINE) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return
-        if worker is not None and worker.proc.poll() is not None:
-            pytest.fail(f"worker exited with {worker.proc.returncode} while waiting for {what}:\n{worker.log()}")
-        time.sleep(0.02)
-    log = f"\nworker log:\n{worker.log()}" if worker is not None else ""
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}{log}")
-
 
 def _use_broker(url: str, queue: str):
     """Point this process's publisher at `url` and `queue`; returns a function that restores it."""

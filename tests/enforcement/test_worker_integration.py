@@ -6,13 +6,8 @@ another session on the same Redis never steals our messages and we never steal t
 """
 
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
@@ -28,82 +23,10 @@ from enforcement.tasks import apply_action
 from ipportal.celery import app as celery_app
 from listings.models import ListingStatus
 
+from ..celery_worker import Worker, wait_for
 from ..conftest import claim_and_remove, file_report, redis_reachable, require_service
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-REPO = Path(__file__).resolve().parents[2]
-DEADLINE = 120.0  # seconds; a bound, not a pace: CI machines can be slow
-TASK = "Task enforcement.tasks.apply_action["
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "postgres")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Worker:
-    """One `celery worker` subprocess consuming only `queue`, its output in a log file."""
-
-    def __init__(self, *, queue: str, log_path: Path, pool: str = "solo", concurrency: int = 1):
-        self.queue, self.log_path = queue, log_path
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "ipportal.settings",
-            "DATABASE_URL": _test_database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_QUEUE": queue,
-            "PYTHONUNBUFFERED": "1",
-        }
-        self._log = open(log_path, "wb")  # closed in stop()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ipportal", "worker", f"--pool={pool}",
-             f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}@%h", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def finished(self) -> list[str]:
-        """The log lines of apply_action runs that ended, in order: '... succeeded in 0.01s: True'
-        or '... raised unexpected: IllegalTransition(...)'."""
-        return [line for line in self.log().splitlines()
-                if TASK in line and (" succeeded in " in line or " raised unexpected: " in line)]
-
-    def results(self) -> list[str]:
-        return [line.split(" succeeded in ", 1)[1].rsplit(": ", 1)[-1] if " succeeded in " in line
-                else line.split(" raised unexpected: ", 1)[1] for line in self.finished()]
-
-    def wait_ready(self) -> None:
-        wait_for(lambda: " ready." in self.log(), what="the worker to be ready", worker=self)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log.close()
-
-
-def wait_for(predicate, *, what: str, worker: Worker | None = None, timeout: float = DEADLINE) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return
-        if worker is not None and worker.proc.poll() is not None:
-            pytest.fail(f"worker exited with {worker.proc.returncode} while waiting for {what}:\n{worker.log()}")
-        time.sleep(0.05)
-    log = f"\nworker log:\n{worker.log()}" if worker is not None else ""
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}{log}")
-
 
 def action_status(action: EnforcementAction) -> str:
     return EnforcementAction.objects.values_list("status", flat=True).get(pk=action.pk)
