@@ -4,7 +4,6 @@ from django.conf import settings
 from accounts.models import Role, User
 from evidence.content import ACCEPTED
 from evidence.models import EvidenceFile
-from ipportal.forms import PortalForm
 from listings.selectors import listings_by_external_ids, parse_listing_refs
 from registry.models import IPRight, RightKind, RightStatus
 from registry.selectors import brands_for_user
@@ -57,7 +56,7 @@ def _detail_field(spec: DetailField) -> forms.Field:
     return forms.CharField(max_length=spec.max_length, widget=widget, **common)
 
 
-class ReportForm(PortalForm):
+class ReportForm(forms.Form):
     """The common part of every report; __init__ adds the fields of the kind (complaints.kinds)."""
 
     kind = RightKind.TRADEMARK
@@ -190,7 +189,7 @@ def _reason_choices(*outcomes: str, appeal: bool = False) -> list:
     ]
 
 
-class DecideForm(PortalForm):
+class DecideForm(forms.Form):
     reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT),
                                     label="Reason",
                                     error_messages={"required": "Choose a reason code for the decision."})
@@ -210,7 +209,7 @@ class DecideForm(PortalForm):
     apply_to_report = forms.BooleanField(required=False, label="Apply to all identical cases of this report")
 
 
-class RequestInfoForm(PortalForm):
+class RequestInfoForm(forms.Form):
     question = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Question to the reporter",
         error_messages={"required": "Write the question the reporter should answer."},
@@ -224,18 +223,18 @@ class RequestInfoForm(PortalForm):
     )
 
 
-class NoteForm(PortalForm):
+class NoteForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label="Internal note",
                            help_text="Seen by reviewers only.",
                            error_messages={"required": "Write the note before saving it."})
 
 
-class InfoAnswerForm(PortalForm):
+class InfoAnswerForm(forms.Form):
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, label="Your answer",
                              error_messages={"required": "Write your answer before sending it."})
 
 
-class AppealDecideForm(PortalForm):
+class AppealDecideForm(forms.Form):
     reason_code = forms.ChoiceField(choices=_reason_choices(Outcome.REINSTATE, Outcome.UPHOLD, appeal=True),
                                     label="Ruling")
     facts = forms.CharField(
@@ -277,7 +276,7 @@ class QueueFilterForm(forms.Form):
         )
 
 
-class ReassignForm(PortalForm):
+class ReassignForm(forms.Form):
     reviewer = forms.ModelChoiceField(
         queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.SENIOR_REVIEWER], is_active=True)
         .order_by("username"),
@@ -294,7 +293,7 @@ class ReporterAppealDecideForm(AppealDecideForm):
                                     label="Ruling")
 
 
-class SanctionDecideForm(PortalForm):
+class SanctionDecideForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("dismiss", "Dismiss")], widget=forms.RadioSelect,
                                  label="Your decision")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False,

@@ -3,7 +3,6 @@ from django.conf import settings
 
 from complaints.forms import EvidenceUploadField
 from evidence.content import ACCEPTED
-from ipportal.forms import PortalForm
 
 _UPLOAD_HELP = (f"{ACCEPTED}; up to {{file_mb}} MB each, {{total_mb}} MB and {{files}} files in all. "
                 "Files are checked by their content.")
@@ -23,7 +22,7 @@ class EvidenceFormMixin:
         field.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt,.csv"
 
 
-class AppealForm(EvidenceFormMixin, PortalForm):
+class AppealForm(EvidenceFormMixin, forms.Form):
     statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000, label="Why the decision is wrong",
         help_text="For example: the goods are genuine (say where you bought them), or you are authorized "
@@ -56,7 +55,7 @@ class ResponseForm(AppealForm):
         self._setup_upload()
 
 
-class CounterNoticeForm(EvidenceFormMixin, PortalForm):
+class CounterNoticeForm(EvidenceFormMixin, forms.Form):
     """The statutory statements. Each is checked by the service, which names every one missing;
     the form leaves them optional so all the missing ones are named at once, in the law's words."""
 
@@ -90,7 +89,7 @@ class CounterNoticeForm(EvidenceFormMixin, PortalForm):
         self._setup_upload()
 
 
-class CourtActionForm(EvidenceFormMixin, PortalForm):
+class CourtActionForm(EvidenceFormMixin, forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False,
                            label="Court and case number",
                            help_text="For example: U.S. District Court, N.D. Cal., No. 3:26-cv-01234.")
@@ -103,13 +102,13 @@ class CourtActionForm(EvidenceFormMixin, PortalForm):
 
 
 
-class SuspensionDecideForm(PortalForm):
+class SuspensionDecideForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve: suspend the seller"), ("reject", "Reject")],
                                  widget=forms.RadioSelect)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
                              help_text="The seller reads this.")
 
 
-class SuspensionLiftForm(PortalForm):
+class SuspensionLiftForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
                              help_text="Why the suspension ends; the seller reads this.")

@@ -1,4 +1,3 @@
-from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
@@ -11,11 +10,7 @@ class PortalBoundField(BoundField):
 
 
 class PortalRenderer(DjangoTemplates):
-    """The project's form renderer (settings.FORM_RENDERER): every form, model form and admin-free
-    page gets PortalBoundField without each form having to opt in."""
+    """The project's form renderer (settings.FORM_RENDERER): every form and model form gets
+    PortalBoundField without each form having to opt in."""
 
     bound_field_class = PortalBoundField
-
-
-class PortalForm(forms.Form):
-    """Kept as the common base of the portal's plain forms."""

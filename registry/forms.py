@@ -7,7 +7,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from evidence.content import ACCEPTED
-from ipportal.forms import PortalForm
 from listings.models import Seller
 
 from .countries import COUNTRY_CHOICES
@@ -29,7 +28,7 @@ def _country_field(**kwargs) -> forms.ChoiceField:
                                           "from the list."}, **kwargs)
 
 
-class BrandForm(PortalForm):
+class BrandForm(forms.Form):
     name = forms.CharField(max_length=200, label="Brand name")
     website = forms.URLField(required=False, label="Website", assume_scheme="https",
                              help_text="The brand's official site, e.g. https://acme.example")
@@ -38,7 +37,7 @@ class BrandForm(PortalForm):
     country = _country_field(label="Country", help_text="Where the owner company is established.")
 
 
-class InviteForm(PortalForm):
+class InviteForm(forms.Form):
     email = forms.EmailField(label="Email")
     role = forms.ChoiceField(choices=BrandRole.choices, widget=forms.RadioSelect, initial=BrandRole.AGENT,
                              label="Role", help_text="Admins manage members, rights and rules. Agents act for "
@@ -47,7 +46,7 @@ class InviteForm(PortalForm):
                              help_text="Optional. The agent's authorization ends after this day.")
 
 
-class RightForm(PortalForm):
+class RightForm(forms.Form):
     """Shared fields and checks; subclasses say which fields their kind has."""
 
     kind: str
@@ -173,7 +172,7 @@ def right_form_initial(right) -> dict:
 
 # --- verification ----------------------------------------------------------------------------
 
-class SendCodeForm(PortalForm):
+class SendCodeForm(forms.Form):
     checked = forms.BooleanField(
         label="I checked this registration against the office record: number, owner, mark or title and dates match.",
         error_messages={"required": "Check the office record first, then tick this box."})
@@ -182,12 +181,12 @@ class SendCodeForm(PortalForm):
         help_text="The code goes to this address, never to one the rights holder typed.")
 
 
-class RejectForm(PortalForm):
+class RejectForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Reason",
                              help_text="The rights holder reads this: say what does not match and what to do.")
 
 
-class CodeForm(PortalForm):
+class CodeForm(forms.Form):
     code = forms.CharField(max_length=20, label="Verification code",
                            help_text="8 digits, from the email sent to the correspondent on the office record.",
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
@@ -199,7 +198,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in re.split(r"[\n,]", text) if line.strip()]
 
 
-class RulesForm(PortalForm):
+class RulesForm(forms.Form):
     countries = forms.MultipleChoiceField(
         choices=COUNTRY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
         label="Authorized ships-from countries",
@@ -235,7 +234,7 @@ class RulesForm(PortalForm):
         return _lines(self.cleaned_data["misspellings"])
 
 
-class RightDocumentForm(PortalForm):
+class RightDocumentForm(forms.Form):
     """One registration document or image. The file is checked by content when stored
     (registry.documents.right_document_add, through the evidence app)."""
 
