@@ -7,7 +7,7 @@ undecided row. Access checks are the caller's (selectors.require_reviewer).
 """
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -271,9 +271,3 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
             mine += g["n"]
     return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine,
                        computed_at=computed_at if not filters.mine else now)
-
-
-def queue_filters_without(filters: QueueFilters, **changes) -> QueueFilters:
-    """The same filters with some changed and paging reset (for the links of the filter panel)."""
-    return replace(filters, page=1, **changes)
-

@@ -145,15 +145,6 @@ def holder_case_get(*, user, pk: int) -> Case:
     return case
 
 
-def holder_counter_notices(*, report) -> dict[int, CounterNotice]:
-    """Waiting counter-notices on a report's cases, by case id (the report page flags them)."""
-    return {n.case_id: n for n in CounterNotice.objects.filter(case__report=report, status=CounterNoticeStatus.WAITING)}
-
-
-def holder_open_appeals(*, report) -> dict[int, Appeal]:
-    return {a.case_id: a for a in Appeal.objects.filter(case__report=report, status=AppealStatus.OPEN)}
-
-
 def can_holder_appeal(case: Case) -> bool:
     latest = case.decisions.order_by("-id").first()
     return (case.state == CaseState.REJECTED and latest is not None and latest.reason_code != "notifier_suspended"

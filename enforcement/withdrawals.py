@@ -74,7 +74,3 @@ def report_withdraw(*, report: Report, user) -> dict[str, int]:
         audit_append(actor=user, action="report.withdrawn", target=locked, data=counts)
     report.withdrawn_at = locked.withdrawn_at
     return counts
-
-
-def report_withdrawable(*, report: Report) -> bool:
-    return report.withdrawn_at is None and report.cases.filter(state__in=WITHDRAWABLE).exists()

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from .models import Listing, Seller
+from .models import Listing
 
 _URL_ID = re.compile(r"/listings?/([A-Za-z0-9_-]+)/?(?:[?#].*)?$")
 
@@ -23,10 +23,6 @@ def parse_listing_refs(text: str) -> list[str]:
 
 def listings_by_external_ids(*, ids: Iterable[str]) -> dict[str, Listing]:
     return {l.external_id: l for l in Listing.objects.filter(external_id__in=list(ids)).select_related("seller")}
-
-
-def sellers_for_user(*, user) -> QuerySet[Seller]:
-    return Seller.objects.filter(members__user=user)
 
 
 _REF = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

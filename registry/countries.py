@@ -259,9 +259,5 @@ COUNTRIES: dict[str, str] = {
 COUNTRY_CHOICES: list[tuple[str, str]] = sorted(COUNTRIES.items(), key=lambda item: item[1])
 
 
-def country_name(code: str) -> str:
-    return COUNTRIES.get(code, code)
-
-
 def is_country(code: str) -> bool:
     return code in COUNTRIES

@@ -29,11 +29,6 @@ def until(value: datetime) -> str:
     return short_duration(value - timezone.now())
 
 
-@register.simple_tag
-def bar_height(value: int, maximum: int, full: int = 120) -> int:
-    return round(full * value / maximum) if maximum else 0
-
-
 @register.filter
 def duration(value: timedelta) -> str:
     return short_duration(value)
