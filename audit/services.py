@@ -20,26 +20,11 @@ def entry_digest(*, prev_hash: str, created_at, actor_repr: str, action: str, ta
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def audit_append(*, actor, action: str, target: models.Model, data: dict | None = None) -> AuditEntry:
+def audit_append(*, actor, action: str, target: "models.Model | AuditTarget", data: dict | None = None) -> None:
     """Append one entry to the chain. Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the change's transaction")
-    data = json.loads(json.dumps(data or {}, default=str))
-    # Race: two transactions appending at once would both link to the same previous hash;
-    # the head row lock makes the second wait for the first to commit.
-    head, _ = AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
-    head = AuditChainHead.objects.select_for_update().get(id=1)
-    created_at = timezone.now()
-    actor_repr = actor.get_username() if actor is not None else "system"
-    fields = dict(
-        created_at=created_at, actor_repr=actor_repr, action=action,
-        target_type=target._meta.label_lower, target_id=target.pk, target_repr=str(target)[:300],
-        data=data,
-    )
-    digest = entry_digest(prev_hash=head.last_hash, **fields)
-    entry = AuditEntry.objects.create(actor=actor, prev_hash=head.last_hash, hash=digest, **fields)
-    AuditChainHead.objects.filter(id=1).update(last_hash=digest, count=models.F("count") + 1)
-    return entry
+    audit_append_many(actor=actor, entries=[(action, target, data)])
 
 
 class AuditTarget(NamedTuple):
@@ -62,22 +47,29 @@ _COLUMNS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "ta
 
 
 def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTarget", dict | None]]) -> int:
-    """Append many entries (action, target, data) chained in order, under one lock of the head,
-    with one multi-row INSERT per 1,000: the bulk variant of audit_append for chunked enforcement.
-    Must run inside the transaction of the changes it records. Returns how many were appended."""
+    """Append many entries (action, target, data) chained in order, under one lock of the head.
+    Must run inside the transaction of the changes it records. Returns how many were appended.
+
+    Everything that can be prepared (targets' readable copies, JSON) is prepared before the head is
+    locked: the lock is held from here to the commit by every audited write, so what runs under it
+    is one locking read and one statement per 1,000 entries (the INSERT and the head's move together).
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append_many must run inside the change's transaction")
     if not entries:
         return 0
-    AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
-    head = AuditChainHead.objects.select_for_update().get(id=1)  # same race as audit_append
     created_at = timezone.now()
     actor_repr = actor.get_username() if actor is not None else "system"
     actor_id = actor.pk if actor is not None else None
-    prev, rows = head.last_hash, []
+    prepared = []
     for action, target, data in entries:
         target_type, target_id, target_repr = _target_fields(target)
-        data = json.loads(json.dumps(data or {}, default=str))
+        prepared.append((action, target_type, target_id, target_repr, json.loads(json.dumps(data or {}, default=str))))
+    # Race: two transactions appending at once would both link to the same previous hash;
+    # the head row lock makes the second wait for the first to commit.
+    prev = _lock_head()
+    rows = []
+    for action, target_type, target_id, target_repr, data in prepared:
         digest = entry_digest(prev_hash=prev, created_at=created_at, actor_repr=actor_repr, action=action,
                               target_type=target_type, target_id=target_id, target_repr=target_repr, data=data)
         rows.append((created_at, actor_id, actor_repr, action, target_type, target_id, target_repr,
@@ -85,12 +77,31 @@ def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTa
         prev = digest
     # Raw multi-row INSERT: building 1,000s of model instances cost more than the insert itself.
     # Rows get ascending ids in VALUES order, which is the chain's order (audit_chain_verify walks ids).
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    # On PostgreSQL the last page's INSERT and the head's UPDATE go as one statement (one round trip).
+    entry_table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 1000):
             page = rows[i:i + 1000]
-            values = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(page))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", [v for row in page for v in row])
-    AuditChainHead.objects.filter(id=1).update(last_hash=prev, count=models.F("count") + len(rows))
+            insert = f"INSERT INTO {entry_table} ({columns}) VALUES {', '.join([row_sql] * len(page))}"
+            params = [v for row in page for v in row]
+            if i + 1000 < len(rows) or connection.vendor != "postgresql":
+                cursor.execute(insert, params)
+            else:  # PostgreSQL runs a data-modifying WITH; SQLite cannot, and takes two statements
+                cursor.execute(f"WITH appended AS ({insert} RETURNING 1) UPDATE {head_table} "
+                               "SET last_hash = %s, count = count + %s WHERE id = 1", [*params, prev, len(rows)])
+                return len(rows)
+        cursor.execute(f"UPDATE {head_table} SET last_hash = %s, count = count + %s WHERE id = 1", [prev, len(rows)])
     return len(rows)
+
+
+def _lock_head() -> str:
+    """Lock the chain's head row and return the newest hash (creating the head on first use)."""
+    for _ in range(2):
+        last = AuditChainHead.objects.select_for_update().filter(id=1).values_list("last_hash", flat=True).first()
+        if last is not None:
+            return last
+        AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
+    raise RuntimeError("the audit chain head could not be created")

@@ -104,9 +104,9 @@ def load(n_cases: int) -> None:
         _copy(raw, "complaints_report",
               ["brand_id", "right_id", "reporter_id", "kind", "capacity", "infringement_type", "explanation",
                "contact_email", "decl_good_faith", "decl_accurate", "decl_authority", "signature", "signed_at",
-               "created_at"],
+               "created_at", "details"],
               ((r.brand_id, r.pk, reporter.pk, r.kind, "owner", "counterfeit", "Replica of our goods.",
-                "legal@example.test", "t", "t", "t", "Bench", now.isoformat(), now.isoformat())
+                "legal@example.test", "t", "t", "t", "Bench", now.isoformat(), now.isoformat(), "{}")
                for r in report_right))
         cur.execute("SELECT min(id) FROM complaints_report")
         first_report = cur.fetchone()[0]
@@ -131,13 +131,15 @@ def load(n_cases: int) -> None:
                 holder, expires = None, None
                 if state == "in_review":
                     holder = holders[i % len(holders)]
-                    expires = (now + timedelta(minutes=30) if rng.random() < .8 else now - timedelta(minutes=5))
+                    expires = (now + timedelta(minutes=30) if rng.random() < .8
+                               else now - timedelta(seconds=rng.random() * 3600))
                 yield (first_report + j, listing, right.pk, right.brand_id, right.kind, state, priority, source, holder,
                        expires.isoformat() if expires else None, '{"title": "Replica"}', created.isoformat(),
-                       (created + timedelta(hours=sla[priority])).isoformat(), created.isoformat())
+                       (created + timedelta(hours=sla[priority])).isoformat(), created.isoformat(), "{}")
 
         columns = ["report_id", "listing_id", "right_id", "brand_id", "kind", "state", "priority", "source",
-                   "claimed_by_id", "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at"]
+                   "claimed_by_id", "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at",
+                   "detection"]
         rows = case_rows()
         done = 0
         while done < n_cases:  # COPY in chunks of 200,000 to bound the buffer
@@ -145,7 +147,15 @@ def load(n_cases: int) -> None:
             _copy(raw, "complaints_case", columns, chunk)
             done += len(chunk)
             print(f"  {done:,} cases ({time.perf_counter() - t0:.0f} s)", flush=True)
-        cur.execute("ANALYZE")
+    # Production never holds a backlog of lapsed claims: the beat task releases them every minute.
+    from complaints.services import claims_release_expired
+
+    t1 = time.perf_counter()
+    released = claims_release_expired(batch_size=1000)
+    print(f"  released {released:,} lapsed claims as the beat's sweep does "
+          f"({time.perf_counter() - t1:.1f} s)", flush=True)
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
     print(f"  load done in {time.perf_counter() - t0:.1f} s", flush=True)
 
 
@@ -221,7 +231,7 @@ def _claimer_process(kind: str, index: int, barrier, out) -> None:
     from accounts.models import User
     from complaints.services import case_claim_next
 
-    reviewer = User.objects.filter(username__startswith="reviewer").order_by("id")[index]
+    reviewer = User.objects.get(username=f"claimer{index}")
     samples, claimed = [], []
     barrier.wait()
     for _ in range(CLAIMS_PER_CLAIMER):
@@ -265,7 +275,13 @@ def bench_claims() -> None:
 
     from complaints.models import Case
 
+    from accounts.models import Role, User
+
     settings.REVIEW_MAX_OPEN_CLAIMS = 10_000  # measure the claim itself, not the per-reviewer cap
+    # Claimers of their own: the loaded backlog's claims belong to reviewer0..39, 750 each, far above
+    # any real cap; a claimer starts, as a reviewer on shift does, holding none.
+    for i in range(CLAIMERS):
+        User.objects.get_or_create(username=f"claimer{i}", defaults={"role": Role.REVIEWER})
     samples, claimed, wall = _run_concurrently("claim")
     print(f"\nclaim-next, {CLAIMERS} concurrent claimer processes x {CLAIMS_PER_CLAIMER}:  {_stats(samples)}")
     print(f"  {len(samples) / wall:,.0f} claims/s; distinct cases {len(set(claimed)):,} of {len(claimed):,} claims")
@@ -280,6 +296,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded bench database")
+    parser.add_argument("--claims-only", action="store_true", help="skip the queue page measurements")
     args = parser.parse_args()
     url, admin_url, name = _bench_url(os.environ.get("DATABASE_URL", ""))
     reused = _prepare_database(admin_url, name, args.reuse)
@@ -299,7 +316,8 @@ def main() -> None:
     if not reused:
         print(f"Loading {args.cases:,} cases with COPY ...", flush=True)
         load(args.cases)
-    bench_queue_page()
+    if not args.claims_only:
+        bench_queue_page()
     bench_claims()
 
 

@@ -161,7 +161,8 @@ class Case(models.Model):
     # Lower goes first: 0 trusted flagger, 1 verified right, 2 unverified right.
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.OTHER)
     source = models.CharField(max_length=16, choices=CaseSource.choices, default=CaseSource.REPORT)
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    # Indexed by case_claims_held_idx (a reviewer's live claims, the claim cap's count).
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
                                    on_delete=models.PROTECT, related_name="claimed_cases")
     claim_expires_at = models.DateTimeField(null=True, blank=True)
     listing_snapshot = models.JSONField(help_text="The listing as it was when reported")
@@ -205,8 +206,9 @@ class Case(models.Model):
             models.Index(fields=["brand", "state", "priority", "due_at", "id"], name="case_brand_queue_idx"),
             models.Index(fields=["kind", "state", "priority", "due_at", "id"], name="case_kind_queue_idx"),
             models.Index(fields=["state", "source", "priority", "due_at"], name="case_source_queue_idx"),
-            # The expired-claims sweep and claim-next's lapsed claims.
-            models.Index(fields=["state", "claim_expires_at"], name="case_claim_expiry_idx"),
+            # The expired-claims sweep and claim-next's lapsed claims, in claim-next's order.
+            models.Index(fields=["state", "claim_expires_at", "id"], name="case_claim_expiry_idx"),
+            models.Index(fields=["claimed_by", "state", "claim_expires_at"], name="case_claims_held_idx"),
         ]
 
     def __str__(self) -> str:
