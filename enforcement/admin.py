@@ -135,7 +135,7 @@ class StrikeAdmin(_ReadOnlyAdmin):
 
 @admin.register(SuspensionProposal)
 class SuspensionProposalAdmin(_ReadOnlyAdmin):
-    list_display = ["id", "seller", "status", "decided_by", "created_at"]
+    list_display = ["id", "seller", "status", "proposed_by", "decided_by", "created_at"]
     list_filter = ["status"]
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from complaints.forms import EvidenceUploadField
 from evidence.content import ACCEPTED
 
+from .strikes import PROPOSAL_REASON_MIN_CHARS
+
 _UPLOAD_HELP = (f"{ACCEPTED}; up to {{file_mb}} MB each, {{total_mb}} MB and {{files}} files in all. "
                 "Files are checked by their content.")
 
@@ -112,3 +114,12 @@ class SuspensionDecideForm(forms.Form):
 class SuspensionLiftForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
                              help_text="Why the suspension ends; the seller reads this.")
+
+
+class SuspensionProposeForm(forms.Form):
+    # Named apart from the case page's other fields (its id is unique on the page).
+    suspension_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, label="Why suspend this seller",
+        help_text=f"What you saw across the seller's listings, in at least {PROPOSAL_REASON_MIN_CHARS} characters. "
+                  "The senior reviewer who decides reads this; the seller does not.",
+    )

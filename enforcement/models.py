@@ -367,13 +367,22 @@ class SuspensionStatus(models.TextChoices):
 
 
 class SuspensionProposal(models.Model):
-    """The system proposes suspending a repeat infringer; a senior reviewer approves or rejects.
-    At most one open (proposed or approved) per seller."""
+    """A proposal to suspend a seller, made by the system (a repeat infringer reached the strike
+    threshold) or by a reviewer working one of the seller's cases (with a reason); a senior
+    reviewer other than the proposer approves or rejects. At most one open (proposed or approved)
+    per seller."""
 
     seller = models.ForeignKey(Seller, on_delete=models.PROTECT,
                                related_name="suspensions")
     status = models.CharField(max_length=16, choices=SuspensionStatus.choices, default=SuspensionStatus.PROPOSED)
     strikes = models.ManyToManyField(Strike, related_name="proposals")
+    # Empty: the system proposed at the strike threshold. Set: the reviewer who proposed, from
+    # which case, and why (the senior reads it; the seller never does).
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    proposed_from = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    proposal_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -392,7 +401,9 @@ class SuspensionProposal(models.Model):
             models.UniqueConstraint(
                 fields=["seller"], condition=models.Q(status__in=["proposed", "approved"]),
                 name="one_open_suspension_per_seller",
-            )
+            ),
+            models.CheckConstraint(condition=models.Q(proposed_by__isnull=True) | ~models.Q(proposal_reason=""),
+                                   name="reviewer_suspension_proposal_has_reason"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,5 @@
-"""Reads for the reviewers' enforcement pages (failed and stuck actions, bulk jobs) and the
-senior reviewers' suspension pages, each with its access check."""
+"""Reads for the reviewers' enforcement pages (failed and stuck actions, bulk jobs, a suspension)
+and the senior reviewers' suspension list, each with its access check."""
 
 from datetime import timedelta
 
@@ -52,19 +52,20 @@ def bulk_job_get(*, user, pk: int) -> BulkJob:
 
 
 def suspensions_for_senior(*, user) -> QuerySet[SuspensionProposal]:
-    require_senior(user)
+    require_senior(user, "seller suspensions")
     return (
-        SuspensionProposal.objects.select_related("seller", "decided_by", "suspend_job", "lift_job")
+        SuspensionProposal.objects.select_related("seller", "proposed_by", "decided_by", "suspend_job", "lift_job")
         .annotate(strike_count=Count("strikes"))
         .annotate(open_first=Case(When(status=SuspensionStatus.PROPOSED, then=0), default=1))
         .order_by("open_first", "-id")
     )
 
 
-def suspension_get_for_senior(*, user, pk: int) -> SuspensionProposal:
-    require_senior(user)
+def suspension_get_for_reviewer(*, user, pk: int) -> SuspensionProposal:
+    """Any reviewer reads a suspension (a proposer follows their proposal); only a senior decides it."""
+    require_reviewer(user)
     try:
-        return SuspensionProposal.objects.select_related("seller", "decided_by", "suspend_job", "lift_job",
-                                                         "lifted_by").get(pk=pk)
+        return SuspensionProposal.objects.select_related("seller", "proposed_by", "proposed_from", "decided_by",
+                                                         "suspend_job", "lift_job", "lifted_by").get(pk=pk)
     except SuspensionProposal.DoesNotExist:
         raise Http404("No such suspension") from None

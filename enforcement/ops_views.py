@@ -1,4 +1,5 @@
-"""Reviewer pages for enforcement operations and senior pages for seller suspensions."""
+"""Reviewer pages for enforcement operations, proposing a seller's suspension from a case, and the
+senior pages that decide suspensions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,19 +9,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
+from complaints.selectors import case_get_for_reviewer
+from complaints.views import case_page_context
 
-from .forms import SuspensionDecideForm, SuspensionLiftForm
+from .forms import SuspensionDecideForm, SuspensionLiftForm, SuspensionProposeForm
 from .models import SuspensionStatus
 from .ops_selectors import (
     action_get_for_reviewer,
     actions_needing_attention,
     bulk_job_get,
     bulk_jobs_recent,
-    suspension_get_for_senior,
+    suspension_get_for_reviewer,
     suspensions_for_senior,
 )
+from .selectors import require_senior
 from .services import action_retry
-from .strikes import SuspensionError, strikes_active, suspension_approve, suspension_lift, suspension_reject
+from .strikes import (
+    SuspensionAlreadyOpen,
+    SuspensionError,
+    strikes_active,
+    suspension_approve,
+    suspension_lift,
+    suspension_propose,
+    suspension_reject,
+)
 
 
 @login_required
@@ -63,9 +75,33 @@ def suspension_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def suspension_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer proposes suspending the seller of the case on screen; errors come back on the case page."""
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    form = SuspensionProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = suspension_propose(case=case, reviewer=request.user,
+                                          reason=form.cleaned_data["suspension_reason"])
+        except SuspensionAlreadyOpen as exc:
+            form.add_error(None, str(exc))  # the page's panel links to the open one
+        except SuspensionError as exc:
+            form.add_error("suspension_reason" if exc.field == "reason" else None, str(exc))
+        else:
+            messages.success(request, f"Suspension #{proposal.pk} of {proposal.seller.name} proposed. A senior "
+                                      "reviewer other than you decides it.")
+            return redirect("complaints:case_detail", pk=case.pk)
+    return render(request, "complaints/case_detail.html",
+                  case_page_context(case, request.user, suspension_form=form), status=400)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = suspension_get_for_senior(user=request.user, pk=pk)
+    proposal = suspension_get_for_reviewer(user=request.user, pk=pk)
+    if request.method == "POST":
+        require_senior(request.user, "seller suspensions")
     lifting = request.method == "POST" and "lift" in request.POST
     decide_form = SuspensionDecideForm(request.POST if request.method == "POST" and not lifting else None)
     lift_form = SuspensionLiftForm(request.POST if lifting else None)
@@ -92,6 +128,8 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposal": proposal, "strikes": strikes, "decide_form": decide_form, "lift_form": lift_form,
         "active_count": strikes_active(seller=proposal.seller).count(),
         "own_strike": any(s.decision.decided_by_id == request.user.pk for s in strikes),
+        "own_proposal": proposal.proposed_by_id == request.user.pk,
+        "can_decide": request.user.is_senior_reviewer,
         "is_proposed": proposal.status == SuspensionStatus.PROPOSED,
         "is_approved": proposal.status == SuspensionStatus.APPROVED,
         "timeline": audit_entries_for(targets=[proposal]),

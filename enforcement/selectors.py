@@ -28,9 +28,9 @@ def seller_notice_get(*, user, pk: int) -> Case:
         raise Http404("No such notice") from None
 
 
-def require_senior(user) -> None:
+def require_senior(user, what: str = "appeals") -> None:
     if not (user.is_authenticated and user.is_senior_reviewer):
-        raise PermissionDenied("Only senior reviewers decide appeals.")
+        raise PermissionDenied(f"Only senior reviewers decide {what}.")
 
 
 def appeals_open(*, user) -> QuerySet[Appeal]:

@@ -5,9 +5,11 @@ unless and until it is reversed), so the count a senior reviewer sees is never b
 decisions. Reversal on appeal (or any later reversal calling strike_remove) removes it, so a
 strike stands exactly while its takedown does. A strike counts until STRIKE_EXPIRY_DAYS after it.
 
-At STRIKE_SUSPENSION_THRESHOLD active strikes the system proposes a suspension; a senior reviewer
-who made none of the strike decisions approves (a second person: the system proposed, a
-reviewer decided each strike, someone else suspends) or rejects it with a reason. Approval
+At STRIKE_SUSPENSION_THRESHOLD active strikes the system proposes a suspension; a reviewer may
+also propose one, with a reason, from a case on the seller's listing (a pattern the strikes do not
+show yet: a counterfeit shop relisting under new ids). A senior reviewer who is not the proposer
+and made none of the strike decisions approves (a second person: someone proposed, a reviewer
+decided each strike, someone else suspends) or rejects it with a reason. Approval
 suppresses every active listing of the seller through a bulk job of per-listing `suppress`
 actions; lifting restores those listings with `unsuppress` actions. Per-listing actions (not one
 'suspend seller' action) so each listing change is a row with its own idempotency key, webhook
@@ -23,7 +25,7 @@ from django.utils import timezone
 
 from audit.services import audit_append
 from audit.transitions import transition
-from complaints.models import Decision
+from complaints.models import Case, Decision
 from listings.models import Listing, ListingStatus, Seller
 
 from .bulk import bulk_job_create
@@ -39,12 +41,29 @@ from .models import (
 from .notifications import notify_on_commit
 from .states import SUSPENSION_TRANSITIONS
 
+# A reviewer's proposal says why in at least this many characters: the senior decides on it.
+PROPOSAL_REASON_MIN_CHARS = 20
+
 
 class SuspensionError(Exception):
-    """A refused suspension decision; `field` names the form field at fault."""
+    """A refused suspension step; `field` names the form field at fault."""
 
     def __init__(self, message: str, field: str | None = None):
         self.field = field
+        super().__init__(message)
+
+
+class SuspensionAlreadyOpen(SuspensionError):
+    """The seller already has an open (proposed or approved) suspension: `proposal`."""
+
+    def __init__(self, proposal: SuspensionProposal):
+        self.proposal = proposal
+        if proposal.status == SuspensionStatus.APPROVED:
+            message = f"{proposal.seller.name} is already suspended (suspension #{proposal.pk})."
+        else:
+            who = proposal.proposed_by.username if proposal.proposed_by_id else "the system"
+            message = (f"Suspension #{proposal.pk} of {proposal.seller.name} is already proposed, by {who}; "
+                       "a senior reviewer decides it.")
         super().__init__(message)
 
 
@@ -85,8 +104,7 @@ def suspension_propose_if_due(*, seller: Seller) -> SuspensionProposal | None:
     active = list(strikes_active(seller=seller))
     if len(active) < settings.STRIKE_SUSPENSION_THRESHOLD:
         return None
-    if SuspensionProposal.objects.filter(seller=seller, status__in=[SuspensionStatus.PROPOSED,
-                                                                    SuspensionStatus.APPROVED]).exists():
+    if suspension_open_for(seller=seller) is not None:
         return None
     try:
         with transaction.atomic():
@@ -99,6 +117,43 @@ def suspension_propose_if_due(*, seller: Seller) -> SuspensionProposal | None:
     return proposal
 
 
+def suspension_open_for(*, seller: Seller) -> SuspensionProposal | None:
+    """The seller's proposed or approved suspension, if any (the partial unique index allows one)."""
+    return (SuspensionProposal.objects.select_related("seller", "proposed_by")
+            .filter(seller=seller, status__in=[SuspensionStatus.PROPOSED, SuspensionStatus.APPROVED]).first())
+
+
+def suspension_propose(*, case: Case, reviewer, reason: str) -> SuspensionProposal:
+    """A reviewer proposes suspending the seller of `case`'s listing, saying why (at least
+    PROPOSAL_REASON_MIN_CHARS). Refused while the seller has an open suspension
+    (SuspensionAlreadyOpen). Audited; like the system's proposals it notifies no one until a
+    senior reviewer approves."""
+    if not getattr(reviewer, "is_reviewer", False):
+        raise SuspensionError("Only reviewers propose suspensions.")
+    reason = reason.strip()
+    if len(reason) < PROPOSAL_REASON_MIN_CHARS:
+        raise SuspensionError(f"Say why in at least {PROPOSAL_REASON_MIN_CHARS} characters (you wrote "
+                              f"{len(reason)}): the senior reviewer decides on it.", field="reason")
+    seller = case.listing.seller
+    with transaction.atomic():
+        # Race: two reviewers (or a reviewer and a strike) proposing at once; the seller's row lock
+        # makes them take turns, so the second sees the first's proposal (the partial unique index
+        # backs this up).
+        Seller.objects.select_for_update().get(pk=seller.pk)
+        existing = suspension_open_for(seller=seller)
+        if existing is not None:
+            raise SuspensionAlreadyOpen(existing)
+        proposal = SuspensionProposal.objects.create(seller=seller, proposed_by=reviewer, proposed_from=case,
+                                                     proposal_reason=reason)
+        # The strikes standing now: the senior weighs them, and who decided one may not approve.
+        active = list(strikes_active(seller=seller))
+        proposal.strikes.set(active)
+        audit_append(actor=reviewer, action="suspensionproposal.proposed", target=proposal,
+                     data={"seller": seller.pk, "case": case.pk, "reason": reason,
+                           "strikes": [s.pk for s in active]})
+    return proposal
+
+
 def _check_senior(*, senior, reason: str) -> str:
     if not getattr(senior, "is_senior_reviewer", False):
         raise SuspensionError("Only a senior reviewer decides suspensions.")
@@ -108,13 +163,15 @@ def _check_senior(*, senior, reason: str) -> str:
 
 
 def suspension_approve(*, proposal: SuspensionProposal, senior, reason: str) -> SuspensionProposal:
-    """A senior reviewer who decided none of the strikes approves: suppresses every active listing
-    of the seller through a bulk job (applied after commit, in chunks)."""
+    """A senior reviewer who neither proposed it nor decided any of its strikes approves: suppresses
+    every active listing of the seller through a bulk job (applied after commit, in chunks)."""
     reason = _check_senior(senior=senior, reason=reason)
     with transaction.atomic():
         locked = SuspensionProposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != SuspensionStatus.PROPOSED:
             raise SuspensionError(f"This proposal is already {locked.get_status_display().lower()}.")
+        if locked.proposed_by_id == senior.pk:
+            raise SuspensionError("You proposed this suspension; another senior reviewer must approve it.")
         if locked.strikes.filter(decision__decided_by=senior).exists():
             raise SuspensionError("You decided one of these strikes; another senior reviewer must approve "
                                   "the suspension.")

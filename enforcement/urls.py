@@ -6,6 +6,7 @@ from .webhooks import views as webhook_views
 app_name = "enforcement"
 urlpatterns = [
     path("review/cases/<int:pk>/decide/", views.case_decide_view, name="case_decide"),
+    path("review/cases/<int:pk>/propose-suspension/", ops_views.suspension_propose_view, name="suspension_propose"),
     path("reports/<int:pk>/withdraw/", reporter_views.report_withdraw_view, name="report_withdraw"),
     path("reports/brands/<int:pk>/lane/", reporter_views.brand_lane_recompute_view, name="brand_lane_recompute"),
     path("review/appeals/", views.appeal_list, name="appeal_list"),

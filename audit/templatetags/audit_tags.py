@@ -24,6 +24,8 @@ LABELS = {
     "ipright.expired": "Expired",
     "report.evidence": "Evidence filed", "report.withdrawn": "Report withdrawn",
     "report.linked": "Joined by another report on the same listing and right",
+    "suspensionproposal.proposed": "Suspension proposed", "suspensionproposal.approved": "Suspension approved",
+    "suspensionproposal.rejected": "Suspension rejected", "suspensionproposal.lifted": "Suspension lifted",
 }
 
 

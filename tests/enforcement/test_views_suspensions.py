@@ -29,8 +29,8 @@ def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
     assert_login_redirect(client.get(url), url)
 
 
-@pytest.mark.parametrize("persona", ["rev1", "sam", "alice", "outsider"])
-def test_suspension_pages_are_for_senior_reviewers_only(world, client, proposal, persona):
+@pytest.mark.parametrize("persona", ["sam", "alice", "outsider"])
+def test_suspension_pages_are_for_reviewers_only(world, client, proposal, persona):
     client.force_login(getattr(world, persona))
     assert client.get(reverse("enforcement:suspension_list")).status_code == 403
     assert client.get(_url(proposal)).status_code == 403
@@ -40,12 +40,29 @@ def test_suspension_pages_are_for_senior_reviewers_only(world, client, proposal,
     assert proposal.status == SuspensionStatus.PROPOSED
 
 
+def test_a_reviewer_reads_a_suspension_but_only_a_senior_lists_and_decides(world, client, proposal):
+    """A reviewer follows a suspension (the case page links to the seller's open one)."""
+    client.force_login(world.rev1)
+    assert client.get(reverse("enforcement:suspension_list")).status_code == 403
+    response = client.get(_url(proposal))
+    page = response.content.decode()
+    assert response.status_code == 200 and "System: 3 active strikes" in page
+    assert "A senior reviewer other than the proposer decides this proposal." in page
+    assert "Record decision" not in page and 'name="reason"' not in page
+    response = client.post(_url(proposal), {"decision": "approve", "reason": "Repeat infringer."})
+    assert response.status_code == 403
+    assert "Only senior reviewers decide seller suspensions." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == SuspensionStatus.PROPOSED
+
+
 def test_a_senior_sees_the_proposal_with_its_strikes(world, client, proposal):
     client.force_login(world.senior2)
     listing_page = client.get(reverse("enforcement:suspension_list")).content.decode()
     assert f"#{proposal.pk}" in listing_page and world.seller_a.name in listing_page
+    assert "System: 3 active strikes" in listing_page
     page = client.get(_url(proposal)).content.decode()
-    assert "3 active strikes now" in page
+    assert "3 active strikes now" in page and "System: 3 active strikes" in page
     assert all(lst.external_id in page for lst in world.listings_a)
     assert "another senior reviewer must approve" not in page
 
