@@ -115,7 +115,8 @@ def _seed(n: int):
         infringement_type="counterfeit", explanation="bench", contact_email="bench@example.test",
         decl_good_faith=True, decl_accurate=True, decl_authority=True, signature="Bench", signed_at=now)
     cases = Case.objects.bulk_create([
-        Case(report=report, listing=lst, right=right, state=CaseState.ACTIONED, listing_snapshot={})
+        Case(report=report, listing=lst, right=right, brand=brand, kind=right.kind, state=CaseState.ACTIONED,
+             listing_snapshot={}, due_at=now)
         for lst in listings], batch_size=2000)
     decisions = Decision.objects.bulk_create([
         Decision(case=c, outcome=Outcome.REMOVE, reason_code="tm_counterfeit", statement="Bench removal.",
