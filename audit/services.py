@@ -99,9 +99,13 @@ def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTa
 
 def _lock_head() -> str:
     """Lock the chain's head row and return the newest hash (creating the head on first use)."""
+    lock = connection.ops.for_update_sql() if connection.features.has_select_for_update else ""
     for _ in range(2):
-        last = AuditChainHead.objects.select_for_update().filter(id=1).values_list("last_hash", flat=True).first()
-        if last is not None:
-            return last
+        with connection.cursor() as cursor:  # on every audited write: SQL, not the ORM's query building
+            cursor.execute(f"SELECT last_hash FROM {connection.ops.quote_name(AuditChainHead._meta.db_table)} "
+                           f"WHERE id = 1 {lock}")
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
         AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
     raise RuntimeError("the audit chain head could not be created")

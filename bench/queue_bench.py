@@ -273,9 +273,8 @@ def _run_concurrently(kind: str) -> tuple[list[float], list[int], float]:
 def bench_claims() -> None:
     from django.conf import settings
 
-    from complaints.models import Case
-
     from accounts.models import Role, User
+    from complaints.models import Case
 
     settings.REVIEW_MAX_OPEN_CLAIMS = 10_000  # measure the claim itself, not the per-reviewer cap
     # Claimers of their own: the loaded backlog's claims belong to reviewer0..39, 750 each, far above
