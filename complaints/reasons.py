@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from registry.unregistered import described_summary
+
 from .models import Outcome
 
 
@@ -80,6 +82,25 @@ def reasons_for(outcome: str, *, appeal: bool = False) -> list[Reason]:
             and r.code.startswith("appeal_") == appeal]
 
 
+def _ground(reason: Reason, right) -> str:
+    """The reason's legal ground. The trademark grounds are written for a registered mark; for an
+    unregistered one they speak of a mark protected by its use instead, so the statement does not
+    claim a registration that does not exist."""
+    if right.registered:
+        return reason.ground
+    return (reason.ground.replace("a verified registered trademark", "an unregistered trademark")
+            .replace("a registered trademark", "an unregistered trademark protected by its use")
+            .replace("for which it is registered", "under which the owner uses it"))
+
+
+def _right_relied_on(right) -> str:
+    if right.registered:
+        return str(right)
+    summary = described_summary(right)
+    return (f"{right}, not registered with an office: described by the reporter"
+            f"{f' ({summary})' if summary else ''} and not verified by the platform,")
+
+
 def statement_compose(*, case, reason: Reason, facts: str, automated: bool = False) -> str:
     """The statement of reasons: what was restricted, facts, ground, automation, how to appeal."""
     listing = case.listing_snapshot
@@ -121,7 +142,8 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",
-        f"Ground: {reason.ground} Right relied on: {right} held by {right.brand} ({source}).",
+        f"Ground: {_ground(reason, right)} Right relied on: {_right_relied_on(right)} held by {right.brand} "
+        f"({source}).",
         automation,
         how,
     ])
