@@ -161,7 +161,6 @@ class ReportForm(forms.Form):
         self.described = DESCRIBED_SPECS.get(self.kind, [])
         if not self.described:  # a patent exists only once granted: nothing to describe
             del self.fields["right_source"], self.fields["unreg_brand"]
-            self.fields["right"].required = True
             return
         brands = brands_for_user(user=user).order_by("name")
         self.fields["unreg_brand"].queryset = brands

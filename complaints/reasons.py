@@ -90,15 +90,16 @@ def _ground(reason: Reason, right) -> str:
         return reason.ground
     return (reason.ground.replace("a verified registered trademark", "an unregistered trademark")
             .replace("a registered trademark", "an unregistered trademark protected by its use")
-            .replace("for which it is registered", "under which the owner uses it"))
+            .replace("for which it is registered", "on which the owner uses it"))
 
 
-def _right_relied_on(right) -> str:
+def _unregistered_note(right) -> str:
+    """For an unregistered right, what it rests on: the reporter's description, unchecked."""
     if right.registered:
-        return str(right)
+        return ""
     summary = described_summary(right)
-    return (f"{right}, not registered with an office: described by the reporter"
-            f"{f' ({summary})' if summary else ''} and not verified by the platform,")
+    return (" The right is not registered with an office: it was described by the reporter"
+            f"{f' ({summary})' if summary else ''} and has not been verified by the platform.")
 
 
 def statement_compose(*, case, reason: Reason, facts: str, automated: bool = False) -> str:
@@ -142,8 +143,8 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",
-        f"Ground: {_ground(reason, right)} Right relied on: {_right_relied_on(right)} held by {right.brand} "
-        f"({source}).",
+        f"Ground: {_ground(reason, right)} Right relied on: {right} held by {right.brand} ({source})."
+        f"{_unregistered_note(right)}",
         automation,
         how,
     ])
