@@ -87,9 +87,9 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect, initial="registered", label="The right you rely on", required=False,
         error_messages={"invalid_choice": "Choose a registered right, or describe one that is not registered."})
     right = forms.ModelChoiceField(queryset=IPRight.objects.none(), label="Right", required=False)
-    unreg_brand = forms.ModelChoiceField(queryset=Brand.objects.none(), required=False, label="Rights owner",
-                                         empty_label="— choose the brand —",
-                                         help_text="The brand that owns the unregistered right.",
+    unreg_brand = forms.ModelChoiceField(queryset=Brand.objects.none(), required=False,
+                                         label="Brand that owns the right", empty_label="— choose the brand —",
+                                         help_text="The right is created for this brand with the report.",
                                          error_messages={"invalid_choice": "Choose one of the brands you act for."})
     capacity = forms.ChoiceField(choices=ReporterCapacity.choices, widget=forms.RadioSelect,
                                  label="You are")

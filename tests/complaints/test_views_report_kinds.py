@@ -270,7 +270,8 @@ def test_my_reports_filters_by_state_type_brand_and_date(world, client, rights):
 
 
 @pytest.mark.parametrize("slug", ["", "report-trademark", "report-patent", "report-design", "report-copyright",
-                                  "after-filing", "avoid-rejection", "false-notices", "bulk-api"])
+                                  "after-filing", "avoid-rejection", "false-notices", "bulk-api",
+                                  "unregistered-rights"])
 def test_help_pages_are_public(client, db, slug):
     response = client.get(f"/help/{slug}/" if slug else "/help/")
     assert response.status_code == 200

@@ -136,3 +136,17 @@ def test_design_and_copyright_forms_file_with_a_description(world, client, time_
     assert response.status_code == 302, _field_error(response.content.decode(), "unreg_name")
     report = Report.objects.get()
     assert report.kind == kind and report.right.kind == kind and not report.right.registered
+
+
+def test_the_help_pages_say_what_an_unregistered_right_needs_and_its_lane(client, db, settings):
+    settings.REVIEW_SLA_HOURS = {**settings.REVIEW_SLA_HOURS, 3: 99}
+    html = client.get("/help/unregistered-rights/").content.decode()
+    assert "In use in commerce since" in html and "First made available to the public" in html
+    assert "Patents</strong> cannot be described" in html and "3 years" in html
+    assert "target of <strong>99 hours</strong>" in html and "<td>Unregistered right</td>" in html
+    trademark = client.get("/help/report-trademark/").content.decode()
+    assert "If your trademark right is not registered" in trademark and "within 99 hours" in trademark
+    patent = client.get("/help/report-patent/").content.decode()
+    assert "there is no unregistered patent" in patent and 'data-testid="described-fields"' not in patent
+    after = client.get("/help/after-filing/").content.decode()
+    assert "<td>Unregistered right</td><td class=\"num\">99 hours</td>" in after
