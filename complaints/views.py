@@ -98,7 +98,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_choose(request: HttpRequest) -> HttpResponse:
     """Which kind of report: each with a line on what it is for and what it asks."""
     _require_rights_holder(request)
-    rights = rights_for_user(user=request.user).values_list("kind", flat=True)
+    rights = rights_for_user(user=request.user).filter(registered=True).values_list("kind", flat=True)
     return render(request, "complaints/report_choose.html", {"specs": SPECS.values(), "kinds": set(rights)})
 
 

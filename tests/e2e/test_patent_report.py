@@ -1,5 +1,6 @@
 """A rights holder files a patent report in the browser — one listing found with the search box, two
-from a CSV, an evidence file — sees it filed, then withdraws it."""
+from a CSV, an evidence file — sees it filed, then withdraws it. Design and copyright reports, and a
+design report relying on an unregistered design."""
 
 import io
 import re
