@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 
 from evidence.services import evidence_accept
 from listings.selectors import listings_by_external_ids, parse_listing_refs
-from registry.selectors import rights_for_user
+from registry.selectors import brands_for_user, rights_for_user
+from registry.unregistered import SPECS as DESCRIBED_SPECS
 
 from .models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReporterCapacity
 from .selectors import evidence_carriable, report_cases, report_get_for_user, reports_for_user
@@ -85,8 +86,19 @@ class Declarations(serializers.Serializer):
     authority = serializers.BooleanField(help_text="Under penalty of perjury: owner or authorized to act")
 
 
+def _described_help() -> str:
+    kinds = "; ".join(f"{kind}: " + ", ".join(f.name + ("" if f.required else " (optional)") for f in fields)
+                      for kind, fields in DESCRIBED_SPECS.items())
+    return ("Instead of `right`: a right that is not registered, created for the brand with the report; its cases "
+            "go to the lowest review lane. Keys: brand (id of a brand you act for), kind, and the kind's fields — "
+            f"{kinds}. Dates as YYYY-MM-DD, use_countries a list of ISO 3166-1 codes. A patent cannot be "
+            "unregistered.")
+
+
 class ReportIn(serializers.Serializer):
-    right = serializers.IntegerField(help_text="Id of one of your brands' rights; its kind is the report's type")
+    right = serializers.IntegerField(required=False, help_text="Id of one of your brands' rights; its kind is the "
+                                                               "report's type. Or give `unregistered_right`.")
+    unregistered_right = serializers.DictField(required=False, help_text=_described_help())
     capacity = serializers.ChoiceField(choices=ReporterCapacity.choices)
     listings = serializers.ListField(child=serializers.CharField(max_length=500), min_length=1,
                                      help_text=f"Listing ids or URLs, up to {MAX_API_LISTINGS}; duplicates merged")
@@ -110,6 +122,22 @@ class ReportIn(serializers.Serializer):
         if right is None:
             raise serializers.ValidationError("No such right among your brands' rights.")
         return right
+
+    def validate_unregistered_right(self, value):
+        """Picks out the brand; the rest is checked by report_submit (registry.unregistered)."""
+        value = dict(value)
+        brand_id = value.pop("brand", None)
+        brand = (brands_for_user(user=self.context["user"]).filter(pk=brand_id).first()
+                 if isinstance(brand_id, int) and not isinstance(brand_id, bool) else None)
+        if brand is None:
+            raise serializers.ValidationError({"brand": ["Give the id of a brand you act for."]})
+        return {"brand": brand, "right": value}
+
+    def validate(self, attrs):
+        if ("right" in attrs) == ("unregistered_right" in attrs):
+            raise serializers.ValidationError({"right": ["Give `right` (the id of a registered right) or "
+                                                         "`unregistered_right` (a description), not both."]})
+        return attrs
 
     def validate_listings(self, value):
         refs = parse_listing_refs("\n".join(value))
@@ -158,6 +186,7 @@ class ReportCreatedOut(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     kind = serializers.CharField()
+    right = serializers.IntegerField(help_text="The right relied on; for `unregistered_right`, the one created")
     cases_opened = serializers.IntegerField()
     linked = LinkedCaseOut(many=True, help_text="Listings already under review for this right: joined to that case")
 
@@ -178,15 +207,29 @@ class CaseOut(serializers.ModelSerializer):
         fields = ["id", "reference", "listing", "state", "priority", "created_at", "updated_at", "decisions"]
 
 
+class UnregisteredRightOut(serializers.Serializer):
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    described = serializers.ListField(child=serializers.ListField(child=serializers.CharField()),
+                                      source="described_facts", help_text="[label, text] pairs, as the reporter "
+                                                                          "described the right")
+
+
 class ReportDetailOut(ReportSummaryOut):
     details = serializers.DictField()
     infringement_type = serializers.CharField()
     case_list = serializers.SerializerMethodField()
     linked = serializers.SerializerMethodField()
+    unregistered_right = serializers.SerializerMethodField()
 
     class Meta(ReportSummaryOut.Meta):
         fields = [*ReportSummaryOut.Meta.fields, "infringement_type", "details", "capacity", "explanation",
-                  "case_list", "linked"]
+                  "unregistered_right", "case_list", "linked"]
+
+    @extend_schema_field(UnregisteredRightOut(allow_null=True))
+    def get_unregistered_right(self, report) -> dict | None:
+        right = report.right
+        return None if right.registered else UnregisteredRightOut(right).data
 
     @extend_schema_field(CaseOut(many=True))
     def get_case_list(self, report) -> list:
@@ -207,7 +250,8 @@ def _with_counts(qs):
 
 
 def report_error_response(exc: ReportError) -> ValidationError:
-    return ValidationError({exc.field or "non_field_errors": [str(exc)]})
+    field, _, inner = (exc.field or "non_field_errors").partition(".")
+    return ValidationError({field: {inner: [str(exc)]} if inner else [str(exc)]})
 
 
 class ReportListCreateApi(ListAPIView):
@@ -238,9 +282,12 @@ class ReportListCreateApi(ListAPIView):
         data = ReportIn(data=request.data, context={"user": request.user})
         data.is_valid(raise_exception=True)
         d = data.validated_data
+        described = d.get("unregistered_right")
         try:
             report = report_submit(
-                reporter=request.user, brand=d["right"].brand, right=d["right"], capacity=d["capacity"],
+                reporter=request.user, brand=described["brand"] if described else d["right"].brand,
+                right=d.get("right"), unregistered_right=described["right"] if described else None,
+                capacity=d["capacity"],
                 explanation=d["explanation"], contact_email=d["contact_email"], listings=d["listings"],
                 infringement_type=d["infringement_type"], details=d["details"], evidence=d["evidence"],
                 declarations=dict(d["declarations"]), signature=d["signature"], max_listings=MAX_API_LISTINGS,
@@ -248,7 +295,7 @@ class ReportListCreateApi(ListAPIView):
         except ReportError as exc:
             raise report_error_response(exc) from exc
         linked = list(report.linked_cases.select_related("listing", "report"))
-        out = {"id": report.pk, "reference": report.reference, "kind": report.kind,
+        out = {"id": report.pk, "reference": report.reference, "kind": report.kind, "right": report.right_id,
                "cases_opened": report.cases.count(), "linked": LinkedCaseOut(linked, many=True).data}
         return Response(out, status=status.HTTP_201_CREATED)
 

@@ -5,8 +5,10 @@ from accounts.models import Role, User
 from evidence.content import ACCEPTED
 from evidence.models import EvidenceFile
 from listings.selectors import listings_by_external_ids, parse_listing_refs
-from registry.models import IPRight, RightKind, RightStatus
+from registry.models import Brand, IPRight, RightKind, RightStatus
 from registry.selectors import brands_for_user
+from registry.unregistered import SPECS as DESCRIBED_SPECS
+from registry.unregistered import DescribedField, DescribeError, unregistered_right_clean
 
 from .kinds import SPECS, DetailField
 from .models import CaseSource, Outcome, Priority, ReporterCapacity
@@ -56,11 +58,39 @@ def _detail_field(spec: DetailField) -> forms.Field:
     return forms.CharField(max_length=spec.max_length, widget=widget, **common)
 
 
+def _described_field(spec: DescribedField) -> forms.Field:
+    """A form field for one thing an unregistered right's description asks (registry.unregistered).
+    Not required here: only when the reporter chose to describe a right (ReportForm.clean)."""
+    common = {"label": spec.label, "help_text": spec.help, "required": False}
+    if spec.widget == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"invalid": "Enter a date as YYYY-MM-DD."}, **common)
+    if spec.widget == "choice":
+        return forms.ChoiceField(choices=[("", "— choose —"), *spec.choices], **common)
+    if spec.widget == "countries":
+        return forms.CharField(max_length=500, widget=forms.TextInput(attrs={"placeholder": "US, CA"}), **common)
+    widget = forms.Textarea(attrs={"rows": 3}) if spec.widget == "textarea" else None
+    return forms.CharField(max_length=spec.max_length, widget=widget, **common)
+
+
+UNREG = "unreg_"  # prefix of the description fields in the form (the kind's answers use plain names)
+
+
 class ReportForm(forms.Form):
-    """The common part of every report; __init__ adds the fields of the kind (complaints.kinds)."""
+    """The common part of every report; __init__ adds the fields of the kind (complaints.kinds) and,
+    for kinds that exist without registration, those describing an unregistered right."""
 
     kind = RightKind.TRADEMARK
-    right = forms.ModelChoiceField(queryset=IPRight.objects.none(), label="Right")
+    right_source = forms.ChoiceField(
+        choices=[("registered", "A right registered under your brand"),
+                 ("unregistered", "A right that is not registered: describe it")],
+        widget=forms.RadioSelect, initial="registered", label="The right you rely on", required=False,
+        error_messages={"invalid_choice": "Choose a registered right, or describe one that is not registered."})
+    right = forms.ModelChoiceField(queryset=IPRight.objects.none(), label="Right", required=False)
+    unreg_brand = forms.ModelChoiceField(queryset=Brand.objects.none(), required=False,
+                                         label="Brand that owns the right", empty_label="— choose the brand —",
+                                         help_text="The right is created for this brand with the report.",
+                                         error_messages={"invalid_choice": "Choose one of the brands you act for."})
     capacity = forms.ChoiceField(choices=ReporterCapacity.choices, widget=forms.RadioSelect,
                                  label="You are")
     listings = forms.CharField(
@@ -120,14 +150,80 @@ class ReportForm(forms.Form):
         self.fields["right"].queryset = rights
         if len(rights) == 1:
             self.fields["right"].initial = rights[0].pk
-        self.fields["right"].label_from_instance = lambda r: f"{r.brand} — {r} ({r.get_status_display()})"
+        self.fields["right"].label_from_instance = lambda r: f"{r.brand} — {r} ({r.status_label})"
         self.fields["right"].label = self.spec.right_label
         self.fields["right"].help_text = (f"The {self.spec.right_label.lower()} this report relies on. Verified "
-                                          "rights are reviewed first; pending ones at lower priority.")
+                                          "rights are reviewed first; pending ones at lower priority, and "
+                                          "unregistered ones last.")
+        self._add_described_fields(user=user, has_rights=bool(rights))
+
+    def _add_described_fields(self, *, user, has_rights: bool) -> None:
+        self.described = DESCRIBED_SPECS.get(self.kind, [])
+        if not self.described:  # a patent exists only once granted: nothing to describe
+            del self.fields["right_source"], self.fields["unreg_brand"]
+            return
+        brands = brands_for_user(user=user).order_by("name")
+        self.fields["unreg_brand"].queryset = brands
+        if len(brands) == 1:
+            self.fields["unreg_brand"].initial = brands[0].pk
+        if not has_rights:
+            self.fields["right_source"].initial = "unregistered"
+        for spec in self.described:
+            self.fields[UNREG + spec.name] = _described_field(spec)
 
     @property
     def detail_fields(self) -> list:
         return [self[spec.name] for spec in self.spec.fields]
+
+    @property
+    def described_fields(self) -> list:
+        return [self[UNREG + spec.name] for spec in self.described]
+
+    @property
+    def describes_unregistered(self) -> bool:
+        return bool(self.described) and self.cleaned_data.get("right_source") == "unregistered"
+
+    def clean(self):
+        data = super().clean()
+        if self.describes_unregistered:
+            self._clean_described(data)
+        elif not data.get("right") and "right" not in self.errors:
+            self.add_error("right", f"Choose the {self.spec.right_label.lower()} this report relies on"
+                                    + (", or describe a right that is not registered." if self.described else "."))
+        return data
+
+    def _clean_described(self, data) -> None:
+        if not data.get("unreg_brand") and "unreg_brand" not in self.errors:
+            self.add_error("unreg_brand", "Choose the brand that owns this right.")
+        missing = [s for s in self.described if s.required and not data.get(UNREG + s.name)
+                   and UNREG + s.name not in self.errors]
+        for spec in missing:
+            self.add_error(UNREG + spec.name, f"{spec.label}: this is required to describe an unregistered "
+                                              f"{self.kind}.")
+        if missing or any(name.startswith(UNREG) for name in self.errors):
+            return
+        try:
+            unregistered_right_clean(kind=self.kind, values=self.unregistered_right())
+        except DescribeError as exc:
+            self.add_error(self.field_for(f"unregistered_right.{exc.field}"), str(exc))
+
+    def unregistered_right(self) -> dict | None:
+        """The description as report_submit takes it, or None when the report relies on a registered right."""
+        if not self.describes_unregistered:
+            return None
+        return {"kind": self.kind, **{s.name: self.cleaned_data.get(UNREG + s.name) for s in self.described}}
+
+    def report_brand_and_right(self) -> tuple[Brand, IPRight | None]:
+        if self.describes_unregistered:
+            return self.cleaned_data["unreg_brand"], None
+        return self.cleaned_data["right"].brand, self.cleaned_data["right"]
+
+    def field_for(self, error_field: str | None) -> str | None:
+        """The form field a service error names (report_submit says unregistered_right.<name>)."""
+        if error_field and error_field.startswith("unregistered_right."):
+            name = UNREG + error_field.split(".", 1)[1]
+            return name if name in self.fields else "right_source" if "right_source" in self.fields else "right"
+        return error_field if error_field in self.fields else None
 
     def details(self) -> dict:
         """The kind's answers, as report_submit takes them."""

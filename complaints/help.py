@@ -5,13 +5,19 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from registry.unregistered import SPECS as DESCRIBED_SPECS
+from registry.unregistered import UNREGISTERED_DESIGN_YEARS
+
 from .kinds import SPECS
+from .models import Priority
+from .sla import sla_hours
 
 PAGES = {
     "report-trademark": "What a trademark report needs",
     "report-patent": "What a patent report needs",
     "report-design": "What a design report needs",
     "report-copyright": "What a copyright report needs",
+    "unregistered-rights": "Reporting with a right that is not registered",
     "after-filing": "What happens after you file: steps and timelines",
     "avoid-rejection": "How to avoid a rejected report",
     "false-notices": "Consequences of false notices",
@@ -28,10 +34,16 @@ def help_index(request: HttpRequest) -> HttpResponse:
 def help_page(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in PAGES:
         raise Http404("No such help page")
-    context = {"title": PAGES[slug], "pages": PAGES, "slug": slug}
+    context = {"title": PAGES[slug], "pages": PAGES, "slug": slug,
+               "lanes": [(label, sla_hours(p)) for p, label in Priority.choices],
+               "unregistered_sla_hours": sla_hours(Priority.UNREGISTERED),
+               "design_years": UNREGISTERED_DESIGN_YEARS}
     if slug.startswith("report-"):
-        context["spec"] = SPECS[slug.removeprefix("report-")]
+        kind = slug.removeprefix("report-")
+        context.update(spec=SPECS[kind], described=DESCRIBED_SPECS.get(kind, []))
         return render(request, "help/report_kind.html", context)
+    if slug == "unregistered-rights":
+        context["described"] = [(SPECS[kind].title, fields) for kind, fields in DESCRIBED_SPECS.items()]
     return render(request, f"help/{slug}.html", context)
 
 

@@ -142,6 +142,8 @@ class Priority(models.IntegerChoices):
     TRUSTED = 0, "Trusted / good faith"
     VERIFIED = 1, "Verified right"
     OTHER = 2, "Other"
+    # A right the reporter described without a registration (registry.unregistered).
+    UNREGISTERED = 3, "Unregistered right"
 
 
 class Case(models.Model):
@@ -158,7 +160,7 @@ class Case(models.Model):
                               db_index=False)  # case_brand_queue_idx leads with brand
     kind = models.CharField(max_length=16, choices=RightKind.choices)
     state = models.CharField(max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
-    # Lower goes first: 0 trusted flagger, 1 verified right, 2 unverified right.
+    # Lower goes first: 0 trusted flagger, 1 verified right, 2 unverified right, 3 unregistered right.
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.OTHER)
     source = models.CharField(max_length=16, choices=CaseSource.choices, default=CaseSource.REPORT)
     # Indexed by case_claims_held_idx (a reviewer's live claims, the claim cap's count).

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from registry.unregistered import described_summary
+
 from .models import Outcome
 
 
@@ -80,6 +82,26 @@ def reasons_for(outcome: str, *, appeal: bool = False) -> list[Reason]:
             and r.code.startswith("appeal_") == appeal]
 
 
+def _ground(reason: Reason, right) -> str:
+    """The reason's legal ground. The trademark grounds are written for a registered mark; for an
+    unregistered one they speak of a mark protected by its use instead, so the statement does not
+    claim a registration that does not exist."""
+    if right.registered:
+        return reason.ground
+    return (reason.ground.replace("a verified registered trademark", "an unregistered trademark")
+            .replace("a registered trademark", "an unregistered trademark protected by its use")
+            .replace("for which it is registered", "on which the owner uses it"))
+
+
+def _unregistered_note(right) -> str:
+    """For an unregistered right, what it rests on: the reporter's description, unchecked."""
+    if right.registered:
+        return ""
+    summary = described_summary(right)
+    return (" The right is not registered with an office: it was described by the reporter"
+            f"{f' ({summary})' if summary else ''} and has not been verified by the platform.")
+
+
 def statement_compose(*, case, reason: Reason, facts: str, automated: bool = False) -> str:
     """The statement of reasons: what was restricted, facts, ground, automation, how to appeal."""
     listing = case.listing_snapshot
@@ -121,7 +143,8 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",
-        f"Ground: {reason.ground} Right relied on: {right} held by {right.brand} ({source}).",
+        f"Ground: {_ground(reason, right)} Right relied on: {right} held by {right.brand} ({source})."
+        f"{_unregistered_note(right)}",
         automation,
         how,
     ])

@@ -17,6 +17,8 @@ from ipportal.db import execute_prepared
 from listings.models import Listing
 from registry.models import Brand, BrandRole, IPRight, RightStatus
 from registry.selectors import brands_for_user, membership
+from registry.services import RegistryError, right_describe_unregistered
+from registry.unregistered import DescribeError, unregistered_right_clean
 
 from .kinds import DetailsError, details_clean
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     CaseSource,
     CaseState,
     Decision,
+    Priority,
     Report,
     ReportCaseLink,
     ReportDraft,
@@ -53,38 +56,45 @@ MAX_LISTINGS_PER_REPORT = 300
 
 
 def case_priority(*, brand: Brand, right: IPRight) -> int:
+    """The review lane of a case on `right` reported for `brand` (complaints.models.Priority).
+
+    An unregistered right always goes last, even for a trusted flagger or a good-faith brand: their
+    lane rests on accurate notices about rights someone could check, while here the reviewer must
+    also weigh whether the right exists at all, from the reporter's description alone.
+    """
+    if not right.registered:
+        return Priority.UNREGISTERED
     if brand.good_faith_lane:  # the brand's record earned it (enforcement.good_faith)
-        return 0
+        return Priority.TRUSTED
     if brand.trusted_flagger and right.is_verified:
-        return 0
-    return 1 if right.is_verified else 2
+        return Priority.TRUSTED
+    return Priority.VERIFIED if right.is_verified else Priority.OTHER
 
 
 def report_submit(
-    *, reporter, brand: Brand, right: IPRight, capacity: str, explanation: str, contact_email: str,
-    listings: list[Listing], declarations: dict[str, bool], signature: str, infringement_type: str = "",
-    details: dict | None = None, evidence: list[EvidenceFile] = (), draft: ReportDraft | None = None,
-    max_listings: int = MAX_LISTINGS_PER_REPORT,
+    *, reporter, brand: Brand, right: IPRight | None = None, capacity: str, explanation: str,
+    contact_email: str, listings: list[Listing], declarations: dict[str, bool], signature: str,
+    infringement_type: str = "", details: dict | None = None, evidence: list[EvidenceFile] = (),
+    draft: ReportDraft | None = None, max_listings: int = MAX_LISTINGS_PER_REPORT,
+    unregistered_right: dict | None = None,
 ) -> Report:
     """File a report and open one case per listing, all or nothing.
 
     Requires the reporter to act for `brand` (an agent: with an authorization in force, filing as
-    agent) and `right` to be the brand's; `details` are the right's kind's answers (complaints.kinds).
-    Duplicate listings are merged; a listing that already has an undecided case for the same right
-    is linked to that case instead (report.case_links). Cases, links and their audit entries are
-    bulk inserts: no query per listing. `evidence` is linked; `draft`, if given, is deleted; the
-    confirmation email goes out after commit.
+    agent) and either `right`, one of the brand's, or `unregistered_right`: the description of a
+    right that is not registered ({"kind": ..., and the fields of registry.unregistered.SPECS}),
+    created for the brand in this transaction, whose cases go to the lowest lane. `details` are the
+    kind's answers (complaints.kinds). Duplicate listings are merged; a listing that already has an
+    undecided case for the same right is linked to that case instead (report.case_links). Cases,
+    links and their audit entries are bulk inserts: no query per listing. `evidence` is linked;
+    `draft`, if given, is deleted; the confirmation email goes out after commit.
     """
     member = membership(user=reporter, brand=brand)
     if member is None:
         raise ReportError("You are not a member of this brand, or your authorization as its agent has "
                           "ended. Ask a brand admin to renew it.", field="brand")
-    if right.brand_id != brand.pk:
-        raise ReportError("Choose one of this brand's registered rights.", field="right")
+    kind = _check_right(brand=brand, right=right, unregistered_right=unregistered_right)
     _check_not_suspended(reporter=reporter, brand=brand)
-    if right.status in (RightStatus.REJECTED, RightStatus.EXPIRED):
-        raise ReportError(f"This right is {right.get_status_display().lower()}; it cannot support a report. "
-                          "Choose a pending or verified right.", field="right")
     if capacity not in ReporterCapacity.values:
         raise ReportError("Say whether you are the owner or an authorized agent.", field="capacity")
     if member.role == BrandRole.AGENT and capacity != ReporterCapacity.AGENT:
@@ -105,13 +115,19 @@ def report_submit(
     if infringement_type:
         values["infringement_type"] = infringement_type
     try:
-        infringement_type, details = details_clean(kind=right.kind, values=values, evidence_count=len(evidence))
+        infringement_type, details = details_clean(kind=kind, values=values, evidence_count=len(evidence))
     except DetailsError as exc:
         raise ReportError(str(exc), field=exc.field) from exc
 
     _check_evidence(evidence)
 
     with transaction.atomic():
+        if right is None:
+            try:
+                right = right_describe_unregistered(brand=brand, by=reporter, kind=kind, values={
+                    k: v for k, v in unregistered_right.items() if k != "kind"})
+            except RegistryError as exc:  # checked above; only a change since then gets here
+                raise ReportError(str(exc), field=f"unregistered_right.{exc.field}") from exc
         report = Report.objects.create(
             brand=brand, right=right, reporter=reporter, kind=right.kind, capacity=capacity,
             infringement_type=infringement_type, details=details, explanation=explanation,
@@ -130,6 +146,26 @@ def report_submit(
             draft.delete()
         report_submitted.send(sender=Report, report=report)
     return report
+
+
+def _check_right(*, brand: Brand, right: IPRight | None, unregistered_right: dict | None) -> str:
+    """The report's kind, once the right (or the description of an unregistered one) can support it."""
+    if (right is None) == (unregistered_right is None):
+        raise ReportError("Choose one of this brand's rights, or describe a right that is not registered "
+                          "(not both).", field="right")
+    if right is None:
+        kind = str(unregistered_right.get("kind") or "")
+        try:
+            unregistered_right_clean(kind=kind, values=unregistered_right)
+        except DescribeError as exc:
+            raise ReportError(str(exc), field=f"unregistered_right.{exc.field}") from exc
+        return kind
+    if right.brand_id != brand.pk:
+        raise ReportError("Choose one of this brand's registered rights.", field="right")
+    if right.status in (RightStatus.REJECTED, RightStatus.EXPIRED):
+        raise ReportError(f"This right is {right.get_status_display().lower()}; it cannot support a report. "
+                          "Choose a pending or verified right.", field="right")
+    return right.kind
 
 
 def _check_not_suspended(*, reporter, brand: Brand) -> None:

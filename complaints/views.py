@@ -38,6 +38,7 @@ from .info_requests import (
     info_requests_open_for_report,
 )
 from .kinds import SPECS, report_details_display
+from .models import Priority
 from .notes import case_note_add
 from .queue import QUEUE_PAGE_SIZES, QUEUE_SORTS, QueueFilters, queue_facets, queue_page, rights_index
 from .queue_panel import queue_panel, queue_url
@@ -68,6 +69,7 @@ from .services import (
     report_draft_save,
     report_submit,
 )
+from .sla import sla_hours
 
 
 def _require_rights_holder(request: HttpRequest) -> None:
@@ -96,7 +98,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_choose(request: HttpRequest) -> HttpResponse:
     """Which kind of report: each with a line on what it is for and what it asks."""
     _require_rights_holder(request)
-    rights = rights_for_user(user=request.user).values_list("kind", flat=True)
+    rights = rights_for_user(user=request.user).filter(registered=True).values_list("kind", flat=True)
     return render(request, "complaints/report_choose.html", {"specs": SPECS.values(), "kinds": set(rights)})
 
 
@@ -146,17 +148,18 @@ def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: 
         return _save_draft(request, form, data, files, draft)
     if form.is_valid():
         d = form.cleaned_data
+        brand, right = form.report_brand_and_right()
         try:
             report = report_submit(
-                reporter=request.user, brand=d["right"].brand, right=d["right"], capacity=d["capacity"],
-                details=form.details(), explanation=d["explanation"],
+                reporter=request.user, brand=brand, right=right, unregistered_right=form.unregistered_right(),
+                capacity=d["capacity"], details=form.details(), explanation=d["explanation"],
                 contact_email=d["contact_email"], listings=d["listings"], signature=d["signature"],
                 declarations={"good_faith": d["decl_good_faith"], "accurate": d["decl_accurate"],
                               "authority": d["decl_authority"]},
                 evidence=files, draft=draft,
             )
         except ReportError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            form.add_error(form.field_for(exc.field), str(exc))
         else:
             _tell_filed(request, report)
             return redirect("complaints:report_detail", pk=report.pk)
@@ -229,12 +232,21 @@ def _typed_fields(form: ReportForm, data, files) -> dict:
 
 
 def _save_draft(request: HttpRequest, form: ReportForm, data, files, draft) -> HttpResponse:
-    right_id = data.get("right", "")
-    right = form.fields["right"].queryset.filter(pk=int(right_id)).first() if right_id.isdigit() else None
+    right, described_brand = None, None
+    if data.get("right_source") == "unregistered" and "unreg_brand" in form.fields:
+        brand_id = data.get("unreg_brand", "")
+        described_brand = (form.fields["unreg_brand"].queryset.filter(pk=int(brand_id)).first()
+                           if brand_id.isdigit() else None)
+    else:
+        right_id = data.get("right", "")
+        right = form.fields["right"].queryset.filter(pk=int(right_id)).first() if right_id.isdigit() else None
     brands = list(brands_for_user(user=request.user)[:2])
-    brand = right.brand if right else draft.brand if draft else brands[0] if len(brands) == 1 else None
+    brand = (right.brand if right else described_brand or (draft.brand if draft else None)
+             or (brands[0] if len(brands) == 1 else None))
     if brand is None:
-        form.add_error("right", "Choose the right before saving a draft: drafts are kept per brand.")
+        field = "unreg_brand" if data.get("right_source") == "unregistered" and "unreg_brand" in form.fields \
+            else "right"
+        form.add_error(field, "Choose the right (or the brand) before saving a draft: drafts are kept per brand.")
         return _render_report_form(request, form, draft)
     typed = _typed_fields(form, data, files)
     typed.pop("evidence")
@@ -251,8 +263,9 @@ def _render_report_form(request: HttpRequest, form: ReportForm, draft) -> HttpRe
         ids = form.initial.get("evidence", [])
     files = list(form.fields["evidence"].queryset.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
                  .order_by("id"))
-    return render(request, "complaints/report_form.html", {"form": form, "draft": draft, "files": files,
-                                                           "spec": form.spec})
+    return render(request, "complaints/report_form.html", {
+        "form": form, "draft": draft, "files": files, "spec": form.spec,
+        "unregistered_sla_hours": sla_hours(Priority.UNREGISTERED)})
 
 
 @login_required

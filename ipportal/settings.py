@@ -208,6 +208,8 @@ REVIEW_SLA_HOURS = {
     0: env_int("REVIEW_SLA_TRUSTED_HOURS", 4),
     1: env_int("REVIEW_SLA_VERIFIED_HOURS", 24),
     2: env_int("REVIEW_SLA_OTHER_HOURS", 72),
+    # A right described in the report, never checked: the reviewer weighs its existence as well.
+    3: env_int("REVIEW_SLA_UNREGISTERED_HOURS", 120),
 }
 # The queue's per-filter counts scan the whole backlog; they are cached this long (0: never).
 REVIEW_QUEUE_COUNTS_SECONDS = env_int("REVIEW_QUEUE_COUNTS_SECONDS", 15)

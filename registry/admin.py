@@ -33,11 +33,13 @@ class BrandMemberAdmin(admin.ModelAdmin):
 
 @admin.register(IPRight)
 class IPRightAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "kind", "office", "registration_number", "status", "expires_on"]
-    list_filter = ["kind", "status", "office"]
+    list_display = ["name", "brand", "kind", "registered", "office", "registration_number", "status", "expires_on"]
+    list_filter = ["kind", "registered", "status", "office"]
     search_fields = ["name", "registration_number", "brand__name"]
-    # Status moves go through services (verification), never a raw edit.
-    readonly_fields = ["status", "verified_at", "verified_by", "rejection_reason", "correspondent_email"]
+    # Status moves go through services (verification), never a raw edit; whether a right is
+    # registered is fixed when it is created (registry.unregistered).
+    readonly_fields = ["status", "verified_at", "verified_by", "rejection_reason", "correspondent_email",
+                       "registered"]
 
 
 @admin.register(VerificationCode)

@@ -66,6 +66,10 @@ def right_document_add(*, right: IPRight, by, role: str, upload: UploadedFile) -
     A refused file leaves nothing stored; the evidence app logs the refusal.
     """
     require_brand_admin(user=by, brand=right.brand)
+    if not right.registered:
+        raise RegistryError(f"{right} is not registered, so it has no registration documents. Attach what "
+                            "shows it (use, first disclosure, the original work) to the report as evidence.",
+                            field="file")
     if role not in ROLES_BY_KIND[right.kind]:
         allowed = ", ".join(DocumentRole(r).label.lower() for r in ROLES_BY_KIND[right.kind])
         raise RegistryError(f"A {right.get_kind_display().lower()} takes: {allowed}.", field="role")

@@ -75,11 +75,17 @@ class WorkType(models.TextChoices):
 
 
 class IPRight(models.Model):
-    """One registered (or, for copyright, claimed) right of a brand.
+    """One registered (or, for copyright, claimed) right of a brand, or an unregistered one.
 
     Kind-specific facts are typed, nullable columns rather than a JSON blob: the database checks the
     dates, monitoring queries mark texts and types directly, and each kind's form (registry/forms.py)
     decides which columns it fills and requires. Columns another kind does not use stay blank.
+
+    `registered` False: a right described by a reporter in a report (registry.unregistered): an
+    unregistered trademark (protected by use), an unregistered design (EU: three years from first
+    disclosure) or a copyright nobody entered in the registry. It has no office or number, is never
+    verified (so monitoring, which uses verified rights only, never watches it) and stays pending
+    until it expires; its reports go to the lowest review lane.
     """
 
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="rights")
@@ -96,7 +102,14 @@ class IPRight(models.Model):
     product = models.CharField(max_length=200, blank=True)  # design: the product it is applied to
     work_type = models.CharField(max_length=16, choices=WorkType.choices, blank=True)  # copyright
     author = models.CharField(max_length=200, blank=True)  # copyright
-    first_published_on = models.DateField(null=True, blank=True)  # copyright
+    # Copyright: first publication. Unregistered design: first made available to the public.
+    first_published_on = models.DateField(null=True, blank=True)
+    registered = models.BooleanField(default=True)
+    # Unregistered rights only: what the reporter described. Trademark: in use since, where, and how
+    # (description); design: its features (description); copyright: optionally, what the work is.
+    first_used_on = models.DateField(null=True, blank=True)
+    use_countries = models.JSONField(default=list, blank=True)  # ISO 3166-1 alpha-2
+    description = models.TextField(blank=True)
     # Set by the reviewer from the office's record, never by the holder: the code goes there.
     correspondent_email = models.EmailField(blank=True)
     rejection_reason = models.TextField(blank=True)
@@ -118,16 +131,38 @@ class IPRight(models.Model):
                 | Q(expires_on__gt=F("registered_on")),
                 name="right_expires_after_registration",
             ),
+            # An unregistered right has no office record to verify against, and no patent exists unregistered.
+            models.CheckConstraint(
+                condition=Q(registered=True) | (Q(office="", registration_number="") & ~Q(kind="patent")
+                                                & ~Q(status="verified")),
+                name="unregistered_right_has_no_registration",
+            ),
         ]
         indexes = [models.Index(fields=["status", "expires_on"], name="right_status_expiry")]
 
     def __str__(self) -> str:
+        if not self.registered:
+            return f"Unregistered {self.get_kind_display().lower()} “{self.name}”"
         reg = f" {self.office} {self.registration_number}".rstrip()
         return f"{self.get_kind_display()} “{self.name}”{reg}"
 
     @property
     def is_verified(self) -> bool:
         return self.status == RightStatus.VERIFIED
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: an unregistered right is never "pending verification"."""
+        if not self.registered and self.status == RightStatus.PENDING:
+            return "Unregistered"
+        return self.get_status_display()
+
+    @property
+    def described_facts(self) -> list[tuple[str, str]]:
+        """(label, text) of what the reporter described, for an unregistered right; [] otherwise."""
+        from .unregistered import described_facts  # the spec reads this model
+
+        return described_facts(self) if not self.registered else []
 
 
 class VerificationCode(models.Model):

@@ -153,10 +153,12 @@ def require_reviewer(user) -> None:
 
 
 def verification_queue(*, user) -> QuerySet[IPRight]:
-    """Pending rights, oldest first, with whether a code is out."""
+    """Pending registered rights, oldest first, with whether a code is out. Unregistered rights
+    (described in reports) are left out: there is no office record to check them against; the
+    reviewer weighs them on the case itself."""
     require_reviewer(user)
     live = Q(verification_codes__used_at__isnull=True, verification_codes__invalidated_at__isnull=True)
-    return (IPRight.objects.filter(status=RightStatus.PENDING).select_related("brand", "submitted_by")
+    return (IPRight.objects.filter(status=RightStatus.PENDING, registered=True).select_related("brand", "submitted_by")
             .annotate(live_codes=Count("verification_codes", filter=live)).order_by("created_at", "id"))
 
 

@@ -36,9 +36,10 @@ from .models import (
     WatchedTerm,
 )
 from .normalize import normalize_term
-from .selectors import require_brand_admin, require_reviewer, right_documents_missing
+from .selectors import membership, require_brand_admin, require_reviewer, right_documents_missing
 from .signals import protection_changed_on_commit
 from .states import RIGHT_TRANSITIONS
+from .unregistered import DescribeError, unregistered_right_clean
 
 CODE_TTL = timedelta(days=7)
 CODE_MAX_ATTEMPTS = 5
@@ -237,9 +238,36 @@ def right_register(*, brand: Brand, by, kind: str, fields: dict) -> IPRight:
     return right
 
 
+def right_describe_unregistered(*, brand: Brand, by, kind: str, values: dict) -> IPRight:
+    """Create the unregistered right a reporter describes in a report (registry.unregistered).
+
+    Requires `by` to act for the brand: an agent too, since describing the right is part of the
+    notice they sign. The right is pending and never verified; run it in the report's transaction.
+    """
+    if membership(user=by, brand=brand) is None:
+        raise RegistryError("You do not act for this brand, or your authorization as its agent has ended.",
+                            field="brand")
+    try:
+        fields = unregistered_right_clean(kind=kind, values=values)
+    except DescribeError as exc:
+        raise RegistryError(str(exc), field=exc.field) from exc
+    with transaction.atomic():
+        right = IPRight.objects.create(brand=brand, kind=kind, submitted_by=by, **fields)
+        audit_append(actor=by, action="ipright.described", target=right,
+                     data={"kind": kind, "name": right.name, "registered": False})
+    return right
+
+
+def _refuse_unregistered(right: IPRight, doing: str) -> None:
+    if not right.registered:
+        raise RegistryError(f"{right} was described by a reporter and is not registered with an office, so it "
+                            f"cannot be {doing}. Register the right itself to have it verified.")
+
+
 def right_update(*, right: IPRight, by, fields: dict) -> IPRight:
     """Correct a pending or rejected right. A rejected one goes back to pending; a live code dies."""
     require_brand_admin(user=by, brand=right.brand)
+    _refuse_unregistered(right, "edited here")
     if right.status not in (RightStatus.PENDING, RightStatus.REJECTED):
         raise RegistryError(f"A {right.get_status_display().lower()} right cannot be edited. Register a new one "
                             "if the registration changed.")
@@ -279,6 +307,7 @@ def right_send_code(*, right: IPRight, reviewer, correspondent_email: str) -> Ve
     The reviewer has checked the registration against the office record; the address comes from there.
     """
     require_reviewer(reviewer)
+    _refuse_unregistered(right, "verified by an office code")
     with transaction.atomic():
         locked = IPRight.objects.select_for_update().get(pk=right.pk)
         if locked.status != RightStatus.PENDING:
@@ -316,6 +345,7 @@ def live_code(*, right: IPRight) -> VerificationCode | None:
 def right_confirm_code(*, right: IPRight, by, code: str) -> IPRight:
     """Verify the right if `code` is its live code: unexpired, attempts left. A wrong code costs an attempt."""
     require_brand_admin(user=by, brand=right.brand)
+    _refuse_unregistered(right, "verified by an office code")
     code = normalize_code(code)
     with transaction.atomic():
         # Race: parallel guesses must each count against the same attempts budget.
@@ -364,6 +394,7 @@ def _code_problem(record: VerificationCode | None, right: IPRight, code: str) ->
 def right_reject(*, right: IPRight, reviewer, reason: str) -> IPRight:
     """Reject a pending right with a reason the holder sees; any live code dies with it."""
     require_reviewer(reviewer)
+    _refuse_unregistered(right, "rejected in verification (reject the report's cases instead)")
     reason = reason.strip()
     if len(reason) < 10:
         raise RegistryError("Say why, in a sentence the rights holder can act on.", field="reason")

@@ -183,6 +183,9 @@ def right_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def right_edit(request: HttpRequest, pk: int) -> HttpResponse:
     right, _ = sel.right_get_for_user(user=request.user, pk=pk)
     sel.require_brand_admin(user=request.user, brand=right.brand)
+    if not right.registered:
+        messages.error(request, f"{right} was described in a report; it has no registration to correct.")
+        return redirect("registry:right_detail", pk=right.pk)
     form = RIGHT_FORMS[right.kind](request.POST or None, initial=right_form_initial(right))
     if request.method == "POST" and form.is_valid():
         try:

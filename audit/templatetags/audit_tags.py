@@ -22,6 +22,7 @@ LABELS = {
     "ipright.code_failed": "Wrong verification code entered", "ipright.verified": "Verified",
     "ipright.rejected": "Rejected", "ipright.pending": "Sent again for verification",
     "ipright.expired": "Expired",
+    "ipright.described": "Unregistered right described by the reporter",
     "report.evidence": "Evidence filed", "report.withdrawn": "Report withdrawn",
     "report.linked": "Joined by another report on the same listing and right",
     "suspensionproposal.proposed": "Suspension proposed", "suspensionproposal.approved": "Suspension approved",

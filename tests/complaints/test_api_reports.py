@@ -5,8 +5,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from complaints.models import Case, CaseState, Report
+from complaints.models import Case, CaseState, Priority, Report
 from listings.models import Listing
+from registry.models import IPRight
 
 from ..conftest import claim_and_remove, file_report
 from ..evidence.samples import ELF, PDF, upload
@@ -193,3 +194,68 @@ def test_the_schema_documents_the_reporting_api_and_its_errors(client, db):
             "/api/v1/evidence/"} <= set(paths)
     assert {"201", "400", "401", "403"} <= set(paths["/api/v1/reports/"]["post"]["responses"])
     assert "404" in paths["/api/v1/reports/{id}/withdraw/"]["post"]["responses"]
+
+
+# Unregistered rights ---------------------------------------------------------------------------
+
+def described(world, **overrides):
+    return {"brand": world.brand_a.pk, "kind": "trademark", "name": "ZENOR", "first_used_on": "2019-03-01",
+            "use_countries": ["US"], "description": "Headphones sold under ZENOR since 2019.", **overrides}
+
+
+def test_it_files_a_report_with_an_unregistered_right(world):
+    data = body(world, unregistered_right=described(world))
+    del data["right"]
+    response = api(world.agent).post(REPORTS, {**data, "capacity": "agent"}, format="json")
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    right = IPRight.objects.get(pk=created["right"])
+    assert not right.registered and right.brand == world.brand_a and right.name == "ZENOR"
+    assert set(Case.objects.filter(report_id=created["id"]).values_list("priority", flat=True)) == {
+        Priority.UNREGISTERED}
+    status = api(world.alice).get(f"{REPORTS}{created['id']}/").json()
+    assert status["unregistered_right"]["name"] == "ZENOR"
+    assert ["Countries where it is used", "US"] in status["unregistered_right"]["described"]
+    assert status["case_list"][0]["priority"] == Priority.UNREGISTERED
+
+
+def test_a_registered_right_reports_no_unregistered_right(world):
+    created = api(world.alice).post(REPORTS, body(world), format="json").json()
+    assert api(world.alice).get(f"{REPORTS}{created['id']}/").json()["unregistered_right"] is None
+
+
+@pytest.mark.parametrize("overrides,errors", [
+    ({"kind": "patent"}, {"unregistered_right": {"kind": ["A patent protects an invention only once it is granted: "
+                                                          "there is no unregistered patent. Register the granted "
+                                                          "patent under your brand first, then choose it here."]}}),
+    ({"first_used_on": "yesterday"}, {"unregistered_right": {"first_used_on": [
+        "In use in commerce since: enter a date as YYYY-MM-DD."]}}),
+    ({"office": "USPTO"}, {"unregistered_right": {"office": ["An unregistered trademark does not take: office."]}}),
+    ({"use_countries": "NOWHERE"}, {"unregistered_right": {"use_countries": [
+        "Not ISO 3166-1 country codes: NOWHERE. Use two letters, e.g. US, DE."]}}),
+])
+def test_a_bad_description_is_refused_by_field_and_files_nothing(world, overrides, errors):
+    data = body(world, unregistered_right=described(world, **overrides))
+    del data["right"]
+    response = api(world.alice).post(REPORTS, data, format="json")
+    assert response.status_code == 400 and response.json() == errors
+    assert not Report.objects.exists() and not IPRight.objects.filter(registered=False).exists()
+
+
+@pytest.mark.parametrize("brand", ["b", None, "1", True])
+def test_the_brand_must_be_one_the_caller_acts_for(world, brand):
+    value = world.brand_b.pk if brand == "b" else brand
+    data = body(world, unregistered_right=described(world, brand=value))
+    del data["right"]
+    response = api(world.alice).post(REPORTS, data, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"unregistered_right": {"brand": ["Give the id of a brand you act for."]}}
+
+
+def test_it_takes_a_right_or_a_description_not_both(world):
+    response = api(world.alice).post(REPORTS, body(world, unregistered_right=described(world)), format="json")
+    assert response.status_code == 400 and "not both" in response.json()["right"][0]
+    data = body(world)
+    del data["right"]
+    assert api(world.alice).post(REPORTS, data, format="json").status_code == 400
+    assert not Report.objects.exists()

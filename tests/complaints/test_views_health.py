@@ -56,7 +56,8 @@ def test_the_numbers_on_known_data(world, history):
                                            "Over 7 days": 3}
     assert health.overdue == 3  # the waiting case's clock is paused; the 1-hour-old one is within SLA
     assert [(lane["label"], lane["backlog"], lane["overdue"]) for lane in health.lanes] == [
-        ("Trusted / good faith", 0, 0), ("Verified right", 4, 2), ("Other", 1, 1)]
+        ("Trusted / good faith", 0, 0), ("Verified right", 4, 2), ("Other", 1, 1),
+        ("Unregistered right", 0, 0)]
     per_day = dict(health.decided_per_day)
     assert len(per_day) == 14 and health.decided_total == 3
     today = timezone.localdate(history)

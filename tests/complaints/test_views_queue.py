@@ -103,7 +103,8 @@ def test_state_and_assigned_to_me(world, client, backlog):
 def test_counts_per_filter_value_follow_the_other_filters(world, client, backlog):
     client.force_login(world.rev1)
     response = client.get(QUEUE)
-    assert _facet(response, "lane") == {"Any": 6, "Trusted / good faith": 1, "Verified right": 4, "Other": 1}
+    assert _facet(response, "lane") == {"Any": 6, "Trusted / good faith": 1, "Verified right": 4, "Other": 1,
+                                          "Unregistered right": 0}
     assert _facet(response, "kind") == {"Any": 6, "Trademark": 5, "Patent": 0, "Design": 0, "Copyright": 1}
     assert _facet(response, "source") == {"Any": 6, "Report": 4, "Automatic detection": 1, "Trusted flagger": 1}
     assert _facet(response, "brand") == {"Any": 6, "Acme": 5, "Borealis": 1}
@@ -113,7 +114,8 @@ def test_counts_per_filter_value_follow_the_other_filters(world, client, backlog
     # with a lane chosen, the other filters count within that lane; the lane filter still shows
     # what each other lane would give
     response = client.get(QUEUE, {"lane": 1})
-    assert _facet(response, "lane") == {"Any": 6, "Trusted / good faith": 1, "Verified right": 4, "Other": 1}
+    assert _facet(response, "lane") == {"Any": 6, "Trusted / good faith": 1, "Verified right": 4, "Other": 1,
+                                          "Unregistered right": 0}
     assert _facet(response, "kind") == {"Any": 4, "Trademark": 3, "Patent": 0, "Design": 0, "Copyright": 1}
     assert _facet(response, "brand") == {"Any": 4, "Acme": 4}
     assert 'aria-current="true" data-facet="lane">Verified right' in response.content.decode()

@@ -1,6 +1,7 @@
 """The four report forms: what each asks, the bad input the issue lists, CSV listings, the landing
 page, the confirmation email and listing search."""
 
+import re
 from datetime import timedelta
 from html import escape
 
@@ -87,8 +88,9 @@ def test_a_form_asks_only_for_its_own_kind(world, client, rights, kind):
             present = f'name="{f.name}"' in html
             assert present == (other == kind), (kind, f.name)
     # Only rights of this kind are choices.
-    assert f'value="{rights[kind].pk}"' in html
-    assert all(f'value="{r.pk}"' not in html for k, r in rights.items() if k != kind)
+    picker = re.search(r'<select name="right".*?</select>', html, re.S).group(0)
+    assert f'value="{rights[kind].pk}"' in picker
+    assert all(f'value="{r.pk}"' not in picker for k, r in rights.items() if k != kind)
 
 
 def test_a_copyright_report_takes_a_certificate_instead_of_a_url(world, client, rights):
@@ -268,7 +270,8 @@ def test_my_reports_filters_by_state_type_brand_and_date(world, client, rights):
 
 
 @pytest.mark.parametrize("slug", ["", "report-trademark", "report-patent", "report-design", "report-copyright",
-                                  "after-filing", "avoid-rejection", "false-notices", "bulk-api"])
+                                  "after-filing", "avoid-rejection", "false-notices", "bulk-api",
+                                  "unregistered-rights"])
 def test_help_pages_are_public(client, db, slug):
     response = client.get(f"/help/{slug}/" if slug else "/help/")
     assert response.status_code == 200

@@ -1,8 +1,10 @@
 """A rights holder files a patent report in the browser — one listing found with the search box, two
-from a CSV, an evidence file — sees it filed, then withdraws it."""
+from a CSV, an evidence file — sees it filed, then withdraws it. Design and copyright reports, and a
+design report relying on an unregistered design."""
 
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -104,3 +106,59 @@ def test_file_a_design_or_copyright_report(browser, live_server, kind, right_lab
         expect(page.get_by_text(value, exact=True)).to_be_visible()
     page.close()
     assert Report.objects.get(right=right).kind == kind
+
+
+def test_file_a_design_report_with_an_unregistered_design(browser, live_server, shot):
+    """No registered design: the holder describes one (the picker hides, with JavaScript), files, and
+    the reviewer sees it in the Unregistered right lane with the description."""
+    call_command("seed_demo", stdout=io.StringIO())
+    disclosed = (date.today() - timedelta(days=300)).isoformat()
+    people = Sessions(browser, live_server.url)
+    page = people.page("rights1")
+    page.goto("/reports/new/design/")
+    registered = page.locator("[data-right-source=registered]")
+    described = page.get_by_test_id("unregistered-right")
+    # Acme has no design in the portal: the description is chosen already, the picker hidden.
+    expect(page.get_by_label("A right that is not registered: describe it")).to_be_checked()
+    expect(registered).to_be_hidden()
+    page.get_by_label("A right registered under your brand").check()
+    expect(described).to_be_hidden()
+    expect(registered).to_be_visible()
+    page.get_by_label("A right that is not registered: describe it").check()
+    expect(described).to_be_visible()
+
+    page.get_by_label("Brand that owns the right").select_option(label="Acme Audio")
+    page.get_by_label("The design", exact=True).fill("Aurora lamp shape")
+    page.get_by_label("Product", exact=True).fill("table lamp")
+    page.get_by_label("First made available to the public").fill(disclosed)
+    page.get_by_label("Features of its appearance").fill("A faceted conical shade on a triangular base.")
+    page.get_by_label("I am the rights owner (or its employee)").check()
+    page.get_by_label("Protected features copied").fill("The faceted shade and triangular base.")
+    page.get_by_label("Listings", exact=True).fill("L-000135")
+    page.get_by_label("Explanation").fill("The listing copies our unregistered lamp design.")
+    page.get_by_label("I have a good-faith belief").check()
+    page.get_by_label("The information in this notice is accurate").check()
+    page.get_by_label("Under penalty of perjury").check()
+    page.get_by_label("Electronic signature").fill("Rita Holt")
+    shot(page, "unregistered-1-form")
+    page.get_by_role("button", name="Submit report").click()
+
+    expect(page.get_by_role("status")).to_contain_text("filed: 1 case(s) are in the review queue")
+    facts = page.get_by_test_id("unregistered-description")
+    expect(facts).to_contain_text("Unregistered right — described by the reporter")
+    expect(facts).to_contain_text(disclosed)
+    expect(facts).to_contain_text("A faceted conical shade on a triangular base.")
+    shot(page, "unregistered-2-filed")
+    page.close()
+
+    report = Report.objects.get(right__name="Aurora lamp shape")
+    case = report.cases.get()
+    assert not report.right.registered and case.priority == 3
+
+    page = people.page("reviewer1")
+    page.goto("/review/?lane=3")
+    page.get_by_role("link", name=case.reference).click()
+    expect(page.get_by_test_id("unregistered-description")).to_contain_text("table lamp")
+    expect(page.get_by_text("Unregistered right", exact=True).first).to_be_visible()
+    shot(page, "unregistered-3-case")
+    page.close()
