@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_alter_decision_outcome'),
+        ('complaints', '0009_unregistered_lane'),
         ('listings', '0001_initial'),
         ('registry', '0004_right_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
