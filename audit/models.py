@@ -2,7 +2,10 @@
 
 Every state change, decision and enforcement appends one entry in the same transaction as the
 change. Each entry's hash covers its content and the previous entry's hash, so editing or
-deleting a past entry breaks the chain (`manage.py audit_verify` finds where).
+deleting a past entry breaks the chain (`manage.py audit_verify` finds where). The chain's order
+is `seq`, given when an entry is linked: single entries are written unlinked (no lock, so
+concurrent writers never queue on the chain) and linked right after their transaction commits,
+in commit order; bulk appends are linked as they are written (audit.services).
 """
 
 from django.conf import settings
@@ -21,12 +24,16 @@ class AuditEntry(models.Model):
     target_id = models.BigIntegerField()
     target_repr = models.CharField(max_length=300)
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Null until linked into the chain (audit.services.audit_chain_pending): its place, the hash of
+    # the entry before it and its own.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx")]
+        indexes = [models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx"),
+                   models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unlinked_idx")]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

@@ -15,17 +15,23 @@ def audit_entries_for(*, targets: Iterable[models.Model]) -> models.QuerySet[Aud
 
 
 def audit_chain_verify(*, chunk: int = 2000) -> tuple[int, AuditEntry | None]:
-    """Walk the chain; return (entries checked, first broken entry or None)."""
+    """Walk the chain in its order (seq); return (entries checked, first broken entry or None).
+    Entries not linked yet are not part of it (audit_unlinked counts them)."""
     prev = GENESIS
     checked = 0
-    for e in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk):
+    for e in AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=chunk):
         expected = entry_digest(
             prev_hash=prev, created_at=e.created_at, actor_repr=e.actor_repr, action=e.action,
             target_type=e.target_type, target_id=e.target_id, target_repr=e.target_repr,
             data=e.data,
         )
-        if e.prev_hash != prev or e.hash != expected:
+        if e.seq != checked + 1 or e.prev_hash != prev or e.hash != expected:
             return checked, e
         prev = e.hash
         checked += 1
     return checked, None
+
+
+def audit_unlinked() -> models.QuerySet[AuditEntry]:
+    """Entries written but not linked into the chain yet (normally none older than a minute)."""
+    return AuditEntry.objects.filter(seq__isnull=True)

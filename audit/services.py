@@ -21,10 +21,20 @@ def entry_digest(*, prev_hash: str, created_at, actor_repr: str, action: str, ta
 
 
 def audit_append(*, actor, action: str, target: "models.Model | AuditTarget", data: dict | None = None) -> None:
-    """Append one entry to the chain. Must run inside the transaction of the change it records."""
+    """Append one entry. Must run inside the transaction of the change it records.
+
+    Written unlinked, without touching the chain's head: concurrent transactions (claims,
+    decisions) never wait on each other here. Once the transaction commits, audit_chain_pending
+    links what is waiting, in commit order; the minute sweep catches what a busy moment left."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the change's transaction")
-    audit_append_many(actor=actor, entries=[(action, target, data)])
+    _insert(_prepare(actor, [(action, target, data)]), linked=False)
+    if not any(callback[1] is _link_after_commit for callback in connection.run_on_commit):
+        transaction.on_commit(_link_after_commit, robust=True)
+
+
+def _link_after_commit() -> None:
+    audit_chain_pending(wait=False)
 
 
 class AuditTarget(NamedTuple):
@@ -43,69 +53,123 @@ def _target_fields(target) -> tuple[str, int, str]:
 
 
 _COLUMNS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "target_id", "target_repr", "data",
-            "prev_hash", "hash")
+            "seq", "prev_hash", "hash")
 
 
 def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTarget", dict | None]]) -> int:
-    """Append many entries (action, target, data) chained in order, under one lock of the head.
-    Must run inside the transaction of the changes it records. Returns how many were appended.
-
-    Everything that can be prepared (targets' readable copies, JSON) is prepared before the head is
-    locked: the lock is held from here to the commit by every audited write, so what runs under it
-    is one locking read and one statement per 1,000 entries (the INSERT and the head's move together).
-    """
+    """Append many entries (action, target, data), linked into the chain as they are written,
+    under one lock of the head, with one multi-row INSERT per 1,000: the bulk variant of
+    audit_append for chunked enforcement (one lock per chunk; linking them afterwards would write
+    each row twice). Must run inside the transaction of the changes it records. Returns how many."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append_many must run inside the change's transaction")
     if not entries:
         return 0
+    return _insert(_prepare(actor, entries), linked=True)
+
+
+def _prepare(actor, entries) -> list[tuple]:
+    """Rows in _COLUMNS order without the chain's three (seq, prev_hash, hash)."""
     created_at = timezone.now()
     actor_repr = actor.get_username() if actor is not None else "system"
     actor_id = actor.pk if actor is not None else None
-    prepared = []
+    rows = []
     for action, target, data in entries:
         target_type, target_id, target_repr = _target_fields(target)
-        prepared.append((action, target_type, target_id, target_repr, json.loads(json.dumps(data or {}, default=str))))
-    # Race: two transactions appending at once would both link to the same previous hash;
-    # the head row lock makes the second wait for the first to commit.
-    prev = _lock_head()
-    rows = []
-    for action, target_type, target_id, target_repr, data in prepared:
-        digest = entry_digest(prev_hash=prev, created_at=created_at, actor_repr=actor_repr, action=action,
-                              target_type=target_type, target_id=target_id, target_repr=target_repr, data=data)
-        rows.append((created_at, actor_id, actor_repr, action, target_type, target_id, target_repr,
-                     json.dumps(data), prev, digest))
-        prev = digest
-    # Raw multi-row INSERT: building 1,000s of model instances cost more than the insert itself.
-    # Rows get ascending ids in VALUES order, which is the chain's order (audit_chain_verify walks ids).
-    # On PostgreSQL the last page's INSERT and the head's UPDATE go as one statement (one round trip).
-    entry_table = connection.ops.quote_name(AuditEntry._meta.db_table)
+        # Through JSON and back: the digest must see what the jsonb column will hand back.
+        data = json.loads(json.dumps(data or {}, default=str))
+        rows.append((created_at, actor_id, actor_repr, action, target_type, target_id, target_repr, data))
+    return rows
+
+
+def _insert(rows: list[tuple], *, linked: bool) -> int:
+    """INSERT the prepared rows, one statement per 1,000; `linked`: lock the head and link them
+    first (their ids ascend in VALUES order, and so do their seqs)."""
     head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    if linked:
+        prev, count = _lock_head(wait=True)
+        full = []
+        for seq, row in enumerate(rows, start=count + 1):
+            digest = _row_digest(prev, row)
+            full.append((*row[:7], json.dumps(row[7]), seq, prev, digest))
+            prev = digest
+    else:
+        full = [(*row[:7], json.dumps(row[7]), None, "", None) for row in rows]
+    entry_table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
     row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), 1000):
-            page = rows[i:i + 1000]
-            insert = f"INSERT INTO {entry_table} ({columns}) VALUES {', '.join([row_sql] * len(page))}"
-            params = [v for row in page for v in row]
-            if i + 1000 < len(rows) or connection.vendor != "postgresql":
-                cursor.execute(insert, params)
-            else:  # PostgreSQL runs a data-modifying WITH; SQLite cannot, and takes two statements
-                cursor.execute(f"WITH appended AS ({insert} RETURNING 1) UPDATE {head_table} "
-                               "SET last_hash = %s, count = count + %s WHERE id = 1", [*params, prev, len(rows)])
-                return len(rows)
-        cursor.execute(f"UPDATE {head_table} SET last_hash = %s, count = count + %s WHERE id = 1", [prev, len(rows)])
-    return len(rows)
+        for i in range(0, len(full), 1000):
+            page = full[i:i + 1000]
+            # Raw multi-row INSERT: building 1,000s of model instances cost more than the insert.
+            cursor.execute(f"INSERT INTO {entry_table} ({names}) VALUES {', '.join([row_sql] * len(page))}",
+                           [v for row in page for v in row])
+        if linked:
+            cursor.execute(f"UPDATE {head_table} SET last_hash = %s, count = count + %s WHERE id = 1",
+                           [prev, len(full)])
+    return len(full)
 
 
-def _lock_head() -> str:
-    """Lock the chain's head row and return the newest hash (creating the head on first use)."""
-    lock = connection.ops.for_update_sql() if connection.features.has_select_for_update else ""
+def _row_digest(prev: str, row: tuple) -> str:
+    created_at, _, actor_repr, action, target_type, target_id, target_repr, data = row[:8]
+    return entry_digest(prev_hash=prev, created_at=created_at, actor_repr=actor_repr, action=action,
+                        target_type=target_type, target_id=target_id, target_repr=target_repr, data=data)
+
+
+def audit_chain_pending(*, wait: bool = True, batch: int = 5000) -> int:
+    """Link the entries still waiting, oldest id first, under the head's lock; returns how many.
+
+    `wait=False` (after each commit): if another process holds the head it is linking (or
+    appending in bulk) right now, so return at once; what it misses the next run links. Safe to
+    run anywhere, any number of times: an entry is linked once (its seq is set under the lock).
+    """
+    linked = 0
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    while True:
+        with transaction.atomic():
+            head = _lock_head(wait=wait)
+            if head is None:
+                return linked
+            prev, count = head
+            pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")
+                           .values_list("id", "created_at", "actor_id", "actor_repr", "action", "target_type",
+                                        "target_id", "target_repr", "data")[:batch])
+            if not pending:
+                return linked
+            values = []
+            for seq, (pk, *row) in enumerate(pending, start=count + 1):
+                digest = _row_digest(prev, tuple(row))
+                values.append((pk, seq, prev, digest))
+                prev = digest
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(values))
+                    cursor.execute(f"UPDATE {table} e SET seq = v.seq, prev_hash = v.prev, hash = v.hash "
+                                   f"FROM (VALUES {rows_sql}) AS v(id, seq, prev, hash) WHERE e.id = v.id",
+                                   [x for v in values for x in v])
+                else:
+                    cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                                       [(seq, p, h, pk) for pk, seq, p, h in values])
+                cursor.execute(f"UPDATE {connection.ops.quote_name(AuditChainHead._meta.db_table)} "
+                               "SET last_hash = %s, count = count + %s WHERE id = 1", [prev, len(values)])
+        linked += len(values)
+        if len(values) < batch:
+            return linked
+
+
+def _lock_head(*, wait: bool) -> tuple[str, int] | None:
+    """Lock the chain's head row; return (newest hash, entries linked), or None when `wait` is
+    False and another transaction holds it. Creates the head on first use."""
+    features, ops = connection.features, connection.ops
+    lock = ops.for_update_sql(skip_locked=not wait) if features.has_select_for_update else ""
     for _ in range(2):
         with connection.cursor() as cursor:  # on every audited write: SQL, not the ORM's query building
-            cursor.execute(f"SELECT last_hash FROM {connection.ops.quote_name(AuditChainHead._meta.db_table)} "
+            cursor.execute(f"SELECT last_hash, count FROM {ops.quote_name(AuditChainHead._meta.db_table)} "
                            f"WHERE id = 1 {lock}")
             row = cursor.fetchone()
         if row is not None:
-            return row[0]
-        AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})
+            return row[0], row[1]
+        created = AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})[1]
+        if not created and not wait:
+            return None  # it exists: the locking read skipped it
     raise RuntimeError("the audit chain head could not be created")

@@ -9,7 +9,6 @@ as is. Not for use behind a transaction-pooling PgBouncer (prepared statements l
 
 import re
 
-from django.db import connection
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -21,10 +20,11 @@ def _forget_prepared(sender, connection, **kwargs) -> None:
 
 def execute_prepared(cursor, name: str, sql: str, params: list) -> None:
     """Run `sql` (with %s placeholders) as the prepared statement `name` on PostgreSQL."""
-    if connection.vendor != "postgresql":
+    wrapper = cursor.db  # this thread's connection (django.db.connection is a proxy shared by threads)
+    if wrapper.vendor != "postgresql":
         cursor.execute(sql, params)
         return
-    prepared = connection.__dict__.setdefault("ipportal_prepared", set())
+    prepared = wrapper.__dict__.setdefault("ipportal_prepared", set())
     if name not in prepared:
         if not prepared:
             # Plan at PREPARE, once, rather than again for each of the first five executions

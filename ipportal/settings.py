@@ -149,6 +149,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "ipportal")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
+    "link-pending-audit-entries": {
+        "task": "audit.tasks.link_pending_entries",
+        "schedule": 60.0,
+    },
     "requeue-stale-enforcement-actions": {
         "task": "enforcement.tasks.requeue_stale_actions",
         "schedule": 60.0,

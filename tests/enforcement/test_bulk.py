@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
-from audit.services import audit_append, audit_append_many
+from audit.services import _link_after_commit, audit_append, audit_append_many, audit_chain_pending
 from enforcement.bulk import actions_apply_chunk, bulk_job_create
 from enforcement.models import (
     ActionKind,
@@ -46,6 +46,7 @@ def test_audit_append_many_keeps_the_chain(world):
         assert audit_append_many(actor=None, entries=[("x.many", lst, {"i": i})
                                                       for i, lst in enumerate(world.listings_a)]) == 3
         audit_append(actor=world.rev1, action="x.after", target=world.listings_a[0])
+    audit_chain_pending()  # what the after-commit run links (tests never commit)
     checked, broken = audit_chain_verify()
     assert broken is None and checked == AuditEntry.objects.count()
     assert list(AuditEntry.objects.filter(action="x.many").values_list("data__i", flat=True)) == [0, 1, 2]
@@ -88,6 +89,7 @@ def test_running_a_chunk_twice_changes_each_listing_once(world, listings):
     assert WebhookEvent.objects.filter(type="listing.suppressed").count() == 10
     assert WebhookDelivery.objects.count() == 10
     assert set(EnforcementAction.objects.values_list("attempts", flat=True)) == {1}
+    audit_chain_pending()  # what the after-commit run links (tests never commit)
     assert audit_chain_verify()[1] is None
 
 
@@ -139,11 +141,12 @@ def test_an_empty_job_is_finished_at_once(world):
 def test_a_job_queues_one_task_per_chunk(world, listings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _job(listings, chunk_size=4)
-    assert len(callbacks) == 1
+    enqueue = [c for c in callbacks if c is not _link_after_commit]  # the audit entries' link run aside
+    assert len(enqueue) == 1
     from unittest import mock
 
     with mock.patch("enforcement.tasks.apply_action_chunk.delay") as delay:
-        callbacks[0]()
+        enqueue[0]()
     ids = list(EnforcementAction.objects.order_by("id").values_list("id", flat=True))
     assert [c.args[1:] for c in delay.call_args_list] == [(ids[0], ids[3]), (ids[4], ids[7]), (ids[8], ids[9])]
 

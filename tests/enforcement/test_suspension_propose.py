@@ -9,6 +9,7 @@ from django.db import IntegrityError, connections, transaction
 from accounts.models import Role
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
+from audit.services import audit_chain_pending
 from enforcement.models import (
     ActionKind,
     ActionStatus,
@@ -49,6 +50,7 @@ def test_a_reviewer_proposes_with_a_reason_and_it_is_recorded_and_audited(world,
     assert not proposal.strikes.exists()
     entry = AuditEntry.objects.get(action="suspensionproposal.proposed", target_id=proposal.pk)
     assert entry.actor == world.rev1 and entry.data["reason"] == REASON and entry.data["case"] == case.pk
+    audit_chain_pending()  # what the after-commit run links (tests never commit)
     assert audit_chain_verify()[1] is None
     # Like the system's proposals, a proposal tells no one; the seller hears of an approval only.
     assert set(Notification.objects.values_list("kind", flat=True)) == {"report_received"}
@@ -170,6 +172,7 @@ def test_approval_suppresses_every_active_listing_through_the_bulk_path(world, c
     assert message.to == ["sue@example.test"]
     assert "Relisting counterfeits." in message.body and REASON not in message.body
     assert "Takedowns counted" not in message.body and message.body.startswith("Your seller account")
+    audit_chain_pending()  # what the after-commit run links (tests never commit)
     assert audit_chain_verify()[1] is None
 
 
