@@ -27,6 +27,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 N = 1000
 
@@ -87,9 +88,11 @@ def run(runs: int) -> None:
         assert response.status_code == 201 and response.json()["cases_opened"] == N, response.content[:500]
         rows = listings(f"B{r}")
         report = Report.objects.filter(brand=brand).first()
+        now = timezone.now()
         t = time.perf_counter()
         with transaction.atomic():
-            Case.objects.bulk_create([Case(report=report, listing=x, right=right, priority=1, state="rejected",
+            Case.objects.bulk_create([Case(report=report, listing=x, right=right, brand=brand, kind=right.kind,
+                                           priority=1, state="rejected", due_at=now,
                                            listing_snapshot={"external_id": x.external_id}) for x in rows],
                                      batch_size=500)
         base = time.perf_counter() - t
