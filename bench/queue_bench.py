@@ -5,7 +5,9 @@
 Loads into a dedicated database named after DATABASE_URL's with "_bench" appended (dropped and
 re-created; --reuse keeps an already loaded one), with COPY: 100 rights of 50 brands, 100,000
 listings, 100,000 reports, CASES cases created over the last 14 days (90% open, most of them
-overdue, as in a backlog that big). Then prints the figures. Options: --cases N, --reuse.
+overdue, as in a backlog that big). Then prints the figures. Options: --cases N, --reuse; for a
+smoke run, smaller sizes: --listings N, --repeats N (requests per page scenario), --claims N (per
+claimer process).
 """
 
 import argparse
@@ -22,9 +24,8 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-N_BRANDS, N_RIGHTS, N_LISTINGS, CASES_PER_REPORT = 50, 100, 100_000, 10
-CLAIMERS, CLAIMS_PER_CLAIMER = 8, 150
-PAGE_REPEATS = 40
+N_BRANDS, N_RIGHTS, CASES_PER_REPORT = 50, 100, 10
+CLAIMERS = 8
 
 
 def _bench_url(url: str) -> tuple[str, str, str]:
@@ -63,7 +64,7 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
 
 
-def load(n_cases: int) -> None:
+def load(n_cases: int, n_listings: int) -> None:
     from django.conf import settings
     from django.db import connection
 
@@ -96,7 +97,7 @@ def load(n_cases: int) -> None:
               ["external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
                "url", "status", "created_at", "updated_at"],
               ((f"L-{i:07d}", sellers[i % 1000].pk, f"Replica product {i}", "A copy.", "", "CN", "9.99", "USD",
-                "", "active", now.isoformat(), now.isoformat()) for i in range(N_LISTINGS)))
+                "", "active", now.isoformat(), now.isoformat()) for i in range(n_listings)))
         cur.execute("SELECT min(id) FROM listings_listing")
         first_listing = cur.fetchone()[0]
         n_reports = -(-n_cases // CASES_PER_REPORT)
@@ -110,7 +111,7 @@ def load(n_cases: int) -> None:
                for r in report_right))
         cur.execute("SELECT min(id) FROM complaints_report")
         first_report = cur.fetchone()[0]
-        print(f"  loaded users, {N_RIGHTS} rights, {N_LISTINGS:,} listings, {n_reports:,} reports "
+        print(f"  loaded users, {N_RIGHTS} rights, {n_listings:,} listings, {n_reports:,} reports "
               f"in {time.perf_counter() - t0:.1f} s", flush=True)
 
         def case_rows():
@@ -120,7 +121,7 @@ def load(n_cases: int) -> None:
                 right = report_right[j]
                 m = per_right.get(right.pk, 0)  # m-th case of this right: its own listing
                 per_right[right.pk] = m + 1
-                listing = first_listing + m % N_LISTINGS
+                listing = first_listing + m % n_listings
                 roll = rng.random()
                 state = ("open" if roll < .90 else "in_review" if roll < .93 else "needs_info" if roll < .95
                          else "actioned" if roll < .98 else "rejected")
@@ -165,7 +166,7 @@ def _stats(samples: list[float]) -> str:
     return f"median {statistics.median(s) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   (n={len(s)})"
 
 
-def bench_queue_page() -> None:
+def bench_queue_page(repeats: int) -> None:
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -190,7 +191,7 @@ def bench_queue_page() -> None:
     for label, params in scenarios.items():
         client.get("/review/", params)  # warm
         times = []
-        for _ in range(PAGE_REPEATS):
+        for _ in range(repeats):
             t = time.perf_counter()
             response = client.get("/review/", params)
             times.append(time.perf_counter() - t)
@@ -216,7 +217,7 @@ def bench_queue_page() -> None:
 
     with connection.cursor() as cur:
         times = []
-        for _ in range(PAGE_REPEATS):
+        for _ in range(repeats):
             t = time.perf_counter()
             cur.execute("SELECT * FROM complaints_case WHERE state = 'open' ORDER BY priority, due_at, id LIMIT 25")
             cur.fetchall()
@@ -224,7 +225,7 @@ def bench_queue_page() -> None:
     print(f"\nBaseline: plain indexed SELECT of 25 open cases   {_stats(times)}")
 
 
-def _claimer_process(kind: str, index: int, barrier, out) -> None:
+def _claimer_process(kind: str, index: int, claims: int, barrier, out) -> None:
     """One claimer in its own process, as gunicorn workers are (threads would share one GIL)."""
     from django.db import connection
 
@@ -234,7 +235,7 @@ def _claimer_process(kind: str, index: int, barrier, out) -> None:
     reviewer = User.objects.get(username=f"claimer{index}")
     samples, claimed = [], []
     barrier.wait()
-    for _ in range(CLAIMS_PER_CLAIMER):
+    for _ in range(claims):
         t = time.perf_counter()
         if kind == "claim":
             claimed.append(case_claim_next(reviewer=reviewer).pk)
@@ -248,7 +249,7 @@ def _claimer_process(kind: str, index: int, barrier, out) -> None:
     out.put((samples, claimed))
 
 
-def _run_concurrently(kind: str) -> tuple[list[float], list[int], float]:
+def _run_concurrently(kind: str, claims: int) -> tuple[list[float], list[int], float]:
     import multiprocessing
 
     from django.db import connections
@@ -256,7 +257,7 @@ def _run_concurrently(kind: str) -> tuple[list[float], list[int], float]:
     connections.close_all()  # children must not share the parent's connection
     ctx = multiprocessing.get_context("fork")
     barrier, out = ctx.Barrier(CLAIMERS + 1), ctx.Queue()
-    procs = [ctx.Process(target=_claimer_process, args=(kind, i, barrier, out)) for i in range(CLAIMERS)]
+    procs = [ctx.Process(target=_claimer_process, args=(kind, i, claims, barrier, out)) for i in range(CLAIMERS)]
     for p in procs:
         p.start()
     barrier.wait()
@@ -270,7 +271,7 @@ def _run_concurrently(kind: str) -> tuple[list[float], list[int], float]:
     return [s for r in results for s in r[0]], [c for r in results for c in r[1]], wall
 
 
-def bench_claims() -> None:
+def bench_claims(claims: int) -> None:
     from django.conf import settings
 
     from accounts.models import Role, User
@@ -281,10 +282,13 @@ def bench_claims() -> None:
     # any real cap; a claimer starts, as a reviewer on shift does, holding none.
     for i in range(CLAIMERS):
         User.objects.get_or_create(username=f"claimer{i}", defaults={"role": Role.REVIEWER})
-    samples, claimed, wall = _run_concurrently("claim")
-    print(f"\nclaim-next, {CLAIMERS} concurrent claimer processes x {CLAIMS_PER_CLAIMER}:  {_stats(samples)}")
+    open_cases = Case.objects.filter(state="open").count()
+    if open_cases < CLAIMERS * claims:
+        sys.exit(f"only {open_cases:,} open cases for {CLAIMERS} x {claims} claims: load more with --cases")
+    samples, claimed, wall = _run_concurrently("claim", claims)
+    print(f"\nclaim-next, {CLAIMERS} concurrent claimer processes x {claims}:  {_stats(samples)}")
     print(f"  {len(samples) / wall:,.0f} claims/s; distinct cases {len(set(claimed)):,} of {len(claimed):,} claims")
-    base, _, _ = _run_concurrently("baseline")
+    base, _, _ = _run_concurrently("baseline", claims)
     print(f"Baseline: plain indexed SELECT of the next open case, {CLAIMERS} processes:  {_stats(base)}")
     ratio = statistics.median(samples) / statistics.median(base)
     print(f"  claim-next median / baseline median = {ratio:.0f}x")
@@ -294,9 +298,19 @@ def bench_claims() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=40, help="timed requests per queue page scenario")
+    parser.add_argument("--claims", type=int, default=150, help="claims per claimer process")
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded bench database")
     parser.add_argument("--claims-only", action="store_true", help="skip the queue page measurements")
     args = parser.parse_args()
+    if min(args.cases, args.listings, args.repeats, args.claims) < 1:
+        parser.error("--cases, --listings, --repeats and --claims must be at least 1")
+    # A right's m-th case is on the m-th listing: a right must not have more cases than there are listings.
+    n_reports = -(-args.cases // CASES_PER_REPORT)
+    per_right = -(-n_reports // N_RIGHTS) * CASES_PER_REPORT
+    if args.listings < per_right:
+        parser.error(f"--listings must be at least {per_right} for {args.cases:,} cases")
     url, admin_url, name = _bench_url(os.environ.get("DATABASE_URL", ""))
     reused = _prepare_database(admin_url, name, args.reuse)
     os.environ["DATABASE_URL"] = url
@@ -314,10 +328,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not reused:
         print(f"Loading {args.cases:,} cases with COPY ...", flush=True)
-        load(args.cases)
+        load(args.cases, args.listings)
     if not args.claims_only:
-        bench_queue_page()
-    bench_claims()
+        bench_queue_page(args.repeats)
+    bench_claims(args.claims)
 
 
 if __name__ == "__main__":

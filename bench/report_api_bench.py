@@ -8,6 +8,7 @@ set of 1,000 listings (so none is linked to an earlier case) with POST /api/v1/r
 whole stack: token authentication, the serializer's validation, report_submit (cases, audit
 entries in bulk), the response. Baseline: the bare bulk insert of 1,000 cases for a report, in one
 transaction — the least any implementation must do. Prints the median of each and the ratio.
+--listings N files reports of N listings instead of 1,000 (a smoke run uses a handful).
 """
 
 import argparse
@@ -27,14 +28,16 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-
-N = 1000
+from django.utils import timezone  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--listings", type=int, default=1000, help="listings per report")
     args = parser.parse_args()
+    if args.runs < 1 or args.listings < 1:
+        parser.error("--runs and --listings must be at least 1")
     if connection.vendor != "postgresql":
         sys.exit("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name>")
     setup_test_environment()
@@ -44,12 +47,12 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.runs)
+        run(args.runs, args.listings)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(runs: int) -> None:
+def run(runs: int, n: int) -> None:
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
@@ -70,7 +73,7 @@ def run(runs: int) -> None:
     def listings(tag: str) -> list:
         return Listing.objects.bulk_create(
             Listing(external_id=f"{tag}-{i:05d}", seller=seller, title=f"Replica {i}", ships_from="CN", price=5)
-            for i in range(N))
+            for i in range(n))
 
     api_times, base_times = [], []
     for r in range(runs + 1):  # the first run warms caches and is dropped
@@ -84,12 +87,14 @@ def run(runs: int) -> None:
         t = time.perf_counter()
         response = client.post("/api/v1/reports/", body, format="json")
         elapsed = time.perf_counter() - t
-        assert response.status_code == 201 and response.json()["cases_opened"] == N, response.content[:500]
+        assert response.status_code == 201 and response.json()["cases_opened"] == n, response.content[:500]
         rows = listings(f"B{r}")
         report = Report.objects.filter(brand=brand).first()
+        now = timezone.now()
         t = time.perf_counter()
         with transaction.atomic():
-            Case.objects.bulk_create([Case(report=report, listing=x, right=right, priority=1, state="rejected",
+            Case.objects.bulk_create([Case(report=report, listing=x, right=right, brand=brand, kind=right.kind,
+                                           priority=1, state="rejected", due_at=now,
                                            listing_snapshot={"external_id": x.external_id}) for x in rows],
                                      batch_size=500)
         base = time.perf_counter() - t
@@ -97,10 +102,10 @@ def run(runs: int) -> None:
             api_times.append(elapsed)
             base_times.append(base)
     api, base = statistics.median(api_times), statistics.median(base_times)
-    print(f"runs: {runs} (after one warm-up), {N} listings each, PostgreSQL {connection.pg_version}")
-    print(f"API POST /api/v1/reports/ with {N} listings: median {api * 1000:.0f} ms "
+    print(f"runs: {runs} (after one warm-up), {n} listings each, PostgreSQL {connection.pg_version}")
+    print(f"API POST /api/v1/reports/ with {n} listings: median {api * 1000:.0f} ms "
           f"(min {min(api_times) * 1000:.0f}, max {max(api_times) * 1000:.0f})")
-    print(f"baseline bare bulk insert of {N} cases:   median {base * 1000:.0f} ms")
+    print(f"baseline bare bulk insert of {n} cases:   median {base * 1000:.0f} ms")
     print(f"ratio API / baseline: {api / base:.1f}x")
 
 

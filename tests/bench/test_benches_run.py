@@ -1,0 +1,197 @@
+"""Every script in bench/ still runs and prints its figures.
+
+The benchmarks load their data with bulk inserts and COPY, past the services' defaults, so a new
+NOT NULL column breaks them without any other test noticing. Each test runs one script as its own
+process, at the smallest sizes its arguments allow, against a PostgreSQL database of its own
+(test_<name>_smoke_<bench>, never a real bench database), and checks it exits 0 and prints every
+figure line. The figures themselves are not asserted: a benchmark inside a test measures nothing.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+from ..conftest import redis_reachable, require_service
+
+REPO = Path(__file__).resolve().parents[2]
+BENCH_TIMEOUT = 120  # seconds; a bound, not a pace: each script takes about 5-10 s here
+
+pytestmark = pytest.mark.bench
+
+
+def _admin_connection():
+    db = connection.settings_dict
+    conn = psycopg2.connect(dbname="postgres", user=db["USER"] or "postgres", password=db["PASSWORD"] or None,
+                            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
+    conn.autocommit = True
+    return conn
+
+
+def database_exists(name: str) -> bool:
+    conn = _admin_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cur.fetchone() is not None
+    finally:
+        conn.close()
+
+
+def drop_databases(*names: str) -> None:
+    conn = _admin_connection()
+    try:
+        with conn.cursor() as cur:
+            for name in names:
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        conn.close()
+
+
+class SmokeDatabase:
+    """The DATABASE_URL a bench process gets, and the databases it may leave behind."""
+
+    def __init__(self, bench: str):
+        db = connection.settings_dict
+        # pytest-django's test database name, whether or not this session has created it yet.
+        base = db["NAME"] if db["NAME"].startswith(TEST_DATABASE_PREFIX) else TEST_DATABASE_PREFIX + db["NAME"]
+        self.name = f"{base}_smoke_{bench}"
+        auth = quote(db["USER"] or "postgres")
+        if db["PASSWORD"]:
+            auth += ":" + quote(db["PASSWORD"])
+        self.url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{self.name}"
+        # The scripts use the name itself, name + "_bench", or Django's test_<name>.
+        self.created = [self.name, f"{self.name}_bench", TEST_DATABASE_PREFIX + self.name]
+
+
+@pytest.fixture
+def smoke_database(require_postgres):
+    """smoke_database("queue"): the databases of one bench run, dropped before (a killed run's
+    leftovers) and after the test."""
+    made: list[SmokeDatabase] = []
+
+    def make(bench: str) -> SmokeDatabase:
+        db = SmokeDatabase(bench)
+        drop_databases(*db.created)
+        made.append(db)
+        return db
+
+    yield make
+    for db in made:
+        drop_databases(*db.created)
+
+
+def run_bench(script: str, *args: str, env: dict[str, str]) -> str:
+    """Run bench/<script> to completion and return its stdout; fail with its output unless it exits 0.
+
+    It runs in a session of its own so that a timeout also stops the Celery worker it may have started.
+    """
+    proc = subprocess.Popen([sys.executable, str(REPO / "bench" / script), *args], cwd=REPO,
+                            env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=BENCH_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+        pytest.fail(f"bench/{script} {' '.join(args)} did not finish in {BENCH_TIMEOUT} s\n"
+                    f"--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-3000:]}")
+    if proc.returncode != 0:
+        pytest.fail(f"bench/{script} {' '.join(args)} exited with {proc.returncode}\n"
+                    f"--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-5000:]}")
+    return stdout
+
+
+def figure(stdout: str, pattern: str) -> re.Match:
+    """The line of stdout matching `pattern`; fails naming the figure line that is missing."""
+    match = re.search(pattern, stdout, re.MULTILINE)
+    if match is None:
+        pytest.fail(f"no line matching {pattern!r} in the bench's output:\n{stdout}")
+    return match
+
+
+def bench_env(db: SmokeDatabase, *, broker: str | None = None) -> dict[str, str]:
+    """The test process's environment, pointed at the smoke database. Without a broker the bench runs
+    its tasks in-process, as its docstring says; with one, tasks go to that broker."""
+    env = {**os.environ, "DATABASE_URL": db.url}
+    env.pop("CELERY_BROKER_URL", None)
+    if broker:
+        env["CELERY_BROKER_URL"] = broker
+    return env
+
+
+def test_queue_bench_prints_page_and_claim_figures(smoke_database):
+    db = smoke_database("queue")
+    out = run_bench("queue_bench.py", "--cases", "200", "--listings", "100", "--repeats", "2", "--claims", "5",
+                    env=bench_env(db))
+
+    figure(out, rf"^Database {db.name}_bench: created$")
+    for label in ("default (overdue first, lane, age)", "filtered: lane+kind+brand+age", "filtered: source=automatic",
+                  "sort=oldest, page 20", "assigned to me", "100 rows per page", "default, counts cache cold"):
+        figure(out, rf"^  {re.escape(label)}\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=\d+\)$")
+    # 180-odd of the 200 cases are open: a default page lists a full page of them.
+    figure(out, r"^  default  size  25: \d+ queries, 25 rows listed$")
+    figure(out, r"^  default  size 100: \d+ queries, 100 rows listed$")
+    figure(out, r"^Baseline: plain indexed SELECT of 25 open cases\s+median\s+[\d.]+ ms\s+p95")
+    figure(out, r"^claim-next, 8 concurrent claimer processes x 5:\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=40\)$")
+    claims = figure(out, r"^  [\d,]+ claims/s; distinct cases (\d+) of (\d+) claims$")
+    assert claims.group(1) == claims.group(2) == "40", "two claimers were given the same case"
+    figure(out, r"^Baseline: plain indexed SELECT of the next open case, 8 processes:\s+median\s+[\d.]+ ms\s+p95")
+    figure(out, r"^  claim-next median / baseline median = [\d,]+x$")
+    figure(out, r"^Backlog: 200 cases$")
+
+
+def test_report_api_bench_prints_api_and_baseline_medians(smoke_database):
+    db = smoke_database("report")
+    out = run_bench("report_api_bench.py", "--runs", "1", "--listings", "3", env=bench_env(db))
+
+    figure(out, r"^runs: 1 \(after one warm-up\), 3 listings each, PostgreSQL \d+$")
+    figure(out, r"^API POST /api/v1/reports/ with 3 listings: median \d+ ms \(min \d+, max \d+\)$")
+    figure(out, r"^baseline bare bulk insert of 3 cases:\s+median \d+ ms$")
+    figure(out, r"^ratio API / baseline: [\d.]+x$")
+    # It promises to leave nothing behind: its throwaway test_<name> database is gone.
+    assert not database_exists(TEST_DATABASE_PREFIX + db.name)
+
+
+def test_protection_bench_prints_rule_stage_regex_and_end_to_end_rates(smoke_database):
+    db = smoke_database("protection")
+    out = run_bench("protection_bench.py", "--listings", "200", "--regex-sample", "50", "--e2e", "200",
+                    env=bench_env(db))
+
+    figure(out, r"^automaton: 10,000 terms of 2,000 brands built in \d+ ms$")
+    figure(out, r"^rule stage \(Aho-Corasick\): 200 listings in [\d.]+ s = [\d,]+ listings/s; \d+ listings hit$")
+    figure(out, r"^baseline \(regex alternation of 10,000 terms, .*\): 50 listings in [\d.]+ s = [\d,]+ listings/s.*"
+                r"every regex hit found by the automaton too: True;")
+    figure(out, r"^ratio: the automaton checks [\d,]+x as many listings per second as the regex$")
+    figure(out, rf"^end to end on postgresql \({db.name}_bench\)$")
+    e2e = figure(out, r"^end to end \(bulk ingest API.*\): 190 listings in [\d.]+ s = [\d,]+ listings/s "
+                      r"\(sample of 200, not 200,000\); (\d+) cases opened, (\d+) listings suppressed$")
+    # The sample holds listings naming a watched term and shipped from outside the brand's countries.
+    assert int(e2e.group(1)) > 0 and int(e2e.group(2)) > 0, e2e.group(0)
+
+
+@pytest.mark.worker
+def test_enforcement_bench_prints_end_to_end_and_floor(smoke_database):
+    broker = settings.CELERY_BROKER_URL
+    require_service(bool(broker) and redis_reachable(broker),
+                    f"needs a reachable Redis broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/5 (got {broker!r})")
+    db = smoke_database("enforcement")
+    out = run_bench("enforcement_bench.py", "--n", "20", "--chunk", "10", env=bench_env(db, broker=broker))
+
+    queue = figure(out, r"^seeded 20 listings, decided cases and decisions; queue (bench-[0-9a-f]+), chunk 10, "
+                        r"worker concurrency 1$").group(1)
+    (REPO / "var" / f"{queue}.log").unlink(missing_ok=True)  # the worker's log, kept only when var/ exists
+    figure(out, r"^actions created \+ published: [\d.]+ s$")
+    figure(out, r"^end to end: 20 takedowns applied in [\d.]+ s = [\d,]+ listings/s \(of which applying, after the "
+                r"commit: [\d.]+ s = [\d,]+/s\)$")
+    figure(out, r"^floor \(one SQL UPDATE of the same rows\): [\d.]+ ms = [\d,]+ listings/s$")
+    figure(out, r"^ratio end-to-end / floor: [\d.]+x$")
