@@ -11,7 +11,7 @@ redelivered message or the sweep can re-run any chunk: the job resumes where it 
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -36,15 +36,31 @@ def bulk_job_create(*, kind: str, title: str, actions: list[EnforcementAction], 
         raise RuntimeError("bulk_job_create must run inside the deciding transaction")
     job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
                                  chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
-    for action in actions:
-        action.bulk_job = job
-    EnforcementAction.objects.bulk_create(actions, batch_size=1000)
+    _actions_insert(actions=actions, job=job)
     audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
     if not actions:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": timezone.now()})
     bulk_job_enqueue(job=job)
     return job
+
+
+def _actions_insert(*, actions: list[EnforcementAction], job: BulkJob) -> None:
+    """The job's pending actions, one multi-row INSERT per 1,000 (as audit_append_many does: at
+    10,000 actions the ORM's bulk_create spent longer preparing values than the insert took)."""
+    now = timezone.now()
+    columns = ("decision_id", "case_id", "listing_id", "bulk_job_id", "kind", "status", "idempotency_key",
+               "attempts", "last_error", "created_at", "updated_at")
+    rows = [(a.decision_id, a.case_id, a.listing_id, job.pk, a.kind, ActionStatus.PENDING, a.idempotency_key,
+             0, "", now, now) for a in actions]
+    table = connection.ops.quote_name(EnforcementAction._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 1000):
+            page = rows[i:i + 1000]
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(page))}",
+                           [v for row in page for v in row])
 
 
 def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
