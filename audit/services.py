@@ -2,6 +2,7 @@ import hashlib
 import json
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -24,12 +25,15 @@ def audit_append(*, actor, action: str, target: "models.Model | AuditTarget", da
     """Append one entry. Must run inside the transaction of the change it records.
 
     Written unlinked, without touching the chain's head: concurrent transactions (claims,
-    decisions) never wait on each other here. Once the transaction commits, audit_chain_pending
-    links what is waiting, in commit order; the minute sweep catches what a busy moment left."""
+    decisions) never wait on each other here. audit_chain_pending links what is waiting, in
+    commit order: with workers, the beat task every AUDIT_LINK_SECONDS (linking after every
+    commit instead doubled claim-next's p95 with 8 claimers, bench/queue_bench.py); embedded
+    (no beat), right after the transaction commits (AUDIT_LINK_AFTER_COMMIT)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the change's transaction")
     _insert(_prepare(actor, [(action, target, data)]), linked=False)
-    if not any(callback[1] is _link_after_commit for callback in connection.run_on_commit):
+    if settings.AUDIT_LINK_AFTER_COMMIT and not any(
+            callback[1] is _link_after_commit for callback in connection.run_on_commit):
         transaction.on_commit(_link_after_commit, robust=True)
 
 
@@ -87,7 +91,7 @@ def _insert(rows: list[tuple], *, linked: bool) -> int:
     first (their ids ascend in VALUES order, and so do their seqs)."""
     head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
     if linked:
-        prev, count = _lock_head(wait=True)
+        prev, count = _lock_head()
         full = []
         for seq, row in enumerate(rows, start=count + 1):
             digest = _row_digest(prev, row)
@@ -119,51 +123,79 @@ def _row_digest(prev: str, row: tuple) -> str:
 def audit_chain_pending(*, wait: bool = True, batch: int = 5000) -> int:
     """Link the entries still waiting, oldest id first, under the head's lock; returns how many.
 
-    `wait=False` (after each commit): if another process holds the head it is linking (or
-    appending in bulk) right now, so return at once; what it misses the next run links. Safe to
-    run anywhere, any number of times: an entry is linked once (its seq is set under the lock).
+    `wait=False` (after each commit): if another process is linking right now (a session advisory
+    lock: one round trip to find out) or appending in bulk (the head is held), return at once;
+    what it leaves, the next run links. Safe to run anywhere, any number of times: an entry is
+    linked once (its seq is set under the head's lock).
     """
+    if not wait and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LINKER_LOCK])
+            if not cursor.fetchone()[0]:
+                return 0
+        try:
+            return _link_all(wait=False, batch=batch)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LINKER_LOCK])
+    return _link_all(wait=wait, batch=batch)
+
+
+def _link_all(*, wait: bool, batch: int) -> int:
     linked = 0
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     while True:
-        with transaction.atomic():
-            head = _lock_head(wait=wait)
-            if head is None:
-                return linked
-            prev, count = head
-            pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")
-                           .values_list("id", "created_at", "actor_id", "actor_repr", "action", "target_type",
-                                        "target_id", "target_repr", "data")[:batch])
-            if not pending:
-                return linked
-            values = []
-            for seq, (pk, *row) in enumerate(pending, start=count + 1):
-                digest = _row_digest(prev, tuple(row))
-                values.append((pk, seq, prev, digest))
-                prev = digest
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(values))
-                    cursor.execute(f"UPDATE {table} e SET seq = v.seq, prev_hash = v.prev, hash = v.hash "
-                                   f"FROM (VALUES {rows_sql}) AS v(id, seq, prev, hash) WHERE e.id = v.id",
-                                   [x for v in values for x in v])
-                else:
-                    cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                                       [(seq, p, h, pk) for pk, seq, p, h in values])
-                cursor.execute(f"UPDATE {connection.ops.quote_name(AuditChainHead._meta.db_table)} "
-                               "SET last_hash = %s, count = count + %s WHERE id = 1", [prev, len(values)])
+        values = _link_batch(table=table, wait=wait, batch=batch)
+        if values is None:  # the head is held (a bulk append): the next run links these
+            return linked
         linked += len(values)
         if len(values) < batch:
             return linked
 
 
-def _lock_head(*, wait: bool) -> tuple[str, int] | None:
+# Key of the session advisory lock one after-commit linker holds at a time (an arbitrary constant).
+LINKER_LOCK = 0x417564_1743
+
+
+def _link_batch(*, table: str, wait: bool, batch: int) -> list[tuple] | None:
+    """Link up to `batch` waiting entries in one transaction; returns (id, seq, prev, hash) of
+    each, or None when `wait` is False and the head is held."""
+    with transaction.atomic():
+        head = _lock_head(wait=wait)
+        if head is None:
+            return None
+        prev, count = head
+        pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")
+                       .values_list("id", "created_at", "actor_id", "actor_repr", "action", "target_type",
+                                    "target_id", "target_repr", "data")[:batch])
+        values = []
+        for seq, (pk, *row) in enumerate(pending, start=count + 1):
+            digest = _row_digest(prev, tuple(row))
+            values.append((pk, seq, prev, digest))
+            prev = digest
+        if not values:
+            return values
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(values))
+                cursor.execute(f"UPDATE {table} e SET seq = v.seq, prev_hash = v.prev, hash = v.hash "
+                               f"FROM (VALUES {rows_sql}) AS v(id, seq, prev, hash) WHERE e.id = v.id",
+                               [x for v in values for x in v])
+            else:
+                cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                                   [(seq, p, h, pk) for pk, seq, p, h in values])
+            cursor.execute(f"UPDATE {connection.ops.quote_name(AuditChainHead._meta.db_table)} "
+                           "SET last_hash = %s, count = count + %s WHERE id = 1", [prev, len(values)])
+        return values
+
+
+def _lock_head(*, wait: bool = True) -> tuple[str, int] | None:
     """Lock the chain's head row; return (newest hash, entries linked), or None when `wait` is
-    False and another transaction holds it. Creates the head on first use."""
-    features, ops = connection.features, connection.ops
-    lock = ops.for_update_sql(skip_locked=not wait) if features.has_select_for_update else ""
+    False and another transaction holds it (a bulk append). Creates the head on first use."""
+    ops = connection.ops
+    lock = ops.for_update_sql(skip_locked=not wait) if connection.features.has_select_for_update else ""
     for _ in range(2):
-        with connection.cursor() as cursor:  # on every audited write: SQL, not the ORM's query building
+        with connection.cursor() as cursor:  # on every linking: SQL, not the ORM's query building
             cursor.execute(f"SELECT last_hash, count FROM {ops.quote_name(AuditChainHead._meta.db_table)} "
                            f"WHERE id = 1 {lock}")
             row = cursor.fetchone()
@@ -171,5 +203,5 @@ def _lock_head(*, wait: bool) -> tuple[str, int] | None:
             return row[0], row[1]
         created = AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS})[1]
         if not created and not wait:
-            return None  # it exists: the locking read skipped it
+            return None  # it exists, so the locking read skipped it: held
     raise RuntimeError("the audit chain head could not be created")

@@ -26,7 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--chunk", type=int, default=500, help="actions per chunk task")
-    parser.add_argument("--concurrency", type=int, default=1, help="worker processes (prefork)")
+    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (prefork; make worker runs 2)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("CELERY_BROKER_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); see the docstring.")
@@ -137,9 +137,12 @@ def _design_floor(ids: list[int], decisions) -> float:
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("UPDATE listings_listing SET status = 'removed', updated_at = now() WHERE id = ANY(%s)", [ids])
-            cur.execute("INSERT INTO enforcement_enforcementaction (listing_id, kind, status, idempotency_key, "
-                        "attempts, last_error, created_at, updated_at) SELECT id, 'remove', 'pending', "
-                        "'floor:' || id, 0, '', now(), now() FROM unnest(%s::bigint[]) AS id", [ids])
+            cur.execute("INSERT INTO enforcement_enforcementaction (listing_id, decision_id, case_id, kind, status, "
+                        "idempotency_key, attempts, last_error, created_at, updated_at) SELECT l, d, c, 'remove', "
+                        "'pending', 'floor:' || l, 0, '', now(), now() FROM unnest(%s::bigint[], %s::bigint[], "
+                        "%s::bigint[]) AS t(l, d, c)",
+                        [[d.case.listing_id for d in decisions], [d.pk for d in decisions],
+                         [d.case_id for d in decisions]])
             cur.execute("UPDATE enforcement_enforcementaction SET status = 'applied', applied_at = now(), "
                         "attempts = 1 WHERE idempotency_key LIKE 'floor:%%'")
             cur.execute("INSERT INTO enforcement_webhookevent (event_id, type, action_id, payload, created_at) "

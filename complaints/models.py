@@ -200,11 +200,9 @@ class Case(models.Model):
             models.Index(fields=["state", "created_at", "id"], name="case_state_age_idx"),
             # Queue sort "due soonest", the overdue count on the health page.
             models.Index(fields=["state", "due_at", "id"], name="case_state_due_idx"),
-            # Queue filtered by brand or IP type (both become right ids) and by source: ordered
-            # scans of just those cases instead of filtering the whole lane.
-            models.Index(fields=["right", "state", "priority", "due_at"], name="case_right_queue_idx"),
-            # Queue filtered by brand or by IP type, in the queue's default order (brand_id and kind
-            # are copied from the right onto the case for this).
+            # Queue filtered by brand, IP type or source, in the queue's default order: ordered scans
+            # of just those cases instead of filtering the whole lane (brand_id and kind are copied
+            # from the right onto the case for this).
             models.Index(fields=["brand", "state", "priority", "due_at", "id"], name="case_brand_queue_idx"),
             models.Index(fields=["kind", "state", "priority", "due_at", "id"], name="case_kind_queue_idx"),
             models.Index(fields=["state", "source", "priority", "due_at"], name="case_source_queue_idx"),

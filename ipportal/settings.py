@@ -148,10 +148,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "ipportal")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# Audit entries are written unlinked and linked into the hash chain in commit order: by the beat
+# task every AUDIT_LINK_SECONDS when workers run, or right after each commit when embedded (no
+# beat then). The seconds are how long an entry can wait outside the chain.
+AUDIT_LINK_SECONDS = env_int("AUDIT_LINK_SECONDS", 5)
+AUDIT_LINK_AFTER_COMMIT = CELERY_TASK_ALWAYS_EAGER
+
 CELERY_BEAT_SCHEDULE = {
     "link-pending-audit-entries": {
         "task": "audit.tasks.link_pending_entries",
-        "schedule": 60.0,
+        "schedule": float(AUDIT_LINK_SECONDS),
+        "options": {"expires": float(AUDIT_LINK_SECONDS)},  # workers down: don't pile these up
     },
     "requeue-stale-enforcement-actions": {
         "task": "enforcement.tasks.requeue_stale_actions",

@@ -9,14 +9,24 @@ from django.db import connection, transaction
 
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors import audit_chain_verify, audit_unlinked
-from audit.services import GENESIS, AuditTarget, audit_append, audit_append_many, audit_chain_pending
+from audit.services import (
+    GENESIS,
+    LINKER_LOCK,
+    AuditTarget,
+    audit_append,
+    audit_append_many,
+    audit_chain_pending,
+)
+from audit.tasks import link_pending_entries
 
 
 def _target(pk: int) -> AuditTarget:
     return AuditTarget("registry.brand", pk, f"Brand {pk}")
 
 
-def test_an_entry_is_linked_once_its_transaction_commits(world, django_capture_on_commit_callbacks):
+def test_embedded_an_entry_is_linked_once_its_transaction_commits(world, django_capture_on_commit_callbacks,
+                                                                   settings):
+    settings.AUDIT_LINK_AFTER_COMMIT = True
     with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
         audit_append(actor=world.alice, action="brand.created", target=world.brand_a)
         audit_append(actor=world.alice, action="brand.updated", target=world.brand_a)
@@ -28,6 +38,16 @@ def test_an_entry_is_linked_once_its_transaction_commits(world, django_capture_o
     assert (first.seq, second.seq) == (1, 2) and first.prev_hash == GENESIS and second.prev_hash == first.hash
     assert AuditChainHead.objects.get().last_hash == second.hash
     assert audit_chain_verify() == (2, None)
+
+
+def test_with_workers_the_beat_task_links_and_commits_do_not(world, django_capture_on_commit_callbacks,
+                                                            settings):
+    settings.AUDIT_LINK_AFTER_COMMIT = False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        audit_append(actor=world.alice, action="brand.updated", target=world.brand_a)
+    assert callbacks == [] and audit_unlinked().count() == 1
+    assert link_pending_entries.delay().get() == 1
+    assert audit_unlinked().count() == 0 and audit_chain_verify() == (1, None)
 
 
 def test_the_chain_follows_link_order_not_ids(world):
@@ -64,7 +84,34 @@ def test_the_command_links_what_waits_then_verifies(world, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_link_run_that_finds_the_head_busy_returns_and_the_next_one_links(require_postgres, world):
+def test_a_link_run_that_finds_another_linker_returns_at_once(require_postgres, world, settings):
+    settings.AUDIT_LINK_AFTER_COMMIT = True
+    holding, release = threading.Event(), threading.Event()
+
+    def link_elsewhere():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [LINKER_LOCK])
+            holding.set()
+            release.wait(10)
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LINKER_LOCK])
+        connection.close()
+
+    other = threading.Thread(target=link_elsewhere)
+    other.start()
+    assert holding.wait(10)
+    try:
+        with transaction.atomic():
+            audit_append(actor=None, action="brand.updated", target=_target(1))
+        assert audit_unlinked().count() == 1  # the after-commit run saw the other linker and left it
+    finally:
+        release.set()
+        other.join(10)
+    assert audit_chain_pending(wait=False) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_run_that_finds_the_head_busy_returns_and_the_next_one_links(require_postgres, world, settings):
+    settings.AUDIT_LINK_AFTER_COMMIT = True
     AuditChainHead.objects.create(id=1, last_hash=GENESIS)
     holding, release = threading.Event(), threading.Event()
 
