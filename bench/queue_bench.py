@@ -17,6 +17,7 @@ import random
 import statistics
 import sys
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -225,14 +226,14 @@ def bench_queue_page(repeats: int) -> None:
     print(f"\nBaseline: plain indexed SELECT of 25 open cases   {_stats(times)}")
 
 
-def _claimer_process(kind: str, index: int, claims: int, barrier, out) -> None:
+def _claimer_process(kind: str, index: int, claims: int, tag: str, barrier, out) -> None:
     """One claimer in its own process, as gunicorn workers are (threads would share one GIL)."""
     from django.db import connection
 
     from accounts.models import User
     from complaints.services import case_claim_next
 
-    reviewer = User.objects.get(username=f"claimer{index}")
+    reviewer = User.objects.get(username=f"claimer{index}-{tag}")
     samples, claimed = [], []
     barrier.wait()
     for _ in range(claims):
@@ -249,7 +250,7 @@ def _claimer_process(kind: str, index: int, claims: int, barrier, out) -> None:
     out.put((samples, claimed))
 
 
-def _run_concurrently(kind: str, claims: int) -> tuple[list[float], list[int], float]:
+def _run_concurrently(kind: str, claims: int, tag: str = "") -> tuple[list[float], list[int], float]:
     import multiprocessing
 
     from django.db import connections
@@ -257,7 +258,7 @@ def _run_concurrently(kind: str, claims: int) -> tuple[list[float], list[int], f
     connections.close_all()  # children must not share the parent's connection
     ctx = multiprocessing.get_context("fork")
     barrier, out = ctx.Barrier(CLAIMERS + 1), ctx.Queue()
-    procs = [ctx.Process(target=_claimer_process, args=(kind, i, claims, barrier, out)) for i in range(CLAIMERS)]
+    procs = [ctx.Process(target=_claimer_process, args=(kind, i, claims, tag, barrier, out)) for i in range(CLAIMERS)]
     for p in procs:
         p.start()
     barrier.wait()
@@ -288,12 +289,13 @@ def bench_claims(claims: int) -> None:
         cur.execute("VACUUM ANALYZE complaints_case")
     # Claimers of their own: the loaded backlog's claims belong to reviewer0..39, 750 each, far above
     # any real cap; a claimer starts, as a reviewer on shift does, holding none.
-    for i in range(CLAIMERS):
-        User.objects.get_or_create(username=f"claimer{i}", defaults={"role": Role.REVIEWER})
+    # New ones each run (a --reuse run must not start holding the previous run's claims).
+    tag = uuid.uuid4().hex[:6]
+    User.objects.bulk_create(User(username=f"claimer{i}-{tag}", role=Role.REVIEWER) for i in range(CLAIMERS))
     open_cases = Case.objects.filter(state="open").count()
     if open_cases < CLAIMERS * claims:
         sys.exit(f"only {open_cases:,} open cases for {CLAIMERS} x {claims} claims: load more with --cases")
-    samples, claimed, wall = _run_concurrently("claim", claims)
+    samples, claimed, wall = _run_concurrently("claim", claims, tag)
     print(f"\nclaim-next, {CLAIMERS} concurrent claimer processes x {claims}:  {_stats(samples)}")
     print(f"  {len(samples) / wall:,.0f} claims/s; distinct cases {len(set(claimed)):,} of {len(claimed):,} claims")
     from audit.services import audit_chain_pending
