@@ -75,11 +75,11 @@ SPECS: dict[str, KindSpec] = {s.kind: s for s in [
     ),
     KindSpec(
         RightKind.DESIGN, "Design",
-        "A product whose appearance copies your registered design.",
+        "A product whose appearance copies your design, registered or not.",
         "Registered design",
         [
             DetailField("copied_features", "Protected features copied",
-                        "Which features of the registered design the product copies (shape, "
+                        "Which features of your design the product copies (shape, "
                         "contour, ornamentation, pattern), and where they show in the listing.",
                         widget="textarea"),
         ],
