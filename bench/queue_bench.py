@@ -233,9 +233,9 @@ def _claimer_process(kind: str, index: int, claims: int, tag: str, barrier, out)
     from accounts.models import User
     from complaints.services import case_claim_next
 
-    reviewer = User.objects.get(username=f"claimer{index}-{tag}")
+    reviewer = User.objects.get(username=f"claimer{index}-{tag}") if kind == "claim" else None
     samples, claimed = [], []
-    barrier.wait()
+    barrier.wait(timeout=120)  # a claimer that failed to start must not hang the others
     for _ in range(claims):
         t = time.perf_counter()
         if kind == "claim":
@@ -261,7 +261,7 @@ def _run_concurrently(kind: str, claims: int, tag: str = "") -> tuple[list[float
     procs = [ctx.Process(target=_claimer_process, args=(kind, i, claims, tag, barrier, out)) for i in range(CLAIMERS)]
     for p in procs:
         p.start()
-    barrier.wait()
+    barrier.wait(timeout=120)
     start = time.perf_counter()
     results = [out.get() for _ in procs]
     wall = time.perf_counter() - start
