@@ -3,9 +3,9 @@
 Every state change, decision and enforcement appends one entry in the same transaction as the
 change. Each entry's hash covers its content and the previous entry's hash, so editing or
 deleting a past entry breaks the chain (`manage.py audit_verify` finds where). The chain's order
-is `seq`, given when an entry is linked: single entries are written unlinked (no lock, so
-concurrent writers never queue on the chain) and linked right after their transaction commits,
-in commit order; bulk appends are linked as they are written (audit.services).
+is `seq`, given when an entry is linked: entries are written unlinked (no lock, so concurrent
+writers never queue on the chain) and linked in commit order by audit.services.audit_chain_pending
+(the beat every AUDIT_LINK_SECONDS with workers; after each commit when embedded).
 """
 
 from django.conf import settings

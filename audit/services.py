@@ -31,7 +31,12 @@ def audit_append(*, actor, action: str, target: "models.Model | AuditTarget", da
     (no beat), right after the transaction commits (AUDIT_LINK_AFTER_COMMIT)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the change's transaction")
-    _insert(_prepare(actor, [(action, target, data)]), linked=False)
+    _schedule_link()
+    _insert(_prepare(actor, [(action, target, data)]))
+
+
+def _schedule_link() -> None:
+    """Embedded (no beat): link after this transaction commits, once however many entries it wrote."""
     if settings.AUDIT_LINK_AFTER_COMMIT and not any(
             callback[1] is _link_after_commit for callback in connection.run_on_commit):
         transaction.on_commit(_link_after_commit, robust=True)
@@ -61,57 +66,43 @@ _COLUMNS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "ta
 
 
 def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTarget", dict | None]]) -> int:
-    """Append many entries (action, target, data), linked into the chain as they are written,
-    under one lock of the head, with one multi-row INSERT per 1,000: the bulk variant of
-    audit_append for chunked enforcement (one lock per chunk; linking them afterwards would write
-    each row twice). Must run inside the transaction of the changes it records. Returns how many."""
+    """Append many entries (action, target, data) with one multi-row INSERT per 1,000, unlinked
+    like audit_append's (their ids ascend in order, and the linker links them in that order): the
+    bulk variant for chunked enforcement. Must run inside the transaction of the changes it
+    records. Returns how many."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append_many must run inside the change's transaction")
     if not entries:
         return 0
-    return _insert(_prepare(actor, entries), linked=True)
+    _schedule_link()
+    return _insert(_prepare(actor, entries))
 
 
 def _prepare(actor, entries) -> list[tuple]:
-    """Rows in _COLUMNS order without the chain's three (seq, prev_hash, hash)."""
+    """Rows in _COLUMNS order, unlinked (seq and hash null, prev_hash empty)."""
     created_at = timezone.now()
     actor_repr = actor.get_username() if actor is not None else "system"
     actor_id = actor.pk if actor is not None else None
     rows = []
     for action, target, data in entries:
         target_type, target_id, target_repr = _target_fields(target)
-        # Through JSON and back: the digest must see what the jsonb column will hand back.
-        data = json.loads(json.dumps(data or {}, default=str))
-        rows.append((created_at, actor_id, actor_repr, action, target_type, target_id, target_repr, data))
+        rows.append((created_at, actor_id, actor_repr, action, target_type, target_id, target_repr,
+                     json.dumps(data or {}, default=str), None, "", None))
     return rows
 
 
-def _insert(rows: list[tuple], *, linked: bool) -> int:
-    """INSERT the prepared rows, one statement per 1,000; `linked`: lock the head and link them
-    first (their ids ascend in VALUES order, and so do their seqs)."""
-    head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    if linked:
-        prev, count = _lock_head()
-        full = []
-        for seq, row in enumerate(rows, start=count + 1):
-            digest = _row_digest(prev, row)
-            full.append((*row[:7], json.dumps(row[7]), seq, prev, digest))
-            prev = digest
-    else:
-        full = [(*row[:7], json.dumps(row[7]), None, "", None) for row in rows]
-    entry_table = connection.ops.quote_name(AuditEntry._meta.db_table)
+def _insert(rows: list[tuple]) -> int:
+    """INSERT the prepared rows, one statement per 1,000 (building 1,000s of model instances cost
+    more than the insert itself)."""
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
     row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     with connection.cursor() as cursor:
-        for i in range(0, len(full), 1000):
-            page = full[i:i + 1000]
-            # Raw multi-row INSERT: building 1,000s of model instances cost more than the insert.
-            cursor.execute(f"INSERT INTO {entry_table} ({names}) VALUES {', '.join([row_sql] * len(page))}",
+        for i in range(0, len(rows), 1000):
+            page = rows[i:i + 1000]
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(page))}",
                            [v for row in page for v in row])
-        if linked:
-            cursor.execute(f"UPDATE {head_table} SET last_hash = %s, count = count + %s WHERE id = 1",
-                           [prev, len(full)])
-    return len(full)
+    return len(rows)
 
 
 def _row_digest(prev: str, row: tuple) -> str:

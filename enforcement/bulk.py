@@ -3,7 +3,7 @@
 A job's actions are created first (pending rows, one INSERT per chunk); then one task per chunk
 of ids claims the chunk's pending actions under their row locks and, in one transaction, changes
 the listings with one UPDATE per target status, marks the actions applied, appends the audit
-entries with one INSERT (audit_append_many keeps the hash chain) and writes the webhook outbox.
+entries with one INSERT (audit_append_many; beat links them into the hash chain) and writes the webhook outbox.
 A chunk that runs again finds its actions applied and does nothing, so a killed worker, a
 redelivered message or the sweep can re-run any chunk: the job resumes where it stopped.
 """

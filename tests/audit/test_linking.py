@@ -1,5 +1,5 @@
-"""Single entries are written unlinked and linked after their commit, in commit order; bulk
-appends are linked as written; the chain's order is seq, whatever the ids."""
+"""Entries are written unlinked and linked in commit order (by beat, or after each commit when
+embedded); the chain's order is seq, whatever the ids."""
 
 import threading
 
@@ -50,18 +50,45 @@ def test_with_workers_the_beat_task_links_and_commits_do_not(world, django_captu
     assert audit_unlinked().count() == 0 and audit_chain_verify() == (1, None)
 
 
-def test_the_chain_follows_link_order_not_ids(world):
+def test_bulk_entries_are_linked_in_id_order_with_the_rest(world):
     with transaction.atomic():
-        audit_append(actor=None, action="early.id.late.commit", target=_target(1))
+        audit_append(actor=None, action="single", target=_target(1))
     with transaction.atomic():
         audit_append_many(actor=None, entries=[("bulk.one", _target(2), {"n": 1}), ("bulk.two", _target(3), None)])
-    assert list(AuditEntry.objects.order_by("id").values_list("action", "seq")) == [
-        ("early.id.late.commit", None), ("bulk.one", 1), ("bulk.two", 2)]
-    assert audit_chain_pending() == 1
+    assert audit_unlinked().count() == 3
+    assert audit_chain_pending() == 3
     assert list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)) == [
-        "bulk.one", "bulk.two", "early.id.late.commit"]
+        "single", "bulk.one", "bulk.two"]
     assert audit_chain_verify() == (3, None)
     assert audit_chain_pending() == 0  # linking again changes nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chain_follows_commit_order_not_ids(require_postgres, world, settings):
+    settings.AUDIT_LINK_AFTER_COMMIT = False
+    written, release = threading.Event(), threading.Event()
+
+    def slow_transaction():
+        with transaction.atomic():
+            audit_append(actor=None, action="lower.id.commits.later", target=_target(1))
+            written.set()
+            release.wait(10)
+        connection.close()
+
+    slow = threading.Thread(target=slow_transaction)
+    slow.start()
+    assert written.wait(10)
+    try:
+        with transaction.atomic():
+            audit_append(actor=None, action="higher.id.commits.first", target=_target(2))
+        assert audit_chain_pending() == 1  # the other one is not committed yet: not seen, not linked
+    finally:
+        release.set()
+        slow.join(10)
+    assert audit_chain_pending() == 1
+    by_id = list(AuditEntry.objects.order_by("id").values_list("action", "seq"))
+    assert by_id == [("lower.id.commits.later", 2), ("higher.id.commits.first", 1)]
+    assert audit_chain_verify() == (2, None)
 
 
 def test_an_entry_edited_after_linking_breaks_the_chain(world):
@@ -115,9 +142,9 @@ def test_a_link_run_that_finds_the_head_busy_returns_and_the_next_one_links(requ
     AuditChainHead.objects.create(id=1, last_hash=GENESIS)
     holding, release = threading.Event(), threading.Event()
 
-    def hold_the_head():
+    def hold_the_head():  # as the beat's link run does while it links
         with transaction.atomic():
-            audit_append_many(actor=None, entries=[("bulk.one", _target(1), None)])  # locks the head
+            AuditChainHead.objects.select_for_update().get(id=1)
             holding.set()
             release.wait(10)
         connection.close()
@@ -135,4 +162,4 @@ def test_a_link_run_that_finds_the_head_busy_returns_and_the_next_one_links(requ
         release.set()
         holder.join(10)
     assert audit_chain_pending(wait=False) == 1
-    assert audit_chain_verify() == (2, None)
+    assert audit_chain_verify() == (1, None)
