@@ -31,12 +31,13 @@ def audit_append(*, actor, action: str, target: "models.Model | AuditTarget", da
     (no beat), right after the transaction commits (AUDIT_LINK_AFTER_COMMIT)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the change's transaction")
-    _schedule_link()
+    audit_schedule_link()
     _insert(_prepare(actor, [(action, target, data)]))
 
 
-def _schedule_link() -> None:
-    """Embedded (no beat): link after this transaction commits, once however many entries it wrote."""
+def audit_schedule_link() -> None:
+    """Embedded (no beat): link after this transaction commits, once however many entries it wrote.
+    For code that writes entries in its own SQL (claim-next's one statement)."""
     if settings.AUDIT_LINK_AFTER_COMMIT and not any(
             callback[1] is _link_after_commit for callback in connection.run_on_commit):
         transaction.on_commit(_link_after_commit, robust=True)
@@ -74,7 +75,7 @@ def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTa
         raise RuntimeError("audit_append_many must run inside the change's transaction")
     if not entries:
         return 0
-    _schedule_link()
+    audit_schedule_link()
     return _insert(_prepare(actor, entries))
 
 

@@ -1,6 +1,6 @@
 """Server-side prepared statements for the few hot statements whose planning costs more than
-their execution (PostgreSQL plans claim-next's pick, three ordered index scans over a table with
-a dozen indexes, in over a millisecond; executing it takes a fraction of that).
+their execution (PostgreSQL plans claim-next's statement, three ordered index scans over a table
+with a dozen indexes and two writes, in over a millisecond; executing it takes a fraction).
 
 psycopg2 never prepares on the server, so this remembers, per database connection, the names it
 has PREPAREd; a new connection (connection_created) starts with none. Other backends run the SQL

@@ -5,8 +5,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.selectors import audit_chain_verify
+from audit.services import audit_chain_pending
 from audit.transitions import IllegalTransition
-from complaints.models import CaseState
+from complaints.models import Case, CaseState
 from complaints.services import CaseError, case_claim, case_claim_next, case_release
 from registry.models import RightStatus
 
@@ -110,6 +113,26 @@ def test_claim_next_hands_out_a_case_whose_claim_expired(world, time_machine):
     assert case_claim_next(reviewer=world.rev2) == case
     case.refresh_from_db()
     assert case.claimed_by == world.rev2
+    # The log says whose claim lapsed, then who took the case, as transition() writes them.
+    entries = list(AuditEntry.objects.filter(target_type="complaints.case", target_id=case.pk)
+                   .order_by("id").values_list("action", "actor_repr", "target_repr", "data"))
+    named = f"Case C-{case.pk} · {case.listing.external_id}"
+    assert entries[-3:] == [
+        ("case.in_review", "rev1", named, {"from": "open", "to": "in_review"}),
+        ("case.open", "system", named, {"from": "in_review", "to": "open", "claim_expired": "rev1"}),
+        ("case.in_review", "rev2", named, {"from": "open", "to": "in_review"}),
+    ]
+    audit_chain_pending()
+    assert audit_chain_verify()[1] is None
+
+
+def test_claim_next_returns_the_case_as_stored(world):
+    file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
+    claimed = case_claim_next(reviewer=world.rev1)
+    stored = Case.objects.get(pk=claimed.pk)
+    for field in Case._meta.concrete_fields:
+        assert getattr(claimed, field.attname) == getattr(stored, field.attname), field.name
+    assert str(claimed) == str(stored)
 
 
 def test_a_live_claim_cannot_be_taken_over(world):
