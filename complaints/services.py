@@ -550,12 +550,12 @@ def case_check_claim(*, case: Case, reviewer) -> None:
 
 def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: str,
                     supersedes: Decision | None = None, automated: bool = False,
-                    statement: str | None = None) -> Decision:
+                    statement: str | None = None, audit_data: dict | None = None) -> Decision:
     """Record a decision and move the case. Building block of the enforcement services, which
     create the enforcement actions in the same transaction; call those, not this.
 
     `statement`: the statement of reasons as the reviewer edited it; None composes it from the
-    reason's template and the facts."""
+    reason's template and the facts. `audit_data`: more for the decision's audit entry."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decision_record must run inside the enforcement service's transaction")
     if not facts.strip():
@@ -573,5 +573,5 @@ def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: 
         supersedes=supersedes,
     )
     audit_append(actor=actor, action=f"decision.{reason.outcome}", target=decision,
-                 data={"case": case.pk, "reason": reason.code})
+                 data={"case": case.pk, "reason": reason.code, **(audit_data or {})})
     return decision

@@ -6,6 +6,8 @@ the listings with one UPDATE per target status, marks the actions applied, appen
 entries with one INSERT (audit_append_many; beat links them into the hash chain) and writes the webhook outbox.
 A chunk that runs again finds its actions applied and does nothing, so a killed worker, a
 redelivered message or the sweep can re-run any chunk: the job resumes where it stopped.
+A report decision job (enforcement.bulk_decide) creates its actions chunk by chunk as it decides
+the report's cases, and queues each chunk as its decisions commit.
 """
 
 from collections import defaultdict
@@ -168,14 +170,19 @@ def actions_fail_chunk(*, job_id: int, first_id: int, last_id: int, error: str) 
 
 def bulk_job_refresh(*, job_id: int) -> None:
     """Recount the job's progress from its actions (never incremented, so re-runs cannot double
-    count) and finish it when nothing is pending. Runs in the caller's transaction."""
+    count) and finish it when nothing is pending and no more actions can come (a report decision
+    job still deciding cases). Runs in the caller's transaction."""
+    # Locked before counting: a report decision job's chunk creating actions holds this lock until
+    # it commits, so the count below sees its actions (counted first, a chunk applied meanwhile
+    # could find nothing pending and finish the job under them).
+    job = BulkJob.objects.select_for_update().get(pk=job_id)
     counts = dict(EnforcementAction.objects.filter(bulk_job_id=job_id).values_list("status")
                   .annotate(n=Count("id")).values_list("status", "n"))
     done, failed = counts.get(ActionStatus.APPLIED, 0), counts.get(ActionStatus.FAILED, 0)
     pending = counts.get(ActionStatus.PENDING, 0)
-    job = BulkJob.objects.select_for_update().get(pk=job_id)
-    BulkJob.objects.filter(pk=job_id).update(done=done, failed=failed, updated_at=timezone.now())
-    if pending == 0 and job.status == BulkJobStatus.RUNNING:
+    BulkJob.objects.filter(pk=job_id).update(total=sum(counts.values()), done=done, failed=failed,
+                                             updated_at=timezone.now())
+    if pending == 0 and job.status == BulkJobStatus.RUNNING and not job.deciding:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": timezone.now()}, data={"done": done, "failed": failed})
     elif pending and job.status == BulkJobStatus.FINISHED:  # a failed action was sent back to retry

@@ -1,30 +1,48 @@
-"""One decision applied to every identical case of a report ("apply to all cases of this report")."""
+"""One decision applied to every identical case of a report ("apply to all cases of this report").
 
-from dataclasses import dataclass, field
+The reviewer's own case is decided in the request like any decision (its takedown applied at once
+by its own task). The report's other undecided cases go to a report decision job (a BulkJob of
+kind REPORT_DECISION), so a 10,000-listing report is not decided inside one web request: one task
+walks them in chunks, each chunk one transaction that locks its cases in id order (SKIP LOCKED: a
+case another reviewer is claiming now is left to them), decides those the reviewer can take (open,
+their own, lapsed claims) with the rules of a single decision (a Decision with the statement for
+that listing, the strike, the e-mails), creates the chunk's actions attached to the job with no
+task each, moves the job's cursor and counters, and on commit queues one apply_action_chunk for
+the chunk's actions (one listing UPDATE, enforcement.bulk). A re-run resumes after the last
+committed chunk (decided cases are no longer undecided, and the cursor has passed them); the
+beat's sweep re-queues a walk that stopped moving. The job page shows the progress.
+"""
 
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_append
 from complaints.models import Case, CaseState, Decision, Outcome
-from complaints.reasons import statement_compose
+from complaints.reasons import REASONS, statement_compose
 from complaints.services import _claim, case_check_claim
 
+from .bulk import bulk_job_refresh
+from .models import BulkJob, BulkJobKind, EnforcementAction
 from .services import _decide_locked, _reason
 
-CHUNK = 100
+# Cases decided per transaction (and so actions per apply chunk): a chunk holds its cases' row
+# locks while it writes about twenty rows per case.
+CASES_PER_CHUNK = 100
+# A walk task decides chunks for this long, then queues its continuation, so no task runs near its
+# time limit however large the report.
+WALK_BUDGET_SECONDS = 60
 
 
 @dataclass
-class BulkDecision:
-    first: Decision
-    decided: list[int] = field(default_factory=list)   # case ids decided, the first included
-    skipped: int = 0                                    # held by another reviewer, decided meanwhile
-
-    @property
-    def count(self) -> int:
-        return len(self.decided)
+class ReportDecision:
+    first: Decision      # the reviewer's own case, decided in the request
+    job: BulkJob | None  # deciding the report's other undecided cases; None when there were none
 
 
 def statement_for_case(*, statement: str | None, source: Case, target: Case, reason, facts: str) -> str:
@@ -40,45 +58,142 @@ def statement_for_case(*, statement: str | None, source: Case, target: Case, rea
     return text
 
 
+def _undecided(*, report_id: int) -> QuerySet[Case]:
+    return Case.objects.filter(Q(state=CaseState.OPEN) | Q(state=CaseState.IN_REVIEW), report_id=report_id)
+
+
 def report_cases_decide(*, case: Case, reviewer, reason_code: str, facts: str,
-                        statement: str | None = None) -> BulkDecision:
-    """Decide `case` (which the reviewer holds), then every other undecided case of its report the
-    reviewer can take: open ones, their own, and lapsed claims. Cases another reviewer holds, or
-    that someone decides meanwhile, are skipped and counted. Each case gets its own Decision and
-    action; chunks of CHUNK cases per transaction, rows locked in id order, SKIP LOCKED."""
+                        statement: str | None = None) -> ReportDecision:
+    """Decide `case` (which the reviewer holds, refused as case_decide refuses) and, in the same
+    transaction, start a report decision job for the report's other undecided cases, if any: its
+    walk task is queued on commit."""
+    from .tasks import decide_report_cases  # tasks import this module
+
     reason = _reason(reason_code, {Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT})
     with transaction.atomic():
         source = Case.objects.select_for_update().get(pk=case.pk)
         case_check_claim(case=source, reviewer=reviewer)
         first = _decide_locked(case=source, reviewer=reviewer, reason=reason, facts=facts, statement=statement)
-    result = BulkDecision(first=first, decided=[source.pk])
-    undecided = Q(state=CaseState.OPEN) | Q(state=CaseState.IN_REVIEW)
-    candidates = list(Case.objects.filter(undecided, report_id=source.report_id).exclude(pk=source.pk)
-                      .order_by("id").values_list("id", flat=True))
-    for start in range(0, len(candidates), CHUNK):
-        ids = candidates[start:start + CHUNK]
-        with transaction.atomic():
-            # Race: another reviewer claiming one of these now; SKIP LOCKED leaves it to them.
-            rows = list(Case.objects.select_for_update(skip_locked=True).filter(pk__in=ids).order_by("id"))
-            now = timezone.now()
-            decided_before = result.count
-            for target in rows:
-                mine = target.state == CaseState.IN_REVIEW and target.claimed_by_id == reviewer.pk
-                lapsed = target.state == CaseState.IN_REVIEW and target.claim_expires_at <= now
-                if not (target.state == CaseState.OPEN or mine or lapsed):
-                    continue
-                if not mine:
-                    # Claimed and decided in this one transaction: the claim never outlives it, so
-                    # the reviewer's cap on open claims does not apply.
-                    target = _claim(case=target, reviewer=reviewer, cap_checked=True)
-                text = statement_for_case(statement=statement, source=source, target=target, reason=reason,
-                                          facts=facts)
-                _decide_locked(case=target, reviewer=reviewer, reason=reason, facts=facts, statement=text)
-                result.decided.append(target.pk)
-        result.skipped += len(ids) - (result.count - decided_before)
-    if result.count > 1:
-        with transaction.atomic():
-            audit_append(actor=reviewer, action="report.bulk_decided", target=source.report,
-                         data={"reason": reason.code, "cases": result.decided, "skipped": result.skipped})
-    return result
+        others = _undecided(report_id=source.report_id).exclude(pk=source.pk).count() if source.report_id else 0
+        if not others:
+            return ReportDecision(first=first, job=None)
+        job = BulkJob.objects.create(
+            kind=BulkJobKind.REPORT_DECISION, title=f"Report {source.report.reference}: {reason.label}"[:200],
+            created_by=reviewer, chunk_size=CASES_PER_CHUNK, report_id=source.report_id, source_case=source,
+            reason_code=reason.code, facts=facts, statement=statement or "", cases_total=others,
+        )
+        audit_append(actor=reviewer, action="bulkjob.created", target=job,
+                     data={"kind": job.kind, "report": source.report_id, "case": source.pk, "reason": reason.code,
+                           "cases": others})
+        # robust: the decision is committed; a broker outage leaves the walk to the sweep.
+        transaction.on_commit(lambda: decide_report_cases.delay(job.pk), robust=True)
+    return ReportDecision(first=first, job=job)
 
+
+def report_job_walk(*, job_id: int, budget_seconds: float = WALK_BUDGET_SECONDS) -> bool:
+    """Decide the job's next chunks of cases (one at least) until none is left (the walk ends:
+    returns False) or `budget_seconds` are spent (returns True: the caller queues the
+    continuation). Stops the walk if the reviewer is no longer an active reviewer."""
+    job = BulkJob.objects.select_related("created_by", "source_case").get(pk=job_id)
+    if not job.deciding:
+        return False
+    reviewer = job.created_by
+    if not (reviewer.is_active and reviewer.is_reviewer):
+        report_job_stop(job_id=job_id, error=f"{reviewer.get_username()} is no longer an active reviewer.")
+        return False
+    reason = REASONS[job.reason_code]
+    started = time.monotonic()
+    while _walk_chunk(job_id=job_id, reviewer=reviewer, reason=reason, source=job.source_case):
+        if time.monotonic() - started >= budget_seconds:
+            return True
+    return False
+
+
+def _walk_chunk(*, job_id: int, reviewer, reason, source: Case) -> bool:
+    """Decide one chunk of the job's cases in one transaction. Returns False once the walk ended."""
+    from .tasks import apply_action_chunk  # tasks import this module
+
+    with transaction.atomic():
+        # Race: the job's walk delivered twice (a redelivery, the sweep's re-queue); the job row's
+        # lock makes the runs take turns, and each reads the cursor the other committed.
+        job = BulkJob.objects.select_for_update().get(pk=job_id)
+        if not job.deciding:
+            return False
+        ids = list(_undecided(report_id=job.report_id).filter(pk__gt=job.cases_cursor)
+                   .exclude(pk=job.source_case_id).order_by("id").values_list("id", flat=True)[:job.chunk_size])
+        if not ids:
+            _walk_end(job=job)
+            return False
+        decided = _decide_chunk(ids=ids, job=job, reviewer=reviewer, reason=reason, source=source)
+        BulkJob.objects.filter(pk=job.pk).update(
+            cases_cursor=ids[-1], cases_decided=F("cases_decided") + len(decided),
+            cases_skipped=F("cases_skipped") + len(ids) - len(decided), updated_at=timezone.now())
+        bulk_job_refresh(job_id=job.pk)
+        span = EnforcementAction.objects.filter(bulk_job_id=job.pk, decision_id__in=decided).aggregate(
+            first=Min("id"), last=Max("id"))
+        if span["first"] is not None:
+            # One task for the chunk's actions: one listing UPDATE (robust: the decisions are
+            # committed; a broker outage leaves the actions pending for the sweep).
+            transaction.on_commit(lambda: apply_action_chunk.delay(job.pk, span["first"], span["last"]), robust=True)
+    return True
+
+
+def _decide_chunk(*, ids: list[int], job: BulkJob, reviewer, reason, source: Case) -> list[int]:
+    """Decide the cases of `ids` the reviewer can take; returns the decisions' ids."""
+    # Race: another reviewer claiming one of these now; SKIP LOCKED leaves it to them. Only the
+    # cases are locked; what a decision reads of their listing, seller, right, brand and report
+    # comes with them (four queries a case otherwise, of some 26).
+    rows = (Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("listing__seller", "right__brand", "report").filter(pk__in=ids).order_by("id"))
+    now, decided = timezone.now(), []
+    for target in rows:
+        mine = target.state == CaseState.IN_REVIEW and target.claimed_by_id == reviewer.pk
+        lapsed = target.state == CaseState.IN_REVIEW and target.claim_expires_at <= now
+        if not (target.state == CaseState.OPEN or mine or lapsed):
+            continue  # held by another reviewer, or decided since the ids were read
+        if not mine:
+            # Claimed and decided in this one transaction: the claim never outlives it, so the
+            # reviewer's cap on open claims does not apply. (`target` takes the new state and keeps
+            # what came with it.)
+            _claim(case=target, reviewer=reviewer, cap_checked=True)
+        text = statement_for_case(statement=job.statement or None, source=source, target=target, reason=reason,
+                                  facts=job.facts)
+        decision = _decide_locked(case=target, reviewer=reviewer, reason=reason, facts=job.facts, statement=text,
+                                  job=job)
+        decided.append(decision.pk)
+    return decided
+
+
+def _walk_end(*, job: BulkJob, error: str = "") -> None:
+    """Requires the job's row lock. Ends the walk: every case not decided counts as skipped (held
+    by another reviewer, or decided meanwhile by someone else), the report's audit entry, and the
+    job finishes once its actions are applied."""
+    skipped = max(job.cases_total - job.cases_decided, job.cases_skipped)
+    BulkJob.objects.filter(pk=job.pk).update(cases_done_at=timezone.now(), cases_skipped=skipped, error=error[:2000],
+                                             updated_at=timezone.now())
+    audit_append(actor=job.created_by, action="report.bulk_decided", target=job.report,
+                 data={"reason": job.reason_code, "job": job.pk, "case": job.source_case_id,
+                       "decided": job.cases_decided, "skipped": skipped, **({"error": error} if error else {})})
+    bulk_job_refresh(job_id=job.pk)
+
+
+def report_job_stop(*, job_id: int, error: str) -> None:
+    """The walk failed for good (or cannot go on): record why and end it where it stands; the cases
+    it did not decide stay in the queue for reviewers."""
+    with transaction.atomic():
+        job = BulkJob.objects.select_for_update().get(pk=job_id)
+        if job.deciding:
+            _walk_end(job=job, error=error)
+
+
+def report_jobs_requeue_stale() -> int:
+    """Re-queue the walks of report decision jobs that stopped moving (a lost or killed task).
+    Returns how many."""
+    from .tasks import decide_report_cases
+
+    cutoff = timezone.now() - timedelta(seconds=settings.ENFORCEMENT_STALE_SECONDS)
+    ids = list(BulkJob.objects.filter(kind=BulkJobKind.REPORT_DECISION, cases_done_at__isnull=True,
+                                      updated_at__lt=cutoff).order_by("id").values_list("id", flat=True)[:100])
+    for job_id in ids:
+        decide_report_cases.delay(job_id)
+    return len(ids)

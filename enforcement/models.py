@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from complaints.models import Case, Decision
+from complaints.models import Case, Decision, Report
 from listings.models import Listing, Seller
 
 
@@ -301,6 +301,9 @@ class BulkJobKind(models.TextChoices):
     TAKEDOWNS = "takedowns", "Takedowns"
     SUSPEND = "suspend", "Seller suspension"
     LIFT = "lift", "Suspension lifted"
+    # One reviewer's decision applied to the other undecided cases of a report: the job decides
+    # the cases in chunks (enforcement.bulk_decide) and applies the actions they create.
+    REPORT_DECISION = "report_decision", "Decision on a whole report"
 
 
 class BulkJobStatus(models.TextChoices):
@@ -310,7 +313,13 @@ class BulkJobStatus(models.TextChoices):
 
 class BulkJob(models.Model):
     """Many enforcement actions applied in chunks. The counters are recomputed from the actions
-    after each chunk (not incremented), so a chunk that runs twice cannot count twice."""
+    after each chunk (not incremented), so a chunk that runs twice cannot count twice.
+
+    A report decision job (REPORT_DECISION) first has cases to decide: what the reviewer decided
+    (report, their own case, reason, facts, statement as edited) and how far the walk over the
+    report's cases got (`cases_cursor`, the counters, written in each chunk's transaction with its
+    decisions, so a re-run resumes after the last committed chunk). Its actions are created chunk
+    by chunk, so it finishes only once the walk has ended (`cases_done_at`) and none is pending."""
 
     kind = models.CharField(max_length=16, choices=BulkJobKind.choices)
     title = models.CharField(max_length=200)
@@ -324,15 +333,55 @@ class BulkJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # --- report decision jobs only
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    help_text="The case the reviewer decided; its statement is the others' model")
+    reason_code = models.CharField(max_length=40, blank=True)
+    facts = models.TextField(blank=True)
+    # An edited statement is never empty (decision_record refuses it), so empty means none was sent.
+    statement = models.TextField(blank=True, help_text="As the reviewer edited it; empty: composed per case")
+    cases_total = models.PositiveIntegerField(default=0, help_text="Other undecided cases when the job started")
+    cases_decided = models.PositiveIntegerField(default=0)
+    cases_skipped = models.PositiveIntegerField(default=0, help_text="Held by another reviewer or decided meanwhile")
+    cases_cursor = models.PositiveBigIntegerField(default=0, help_text="The last case id walked")
+    cases_done_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why the walk stopped before the end")
 
     class Meta:
         ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="report_decision")
+                | models.Q(report__isnull=False, source_case__isnull=False, created_by__isnull=False)
+                & ~models.Q(reason_code="") & ~models.Q(facts=""),
+                name="report_decision_job_says_what_to_apply",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Bulk job #{self.pk} {self.title} ({self.done}/{self.total})"
 
     @property
+    def deciding(self) -> bool:
+        """Still walking a report's cases: more actions may come."""
+        return self.kind == BulkJobKind.REPORT_DECISION and self.cases_done_at is None
+
+    @property
+    def cases_walked(self) -> int:
+        return self.cases_decided + self.cases_skipped
+
+    @property
+    def cases_percent(self) -> int:
+        return min(100, int(100 * self.cases_walked / self.cases_total)) if self.cases_total else 100
+
+    @property
     def percent(self) -> int:
+        if self.kind == BulkJobKind.REPORT_DECISION and self.cases_total:
+            # Two steps per case: decided or skipped, then its action applied (or none to apply:
+            # skipped, or rejected with nothing to reverse). Each case makes at most one action.
+            steps = 2 * self.cases_walked - self.total + self.done + self.failed
+            return max(0, min(100, int(100 * steps / (2 * self.cases_total))))
         return int(100 * (self.done + self.failed) / self.total) if self.total else 100
 
 

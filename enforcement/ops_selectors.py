@@ -46,7 +46,7 @@ def bulk_jobs_recent(*, user) -> QuerySet[BulkJob]:
 def bulk_job_get(*, user, pk: int) -> BulkJob:
     require_reviewer(user)
     try:
-        return BulkJob.objects.select_related("created_by").get(pk=pk)
+        return BulkJob.objects.select_related("created_by", "report").get(pk=pk)
     except BulkJob.DoesNotExist:
         raise Http404("No such bulk job") from None
 

@@ -25,6 +25,7 @@ from .models import (
     AppealEvidence,
     AppealParty,
     AppealStatus,
+    BulkJob,
     CounterNotice,
     CounterNoticeStatus,
     EnforcementAction,
@@ -46,13 +47,17 @@ def _reason(code: str, allowed: set[str]) -> Reason:
     return reason
 
 
-def _action_create(*, decision: Decision, kind: str, actor) -> EnforcementAction:
+def _action_create(*, decision: Decision, kind: str, actor, job: BulkJob | None = None) -> EnforcementAction:
+    """The decision's pending action, applied by its own task on commit; or, with `job`, one of
+    the job's, applied with its chunk (the job queues the chunk)."""
     action = EnforcementAction.objects.create(
-        decision=decision, case=decision.case, listing=decision.case.listing, kind=kind,
+        decision=decision, case=decision.case, listing=decision.case.listing, kind=kind, bulk_job=job,
         idempotency_key=f"decision:{decision.pk}:{kind}:{decision.case.listing_id}",
     )
-    audit_append(actor=actor, action="action.created", target=action, data={"kind": kind})
-    _enqueue_on_commit(action.pk)
+    audit_append(actor=actor, action="action.created", target=action,
+                 data={"kind": kind, **({"bulk_job": job.pk} if job else {})})
+    if job is None:
+        _enqueue_on_commit(action.pk)
     return action
 
 
@@ -79,17 +84,20 @@ def case_decide(*, case: Case, reviewer, reason_code: str, facts: str, statement
     return decision
 
 
-def _decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, statement: str | None) -> Decision:
+def _decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, statement: str | None,
+                   job: BulkJob | None = None) -> Decision:
+    """The decision on a locked case the reviewer may decide, its action (one of `job`'s, when a
+    report decision job decides it), strike and e-mails."""
     to_state = CaseState.ACTIONED if reason.outcome in _RESTRICTING else CaseState.REJECTED
     decision = decision_record(case=case, actor=reviewer, reason=reason, facts=facts, to_state=to_state,
-                               statement=statement)
+                               statement=statement, audit_data={"bulk_job": job.pk} if job else None)
     if reason.outcome in _RESTRICTING:
-        _action_create(decision=decision, kind=_RESTRICTING[reason.outcome], actor=reviewer)
+        _action_create(decision=decision, kind=_RESTRICTING[reason.outcome], actor=reviewer, job=job)
         if reason.outcome == Outcome.REMOVE:
             strike_give(decision=decision)
     elif case.actions.filter(kind=ActionKind.SUPPRESS).exists():
         # Rejecting an automatic suppression reverses it: the listing goes back up.
-        _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=reviewer)
+        _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=reviewer, job=job)
     notify_on_commit("case_decided", decision.pk)
     return decision
 

@@ -101,11 +101,13 @@ def suspension_propose_if_due(*, seller: Seller) -> SuspensionProposal | None:
     suspension is open. Runs in the caller's transaction."""
     # Race: two strikes decided at once for the same seller; the seller's row lock lets one propose.
     Seller.objects.select_for_update().get(pk=seller.pk)
-    active = list(strikes_active(seller=seller))
-    if len(active) < settings.STRIKE_SUSPENSION_THRESHOLD:
+    # Counted, and listed only when proposing: a seller with thousands of strikes (a report decided
+    # in bulk gives one per listing) must not cost a list of them on every further strike.
+    if strikes_active(seller=seller).count() < settings.STRIKE_SUSPENSION_THRESHOLD:
         return None
     if suspension_open_for(seller=seller) is not None:
         return None
+    active = list(strikes_active(seller=seller))
     try:
         with transaction.atomic():
             proposal = SuspensionProposal.objects.create(seller=seller)

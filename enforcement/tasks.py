@@ -4,7 +4,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from . import bulk, notifications, services
+from . import bulk, bulk_decide, notifications, services
 
 # Worth another try with backoff; anything else is recorded as a final failure at once.
 # A soft time limit counts as transient: a slow moment should not need a person to press retry.
@@ -43,6 +43,27 @@ def apply_action_chunk(job_id: int, first_id: int, last_id: int) -> int:
     return bulk.actions_apply_chunk(job_id=job_id, first_id=first_id, last_id=last_id)
 
 
+class RecordWalkFailure(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # The walk cannot go on: end it where it stands, with the error on the job's page; the
+        # cases it did not decide stay in the queue.
+        job_id = args[0] if args else kwargs["job_id"]
+        bulk_decide.report_job_stop(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    base=RecordWalkFailure, acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
+    max_retries=8, soft_time_limit=120, time_limit=180,
+)
+def decide_report_cases(job_id: int) -> bool:
+    """A report decision job's walk over the report's cases, in chunks; resumable (see bulk_decide)."""
+    more = bulk_decide.report_job_walk(job_id=job_id)
+    if more:  # the budget is spent: the rest in a fresh task, far from the time limit
+        decide_report_cases.delay(job_id)
+    return more
+
+
 @shared_task(
     acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=600,
     retry_jitter=True, max_retries=6, soft_time_limit=30, time_limit=60,
@@ -58,7 +79,9 @@ def requeue_unsent_notifications() -> int:
 
 @shared_task(acks_late=True, time_limit=120)
 def requeue_stale_actions() -> int:
-    return services.actions_requeue_stale()
+    # Lost messages of both kinds of bulk work: pending actions (alone or as chunks) and the walks
+    # of report decision jobs that stopped moving.
+    return services.actions_requeue_stale() + bulk_decide.report_jobs_requeue_stale()
 
 
 @shared_task(acks_late=True, time_limit=600)

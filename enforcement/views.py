@@ -31,11 +31,12 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         # A page always sends the statement field; only a client that leaves it out gets it composed.
         statement = d["statement"] if "statement" in request.POST else None
+        job = None
         try:
             if d["apply_to_report"]:
                 bulk = report_cases_decide(case=case, reviewer=request.user, reason_code=d["reason_code"],
                                            facts=d["facts"], statement=statement)
-                decision = bulk.first
+                decision, job = bulk.first, bulk.job
             else:
                 decision = case_decide(case=case, reviewer=request.user, reason_code=d["reason_code"],
                                        facts=d["facts"], statement=statement)
@@ -50,16 +51,16 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 form.add_error(None, str(exc))
         else:
-            if d["apply_to_report"]:
-                skipped = f" {bulk.skipped} skipped (held by another reviewer or decided meanwhile)." \
-                    if bulk.skipped else ""
-                messages.success(request, f"Decision recorded on {bulk.count} case(s) of report "
-                                          f"{case.report.reference}: {decision.get_outcome_display()}.{skipped} "
-                                          "The seller and the reporter are notified.")
-            else:
-                messages.success(request, f"Decision on {case.reference} recorded: {decision.get_outcome_display()}. "
-                                          "The seller and the reporter are notified.")
-            return redirect("complaints:queue")
+            recorded = (f"Decision on {case.reference} recorded: {decision.get_outcome_display()}. "
+                        "The seller and the reporter are notified.")
+            if job is None:
+                messages.success(request, recorded)
+                return redirect("complaints:queue")
+            messages.success(request, f"{recorded} The same decision is being applied to the other "
+                                      f"{job.cases_total:,} undecided case(s) of report {case.report.reference} "
+                                      "in the background; cases held by another reviewer are skipped. "
+                                      "Progress below.")
+            return redirect("enforcement:bulk_job", pk=job.pk)
     case.refresh_from_db()
     ctx = case_page_context(case, request.user, decide_form=form, actions=case_actions(case=case))
     return render(request, "complaints/case_detail.html", ctx, status=400)

@@ -162,6 +162,21 @@ def test_report_api_bench_prints_api_and_baseline_medians(smoke_database):
     assert not database_exists(TEST_DATABASE_PREFIX + db.name)
 
 
+def test_report_decide_bench_prints_the_request_and_background_times(smoke_database):
+    db = smoke_database("decide")
+    out = run_bench("report_decide_bench.py", "--runs", "1", "--cases", "5", env=bench_env(db))
+
+    figure(out, r"^runs: 1, 5 cases per report, PostgreSQL \d+, no broker: publishing is a counting no-op$")
+    figure(out, r"^run 1: request [\d,]+ ms, redirected to /review/enforcement/jobs/\d+/; 1 of 5 cases decided "
+                r"when the response was sent$")
+    figure(out, r"^  background \(in-process\): 4 cases decided, 4 of 4 actions applied in [\d.]+ s \(Finished\)$")
+    figure(out, r"^request median: [\d,]+ ms \(min [\d,]+, max [\d,]+\)$")
+    figure(out, r"^background median: [\d.]+ s$")
+    # The walk, its takedown's task and the one e-mail task of the reviewer's own decision.
+    figure(out, r"^messages published \(counted\): 3$")
+    assert not database_exists(TEST_DATABASE_PREFIX + db.name)
+
+
 def test_protection_bench_prints_rule_stage_regex_and_end_to_end_rates(smoke_database):
     db = smoke_database("protection")
     out = run_bench("protection_bench.py", "--listings", "200", "--regex-sample", "50", "--e2e", "200",

@@ -21,7 +21,10 @@ from kombu import Connection
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
+from complaints.models import CaseState, Decision
+from complaints.services import case_claim
 from enforcement.bulk import bulk_job_create
+from enforcement.bulk_decide import report_cases_decide, report_jobs_requeue_stale
 from enforcement.models import (
     ActionKind,
     ActionStatus,
@@ -37,7 +40,7 @@ from ipportal.celery import app as celery_app
 from listings.models import Listing, ListingStatus
 
 from ..celery_worker import Worker, wait_for
-from ..conftest import redis_reachable, require_service
+from ..conftest import file_report, redis_reachable, require_service
 from ..factories import ListingFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -222,3 +225,39 @@ def test_a_redis_restart_mid_batch_loses_nothing(world, services_up, workers, tm
     finally:
         restore()
         redis.stop()
+
+
+def test_a_worker_killed_while_deciding_a_report_decides_and_enforces_each_case_exactly_once(
+        world, queue, workers, services_up, settings):
+    settings.ENFORCEMENT_STALE_SECONDS = 0  # the sweep (run by hand here) re-publishes the stopped walk
+    listings = ListingFactory.create_batch(250, seller=world.seller_a)
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=listings)
+    first = report.cases.order_by("id").first()
+    with transaction.atomic():
+        case_claim(case=first, reviewer=world.rev1)
+    # Committed: the walk's message is published (the reviewer's own takedown's too).
+    job = report_cases_decide(case=first, reviewer=world.rev1, reason_code="tm_counterfeit",
+                              facts="Replica sold at 9.99.").job
+    worker = workers(queue=queue, broker=services_up)
+    wait_for(lambda: BulkJob.objects.get(pk=job.pk).cases_decided >= 100, what="the first chunk", worker=worker)
+    worker.kill()  # SIGKILL, most likely inside the second chunk's transaction
+    job.refresh_from_db()
+    assert job.deciding and job.cases_decided < job.cases_total, (job.cases_decided, job.cases_total)
+    assert report_jobs_requeue_stale() == 1  # the walk's unacked message is not redelivered for an hour
+    actions_requeue_stale()  # nor are the chunk messages the killed worker had taken
+    worker = workers(queue=queue, broker=services_up)
+    wait_for(lambda: BulkJob.objects.get(pk=job.pk).status == BulkJobStatus.FINISHED, what="the job", worker=worker)
+    job.refresh_from_db()
+    assert (job.cases_decided, job.cases_skipped, job.total, job.done, job.failed) == (249, 0, 249, 249, 0)
+    assert not report.cases.exclude(state=CaseState.ACTIONED).exists()
+    per_case = set(Decision.objects.filter(case__report=report).values_list("case_id").annotate(n=Count("id"))
+                   .values_list("n", flat=True))
+    assert per_case == {1}  # nothing decided twice
+    assert Listing.objects.filter(pk__in=[lst.pk for lst in listings], status=ListingStatus.REMOVED).count() == 250
+    removed = AuditEntry.objects.filter(target_type="listings.listing", action="listing.removed",
+                                        target_id__in=[lst.pk for lst in listings])
+    assert removed.count() == 250  # each listing changed once
+    assert set(EnforcementAction.objects.filter(bulk_job=job).values_list("status", "attempts")) == {
+        (ActionStatus.APPLIED, 1)}
+    audit_chain_pending()
+    assert audit_chain_verify()[1] is None
