@@ -145,6 +145,8 @@ def test_queue_bench_prints_page_and_claim_figures(smoke_database):
     figure(out, r"^claim-next, 8 concurrent claimer processes x 5:\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=40\)$")
     claims = figure(out, r"^  [\d,]+ claims/s; distinct cases (\d+) of (\d+) claims$")
     assert claims.group(1) == claims.group(2) == "40", "two claimers were given the same case"
+    linked = figure(out, r"^  then the beat's link run: ([\d,]+) audit entries linked into the chain in \d+ ms$")
+    assert int(linked.group(1).replace(",", "")) >= 40, "the claims' audit entries were not written"
     figure(out, r"^Baseline: plain indexed SELECT of the next open case, 8 processes:\s+median\s+[\d.]+ ms\s+p95")
     figure(out, r"^  claim-next median / baseline median = [\d,]+x$")
     figure(out, r"^Backlog: 200 cases$")
@@ -203,10 +205,13 @@ def test_enforcement_bench_prints_end_to_end_and_floor(smoke_database):
     out = run_bench("enforcement_bench.py", "--n", "20", "--chunk", "10", env=bench_env(db, broker=broker))
 
     queue = figure(out, r"^seeded 20 listings, decided cases and decisions; queue (bench-[0-9a-f]+), chunk 10, "
-                        r"worker concurrency 1$").group(1)
+                        r"worker concurrency 2$").group(1)
     (REPO / "var" / f"{queue}.log").unlink(missing_ok=True)  # the worker's log, kept only when var/ exists
     figure(out, r"^actions created \+ published: [\d.]+ s$")
     figure(out, r"^end to end: 20 takedowns applied in [\d.]+ s = [\d,]+ listings/s \(of which applying, after the "
                 r"commit: [\d.]+ s = [\d,]+/s\)$")
     figure(out, r"^floor \(one SQL UPDATE of the same rows\): [\d.]+ ms = [\d,]+ listings/s$")
     figure(out, r"^ratio end-to-end / floor: [\d.]+x$")
+    figure(out, r"^afterwards, beat's link run \(not part of the takedowns' path\): [\d,]+ audit entries linked")
+    figure(out, r"^design floor \(the rows this design writes per takedown, as plain SQL in one transaction\): "
+                r"\d+ ms; end-to-end / design floor: [\d.]+x$")
