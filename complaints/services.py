@@ -312,13 +312,16 @@ def _claim_next_pg(*, reviewer, now) -> Case | None:
             "ORDER BY priority, due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), "
             f"(SELECT id FROM {table} WHERE state = %s AND due_at > %s "
             "ORDER BY priority, due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)")
+    # The columns by name, not c.*: a prepared statement whose result changes shape (a column added
+    # by a migration while connections live) fails with "cached plan must not change result type".
+    columns = ", ".join(f"c.{q(f.column)}" for f in _CASE_FIELDS)
     entry = (f"INSERT INTO {q(AuditEntry._meta.db_table)} (created_at, actor_id, actor_repr, action, target_type, "
              "target_id, target_repr, data, seq, prev_hash, hash) ")
     sql = (
         f"WITH pick AS (SELECT c.id, c.state, c.claimed_by_id FROM {table} c WHERE c.id = COALESCE({pick}) "
         "FOR UPDATE OF c), "
         f"claimed AS (UPDATE {table} c SET state = %s, claimed_by_id = %s, claim_expires_at = %s, updated_at = %s "
-        "FROM pick WHERE c.id = pick.id RETURNING c.*, pick.state AS was, "
+        f"FROM pick WHERE c.id = pick.id RETURNING {columns}, pick.state AS was, "
         f"(SELECT l.external_id FROM {listings} l WHERE l.id = c.listing_id) AS listing_external_id, "
         f"(SELECT u.username FROM {users} u WHERE u.id = pick.claimed_by_id) AS lapsed_holder), "
         f"audited AS ({entry}"
