@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from ipportal.db import insert_rows
+
 from .models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
@@ -93,16 +95,7 @@ def _prepare(actor, entries) -> list[tuple]:
 
 
 def _insert(rows: list[tuple]) -> int:
-    """INSERT the prepared rows, one statement per 1,000 (building 1,000s of model instances cost
-    more than the insert itself)."""
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 1000):
-            page = rows[i:i + 1000]
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(page))}",
-                           [v for row in page for v in row])
+    insert_rows(AuditEntry._meta.db_table, _COLUMNS, rows)
     return len(rows)
 
 

@@ -34,3 +34,18 @@ def execute_prepared(cursor, name: str, sql: str, params: list) -> None:
         cursor.execute(f"PREPARE {name} AS " + re.sub(r"%s", lambda _: f"${next(numbered)}", sql))
         prepared.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+
+
+def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tuple], *, page: int = 1000) -> None:
+    """INSERT `rows` (tuples in `columns` order) into `table`, one multi-row statement per `page`:
+    for the bulk paths (audit entries, bulk actions, webhook events), where building thousands of
+    model instances for bulk_create cost more than the insert itself."""
+    from django.db import connection
+
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), page):
+            chunk = rows[i:i + page]
+            cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} ({names}) "
+                           f"VALUES {', '.join([row_sql] * len(chunk))}", [v for row in chunk for v in row])

@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_append
 from audit.transitions import transition
 from complaints.models import Decision
+from ipportal.db import insert_rows
 from listings.models import Listing
 
 from ..models import (
@@ -273,17 +274,9 @@ def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]],
 
 
 def _events_insert(events: list[tuple[str, str, int, dict]], now: datetime) -> None:
-    """One multi-row INSERT per 1,000 events (event_id, type, action id, payload): as with the
-    audit entries, building the model instances cost more than the insert."""
-    table = connection.ops.quote_name(WebhookEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in ("event_id", "type", "action_id", "payload",
-                                                               "created_at"))
-    with connection.cursor() as cursor:
-        for i in range(0, len(events), 1000):
-            page = events[i:i + 1000]
-            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(page))
-            params = [v for eid, etype, aid, payload in page for v in (eid, etype, aid, json.dumps(payload), now)]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
+    """The events (event_id, type, action id, payload), one multi-row INSERT per 1,000."""
+    insert_rows(WebhookEvent._meta.db_table, ("event_id", "type", "action_id", "payload", "created_at"),
+                [(eid, etype, aid, json.dumps(payload), now) for eid, etype, aid, payload in events])
 
 
 def event_body(event: WebhookEvent) -> bytes:
