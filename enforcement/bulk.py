@@ -23,7 +23,8 @@ from ipportal.db import insert_rows
 from listings.models import Listing
 from listings.states import LISTING_TRANSITIONS
 
-from .models import ActionKind, ActionStatus, BulkJob, BulkJobStatus, EnforcementAction
+from .models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from .notifications import notify_report_job_finished
 from .states import BULK_JOB_TRANSITIONS
 
 
@@ -179,6 +180,11 @@ def bulk_job_refresh(*, job_id: int) -> None:
     if pending == 0 and job.status == BulkJobStatus.RUNNING and not job.deciding:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": timezone.now()}, data={"done": done, "failed": failed})
+        if job.kind == BulkJobKind.REPORT_DECISION:
+            # The one place a report decision job finishes (its walk ended and its last action was
+            # applied or failed, whichever came last): the reporter's and the sellers' summaries.
+            # Sent once: a job finishing again after a retry finds them written.
+            notify_report_job_finished(job=job)
     elif pending and job.status == BulkJobStatus.FINISHED:  # a failed action was sent back to retry
         transition(obj=job, to=BulkJobStatus.RUNNING, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": None})

@@ -124,10 +124,11 @@ def _walk_chunk(*, job_id: int, reviewer, reason, source: Case) -> bool:
         if not ids:
             _walk_end(job=job)
             return False
-        decided = _decide_chunk(ids=ids, job=job, reviewer=reviewer, reason=reason, source=source)
+        decided, held = _decide_chunk(ids=ids, job=job, reviewer=reviewer, reason=reason, source=source)
         BulkJob.objects.filter(pk=job.pk).update(
             cases_cursor=ids[-1], cases_decided=F("cases_decided") + len(decided),
-            cases_skipped=F("cases_skipped") + len(ids) - len(decided), updated_at=timezone.now())
+            cases_skipped=F("cases_skipped") + len(ids) - len(decided), cases_held=F("cases_held") + held,
+            updated_at=timezone.now())
         bulk_job_refresh(job_id=job.pk)
         span = EnforcementAction.objects.filter(bulk_job_id=job.pk, decision_id__in=decided).aggregate(
             first=Min("id"), last=Max("id"))
@@ -138,19 +139,23 @@ def _walk_chunk(*, job_id: int, reviewer, reason, source: Case) -> bool:
     return True
 
 
-def _decide_chunk(*, ids: list[int], job: BulkJob, reviewer, reason, source: Case) -> list[int]:
-    """Decide the cases of `ids` the reviewer can take; returns the decisions' ids."""
+def _decide_chunk(*, ids: list[int], job: BulkJob, reviewer, reason, source: Case) -> tuple[list[int], int]:
+    """Decide the cases of `ids` the reviewer can take; returns the decisions' ids and how many
+    cases were left because another reviewer held them."""
     # Race: another reviewer claiming one of these now; SKIP LOCKED leaves it to them. Only the
     # cases are locked; what a decision reads of their listing, seller, right, brand and report
     # comes with them (four queries a case otherwise, of some 26).
-    rows = (Case.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("listing__seller", "right__brand", "report").filter(pk__in=ids).order_by("id"))
+    rows = list(Case.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("listing__seller", "right__brand", "report").filter(pk__in=ids).order_by("id"))
     now, decided = timezone.now(), []
+    held = len(ids) - len(rows)  # locked: another reviewer claiming or deciding it right now
     for target in rows:
         mine = target.state == CaseState.IN_REVIEW and target.claimed_by_id == reviewer.pk
         lapsed = target.state == CaseState.IN_REVIEW and target.claim_expires_at <= now
         if not (target.state == CaseState.OPEN or mine or lapsed):
-            continue  # held by another reviewer, or decided since the ids were read
+            # Held by another reviewer, or decided since the ids were read.
+            held += target.state == CaseState.IN_REVIEW
+            continue
         if not mine:
             # Claimed and decided in this one transaction: the claim never outlives it, so the
             # reviewer's cap on open claims does not apply. (`target` takes the new state and keeps
@@ -161,7 +166,7 @@ def _decide_chunk(*, ids: list[int], job: BulkJob, reviewer, reason, source: Cas
         decision = _decide_locked(case=target, reviewer=reviewer, reason=reason, facts=job.facts, statement=text,
                                   job=job)
         decided.append(decision.pk)
-    return decided
+    return decided, held
 
 
 def _walk_end(*, job: BulkJob, error: str = "") -> None:

@@ -344,6 +344,9 @@ class BulkJob(models.Model):
     cases_total = models.PositiveIntegerField(default=0, help_text="Other undecided cases when the job started")
     cases_decided = models.PositiveIntegerField(default=0)
     cases_skipped = models.PositiveIntegerField(default=0, help_text="Held by another reviewer or decided meanwhile")
+    # Of the skipped, those another reviewer held when the walk reached them (the rest were no longer
+    # open: decided, waiting for information or withdrawn). The reporter's summary tells them apart.
+    cases_held = models.PositiveIntegerField(default=0, help_text="Skipped: held by another reviewer")
     cases_cursor = models.PositiveBigIntegerField(default=0, help_text="The last case id walked")
     cases_done_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, help_text="Why the walk stopped before the end")

@@ -30,7 +30,7 @@ from .models import (
     CounterNoticeStatus,
     EnforcementAction,
 )
-from .notifications import notify_on_commit
+from .notifications import job_action_applied_alone, notify_case_decided, notify_on_commit
 from .states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS
 from .strikes import strike_give, strike_remove
 from .webhooks.services import webhook_event_emit
@@ -98,7 +98,7 @@ def _decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, statemen
     elif case.actions.filter(kind=ActionKind.SUPPRESS).exists():
         # Rejecting an automatic suppression reverses it: the listing goes back up.
         _action_create(decision=decision, kind=ActionKind.REINSTATE, actor=reviewer, job=job)
-    notify_on_commit("case_decided", decision.pk)
+    notify_case_decided(decision=decision, job=job)
     return decision
 
 
@@ -226,10 +226,12 @@ def action_apply(*, action_id: int) -> bool:
                                             "last_attempt_at": timezone.now()})
         # The outbox: the marketplace's event and its deliveries commit with the change, or not at all.
         webhook_event_emit(action=action)
+        # A bulk job's actions are told in its summaries, if it has any still to send. (Checked
+        # before the refresh: a job this action finishes has its summaries written there, with it.)
+        if action.bulk_job_id is None or job_action_applied_alone(job_id=action.bulk_job_id):
+            notify_on_commit("action_applied", action.pk)
         if action.bulk_job_id is not None:
             bulk_job_refresh(job_id=action.bulk_job_id)
-        else:
-            notify_on_commit("action_applied", action.pk)
     return True
 
 

@@ -59,7 +59,8 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{recorded} The same decision is being applied to the other "
                                       f"{job.cases_total:,} undecided case(s) of report {case.report.reference} "
                                       "in the background; cases held by another reviewer are skipped. "
-                                      "Progress below.")
+                                      "Sellers hear of each case as usual; the reporter gets one summary of them "
+                                      "when the job finishes. Progress below.")
             return redirect("enforcement:bulk_job", pk=job.pk)
     case.refresh_from_db()
     ctx = case_page_context(case, request.user, decide_form=form, actions=case_actions(case=case))

@@ -89,8 +89,8 @@ def test_the_job_decides_every_case_the_reviewer_can_take_and_skips_one_held_by_
     assert [c.state for c in cases] == [CaseState.ACTIONED, CaseState.IN_REVIEW, CaseState.ACTIONED,
                                         CaseState.ACTIONED]
     assert cases[1].claimed_by == world.rev2 and cases[1].decisions.count() == 0
-    assert (job.cases_decided, job.cases_skipped, job.total, job.done, job.status) == (
-        2, 1, 2, 2, BulkJobStatus.FINISHED)
+    assert (job.cases_decided, job.cases_skipped, job.cases_held, job.total, job.done, job.status) == (
+        2, 1, 1, 2, 2, BulkJobStatus.FINISHED)
     for case in (cases[2], cases[3]):
         decision = case.decisions.get()  # each case its own decision, its own listing in its statement
         assert decision.decided_by == world.rev1 and case.listing.external_id in decision.statement
@@ -113,7 +113,8 @@ def test_each_chunk_queues_one_apply_task_and_no_task_per_action(world, small_ch
             mock.patch("enforcement.tasks.send_notification.delay") as mail:
         for callback in callbacks:
             callback()
-    assert mail.call_count == 5  # the "case decided" e-mails, one per decision as ever
+    # The sellers' "case decided" e-mails, one per decision as ever (the reporter's: one summary at the end).
+    assert [c.args[0] for c in mail.call_args_list] == ["case_decided_seller"] * 5
     ids = list(job.actions.order_by("id").values_list("id", flat=True))
     assert len(ids) == 5
     assert [c.args for c in chunk.call_args_list] == [(job.pk, ids[0], ids[1]), (job.pk, ids[2], ids[3]),
@@ -165,7 +166,7 @@ def test_a_walk_run_again_resumes_and_decides_nothing_twice(world, small_chunks)
     assert report_job_walk(job_id=job.pk) is False  # and once more: the walk has ended
     decide_report_cases.delay(job.pk)  # the task itself, eager: nothing to do
     _refresh(job)
-    assert (job.cases_decided, job.cases_skipped, job.cases_total) == (4, 1, 5)
+    assert (job.cases_decided, job.cases_skipped, job.cases_held, job.cases_total) == (4, 1, 0, 5)  # not held: decided
     assert Decision.objects.filter(case__report=report).count() == 6  # one per case, no more
     assert EnforcementAction.objects.filter(bulk_job=job).count() == 4
     assert cases[4].decisions.get().decided_by == world.rev2
@@ -243,7 +244,7 @@ def test_a_reviewer_who_lost_the_role_stops_the_walk_and_the_cases_stay_in_the_q
     _refresh(job, *cases)
     assert [c.state for c in cases[1:]] == [CaseState.OPEN, CaseState.OPEN]
     assert "rev1 is no longer an active reviewer." == job.error
-    assert (job.cases_decided, job.cases_skipped, job.status) == (0, 2, BulkJobStatus.FINISHED)
+    assert (job.cases_decided, job.cases_skipped, job.cases_held, job.status) == (0, 2, 0, BulkJobStatus.FINISHED)
 
 
 def test_a_final_failure_of_the_walk_is_recorded_on_the_job(world, small_chunks):
@@ -321,4 +322,4 @@ def test_a_case_locked_by_another_reviewers_claim_right_now_is_skipped(require_p
         thread.join(timeout=30)
     _refresh(job, *cases)
     assert [c.state for c in cases] == [CaseState.ACTIONED, CaseState.ACTIONED, CaseState.OPEN, CaseState.ACTIONED]
-    assert (job.cases_decided, job.cases_skipped) == (2, 1)
+    assert (job.cases_decided, job.cases_skipped, job.cases_held) == (2, 1, 1)  # held by another reviewer

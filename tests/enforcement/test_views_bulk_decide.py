@@ -47,7 +47,8 @@ def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world
     page = client.get(response["Location"]).content.decode()
     assert (f"Decision on {cases[0].reference} recorded: Remove listing. The seller and the reporter are notified. "
             f"The same decision is being applied to the other 2 undecided case(s) of report {report.reference} in "
-            "the background; cases held by another reviewer are skipped. Progress below.") in page
+            "the background; cases held by another reviewer are skipped. Sellers hear of each case as usual; the "
+            "reporter gets one summary of them when the job finishes. Progress below.") in page
     assert "Cases: <b>0</b> of 2 decided" in page and 'hx-trigger="every 2s"' in page
     assert f"Report {report.reference}: Counterfeit goods bearing the registered mark" in page
 
@@ -58,8 +59,7 @@ def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world
     assert (job.cases_decided, job.cases_skipped, job.done, job.status) == (1, 1, 1, BulkJobStatus.FINISHED)
     partial = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "<h1>" not in partial  # the polled block only
-    assert ("Cases: <b>1</b> of 2 decided, <b>1</b> skipped (held by another reviewer or decided meanwhile)"
-            in partial)
+    assert "Cases: <b>1</b> of 2 decided, <b>1</b> skipped (1 held by another reviewer)" in partial
     assert "<b>1</b> of 1 applied" in partial and "Finished" in partial and "hx-trigger" not in partial
 
 
