@@ -52,9 +52,9 @@ def _notify_many_on_commit(kind: str, object_ids) -> None:
     transaction.on_commit(lambda: [send_notification.delay(kind, i) for i in new], robust=True)
 
 
-# Outcomes whose decision e-mail goes to the seller. A rejected report restricted nothing: the
-# seller was never told of it and is not now.
-_SELLER_HEARS_OF_DECISION = {"remove"}
+# Outcomes whose decision e-mail goes to the seller: every restriction comes with its statement of
+# reasons. A rejected report restricted nothing: the seller was never told of it and is not now.
+_SELLER_HEARS_OF_DECISION = {"remove", "suppress"}
 
 
 def notify_case_decided(*, decision, job=None) -> None:

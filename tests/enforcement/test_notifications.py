@@ -82,6 +82,18 @@ def test_a_removal_tells_both_sides_with_the_reasons_then_that_it_was_enforced(p
     assert "sue@example.test" not in to("") and "bob@example.test" not in to("")
 
 
+def test_a_suppression_tells_the_seller_with_the_reasons_too(people, django_capture_on_commit_callbacks):
+    case = file_report(reporter=people.alice, right=people.tm_a, listings=people.listings_a[:1]).cases.get()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = claim_and_remove(case=case, reviewer=people.rev1, code="tm_suppress_unclear")
+    assert to("Decision on") == REPORTER_SIDE
+    assert to("is hidden from buyers") == SELLER_SIDE
+    seller_mail = next(m for m in mail.outbox if "hidden from buyers" in m.subject)
+    assert decision.statement in seller_mail.body and f"/seller/notices/{case.pk}/" in seller_mail.body
+    assert "being removed" not in seller_mail.body
+
+
 def test_a_rejection_tells_only_the_reporter_side(people, django_capture_on_commit_callbacks):
     case = file_report(reporter=people.alice, right=people.tm_a, listings=people.listings_a[:1]).cases.get()
     mail.outbox.clear()
