@@ -276,7 +276,7 @@ def case_claim_next(*, reviewer) -> Case | None:
 
     The hottest write in the portal (8 reviewers pressing it at once must each wait only for
     their own claim). On PostgreSQL: the cap, then one prepared statement that picks, locks,
-    claims and audits (_claim_next_pg), where the ORM took ten round trips (bench/queue_bench.py:
+    claims and audits (_claim_next_pg), where the ORM took fifteen round trips (bench/queue_bench.py:
     p95 from ~200 ms to ~9 ms with 8 claimers). Elsewhere (SQLite, embedded): pick, then write.
     Both check the same transition table and write the same audit entries as transition() would.
     """
