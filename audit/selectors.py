@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import models
 
@@ -35,3 +36,10 @@ def audit_chain_verify(*, chunk: int = 2000) -> tuple[int, AuditEntry | None]:
 def audit_unlinked() -> models.QuerySet[AuditEntry]:
     """Entries written but not linked into the chain yet (normally none older than a minute)."""
     return AuditEntry.objects.filter(seq__isnull=True)
+
+
+def audit_link_backlog() -> tuple[int, datetime | None]:
+    """How many entries wait to be linked, and when the oldest was written (None: none waits)."""
+    waiting = audit_unlinked()
+    oldest = waiting.order_by("id").values_list("created_at", flat=True).first()
+    return (waiting.count() if oldest is not None else 0), oldest

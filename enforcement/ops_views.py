@@ -1,13 +1,16 @@
 """Reviewer pages for enforcement operations, proposing a seller's suspension from a case, and the
 senior pages that decide suspensions."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.selectors import audit_entries_for
+from audit.selectors import audit_entries_for, audit_link_backlog
 from audit.transitions import IllegalTransition
 from complaints.selectors import case_get_for_reviewer
 from complaints.views import case_page_context
@@ -38,9 +41,14 @@ from .strikes import (
 @login_required
 @require_GET
 def enforcement_ops(request: HttpRequest) -> HttpResponse:
+    actions = actions_needing_attention(user=request.user)[:200]  # checks the reviewer role first
+    waiting, oldest = audit_link_backlog()
     return render(request, "enforcement/ops.html", {
-        "actions": actions_needing_attention(user=request.user)[:200],
+        "actions": actions,
         "jobs": bulk_jobs_recent(user=request.user)[:20],
+        "audit_waiting": waiting, "audit_oldest": oldest,
+        # Beat links every AUDIT_LINK_SECONDS: entries older than a minute mean beat is not running.
+        "audit_stalled": oldest is not None and timezone.now() - oldest > timedelta(minutes=1),
     })
 
 

@@ -117,3 +117,20 @@ def test_the_bulk_job_page_shows_progress_and_polls_until_finished(world, client
 def test_an_unknown_bulk_job_is_404(world, client):
     client.force_login(world.rev1)
     assert client.get(reverse("enforcement:bulk_job", args=[12345])).status_code == 404
+
+
+def test_the_page_says_when_audit_entries_wait_too_long_to_be_linked(world, client, time_machine):
+    from audit.services import AuditTarget, audit_append, audit_chain_pending
+
+    client.force_login(world.rev1)
+    audit_chain_pending()
+    assert "Every entry is linked" in client.get(reverse("enforcement:ops")).content.decode()
+    with transaction.atomic():
+        audit_append(actor=None, action="brand.updated", target=AuditTarget("registry.brand", 1, "Brand 1"))
+    page = client.get(reverse("enforcement:ops")).content.decode()
+    assert "1 entry waiting to be linked" in page and "role=\"alert\"" not in page
+    time_machine.move_to(timezone.now() + timedelta(minutes=5))
+    page = client.get(reverse("enforcement:ops")).content.decode()
+    assert "role=\"alert\"" in page and "check that the beat process runs" in page
+    audit_chain_pending()
+    assert "Every entry is linked" in client.get(reverse("enforcement:ops")).content.decode()
