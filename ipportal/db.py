@@ -19,7 +19,8 @@ def _forget_prepared(sender, connection, **kwargs) -> None:
 
 
 def execute_prepared(cursor, name: str, sql: str, params: list) -> None:
-    """Run `sql` (with %s placeholders) as the prepared statement `name` on PostgreSQL."""
+    """Run `sql` (with %s placeholders, and no other % sign) as the prepared statement `name` on
+    PostgreSQL, preparing it on this connection's first use."""
     wrapper = cursor.db  # this thread's connection (django.db.connection is a proxy shared by threads)
     if wrapper.vendor != "postgresql":
         cursor.execute(sql, params)
@@ -30,6 +31,8 @@ def execute_prepared(cursor, name: str, sql: str, params: list) -> None:
             # Plan at PREPARE, once, rather than again for each of the first five executions
             # (PostgreSQL's default tries custom plans first). Only prepared statements use it.
             cursor.execute("SET plan_cache_mode = force_generic_plan")
+        if sql.count("%") != sql.count("%s") or sql.count("%s") != len(params):
+            raise ValueError(f"{name}: one %s per parameter and no other % sign (PREPARE takes $1, $2, ...)")
         numbered = iter(range(1, len(params) + 1))
         cursor.execute(f"PREPARE {name} AS " + re.sub(r"%s", lambda _: f"${next(numbered)}", sql))
         prepared.add(name)

@@ -1,0 +1,43 @@
+"""ipportal.db: prepared statements and the multi-row INSERT helper."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from ipportal.db import execute_prepared, insert_rows
+
+
+def test_a_prepared_statement_runs_again_on_the_same_connection(db):
+    with connection.cursor() as cursor:
+        for n in (1, 2):
+            execute_prepared(cursor, "db_test_add", "SELECT CAST(%s AS INTEGER) + CAST(%s AS INTEGER)", [n, 40])
+            assert cursor.fetchone()[0] == n + 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_made_anew_prepares_again(require_postgres):
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "db_test_again", "SELECT CAST(%s AS INTEGER)", [1])
+        cursor.fetchone()
+    connection.close()  # the next query opens a new session, which knows no prepared statement
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "db_test_again", "SELECT CAST(%s AS INTEGER)", [2])
+        assert cursor.fetchone()[0] == 2
+
+
+def test_it_refuses_sql_whose_placeholders_do_not_match(db, require_postgres):
+    with connection.cursor() as cursor, pytest.raises(ValueError, match="one %s per parameter"):
+        execute_prepared(cursor, "db_test_bad", "SELECT CAST(%s AS INTEGER), 'a%%b'", [1])
+
+
+def test_insert_rows_writes_every_row_in_pages(db):
+    now = timezone.now()
+    insert_rows(AuditEntry._meta.db_table,
+                ("created_at", "actor_repr", "action", "target_type", "target_id", "target_repr", "data", "prev_hash"),
+                [(now, "system", f"test.{i}", "registry.brand", i, f"Brand {i}", json.dumps({"i": i}), "")
+                 for i in range(7)], page=3)
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "data")) == [
+        (f"test.{i}", {"i": i}) for i in range(7)]
