@@ -215,6 +215,18 @@ class Command(BaseCommand):
                       facts="No license was produced.")
         report("rights2", borealis, bor_tm, [13, 18, 23],
                "Knock-offs advertised as 'Borealis style' with our registered BOREALIS mark.")
+        # A design never registered, described in the report: the lowest review lane.
+        report_submit(
+            reporter=users["rights2"], brand=borealis, capacity=ReporterCapacity.OWNER,
+            unregistered_right={"kind": RightKind.DESIGN, "name": "Borealis Ridge tent shape", "product": "tent",
+                                "first_published_on": (timezone.localdate() - timedelta(days=300)).isoformat(),
+                                "description": "A tunnel tent whose three arched poles rise towards the back."},
+            details={"copied_features": "The three rising arched poles and the stepped back panel."},
+            explanation="The tent in the photos copies the shape of our Ridge tent, first shown in March.",
+            contact_email=users["rights2"].email, signature=users["rights2"].get_full_name(),
+            listings=[Listing.objects.get(external_id=listing_id(63))],
+            declarations={"good_faith": True, "accurate": True, "authority": True},
+        )
         self._backlog(report, acme, acme_tm, borealis, bor_tm, text)
 
     def _backlog(self, report, acme, acme_tm, borealis, bor_tm, text) -> None:
