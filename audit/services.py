@@ -109,7 +109,7 @@ def audit_chain_pending(*, wait: bool = True, batch: int = 5000) -> int:
     """Link the entries still waiting, oldest id first, under the head's lock; returns how many.
 
     `wait=False` (after each commit): if another process is linking right now (a session advisory
-    lock: one round trip to find out) or appending in bulk (the head is held), return at once;
+    lock: one round trip to find out; or the head is held by the beat's run), return at once;
     what it leaves, the next run links. Safe to run anywhere, any number of times: an entry is
     linked once (its seq is set under the head's lock).
     """
@@ -131,7 +131,7 @@ def _link_all(*, wait: bool, batch: int) -> int:
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     while True:
         values = _link_batch(table=table, wait=wait, batch=batch)
-        if values is None:  # the head is held (a bulk append): the next run links these
+        if values is None:  # the head is held (another link run): it or the next run links these
             return linked
         linked += len(values)
         if len(values) < batch:
@@ -176,7 +176,7 @@ def _link_batch(*, table: str, wait: bool, batch: int) -> list[tuple] | None:
 
 def _lock_head(*, wait: bool = True) -> tuple[str, int] | None:
     """Lock the chain's head row; return (newest hash, entries linked), or None when `wait` is
-    False and another transaction holds it (a bulk append). Creates the head on first use."""
+    False and another transaction holds it (another link run). Creates the head on first use."""
     ops = connection.ops
     lock = ops.for_update_sql(skip_locked=not wait) if connection.features.has_select_for_update else ""
     for _ in range(2):
