@@ -1,21 +1,25 @@
-"""Server-side prepared statements for the few hot statements whose planning costs more than
-their execution (PostgreSQL plans claim-next's statement, three ordered index scans over a table
-with a dozen indexes and two writes, in over a millisecond; executing it takes a fraction).
+"""Database helpers for the hot and the bulk paths.
 
+execute_prepared: server-side prepared statements for the few hot statements whose planning costs
+more than their execution (PostgreSQL plans claim-next's statement, three ordered index scans over
+a table with a dozen indexes and two writes, in over a millisecond; executing it takes a fraction).
 psycopg2 never prepares on the server, so this remembers, per database connection, the names it
 has PREPAREd; a new connection (connection_created) starts with none. Other backends run the SQL
 as is. Not for use behind a transaction-pooling PgBouncer (prepared statements live in a session).
+
+insert_rows: multi-row INSERTs for rows built as tuples.
 """
 
 import re
 
+from django.db import connection
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
 
 @receiver(connection_created)
-def _forget_prepared(sender, connection, **kwargs) -> None:
-    connection.__dict__.pop("ipportal_prepared", None)
+def _forget_prepared(sender, **kwargs) -> None:
+    kwargs["connection"].__dict__.pop("ipportal_prepared", None)
 
 
 def execute_prepared(cursor, name: str, sql: str, params: list) -> None:
@@ -43,8 +47,6 @@ def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tup
     """INSERT `rows` (tuples in `columns` order) into `table`, one multi-row statement per `page`:
     for the bulk paths (audit entries, bulk actions, webhook events), where building thousands of
     model instances for bulk_create cost more than the insert itself."""
-    from django.db import connection
-
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
