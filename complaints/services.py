@@ -277,32 +277,35 @@ def case_claim_next(*, reviewer) -> Case | None:
     The hottest write in the portal (8 reviewers pressing it at once must each wait only for
     their own claim). On PostgreSQL: the cap, then one prepared statement that picks, locks,
     claims and audits (_claim_next_pg), where the ORM took fifteen round trips (bench/queue_bench.py:
-    p95 from ~200 ms to ~9 ms with 8 claimers). Elsewhere (SQLite, embedded): pick, then write.
-    Both check the same transition table and write the same audit entries as transition() would.
+    p95 from ~200 ms to ~9 ms with 8 claimers). Elsewhere (SQLite, embedded): the ORM and
+    transition(). Both check the case transition table and write the same audit entries.
     """
     with transaction.atomic():
         _check_claim_cap(reviewer=reviewer)
         now = timezone.now()
         if connection.vendor == "postgresql":
             return _claim_next_pg(reviewer=reviewer, now=now)
-        case = _pick_next(now=now)
-        if case is None:
-            return None
-        if case.state == CaseState.IN_REVIEW:  # a lapsed claim: first back to the queue, as the sweep would
-            _claim_write(case=case, to=CaseState.OPEN, actor=None, claimed_by=None, expires=None, now=now,
-                         data={"claim_expired": case.lapsed_holder})
-        expires = now + timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
-        _claim_write(case=case, to=CaseState.IN_REVIEW, actor=reviewer, claimed_by=reviewer, expires=expires, now=now)
-        return case
+        # Elsewhere (SQLite, embedded: one writer at a time) the ORM and transition() do it: three
+        # ordered reads, then the same moves, audited as the statement above audits them.
+        for segment, order in ((_claim_expired(), ("claim_expires_at", "id")),
+                               (Q(state=CaseState.OPEN, due_at__lte=now), ("priority", "due_at", "id")),
+                               (Q(state=CaseState.OPEN, due_at__gt=now), ("priority", "due_at", "id"))):
+            case = Case.objects.select_for_update(skip_locked=True).filter(segment).order_by(*order).first()
+            if case is not None:
+                return _claim(case=case, reviewer=reviewer, cap_checked=True)
+        return None
 
 
 def _claim_next_pg(*, reviewer, now) -> Case | None:
     """PostgreSQL: pick, lock, claim and audit in one statement (one round trip, planned once).
 
-    `pick` locks the next case as _pick_next does and reads it as it is now (its FOR UPDATE);
-    `claimed` writes the claim; `audited` appends the same unlinked entries _claim_write would
-    (case.open for a lapsed claim first, then case.in_review). The transition table is checked
-    on the row that comes back; a move it forbids raises and rolls everything back.
+    Race: reviewers pressing "claim next" at once; SKIP LOCKED hands each a different row. `pick`
+    runs three index range scans (case_claim_expiry_idx, then case_queue_idx twice) in turn under
+    COALESCE until one finds a row, rather than one OR-ed query, which PostgreSQL can only answer
+    by sorting the whole backlog; its outer FOR UPDATE reads the row as it is now. `claimed` writes
+    the claim; `audited` appends the unlinked entries transition() would write (case.open for a
+    lapsed claim first, then case.in_review). The transition table is checked on the row that
+    comes back; a move it forbids raises and rolls everything back.
     """
     q = connection.ops.quote_name
     table, listings, users = q(Case._meta.db_table), q(Listing._meta.db_table), q(get_user_model()._meta.db_table)
@@ -360,68 +363,16 @@ def _claim_next_pg(*, reviewer, now) -> Case | None:
     return case
 
 
-def _pick_next(*, now) -> Case | None:
-    """Other databases than PostgreSQL: lock (where the database can) and read the next case,
-    with its listing's external id (for the audit entry) and a lapsed claim's holder.
-
-    Race: reviewers pressing "claim next" at once; SKIP LOCKED hands each a different row. Three
-    index range scans (case_claim_expiry_idx, then case_queue_idx twice), evaluated in turn by
-    COALESCE until one finds a row, rather than one OR-ed query, which PostgreSQL can only answer
-    by sorting the whole backlog. The outer FOR UPDATE reads the row as it is now (not as the
-    statement's snapshot had it), which is what the claim then writes over.
-    """
-    features, ops, q = connection.features, connection.ops, connection.ops.quote_name
-    skip = ops.for_update_sql(skip_locked=True) if features.has_select_for_update_skip_locked else ""
-    lock = ops.for_update_sql(of=("c",)) if features.has_select_for_update_of else ""
-    table = q(Case._meta.db_table)
-    sql = (
-        f"SELECT c.*, l.external_id AS listing_external_id, u.{q('username')} AS lapsed_holder "
-        f"FROM {table} c JOIN {q(Listing._meta.db_table)} l ON l.id = c.listing_id "
-        f"LEFT JOIN {q(get_user_model()._meta.db_table)} u ON u.id = c.claimed_by_id "
-        "WHERE c.id = COALESCE("
-        f"(SELECT id FROM {table} WHERE state = %s AND claim_expires_at <= %s "
-        f"ORDER BY claim_expires_at, id LIMIT 1 {skip}), "
-        f"(SELECT id FROM {table} WHERE state = %s AND due_at <= %s ORDER BY priority, due_at, id LIMIT 1 {skip}), "
-        f"(SELECT id FROM {table} WHERE state = %s AND due_at > %s ORDER BY priority, due_at, id LIMIT 1 {skip})"
-        f") {lock}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [CaseState.IN_REVIEW, now, CaseState.OPEN, now, CaseState.OPEN, now])
-        row = cursor.fetchone()
-        columns = [c[0] for c in cursor.description]
-    if row is None:
-        return None
-    values = dict(zip(columns, row, strict=True))
-    case = Case.from_db(connection.alias, _CASE_ATTNAMES, [_from_db(f, values[f.column]) for f in _CASE_FIELDS])
-    case.lapsed_holder = values["lapsed_holder"]
-    # Its listing as far as str(case) needs it; any other field loads on first use.
-    case.listing = Listing.from_db(connection.alias, ["id", "external_id"],
-                                   [case.listing_id, values["listing_external_id"]])
-    return case
-
-
 _CASE_FIELDS = Case._meta.concrete_fields
 _CASE_ATTNAMES = [f.attname for f in _CASE_FIELDS]
 
 
 def _from_db(field, value):
-    """A column as the ORM would hand it over (SQLite returns datetimes and JSON as text)."""
+    """A column as the ORM would hand it over (the driver hands jsonb over as text, for instance)."""
     expression = field.get_col(Case._meta.db_table)
     for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
         value = convert(value, expression, connection)
     return value
-
-
-def _claim_write(*, case: Case, to: str, actor, claimed_by, expires, now, data: dict | None = None) -> None:
-    """Move the locked `case` to `to` with its holder and expiry: one UPDATE and the audit entry."""
-    if not check_move(CASE_TRANSITIONS, case.state, to):
-        raise IllegalTransition(case, case.state, to)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {connection.ops.quote_name(Case._meta.db_table)} SET state = %s, claimed_by_id = %s, "
-                       "claim_expires_at = %s, updated_at = %s WHERE id = %s",
-                       [to, claimed_by.pk if claimed_by else None, expires, now, case.pk])
-    audit_append(actor=actor, action=f"case.{to}", target=case, data={"from": case.state, "to": to, **(data or {})})
-    case.state, case.claimed_by, case.claim_expires_at, case.updated_at = to, claimed_by, expires, now
 
 
 def case_claim(*, case: Case, reviewer) -> Case:
