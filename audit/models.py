@@ -28,7 +28,8 @@ class AuditEntry(models.Model):
     # the entry before it and its own.
     seq = models.BigIntegerField(null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Not unique, not indexed: the chain is walked by seq, and nothing looks an entry up by hash.
+    hash = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -96,21 +96,25 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
         # nothing pending. Locked in id order (as every path here does) so chunks cannot deadlock.
         # Plain tuples, not model instances: at hundreds of rows per chunk the ORM's objects were
         # most of the cost.
-        actions = list(
-            EnforcementAction.objects.select_for_update()
+        # The decisions' fields for the events come in the same read (their rows are not locked).
+        rows = list(
+            EnforcementAction.objects.select_for_update(of=("self",))
             .filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id, status=ActionStatus.PENDING)
-            .order_by("id").values_list("id", "kind", "listing_id", "decision_id", "attempts")
+            .order_by("id").values_list("id", "kind", "listing_id", "decision_id", "decision__case_id",
+                                        "decision__reason_code", "decision__statement")
         )
-        if not actions:
+        if not rows:
             bulk_job_refresh(job_id=job_id)
             return 0
-        rows = Listing.objects.select_for_update().filter(pk__in=[a[2] for a in actions]).order_by("id") \
-            .values_list("id", "status", "external_id", "title")
-        current = {pk: status for pk, status, _, _ in rows}
-        listings = {pk: (ext, title) for pk, _, ext, title in rows}
+        actions = [row[:4] for row in rows]
+        decisions = {row[3]: row[4:] for row in rows if row[3] is not None}
+        rows = Listing.objects.select_for_update(of=("self",)).filter(pk__in=[a[2] for a in actions]) \
+            .order_by("id").values_list("id", "status", "external_id", "title", "seller__external_id")
+        current = {pk: status for pk, status, _, _, _ in rows}
+        listings = {pk: (ext, title) for pk, _, ext, title, _ in rows}
         by_target: dict[str, list[int]] = defaultdict(list)
         applied, failed, entries = [], [], []
-        for action_id, kind, listing_id, decision_id, _ in actions:
+        for action_id, kind, listing_id, decision_id in actions:
             to, frm = _target_status(kind), current[listing_id]
             if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
                 failed.append((action_id, kind, listing_id))
@@ -131,7 +135,9 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
                 attempts=F("attempts") + 1)
         # The outbox, in the same transaction: one event per applied action (the event's id goes
         # in the action's audit entry rather than an entry of its own).
-        events = webhook_events_emit_many(actions=applied, job_id=job_id)
+        events = webhook_events_emit_many(
+            actions=applied, job_id=job_id, decisions=decisions,
+            listings={pk: (ext, seller_ext) for pk, _, ext, _, seller_ext in rows})
         for action_id, kind, listing_id, _ in applied:
             entries.append((f"enforcementaction.{ActionStatus.APPLIED}",
                             AuditTarget("enforcement.enforcementaction", action_id,

@@ -34,7 +34,7 @@ class EnforcementAction(models.Model):
     bulk_job = models.ForeignKey("BulkJob", null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=16, choices=ActionKind.choices)
     status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.PENDING)
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(max_length=100)  # unique: Meta.constraints
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -44,8 +44,14 @@ class EnforcementAction(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["status", "updated_at"], name="action_sweep_idx")]
+        # Every index here is written again when a takedown is applied (the status change is
+        # never a HOT update): the sweep's index holds only what is not applied (the few rows it
+        # and the failures list read), and the unique key is a constraint, which spares the
+        # pattern-ops copy Django adds for unique=True on PostgreSQL (no query here uses LIKE).
+        indexes = [models.Index(fields=["status", "updated_at"], name="action_sweep_idx",
+                                condition=~models.Q(status=ActionStatus.APPLIED))]
         constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="action_idempotency_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(decision__isnull=False, case__isnull=False) | models.Q(bulk_job__isnull=False),
                 name="action_has_decision_or_job",
@@ -245,7 +251,7 @@ class WebhookEndpoint(models.Model):
 class WebhookEvent(models.Model):
     """One enforcement told to the marketplace. One per action (the OneToOne is the guarantee)."""
 
-    event_id = models.CharField(max_length=40, unique=True, help_text="Sent as webhook-id; stable across retries")
+    event_id = models.CharField(max_length=40, help_text="Sent as webhook-id; stable across retries")
     type = models.CharField(max_length=40, choices=WebhookEventType.choices)
     action = models.OneToOneField(EnforcementAction, on_delete=models.PROTECT, related_name="webhook_event")
     payload = models.JSONField()
@@ -253,6 +259,9 @@ class WebhookEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+        # A constraint rather than unique=True: no pattern-ops index (nothing looks events up by LIKE).
+        constraints = [models.UniqueConstraint(fields=["event_id"], name="webhookevent_event_id_unique")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"

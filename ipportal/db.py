@@ -7,10 +7,13 @@ psycopg2 never prepares on the server, so this remembers, per database connectio
 has PREPAREd; a new connection (connection_created) starts with none. Other backends run the SQL
 as is. Not for use behind a transaction-pooling PgBouncer (prepared statements live in a session).
 
-insert_rows: multi-row INSERTs for rows built as tuples.
+insert_rows: bulk INSERTs for rows built as tuples: COPY on PostgreSQL, multi-row VALUES elsewhere.
 """
 
+import contextlib
+import io
 import re
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -44,13 +47,48 @@ def execute_prepared(cursor, name: str, sql: str, params: list) -> None:
 
 
 def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tuple], *, page: int = 1000) -> None:
-    """INSERT `rows` (tuples in `columns` order) into `table`, one multi-row statement per `page`:
-    for the bulk paths (audit entries, bulk actions, webhook events), where building thousands of
-    model instances for bulk_create cost more than the insert itself."""
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    """INSERT `rows` (tuples in `columns` order; values None, str, int, bool, date/datetime, or JSON
+    already dumped to a str) into `table`: for the bulk paths (audit entries, bulk actions, webhook
+    events), where building thousands of model instances for bulk_create cost more than the insert.
+
+    PostgreSQL: one COPY, in the caller's transaction (10,000 audit entries: ~100 ms, against ~350
+    ms as multi-row VALUES, which the server parses and plans value by value). Elsewhere: one
+    multi-row INSERT per `page` rows. Either way no RETURNING: callers that need the new rows' ids
+    look them up by a key they chose (event ids) or read them back in order."""
+    if not rows:
+        return
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            data = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
+            sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+            # Logged like any query where queries are logged (DEBUG, tests counting statements).
+            with cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext():
+                cursor.cursor.copy_expert(sql, data)
+            return
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for i in range(0, len(rows), page):
             chunk = rows[i:i + page]
-            cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} ({names}) "
+            cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) "
                            f"VALUES {', '.join([row_sql] * len(chunk))}", [v for row in chunk for v in row])
+
+
+# COPY's text format: backslash, tab, newline and carriage return escaped; \N is NULL.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
+
+
+def _copy_text(value) -> str:
+    if value.__class__ is str:  # most values: scanned in C, translated only when they need it
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE(value) else value
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):  # a str subclass (a TextChoices member)
+        return _copy_text(str(value))
+    raise TypeError(f"insert_rows takes None, str, int, bool or dates, not {type(value).__name__}")

@@ -225,9 +225,13 @@ def webhook_event_emit(*, action: EnforcementAction) -> WebhookEvent | None:
     return event
 
 
-def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]], job_id: int) -> dict[int, str]:
+def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]], job_id: int,
+                             listings: dict[int, tuple[str, str]] | None = None,
+                             decisions: dict[int, tuple[int, str, str]] | None = None) -> dict[int, str]:
     """The bulk outbox for a chunk of applied actions (id, kind, listing id, decision id) of bulk
     job `job_id`: the events with one INSERT and their deliveries with another, queued on commit.
+    `listings` ({id: (external id, seller's external id)}) and `decisions` ({id: (case id, reason
+    code, statement)}) when the caller has read them already; read here otherwise.
     Requires the transaction that applies them. Returns {action id: event id}."""
     from ..models import SuspensionProposal
 
@@ -237,10 +241,12 @@ def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]],
     if not actions:
         return {}
     now = timezone.now()
-    decisions = {pk: (ref_id, code, statement) for pk, ref_id, code, statement in Decision.objects.filter(
-        pk__in={a[3] for a in actions} - {None}).values_list("id", "case_id", "reason_code", "statement")}
-    listings = {pk: (ext, seller_ext) for pk, ext, seller_ext in Listing.objects.filter(
-        pk__in=[a[2] for a in actions]).values_list("id", "external_id", "seller__external_id")}
+    if decisions is None:
+        decisions = {pk: (case_id, code, statement) for pk, case_id, code, statement in Decision.objects.filter(
+            pk__in={a[3] for a in actions} - {None}).values_list("id", "case_id", "reason_code", "statement")}
+    if listings is None:
+        listings = {pk: (ext, seller_ext) for pk, ext, seller_ext in Listing.objects.filter(
+            pk__in=[a[2] for a in actions]).values_list("id", "external_id", "seller__external_id")}
     suspension = SuspensionProposal.objects.filter(Q(suspend_job=job_id) | Q(lift_job=job_id)).first()
     endpoints = list(WebhookEndpoint.objects.filter(status=EndpointStatus.ENABLED).order_by("id"))
     events, by_action = [], {}

@@ -41,3 +41,28 @@ def test_insert_rows_writes_every_row_in_pages(db):
                  for i in range(7)], page=3)
     assert list(AuditEntry.objects.order_by("id").values_list("action", "data")) == [
         (f"test.{i}", {"i": i}) for i in range(7)]
+
+
+def test_insert_rows_keeps_text_exactly_as_given(db):
+    # COPY's text format on PostgreSQL: tabs, newlines, backslashes and a literal "\N" must come
+    # back as written, None as NULL, JSON (with its own escapes) as the same value.
+    now = timezone.now()
+    awkward = ["tab\there", "line\nbreak\r\nwindows", "back\\slash \\N and \\t", "\\N", "", "naïve “quotes” 🚫",
+               "<script>alert('x')</script>"]
+    data = {"text": "a\tb\nc\\d \"quoted\"", "n": [1, None, True]}
+    insert_rows(AuditEntry._meta.db_table,
+                ("created_at", "actor_id", "actor_repr", "action", "target_type", "target_id", "target_repr", "data",
+                 "prev_hash", "hash"),
+                [(now, None, text, f"test.{i}", "registry.brand", i, text, json.dumps(data), "", None)
+                 for i, text in enumerate(awkward)])
+    rows = list(AuditEntry.objects.order_by("id").values_list("actor_repr", "target_repr", "data", "hash",
+                                                              "actor_id", "created_at"))
+    assert [r[0] for r in rows] == awkward and [r[1] for r in rows] == awkward
+    assert all(r[2] == data and r[3] is None and r[4] is None and r[5] == now for r in rows)
+
+
+def test_insert_rows_refuses_values_it_cannot_write_faithfully(db, require_postgres):
+    with pytest.raises(TypeError, match="not dict"):
+        insert_rows(AuditEntry._meta.db_table, ("created_at", "actor_repr", "action", "target_type", "target_id",
+                                                 "target_repr", "data", "prev_hash"),
+                    [(timezone.now(), "system", "test", "registry.brand", 1, "Brand", {"not": "dumped"}, "")])
