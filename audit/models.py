@@ -29,7 +29,7 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     # Not unique, not indexed: the chain is walked by seq, and nothing looks an entry up by hash.
-    hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (null: not linked yet)
 
     class Meta:
         ordering = ["id"]

@@ -167,8 +167,8 @@ def _design_floor(ids: list[int], decisions) -> float:
 def _run(args, queue: str) -> None:
     from django.db import connection, transaction
 
-    from enforcement.bulk import bulk_job_create
-    from enforcement.models import ActionKind, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+    from enforcement.bulk import NewAction, bulk_job_create
+    from enforcement.models import ActionKind, BulkJob, BulkJobKind, BulkJobStatus
     from listings.models import Listing
 
     listings, decisions, reviewer = _seed(args.n)
@@ -195,7 +195,7 @@ def _run(args, queue: str) -> None:
     with transaction.atomic():
         job = bulk_job_create(kind=BulkJobKind.TAKEDOWNS, title=f"Bench {args.n} takedowns", actor=reviewer,
                               chunk_size=args.chunk, actions=[
-                                  EnforcementAction(decision=d, case_id=d.case_id, listing_id=d.case.listing_id,
+                                  NewAction(decision_id=d.pk, case_id=d.case_id, listing_id=d.case.listing_id,
                                                     kind=ActionKind.REMOVE,
                                                     idempotency_key=f"decision:{d.pk}:remove:{d.case.listing_id}")
                                   for d in decisions])

@@ -11,6 +11,7 @@ the report's cases, and queues each chunk as its decisions commit.
 """
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -32,32 +33,37 @@ def _chunks(ids: list[int], size: int) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-def bulk_job_create(*, kind: str, title: str, actions: list[EnforcementAction], actor=None,
+class NewAction(NamedTuple):
+    """A pending action for bulk_job_create: the row's values, without a model instance per row
+    (building 10,000 instances took longer than writing the rows)."""
+
+    listing_id: int
+    kind: str
+    idempotency_key: str
+    decision_id: int | None = None
+    case_id: int | None = None
+
+
+def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=None,
                     chunk_size: int | None = None) -> BulkJob:
-    """Requires an open transaction. Creates the job and its pending `actions` (unsaved rows) in
-    bulk, and queues one task per chunk on commit."""
+    """Requires an open transaction. Creates the job and its pending `actions` in bulk, and queues
+    one task per chunk on commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk_job_create must run inside the deciding transaction")
     job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
                                  chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
-    _actions_insert(actions=actions, job=job)
+    now = timezone.now()
+    insert_rows(EnforcementAction._meta.db_table,
+                ("decision_id", "case_id", "listing_id", "bulk_job_id", "kind", "status", "idempotency_key",
+                 "attempts", "last_error", "created_at", "updated_at"),
+                [(a.decision_id, a.case_id, a.listing_id, job.pk, a.kind, ActionStatus.PENDING, a.idempotency_key,
+                  0, "", now, now) for a in actions])
     audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
     if not actions:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": timezone.now()})
     bulk_job_enqueue(job=job)
     return job
-
-
-def _actions_insert(*, actions: list[EnforcementAction], job: BulkJob) -> None:
-    """The job's pending actions, one multi-row INSERT per 1,000 (at 10,000 actions the ORM's
-    bulk_create spent longer preparing values than the insert took)."""
-    now = timezone.now()
-    columns = ("decision_id", "case_id", "listing_id", "bulk_job_id", "kind", "status", "idempotency_key",
-               "attempts", "last_error", "created_at", "updated_at")
-    rows = [(a.decision_id, a.case_id, a.listing_id, job.pk, a.kind, ActionStatus.PENDING, a.idempotency_key,
-             0, "", now, now) for a in actions]
-    insert_rows(EnforcementAction._meta.db_table, columns, rows)
 
 
 def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
@@ -87,72 +93,74 @@ def _action_repr(kind: str, external_id: str, status: str) -> str:
 
 def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
     """Apply the job's pending actions with ids in [first_id, last_id]. Idempotent: returns how
-    many were applied now (0 when a previous run already did them)."""
+    many were applied now (0 when a previous run already did them).
+
+    One audit entry per action (applied or failed), which records the listing's change with it
+    (listing, listing_from, listing_to): a takedown is one fact in the chain, not two. A listing's
+    history is its actions' entries (EnforcementAction.listing is indexed)."""
     from .webhooks.services import webhook_events_emit_many
 
     now = timezone.now()
+    pending = EnforcementAction.objects.filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id,
+                                               status=ActionStatus.PENDING)
     with transaction.atomic():
         # Race: two deliveries of the same chunk; the second waits on these row locks, then finds
         # nothing pending. Locked in id order (as every path here does) so chunks cannot deadlock.
         # Plain tuples, not model instances: at hundreds of rows per chunk the ORM's objects were
-        # most of the cost.
-        # The decisions' fields for the events come in the same read (their rows are not locked).
-        rows = list(
-            EnforcementAction.objects.select_for_update(of=("self",))
-            .filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id, status=ActionStatus.PENDING)
-            .order_by("id").values_list("id", "kind", "listing_id", "decision_id", "decision__case_id",
-                                        "decision__reason_code", "decision__statement")
-        )
+        # most of the cost. The decisions' fields for the events come in the same read (unlocked).
+        rows = list(pending.select_for_update(of=("self",)).order_by("id").values_list(
+            "id", "kind", "listing_id", "decision_id", "decision__case_id", "decision__reason_code",
+            "decision__statement"))
         if not rows:
             bulk_job_refresh(job_id=job_id)
             return 0
-        actions = [row[:4] for row in rows]
         decisions = {row[3]: row[4:] for row in rows if row[3] is not None}
-        rows = Listing.objects.select_for_update(of=("self",)).filter(pk__in=[a[2] for a in actions]) \
-            .order_by("id").values_list("id", "status", "external_id", "title", "seller__external_id")
-        current = {pk: status for pk, status, _, _, _ in rows}
-        listings = {pk: (ext, title) for pk, _, ext, title, _ in rows}
+        # The listings, locked after the actions, selected by the same range (no list of ids to send).
+        listings = {pk: (status, ext, title, seller_ext) for pk, status, ext, title, seller_ext in (
+            Listing.objects.select_for_update(of=("self",)).filter(pk__in=pending.values("listing_id"))
+            .order_by("id").values_list("id", "status", "external_id", "title", "seller__external_id"))}
         by_target: dict[str, list[int]] = defaultdict(list)
         applied, failed, entries = [], [], []
-        for action_id, kind, listing_id, decision_id in actions:
-            to, frm = _target_status(kind), current[listing_id]
+        for action_id, kind, listing_id, decision_id, *_ in rows:
+            to = _target_status(kind)
+            frm, ext, title, seller_ext = listings[listing_id]
             if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
-                failed.append((action_id, kind, listing_id))
+                failed.append((action_id, kind, listing_id, frm))
                 continue
-            ext, title = listings[listing_id]
             if frm != to:
                 by_target[to].append(listing_id)
-                current[listing_id] = to
-                entries.append((f"listing.{to}", AuditTarget("listings.listing", listing_id, f"{ext} · {title[:60]}"),
-                                {"from": frm, "to": to, "reason": f"{kind} by bulk job #{job_id}"}))
-            applied.append((action_id, kind, listing_id, decision_id))
+                listings[listing_id] = (to, ext, title, seller_ext)
+            applied.append((action_id, kind, listing_id, decision_id, frm, to))
         for to, ids in by_target.items():
             # The chunk's one statement per target status (a suspension has one: suppressed).
             Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
         if applied:
-            EnforcementAction.objects.filter(pk__in=[a[0] for a in applied]).update(
-                status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
-                attempts=F("attempts") + 1)
-        # The outbox, in the same transaction: one event per applied action (the event's id goes
-        # in the action's audit entry rather than an entry of its own).
+            done = pending.exclude(pk__in=[a[0] for a in failed]) if failed else pending
+            done.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
+                        attempts=F("attempts") + 1)
+        # The outbox, in the same transaction: one event per applied action (its id goes in the
+        # action's audit entry).
         events = webhook_events_emit_many(
-            actions=applied, job_id=job_id, decisions=decisions,
-            listings={pk: (ext, seller_ext) for pk, _, ext, _, seller_ext in rows})
-        for action_id, kind, listing_id, _ in applied:
+            actions=[a[:4] for a in applied], job_id=job_id, decisions=decisions,
+            listings={pk: (ext, seller_ext) for pk, (_, ext, _, seller_ext) in listings.items()})
+        for action_id, kind, listing_id, _, frm, to in applied:
+            data = {"from": ActionStatus.PENDING, "to": ActionStatus.APPLIED, "bulk_job": job_id,
+                    "event": events.get(action_id), "listing": listing_id}
+            if frm != to:
+                data.update(listing_from=frm, listing_to=to)
             entries.append((f"enforcementaction.{ActionStatus.APPLIED}",
                             AuditTarget("enforcement.enforcementaction", action_id,
-                                        _action_repr(kind, listings[listing_id][0], ActionStatus.APPLIED)),
-                            {"from": ActionStatus.PENDING, "to": ActionStatus.APPLIED, "bulk_job": job_id,
-                             "event": events.get(action_id)}))
-        for action_id, kind, listing_id in failed:
-            error = f"Listing is {current[listing_id]}; it cannot become {_target_status(kind)}."
+                                        _action_repr(kind, listings[listing_id][1], ActionStatus.APPLIED)), data))
+        for action_id, kind, listing_id, frm in failed:
+            error = f"Listing is {frm}; it cannot become {_target_status(kind)}."
             EnforcementAction.objects.filter(pk=action_id).update(
                 status=ActionStatus.FAILED, last_error=error, last_attempt_at=now, updated_at=now,
                 attempts=F("attempts") + 1)
             entries.append((f"enforcementaction.{ActionStatus.FAILED}",
                             AuditTarget("enforcement.enforcementaction", action_id,
-                                        _action_repr(kind, listings[listing_id][0], ActionStatus.FAILED)),
-                            {"from": ActionStatus.PENDING, "to": ActionStatus.FAILED, "error": error}))
+                                        _action_repr(kind, listings[listing_id][1], ActionStatus.FAILED)),
+                            {"from": ActionStatus.PENDING, "to": ActionStatus.FAILED, "error": error,
+                             "bulk_job": job_id, "listing": listing_id}))
         audit_append_many(actor=None, entries=entries)
         bulk_job_refresh(job_id=job_id)
     return len(applied)

@@ -28,7 +28,7 @@ from audit.transitions import transition
 from complaints.models import Case, Decision
 from listings.models import Listing, ListingStatus, Seller
 
-from .bulk import bulk_job_create
+from .bulk import NewAction, bulk_job_create
 from .models import (
     ActionKind,
     ActionStatus,
@@ -179,7 +179,7 @@ def suspension_approve(*, proposal: SuspensionProposal, senior, reason: str) -> 
                                   "the suspension.")
         listings = Listing.objects.filter(seller_id=locked.seller_id, status=ListingStatus.ACTIVE).order_by("id")
         job = bulk_job_create(kind=BulkJobKind.SUSPEND, title=f"Suspend seller {locked.seller}", actor=senior,
-                              actions=[EnforcementAction(listing_id=pk, kind=ActionKind.SUPPRESS,
+                              actions=[NewAction(listing_id=pk, kind=ActionKind.SUPPRESS,
                                                          idempotency_key=f"suspension:{locked.pk}:suppress:{pk}")
                                        for pk in listings.values_list("id", flat=True)])
         locked = transition(obj=locked, to=SuspensionStatus.APPROVED, actor=senior, table=SUSPENSION_TRANSITIONS,
@@ -215,7 +215,7 @@ def suspension_lift(*, proposal: SuspensionProposal, senior, reason: str) -> Sus
                       .filter(listing__status=ListingStatus.SUPPRESSED).order_by("listing_id")
                       .values_list("listing_id", flat=True))
         job = bulk_job_create(kind=BulkJobKind.LIFT, title=f"Lift suspension of {locked.seller}", actor=senior,
-                              actions=[EnforcementAction(listing_id=pk, kind=ActionKind.UNSUPPRESS,
+                              actions=[NewAction(listing_id=pk, kind=ActionKind.UNSUPPRESS,
                                                          idempotency_key=f"suspension:{locked.pk}:unsuppress:{pk}")
                                        for pk in suppressed])
         locked = transition(obj=locked, to=SuspensionStatus.LIFTED, actor=senior, table=SUSPENSION_TRANSITIONS,

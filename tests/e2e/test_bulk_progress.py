@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import transaction
 from playwright.sync_api import expect
 
-from enforcement.bulk import actions_apply_chunk, bulk_job_create
-from enforcement.models import ActionKind, BulkJobKind, EnforcementAction
+from enforcement.bulk import NewAction, actions_apply_chunk, bulk_job_create
+from enforcement.models import ActionKind, BulkJobKind
 from listings.models import Listing, ListingStatus
 
 from .test_full_flow import Sessions
@@ -22,7 +22,7 @@ def test_a_bulk_job_page_updates_without_a_reload(browser, live_server, shot):
     listings = list(Listing.objects.filter(status=ListingStatus.ACTIVE).order_by("id")[:6])
     with mock.patch("enforcement.tasks.apply_action_chunk.delay"), transaction.atomic():  # not run yet
         job = bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend a demo seller", chunk_size=3, actions=[
-            EnforcementAction(listing=lst, kind=ActionKind.SUPPRESS, idempotency_key=f"e2e:{lst.pk}")
+            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"e2e:{lst.pk}")
             for lst in listings])
     ids = list(job.actions.order_by("id").values_list("id", flat=True))
 

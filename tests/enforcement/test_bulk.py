@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import _link_after_commit, audit_append, audit_append_many, audit_chain_pending
-from enforcement.bulk import actions_apply_chunk, bulk_job_create
+from enforcement.bulk import NewAction, actions_apply_chunk, bulk_job_create
 from enforcement.models import (
     ActionKind,
     ActionStatus,
@@ -27,7 +27,7 @@ from ..factories import ListingFactory, WebhookEndpointFactory
 def _job(listings, *, kind=ActionKind.SUPPRESS, chunk_size=4, actor=None) -> BulkJob:
     with transaction.atomic():
         return bulk_job_create(kind=BulkJobKind.SUSPEND, title="Test job", actor=actor, chunk_size=chunk_size,
-                               actions=[EnforcementAction(listing=lst, kind=kind, idempotency_key=f"t:{kind}:{lst.pk}")
+                               actions=[NewAction(listing_id=lst.pk, kind=kind, idempotency_key=f"t:{kind}:{lst.pk}")
                                         for lst in listings])
 
 
@@ -84,9 +84,9 @@ def test_running_a_chunk_twice_changes_each_listing_once(world, listings):
     ids = _ids(job)
     assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 10
     assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 0
-    for listing in listings:
-        assert AuditEntry.objects.filter(target_type="listings.listing", target_id=listing.pk,
-                                         action="listing.suppressed").count() == 1
+    for listing in listings:  # one entry per action, with the listing's change in it
+        assert AuditEntry.objects.filter(action="enforcementaction.applied", data__listing=listing.pk,
+                                         data__listing_to="suppressed").count() == 1
     assert WebhookEvent.objects.filter(type="listing.suppressed").count() == 10
     assert WebhookDelivery.objects.count() == 10
     assert set(EnforcementAction.objects.values_list("attempts", flat=True)) == {1}
@@ -114,7 +114,7 @@ def test_an_illegal_listing_move_fails_that_action_and_a_retry_finishes_the_job(
     listing_set_status(listing=listings[3], status=ListingStatus.REMOVED)
     with transaction.atomic():
         bad = bulk_job_create(kind=BulkJobKind.SUSPEND, title="bad", chunk_size=5, actions=[
-            EnforcementAction(listing=listings[3], kind=ActionKind.SUPPRESS, idempotency_key="bad")])
+            NewAction(listing_id=listings[3].pk, kind=ActionKind.SUPPRESS, idempotency_key="bad")])
     actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1])
     job.refresh_from_db()
     assert (job.done, job.failed) == (3, 0)  # already active: applied without a listing change

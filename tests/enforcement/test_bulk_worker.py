@@ -23,7 +23,7 @@ from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
 from complaints.models import CaseState, Decision
 from complaints.services import case_claim
-from enforcement.bulk import bulk_job_create
+from enforcement.bulk import NewAction, bulk_job_create
 from enforcement.bulk_decide import report_cases_decide, report_jobs_requeue_stale
 from enforcement.models import (
     ActionKind,
@@ -115,7 +115,7 @@ def _job(world, n: int, chunk_size: int) -> BulkJob:
     listings = ListingFactory.create_batch(n, seller=world.seller_a)
     with transaction.atomic():  # published on commit
         return bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend A", chunk_size=chunk_size, actions=[
-            EnforcementAction(listing=lst, kind=ActionKind.SUPPRESS, idempotency_key=f"w:{lst.pk}")
+            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"w:{lst.pk}")
             for lst in listings])
 
 
@@ -130,13 +130,13 @@ def assert_applied_exactly_once(job) -> None:
     assert set(actions.values_list("status", "attempts")) == {(ActionStatus.APPLIED, 1)}
     listing_ids = list(actions.values_list("listing_id", flat=True))
     assert Listing.objects.filter(pk__in=listing_ids, status=ListingStatus.SUPPRESSED).count() == job.total
-    per_listing = dict(AuditEntry.objects.filter(target_type="listings.listing", target_id__in=listing_ids,
-                                                 action="listing.suppressed")
-                       .values_list("target_id").annotate(n=Count("id")).values_list("target_id", "n"))
-    assert per_listing == {pk: 1 for pk in listing_ids}  # every listing changed once: no more, no less
     applied_entries = AuditEntry.objects.filter(target_type="enforcement.enforcementaction",
                                                 target_id__in=actions.values("id"), action="enforcementaction.applied")
     assert applied_entries.count() == job.total
+    # every listing changed once, no more, no less (each action's entry records its listing's change)
+    changes = [(e["listing"], e["listing_from"], e["listing_to"])
+               for e in applied_entries.values_list("data", flat=True)]
+    assert sorted(changes) == sorted((pk, ListingStatus.ACTIVE, ListingStatus.SUPPRESSED) for pk in listing_ids)
     assert WebhookEvent.objects.filter(action__bulk_job=job).count() == job.total
     audit_chain_pending()  # what the after-commit run links (tests never commit)
     assert audit_chain_verify()[1] is None
@@ -254,9 +254,13 @@ def test_a_worker_killed_while_deciding_a_report_decides_and_enforces_each_case_
                    .values_list("n", flat=True))
     assert per_case == {1}  # nothing decided twice
     assert Listing.objects.filter(pk__in=[lst.pk for lst in listings], status=ListingStatus.REMOVED).count() == 250
-    removed = AuditEntry.objects.filter(target_type="listings.listing", action="listing.removed",
-                                        target_id__in=[lst.pk for lst in listings])
-    assert removed.count() == 250  # each listing changed once
+    # Each listing changed once: the reviewer's own case alone (the listing's own entry), the other
+    # 249 in the job's chunks (recorded in each action's entry).
+    alone = AuditEntry.objects.filter(target_type="listings.listing", action="listing.removed",
+                                      target_id__in=[lst.pk for lst in listings])
+    in_chunks = AuditEntry.objects.filter(action="enforcementaction.applied", data__listing_to="removed")
+    assert sorted([*alone.values_list("target_id", flat=True), *in_chunks.values_list("data__listing", flat=True)]) \
+        == sorted(lst.pk for lst in listings)
     assert set(EnforcementAction.objects.filter(bulk_job=job).values_list("status", "attempts")) == {
         (ActionStatus.APPLIED, 1)}
     audit_chain_pending()

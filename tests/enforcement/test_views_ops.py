@@ -7,8 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from enforcement.bulk import actions_apply_chunk, bulk_job_create
-from enforcement.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction
+from enforcement.bulk import NewAction, actions_apply_chunk, bulk_job_create
+from enforcement.models import ActionKind, ActionStatus, BulkJobKind
 from enforcement.services import action_fail
 from listings.models import ListingStatus
 
@@ -33,7 +33,7 @@ def job(world):
     listings = [ListingFactory(seller=world.seller_a) for _ in range(4)]
     with transaction.atomic():
         job = bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend seller A", chunk_size=2, actions=[
-            EnforcementAction(listing=lst, kind=ActionKind.SUPPRESS, idempotency_key=f"v:{lst.pk}")
+            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"v:{lst.pk}")
             for lst in listings])
     return job
 
