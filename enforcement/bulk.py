@@ -109,19 +109,19 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
         # Plain tuples, not model instances: at hundreds of rows per chunk the ORM's objects were
         # most of the cost. The decisions' fields for the events come in the same read (unlocked).
         rows = list(pending.select_for_update(of=("self",)).order_by("id").values_list(
-            "id", "kind", "listing_id", "decision_id", "decision__case_id", "decision__reason_code",
-            "decision__statement"))
+            "id", "kind", "listing_id", "decision_id", "idempotency_key", "decision__case_id",
+            "decision__reason_code", "decision__statement"))
         if not rows:
             bulk_job_refresh(job_id=job_id)
             return 0
-        decisions = {row[3]: row[4:] for row in rows if row[3] is not None}
+        decisions = {row[3]: row[5:] for row in rows if row[3] is not None}
         # The listings, locked after the actions, selected by the same range (no list of ids to send).
         listings = {pk: (status, ext, title, seller_ext) for pk, status, ext, title, seller_ext in (
             Listing.objects.select_for_update(of=("self",)).filter(pk__in=pending.values("listing_id"))
             .order_by("id").values_list("id", "status", "external_id", "title", "seller__external_id"))}
         by_target: dict[str, list[int]] = defaultdict(list)
         applied, failed, entries = [], [], []
-        for action_id, kind, listing_id, decision_id, *_ in rows:
+        for action_id, kind, listing_id, decision_id, key, *_ in rows:
             to = _target_status(kind)
             frm, ext, title, seller_ext = listings[listing_id]
             if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
@@ -130,7 +130,7 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
             if frm != to:
                 by_target[to].append(listing_id)
                 listings[listing_id] = (to, ext, title, seller_ext)
-            applied.append((action_id, kind, listing_id, decision_id, frm, to))
+            applied.append((action_id, kind, listing_id, decision_id, key, frm, to))
         for to, ids in by_target.items():
             # The chunk's one statement per target status (a suspension has one: suppressed).
             Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
@@ -141,9 +141,9 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
         # The outbox, in the same transaction: one event per applied action (its id goes in the
         # action's audit entry).
         events = webhook_events_emit_many(
-            actions=[a[:4] for a in applied], job_id=job_id, decisions=decisions,
+            actions=[a[:5] for a in applied], job_id=job_id, decisions=decisions,
             listings={pk: (ext, seller_ext) for pk, (_, ext, _, seller_ext) in listings.items()})
-        for action_id, kind, listing_id, _, frm, to in applied:
+        for action_id, kind, listing_id, _, _, frm, to in applied:
             data = {"from": ActionStatus.PENDING, "to": ActionStatus.APPLIED, "bulk_job": job_id,
                     "event": events.get(action_id), "listing": listing_id}
             if frm != to:

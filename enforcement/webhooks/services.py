@@ -8,9 +8,9 @@ transition(); an attempt that leaves the row pending updates counters on the row
 conditional UPDATE fenced by `lease_token` (a stale or duplicate task message updates nothing).
 """
 
+import hashlib
 import json
 import random
-import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -183,53 +183,36 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+def event_id_for(idempotency_key: str) -> str:
+    """An action's event id (sent as webhook-id), derived from the action's idempotency key: the
+    same whichever path writes the event, and again if it ever had to be written again, so a
+    receiver deduplicating by webhook-id sees one event per takedown."""
+    return "evt_" + hashlib.sha256(f"event:{idempotency_key}".encode()).hexdigest()[:32]
+
+
 def webhook_event_emit(*, action: EnforcementAction) -> WebhookEvent | None:
     """Requires the open transaction in which `action` is marked applied. Writes its event and one
     pending delivery per enabled endpoint subscribed to the type; deliveries are queued on commit.
     A second call for the same action is refused by the database (one event per action)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("webhook_event_emit must run in the transaction that applies the action")
-    event_type = EVENT_FOR_ACTION.get(action.kind)
-    if event_type is None:
+    if action.kind not in EVENT_FOR_ACTION:
         return None
-    if action.decision_id is None:  # a suspension's action (retried alone): the bulk payload
-        event_id = webhook_events_emit_many(actions=[(action.pk, action.kind, action.listing_id, None)],
-                                            job_id=action.bulk_job_id)[action.pk]
-        event = WebhookEvent.objects.get(event_id=event_id)
-        audit_append(actor=None, action="webhookevent.created", target=event, data={"type": event.type,
-                     "action": action.pk})
-        return event
-    decision = Decision.objects.select_related("case__listing__seller").get(pk=action.decision_id)
-    listing, now = decision.case.listing, timezone.now()
-    event_id = f"evt_{uuid.uuid4().hex}"
-    payload = {
-        "id": event_id, "type": event_type, "timestamp": _iso(now),
-        "data": {
-            "listing_external_id": listing.external_id, "seller_external_id": listing.seller.external_id,
-            "case_ref": decision.case.reference, "decision_id": decision.pk, "reason_code": decision.reason_code,
-            "statement_of_reasons": decision.statement,
-        },
-    }
-    event = WebhookEvent.objects.create(event_id=event_id, type=event_type, action=action, payload=payload)
-    # JSON containment is not portable to SQLite; endpoints are few, so filter them here.
-    endpoints = [e for e in WebhookEndpoint.objects.filter(status=EndpointStatus.ENABLED).order_by("id")
-                 if event_type in e.event_types]
-    deliveries = WebhookDelivery.objects.bulk_create([
-        WebhookDelivery(event=event, endpoint=e, next_attempt_at=now + _lease(), lease_token=1, window_started_at=now)
-        for e in endpoints
-    ])
+    webhook_events_emit_many(actions=[(action.pk, action.kind, action.listing_id, action.decision_id,
+                                       action.idempotency_key)], job_id=action.bulk_job_id)
+    event = WebhookEvent.objects.get(action=action)
     audit_append(actor=None, action="webhookevent.created", target=event,
-                 data={"type": event_type, "action": action.pk, "endpoints": [e.pk for e in endpoints]})
-    for delivery in deliveries:
-        _enqueue_on_commit(delivery.pk, 1)
+                 data={"type": event.type, "action": action.pk,
+                       "endpoints": sorted(event.deliveries.values_list("endpoint_id", flat=True))})
     return event
 
 
-def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]], job_id: int,
+def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None, str]], job_id: int | None,
                              listings: dict[int, tuple[str, str]] | None = None,
                              decisions: dict[int, tuple[int, str, str]] | None = None) -> dict[int, str]:
-    """The bulk outbox for a chunk of applied actions (id, kind, listing id, decision id) of bulk
-    job `job_id`: the events with one INSERT and their deliveries with another, queued on commit.
+    """The outbox for applied actions (id, kind, listing id, decision id, idempotency key), of bulk
+    job `job_id` if any: the events with one INSERT and their deliveries with another, queued on
+    commit. The one place an event's payload is defined, for a single takedown or a chunk.
     `listings` ({id: (external id, seller's external id)}) and `decisions` ({id: (case id, reason
     code, statement)}) when the caller has read them already; read here otherwise.
     Requires the transaction that applies them. Returns {action id: event id}."""
@@ -247,11 +230,13 @@ def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None]],
     if listings is None:
         listings = {pk: (ext, seller_ext) for pk, ext, seller_ext in Listing.objects.filter(
             pk__in=[a[2] for a in actions]).values_list("id", "external_id", "seller__external_id")}
-    suspension = SuspensionProposal.objects.filter(Q(suspend_job=job_id) | Q(lift_job=job_id)).first()
+    # A suspension's actions (no decision) carry its reason.
+    suspension = (SuspensionProposal.objects.filter(Q(suspend_job=job_id) | Q(lift_job=job_id)).first()
+                  if job_id is not None and any(a[3] is None for a in actions) else None)
     endpoints = list(WebhookEndpoint.objects.filter(status=EndpointStatus.ENABLED).order_by("id"))
     events, by_action = [], {}
-    for action_id, kind, listing_id, decision_id in actions:
-        event_id, event_type = f"evt_{uuid.uuid4().hex}", EVENT_FOR_ACTION[kind]
+    for action_id, kind, listing_id, decision_id, key in actions:
+        event_id, event_type = event_id_for(key), EVENT_FOR_ACTION[kind]
         ext, seller_ext = listings[listing_id]
         data = {"listing_external_id": ext, "seller_external_id": seller_ext}
         if decision_id is not None:

@@ -169,3 +169,55 @@ def test_a_bulk_event_carries_the_listing_and_the_suspension_reason(world, listi
     }
     entry = AuditEntry.objects.get(target_type="enforcement.enforcementaction", target_id=ids[0])
     assert entry.data["event"] == event.event_id
+
+
+def test_a_chunk_records_each_takedown_in_one_audit_entry_with_its_listing_change(world, listings):
+    job = _job(listings[:3], kind=ActionKind.REMOVE)
+    ids = _ids(job)
+    listings[1].status = ListingStatus.SUPPRESSED
+    listings[1].save(update_fields=["status"])
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 3
+    entries = list(AuditEntry.objects.filter(action="enforcementaction.applied").order_by("id"))
+    assert [e.target_id for e in entries] == ids  # in the actions' order
+    events = dict(WebhookEvent.objects.values_list("action_id", "event_id"))
+    for entry, action_id, listing in zip(entries, ids, listings, strict=False):
+        assert entry.target_type == "enforcement.enforcementaction" and entry.actor_repr == "system"
+        assert entry.target_repr == f"Remove listing {listing.external_id} (applied)"
+        assert entry.data == {"from": "pending", "to": "applied", "bulk_job": job.pk, "event": events[action_id],
+                              "listing": listing.pk, "listing_from": listing.status, "listing_to": "removed"}
+    audit_chain_pending()
+    assert audit_chain_verify()[1] is None
+
+
+def test_a_chunk_writes_the_same_event_as_a_single_takedown_would(world, django_capture_on_commit_callbacks):
+    # A job's actions from decisions (a report decision job's) send the event a single takedown
+    # sends: one payload, built in one place, and one event id rule.
+    from complaints.models import Decision
+    from enforcement.webhooks.services import event_id_for
+
+    from ..conftest import claim_and_remove, file_report
+
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:2])
+    first, second = report.cases.order_by("id")
+    with django_capture_on_commit_callbacks(execute=True):  # its takedown is applied on commit
+        claim_and_remove(case=first, reviewer=world.rev1)
+    single = WebhookEvent.objects.get()
+    decision = Decision.objects.get(case=first)
+    with transaction.atomic():  # a second decision's takedown of the other listing, as a job's
+        other = Decision.objects.create(case=second, outcome=decision.outcome, reason_code=decision.reason_code,
+                                        statement="Second statement.", decided_by=world.rev1)
+        job = bulk_job_create(kind=BulkJobKind.TAKEDOWNS, title="t", actions=[
+            NewAction(listing_id=second.listing_id, kind=ActionKind.REMOVE, idempotency_key="t:second",
+                      decision_id=other.pk, case_id=second.pk)])
+    action = job.actions.get()
+    actions_apply_chunk(job_id=job.pk, first_id=action.pk, last_id=action.pk)
+    bulk = WebhookEvent.objects.get(action=action)
+    assert bulk.event_id == event_id_for("t:second") and single.event_id == event_id_for(
+        first.actions.get().idempotency_key)
+    assert bulk.payload == {
+        "id": bulk.event_id, "type": "listing.removed", "timestamp": bulk.payload["timestamp"],
+        "data": {"listing_external_id": second.listing.external_id, "seller_external_id": world.seller_a.external_id,
+                 "case_ref": second.reference, "decision_id": other.pk, "reason_code": decision.reason_code,
+                 "statement_of_reasons": "Second statement."}}
+    assert set(bulk.payload) == set(single.payload) and set(bulk.payload["data"]) == set(single.payload["data"])
+    assert bulk.payload["timestamp"].endswith("Z")
