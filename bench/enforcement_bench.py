@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--chunk", type=int, default=500, help="actions per chunk task")
+    parser.add_argument("--chunk", type=int, default=None, help="actions per chunk task (default: the setting, 1000)")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (prefork; make worker runs 2)")
     parser.add_argument("--warmup", type=int, default=1000, help="takedowns run first, not timed (0: none)")
     args = parser.parse_args()
@@ -43,12 +43,15 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    args.chunk = args.chunk or settings.ENFORCEMENT_CHUNK_SIZE
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     worker = _start_worker(queue, args.concurrency)
     try:
-        _run(args, queue)
+        _run(args, queue, worker.pid)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -194,7 +197,35 @@ def _wait(job, t0: float) -> float:
     return time.perf_counter() - t0
 
 
-def _run(args, queue: str) -> None:
+def _cpu_seconds(worker_pid: int) -> dict[str, float]:
+    """CPU time (user + system) used so far by the Celery worker's processes, PostgreSQL's, Redis's
+    and this script, from /proc (Linux; empty elsewhere). PostgreSQL and Redis run on this machine."""
+    proc, tick = Path("/proc"), os.sysconf("SC_CLK_TCK")
+    if not (proc / str(worker_pid)).exists():
+        return {}
+    totals = dict.fromkeys(("workers", "postgres", "redis", "bench"), 0.0)
+    stats = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                raw = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            comm, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+            # ppid; utime + stime, and for PostgreSQL's server also cutime + cstime: what its
+            # backends that have exited used (a connection closed meanwhile still counts)
+            used = int(rest[11]) + int(rest[12]) + (int(rest[13]) + int(rest[14]) if comm == "postgres" else 0)
+            stats[int(entry.name)] = (comm, int(rest[1]), used / tick)
+    workers = {worker_pid} | {pid for pid, (_, ppid, _) in stats.items() if ppid == worker_pid}
+    for pid, (comm, _, seconds) in stats.items():
+        name = ("workers" if pid in workers else "bench" if pid == os.getpid() else
+                "postgres" if comm.startswith("postgres") else "redis" if comm.startswith("redis") else None)
+        if name:
+            totals[name] += seconds
+    return totals
+
+
+def _run(args, queue: str, worker_pid: int) -> None:
     from django.db import connection, transaction
 
     from listings.models import Listing
@@ -215,9 +246,18 @@ def _run(args, queue: str) -> None:
 
     # The floor: one plain UPDATE of the same rows, committed (then put back for the real run);
     # the median of three, as a single UPDATE's time varies by tens of ms on a shared machine.
+    # Each on vacuumed tables, as the real run is: the row versions an UPDATE leaves behind would
+    # slow whatever comes next (autovacuum clears them in a running installation).
+    def vacuum() -> None:
+        with connection.cursor() as cur:
+            for table in ("listings_listing", "enforcement_enforcementaction", "enforcement_webhookevent",
+                          "audit_auditentry"):
+                cur.execute(f"VACUUM {table}")
+
     floors = []
     with connection.cursor() as cur:
         for _ in range(3):
+            vacuum()
             t0 = time.perf_counter()
             with transaction.atomic():
                 cur.execute("UPDATE listings_listing SET status = 'removed', updated_at = now() WHERE id = ANY(%s)",
@@ -226,13 +266,17 @@ def _run(args, queue: str) -> None:
             cur.execute("UPDATE listings_listing SET status = 'active' WHERE id = ANY(%s)", [ids])
     floor = statistics.median(floors)
 
+    vacuum()
     design_floor = _design_floor(ids, decisions)
+    vacuum()
 
     t0 = time.perf_counter()
     job = _decide_at_once(decisions, reviewer, args.chunk)
     created = time.perf_counter() - t0  # includes publishing the chunk messages on commit
+    cpu_before = _cpu_seconds(worker_pid)
     wall = _wait(job, t0)
     applying = wall - created
+    cpu = {name: _cpu_seconds(worker_pid)[name] - before for name, before in cpu_before.items()}
     job.refresh_from_db()
     removed = Listing.objects.filter(pk__in=ids, status="removed").count()
     assert job.done == args.n and removed == args.n, (job.done, job.failed, removed)
@@ -241,6 +285,11 @@ def _run(args, queue: str) -> None:
           f"applied, its event and audit entry written): {applying:.2f} s = {args.n / applying:,.0f} listings/s")
     print(f"floor (one SQL UPDATE of the same rows): {floor * 1000:.1f} ms = {args.n / floor:,.0f} listings/s")
     print(f"ratio applied end to end / floor: {applying / floor:.1f}x")
+    if cpu:
+        cores = os.cpu_count()
+        print(f"CPU time while applying: {sum(cpu.values()):.2f} s (Celery workers {cpu['workers']:.2f}, PostgreSQL "
+              f"{cpu['postgres']:.2f}, Redis {cpu['redis']:.2f}, this script {cpu['bench']:.2f}) on {cores} cores: "
+              f"no schedule could apply it in under {sum(cpu.values()) / cores:.2f} s")
     print(f"with the decision's transaction: {wall:.2f} s = {args.n / wall:,.0f} listings/s; ratio to the floor "
           f"{wall / floor:.1f}x")
     print(f"design floor (the rows this design writes per takedown, as plain SQL in one transaction): "

@@ -26,7 +26,7 @@ from listings.states import LISTING_TRANSITIONS
 
 from .models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
 from .notifications import notify_report_job_finished
-from .states import BULK_JOB_TRANSITIONS
+from .states import ACTION_TARGET_STATUS, BULK_JOB_TRANSITIONS
 
 
 def _chunks(ids: list[int], size: int) -> list[tuple[int, int]]:
@@ -81,12 +81,6 @@ def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
     return len(chunks)
 
 
-def _target_status(kind: str) -> str:
-    from .services import _TARGET_STATUS
-
-    return _TARGET_STATUS[kind]
-
-
 def _action_repr(kind: str, external_id: str, status: str) -> str:
     return f"{ActionKind(kind).label} {external_id} ({status})"  # as str(EnforcementAction)
 
@@ -122,7 +116,7 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
         by_target: dict[str, list[int]] = defaultdict(list)
         applied, failed, entries = [], [], []
         for action_id, kind, listing_id, decision_id, key, *_ in rows:
-            to = _target_status(kind)
+            to = ACTION_TARGET_STATUS[kind]
             frm, ext, title, seller_ext = listings[listing_id]
             if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
                 failed.append((action_id, kind, listing_id, frm))
@@ -152,7 +146,7 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
                             AuditTarget("enforcement.enforcementaction", action_id,
                                         _action_repr(kind, listings[listing_id][1], ActionStatus.APPLIED)), data))
         for action_id, kind, listing_id, frm in failed:
-            error = f"Listing is {frm}; it cannot become {_target_status(kind)}."
+            error = f"Listing is {frm}; it cannot become {ACTION_TARGET_STATUS[kind]}."
             EnforcementAction.objects.filter(pk=action_id).update(
                 status=ActionStatus.FAILED, last_error=error, last_attempt_at=now, updated_at=now,
                 attempts=F("attempts") + 1)

@@ -14,7 +14,7 @@ from complaints.services import CaseError, case_check_claim, decision_record
 from complaints.states import CASE_TRANSITIONS
 from evidence.models import EvidenceFile
 from evidence.selectors import evidence_unattached
-from listings.models import Listing, ListingStatus
+from listings.models import Listing
 from listings.services import listing_set_status
 
 from .bulk import bulk_job_refresh, stale_chunks
@@ -31,7 +31,7 @@ from .models import (
     EnforcementAction,
 )
 from .notifications import job_action_applied_alone, notify_case_decided, notify_on_commit
-from .states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS
+from .states import ACTION_TARGET_STATUS, ACTION_TRANSITIONS, APPEAL_TRANSITIONS
 from .strikes import strike_give, strike_remove
 from .webhooks.services import webhook_event_emit
 
@@ -206,10 +206,6 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
     return decision
 
 
-_TARGET_STATUS = {ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.SUPPRESS: ListingStatus.SUPPRESSED,
-                  ActionKind.REINSTATE: ListingStatus.ACTIVE, ActionKind.UNSUPPRESS: ListingStatus.ACTIVE}
-
-
 def action_apply(*, action_id: int) -> bool:
     """Apply a pending action to its listing. Idempotent: returns False when there is nothing to
     do (already applied, failed, or unknown), so a re-delivered message changes nothing."""
@@ -219,7 +215,7 @@ def action_apply(*, action_id: int) -> bool:
         if action is None or action.status != ActionStatus.PENDING:
             return False
         listing = Listing.objects.get(pk=action.listing_id)
-        listing_set_status(listing=listing, status=_TARGET_STATUS[action.kind],
+        listing_set_status(listing=listing, status=ACTION_TARGET_STATUS[action.kind],
                            reason=f"{action.kind} by decision #{action.decision_id}")
         transition(obj=action, to=ActionStatus.APPLIED, actor=None, table=ACTION_TRANSITIONS,
                    field="status", changes={"applied_at": timezone.now(), "attempts": action.attempts + 1,

@@ -1,3 +1,6 @@
+from listings.models import ListingStatus
+
+from .models import ActionKind
 from .models import ActionStatus as A
 from .models import AppealStatus as P
 from .models import CounterNoticeStatus as C
@@ -10,6 +13,12 @@ ACTION_TRANSITIONS: dict[str, frozenset[str]] = {
     A.PENDING: frozenset({A.APPLIED, A.FAILED}),
     A.FAILED: frozenset({A.PENDING}),
     A.APPLIED: frozenset(),
+}
+
+# The listing status each kind of action brings its listing to.
+ACTION_TARGET_STATUS: dict[str, str] = {
+    ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.SUPPRESS: ListingStatus.SUPPRESSED,
+    ActionKind.REINSTATE: ListingStatus.ACTIVE, ActionKind.UNSUPPRESS: ListingStatus.ACTIVE,
 }
 
 APPEAL_TRANSITIONS: dict[str, frozenset[str]] = {

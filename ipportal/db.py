@@ -60,7 +60,22 @@ def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tup
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            data = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
+            # Formatted once per distinct value that is not a str (a chunk's rows share their timestamps).
+            memo: dict = {}
+
+            def text(value) -> str:
+                if value.__class__ is str:
+                    return _copy_text(value)
+                key = (value.__class__, value)  # by type too: True == 1, but they are written "t" and "1"
+                try:
+                    return memo[key]
+                except KeyError:
+                    memo[key] = formatted = _copy_text(value)
+                    return formatted
+                except TypeError:  # unhashable: not a value insert_rows writes; _copy_text says so
+                    return _copy_text(value)
+
+            data = io.StringIO("".join("\t".join(map(text, row)) + "\n" for row in rows))
             sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
             # Logged like any query where queries are logged (DEBUG, tests counting statements).
             with cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext():

@@ -103,6 +103,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A connection kept open is checked before its first use in each request or task, so a
+        # database restart costs one reconnect, not a failed request.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -148,6 +151,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "ipportal")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes every database connection before and after each task unless this
+# is set: a new PostgreSQL backend per task (per chunk, per webhook delivery). With it set this
+# high it never does; ipportal.celery closes connections around tasks the way Django does around
+# requests instead (broken ones, or older than DB_CONN_MAX_AGE).
+CELERY_DB_REUSE_MAX = 1_000_000_000
 # Audit entries are written unlinked and linked into the hash chain in commit order: by the beat
 # task every AUDIT_LINK_SECONDS when workers run, or right after each commit when embedded (no
 # beat then). The seconds are how long an entry can wait outside the chain.
@@ -249,7 +257,7 @@ NOTIFIER_MIN_DECIDED = env_int("NOTIFIER_MIN_DECIDED", 10)
 NOTIFIER_UNFOUNDED_SHARE = env_float("NOTIFIER_UNFOUNDED_SHARE", 0.5)
 NOTIFIER_REVERSED_SHARE = env_float("NOTIFIER_REVERSED_SHARE", 0.3)
 # Bulk enforcement: actions per chunk task (one SQL statement per chunk for the listings).
-ENFORCEMENT_CHUNK_SIZE = env_int("ENFORCEMENT_CHUNK_SIZE", 500)
+ENFORCEMENT_CHUNK_SIZE = env_int("ENFORCEMENT_CHUNK_SIZE", 1000)
 # Strikes: an upheld takedown counts against the seller this long; at this many active strikes
 # the system proposes a suspension to the senior reviewers.
 STRIKE_EXPIRY_DAYS = env_int("STRIKE_EXPIRY_DAYS", 365)

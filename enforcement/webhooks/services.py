@@ -224,6 +224,7 @@ def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None, s
     if not actions:
         return {}
     now = timezone.now()
+    timestamp = _iso(now)
     if decisions is None:
         decisions = {pk: (case_id, code, statement) for pk, case_id, code, statement in Decision.objects.filter(
             pk__in={a[3] for a in actions} - {None}).values_list("id", "case_id", "reason_code", "statement")}
@@ -248,7 +249,7 @@ def webhook_events_emit_many(*, actions: list[tuple[int, str, int, int | None, s
                         statement_of_reasons=(suspension.lift_reason if suspension and suspension.lift_job_id == job_id
                                               else suspension.reason if suspension else ""))
         events.append((event_id, event_type, action_id,
-                       {"id": event_id, "type": event_type, "timestamp": _iso(now), "data": data}))
+                       {"id": event_id, "type": event_type, "timestamp": timestamp, "data": data}))
         by_action[action_id] = event_id
     _events_insert(events, now)
     subscribed = [(event_id, e) for event_id, event_type, _, _ in events for e in endpoints

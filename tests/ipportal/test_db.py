@@ -66,3 +66,16 @@ def test_insert_rows_refuses_values_it_cannot_write_faithfully(db, require_postg
         insert_rows(AuditEntry._meta.db_table, ("created_at", "actor_repr", "action", "target_type", "target_id",
                                                  "target_repr", "data", "prev_hash"),
                     [(timezone.now(), "system", "test", "registry.brand", 1, "Brand", {"not": "dumped"}, "")])
+
+
+def test_insert_rows_writes_a_true_and_a_one_each_as_itself(db):
+    # Values are formatted once per distinct value: a boolean and an equal integer stay distinct.
+    from registry.models import Brand
+
+    brand = Brand.objects.create(name="Acme")
+    now = timezone.now()
+    insert_rows(AuditEntry._meta.db_table,
+                ("created_at", "actor_repr", "action", "target_type", "target_id", "target_repr", "data", "prev_hash"),
+                [(now, "system", "test.bool", "registry.brand", brand.pk, "Acme", "true", ""),
+                 (now, "system", "test.one", "registry.brand", 1, "Acme", "1", "")])
+    assert list(AuditEntry.objects.order_by("id").values_list("target_id", "data")) == [(brand.pk, True), (1, 1)]
