@@ -174,17 +174,21 @@ def actions_fail_chunk(*, job_id: int, first_id: int, last_id: int, error: str) 
 def bulk_job_refresh(*, job_id: int) -> None:
     """Recount the job's progress from its actions (never incremented, so re-runs cannot double
     count) and finish it when nothing is pending and no more actions can come (a report decision
-    job still deciding cases). Runs in the caller's transaction."""
+    job still deciding cases). Runs in the caller's transaction.
+
+    Counts what is not applied (pending, failed: through action_unapplied_idx, a few rows, not the
+    job's thousands); done is the rest of `total`, which is set as actions are added to the job
+    (bulk_job_create, the report decision walk)."""
     # Locked before counting: a report decision job's chunk creating actions holds this lock until
     # it commits, so the count below sees its actions (counted first, a chunk applied meanwhile
     # could find nothing pending and finish the job under them).
     job = BulkJob.objects.select_for_update().get(pk=job_id)
-    counts = dict(EnforcementAction.objects.filter(bulk_job_id=job_id).values_list("status")
+    counts = dict(EnforcementAction.objects.filter(status__in=[ActionStatus.PENDING, ActionStatus.FAILED],
+                                                   bulk_job_id=job_id).values_list("status")
                   .annotate(n=Count("id")).values_list("status", "n"))
-    done, failed = counts.get(ActionStatus.APPLIED, 0), counts.get(ActionStatus.FAILED, 0)
-    pending = counts.get(ActionStatus.PENDING, 0)
-    BulkJob.objects.filter(pk=job_id).update(total=sum(counts.values()), done=done, failed=failed,
-                                             updated_at=timezone.now())
+    failed, pending = counts.get(ActionStatus.FAILED, 0), counts.get(ActionStatus.PENDING, 0)
+    done = job.total - failed - pending
+    BulkJob.objects.filter(pk=job_id).update(done=done, failed=failed, updated_at=timezone.now())
     if pending == 0 and job.status == BulkJobStatus.RUNNING and not job.deciding:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": timezone.now()}, data={"done": done, "failed": failed})

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_append
@@ -125,13 +125,13 @@ def _walk_chunk(*, job_id: int, reviewer, reason, source: Case) -> bool:
             _walk_end(job=job)
             return False
         decided, held = _decide_chunk(ids=ids, job=job, reviewer=reviewer, reason=reason, source=source)
+        span = EnforcementAction.objects.filter(bulk_job_id=job.pk, decision_id__in=decided).aggregate(
+            first=Min("id"), last=Max("id"), n=Count("id"))
         BulkJob.objects.filter(pk=job.pk).update(
             cases_cursor=ids[-1], cases_decided=F("cases_decided") + len(decided),
             cases_skipped=F("cases_skipped") + len(ids) - len(decided), cases_held=F("cases_held") + held,
-            updated_at=timezone.now())
+            total=F("total") + span["n"], updated_at=timezone.now())
         bulk_job_refresh(job_id=job.pk)
-        span = EnforcementAction.objects.filter(bulk_job_id=job.pk, decision_id__in=decided).aggregate(
-            first=Min("id"), last=Max("id"))
         if span["first"] is not None:
             # One task for the chunk's actions: one listing UPDATE (robust: the decisions are
             # committed; a broker outage leaves the actions pending for the sweep).

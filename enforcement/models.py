@@ -28,7 +28,9 @@ class EnforcementAction(models.Model):
 
     # A takedown or reinstatement comes from a decision on a case; a suspension's per-listing
     # actions come from the suspension (enforcement.strikes) and carry no decision or case.
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    # Not indexed: actions are looked up by case, listing or job; a decision is never deleted.
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="actions",
+                                 db_index=False)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="actions")
     bulk_job = models.ForeignKey("BulkJob", null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
@@ -45,10 +47,11 @@ class EnforcementAction(models.Model):
     class Meta:
         ordering = ["id"]
         # Every index here is written again when a takedown is applied (the status change is
-        # never a HOT update): the sweep's index holds only what is not applied (the few rows it
-        # and the failures list read), and the unique key is a constraint, which spares the
-        # pattern-ops copy Django adds for unique=True on PostgreSQL (no query here uses LIKE).
-        indexes = [models.Index(fields=["status", "updated_at"], name="action_sweep_idx",
+        # never a HOT update), so there are few: the one on what is not applied holds only the
+        # rows the sweep, the failures list and a job's progress read (status, job, age), and the
+        # unique key is a constraint, which spares the pattern-ops copy Django adds for
+        # unique=True on PostgreSQL (no query here uses LIKE).
+        indexes = [models.Index(fields=["status", "bulk_job", "updated_at"], name="action_unapplied_idx",
                                 condition=~models.Q(status=ActionStatus.APPLIED))]
         constraints = [
             models.UniqueConstraint(fields=["idempotency_key"], name="action_idempotency_key_unique"),

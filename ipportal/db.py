@@ -60,22 +60,17 @@ def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tup
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Formatted once per distinct value that is not a str (a chunk's rows share their timestamps).
-            memo: dict = {}
-
-            def text(value) -> str:
-                if value.__class__ is str:
-                    return _copy_text(value)
-                key = (value.__class__, value)  # by type too: True == 1, but they are written "t" and "1"
-                try:
-                    return memo[key]
-                except KeyError:
-                    memo[key] = formatted = _copy_text(value)
-                    return formatted
-                except TypeError:  # unhashable: not a value insert_rows writes; _copy_text says so
-                    return _copy_text(value)
-
-            data = io.StringIO("".join("\t".join(map(text, row)) + "\n" for row in rows))
+            # Column by column: a column with one value throughout (a chunk's timestamp, actor,
+            # action, target type) is formatted once.
+            columns_text = []
+            for column in zip(*rows, strict=True):
+                first = column[0]
+                # (equal and of one type: True == 1, but they are written "t" and "1")
+                if column.count(first) == len(column) and len(set(map(type, column))) == 1:
+                    columns_text.append([_copy_text(first)] * len(column))
+                else:
+                    columns_text.append(list(map(_copy_text, column)))
+            data = io.StringIO("\n".join(map("\t".join, zip(*columns_text, strict=True))) + "\n")
             sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
             # Logged like any query where queries are logged (DEBUG, tests counting statements).
             with cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext():

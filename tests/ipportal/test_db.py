@@ -69,7 +69,7 @@ def test_insert_rows_refuses_values_it_cannot_write_faithfully(db, require_postg
 
 
 def test_insert_rows_writes_a_true_and_a_one_each_as_itself(db):
-    # Values are formatted once per distinct value: a boolean and an equal integer stay distinct.
+    # A column of one value is formatted once: a boolean and an equal integer stay distinct.
     from registry.models import Brand
 
     brand = Brand.objects.create(name="Acme")
