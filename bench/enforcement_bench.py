@@ -9,8 +9,10 @@ then ANALYZE), bulk-creates N decided cases (one report, N listings, N decisions
 decision's transaction (the N pending takedowns written as one bulk job, the chunk messages
 published on its commit) and then, the figure, the takedowns applied end to end: from that commit
 until every action is applied, with its listing changed, its webhook event and its audit entry
-written. In the same run it times the floor: one plain SQL UPDATE of the same listings' status.
-Prints wall times, listings/s and the ratios.
+written. In the same run it times the floor: one plain SQL UPDATE of the same listings' status
+(tables vacuumed before each, as before the real run). Prints wall times, listings/s, the ratios,
+and the CPU time the workers, PostgreSQL and Redis spent while applying (from /proc): divided by
+the cores, the shortest time any schedule of that work could take.
 """
 
 import argparse

@@ -215,6 +215,8 @@ def test_enforcement_bench_prints_end_to_end_and_floor(smoke_database):
                 r"takedown applied, its event and audit entry written\): [\d.]+ s = [\d,]+ listings/s$")
     figure(out, r"^floor \(one SQL UPDATE of the same rows\): [\d.]+ ms = [\d,]+ listings/s$")
     figure(out, r"^ratio applied end to end / floor: [\d.]+x$")
+    figure(out, r"^CPU time while applying: [\d.]+ s \(Celery workers [\d.]+, PostgreSQL [\d.]+, Redis [\d.]+, this "
+                r"script [\d.]+\) on \d+ cores: no schedule could apply it in under [\d.]+ s$")
     figure(out, r"^with the decision's transaction: [\d.]+ s = [\d,]+ listings/s; ratio to the floor [\d.]+x$")
     figure(out, r"^design floor \(the rows this design writes per takedown, as plain SQL in one transaction\): "
                 r"\d+ ms = [\d.]+x the floor$")
