@@ -8,6 +8,7 @@ transition(); an attempt that leaves the row pending updates counters on the row
 conditional UPDATE fenced by `lease_token` (a stale or duplicate task message updates nothing).
 """
 
+import functools
 import hashlib
 import json
 import random
@@ -186,8 +187,14 @@ def _iso(moment: datetime) -> str:
 def event_id_for(idempotency_key: str) -> str:
     """An action's event id (sent as webhook-id), derived from the action's idempotency key: the
     same whichever path writes the event, and again if it ever had to be written again, so a
-    receiver deduplicating by webhook-id sees one event per takedown."""
-    return "evt_" + hashlib.sha256(f"event:{idempotency_key}".encode()).hexdigest()[:32]
+    receiver deduplicating by webhook-id sees one event per takedown. Keyed by this installation
+    (a hash of SECRET_KEY), so a staging and a production portal never send the same id."""
+    return "evt_" + hashlib.sha256(_installation_key() + idempotency_key.encode()).hexdigest()[:32]
+
+
+@functools.cache
+def _installation_key() -> bytes:
+    return hashlib.sha256(f"ipportal.webhook-event-id:{settings.SECRET_KEY}".encode()).digest()
 
 
 def webhook_event_emit(*, action: EnforcementAction) -> WebhookEvent | None:

@@ -221,3 +221,17 @@ def test_a_chunk_writes_the_same_event_as_a_single_takedown_would(world, django_
                  "statement_of_reasons": "Second statement."}}
     assert set(bulk.payload) == set(single.payload) and set(bulk.payload["data"]) == set(single.payload["data"])
     assert bulk.payload["timestamp"].endswith("Z")
+
+
+def test_event_ids_differ_between_installations(settings):
+    from enforcement.webhooks import services as webhook_services
+
+    ours = webhook_services.event_id_for("decision:1:remove:2")
+    assert webhook_services.event_id_for("decision:1:remove:2") == ours  # stable within one installation
+    settings.SECRET_KEY = "another installation's key"
+    webhook_services._installation_key.cache_clear()
+    try:
+        theirs = webhook_services.event_id_for("decision:1:remove:2")
+    finally:
+        webhook_services._installation_key.cache_clear()
+    assert ours != theirs and ours.startswith("evt_") and len(ours) == 36
