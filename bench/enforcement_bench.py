@@ -8,7 +8,7 @@ processes, as `make worker`) on a queue of its own, runs a warm-up of 1,000 take
 then ANALYZE), bulk-creates N decided cases (one report, N listings, N decisions), and times the
 decision's transaction (the N pending takedowns written as one bulk job, the chunk messages
 published on its commit) and then, the figure, the takedowns applied end to end: from that commit
-until every action is applied, with its listing changed, its webhook event and its audit entry
+until every action is applied, with its listing changed, its webhook event and its chunk's audit entry
 written. In the same run it times the floor: one plain SQL UPDATE of the same listings' status
 (tables vacuumed before each, as before the real run). Prints wall times, listings/s, the ratios,
 and the CPU time the workers, PostgreSQL and Redis spent while applying (from /proc): divided by
@@ -134,10 +134,10 @@ def _seed(n: int):
     return listings, decisions, reviewer
 
 
-def _design_floor(ids: list[int], decisions) -> float:
+def _design_floor(ids: list[int], decisions, chunk: int) -> float:
     """What any implementation of this design must write per takedown, with nothing else: the
     listing's UPDATE, the action's INSERT (pending) and UPDATE (applied), the webhook event with
-    its statement, and the action's audit entry (with the listing's change), each as one
+    its statement, and the chunk's audit entry (each takedown in it), each as one
     set-based statement over all rows, in one transaction, rolled back (its commit and deferred
     foreign-key checks not counted). Serial, on one connection: the real run spreads the same
     work over two worker processes."""
@@ -162,11 +162,11 @@ def _design_floor(ids: list[int], decisions) -> float:
                         "'listing_id', a.listing_id, 'statement_of_reasons', %s::text)), now() "
                         "FROM enforcement_enforcementaction a WHERE a.idempotency_key LIKE 'floor:%%'", [statement])
             cur.execute("INSERT INTO audit_auditentry (created_at, actor_repr, action, target_type, target_id, "
-                        "target_repr, data, seq, prev_hash, hash) SELECT now(), 'system', 'enforcementaction.applied', "
-                        "'enforcement.enforcementaction', a.id, 'Remove listing ' || a.listing_id, jsonb_build_object("
-                        "'from', 'pending', 'to', 'applied', 'listing', a.listing_id, 'listing_from', 'active', "
-                        "'listing_to', 'removed'), NULL, '', NULL FROM enforcement_enforcementaction a "
-                        "WHERE a.idempotency_key LIKE 'floor:%%'")
+                        "target_repr, data, seq, prev_hash, hash) SELECT now(), 'system', 'bulkjob.chunk_applied', "
+                        "'enforcement.bulkjob', 0, 'chunk', jsonb_build_object('applied', jsonb_agg(jsonb_build_array("
+                        "a.id, a.listing_id, 'active', 'removed', 'evt_' || md5(a.id::text)) ORDER BY a.id)), NULL, "
+                        "'', NULL FROM enforcement_enforcementaction a WHERE a.idempotency_key LIKE 'floor:%%' "
+                        "GROUP BY a.id / %s", [chunk])
         elapsed = time.perf_counter() - t0
         transaction.set_rollback(True)
     return elapsed
@@ -269,7 +269,7 @@ def _run(args, queue: str, worker_pid: int) -> None:
     floor = statistics.median(floors)
 
     vacuum()
-    design_floor = _design_floor(ids, decisions)
+    design_floor = _design_floor(ids, decisions, args.chunk)
     vacuum()
 
     t0 = time.perf_counter()

@@ -1,9 +1,9 @@
 """Bulk enforcement: many actions applied in chunks, with progress on a BulkJob row.
 
-A job's actions are created first (pending rows, one INSERT per chunk); then one task per chunk
+A job's actions are created first (pending rows, one COPY on PostgreSQL); then one task per chunk
 of ids claims the chunk's pending actions under their row locks and, in one transaction, changes
-the listings with one UPDATE per target status, marks the actions applied, appends the audit
-entries with one INSERT (audit_append_many; beat links them into the hash chain) and writes the webhook outbox.
+the listings with one UPDATE per target status, marks the actions applied with one UPDATE, writes
+the webhook outbox (one COPY) and one audit entry for the chunk (beat links it into the hash chain).
 A chunk that runs again finds its actions applied and does nothing, so a killed worker, a
 redelivered message or the sweep can re-run any chunk: the job resumes where it stopped.
 A report decision job (enforcement.bulk_decide) creates its actions chunk by chunk as it decides
@@ -18,13 +18,13 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from audit.services import AuditTarget, audit_append, audit_append_many
+from audit.services import AuditTarget, audit_append
 from audit.transitions import check_move, transition
 from ipportal.db import insert_rows
 from listings.models import Listing
 from listings.states import LISTING_TRANSITIONS
 
-from .models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from .models import ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
 from .notifications import notify_report_job_finished
 from .states import ACTION_TARGET_STATUS, BULK_JOB_TRANSITIONS
 
@@ -81,17 +81,14 @@ def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
     return len(chunks)
 
 
-def _action_repr(kind: str, external_id: str, status: str) -> str:
-    return f"{ActionKind(kind).label} {external_id} ({status})"  # as str(EnforcementAction)
-
-
 def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
     """Apply the job's pending actions with ids in [first_id, last_id]. Idempotent: returns how
     many were applied now (0 when a previous run already did them).
 
-    One audit entry per action (applied or failed), which records the listing's change with it
-    (listing, listing_from, listing_to): a takedown is one fact in the chain, not two. A listing's
-    history is its actions' entries (EnforcementAction.listing is indexed)."""
+    One audit entry for the chunk, as its takedowns commit together: `bulkjob.chunk_applied` on the
+    job, listing each action applied with its listing's change and its event ([action, listing,
+    from, to, event id]) and each that failed ([action, listing, error]). A takedown's record in the
+    chain is the entry of its job whose `actions` range ([first, last]) holds its id."""
     from .webhooks.services import webhook_events_emit_many
 
     now = timezone.now()
@@ -110,20 +107,20 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
             return 0
         decisions = {row[3]: row[5:] for row in rows if row[3] is not None}
         # The listings, locked after the actions, selected by the same range (no list of ids to send).
-        listings = {pk: (status, ext, title, seller_ext) for pk, status, ext, title, seller_ext in (
+        listings = {pk: (status, ext, seller_ext) for pk, status, ext, seller_ext in (
             Listing.objects.select_for_update(of=("self",)).filter(pk__in=pending.values("listing_id"))
-            .order_by("id").values_list("id", "status", "external_id", "title", "seller__external_id"))}
+            .order_by("id").values_list("id", "status", "external_id", "seller__external_id"))}
         by_target: dict[str, list[int]] = defaultdict(list)
-        applied, failed, entries = [], [], []
+        applied, failed = [], []
         for action_id, kind, listing_id, decision_id, key, *_ in rows:
             to = ACTION_TARGET_STATUS[kind]
-            frm, ext, title, seller_ext = listings[listing_id]
+            frm, ext, seller_ext = listings[listing_id]
             if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
                 failed.append((action_id, kind, listing_id, frm))
                 continue
             if frm != to:
                 by_target[to].append(listing_id)
-                listings[listing_id] = (to, ext, title, seller_ext)
+                listings[listing_id] = (to, ext, seller_ext)
             applied.append((action_id, kind, listing_id, decision_id, key, frm, to))
         for to, ids in by_target.items():
             # The chunk's one statement per target status (a suspension has one: suppressed).
@@ -133,29 +130,22 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
             done.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
                         attempts=F("attempts") + 1)
         # The outbox, in the same transaction: one event per applied action (its id goes in the
-        # action's audit entry).
+        # chunk's audit entry).
         events = webhook_events_emit_many(
             actions=[a[:5] for a in applied], job_id=job_id, decisions=decisions,
-            listings={pk: (ext, seller_ext) for pk, (_, ext, _, seller_ext) in listings.items()})
-        for action_id, kind, listing_id, _, _, frm, to in applied:
-            data = {"from": ActionStatus.PENDING, "to": ActionStatus.APPLIED, "bulk_job": job_id,
-                    "event": events.get(action_id), "listing": listing_id}
-            if frm != to:
-                data.update(listing_from=frm, listing_to=to)
-            entries.append((f"enforcementaction.{ActionStatus.APPLIED}",
-                            AuditTarget("enforcement.enforcementaction", action_id,
-                                        _action_repr(kind, listings[listing_id][1], ActionStatus.APPLIED)), data))
+            listings={pk: (ext, seller_ext) for pk, (_, ext, seller_ext) in listings.items()})
+        errors = []
         for action_id, kind, listing_id, frm in failed:
             error = f"Listing is {frm}; it cannot become {ACTION_TARGET_STATUS[kind]}."
             EnforcementAction.objects.filter(pk=action_id).update(
                 status=ActionStatus.FAILED, last_error=error, last_attempt_at=now, updated_at=now,
                 attempts=F("attempts") + 1)
-            entries.append((f"enforcementaction.{ActionStatus.FAILED}",
-                            AuditTarget("enforcement.enforcementaction", action_id,
-                                        _action_repr(kind, listings[listing_id][1], ActionStatus.FAILED)),
-                            {"from": ActionStatus.PENDING, "to": ActionStatus.FAILED, "error": error,
-                             "bulk_job": job_id, "listing": listing_id}))
-        audit_append_many(actor=None, entries=entries)
+            errors.append([action_id, listing_id, error])
+        chunk = AuditTarget("enforcement.bulkjob", job_id, f"Bulk job #{job_id}: actions {first_id}-{last_id}")
+        audit_append(actor=None, action="bulkjob.chunk_applied", target=chunk,
+                     data={"actions": [first_id, last_id], "failed": errors, "applied": [
+                         [action_id, listing_id, frm, to, events.get(action_id)]
+                         for action_id, _, listing_id, _, _, frm, to in applied]})
         bulk_job_refresh(job_id=job_id)
     return len(applied)
 

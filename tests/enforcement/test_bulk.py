@@ -84,9 +84,9 @@ def test_running_a_chunk_twice_changes_each_listing_once(world, listings):
     ids = _ids(job)
     assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 10
     assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 0
-    for listing in listings:  # one entry per action, with the listing's change in it
-        assert AuditEntry.objects.filter(action="enforcementaction.applied", data__listing=listing.pk,
-                                         data__listing_to="suppressed").count() == 1
+    (entry,) = AuditEntry.objects.filter(action="bulkjob.chunk_applied")  # the second run wrote none
+    assert sorted((row[1], row[3]) for row in entry.data["applied"]) == sorted(
+        (listing.pk, "suppressed") for listing in listings)  # each listing changed once
     assert WebhookEvent.objects.filter(type="listing.suppressed").count() == 10
     assert WebhookDelivery.objects.count() == 10
     assert set(EnforcementAction.objects.values_list("attempts", flat=True)) == {1}
@@ -167,26 +167,45 @@ def test_a_bulk_event_carries_the_listing_and_the_suspension_reason(world, listi
         "bulk_job_id": job.pk, "suspension_id": SuspensionProposal.objects.get().pk,
         "statement_of_reasons": "Repeat infringer.",
     }
-    entry = AuditEntry.objects.get(target_type="enforcement.enforcementaction", target_id=ids[0])
-    assert entry.data["event"] == event.event_id
+    entry = AuditEntry.objects.get(action="bulkjob.chunk_applied")
+    assert entry.data["applied"][0] == [ids[0], listings[0].pk, "active", "suppressed", event.event_id]
 
 
-def test_a_chunk_records_each_takedown_in_one_audit_entry_with_its_listing_change(world, listings):
-    job = _job(listings[:3], kind=ActionKind.REMOVE)
+def test_a_chunk_records_its_takedowns_in_one_audit_entry(world, listings):
+    # The chunk's takedowns commit together: one entry names each, with its listing's change and
+    # its event, and each failure with its reason.
+    job = _job(listings[:4], kind=ActionKind.REMOVE)
     ids = _ids(job)
     listings[1].status = ListingStatus.SUPPRESSED
     listings[1].save(update_fields=["status"])
-    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1]) == 3
-    entries = list(AuditEntry.objects.filter(action="enforcementaction.applied").order_by("id"))
-    assert [e.target_id for e in entries] == ids  # in the actions' order
+    listings[2].status = ListingStatus.REMOVED  # already removed: applied, nothing to change
+    listings[2].save(update_fields=["status"])
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[2]) == 3
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[3], last_id=ids[3]) == 1
+    first, second = AuditEntry.objects.filter(action="bulkjob.chunk_applied").order_by("id")
     events = dict(WebhookEvent.objects.values_list("action_id", "event_id"))
-    for entry, action_id, listing in zip(entries, ids, listings, strict=False):
-        assert entry.target_type == "enforcement.enforcementaction" and entry.actor_repr == "system"
-        assert entry.target_repr == f"Remove listing {listing.external_id} (applied)"
-        assert entry.data == {"from": "pending", "to": "applied", "bulk_job": job.pk, "event": events[action_id],
-                              "listing": listing.pk, "listing_from": listing.status, "listing_to": "removed"}
+    assert (first.target_type, first.target_id, first.actor_repr) == ("enforcement.bulkjob", job.pk, "system")
+    assert first.target_repr == f"Bulk job #{job.pk}: actions {ids[0]}-{ids[2]}"
+    assert first.data == {"actions": [ids[0], ids[2]], "failed": [], "applied": [
+        [ids[0], listings[0].pk, "active", "removed", events[ids[0]]],
+        [ids[1], listings[1].pk, "suppressed", "removed", events[ids[1]]],
+        [ids[2], listings[2].pk, "removed", "removed", events[ids[2]]]]}
+    assert second.data["actions"] == [ids[3], ids[3]] and len(second.data["applied"]) == 1
+    assert not AuditEntry.objects.filter(target_type="enforcement.enforcementaction").exists()
     audit_chain_pending()
     assert audit_chain_verify()[1] is None
+
+
+def test_a_chunk_entry_names_each_failure_with_its_reason(world, listings):
+    from listings.services import listing_set_status
+
+    job = _job(listings[:2], kind=ActionKind.SUPPRESS)
+    ids = _ids(job)
+    listing_set_status(listing=listings[1], status=ListingStatus.REMOVED)  # cannot be suppressed now
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[1]) == 1
+    entry = AuditEntry.objects.get(action="bulkjob.chunk_applied")
+    assert entry.data["failed"] == [[ids[1], listings[1].pk, "Listing is removed; it cannot become suppressed."]]
+    assert [row[0] for row in entry.data["applied"]] == [ids[0]]
 
 
 def test_a_chunk_writes_the_same_event_as_a_single_takedown_would(world, django_capture_on_commit_callbacks):

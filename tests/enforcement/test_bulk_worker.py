@@ -130,13 +130,13 @@ def assert_applied_exactly_once(job) -> None:
     assert set(actions.values_list("status", "attempts")) == {(ActionStatus.APPLIED, 1)}
     listing_ids = list(actions.values_list("listing_id", flat=True))
     assert Listing.objects.filter(pk__in=listing_ids, status=ListingStatus.SUPPRESSED).count() == job.total
-    applied_entries = AuditEntry.objects.filter(target_type="enforcement.enforcementaction",
-                                                target_id__in=actions.values("id"), action="enforcementaction.applied")
-    assert applied_entries.count() == job.total
-    # every listing changed once, no more, no less (each action's entry records its listing's change)
-    changes = [(e["listing"], e["listing_from"], e["listing_to"])
-               for e in applied_entries.values_list("data", flat=True)]
-    assert sorted(changes) == sorted((pk, ListingStatus.ACTIVE, ListingStatus.SUPPRESSED) for pk in listing_ids)
+    # Every action recorded applied once, every listing changed once: no more, no less (the chunks'
+    # entries list each takedown with its listing's change).
+    rows = [row for data in AuditEntry.objects.filter(action="bulkjob.chunk_applied", target_id=job.pk)
+            .values_list("data", flat=True) for row in data["applied"]]
+    assert sorted(row[0] for row in rows) == sorted(actions.values_list("id", flat=True))
+    assert sorted((row[1], row[2], row[3]) for row in rows) == sorted(
+        (pk, ListingStatus.ACTIVE, ListingStatus.SUPPRESSED) for pk in listing_ids)
     assert WebhookEvent.objects.filter(action__bulk_job=job).count() == job.total
     audit_chain_pending()  # what the after-commit run links (tests never commit)
     assert audit_chain_verify()[1] is None
@@ -255,12 +255,12 @@ def test_a_worker_killed_while_deciding_a_report_decides_and_enforces_each_case_
     assert per_case == {1}  # nothing decided twice
     assert Listing.objects.filter(pk__in=[lst.pk for lst in listings], status=ListingStatus.REMOVED).count() == 250
     # Each listing changed once: the reviewer's own case alone (the listing's own entry), the other
-    # 249 in the job's chunks (recorded in each action's entry).
+    # 249 in the job's chunks (listed in each chunk's entry).
     alone = AuditEntry.objects.filter(target_type="listings.listing", action="listing.removed",
                                       target_id__in=[lst.pk for lst in listings])
-    in_chunks = AuditEntry.objects.filter(action="enforcementaction.applied", data__listing_to="removed")
-    assert sorted([*alone.values_list("target_id", flat=True), *in_chunks.values_list("data__listing", flat=True)]) \
-        == sorted(lst.pk for lst in listings)
+    in_chunks = [row[1] for data in AuditEntry.objects.filter(action="bulkjob.chunk_applied", target_id=job.pk)
+                 .values_list("data", flat=True) for row in data["applied"] if row[3] == "removed"]
+    assert sorted([*alone.values_list("target_id", flat=True), *in_chunks]) == sorted(lst.pk for lst in listings)
     assert set(EnforcementAction.objects.filter(bulk_job=job).values_list("status", "attempts")) == {
         (ActionStatus.APPLIED, 1)}
     audit_chain_pending()
