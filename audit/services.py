@@ -69,10 +69,10 @@ _COLUMNS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "ta
 
 
 def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTarget", dict | None]]) -> int:
-    """Append many entries (action, target, data) with one multi-row INSERT per 1,000, unlinked
-    like audit_append's (their ids ascend in order, and the linker links them in that order): the
-    bulk variant for chunked enforcement. Must run inside the transaction of the changes it
-    records. Returns how many."""
+    """Append many entries (action, target, data) in one bulk insert (ipportal.db.insert_rows: COPY
+    on PostgreSQL), unlinked like audit_append's (their ids ascend in order, and the linker links
+    them in that order): for a report's cases, opened or linked together. Must run inside the
+    transaction of the changes it records. Returns how many."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append_many must run inside the change's transaction")
     if not entries:
