@@ -28,7 +28,7 @@ from complaints.reasons import REASONS, statement_compose
 from complaints.services import _claim, case_check_claim
 
 from .bulk import bulk_job_refresh
-from .models import BulkJob, BulkJobKind, EnforcementAction
+from .models import ActionStatus, BulkJob, BulkJobKind, EnforcementAction
 from .services import _decide_locked, _reason
 
 # Cases decided per transaction (and so actions per apply chunk): a chunk holds its cases' row
@@ -125,7 +125,10 @@ def _walk_chunk(*, job_id: int, reviewer, reason, source: Case) -> bool:
             _walk_end(job=job)
             return False
         decided, held = _decide_chunk(ids=ids, job=job, reviewer=reviewer, reason=reason, source=source)
-        span = EnforcementAction.objects.filter(bulk_job_id=job.pk, decision_id__in=decided).aggregate(
+        # The actions this chunk created (pending until their chunk task runs after this commit:
+        # found through the index on what is not applied, not among all the job's actions).
+        span = EnforcementAction.objects.filter(status=ActionStatus.PENDING, bulk_job_id=job.pk,
+                                                decision_id__in=decided).aggregate(
             first=Min("id"), last=Max("id"), n=Count("id"))
         BulkJob.objects.filter(pk=job.pk).update(
             cases_cursor=ids[-1], cases_decided=F("cases_decided") + len(decided),
