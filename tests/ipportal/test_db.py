@@ -43,7 +43,9 @@ def test_insert_rows_writes_every_row_in_pages(db):
         (f"test.{i}", {"i": i}) for i in range(7)]
 
 
-def test_insert_rows_keeps_text_exactly_as_given(db):
+@pytest.mark.parametrize("copy_from", [1, 10_000], ids=["copy", "values"])
+def test_insert_rows_keeps_text_exactly_as_given(db, monkeypatch, copy_from):
+    monkeypatch.setattr("ipportal.db._COPY_FROM_ROWS", copy_from)  # COPY on PostgreSQL from this many rows
     # COPY's text format on PostgreSQL: tabs, newlines, backslashes and a literal "\N" must come
     # back as written, None as NULL, JSON (with its own escapes) as the same value.
     now = timezone.now()
@@ -61,14 +63,16 @@ def test_insert_rows_keeps_text_exactly_as_given(db):
     assert all(r[2] == data and r[3] is None and r[4] is None and r[5] == now for r in rows)
 
 
-def test_insert_rows_refuses_values_it_cannot_write_faithfully(db, require_postgres):
+def test_insert_rows_refuses_values_it_cannot_write_faithfully(db, require_postgres, monkeypatch):
+    monkeypatch.setattr("ipportal.db._COPY_FROM_ROWS", 1)
     with pytest.raises(TypeError, match="not dict"):
         insert_rows(AuditEntry._meta.db_table, ("created_at", "actor_repr", "action", "target_type", "target_id",
                                                  "target_repr", "data", "prev_hash"),
                     [(timezone.now(), "system", "test", "registry.brand", 1, "Brand", {"not": "dumped"}, "")])
 
 
-def test_insert_rows_writes_a_true_and_a_one_each_as_itself(db):
+def test_insert_rows_writes_a_true_and_a_one_each_as_itself(db, monkeypatch):
+    monkeypatch.setattr("ipportal.db._COPY_FROM_ROWS", 1)
     # A column of one value is formatted once: a boolean and an equal integer stay distinct.
     from registry.models import Brand
 
