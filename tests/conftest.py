@@ -128,6 +128,24 @@ def file_report(*, reporter, right, listings, **overrides):
     return report_submit(**fields)
 
 
+def claim(case, reviewer):
+    """Claim `case` for `reviewer` through the service, committed as the view does; `case` is
+    refreshed (test helper)."""
+    with transaction.atomic():
+        case_claim(case=case, reviewer=reviewer)
+    case.refresh_from_db()
+
+
+def report_with_cases(world, n):
+    """A report by alice on `n` new listings of seller A under the Acme trademark, and its cases
+    in id order (test helper)."""
+    from .factories import ListingFactory
+
+    report = file_report(reporter=world.alice, right=world.tm_a,
+                         listings=[ListingFactory(seller=world.seller_a) for _ in range(n)])
+    return report, list(report.cases.order_by("id"))
+
+
 def claim_and_remove(*, case, reviewer, code="tm_counterfeit"):
     with transaction.atomic():
         case_claim(case=case, reviewer=reviewer)

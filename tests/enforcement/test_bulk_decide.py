@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from complaints.models import CaseState, Decision
-from complaints.services import case_claim
 from enforcement import bulk_decide
 from enforcement.automated import case_suppress_automated
 from enforcement.bulk import actions_apply_chunk
@@ -21,20 +20,7 @@ from enforcement.services import case_decide
 from enforcement.tasks import decide_report_cases, requeue_stale_actions
 from listings.models import ListingStatus
 
-from ..conftest import file_report
-from ..factories import ListingFactory
-
-
-def _report(world, n=4):
-    listings = [ListingFactory(seller=world.seller_a) for _ in range(n)]
-    report = file_report(reporter=world.alice, right=world.tm_a, listings=listings)
-    return report, list(report.cases.order_by("id"))
-
-
-def _claim(case, reviewer):
-    with transaction.atomic():
-        case_claim(case=case, reviewer=reviewer)
-    case.refresh_from_db()
+from ..conftest import claim, report_with_cases
 
 
 def _start(case, reviewer, code="tm_counterfeit", facts="Same fake.", **kwargs):
@@ -56,8 +42,8 @@ def small_chunks(monkeypatch):
 
 def test_the_reviewers_case_is_decided_at_once_and_the_others_left_to_one_queued_job(
         world, django_capture_on_commit_callbacks):
-    report, cases = _report(world)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 4)
+    claim(cases[0], world.rev1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         first, job, _ = _start(cases[0], world.rev1)
     _refresh(*cases)
@@ -79,9 +65,9 @@ def test_the_reviewers_case_is_decided_at_once_and_the_others_left_to_one_queued
 
 def test_the_job_decides_every_case_the_reviewer_can_take_and_skips_one_held_by_another(
         world, django_capture_on_commit_callbacks):
-    report, cases = _report(world)
-    _claim(cases[0], world.rev1)
-    _claim(cases[1], world.rev2)
+    report, cases = report_with_cases(world, 4)
+    claim(cases[0], world.rev1)
+    claim(cases[1], world.rev2)
     with django_capture_on_commit_callbacks(execute=True):  # the walk and its chunk run (eager)
         first, job, _ = _start(cases[0], world.rev1)
         decide_report_cases.delay(job.pk)
@@ -103,8 +89,8 @@ def test_the_job_decides_every_case_the_reviewer_can_take_and_skips_one_held_by_
 
 def test_each_chunk_queues_one_apply_task_and_no_task_per_action(world, small_chunks,
                                                                   django_capture_on_commit_callbacks):
-    report, cases = _report(world, n=6)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 6)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert report_job_walk(job_id=job.pk) is False  # all walked in one task: 3 chunks of 2, 2, 1
@@ -123,8 +109,8 @@ def test_each_chunk_queues_one_apply_task_and_no_task_per_action(world, small_ch
 
 
 def test_a_chunk_of_decided_cases_is_enforced_with_one_listing_update(world, small_chunks):
-    report, cases = _report(world, n=3)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)
     report_job_walk(job_id=job.pk)  # its chunk messages not run (tests never commit)
     ids = list(job.actions.order_by("id").values_list("id", flat=True))
@@ -136,8 +122,8 @@ def test_a_chunk_of_decided_cases_is_enforced_with_one_listing_update(world, sma
 
 
 def test_the_job_is_not_finished_while_cases_remain_even_with_every_action_applied(world, small_chunks):
-    report, cases = _report(world, n=5)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 5)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)
     assert report_job_walk(job_id=job.pk, budget_seconds=0) is True  # one chunk, then the continuation
     ids = list(job.actions.order_by("id").values_list("id", flat=True))
@@ -153,14 +139,14 @@ def test_the_job_is_not_finished_while_cases_remain_even_with_every_action_appli
 
 
 def test_a_walk_run_again_resumes_and_decides_nothing_twice(world, small_chunks):
-    report, cases = _report(world, n=6)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 6)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)
     report_job_walk(job_id=job.pk, budget_seconds=0)  # one chunk, then "killed"
     _refresh(job)
     assert (job.cases_cursor, job.cases_decided) == (cases[2].pk, 2)
     # Meanwhile another reviewer decides one of the cases the walk has not reached.
-    _claim(cases[4], world.rev2)
+    claim(cases[4], world.rev2)
     case_decide(case=cases[4], reviewer=world.rev2, reason_code="no_infringement", facts="Lawful resale.")
     assert report_job_walk(job_id=job.pk) is False  # a redelivery: resumes after the cursor
     assert report_job_walk(job_id=job.pk) is False  # and once more: the walk has ended
@@ -180,8 +166,8 @@ def test_a_walk_run_again_resumes_and_decides_nothing_twice(world, small_chunks)
 
 
 def test_an_edited_statement_is_carried_to_each_case_with_its_own_listing(world, django_capture_on_commit_callbacks):
-    report, cases = _report(world, n=2)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 2)
+    claim(cases[0], world.rev1)
     snap = cases[0].listing_snapshot
     edited = f"Listing {snap['external_id']} “{snap['title']}” is removed. Logo copied."
     _, job, _ = _start(cases[0], world.rev1, facts="Copied.", statement=edited)
@@ -192,10 +178,10 @@ def test_an_edited_statement_is_carried_to_each_case_with_its_own_listing(world,
 
 
 def test_a_lapsed_claim_of_another_reviewer_is_taken_and_rejections_make_no_actions(world, time_machine):
-    report, cases = _report(world, n=3)
-    _claim(cases[1], world.rev2)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[1], world.rev2)
     time_machine.move_to(cases[1].claim_expires_at + timedelta(seconds=1))
-    _claim(cases[0], world.rev1)
+    claim(cases[0], world.rev1)
     first, job, _ = _start(cases[0], world.rev1, code="no_infringement", facts="Lawful.")
     assert report_job_walk(job_id=job.pk) is False
     _refresh(job, *cases)
@@ -206,19 +192,19 @@ def test_a_lapsed_claim_of_another_reviewer_is_taken_and_rejections_make_no_acti
 
 
 def test_rejecting_reverses_an_automatic_suppression_with_an_action_of_the_job(world):
-    report, cases = _report(world, n=2)
+    report, cases = report_with_cases(world, 2)
     case_suppress_automated(case=cases[1], facts="Mark in the title, shipped from outside the brand's countries.")
-    _claim(cases[0], world.rev1)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1, code="no_infringement", facts="Lawful.")
     report_job_walk(job_id=job.pk)
     assert list(job.actions.values_list("kind", "case_id")) == [(ActionKind.REINSTATE, cases[1].pk)]
 
 
 def test_a_report_with_no_other_undecided_case_makes_no_job(world):
-    report, cases = _report(world, n=2)
-    _claim(cases[1], world.rev2)
+    report, cases = report_with_cases(world, 2)
+    claim(cases[1], world.rev2)
     case_decide(case=cases[1], reviewer=world.rev2, reason_code="tm_counterfeit", facts="Fake.")
-    _claim(cases[0], world.rev1)
+    claim(cases[0], world.rev1)
     first, job, delay = _start(cases[0], world.rev1)
     assert job is None and first.case_id == cases[0].pk and not BulkJob.objects.exists()
     delay.assert_not_called()
@@ -227,16 +213,16 @@ def test_a_report_with_no_other_undecided_case_makes_no_job(world):
 def test_it_refuses_a_case_the_reviewer_does_not_hold_and_changes_nothing(world):
     from complaints.services import CaseError
 
-    report, cases = _report(world, n=3)
-    _claim(cases[0], world.rev2)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev2)
     with pytest.raises(CaseError, match="Another reviewer holds this case"):
         _start(cases[0], world.rev1)
     assert not Decision.objects.exists() and not BulkJob.objects.exists()
 
 
 def test_a_reviewer_who_lost_the_role_stops_the_walk_and_the_cases_stay_in_the_queue(world):
-    report, cases = _report(world, n=3)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)
     world.rev1.role = "rights_holder"
     world.rev1.save()
@@ -248,8 +234,8 @@ def test_a_reviewer_who_lost_the_role_stops_the_walk_and_the_cases_stay_in_the_q
 
 
 def test_a_final_failure_of_the_walk_is_recorded_on_the_job(world, small_chunks):
-    report, cases = _report(world, n=5)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 5)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)
     report_job_walk(job_id=job.pk, budget_seconds=0)  # the first chunk goes through
     with mock.patch.object(bulk_decide, "_decide_chunk", side_effect=ValueError("broken reason table")):
@@ -264,8 +250,8 @@ def test_a_final_failure_of_the_walk_is_recorded_on_the_job(world, small_chunks)
 
 def test_the_sweep_requeues_a_walk_whose_message_was_lost_and_its_chunks(world, settings, time_machine):
     settings.ENFORCEMENT_STALE_SECONDS = 60
-    report, cases = _report(world, n=4)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 4)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)  # the walk's message is lost
     assert report_jobs_requeue_stale() == 0  # not stale yet
     time_machine.move_to(timezone.now() + timedelta(seconds=61))
@@ -296,8 +282,8 @@ def test_a_case_locked_by_another_reviewers_claim_right_now_is_skipped(require_p
 
     from complaints.models import Case
 
-    report, cases = _report(world, n=4)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 4)
+    claim(cases[0], world.rev1)
     _, job, _ = _start(cases[0], world.rev1)
     locked, release = threading.Event(), threading.Event()
 

@@ -9,7 +9,6 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.services import case_claim
 from enforcement import notifications
 from enforcement.bulk import actions_apply_chunk, actions_fail_chunk
 from enforcement.bulk_decide import report_cases_decide
@@ -19,7 +18,7 @@ from enforcement.services import action_retry, appeal_decide, appeal_file
 from enforcement.strikes import suspension_approve, suspension_lift
 from enforcement.tasks import apply_action_chunk, decide_report_cases
 
-from ..conftest import claim_and_remove, file_report
+from ..conftest import claim, claim_and_remove, file_report
 from ..factories import BrandMemberFactory, ListingFactory, SellerMemberFactory, UserFactory
 
 
@@ -200,15 +199,10 @@ def test_a_lost_message_is_sent_by_the_sweep(world, settings, time_machine):
 # --- A decision applied to a whole report (enforcement.bulk_decide): summaries, not one e-mail a case
 
 
-def _claim(case, reviewer):
-    with transaction.atomic():
-        case_claim(case=case, reviewer=reviewer)
-
-
 def _decide_report(case, reviewer, capture, code="tm_counterfeit"):
     """The reviewer decides `case` for the whole report (as the view does); its own e-mails and
     takedown go out, the job's walk is left for the test to run. Returns the job."""
-    _claim(case, reviewer)
+    claim(case, reviewer)
     with mock.patch("enforcement.tasks.decide_report_cases.delay"), capture(execute=True):
         job = report_cases_decide(case=case, reviewer=reviewer, reason_code=code,
                                   facts="The same replica in each listing.").job
@@ -225,7 +219,7 @@ def test_a_report_decided_at_once_mails_the_reporter_one_summary_and_each_seller
         people, django_capture_on_commit_callbacks):
     report = file_report(reporter=people.alice, right=people.tm_a, listings=[*people.listings_a, *people.listings_b])
     cases = list(report.cases.order_by("id"))  # seller A: 0, 1, 2; seller B: 3, 4
-    _claim(cases[1], people.rev2)  # held by another reviewer when the walk reaches it
+    claim(cases[1], people.rev2)  # held by another reviewer when the walk reaches it
     mail.outbox.clear()
     job = _decide_report(cases[0], people.rev1, django_capture_on_commit_callbacks)
     # The reviewer's own case: its usual e-mails to both sides, and its takedown's.

@@ -2,26 +2,12 @@
 request, the rest by a job whose page shows the progress."""
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from complaints.models import CaseState, Decision
-from complaints.services import case_claim
 from enforcement.models import BulkJob, BulkJobStatus
 
-from ..conftest import file_report
-from ..factories import ListingFactory
-
-
-def _report(world, n=3):
-    listings = [ListingFactory(seller=world.seller_a) for _ in range(n)]
-    report = file_report(reporter=world.alice, right=world.tm_a, listings=listings)
-    return report, list(report.cases.order_by("id"))
-
-
-def _claim(case, reviewer):
-    with transaction.atomic():
-        case_claim(case=case, reviewer=reviewer)
+from ..conftest import claim, report_with_cases
 
 
 def _url(case):
@@ -33,9 +19,9 @@ ALL = {"reason_code": "tm_counterfeit", "facts": "Same fake.", "apply_to_report"
 
 def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world, client,
                                                                            django_capture_on_commit_callbacks):
-    report, cases = _report(world)
-    _claim(cases[0], world.rev1)
-    _claim(cases[2], world.rev2)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
+    claim(cases[2], world.rev2)
     client.force_login(world.rev1)
     html = client.get(reverse("complaints:case_detail", kwargs={"pk": cases[0].pk})).content.decode()
     assert "Apply to all identical cases of this report (2 other undecided)" in html
@@ -64,8 +50,8 @@ def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world
 
 
 def test_with_no_other_undecided_case_it_is_a_single_decision(world, client):
-    report, cases = _report(world, n=1)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 1)
+    claim(cases[0], world.rev1)
     client.force_login(world.rev1)
     response = client.post(_url(cases[0]), ALL, follow=True)
     assert response.redirect_chain[-1][0] == reverse("complaints:queue")
@@ -74,7 +60,7 @@ def test_with_no_other_undecided_case_it_is_a_single_decision(world, client):
 
 
 def test_it_refuses_when_the_reviewer_does_not_hold_the_first_case(world, client):
-    report, cases = _report(world, n=2)
+    report, cases = report_with_cases(world, 2)
     client.force_login(world.rev1)
     response = client.post(_url(cases[0]), ALL)
     assert response.status_code == 400
@@ -84,8 +70,8 @@ def test_it_refuses_when_the_reviewer_does_not_hold_the_first_case(world, client
 
 
 def test_facts_missing_are_refused_with_the_form_and_no_job(world, client):
-    report, cases = _report(world)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
     client.force_login(world.rev1)
     response = client.post(_url(cases[0]), {**ALL, "facts": "  "})
     assert response.status_code == 400
@@ -96,16 +82,16 @@ def test_facts_missing_are_refused_with_the_form_and_no_job(world, client):
 @pytest.mark.parametrize("persona", ["alice", "sam", "outsider"])
 def test_only_reviewers_decide_a_whole_report(world, client, settings, persona):
     settings.DEBUG = False
-    report, cases = _report(world)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
     client.force_login(getattr(world, persona))
     assert client.post(_url(cases[0]), ALL).status_code == 403
     assert not Decision.objects.exists() and not BulkJob.objects.exists()
 
 
 def test_the_report_decision_jobs_page_is_for_reviewers_only(world, client, django_capture_on_commit_callbacks):
-    report, cases = _report(world)
-    _claim(cases[0], world.rev1)
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
     client.force_login(world.rev1)
     with django_capture_on_commit_callbacks(execute=False):
         client.post(_url(cases[0]), ALL)
