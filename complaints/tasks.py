@@ -6,19 +6,19 @@ from . import misuse, services
 from .info_requests import info_requests_expire
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(name="complaints.tasks.release_expired_claims", acks_late=True, time_limit=300)
 def release_expired_claims() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): lapsed claims go back to the open queue."""
     return services.claims_release_expired()
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(name="complaints.tasks.expire_info_requests", acks_late=True, time_limit=300)
 def expire_info_requests() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): unanswered questions past their deadline send their case
     back to the queue."""
     return info_requests_expire()
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(name="complaints.tasks.evaluate_notifier_misuse", acks_late=True, time_limit=600)
 def evaluate_notifier_misuse() -> int:
     return misuse.notifiers_evaluate_all()

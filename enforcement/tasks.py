@@ -19,6 +19,7 @@ class RecordFinalFailure(Task):
 
 
 @shared_task(
+    name="enforcement.tasks.apply_action",
     base=RecordFinalFailure, acks_late=True, reject_on_worker_lost=True,
     autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
     max_retries=8, soft_time_limit=30, time_limit=60,
@@ -35,6 +36,7 @@ class RecordChunkFailure(Task):
 
 
 @shared_task(
+    name="enforcement.tasks.apply_action_chunk",
     base=RecordChunkFailure, acks_late=True, reject_on_worker_lost=True,
     autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
     max_retries=8, soft_time_limit=120, time_limit=180,
@@ -52,6 +54,7 @@ class RecordWalkFailure(Task):
 
 
 @shared_task(
+    name="enforcement.tasks.decide_report_cases",
     base=RecordWalkFailure, acks_late=True, reject_on_worker_lost=True,
     autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
     max_retries=8, soft_time_limit=120, time_limit=180,
@@ -65,6 +68,7 @@ def decide_report_cases(job_id: int) -> bool:
 
 
 @shared_task(
+    name="enforcement.tasks.send_notification",
     acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=600,
     retry_jitter=True, max_retries=6, soft_time_limit=30, time_limit=60,
 )
@@ -72,19 +76,19 @@ def send_notification(kind: str, object_id: int) -> int:
     return notifications.notification_send(kind=kind, object_id=object_id)
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(name="enforcement.tasks.requeue_unsent_notifications", acks_late=True, time_limit=120)
 def requeue_unsent_notifications() -> int:
     return notifications.notifications_requeue_unsent()
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(name="enforcement.tasks.requeue_stale_actions", acks_late=True, time_limit=120)
 def requeue_stale_actions() -> int:
     # Lost messages of both kinds of bulk work: pending actions (alone or as chunks) and the walks
     # of report decision jobs that stopped moving.
     return services.actions_requeue_stale() + bulk_decide.report_jobs_requeue_stale()
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(name="enforcement.tasks.reinstate_counter_noticed", acks_late=True, time_limit=600)
 def reinstate_counter_noticed() -> int:
     from .counter_notices import counter_notices_reinstate_due
 
@@ -95,7 +99,7 @@ def reinstate_counter_noticed() -> int:
 from .webhooks.tasks import deliver_webhook, sweep_webhook_deliveries  # noqa: E402, F401
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(name="enforcement.tasks.compute_good_faith_lanes", acks_late=True, time_limit=600)
 def compute_good_faith_lanes() -> int:
     from .good_faith import brand_lanes_compute_all
 

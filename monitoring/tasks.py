@@ -5,12 +5,13 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=2, max_retries=5, time_limit=300)
+@shared_task(name="monitoring.tasks.check_listings",
+             acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=2, max_retries=5, time_limit=300)
 def check_listings(listing_ids: list[int]) -> int:
     return services.listings_check(listing_ids=listing_ids)
 
 
-@shared_task(bind=True, acks_late=True, time_limit=600)
+@shared_task(name="monitoring.tasks.recheck_chunk", bind=True, acks_late=True, time_limit=600)
 def recheck_chunk(self, job_id: int, cursor: int) -> None:
     """One chunk, then the next one as a new message (its transaction has committed). Run eagerly
     (embedded mode) the chunks loop here instead: a message queued from an eager task would run
@@ -21,6 +22,6 @@ def recheck_chunk(self, job_id: int, cursor: int) -> None:
             return
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(name="monitoring.tasks.resume_stale_rechecks", acks_late=True, time_limit=120)
 def resume_stale_rechecks() -> int:
     return services.rechecks_resume_stale()

@@ -5,7 +5,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(name="registry.tasks.expire_rights", acks_late=True, time_limit=600)
 def expire_rights() -> int:
     """Daily: rights whose expiry date has come move to expired (idempotent)."""
     return services.rights_expire_due()
