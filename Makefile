@@ -63,6 +63,7 @@ test: dev-setup
 
 lint: dev-setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: dev-setup
 	$(BIN)/python manage.py check

@@ -4,14 +4,14 @@ from datetime import datetime
 from django.db import models
 
 from .models import AuditEntry
-from .services import GENESIS, entry_digest
+from .services import GENESIS, audit_label, entry_digest
 
 
 def audit_entries_for(*, targets: Iterable[models.Model]) -> models.QuerySet[AuditEntry]:
     """The entries about the given objects, oldest first (a timeline)."""
     q = models.Q(pk__in=[])
     for t in targets:
-        q |= models.Q(target_type=t._meta.label_lower, target_id=t.pk)
+        q |= models.Q(target_type=audit_label(t), target_id=t.pk)
     return AuditEntry.objects.filter(q).order_by("id")
 
 

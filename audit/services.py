@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from ipportal.db import insert_rows
+from common.db import insert_rows
 
 from .models import AuditChainHead, AuditEntry
 
@@ -50,7 +50,7 @@ def _link_after_commit() -> None:
 
 
 class AuditTarget(NamedTuple):
-    """A target named without loading it as a model (bulk paths): its label_lower, pk and a
+    """A target named without loading it as a model (bulk paths): its audit_label, pk and a
     readable copy (what str() of the object would say)."""
 
     label: str
@@ -58,10 +58,17 @@ class AuditTarget(NamedTuple):
     repr: str
 
 
+def audit_label(target) -> str:
+    """The name a model's entries are filed under: its `audit_label` if it sets one (a model that
+    moved to another app keeps the name its history was written under, which each entry's hash
+    covers), else app_label.model_name."""
+    return getattr(target, "audit_label", None) or target._meta.label_lower
+
+
 def _target_fields(target) -> tuple[str, int, str]:
     if isinstance(target, AuditTarget):
         return target.label, int(target.pk), target.repr[:300]
-    return target._meta.label_lower, int(target.pk), str(target)[:300]
+    return audit_label(target), int(target.pk), str(target)[:300]
 
 
 _COLUMNS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "target_id", "target_repr", "data",
@@ -69,7 +76,7 @@ _COLUMNS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "ta
 
 
 def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTarget", dict | None]]) -> int:
-    """Append many entries (action, target, data) in one bulk insert (ipportal.db.insert_rows: COPY
+    """Append many entries (action, target, data) in one bulk insert (common.db.insert_rows: COPY
     on PostgreSQL), unlinked like audit_append's (their ids ascend in order, and the linker links
     them in that order): for a report's cases, opened or linked together. Must run inside the
     transaction of the changes it records. Returns how many."""

@@ -6,7 +6,7 @@ checks the move against that table, locks the row, writes the new state and the 
 
 from django.db import models, transaction
 
-from .services import audit_append
+from .services import audit_append, audit_label
 
 
 class IllegalTransition(Exception):
@@ -41,7 +41,8 @@ def transition(*, obj: models.Model, to: str, actor, table: dict[str, frozenset[
         update_fields.append("updated_at")
     locked.save(update_fields=update_fields)
     audit_append(
-        actor=actor, action=f"{locked._meta.model_name}.{to}", target=locked,
+        # Named after the audit label's model part: the same action names as before a model moved.
+        actor=actor, action=f"{audit_label(locked).split('.')[1]}.{to}", target=locked,
         data={"from": current, "to": to, **(data or {})},
     )
     for name in update_fields:

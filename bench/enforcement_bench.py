@@ -177,8 +177,8 @@ def _decide_at_once(decisions, reviewer, chunk: int):
     messages are published when it commits. Returns the job."""
     from django.db import transaction
 
-    from enforcement.bulk import NewAction, bulk_job_create
-    from enforcement.models import ActionKind, BulkJobKind
+    from actions.bulk import NewAction, bulk_job_create
+    from actions.models import ActionKind, BulkJobKind
 
     with transaction.atomic():
         return bulk_job_create(kind=BulkJobKind.TAKEDOWNS, title=f"Bench {len(decisions)} takedowns", actor=reviewer,
@@ -190,7 +190,7 @@ def _decide_at_once(decisions, reviewer, chunk: int):
 
 
 def _wait(job, t0: float) -> float:
-    from enforcement.models import BulkJob, BulkJobStatus
+    from actions.models import BulkJob, BulkJobStatus
 
     while BulkJob.objects.filter(pk=job.pk, status=BulkJobStatus.RUNNING).exists():
         time.sleep(0.02)

@@ -150,7 +150,7 @@ def load(n_cases: int, n_listings: int) -> None:
             done += len(chunk)
             print(f"  {done:,} cases ({time.perf_counter() - t0:.0f} s)", flush=True)
     # Production never holds a backlog of lapsed claims: the beat task releases them every minute.
-    from complaints.services import claims_release_expired
+    from review.claims import claims_release_expired
 
     t1 = time.perf_counter()
     released = claims_release_expired(batch_size=1000)
@@ -231,7 +231,7 @@ def _claimer_process(kind: str, index: int, claims: int, tag: str, barrier, out)
     from django.db import connection
 
     from accounts.models import User
-    from complaints.services import case_claim_next
+    from review.claims import case_claim_next
 
     reviewer = User.objects.get(username=f"claimer{index}-{tag}") if kind == "claim" else None
     samples, claimed = [], []

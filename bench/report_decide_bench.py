@@ -102,9 +102,9 @@ def run(n: int, runs: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from actions.models import BulkJob
     from complaints.models import CaseState
-    from complaints.services import case_claim
-    from enforcement.models import BulkJob
+    from review.claims import case_claim
 
     reporter, reviewer, brand, right = _seed()
     client = Client()
@@ -127,7 +127,7 @@ def run(n: int, runs: int) -> None:
         app.conf.task_always_eager = False
         with publish:
             t0 = time.perf_counter()
-            response = client.post(reverse("enforcement:case_decide", kwargs={"pk": first.pk}),
+            response = client.post(reverse("decisions:case_decide", kwargs={"pk": first.pk}),
                                    {"reason_code": "tm_counterfeit", "facts": "Replica sold at 5.",
                                     "apply_to_report": "on"})
             elapsed = time.perf_counter() - t0
@@ -138,10 +138,10 @@ def run(n: int, runs: int) -> None:
         print(f"run {r + 1}: request {elapsed * 1000:,.0f} ms, redirected to {response['Location']}; "
               f"{decided} of {n} cases decided when the response was sent")
         if job is not None:
-            from enforcement.tasks import decide_report_cases
+            from decisions.tasks import decide_report_cases
 
             app.conf.task_always_eager = True  # the background work, here, in-process
-            with mock.patch("enforcement.tasks.send_notification.delay"):
+            with mock.patch("notifications.tasks.send_notification.delay"):
                 t0 = time.perf_counter()
                 decide_report_cases.delay(job.pk)
                 background.append(time.perf_counter() - t0)

@@ -230,6 +230,14 @@ class Case(models.Model):
         return self.state in (CaseState.OPEN, CaseState.IN_REVIEW) and self.due_at <= timezone.now()
 
 
+class Party(models.TextChoices):
+    """The two sides of a case: the seller of the listing and the rights holder who reported it.
+    Either may appeal a decision against them; each files its own evidence in due process."""
+
+    SELLER = "seller", "Seller"
+    REPORTER = "reporter", "Rights holder"
+
+
 class Outcome(models.TextChoices):
     REMOVE = "remove", "Remove listing"
     SUPPRESS = "suppress", "Suppress listing"
@@ -269,7 +277,7 @@ class Decision(models.Model):
 
 
 # --- Misuse of the notice system (complaints.misuse) ------------------------------------------
-# Here, not in enforcement: report_submit checks it, and complaints must not import upward.
+# Here, in complaints: report_submit checks it (complaints.sanctions), and complaints imports nothing above it.
 
 
 class SanctionLevel(models.TextChoices):

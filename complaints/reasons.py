@@ -69,7 +69,11 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
 ]}
 
 # Codes a person never picks in a decision form: the system records them.
-SYSTEM_REASONS = frozenset({"counter_notice_no_court_action", "notifier_suspended"})
+# Reasons only the system records: a counter-notice unanswered by a court action, a reporter's
+# pending notices closed when their notice processing is suspended.
+COUNTER_NOTICE_NO_COURT_ACTION = "counter_notice_no_court_action"
+NOTIFIER_SUSPENDED = "notifier_suspended"
+SYSTEM_REASONS = frozenset({COUNTER_NOTICE_NO_COURT_ACTION, NOTIFIER_SUSPENDED})
 # Rejections that count against the reporter as unfounded (complaints.misuse).
 UNFOUNDED_REASONS = frozenset({"insufficient_evidence", "no_infringement", "appeal_rejection_confirmed"})
 # Reinstatements that reverse a takedown on appeal (complaints.misuse).
@@ -148,3 +152,18 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         automation,
         how,
     ])
+
+
+def reason_choices(*outcomes: str, appeal: bool = False) -> list:
+    """A form's reason field: the reasons of each outcome, grouped under the outcome."""
+    return [("", "— choose a reason —")] + [
+        (Outcome(o).label, [(r.code, r.label) for r in reasons_for(o, appeal=appeal)]) for o in outcomes
+    ]
+
+
+def statement_preview(*, case, reason_code: str, facts: str) -> str:
+    """The composed statement, or "" until a reason is chosen."""
+    reason = REASONS.get(reason_code)
+    if reason is None:
+        return ""
+    return statement_compose(case=case, reason=reason, facts=facts or "[the facts you found]")

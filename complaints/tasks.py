@@ -1,24 +1,15 @@
-"""Thin Celery wrappers for complaints."""
+"""Thin Celery wrappers for complaints (names pinned: see actions.tasks)."""
 
 from celery import shared_task
 
-from . import misuse, services
-from .info_requests import info_requests_expire
-
-
-@shared_task(name="complaints.tasks.release_expired_claims", acks_late=True, time_limit=300)
-def release_expired_claims() -> int:
-    """Periodic (CELERY_BEAT_SCHEDULE): lapsed claims go back to the open queue."""
-    return services.claims_release_expired()
-
-
-@shared_task(name="complaints.tasks.expire_info_requests", acks_late=True, time_limit=300)
-def expire_info_requests() -> int:
-    """Periodic (CELERY_BEAT_SCHEDULE): unanswered questions past their deadline send their case
-    back to the queue."""
-    return info_requests_expire()
+from . import lanes, sanctions
 
 
 @shared_task(name="complaints.tasks.evaluate_notifier_misuse", acks_late=True, time_limit=600)
 def evaluate_notifier_misuse() -> int:
-    return misuse.notifiers_evaluate_all()
+    return sanctions.notifiers_evaluate_all()
+
+
+@shared_task(name="enforcement.tasks.compute_good_faith_lanes", acks_late=True, time_limit=600)
+def compute_good_faith_lanes() -> int:
+    return lanes.brand_lanes_compute_all()

@@ -2,13 +2,10 @@ from django.apps import AppConfig
 
 
 class EnforcementConfig(AppConfig):
+    """Holds only the migrations that created the tables of actions, appeals, counter_notices,
+    suspensions, webhooks and notifications, which own them now (each model keeps its table's
+    name). Installed databases have these migrations applied; fresh ones run them before the
+    apps' own. A release that squashes the migrations can drop this app."""
+
     name = "enforcement"
-
-    def ready(self):
-        # complaints cannot import enforcement; it announces a new report with a signal and the
-        # notifications module (here, downstream) sends the "report received" e-mails.
-        from complaints.signals import report_submitted
-
-        from .notifications import on_report_submitted
-
-        report_submitted.connect(on_report_submitted, dispatch_uid="enforcement.notify_report_received")
+    verbose_name = "Enforcement (migrations only)"

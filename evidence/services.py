@@ -123,3 +123,21 @@ def evidence_purge_unattached(*, older_than: timedelta = timedelta(hours=24)) ->
     """Delete uploads that no record ever took (a form abandoned after uploading)."""
     stale = evidence_unattached().filter(created_at__lt=timezone.now() - older_than)
     return evidence_delete(files=stale, actor=None)
+
+
+class EvidenceLimitError(Exception):
+    """Files that cannot be filed with a record (too many, too large, or filed elsewhere)."""
+
+
+def evidence_check_filing(files, *, what: str) -> None:
+    """The limits of a report's evidence for `what` ("An appeal", "A counter-notice"), and each
+    file filed with one record only: EvidenceLimitError saying which."""
+    if len(files) > settings.EVIDENCE_MAX_OWNER_FILES:
+        raise EvidenceLimitError(f"{what} takes at most {settings.EVIDENCE_MAX_OWNER_FILES} evidence files.")
+    if sum(f.size for f in files) > settings.EVIDENCE_MAX_OWNER_BYTES:
+        raise EvidenceLimitError(f"{what} takes at most {settings.EVIDENCE_MAX_OWNER_BYTES // 2**20} MB of "
+                                 "evidence in all. Remove a file.")
+    free = set(evidence_unattached().filter(pk__in=[f.pk for f in files]).values_list("pk", flat=True))
+    filed = [f.original_name for f in files if f.pk not in free]
+    if filed:
+        raise EvidenceLimitError(f"Already filed elsewhere: {', '.join(filed)}. Upload it again.")

@@ -58,14 +58,26 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "common",
     "audit",
     "accounts",
     "evidence",
     "registry",
     "listings",
+    "notifications",
     "complaints",
-    "enforcement",
+    "review",
+    "webhooks",
+    "actions",
+    "suspensions",
+    "decisions",
+    "appeals",
+    "counter_notices",
+    "sellers",
+    "reporters",
     "monitoring",
+    "enforcement",  # migrations only (see enforcement/apps.py)
+    "ipportal",  # the project: the demo data command
 ]
 
 MIDDLEWARE = [
@@ -176,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.expire_rights",
         "schedule": crontab(hour=0, minute=10),  # shortly after midnight UTC: the day's expiries
     },
+    "requeue-stale-report-jobs": {
+        "task": "decisions.tasks.requeue_stale_report_jobs",
+        "schedule": 60.0,
+    },
     "compute-good-faith-lanes": {
         "task": "enforcement.tasks.compute_good_faith_lanes",
         "schedule": crontab(hour=1, minute=0),  # daily: each brand's 90-day accuracy and lane
@@ -233,10 +249,10 @@ REVIEW_SLA_HOURS = {
 # The queue's per-filter counts scan the whole backlog; they are cached this long (0: never).
 REVIEW_QUEUE_COUNTS_SECONDS = env_int("REVIEW_QUEUE_COUNTS_SECONDS", 15)
 
-# Due process for sellers (enforcement.counter_notices, enforcement.services.appeal_file).
+# Due process for sellers (counter_notices.services, appeals.services).
 # DSA Art. 20: appeals stay open at least six months after the decision.
 APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 183)
-# Business days (enforcement.business_days) the rights holder has after a counter-notice to show
+# Business days (common.business_days) the rights holder has after a counter-notice to show
 # a court action; the listing is reinstated on the next business day (DMCA: 10 to 14).
 COUNTER_NOTICE_COURT_DAYS = env_int("COUNTER_NOTICE_COURT_DAYS", 10)
 COUNTER_NOTICE_REINSTATE_DAYS = env_int("COUNTER_NOTICE_REINSTATE_DAYS", 11)
@@ -263,7 +279,7 @@ ENFORCEMENT_CHUNK_SIZE = env_int("ENFORCEMENT_CHUNK_SIZE", 1000)
 STRIKE_EXPIRY_DAYS = env_int("STRIKE_EXPIRY_DAYS", 365)
 STRIKE_SUSPENSION_THRESHOLD = env_int("STRIKE_SUSPENSION_THRESHOLD", 3)
 
-# Marketplace webhooks (enforcement.webhooks). Every call has both timeouts; failures are retried
+# Marketplace webhooks (webhooks.services). Every call has both timeouts; failures are retried
 # with exponential backoff + jitter (base doubling up to the cap) until the window ends.
 WEBHOOK_CONNECT_TIMEOUT = env_float("WEBHOOK_CONNECT_TIMEOUT", 5)
 WEBHOOK_READ_TIMEOUT = env_float("WEBHOOK_READ_TIMEOUT", 10)
@@ -300,8 +316,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status`; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "listings.models.ListingStatus",
-        "EndpointStatusEnum": "enforcement.models.EndpointStatus",
-        "DeliveryStatusEnum": "enforcement.models.DeliveryStatus",
+        "EndpointStatusEnum": "webhooks.models.EndpointStatus",
+        "DeliveryStatusEnum": "webhooks.models.DeliveryStatus",
     },
 }
 

@@ -21,6 +21,8 @@ from django.db.models import Min
 from registry.models import IPRight, ProtectionRule, RightKind, RightStatus, RuleKind, RuleMode, WatchedTerm
 from registry.normalize import normalize_term
 
+from .models import ProtectionVersion
+
 _SPACE = re.compile(r"\s+")
 FIELDS = ("brand_name", "title", "description")  # scanned in this order; the first field that hits wins
 FIELD_LABELS = {"brand_name": "brand field", "title": "title", "description": "description"}
@@ -201,8 +203,6 @@ _cached: tuple[int, Matcher] | None = None
 def current_matcher() -> Matcher:
     """This process's matcher, rebuilt when the rules' version moved since it was built."""
     global _cached
-    from .services import protection_version
-
     version = protection_version()
     cached = _cached
     if cached is not None and cached[0] == version:
@@ -217,3 +217,9 @@ def matcher_forget() -> None:
     """Drop this process's matcher (tests: the database is rolled back under it)."""
     global _cached
     _cached = None
+
+
+def protection_version() -> int:
+    """The rules' version: bumped (services.protection_version_bump) whenever a brand's protection
+    changes, so every process rebuilds its automaton at its next check."""
+    return ProtectionVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0

@@ -8,19 +8,16 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from audit.services import audit_append
+from common.dispatch import enqueue
+from complaints.lanes import case_priority
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState
-from complaints.services import case_priority
 from complaints.sla import case_due_at
-from enforcement.automated import case_suppress_automated
+from decisions.automated import case_suppress_automated
 from listings.models import Listing, ListingStatus
 from registry.models import Brand, IPRight, RuleMode
 
 from .matcher import Hit, ListingFacts, current_matcher
 from .models import ProtectionVersion, RecheckJob, RecheckStatus
-
-
-def protection_version() -> int:
-    return ProtectionVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
 def protection_version_bump() -> None:
@@ -117,9 +114,7 @@ def recheck_start(*, brand_id: int) -> RecheckJob:
 
 
 def _enqueue_chunk(job_id: int, cursor: int) -> None:
-    from .tasks import recheck_chunk  # tasks import this module
-
-    recheck_chunk.delay(job_id, cursor)
+    enqueue("monitoring.tasks.recheck_chunk", job_id, cursor)
 
 
 def recheck_chunk_run(*, job_id: int, cursor: int) -> int | None:

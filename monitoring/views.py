@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from complaints.charts import bar_chart
+from common.charts import bar_chart
 from registry import selectors as registry_sel
 
 from . import selectors as sel

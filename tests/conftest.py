@@ -15,10 +15,11 @@ from django.db import connection, transaction
 
 from accounts.models import Role
 from complaints.models import InfringementType, ReporterCapacity
-from complaints.services import case_claim, report_submit
-from enforcement.services import case_decide
+from complaints.services import report_submit
+from decisions.services import case_decide
 from ipportal.celery import app as celery_app
 from registry.models import BrandMember
+from review.claims import case_claim
 
 from .factories import (
     BrandMemberFactory,

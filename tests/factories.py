@@ -131,7 +131,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
 class EnforcementActionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "enforcement.EnforcementAction"
+        model = "actions.EnforcementAction"
 
     decision = factory.SubFactory(DecisionFactory)
     case = factory.LazyAttribute(lambda a: a.decision.case)
@@ -142,7 +142,7 @@ class EnforcementActionFactory(factory.django.DjangoModelFactory):
 
 class AppealFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "enforcement.Appeal"
+        model = "appeals.Appeal"
 
     decision = factory.SubFactory(DecisionFactory)
     case = factory.LazyAttribute(lambda a: a.decision.case)
@@ -161,7 +161,7 @@ class PendingTrademarkFactory(TrademarkFactory):
     correspondent_email = "tm@office-record.example"
 class WebhookEndpointFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "enforcement.WebhookEndpoint"
+        model = "webhooks.WebhookEndpoint"
 
     owner = factory.SubFactory(UserFactory, username="market", role=Role.MARKETPLACE)
     url = "https://hooks.example.test/ipportal"
@@ -171,7 +171,7 @@ class WebhookEndpointFactory(factory.django.DjangoModelFactory):
 
 class WebhookEventFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "enforcement.WebhookEvent"
+        model = "webhooks.WebhookEvent"
 
     action = factory.SubFactory(EnforcementActionFactory, status="applied")
     event_id = factory.Sequence(lambda n: f"evt_test{n}")
@@ -181,7 +181,7 @@ class WebhookEventFactory(factory.django.DjangoModelFactory):
 
 class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "enforcement.WebhookDelivery"
+        model = "webhooks.WebhookDelivery"
 
     event = factory.SubFactory(WebhookEventFactory)
     endpoint = factory.SubFactory(WebhookEndpointFactory)

@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 
 from audit.models import AuditEntry
+from audit.services import audit_label
 from audit.transitions import IllegalTransition, transition
 
 
@@ -15,7 +16,7 @@ def all_pairs(choices) -> list:
 
 
 def _entries_for(obj):
-    return AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=obj.pk)
+    return AuditEntry.objects.filter(target_type=audit_label(obj), target_id=obj.pk)
 
 
 def assert_move_obeys_table(*, obj, to: str, table: dict, field: str, actor=None) -> None:
@@ -31,7 +32,7 @@ def assert_move_obeys_table(*, obj, to: str, table: dict, field: str, actor=None
         entries = list(_entries_for(obj).order_by("id"))[before:]
         assert len(entries) == 1
         assert AuditEntry.objects.count() == total_before + 1
-        assert entries[0].action == f"{obj._meta.model_name}.{to}"
+        assert entries[0].action == f"{audit_label(obj).split('.')[1]}.{to}"
         assert entries[0].data["from"] == current
         assert entries[0].data["to"] == to
     else:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 
-from complaints.services import case_claim
+from review.claims import case_claim
 
 from .conftest import claim_and_remove, file_report
 

@@ -10,8 +10,9 @@ from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
 from audit.transitions import IllegalTransition
 from complaints.models import Case, CaseState
-from complaints.services import CaseError, case_claim, case_claim_next, case_release
+from complaints.records import CaseError
 from registry.models import RightStatus
+from review.claims import case_claim, case_claim_next, case_release
 
 from ..conftest import file_report
 from ..factories import ListingFactory, TrademarkFactory

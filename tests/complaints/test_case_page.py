@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from complaints.models import CaseNote
-from complaints.notes import case_note_add
-from complaints.services import case_claim
-from enforcement.services import case_decide
+from decisions.services import case_decide
 from listings.services import listing_upsert
+from review.claims import case_claim
+from review.notes import case_note_add
 
 from ..conftest import claim_and_remove, file_report
 from ..factories import ListingFactory, TrademarkFactory
@@ -21,7 +21,7 @@ NOTE = "Seller is a known reseller of grey imports; check the invoice date."
 
 
 def _page(client, case):
-    return client.get(reverse("complaints:case_detail", kwargs={"pk": case.pk}))
+    return client.get(reverse("review:case_detail", kwargs={"pk": case.pk}))
 
 
 def test_the_listing_as_reported_and_now_with_the_changes_marked(world, client):
@@ -65,16 +65,16 @@ def test_other_open_cases_on_the_same_listing_or_seller_are_linked(world, client
     html = _page(client, case).content.decode()
     related = html[html.index('data-testid="related-open"'):]
     related = related[:related.index("</ul>")]
-    assert reverse("complaints:case_detail", kwargs={"pk": same_listing.pk}) in related
-    assert reverse("complaints:case_detail", kwargs={"pk": same_seller.pk}) in related
-    assert reverse("complaints:case_detail", kwargs={"pk": elsewhere.pk}) not in related
+    assert reverse("review:case_detail", kwargs={"pk": same_listing.pk}) in related
+    assert reverse("review:case_detail", kwargs={"pk": same_seller.pk}) in related
+    assert reverse("review:case_detail", kwargs={"pk": elsewhere.pk}) not in related
     assert related.index(same_listing.reference) < related.index(same_seller.reference)  # same listing first
 
 
 def test_a_reviewer_adds_a_note_without_javascript_and_it_is_audited(world, client):
     case = open_case(world)
     client.force_login(world.rev1)
-    response = client.post(reverse("complaints:case_note_add", kwargs={"pk": case.pk}), {"text": NOTE})
+    response = client.post(reverse("review:case_note_add", kwargs={"pk": case.pk}), {"text": NOTE})
     assert response.status_code == 302
     note = CaseNote.objects.get()
     assert note.author == world.rev1 and note.text == NOTE
@@ -85,7 +85,7 @@ def test_a_reviewer_adds_a_note_without_javascript_and_it_is_audited(world, clie
 def test_a_note_through_htmx_returns_the_notes_panel(world, client):
     case = open_case(world)
     client.force_login(world.rev2)
-    response = client.post(reverse("complaints:case_note_add", kwargs={"pk": case.pk}), {"text": NOTE},
+    response = client.post(reverse("review:case_note_add", kwargs={"pk": case.pk}), {"text": NOTE},
                            HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200 and html.lstrip().startswith('<section class="side-box notes"')
@@ -96,7 +96,7 @@ def test_an_empty_note_is_refused_and_nothing_is_saved(world, client):
     case = open_case(world)
     client.force_login(world.rev1)
     before = AuditEntry.objects.count()
-    response = client.post(reverse("complaints:case_note_add", kwargs={"pk": case.pk}), {"text": "  "})
+    response = client.post(reverse("review:case_note_add", kwargs={"pk": case.pk}), {"text": "  "})
     assert response.status_code == 400
     assert 'id="id_text_error"' in response.content.decode()
     assert CaseNote.objects.count() == 0 and AuditEntry.objects.count() == before
@@ -108,18 +108,18 @@ def test_notes_never_reach_the_rights_holder_or_the_seller(world, client):
     with TestCase.captureOnCommitCallbacks(execute=True):
         claim_and_remove(case=case, reviewer=world.rev1)
     client.force_login(world.alice)
-    for url in (reverse("complaints:report_detail", kwargs={"pk": case.report_id}),
-                reverse("complaints:report_cases", kwargs={"pk": case.report_id})):
+    for url in (reverse("reporters:report_detail", kwargs={"pk": case.report_id}),
+                reverse("reporters:report_cases", kwargs={"pk": case.report_id})):
         response = client.get(url)
         assert response.status_code == 200 and NOTE not in response.content.decode()
     client.force_login(world.sam)
-    response = client.get(reverse("enforcement:notice_detail", kwargs={"pk": case.pk}))
+    response = client.get(reverse("sellers:notice_detail", kwargs={"pk": case.pk}))
     assert response.status_code == 200 and NOTE not in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["sam", "alice", "outsider"])
-@pytest.mark.parametrize("name", ["complaints:case_note_add", "complaints:case_request_info",
-                                  "complaints:case_statement_preview", "enforcement:case_decide"])
+@pytest.mark.parametrize("name", ["review:case_note_add", "review:case_request_info",
+                                  "review:case_statement_preview", "decisions:case_decide"])
 def test_reviewer_endpoints_refuse_sellers_and_rights_holders(world, client, settings, persona, name):
     settings.DEBUG = False
     case = open_case(world)

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from complaints.models import Case, CaseState
-from complaints.services import CaseError, case_claim, case_claim_next, case_reassign
+from complaints.records import CaseError
+from review.claims import case_claim, case_claim_next, case_reassign
 
 from ..conftest import file_report
 from ..factories import ListingFactory
@@ -64,9 +65,9 @@ def test_the_claim_next_button_shows_the_cap_message(world, client, settings):
     settings.REVIEW_MAX_OPEN_CLAIMS = 1
     _open_cases(world, 2)
     client.force_login(world.rev1)
-    client.post(reverse("complaints:claim_next"))
-    response = client.post(reverse("complaints:claim_next"), follow=True)
-    assert response.redirect_chain == [(reverse("complaints:queue"), 302)]
+    client.post(reverse("review:claim_next"))
+    response = client.post(reverse("review:claim_next"), follow=True)
+    assert response.redirect_chain == [(reverse("review:queue"), 302)]
     assert "You hold 1 open cases, the most one reviewer may hold (1)." in response.content.decode()
 
 
@@ -130,17 +131,17 @@ def test_a_decided_case_cannot_be_reassigned(world):
 def test_the_senior_sees_the_reassign_form_and_reviewers_do_not(world, client):
     case = held_case(world, world.rev1)
     client.force_login(world.senior)
-    assert "Reassign to" in client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    assert "Reassign to" in client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
     client.force_login(world.rev2)
-    assert "Reassign to" not in client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    assert "Reassign to" not in client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
 
 
 def test_the_senior_reassigns_from_the_case_page(world, client):
     case = held_case(world, world.rev1)
     client.force_login(world.senior)
-    response = client.post(reverse("complaints:case_reassign", args=[case.pk]), {"reviewer": world.rev2.pk},
+    response = client.post(reverse("review:case_reassign", args=[case.pk]), {"reviewer": world.rev2.pk},
                            follow=True)
-    assert response.redirect_chain == [(reverse("complaints:case_detail", args=[case.pk]), 302)]
+    assert response.redirect_chain == [(reverse("review:case_detail", args=[case.pk]), 302)]
     assert f"{case.reference} is now with rev2." in response.content.decode()
     case.refresh_from_db()
     assert case.claimed_by == world.rev2
@@ -151,7 +152,7 @@ def test_reassign_is_forbidden_to_everyone_but_seniors(world, client, settings, 
     settings.DEBUG = False
     case = held_case(world, world.rev1)
     client.force_login(getattr(world, persona))
-    response = client.post(reverse("complaints:case_reassign", args=[case.pk]), {"reviewer": world.rev2.pk})
+    response = client.post(reverse("review:case_reassign", args=[case.pk]), {"reviewer": world.rev2.pk})
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.claimed_by == world.rev1
@@ -160,10 +161,10 @@ def test_reassign_is_forbidden_to_everyone_but_seniors(world, client, settings, 
 def test_reassign_without_a_reviewer_names_the_field(world, client):
     case = held_case(world, world.rev1)
     client.force_login(world.senior)
-    response = client.post(reverse("complaints:case_reassign", args=[case.pk]), {"reviewer": ""})
+    response = client.post(reverse("review:case_reassign", args=[case.pk]), {"reviewer": ""})
     assert response.status_code == 400
     assert "Choose the reviewer who should take this case." in response.content.decode()
-    response = client.post(reverse("complaints:case_reassign", args=[case.pk]), {"reviewer": world.alice.pk})
+    response = client.post(reverse("review:case_reassign", args=[case.pk]), {"reviewer": world.alice.pk})
     assert "Choose one of the listed reviewers." in response.content.decode()
     case.refresh_from_db()
     assert case.claimed_by == world.rev1
@@ -174,7 +175,7 @@ def test_reassign_to_a_full_reviewer_keeps_the_choice_and_says_why(world, client
     first, second = _open_cases(world, 2)
     case_claim(case=first, reviewer=world.rev2)
     client.force_login(world.senior)
-    response = client.post(reverse("complaints:case_reassign", args=[second.pk]), {"reviewer": world.rev2.pk})
+    response = client.post(reverse("review:case_reassign", args=[second.pk]), {"reviewer": world.rev2.pk})
     html = response.content.decode()
     assert response.status_code == 400
     assert "rev2 holds 1 open cases" in html
@@ -183,7 +184,7 @@ def test_reassign_to_a_full_reviewer_keeps_the_choice_and_says_why(world, client
 
 def test_reassign_refuses_get_and_anonymous(world, client):
     case = held_case(world, world.rev1)
-    url = reverse("complaints:case_reassign", args=[case.pk])
+    url = reverse("review:case_reassign", args=[case.pk])
     assert_login_redirect(client.post(url), url)
     client.force_login(world.senior)
     assert client.get(url).status_code == 405

@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import Role
 from audit.models import AuditEntry
 from complaints.models import Case, CaseState, Report
-from complaints.services import case_claim_next
 from complaints.sla import case_due_at
 from listings.models import Listing
+from review.claims import case_claim_next
 
 from ..conftest import file_report
 from ..factories import UserFactory

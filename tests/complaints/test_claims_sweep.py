@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from complaints.models import Case, CaseState
-from complaints.services import case_claim, claims_release_expired
-from complaints.tasks import release_expired_claims
+from review.claims import case_claim, claims_release_expired
+from review.tasks import release_expired_claims
 
 from ..conftest import file_report
 from ..factories import ListingFactory

@@ -1,8 +1,8 @@
 import pytest
 
+from actions.models import ActionStatus
+from appeals.services import appeal_decide, appeal_file
 from complaints.models import CaseState
-from enforcement.models import ActionStatus
-from enforcement.services import appeal_decide, appeal_file
 from listings.models import ListingStatus
 
 from ..conftest import claim_and_remove, file_report

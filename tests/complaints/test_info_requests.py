@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.transitions import transition
-from complaints.info_requests import InfoRequestError, case_request_info, info_request_answer, info_requests_expire
 from complaints.models import CaseState, InfoRequest
-from complaints.services import case_claim
 from complaints.states import CASE_TRANSITIONS
-from complaints.tasks import expire_info_requests
+from review.claims import case_claim
+from review.info_requests import InfoRequestError, case_request_info, info_request_answer, info_requests_expire
+from review.tasks import expire_info_requests
 
 from ..views import held_case, open_case
 
@@ -33,9 +33,9 @@ def test_asking_puts_the_case_on_hold_and_frees_the_claim(world, client):
     case = held_case(world)
     client.force_login(world.rev1)
     deadline = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("complaints:case_request_info", kwargs={"pk": case.pk}),
+    response = client.post(reverse("review:case_request_info", kwargs={"pk": case.pk}),
                            {"question": "Which shop did the test buy come from?", "deadline": deadline})
-    assert response.status_code == 302 and response["Location"] == reverse("complaints:queue")
+    assert response.status_code == 302 and response["Location"] == reverse("review:queue")
     case.refresh_from_db()
     assert case.state == CaseState.NEEDS_INFO and case.claimed_by is None
     assert case.info_requests.get().question == "Which shop did the test buy come from?"
@@ -52,7 +52,7 @@ def test_a_question_without_a_deadline_or_with_a_past_one_is_refused(world, clie
     case = held_case(world)
     before = _snapshot(case)
     client.force_login(world.rev1)
-    response = client.post(reverse("complaints:case_request_info", kwargs={"pk": case.pk}), data)
+    response = client.post(reverse("review:case_request_info", kwargs={"pk": case.pk}), data)
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="id_{field}_error"' in html and message in html
@@ -70,7 +70,7 @@ def test_asking_on_a_case_another_reviewer_holds_is_refused(world, client):
     before = _snapshot(case)
     client.force_login(world.rev2)
     deadline = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("complaints:case_request_info", kwargs={"pk": case.pk}),
+    response = client.post(reverse("review:case_request_info", kwargs={"pk": case.pk}),
                            {"question": "Photos?", "deadline": deadline})
     assert response.status_code == 400
     assert "Another reviewer holds this case." in response.content.decode()
@@ -84,9 +84,9 @@ def test_the_reporter_answers_on_the_report_page_and_the_case_returns_with_its_s
     info = _ask(case, world.rev1)
     time_machine.move_to(timezone.now() + timedelta(hours=5))
     client.force_login(world.alice)
-    page = client.get(reverse("complaints:report_detail", kwargs={"pk": case.report_id})).content.decode()
+    page = client.get(reverse("reporters:report_detail", kwargs={"pk": case.report_id})).content.decode()
     assert "Send the test-buy photos." in page and "The reviewer needs more information" in page
-    url = reverse("complaints:info_answer", kwargs={"pk": case.report_id, "request_pk": info.pk})
+    url = reverse("reporters:info_answer", kwargs={"pk": case.report_id, "request_pk": info.pk})
     assert client.post(url, {"answer": " "}).status_code == 400
     response = client.post(url, {"answer": "Photos attached to a new upload."})
     assert response.status_code == 302
@@ -103,7 +103,7 @@ def test_another_brand_cannot_answer(world, client):
     case = held_case(world)
     info = _ask(case, world.rev1)
     client.force_login(world.bob)
-    url = reverse("complaints:info_answer", kwargs={"pk": case.report_id, "request_pk": info.pk})
+    url = reverse("reporters:info_answer", kwargs={"pk": case.report_id, "request_pk": info.pk})
     assert client.post(url, {"answer": "Mine."}).status_code == 404
     with pytest.raises(Exception, match="Only the reporting brand"):
         info_request_answer(request=info, user=world.bob, answer="Mine.")

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.misuse import (
+from appeals.services import appeal_decide, appeal_file
+from complaints.models import CaseState, NotifierSanction, SanctionLevel, SanctionStatus
+from complaints.sanctions import (
     SanctionError,
     notifier_evaluate,
     notifier_figures,
@@ -17,10 +19,10 @@ from complaints.misuse import (
     sanction_dismiss,
     sanction_lift,
 )
-from complaints.models import CaseState, NotifierSanction, SanctionLevel, SanctionStatus
-from complaints.services import ReportError, case_claim
+from complaints.services import ReportError
 from complaints.states import SANCTION_TRANSITIONS
-from enforcement.services import appeal_decide, appeal_file, case_decide
+from decisions.services import case_decide
+from review.claims import case_claim
 
 from ..conftest import file_report
 from ..factories import ListingFactory, UserFactory

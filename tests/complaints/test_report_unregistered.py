@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from complaints import services
+from complaints.lanes import _reprioritize, case_priority
 from complaints.models import Case, InfringementType, Priority, Report, ReporterCapacity
 from complaints.reasons import REASONS, statement_compose
-from complaints.selectors import queue_health
-from complaints.services import ReportError, case_priority, report_submit
-from enforcement.good_faith import _reprioritize
+from complaints.services import ReportError, report_submit
 from registry.models import IPRight, RightStatus
+from review.selectors import queue_health
 
 from ..conftest import DETAILS_BY_KIND, claim_and_remove, file_report
 
@@ -173,7 +173,7 @@ def test_the_statement_of_reasons_names_the_right_as_unregistered(world):
 def test_the_case_page_says_unregistered_and_shows_the_description(world, client):
     case = file_unregistered(world, listings=world.listings_a[:1]).cases.get()
     client.force_login(world.rev1)
-    html = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    html = client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
     assert "Unregistered right — described by the reporter" in html
     assert "Headphones sold under ZENOR since 2019." in html and "CA, US" in html
     assert "Unregistered right</" in html  # the lane
@@ -182,19 +182,19 @@ def test_the_case_page_says_unregistered_and_shows_the_description(world, client
 def test_the_report_page_says_unregistered_and_shows_the_description(world, client):
     report = file_unregistered(world, listings=world.listings_a[:1])
     client.force_login(world.agent)
-    html = client.get(reverse("complaints:report_detail", args=[report.pk])).content.decode()
+    html = client.get(reverse("reporters:report_detail", args=[report.pk])).content.decode()
     assert "Unregistered right — described by the reporter" in html and "2019-03-01" in html
     client.force_login(world.bob)
-    assert client.get(reverse("complaints:report_detail", args=[report.pk])).status_code == 404
+    assert client.get(reverse("reporters:report_detail", args=[report.pk])).status_code == 404
 
 
 def test_the_queue_filters_by_the_unregistered_lane(world, client):
     unregistered = file_unregistered(world, listings=world.listings_a[:1]).cases.get()
     registered = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[1:2]).cases.get()
     client.force_login(world.rev1)
-    html = client.get(reverse("complaints:queue"), {"lane": Priority.UNREGISTERED}).content.decode()
+    html = client.get(reverse("review:queue"), {"lane": Priority.UNREGISTERED}).content.decode()
     assert unregistered.reference in html and registered.reference not in html
-    assert client.get(reverse("complaints:queue"), {"lane": 4}).status_code == 400
+    assert client.get(reverse("review:queue"), {"lane": 4}).status_code == 400
 
 
 def test_queue_health_counts_the_lane_with_its_sla(world, settings, time_machine):

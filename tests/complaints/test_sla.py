@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import CaseSource, Priority
-from complaints.services import case_claim_next
 from registry.models import RightStatus
+from review.claims import case_claim_next
 
 from ..conftest import file_report
 from ..factories import ListingFactory, TrademarkFactory

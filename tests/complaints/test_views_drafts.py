@@ -22,7 +22,7 @@ def _save_draft(client, world, **overrides):
     response = client.post(TM_FORM, _form(world, action="draft", **overrides))
     draft = ReportDraft.objects.latest("id")
     assert response.status_code == 302
-    assert response["Location"] == reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
+    assert response["Location"] == reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})
     return draft
 
 
@@ -41,17 +41,17 @@ def test_my_reports_lists_the_brands_drafts_with_a_continue_link(world, client):
     client.force_login(world.alice)
     draft = _save_draft(client, world, evidence_upload=[upload("a.pdf", PDF)])
     client.force_login(world.agent)
-    html = client.get(reverse("complaints:report_list")).content.decode()
+    html = client.get(reverse("reporters:report_list")).content.decode()
     assert draft.reference in html
-    assert f'<a href="{reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})}">Continue</a>' in html
+    assert f'<a href="{reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})}">Continue</a>' in html
     client.force_login(world.bob)
-    assert draft.reference not in client.get(reverse("complaints:report_list")).content.decode()
+    assert draft.reference not in client.get(reverse("reporters:report_list")).content.decode()
 
 
 def test_a_resumed_draft_has_what_was_typed_and_the_files(world, client):
     client.force_login(world.alice)
     draft = _save_draft(client, world, signature="", decl_accurate=None, evidence_upload=[upload("a.pdf", PDF)])
-    response = client.get(reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk}))
+    response = client.get(reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk}))
     html = response.content.decode()
     assert response.status_code == 200
     assert "The logo is a copy of ours; see the second photo.</textarea>" in html
@@ -66,7 +66,7 @@ def test_submitting_a_draft_files_the_report_with_its_files_and_removes_the_draf
     draft = _save_draft(client, world, signature="", evidence_upload=[upload("a.pdf", PDF)])
     file = draft.evidence.get()
     client.force_login(world.agent)  # a colleague finishes it
-    url = reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
+    url = reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})
     response = client.post(url, _form(world, signature="Agent Smith", capacity="agent", evidence=[str(file.pk)],
                                       evidence_upload=[upload("b.png", image("PNG"))]))
     report = Report.objects.get()
@@ -78,7 +78,7 @@ def test_submitting_a_draft_files_the_report_with_its_files_and_removes_the_draf
 def test_a_validation_error_on_a_draft_keeps_its_files(world, client):
     client.force_login(world.alice)
     draft = _save_draft(client, world, evidence_upload=[upload("a.pdf", PDF)])
-    url = reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
+    url = reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})
     response = client.post(url, _form(world, listings="NOPE-1", evidence=[str(draft.evidence.get().pk)],
                                       evidence_upload=[upload("b.png", image("PNG"))]))
     html = response.content.decode()
@@ -93,7 +93,7 @@ def test_a_file_removed_from_a_draft_is_deleted_when_the_draft_is_saved(world, c
     client.force_login(world.alice)
     draft = _save_draft(client, world, evidence_upload=[upload("a.pdf", PDF), upload("b.pdf", PDF)])
     a, b = draft.evidence.order_by("id")
-    url = reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
+    url = reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(url, _form(world, action="draft", evidence=[str(b.pk)]))
     assert list(draft.evidence.all()) == [b]
@@ -119,8 +119,8 @@ def test_deleting_a_draft_deletes_its_files(world, client):
     draft = _save_draft(client, world, evidence_upload=[upload("a.pdf", PDF)])
     path = evidence_path(draft.evidence.get())
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("complaints:report_draft_delete", kwargs={"pk": draft.pk}))
-    assert response.status_code == 302 and response["Location"] == reverse("complaints:report_list")
+        response = client.post(reverse("reporters:report_draft_delete", kwargs={"pk": draft.pk}))
+    assert response.status_code == 302 and response["Location"] == reverse("reporters:report_list")
     assert not ReportDraft.objects.exists() and not EvidenceFile.objects.exists() and not path.exists()
 
 
@@ -131,13 +131,13 @@ def test_only_the_brands_members_open_continue_or_delete_a_draft(world, client, 
     draft = _save_draft(client, world, evidence_upload=[upload("a.pdf", PDF)])
     file = draft.evidence.get()
     client.force_login(getattr(world, persona))
-    url = reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
+    url = reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})
     assert client.get(url).status_code == status
     assert client.post(url, _form(world, evidence=[str(file.pk)])).status_code == status
-    delete = reverse("complaints:report_draft_delete", kwargs={"pk": draft.pk})
+    delete = reverse("reporters:report_draft_delete", kwargs={"pk": draft.pk})
     assert client.post(delete).status_code == status
     assert ReportDraft.objects.filter(pk=draft.pk).exists() and Report.objects.count() == 0
-    assert client.get(reverse("complaints:evidence_download", kwargs={"pk": file.pk})).status_code == 404
+    assert client.get(reverse("reporters:evidence_download", kwargs={"pk": file.pk})).status_code == 404
 
 
 def test_another_brands_member_cannot_carry_a_drafts_file_into_their_report(world, client):
@@ -155,11 +155,11 @@ def test_the_draft_pages_send_an_anonymous_visitor_to_log_in(world, client):
     client.force_login(world.alice)
     draft = _save_draft(client, world)
     client.logout()
-    url = reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})
+    url = reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})
     assert_login_redirect(client.get(url), url)
 
 
 def test_delete_refuses_a_get(world, client):
     client.force_login(world.alice)
     draft = _save_draft(client, world)
-    assert client.get(reverse("complaints:report_draft_delete", kwargs={"pk": draft.pk})).status_code == 405
+    assert client.get(reverse("reporters:report_draft_delete", kwargs={"pk": draft.pk})).status_code == 405

@@ -36,9 +36,9 @@ def test_files_picked_in_the_form_are_filed_with_the_report(world, client):
     files = [link.file for link in report.evidence_links.order_by("id")]
     assert [(f.original_name, f.content_type) for f in files] == [
         ("listing.png", "image/png"), ("invoice.pdf", "application/pdf")]
-    page = client.get(reverse("complaints:report_detail", kwargs={"pk": report.pk})).content.decode()
+    page = client.get(reverse("reporters:report_detail", kwargs={"pk": report.pk})).content.decode()
     for f in files:
-        assert reverse("complaints:evidence_download", kwargs={"pk": f.pk}) in page
+        assert reverse("reporters:evidence_download", kwargs={"pk": f.pk}) in page
         assert f.sha256[:12] in page
 
 
@@ -130,7 +130,7 @@ def test_the_download_is_an_attachment_with_a_safe_type(world, client, kind, ser
     data = {"pdf": PDF, "png": image("PNG"), "text": b"<b>order</b> 4711\n"}[kind]
     _, [file] = _filed_with(world, upload("evil\".html", data, claimed="text/html"))
     client.force_login(world.alice)
-    response = client.get(reverse("complaints:evidence_download", kwargs={"pk": file.pk}))
+    response = client.get(reverse("reporters:evidence_download", kwargs={"pk": file.pk}))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == data
     assert response["Content-Type"] == served
@@ -143,7 +143,7 @@ def test_the_download_is_an_attachment_with_a_safe_type(world, client, kind, ser
 @pytest.mark.parametrize("persona,status", [
     ("alice", 200), ("agent", 200), ("rev1", 200), ("senior", 200), ("bob", 404), ("sam", 404), ("outsider", 404),
 ])
-@pytest.mark.parametrize("name", ["complaints:evidence_download", "complaints:evidence_inline"])
+@pytest.mark.parametrize("name", ["reporters:evidence_download", "reporters:evidence_inline"])
 def test_only_the_brand_and_reviewers_get_the_evidence(world, client, settings, persona, status, name):
     settings.DEBUG = False
     _, [file] = _filed_with(world, upload("shot.png", image("PNG")))
@@ -154,7 +154,7 @@ def test_only_the_brand_and_reviewers_get_the_evidence(world, client, settings, 
         assert "shot" not in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["complaints:evidence_download", "complaints:evidence_inline"])
+@pytest.mark.parametrize("name", ["reporters:evidence_download", "reporters:evidence_inline"])
 def test_an_anonymous_visitor_is_sent_to_log_in(world, client, name):
     _, [file] = _filed_with(world, upload("shot.png", image("PNG")))
     url = reverse(name, kwargs={"pk": file.pk})
@@ -164,31 +164,31 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world, client, name):
 def test_an_upload_no_report_took_is_not_served_even_to_its_uploader(world, client):
     [loose] = evidence_accept(uploaded_by=world.alice, uploads=[upload("a.pdf", PDF)]).stored
     client.force_login(world.alice)
-    assert client.get(reverse("complaints:evidence_download", kwargs={"pk": loose.pk})).status_code == 404
+    assert client.get(reverse("reporters:evidence_download", kwargs={"pk": loose.pk})).status_code == 404
     client.force_login(world.rev1)
-    assert client.get(reverse("complaints:evidence_download", kwargs={"pk": loose.pk})).status_code == 404
+    assert client.get(reverse("reporters:evidence_download", kwargs={"pk": loose.pk})).status_code == 404
 
 
 def test_images_are_served_inline_but_a_pdf_is_not(world, client):
     _, [png, pdf] = _filed_with(world, upload("shot.webp", image("WEBP")), upload("a.pdf", PDF))
     client.force_login(world.rev1)
-    response = client.get(reverse("complaints:evidence_inline", kwargs={"pk": png.pk}))
+    response = client.get(reverse("reporters:evidence_inline", kwargs={"pk": png.pk}))
     assert response.status_code == 200 and response["Content-Type"] == "image/webp"
     assert response["Content-Disposition"] == 'inline; filename="shot.webp"'
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert client.get(reverse("complaints:evidence_inline", kwargs={"pk": pdf.pk})).status_code == 404
+    assert client.get(reverse("reporters:evidence_inline", kwargs={"pk": pdf.pk})).status_code == 404
 
 
 def test_the_download_refuses_a_post(world, client):
     _, [file] = _filed_with(world, upload("a.pdf", PDF))
     client.force_login(world.alice)
-    assert client.post(reverse("complaints:evidence_download", kwargs={"pk": file.pk})).status_code == 405
+    assert client.post(reverse("reporters:evidence_download", kwargs={"pk": file.pk})).status_code == 405
 
 
 def test_the_case_page_shows_images_inline_and_pdfs_as_links(world, client):
     report, [png, pdf] = _filed_with(world, upload("shot.png", image("PNG")), upload("invoice.pdf", PDF))
     client.force_login(world.rev1)
-    html = client.get(reverse("complaints:case_detail", kwargs={"pk": report.cases.get().pk})).content.decode()
-    assert f'<img src="{reverse("complaints:evidence_inline", kwargs={"pk": png.pk})}"' in html
-    assert reverse("complaints:evidence_inline", kwargs={"pk": pdf.pk}) not in html
-    assert f'href="{reverse("complaints:evidence_download", kwargs={"pk": pdf.pk})}" download>invoice.pdf<' in html
+    html = client.get(reverse("review:case_detail", kwargs={"pk": report.cases.get().pk})).content.decode()
+    assert f'<img src="{reverse("reporters:evidence_inline", kwargs={"pk": png.pk})}"' in html
+    assert reverse("reporters:evidence_inline", kwargs={"pk": pdf.pk}) not in html
+    assert f'href="{reverse("reporters:evidence_download", kwargs={"pk": pdf.pk})}" download>invoice.pdf<' in html

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Case, CaseState
-from complaints.selectors import queue_health
 from registry.models import RightStatus
+from review.selectors import queue_health
 
 from ..conftest import claim_and_remove, file_report
 from ..factories import ListingFactory, TrademarkFactory
@@ -95,7 +95,7 @@ def test_health_needs_a_login_and_get(world, client):
     assert_login_redirect(client.get(HEALTH), HEALTH)
     client.force_login(world.rev1)
     assert client.post(HEALTH).status_code == 405
-    assert reverse("complaints:queue_health") == HEALTH
+    assert reverse("review:queue_health") == HEALTH
 
 
 def test_health_runs_a_fixed_number_of_queries(world, client, history, django_assert_max_num_queries):

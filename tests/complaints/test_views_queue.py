@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import Case, CaseSource
-from complaints.services import case_claim
 from registry.models import RightKind, RightStatus
+from review.claims import case_claim
 
 from ..conftest import file_report
 from ..factories import ListingFactory, TrademarkFactory

@@ -51,7 +51,7 @@ def _post(world, rights, kind, **overrides):
 
 
 def _url(kind):
-    return reverse("complaints:report_form", args=[kind])
+    return reverse("reporters:report_form", args=[kind])
 
 
 @pytest.mark.parametrize("kind", SPECS)
@@ -59,7 +59,7 @@ def test_each_kind_files_a_report_with_its_answers(world, client, rights, kind):
     client.force_login(world.alice)
     response = client.post(_url(kind), _post(world, rights, kind))
     report = Report.objects.get()
-    assert response.status_code == 302 and response.url == reverse("complaints:report_detail", args=[report.pk])
+    assert response.status_code == 302 and response.url == reverse("reporters:report_detail", args=[report.pk])
     assert report.kind == kind and report.right == rights[kind] and report.cases.count() == 2
     expected = {k: v for k, v in ANSWERS[kind].items() if k != "infringement_type"}
     assert report.details == expected
@@ -132,7 +132,7 @@ def test_a_script_in_the_explanation_is_shown_as_text(world, client, rights):
     client.force_login(world.alice)
     client.post(_url("trademark"), _post(world, rights, "trademark", explanation="<script>alert(1)</script> copy"))
     report = Report.objects.get()
-    html = client.get(reverse("complaints:report_detail", args=[report.pk])).content.decode()
+    html = client.get(reverse("reporters:report_detail", args=[report.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; copy" in html
     assert "<script>alert(1)</script>" not in html
 
@@ -215,7 +215,7 @@ def test_drafts_keep_the_kind(world, client, rights):
 
 def test_the_landing_page_explains_each_kind(world, client, rights):
     client.force_login(world.alice)
-    html = client.get(reverse("complaints:report_new")).content.decode()
+    html = client.get(reverse("reporters:report_new")).content.decode()
     for kind, spec in SPECS.items():
         assert _url(kind) in html and escape(spec.summary) in html
 
@@ -228,7 +228,7 @@ def test_an_unknown_kind_is_404(world, client):
 def test_listing_search_finds_by_keyword_brand_seller_and_id(world, client):
     hit = ListingFactory(seller=world.seller_b, title="ACME headphones replica", brand_name="Acme")
     client.force_login(world.alice)
-    url = reverse("complaints:listing_search")
+    url = reverse("reporters:listing_search")
     for params in ({"q": "headphones"}, {"brand": "acme"}, {"seller": world.seller_b.name},
                    {"listing_id": hit.external_id}):
         html = client.get(url, params).content.decode()
@@ -242,7 +242,7 @@ def test_listing_search_finds_by_keyword_brand_seller_and_id(world, client):
 @pytest.mark.parametrize("persona", ["rev1", "sam", "outsider"])
 def test_listing_search_is_for_rights_holders(world, client, persona):
     client.force_login(getattr(world, persona))
-    assert client.get(reverse("complaints:listing_search"), {"q": "x"}).status_code == 403
+    assert client.get(reverse("reporters:listing_search"), {"q": "x"}).status_code == 403
 
 
 def test_my_reports_filters_by_state_type_brand_and_date(world, client, rights):
@@ -254,7 +254,7 @@ def test_my_reports_filters_by_state_type_brand_and_date(world, client, rights):
     patent = file_report(reporter=world.alice, right=rights["patent"], listings=world.listings_a[2:3],
                          infringement_type="", details=ANSWERS["patent"])
     client.force_login(world.alice)
-    url = reverse("complaints:report_list")
+    url = reverse("reporters:report_list")
 
     def refs(**params):
         html = client.get(url, params).content.decode()
@@ -288,6 +288,6 @@ def test_the_reviewer_sees_the_kinds_answers_on_the_case_page(world, client, rig
     client.post(_url("patent"), _post(world, rights, "patent"))
     case = Report.objects.get().cases.first()
     client.force_login(world.rev1)
-    html = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    html = client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
     assert "Patent report" in html and "How the product meets each claim" in html
     assert "Claim 1: the hinge (a) and spring (b)" in html

@@ -32,8 +32,8 @@ def _field_error(html: str, field: str) -> str:
 
 
 @pytest.mark.parametrize("name,kwargs", [
-    ("complaints:report_list", {}), ("complaints:report_new", {}), ("complaints:report_form", {"kind": "patent"}),
-    ("complaints:report_detail", {"pk": 1}), ("complaints:report_cases", {"pk": 1}),
+    ("reporters:report_list", {}), ("reporters:report_new", {}), ("reporters:report_form", {"kind": "patent"}),
+    ("reporters:report_detail", {"pk": 1}), ("reporters:report_cases", {"pk": 1}),
 ])
 def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
     url = reverse(name, kwargs=kwargs)
@@ -46,7 +46,7 @@ def test_the_list_shows_the_brands_reports(world, client):
     report = file_report(reporter=world.agent, right=world.tm_a, listings=world.listings_a[:2])
     other = file_report(reporter=world.bob, right=world.tm_b, listings=world.listings_b[:1])
     client.force_login(world.alice)
-    response = client.get(reverse("complaints:report_list"))
+    response = client.get(reverse("reporters:report_list"))
     assert response.status_code == 200
     assert report.reference in response.content.decode()
     assert other.reference not in response.content.decode()
@@ -56,7 +56,7 @@ def test_the_list_shows_the_brands_reports(world, client):
 def test_the_list_is_for_rights_holders_only(world, client, settings, persona):
     settings.DEBUG = False
     client.force_login(getattr(world, persona))
-    response = client.get(reverse("complaints:report_list"))
+    response = client.get(reverse("reporters:report_list"))
     assert response.status_code == 403
     assert "You can't open this page" in response.content.decode()
     assert "Only rights holders file and follow reports." in response.content.decode()
@@ -64,7 +64,7 @@ def test_the_list_is_for_rights_holders_only(world, client, settings, persona):
 
 def test_the_list_refuses_a_post(world, client):
     client.force_login(world.alice)
-    assert client.post(reverse("complaints:report_list")).status_code == 405
+    assert client.post(reverse("reporters:report_list")).status_code == 405
 
 
 @pytest.mark.parametrize("rows", [5, 20])
@@ -74,7 +74,7 @@ def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_ma
         report_draft_save(user=world.alice, brand=world.brand_a, right=world.tm_a, data={}, evidence=[])
     client.force_login(world.alice)
     with django_assert_max_num_queries(5):  # session, user, brands, reports, drafts
-        response = client.get(reverse("complaints:report_list"))
+        response = client.get(reverse("reporters:report_list"))
     assert len(re.findall(r'href="/reports/\d+/"', response.content.decode())) == rows
     assert len(re.findall(r'href="/reports/drafts/\d+/"', response.content.decode())) == rows
 
@@ -92,7 +92,7 @@ def test_filing_a_report_opens_its_cases_and_shows_the_report(world, client):
     client.force_login(world.alice)
     response = client.post(TM_FORM, _form(world), follow=True)
     report = Report.objects.get()
-    assert response.redirect_chain == [(reverse("complaints:report_detail", kwargs={"pk": report.pk}), 302)]
+    assert response.redirect_chain == [(reverse("reporters:report_detail", kwargs={"pk": report.pk}), 302)]
     assert f"Report {report.reference} filed: 2 case(s)" in response.content.decode()
     assert [c.listing for c in report.cases.order_by("id")] == world.listings_a[:2]
     assert report.reporter == world.alice and report.signature == "Alice Example"
@@ -160,7 +160,7 @@ def test_the_form_refuses_a_put(world, client):
 
 # report_detail and its cases partial
 
-@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+@pytest.mark.parametrize("name", ["reporters:report_detail", "reporters:report_cases"])
 @pytest.mark.parametrize("persona", ["alice", "agent"])
 def test_the_brands_members_follow_a_report(world, client, name, persona):
     report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:2])
@@ -174,7 +174,7 @@ def test_the_brands_members_follow_a_report(world, client, name, persona):
     assert "Report filed" in html
 
 
-@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+@pytest.mark.parametrize("name", ["reporters:report_detail", "reporters:report_cases"])
 def test_another_brand_gets_not_found(world, client, settings, name):
     settings.DEBUG = False
     report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
@@ -185,14 +185,14 @@ def test_another_brand_gets_not_found(world, client, settings, name):
     assert report.reference not in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+@pytest.mark.parametrize("name", ["reporters:report_detail", "reporters:report_cases"])
 def test_a_reviewer_cannot_open_a_report_page(world, client, name):
     report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
     client.force_login(world.rev1)
     assert client.get(reverse(name, kwargs={"pk": report.pk})).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["complaints:report_detail", "complaints:report_cases"])
+@pytest.mark.parametrize("name", ["reporters:report_detail", "reporters:report_cases"])
 def test_report_pages_refuse_a_post(world, client, name):
     report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
     client.force_login(world.alice)

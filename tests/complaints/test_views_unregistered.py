@@ -37,7 +37,7 @@ def test_it_files_a_report_with_an_unregistered_right(world, client):
     client.force_login(world.alice)
     response = client.post(TM_FORM, _described(world))
     report = Report.objects.get()
-    assert response.status_code == 302 and response.url == reverse("complaints:report_detail", args=[report.pk])
+    assert response.status_code == 302 and response.url == reverse("reporters:report_detail", args=[report.pk])
     right = report.right
     assert not right.registered and right.brand == world.brand_a and right.name == "ZENOR"
     assert right.use_countries == ["CA", "US"] and str(right.first_used_on) == "2019-03-01"
@@ -110,12 +110,12 @@ def test_a_draft_keeps_the_description_and_the_brand(world, client):
     assert response.status_code == 302 and draft.brand == world.brand_a and draft.right is None
     assert draft.data["right_source"] == "unregistered" and draft.data["unreg_name"] == "ZENOR"
     assert draft.data["unreg_description"] == DESCRIBED["unreg_description"]
-    html = client.get(reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk})).content.decode()
+    html = client.get(reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})).content.decode()
     assert re.search(r'<input type="radio" name="right_source" value="unregistered"[^>]* checked', html)
     assert 'value="ZENOR"' in html and 'value="us, ca"' in html
     assert f'<option value="{world.brand_a.pk}" selected>' in html
     # Finishing the draft files it with the described right and deletes the draft.
-    response = client.post(reverse("complaints:report_draft", kwargs={"draft_pk": draft.pk}), _described(world))
+    response = client.post(reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk}), _described(world))
     assert response.status_code == 302 and not Report.objects.get().right.registered
     assert not ReportDraft.objects.exists()
 

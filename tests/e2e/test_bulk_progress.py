@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import transaction
 from playwright.sync_api import expect
 
-from enforcement.bulk import NewAction, actions_apply_chunk, bulk_job_create
-from enforcement.models import ActionKind, BulkJobKind
+from actions.bulk import NewAction, actions_apply_chunk, bulk_job_create
+from actions.models import ActionKind, BulkJobKind
 from listings.models import Listing, ListingStatus
 
 from .test_full_flow import Sessions
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 def test_a_bulk_job_page_updates_without_a_reload(browser, live_server, shot):
     call_command("seed_demo", stdout=io.StringIO())
     listings = list(Listing.objects.filter(status=ListingStatus.ACTIVE).order_by("id")[:6])
-    with mock.patch("enforcement.tasks.apply_action_chunk.delay"), transaction.atomic():  # not run yet
+    with mock.patch("actions.tasks.apply_action_chunk.delay"), transaction.atomic():  # not run yet
         job = bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend a demo seller", chunk_size=3, actions=[
             NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"e2e:{lst.pk}")
             for lst in listings])

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import User
+from actions.models import BulkJob
 from complaints.models import CaseState
-from enforcement import bulk_decide
-from enforcement.bulk_decide import report_job_walk
-from enforcement.models import BulkJob
+from decisions import report_jobs as bulk_decide
+from decisions.report_jobs import report_job_walk
 from listings.models import Seller
 from registry.models import IPRight
 
@@ -41,7 +41,7 @@ def test_a_decision_applied_to_a_whole_report_shows_its_progress(browser, live_s
     page.get_by_label("Reason").select_option(label="Counterfeit goods bearing the registered mark")
     page.get_by_label("Facts").fill("The same replica headphones in each listing.")
     page.get_by_label("Apply to all identical cases of this report (4 other undecided)").check()
-    with mock.patch("enforcement.tasks.decide_report_cases.delay"):  # the worker takes it: run by hand below
+    with mock.patch("decisions.tasks.decide_report_cases.delay"):  # the worker takes it: run by hand below
         page.get_by_role("button", name="Record decision").click()
         job = BulkJob.objects.get(report=report)
         expect(page).to_have_url(re.compile(rf"/review/enforcement/jobs/{job.pk}/$"))

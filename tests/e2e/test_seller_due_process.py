@@ -13,8 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from enforcement.counter_notices import counter_notices_reinstate_due
-from enforcement.models import CounterNotice
+from counter_notices.models import CounterNotice
+from counter_notices.services import counter_notices_reinstate_due
 from listings.models import Listing, ListingStatus
 
 from ..conftest import claim_and_remove, file_report

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from complaints.models import Case, CaseState
-from enforcement.models import SuspensionProposal, SuspensionStatus
 from listings.models import Listing, ListingStatus, Seller
+from suspensions.models import Suspension, SuspensionStatus
 
 from .test_full_flow import Sessions
 
@@ -42,7 +42,7 @@ def test_a_senior_approves_a_suspension_proposed_by_a_reviewer(browser, live_ser
     expect(panel.get_by_label("Why suspend this seller")).to_have_value("Relists a lot.")
     panel.get_by_label("Why suspend this seller").fill(REASON)
     panel.get_by_role("button", name="Propose suspension").click()
-    proposal = SuspensionProposal.objects.get(seller=seller)
+    proposal = Suspension.objects.get(seller=seller)
     expect(page.get_by_role("status")).to_contain_text(f"Suspension #{proposal.pk} of Bazaar Outlet proposed.")
     open_one = page.get_by_test_id("open-suspension")
     expect(open_one).to_contain_text("Bazaar Outlet, proposed by reviewer1, waits for a senior reviewer.")

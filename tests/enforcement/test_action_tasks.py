@@ -6,9 +6,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-from enforcement import services
-from enforcement.models import ActionStatus
-from enforcement.tasks import apply_action
+from actions import services
+from actions.models import ActionStatus
+from actions.tasks import apply_action
 from listings.models import ListingStatus
 
 from ..conftest import claim_and_remove, file_report
@@ -57,7 +57,7 @@ def test_an_error_that_is_not_transient_is_recorded_as_a_failure_a_person_sees(w
 
 def test_a_failure_is_recorded_when_the_task_is_sent_with_keyword_arguments(world, monkeypatch):
     case = file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]]).cases.get()
-    monkeypatch.setattr(services, "_enqueue_on_commit", lambda action_id: None)
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda name, *args: None)
     claim_and_remove(case=case, reviewer=world.rev1)
     monkeypatch.setattr(services, "action_apply", lambda *, action_id: 1 / 0)
 

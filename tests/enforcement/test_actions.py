@@ -5,9 +5,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from actions.models import ActionStatus
+from actions.services import action_apply, action_fail, action_retry, actions_requeue_stale
 from audit.models import AuditEntry
-from enforcement.models import ActionStatus
-from enforcement.services import action_apply, action_fail, action_retry, actions_requeue_stale
 from listings.models import ListingStatus
 
 from ..conftest import claim_and_remove, file_report
@@ -99,12 +99,12 @@ def test_the_sweep_requeues_only_pending_actions_older_than_the_stale_limit(worl
     other = file_report(reporter=world.bob, right=world.tm_b, listings=world.listings_b[:1]).cases.get()
     fresh = claim_and_remove(case=other, reviewer=world.rev2).actions.get()
 
-    with mock.patch("enforcement.tasks.apply_action.delay") as delay:
+    with mock.patch("actions.tasks.apply_action.delay") as delay:
         assert actions_requeue_stale() == 1
     delay.assert_called_once_with(stale.pk)
     assert fresh.pk != stale.pk
 
     time_machine.move_to(later - timedelta(seconds=2), tick=False)
-    with mock.patch("enforcement.tasks.apply_action.delay") as delay:
+    with mock.patch("actions.tasks.apply_action.delay") as delay:
         assert actions_requeue_stale() == 0
     delay.assert_not_called()

@@ -4,8 +4,8 @@ the field."""
 import pytest
 from rest_framework.authtoken.models import Token
 
-from enforcement.models import DeliveryStatus, EndpointStatus, WebhookDelivery, WebhookEndpoint
-from enforcement.webhooks import client as http_client
+from webhooks import client as http_client
+from webhooks.models import DeliveryStatus, EndpointStatus, WebhookDelivery, WebhookEndpoint
 
 from .webhooks import FakeReceiver, endpoint_for, marketplace_user, remove_listing
 

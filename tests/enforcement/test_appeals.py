@@ -1,11 +1,14 @@
 import pytest
 from django.db import transaction
 
+from actions.models import ActionKind, ActionStatus, EnforcementAction
+from appeals.models import Appeal, AppealStatus
+from appeals.services import AppealError, appeal_decide, appeal_file
 from complaints.models import CaseState, Decision, Outcome
-from complaints.services import CaseError, case_claim
-from enforcement.models import ActionKind, ActionStatus, Appeal, AppealStatus, EnforcementAction
-from enforcement.services import AppealError, appeal_decide, appeal_file, case_decide
+from complaints.records import CaseError
+from decisions.services import case_decide
 from listings.models import ListingStatus
+from review.claims import case_claim
 
 from ..conftest import claim_and_remove, file_report
 

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from complaints.models import CaseState, Decision, Outcome
-from complaints.services import case_claim
-from enforcement.appeals import appeal_file_by_reporter, appeal_respond
-from enforcement.models import ActionKind, Appeal, AppealParty, AppealStatus, EnforcementAction
-from enforcement.services import AppealError, appeal_decide, appeal_file, case_decide
+from actions.models import ActionKind, EnforcementAction
+from appeals.models import Appeal, AppealStatus
+from appeals.services import AppealError, appeal_decide, appeal_file, appeal_file_by_reporter, appeal_respond
+from complaints.models import CaseState, Decision, Outcome, Party
+from decisions.services import case_decide
 from evidence.services import evidence_accept
 from listings.models import ListingStatus
+from review.claims import case_claim
 
 from ..evidence.samples import PDF, upload
 from ..views import open_case, removed_case
@@ -107,7 +108,7 @@ def test_the_rights_holder_responds_with_evidence_before_the_ruling(world):
     appeal = appeal_file(case=case, user=world.sam, statement="Genuine.")
     files = pdf(world.agent, "test-buy.pdf")
     response = appeal_respond(appeal=appeal, user=world.agent, statement="Our test buy shows a fake.", evidence=files)
-    assert response.party == AppealParty.REPORTER and response.author == world.agent
+    assert response.party == Party.REPORTER and response.author == world.agent
     assert [link.file for link in response.evidence_links.all()] == files
 
 
@@ -149,7 +150,7 @@ def test_the_rights_holder_appeals_a_rejection_and_the_senior_grants_it(world):
     appeal = appeal_file_by_reporter(case=case, user=world.agent, statement="The logo is ours.",
                                      evidence=pdf(world.agent, "comparison.pdf"))
     case.refresh_from_db()
-    assert case.state == CaseState.APPEALED and appeal.party == AppealParty.REPORTER
+    assert case.state == CaseState.APPEALED and appeal.party == Party.REPORTER
     # The seller may answer the rights holder's appeal.
     appeal_respond(appeal=appeal, user=world.sam, statement="I sell compatible cables, not ACME ones.")
     with TestCase.captureOnCommitCallbacks(execute=True):

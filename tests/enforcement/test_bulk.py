@@ -4,22 +4,14 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from actions.bulk import NewAction, actions_apply_chunk, bulk_job_create
+from actions.models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from actions.services import action_retry, actions_requeue_stale
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import _link_after_commit, audit_append, audit_append_many, audit_chain_pending
-from enforcement.bulk import NewAction, actions_apply_chunk, bulk_job_create
-from enforcement.models import (
-    ActionKind,
-    ActionStatus,
-    BulkJob,
-    BulkJobKind,
-    BulkJobStatus,
-    EnforcementAction,
-    WebhookDelivery,
-    WebhookEvent,
-)
-from enforcement.services import action_retry, actions_requeue_stale
 from listings.models import Listing, ListingStatus
+from webhooks.models import WebhookDelivery, WebhookEvent
 
 from ..factories import ListingFactory, WebhookEndpointFactory
 
@@ -146,25 +138,24 @@ def test_a_job_queues_one_task_per_chunk(world, listings, django_capture_on_comm
     assert len(enqueue) == 1
     from unittest import mock
 
-    with mock.patch("enforcement.tasks.apply_action_chunk.delay") as delay:
+    with mock.patch("actions.tasks.apply_action_chunk.delay") as delay:
         enqueue[0]()
     ids = list(EnforcementAction.objects.order_by("id").values_list("id", flat=True))
     assert [c.args[1:] for c in delay.call_args_list] == [(ids[0], ids[3]), (ids[4], ids[7]), (ids[8], ids[9])]
 
 
 def test_a_bulk_event_carries_the_listing_and_the_suspension_reason(world, listings):
-    from enforcement.models import SuspensionProposal
+    from suspensions.models import Suspension
 
     job = _job(listings[:2])
-    SuspensionProposal.objects.create(seller=world.seller_a, status="approved", suspend_job=job,
-                                      reason="Repeat infringer.")
+    Suspension.objects.create(seller=world.seller_a, status="approved", suspend_job=job, reason="Repeat infringer.")
     ids = _ids(job)
     actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1])
     event = WebhookEvent.objects.get(action_id=ids[0])
     assert event.type == "listing.suppressed" and event.payload["id"] == event.event_id
     assert event.payload["data"] == {
         "listing_external_id": listings[0].external_id, "seller_external_id": world.seller_a.external_id,
-        "bulk_job_id": job.pk, "suspension_id": SuspensionProposal.objects.get().pk,
+        "bulk_job_id": job.pk, "suspension_id": Suspension.objects.get().pk,
         "statement_of_reasons": "Repeat infringer.",
     }
     entry = AuditEntry.objects.get(action="bulkjob.chunk_applied")
@@ -211,8 +202,8 @@ def test_a_chunk_entry_names_each_failure_with_its_reason(world, listings):
 def test_a_chunk_writes_the_same_event_as_a_single_takedown_would(world, django_capture_on_commit_callbacks):
     # A job's actions from decisions (a report decision job's) send the event a single takedown
     # sends: one payload, built in one place, and one event id rule.
+    from actions.events import action_event_id as event_id_for
     from complaints.models import Decision
-    from enforcement.webhooks.services import event_id_for
 
     from ..conftest import claim_and_remove, file_report
 
@@ -243,14 +234,14 @@ def test_a_chunk_writes_the_same_event_as_a_single_takedown_would(world, django_
 
 
 def test_event_ids_differ_between_installations(settings):
-    from enforcement.webhooks import services as webhook_services
+    from actions import events as action_events
 
-    ours = webhook_services.event_id_for("decision:1:remove:2")
-    assert webhook_services.event_id_for("decision:1:remove:2") == ours  # stable within one installation
+    ours = action_events.action_event_id("decision:1:remove:2")
+    assert action_events.action_event_id("decision:1:remove:2") == ours  # stable within one installation
     settings.SECRET_KEY = "another installation's key"
-    webhook_services._installation_key.cache_clear()
+    action_events._installation_key.cache_clear()
     try:
-        theirs = webhook_services.event_id_for("decision:1:remove:2")
+        theirs = action_events.action_event_id("decision:1:remove:2")
     finally:
-        webhook_services._installation_key.cache_clear()
+        action_events._installation_key.cache_clear()
     assert ours != theirs and ours.startswith("evt_") and len(ours) == 36

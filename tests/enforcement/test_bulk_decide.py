@@ -9,23 +9,25 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.bulk import actions_apply_chunk
+from actions.models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from actions.tasks import requeue_stale_actions
 from audit.models import AuditEntry
 from complaints.models import CaseState, Decision
-from enforcement import bulk_decide
-from enforcement.automated import case_suppress_automated
-from enforcement.bulk import actions_apply_chunk
-from enforcement.bulk_decide import report_cases_decide, report_job_walk, report_jobs_requeue_stale
-from enforcement.models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction, Strike
-from enforcement.services import case_decide
-from enforcement.tasks import decide_report_cases, requeue_stale_actions
+from decisions import report_jobs as bulk_decide
+from decisions.automated import case_suppress_automated
+from decisions.report_jobs import report_cases_decide, report_job_walk, report_jobs_requeue_stale
+from decisions.services import case_decide
+from decisions.tasks import decide_report_cases
 from listings.models import ListingStatus
+from suspensions.models import Strike
 
 from ..conftest import claim, report_with_cases
 
 
 def _start(case, reviewer, code="tm_counterfeit", facts="Same fake.", **kwargs):
     """The view's call, its walk task not run (tests never commit): returns (decision, job)."""
-    with mock.patch("enforcement.tasks.decide_report_cases.delay") as delay:
+    with mock.patch("decisions.tasks.decide_report_cases.delay") as delay:
         result = report_cases_decide(case=case, reviewer=reviewer, reason_code=code, facts=facts, **kwargs)
     return result.first, result.job, delay
 
@@ -55,8 +57,8 @@ def test_the_reviewers_case_is_decided_at_once_and_the_others_left_to_one_queued
         BulkJobKind.REPORT_DECISION, BulkJobStatus.RUNNING, report.pk, cases[0].pk, world.rev1)
     assert (job.reason_code, job.facts, job.statement, job.cases_total) == ("tm_counterfeit", "Same fake.", "", 3)
     assert job.deciding and job.total == 0
-    with mock.patch("enforcement.tasks.decide_report_cases.delay") as walk, \
-            mock.patch("enforcement.tasks.apply_action.delay") as apply_one:
+    with mock.patch("decisions.tasks.decide_report_cases.delay") as walk, \
+            mock.patch("actions.tasks.apply_action.delay") as apply_one:
         for callback in callbacks:
             callback()
     walk.assert_called_once_with(job.pk)
@@ -94,9 +96,9 @@ def test_each_chunk_queues_one_apply_task_and_no_task_per_action(world, small_ch
     _, job, _ = _start(cases[0], world.rev1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert report_job_walk(job_id=job.pk) is False  # all walked in one task: 3 chunks of 2, 2, 1
-    with mock.patch("enforcement.tasks.apply_action_chunk.delay") as chunk, \
-            mock.patch("enforcement.tasks.apply_action.delay") as single, \
-            mock.patch("enforcement.tasks.send_notification.delay") as mail:
+    with mock.patch("actions.tasks.apply_action_chunk.delay") as chunk, \
+            mock.patch("actions.tasks.apply_action.delay") as single, \
+            mock.patch("notifications.tasks.send_notification.delay") as mail:
         for callback in callbacks:
             callback()
     # The sellers' "case decided" e-mails, one per decision as ever (the reporter's: one summary at the end).
@@ -211,7 +213,7 @@ def test_a_report_with_no_other_undecided_case_makes_no_job(world):
 
 
 def test_it_refuses_a_case_the_reviewer_does_not_hold_and_changes_nothing(world):
-    from complaints.services import CaseError
+    from complaints.records import CaseError
 
     report, cases = report_with_cases(world, 3)
     claim(cases[0], world.rev2)
@@ -255,7 +257,7 @@ def test_the_sweep_requeues_a_walk_whose_message_was_lost_and_its_chunks(world, 
     _, job, _ = _start(cases[0], world.rev1)  # the walk's message is lost
     assert report_jobs_requeue_stale() == 0  # not stale yet
     time_machine.move_to(timezone.now() + timedelta(seconds=61))
-    with mock.patch("enforcement.tasks.apply_action_chunk.delay"):  # the walk runs, its chunk messages are lost
+    with mock.patch("actions.tasks.apply_action_chunk.delay"):  # the walk runs, its chunk messages are lost
         assert report_jobs_requeue_stale() == 1
     _refresh(job)
     assert (job.cases_decided, job.done, job.total, job.status) == (3, 0, 3, BulkJobStatus.RUNNING)
@@ -300,8 +302,8 @@ def test_a_case_locked_by_another_reviewers_claim_right_now_is_skipped(require_p
     thread.start()
     try:
         assert locked.wait(timeout=10)
-        with mock.patch("enforcement.tasks.apply_action_chunk.delay"), \
-                mock.patch("enforcement.tasks.send_notification.delay"):
+        with mock.patch("actions.tasks.apply_action_chunk.delay"), \
+                mock.patch("notifications.tasks.send_notification.delay"):
             assert report_job_walk(job_id=job.pk) is False  # did not wait for the lock
     finally:
         release.set()

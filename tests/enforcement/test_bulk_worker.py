@@ -18,26 +18,19 @@ from django.db import connection, transaction
 from django.db.models import Count
 from kombu import Connection
 
+from actions.bulk import NewAction, bulk_job_create
+from actions.models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from actions.services import actions_requeue_stale
+from actions.tasks import apply_action_chunk
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
 from complaints.models import CaseState, Decision
-from complaints.services import case_claim
-from enforcement.bulk import NewAction, bulk_job_create
-from enforcement.bulk_decide import report_cases_decide, report_jobs_requeue_stale
-from enforcement.models import (
-    ActionKind,
-    ActionStatus,
-    BulkJob,
-    BulkJobKind,
-    BulkJobStatus,
-    EnforcementAction,
-    WebhookEvent,
-)
-from enforcement.services import actions_requeue_stale
-from enforcement.tasks import apply_action_chunk
+from decisions.report_jobs import report_cases_decide, report_jobs_requeue_stale
 from ipportal.celery import app as celery_app
 from listings.models import Listing, ListingStatus
+from review.claims import case_claim
+from webhooks.models import WebhookEvent
 
 from ..celery_worker import Worker, wait_for
 from ..conftest import file_report, redis_reachable, require_service

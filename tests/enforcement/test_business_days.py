@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from enforcement.business_days import add_business_days, business_days_between, is_business_day
+from common.business_days import add_business_days, business_days_between, is_business_day
 
 
 @pytest.fixture(autouse=True)

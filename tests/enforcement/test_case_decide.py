@@ -4,12 +4,13 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from actions.models import ActionKind, ActionStatus, EnforcementAction
 from audit.models import AuditEntry
 from complaints.models import CaseState, Decision, Outcome
-from complaints.services import CaseError, case_claim
-from enforcement.models import ActionKind, ActionStatus, EnforcementAction
-from enforcement.services import case_decide
+from complaints.records import CaseError
+from decisions.services import case_decide
 from listings.models import ListingStatus
+from review.claims import case_claim
 
 from ..conftest import file_report
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from enforcement.models import CounterNotice, CounterNoticeStatus
-from enforcement.states import COUNTER_NOTICE_TRANSITIONS
+from counter_notices.models import CounterNotice, CounterNoticeStatus
+from counter_notices.states import COUNTER_NOTICE_TRANSITIONS
 
 from ..factories import DecisionFactory
 from ..transitions import all_pairs, assert_move_obeys_table

@@ -11,18 +11,20 @@ import time_machine
 from django.core import mail
 from django.test import TestCase
 
-from complaints.misuse import notifier_figures
+from actions.models import ActionKind, EnforcementAction
+from appeals.models import Appeal
+from appeals.services import AppealError, appeal_file
+from common.business_days import business_days_between
 from complaints.models import CaseState, Decision, Outcome
-from enforcement.business_days import business_days_between
-from enforcement.counter_notices import (
+from complaints.sanctions import notifier_figures
+from counter_notices.models import CounterNotice, CounterNoticeStatus
+from counter_notices.services import (
     CounterNoticeError,
     Statements,
     counter_notice_file,
     counter_notices_reinstate_due,
     court_action_show,
 )
-from enforcement.models import ActionKind, Appeal, CounterNotice, CounterNoticeStatus, EnforcementAction
-from enforcement.services import AppealError, appeal_file
 from evidence.services import evidence_accept
 from listings.models import ListingStatus
 

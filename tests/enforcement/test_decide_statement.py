@@ -6,18 +6,19 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from actions.models import ActionKind, EnforcementAction
+from appeals.services import appeal_file
 from audit.models import AuditEntry
 from complaints.models import CaseState, Decision
-from complaints.services import case_claim
-from enforcement.models import ActionKind, EnforcementAction
-from enforcement.services import appeal_file, case_decide
+from decisions.services import case_decide
 from listings.models import ListingStatus
+from review.claims import case_claim
 
 from ..views import held_case, open_case
 
 
 def _url(case):
-    return reverse("enforcement:case_decide", kwargs={"pk": case.pk})
+    return reverse("decisions:case_decide", kwargs={"pk": case.pk})
 
 
 def _unchanged(case):
@@ -67,7 +68,7 @@ def test_preview_without_javascript_composes_the_statement_and_decides_nothing(w
 def test_the_htmx_preview_returns_the_statement_field_for_the_chosen_reason(world, client):
     case = held_case(world)
     client.force_login(world.rev1)
-    url = reverse("complaints:case_statement_preview", kwargs={"pk": case.pk})
+    url = reverse("review:case_statement_preview", kwargs={"pk": case.pk})
     html = client.post(url, {"reason_code": "no_infringement", "facts": "Comparative advertising."},
                        HTTP_HX_REQUEST="true").content.decode()
     assert html.startswith('<div id="statement-field"')
@@ -130,16 +131,16 @@ def test_sellers_and_rights_holders_cannot_preview(world, client, settings, pers
     settings.DEBUG = False
     case = open_case(world)
     client.force_login(getattr(world, persona))
-    url = reverse("complaints:case_statement_preview", kwargs={"pk": case.pk})
+    url = reverse("review:case_statement_preview", kwargs={"pk": case.pk})
     assert client.post(url, {"reason_code": "tm_counterfeit", "facts": "x"}).status_code == 403
 
 
 def test_the_case_page_shows_the_shortcuts_and_loads_the_script(world, client):
     case = open_case(world)
     client.force_login(world.rev1)
-    html = client.get(reverse("complaints:case_detail", kwargs={"pk": case.pk})).content.decode()
+    html = client.get(reverse("review:case_detail", kwargs={"pk": case.pk})).content.decode()
     assert "js/review-keys.js" in html and 'id="shortcuts"' in html and 'id="claim-next-form"' in html
     assert 'id="claim-form"' in html
     case_claim(case=case, reviewer=world.rev1)
-    html = client.get(reverse("complaints:case_detail", kwargs={"pk": case.pk})).content.decode()
+    html = client.get(reverse("review:case_detail", kwargs={"pk": case.pk})).content.decode()
     assert 'id="decide-form"' in html and "Preview statement" in html and 'id="id_question"' in html

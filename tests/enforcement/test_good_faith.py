@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from complaints.lanes import brand_accuracy, brand_lane_compute
 from complaints.models import Decision
-from enforcement.good_faith import brand_accuracy, brand_lane_compute
-from enforcement.tasks import compute_good_faith_lanes
+from complaints.tasks import compute_good_faith_lanes
 
 from ..conftest import file_report
 from ..factories import CaseFactory, DecisionFactory, ReportFactory
@@ -107,7 +107,7 @@ def test_the_daily_task_computes_every_brand_with_reports(world):
 def test_my_reports_shows_the_figures_and_recomputes_on_demand(world, client):
     record(world, actioned=20)
     client.force_login(world.alice)
-    response = client.post(reverse("enforcement:brand_lane_recompute", args=[world.brand_a.pk]), follow=True)
+    response = client.post(reverse("reporters:brand_lane_recompute", args=[world.brand_a.pk]), follow=True)
     html = response.content.decode()
     assert "the brand is in the good-faith lane" in html
     assert "In the lane" in html and "100% (20)" in html
@@ -115,4 +115,4 @@ def test_my_reports_shows_the_figures_and_recomputes_on_demand(world, client):
 
 def test_bob_cannot_recompute_alices_brand(world, client):
     client.force_login(world.bob)
-    assert client.post(reverse("enforcement:brand_lane_recompute", args=[world.brand_a.pk])).status_code == 404
+    assert client.post(reverse("reporters:brand_lane_recompute", args=[world.brand_a.pk])).status_code == 404

@@ -9,14 +9,17 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from enforcement import notifications
-from enforcement.bulk import actions_apply_chunk, actions_fail_chunk
-from enforcement.bulk_decide import report_cases_decide
-from enforcement.models import ActionStatus, BulkJobStatus, Notification
-from enforcement.notifications import notification_send, notifications_requeue_unsent
-from enforcement.services import action_retry, appeal_decide, appeal_file
-from enforcement.strikes import suspension_approve, suspension_lift
-from enforcement.tasks import apply_action_chunk, decide_report_cases
+from actions.bulk import actions_apply_chunk
+from actions.models import ActionStatus, BulkJobStatus
+from actions.services import action_retry, actions_fail_chunk
+from actions.tasks import apply_action_chunk
+from appeals.services import appeal_decide, appeal_file
+from decisions import mails as decision_mails
+from decisions.report_jobs import report_cases_decide
+from decisions.tasks import decide_report_cases
+from notifications.models import Notification
+from notifications.services import notification_send, notifications_requeue_unsent
+from suspensions.services import suspension_approve, suspension_lift
 
 from ..conftest import claim, claim_and_remove, file_report
 from ..factories import BrandMemberFactory, ListingFactory, SellerMemberFactory, UserFactory
@@ -123,13 +126,13 @@ def test_appeal_filed_decided_and_reinstated(people, django_capture_on_commit_ca
 
 
 def test_a_suspension_and_its_lifting_are_told_to_the_seller(people, django_capture_on_commit_callbacks):
-    from enforcement.models import SuspensionProposal
+    from suspensions.models import Suspension
 
     with django_capture_on_commit_callbacks(execute=True):
         for listing, reviewer in zip(people.listings_a, [people.rev1, people.rev2, people.rev1], strict=True):
             case = file_report(reporter=people.alice, right=people.tm_a, listings=[listing]).cases.get()
             claim_and_remove(case=case, reviewer=reviewer)
-    proposal = SuspensionProposal.objects.get()
+    proposal = Suspension.objects.get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         suspension_approve(proposal=proposal, senior=people.senior, reason="Three counterfeit takedowns in a month.")
@@ -159,7 +162,7 @@ def test_a_step_sent_twice_is_mailed_once(world):
 
 
 def test_a_failed_send_is_not_recorded_so_the_retry_sends(world, settings):
-    from enforcement.models import Notification
+    from notifications.models import Notification
 
     report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
     settings.EMAIL_BACKEND = "tests.enforcement.test_notifications.BrokenBackend"
@@ -185,7 +188,7 @@ class BrokenBackend:
 
 
 def test_a_lost_message_is_sent_by_the_sweep(world, settings, time_machine):
-    from enforcement.notifications import notifications_requeue_unsent
+    from notifications.services import notifications_requeue_unsent
 
     settings.ENFORCEMENT_STALE_SECONDS = 120
     file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])  # on-commit dropped: lost
@@ -203,7 +206,7 @@ def _decide_report(case, reviewer, capture, code="tm_counterfeit"):
     """The reviewer decides `case` for the whole report (as the view does); its own e-mails and
     takedown go out, the job's walk is left for the test to run. Returns the job."""
     claim(case, reviewer)
-    with mock.patch("enforcement.tasks.decide_report_cases.delay"), capture(execute=True):
+    with mock.patch("decisions.tasks.decide_report_cases.delay"), capture(execute=True):
         job = report_cases_decide(case=case, reviewer=reviewer, reason_code=code,
                                   facts="The same replica in each listing.").job
     return job
@@ -279,7 +282,7 @@ def test_a_report_decided_at_once_mails_the_reporter_one_summary_and_each_seller
 
 def test_a_sellers_summary_names_the_first_listings_and_counts_the_rest(people, monkeypatch,
                                                                          django_capture_on_commit_callbacks):
-    monkeypatch.setattr(notifications, "SUMMARY_LINES", 2)
+    monkeypatch.setattr(decision_mails, "SUMMARY_LINES", 2)
     listings = [ListingFactory(seller=people.seller_a) for _ in range(6)]
     report = file_report(reporter=people.alice, right=people.tm_a, listings=listings)
     job = _decide_report(report.cases.order_by("id").first(), people.rev1, django_capture_on_commit_callbacks)
@@ -296,7 +299,7 @@ def test_a_takedown_that_failed_is_counted_and_mailed_on_its_own_once_retried(pe
     report = file_report(reporter=people.alice, right=people.tm_a, listings=people.listings_a)
     cases = list(report.cases.order_by("id"))
     job = _decide_report(cases[0], people.rev1, django_capture_on_commit_callbacks)
-    with mock.patch("enforcement.tasks.apply_action_chunk.delay"):  # the walk's chunk is left to us
+    with mock.patch("actions.tasks.apply_action_chunk.delay"):  # the walk's chunk is left to us
         _walk(job, django_capture_on_commit_callbacks)
     applied, failing = job.actions.order_by("id")
     mail.outbox.clear()
@@ -341,7 +344,7 @@ def test_a_rejection_applied_to_a_report_tells_the_reporter_in_one_summary_and_s
 
 
 def test_a_walk_that_stopped_says_the_rest_stay_in_the_queue(people, monkeypatch, django_capture_on_commit_callbacks):
-    from enforcement import bulk_decide
+    from decisions import report_jobs as bulk_decide
 
     monkeypatch.setattr(bulk_decide, "CASES_PER_CHUNK", 2)
     listings = [ListingFactory(seller=people.seller_a) for _ in range(5)]

@@ -1,7 +1,11 @@
 import pytest
 
-from enforcement.models import ActionStatus, AppealStatus, DeliveryStatus, EndpointStatus
-from enforcement.states import ACTION_TRANSITIONS, APPEAL_TRANSITIONS, DELIVERY_TRANSITIONS, ENDPOINT_TRANSITIONS
+from actions.models import ActionStatus
+from actions.states import ACTION_TRANSITIONS
+from appeals.models import AppealStatus
+from appeals.states import APPEAL_TRANSITIONS
+from webhooks.models import DeliveryStatus, EndpointStatus
+from webhooks.states import DELIVERY_TRANSITIONS, ENDPOINT_TRANSITIONS
 
 from ..factories import (
     AppealFactory,

@@ -1,7 +1,9 @@
 import pytest
 
-from enforcement.models import BulkJob, BulkJobStatus, SuspensionProposal, SuspensionStatus
-from enforcement.states import BULK_JOB_TRANSITIONS, SUSPENSION_TRANSITIONS
+from actions.models import BulkJob, BulkJobStatus
+from actions.states import BULK_JOB_TRANSITIONS
+from suspensions.models import Suspension, SuspensionStatus
+from suspensions.states import SUSPENSION_TRANSITIONS
 
 from ..factories import SellerFactory
 from ..transitions import all_pairs, assert_move_obeys_table
@@ -22,5 +24,5 @@ def test_a_bulk_job_moves_only_as_the_table_allows(current, to):
 @pytest.mark.django_db
 @pytest.mark.parametrize("current,to", all_pairs(SuspensionStatus))
 def test_a_suspension_moves_only_as_the_table_allows(current, to):
-    proposal = SuspensionProposal.objects.create(seller=SellerFactory(), status=current)
+    proposal = Suspension.objects.create(seller=SellerFactory(), status=current)
     assert_move_obeys_table(obj=proposal, to=to, table=SUSPENSION_TRANSITIONS, field="status")

@@ -3,28 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from reporters.services import report_withdraw
 
+from actions.models import ActionKind, ActionStatus, BulkJobStatus, EnforcementAction
+from appeals.services import appeal_decide, appeal_file
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
-from enforcement.models import (
-    ActionKind,
-    ActionStatus,
-    BulkJobStatus,
-    EnforcementAction,
-    Strike,
-    SuspensionProposal,
-    SuspensionStatus,
-)
-from enforcement.services import appeal_decide, appeal_file
-from enforcement.strikes import (
-    SuspensionError,
-    strikes_active,
-    suspension_approve,
-    suspension_lift,
-    suspension_reject,
-)
-from enforcement.withdrawals import report_withdraw
 from listings.models import ListingStatus
+from suspensions.models import Strike, Suspension, SuspensionStatus
+from suspensions.services import SuspensionError, strikes_active, suspension_approve, suspension_lift, suspension_reject
 
 from ..conftest import claim_and_remove, file_report
 from ..factories import ListingFactory
@@ -43,7 +30,7 @@ def proposed(world, django_capture_on_commit_callbacks):
         for listing, reviewer in zip(world.listings_a, [world.rev1, world.rev2, world.senior], strict=True):
             remove(world, listing, reviewer)
     world.spare = ListingFactory(seller=world.seller_a)
-    return SuspensionProposal.objects.get(seller=world.seller_a)
+    return Suspension.objects.get(seller=world.seller_a)
 
 
 def test_a_removal_decision_gives_the_seller_a_strike_that_expires_in_a_year(world):
@@ -83,7 +70,7 @@ def test_expired_strikes_do_not_reach_the_threshold(world, time_machine):
     remove(world, world.listings_a[1])
     time_machine.move_to("2027-01-02T12:00:00Z", tick=False)
     remove(world, world.listings_a[2])
-    assert not SuspensionProposal.objects.exists()
+    assert not Suspension.objects.exists()
 
 
 def test_an_overturned_decision_removes_its_strike(world, django_capture_on_commit_callbacks):
@@ -107,21 +94,21 @@ def test_an_appeal_denied_keeps_the_strike(world, django_capture_on_commit_callb
 def test_below_the_threshold_nothing_is_proposed(world):
     remove(world, world.listings_a[0])
     remove(world, world.listings_a[1])
-    assert not SuspensionProposal.objects.exists()
+    assert not Suspension.objects.exists()
 
 
 def test_the_third_active_strike_proposes_a_suspension_once(world, proposed):
     assert proposed.status == SuspensionStatus.PROPOSED
     assert proposed.strikes.count() == 3
     remove(world, world.spare)  # a fourth strike while a proposal is open proposes nothing new
-    assert SuspensionProposal.objects.count() == 1
+    assert Suspension.objects.count() == 1
 
 
 def test_the_threshold_is_configurable(world, settings):
     settings.STRIKE_SUSPENSION_THRESHOLD = 2
     remove(world, world.listings_a[0])
     remove(world, world.listings_a[1])
-    assert SuspensionProposal.objects.get().strikes.count() == 2
+    assert Suspension.objects.get().strikes.count() == 2
 
 
 def test_a_senior_who_decided_none_of_the_strikes_approves_and_all_active_listings_are_suppressed(
@@ -195,7 +182,7 @@ def test_after_a_lift_a_new_strike_can_propose_again(world, proposed, django_cap
         suspension_approve(proposal=proposed, senior=world.senior2, reason="Repeat infringer.")
         suspension_lift(proposal=proposed, senior=world.senior2, reason="Settled.")
     remove(world, ListingFactory(seller=world.seller_a))
-    assert SuspensionProposal.objects.filter(status=SuspensionStatus.PROPOSED).count() == 1
+    assert Suspension.objects.filter(status=SuspensionStatus.PROPOSED).count() == 1
 
 
 def test_a_withdrawn_report_takes_its_strike_back(world):

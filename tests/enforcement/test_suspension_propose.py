@@ -7,20 +7,14 @@ from django.core import mail
 from django.db import IntegrityError, connections, transaction
 
 from accounts.models import Role
+from actions.models import ActionKind, ActionStatus, BulkJobKind, BulkJobStatus, EnforcementAction
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
-from enforcement.models import (
-    ActionKind,
-    ActionStatus,
-    BulkJobKind,
-    BulkJobStatus,
-    EnforcementAction,
-    Notification,
-    SuspensionProposal,
-    SuspensionStatus,
-)
-from enforcement.strikes import (
+from listings.models import ListingStatus
+from notifications.models import Notification
+from suspensions.models import Suspension, SuspensionStatus
+from suspensions.services import (
     PROPOSAL_REASON_MIN_CHARS,
     SuspensionAlreadyOpen,
     SuspensionError,
@@ -28,7 +22,6 @@ from enforcement.strikes import (
     suspension_propose,
     suspension_reject,
 )
-from listings.models import ListingStatus
 
 from ..factories import ListingFactory, UserFactory
 from ..views import open_case, removed_case
@@ -68,7 +61,7 @@ def test_a_proposal_needs_a_reason_of_some_length(world, case, reason):
     with pytest.raises(SuspensionError, match=f"at least {PROPOSAL_REASON_MIN_CHARS} characters") as exc:
         suspension_propose(case=case, reviewer=world.rev1, reason=reason)
     assert exc.value.field == "reason"
-    assert not SuspensionProposal.objects.exists() and not AuditEntry.objects.filter(
+    assert not Suspension.objects.exists() and not AuditEntry.objects.filter(
         action="suspensionproposal.proposed").exists()
 
 
@@ -76,7 +69,7 @@ def test_a_proposal_needs_a_reason_of_some_length(world, case, reason):
 def test_only_reviewers_propose(world, case, persona):
     with pytest.raises(SuspensionError, match="Only reviewers"):
         suspension_propose(case=case, reviewer=getattr(world, persona), reason=REASON)
-    assert not SuspensionProposal.objects.exists()
+    assert not Suspension.objects.exists()
 
 
 def test_a_senior_reviewer_may_propose_too(world, case):
@@ -91,7 +84,7 @@ def test_a_second_proposal_while_one_is_open_is_refused_naming_the_open_one(worl
     assert exc.value.proposal == first
     assert str(exc.value) == (f"Suspension #{first.pk} of {world.seller_b.name} is already proposed, by rev1; a "
                               "senior reviewer decides it.")
-    assert SuspensionProposal.objects.count() == 1
+    assert Suspension.objects.count() == 1
 
 
 def test_an_approved_suspension_also_blocks_a_new_proposal_and_a_rejected_one_does_not(world, case):
@@ -107,7 +100,7 @@ def test_an_approved_suspension_also_blocks_a_new_proposal_and_a_rejected_one_do
 def test_a_system_proposal_open_blocks_a_reviewer_s_and_the_reverse(world):
     for listing, reviewer in zip(world.listings_a, [world.rev1, world.rev2, world.senior], strict=True):
         removed_case(world, reviewer=reviewer, listing=listing)
-    system = SuspensionProposal.objects.get(seller=world.seller_a)
+    system = Suspension.objects.get(seller=world.seller_a)
     assert system.proposed_by is None and system.proposal_reason == ""
     with pytest.raises(SuspensionAlreadyOpen, match=f"#{system.pk} of .* already proposed, by the system"):
         suspension_propose(case=open_case(world, world.listings_a[0]), reviewer=world.rev1, reason=REASON)
@@ -115,12 +108,12 @@ def test_a_system_proposal_open_blocks_a_reviewer_s_and_the_reverse(world):
     suspension_propose(case=open_case(world, world.listings_b[0]), reviewer=world.rev1, reason=REASON)
     for reviewer in (world.rev1, world.rev2, world.senior):
         removed_case(world, reviewer=reviewer, listing=ListingFactory(seller=world.seller_b))
-    assert SuspensionProposal.objects.filter(seller=world.seller_b).count() == 1  # the threshold adds none
+    assert Suspension.objects.filter(seller=world.seller_b).count() == 1  # the threshold adds none
 
 
 def test_the_database_refuses_a_reviewer_s_proposal_without_a_reason(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        SuspensionProposal.objects.create(seller=world.seller_b, proposed_by=world.rev1, proposal_reason="")
+        Suspension.objects.create(seller=world.seller_b, proposed_by=world.rev1, proposal_reason="")
 
 
 def test_the_proposer_cannot_approve_but_another_senior_can(world, case):
@@ -204,5 +197,5 @@ def test_reviewers_proposing_at_once_make_one_proposal(require_postgres, world):
     assert not any(t.is_alive() for t in threads), "a proposer hung"
     assert not errors, errors
     assert len(made) == 1 and refused == made * (len(reviewers) - 1)
-    assert SuspensionProposal.objects.filter(seller=world.seller_b).count() == 1
+    assert Suspension.objects.filter(seller=world.seller_b).count() == 1
     assert AuditEntry.objects.filter(action="suspensionproposal.proposed").count() == 1

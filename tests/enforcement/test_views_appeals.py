@@ -3,9 +3,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from actions.models import EnforcementAction
+from appeals.models import Appeal, AppealStatus
+from appeals.services import appeal_decide, appeal_file
 from complaints.models import CaseState, Decision
-from enforcement.models import Appeal, AppealStatus, EnforcementAction
-from enforcement.services import appeal_decide, appeal_file
 from listings.models import ListingStatus
 
 from ..factories import ListingFactory
@@ -25,7 +26,7 @@ def _unchanged(appeal):
             EnforcementAction.objects.count())
 
 
-@pytest.mark.parametrize("name,kwargs", [("enforcement:appeal_list", {}), ("enforcement:appeal_detail", {"pk": 1})])
+@pytest.mark.parametrize("name,kwargs", [("appeals:appeal_list", {}), ("appeals:appeal_detail", {"pk": 1})])
 def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
     url = reverse(name, kwargs=kwargs)
     assert_login_redirect(client.get(url), url)
@@ -38,9 +39,9 @@ def test_appeal_pages_are_for_senior_reviewers_only(world, client, settings, per
     before = _unchanged(appeal)
     client.force_login(getattr(world, persona))
     for response in [
-        client.get(reverse("enforcement:appeal_list")),
-        client.get(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk})),
-        client.post(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk}),
+        client.get(reverse("appeals:appeal_list")),
+        client.get(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk})),
+        client.post(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}),
                     {"reason_code": "appeal_genuine_goods", "facts": "Invoice."}),
     ]:
         assert response.status_code == 403
@@ -51,7 +52,7 @@ def test_appeal_pages_are_for_senior_reviewers_only(world, client, settings, per
 def test_the_list_shows_open_appeals(world, client):
     appeal = _appeal(world)
     client.force_login(world.senior)
-    response = client.get(reverse("enforcement:appeal_list"))
+    response = client.get(reverse("appeals:appeal_list"))
     assert response.status_code == 200
     assert f'href="/review/appeals/{appeal.pk}/">Appeal #{appeal.pk}</a>' in response.content.decode()
 
@@ -59,25 +60,25 @@ def test_the_list_shows_open_appeals(world, client):
 def test_the_list_marks_the_seniors_own_decisions(world, client):
     _appeal(world, reviewer=world.senior)
     client.force_login(world.senior)
-    assert "(you: a colleague must decide)" in client.get(reverse("enforcement:appeal_list")).content.decode()
+    assert "(you: a colleague must decide)" in client.get(reverse("appeals:appeal_list")).content.decode()
 
 
 def test_the_list_leaves_out_decided_appeals(world, client):
     appeal = _appeal(world)
     appeal_decide(appeal=appeal, senior=world.senior, reason_code="appeal_no_new_facts", facts="No proof.")
     client.force_login(world.senior)
-    assert "No open appeals." in client.get(reverse("enforcement:appeal_list")).content.decode()
+    assert "No open appeals." in client.get(reverse("appeals:appeal_list")).content.decode()
 
 
 def test_the_list_refuses_a_post(world, client):
     client.force_login(world.senior)
-    assert client.post(reverse("enforcement:appeal_list")).status_code == 405
+    assert client.post(reverse("appeals:appeal_list")).status_code == 405
 
 
 def test_the_detail_shows_the_appeal_and_the_decision(world, client):
     appeal = _appeal(world)
     client.force_login(world.senior)
-    response = client.get(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk}))
+    response = client.get(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bought from the brand&#x27;s distributor." in html
@@ -88,9 +89,9 @@ def test_granting_reinstates_the_listing(world, client, django_capture_on_commit
     appeal = _appeal(world)
     client.force_login(world.senior)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk}),
+        response = client.post(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}),
                                {"reason_code": "appeal_genuine_goods", "facts": "Invoice checked."})
-    assert response.status_code == 302 and response["Location"] == reverse("enforcement:appeal_list")
+    assert response.status_code == 302 and response["Location"] == reverse("appeals:appeal_list")
     appeal.refresh_from_db()
     appeal.case.refresh_from_db()
     appeal.case.listing.refresh_from_db()
@@ -102,7 +103,7 @@ def test_granting_reinstates_the_listing(world, client, django_capture_on_commit
 def test_denying_upholds_the_removal(world, client):
     appeal = _appeal(world)
     client.force_login(world.senior)
-    response = client.post(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk}),
+    response = client.post(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}),
                            {"reason_code": "appeal_no_new_facts", "facts": "No invoice."})
     assert response.status_code == 302
     appeal.refresh_from_db()
@@ -114,9 +115,9 @@ def test_the_senior_who_decided_cannot_rule_on_the_appeal(world, client):
     appeal = _appeal(world, reviewer=world.senior)
     before = _unchanged(appeal)
     client.force_login(world.senior)
-    page = client.get(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk})).content.decode()
+    page = client.get(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk})).content.decode()
     assert "a different senior reviewer must decide it" in page and "Record ruling" not in page
-    response = client.post(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk}),
+    response = client.post(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}),
                            {"reason_code": "appeal_genuine_goods", "facts": "Invoice."})
     assert response.status_code == 400
     assert "You made the decision under appeal" in response.content.decode()
@@ -131,7 +132,7 @@ def test_a_ruling_without_a_reason_or_facts_is_refused(world, client, data):
     appeal = _appeal(world)
     before = _unchanged(appeal)
     client.force_login(world.senior)
-    response = client.post(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk}), data)
+    response = client.post(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}), data)
     assert response.status_code == 400
     assert 'class="errorlist"' in response.content.decode()
     assert _unchanged(appeal) == before
@@ -142,7 +143,7 @@ def test_ruling_twice_is_refused(world, client):
     appeal_decide(appeal=appeal, senior=world.senior2, reason_code="appeal_no_new_facts", facts="No proof.")
     before = _unchanged(appeal)
     client.force_login(world.senior)
-    response = client.post(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk}),
+    response = client.post(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}),
                            {"reason_code": "appeal_genuine_goods", "facts": "Invoice."})
     assert response.status_code == 400
     assert "This appeal has already been decided." in response.content.decode()
@@ -152,14 +153,14 @@ def test_ruling_twice_is_refused(world, client):
 def test_an_unknown_appeal_is_not_found(world, client, settings):
     settings.DEBUG = False
     client.force_login(world.senior)
-    response = client.get(reverse("enforcement:appeal_detail", kwargs={"pk": 999_999}))
+    response = client.get(reverse("appeals:appeal_detail", kwargs={"pk": 999_999}))
     assert response.status_code == 404 and "Page not found" in response.content.decode()
 
 
 def test_the_detail_refuses_a_put(world, client):
     appeal = _appeal(world)
     client.force_login(world.senior)
-    assert client.put(reverse("enforcement:appeal_detail", kwargs={"pk": appeal.pk})).status_code == 405
+    assert client.put(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk})).status_code == 405
 
 
 @pytest.mark.parametrize("rows", [5, 20])
@@ -168,6 +169,6 @@ def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_ma
         _appeal(world, listing=ListingFactory(seller=world.seller_a))
     client.force_login(world.senior)
     with django_assert_max_num_queries(3):
-        response = client.get(reverse("enforcement:appeal_list"))
+        response = client.get(reverse("appeals:appeal_list"))
     assert len(re.findall(r'href="/review/appeals/\d+/"', response.content.decode())) == rows
     assert Appeal.objects.count() == rows

@@ -4,14 +4,14 @@ request, the rest by a job whose page shows the progress."""
 import pytest
 from django.urls import reverse
 
+from actions.models import BulkJob, BulkJobStatus
 from complaints.models import CaseState, Decision
-from enforcement.models import BulkJob, BulkJobStatus
 
 from ..conftest import claim, report_with_cases
 
 
 def _url(case):
-    return reverse("enforcement:case_decide", kwargs={"pk": case.pk})
+    return reverse("decisions:case_decide", kwargs={"pk": case.pk})
 
 
 ALL = {"reason_code": "tm_counterfeit", "facts": "Same fake.", "apply_to_report": "on"}
@@ -23,12 +23,12 @@ def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world
     claim(cases[0], world.rev1)
     claim(cases[2], world.rev2)
     client.force_login(world.rev1)
-    html = client.get(reverse("complaints:case_detail", kwargs={"pk": cases[0].pk})).content.decode()
+    html = client.get(reverse("review:case_detail", kwargs={"pk": cases[0].pk})).content.decode()
     assert "Apply to all identical cases of this report (2 other undecided)" in html
     with django_capture_on_commit_callbacks(execute=False) as callbacks:  # the walk not run yet
         response = client.post(_url(cases[0]), ALL)
     job = BulkJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("enforcement:bulk_job", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("actions:bulk_job", args=[job.pk])
     assert report.cases.filter(state=CaseState.ACTIONED).count() == 1  # only the reviewer's own, in the request
     page = client.get(response["Location"]).content.decode()
     assert (f"Decision on {cases[0].reference} recorded: Remove listing. The seller and the reporter are notified. "
@@ -54,7 +54,7 @@ def test_with_no_other_undecided_case_it_is_a_single_decision(world, client):
     claim(cases[0], world.rev1)
     client.force_login(world.rev1)
     response = client.post(_url(cases[0]), ALL, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("complaints:queue")
+    assert response.redirect_chain[-1][0] == reverse("review:queue")
     assert f"Decision on {cases[0].reference} recorded: Remove listing." in response.content.decode()
     assert not BulkJob.objects.exists()
 
@@ -97,6 +97,6 @@ def test_the_report_decision_jobs_page_is_for_reviewers_only(world, client, djan
         client.post(_url(cases[0]), ALL)
     job = BulkJob.objects.get()
     client.force_login(world.rev2)  # any reviewer follows it
-    assert client.get(reverse("enforcement:bulk_job", args=[job.pk])).status_code == 200
+    assert client.get(reverse("actions:bulk_job", args=[job.pk])).status_code == 200
     client.force_login(world.alice)
-    assert client.get(reverse("enforcement:bulk_job", args=[job.pk])).status_code == 403
+    assert client.get(reverse("actions:bulk_job", args=[job.pk])).status_code == 403

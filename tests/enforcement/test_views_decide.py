@@ -1,16 +1,16 @@
 import pytest
 from django.urls import reverse
 
+from actions.models import ActionStatus, EnforcementAction
 from audit.models import AuditEntry
 from complaints.models import CaseState, Decision
-from enforcement.models import ActionStatus, EnforcementAction
 from listings.models import ListingStatus
 
 from ..views import assert_login_redirect, held_case, open_case
 
 
 def _url(case):
-    return reverse("enforcement:case_decide", kwargs={"pk": case.pk})
+    return reverse("decisions:case_decide", kwargs={"pk": case.pk})
 
 
 def _unchanged(case):
@@ -21,7 +21,7 @@ def _unchanged(case):
 
 
 def test_it_sends_an_anonymous_visitor_to_log_in(client, db):
-    url = reverse("enforcement:case_decide", kwargs={"pk": 1})
+    url = reverse("decisions:case_decide", kwargs={"pk": 1})
     assert_login_redirect(client.post(url), url)
 
 
@@ -31,7 +31,7 @@ def test_removing_takes_the_listing_down_and_returns_to_the_queue(world, client,
     client.force_login(world.rev1)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url(case), {"reason_code": "tm_counterfeit", "facts": "Fake logo on the box."})
-    assert response.status_code == 302 and response["Location"] == reverse("complaints:queue")
+    assert response.status_code == 302 and response["Location"] == reverse("review:queue")
     case.refresh_from_db()
     case.listing.refresh_from_db()
     assert case.state == CaseState.ACTIONED
@@ -115,7 +115,7 @@ def test_only_reviewers_decide(world, client, settings, persona):
 
 def test_an_unknown_case_is_not_found(world, client):
     client.force_login(world.rev1)
-    response = client.post(reverse("enforcement:case_decide", kwargs={"pk": 999_999}),
+    response = client.post(reverse("decisions:case_decide", kwargs={"pk": 999_999}),
                            {"reason_code": "tm_counterfeit", "facts": "Fake logo."})
     assert response.status_code == 404
 

@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from appeals.models import Appeal, AppealEvidence
+from appeals.services import appeal_file, appeal_file_by_reporter
 from complaints.models import CaseState
-from enforcement.appeals import appeal_file_by_reporter
-from enforcement.counter_notices import counter_notice_file
-from enforcement.models import Appeal, AppealEvidence, CounterNotice, CounterNoticeStatus
-from enforcement.services import appeal_file
+from counter_notices.models import CounterNotice, CounterNoticeStatus
+from counter_notices.services import counter_notice_file
 from evidence.services import evidence_accept
 from listings.models import ListingStatus
 
@@ -31,14 +31,14 @@ def pdf_upload(name="invoice.pdf"):
 
 
 def notice_url(case):
-    return reverse("enforcement:notice_detail", args=[case.pk])
+    return reverse("sellers:notice_detail", args=[case.pk])
 
 
 # --- Seller Center ------------------------------------------------------------------------------
 
 
 def test_seller_center_needs_a_login_and_a_seller(world, client):
-    url = reverse("enforcement:seller_center")
+    url = reverse("sellers:seller_center")
     assert_login_redirect(client.get(url), url)
     for persona in ("alice", "rev1", "outsider"):
         client.force_login(getattr(world, persona))
@@ -50,7 +50,7 @@ def test_seller_center_needs_a_login_and_a_seller(world, client):
 def test_seller_center_shows_the_sellers_listings_notices_health_and_next_step(world, client):
     case = removed_case(world)
     client.force_login(world.sam)
-    html = client.get(reverse("enforcement:seller_center")).content.decode()
+    html = client.get(reverse("sellers:seller_center")).content.decode()
     for listing in world.listings_a:
         assert listing.external_id in html
     for listing in world.listings_b:
@@ -65,18 +65,18 @@ def test_seller_center_filters_listings_by_status_and_text(world, client):
     removed_case(world)
     removed_id, active_id = world.listings_a[0].external_id, world.listings_a[1].external_id
     client.force_login(world.sam)
-    html = client.get(reverse("enforcement:seller_center"), {"status": "removed"}).content.decode()
+    html = client.get(reverse("sellers:seller_center"), {"status": "removed"}).content.decode()
     assert f'data-testid="listing-{removed_id}"' in html and f'data-testid="listing-{active_id}"' not in html
-    html = client.get(reverse("enforcement:seller_center"), {"q": active_id}).content.decode()
+    html = client.get(reverse("sellers:seller_center"), {"q": active_id}).content.decode()
     assert f'data-testid="listing-{active_id}"' in html and f'data-testid="listing-{removed_id}"' not in html
     # An unknown filter shows everything rather than failing.
-    assert client.get(reverse("enforcement:seller_center"), {"status": "bogus"}).status_code == 200
+    assert client.get(reverse("sellers:seller_center"), {"status": "bogus"}).status_code == 200
 
 
 def test_another_seller_sees_nothing_of_sams(world, client):
     case = removed_case(world)
     client.force_login(world.sue)
-    html = client.get(reverse("enforcement:seller_center")).content.decode()
+    html = client.get(reverse("sellers:seller_center")).content.decode()
     assert case.listing.external_id not in html and "Nothing to do." in html
 
 
@@ -90,7 +90,7 @@ def test_the_notice_shows_who_complained_and_the_appeal_deadline(world, client):
     assert 'data-testid="complainant">Acme' in html
     until = case.decisions.get().created_at + timedelta(days=183)
     assert until.strftime("%B %Y") in html
-    assert reverse("enforcement:counter_notice_new", args=[case.pk]) in html
+    assert reverse("sellers:counter_notice_new", args=[case.pk]) in html
 
 
 def test_the_seller_appeals_with_an_invoice(world, client):
@@ -145,7 +145,7 @@ def test_an_appeal_on_someone_elses_listing_is_404(world, client):
     client.force_login(world.sue)
     assert client.get(notice_url(case)).status_code == 404
     assert client.post(notice_url(case), {"statement": "Mine."}).status_code == 404
-    assert client.post(reverse("enforcement:counter_notice_new", args=[case.pk]), {}).status_code == 404
+    assert client.post(reverse("sellers:counter_notice_new", args=[case.pk]), {}).status_code == 404
     assert Appeal.objects.count() == 0 and CounterNotice.objects.count() == 0
 
 
@@ -163,7 +163,7 @@ def _counter_form(**overrides):
 def test_a_counter_notice_missing_statements_names_each_and_keeps_the_rest(world, client):
     case = removed_case(world)
     client.force_login(world.sam)
-    url = reverse("enforcement:counter_notice_new", args=[case.pk])
+    url = reverse("sellers:counter_notice_new", args=[case.pk])
     response = client.post(url, _counter_form(perjury_statement=None, phone="", consent_service=None))
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -176,8 +176,8 @@ def test_a_counter_notice_missing_statements_names_each_and_keeps_the_rest(world
 def test_the_seller_files_a_counter_notice_and_sees_the_date(world, client):
     case = removed_case(world)
     client.force_login(world.sam)
-    assert client.get(reverse("enforcement:counter_notice_new", args=[case.pk])).status_code == 200
-    response = client.post(reverse("enforcement:counter_notice_new", args=[case.pk]), _counter_form(), follow=True)
+    assert client.get(reverse("sellers:counter_notice_new", args=[case.pk])).status_code == 200
+    response = client.post(reverse("sellers:counter_notice_new", args=[case.pk]), _counter_form(), follow=True)
     notice = CounterNotice.objects.get()
     html = response.content.decode()
     assert notice.status == CounterNoticeStatus.WAITING
@@ -189,7 +189,7 @@ def test_the_seller_files_a_counter_notice_and_sees_the_date(world, client):
 
 
 def holder_url(case):
-    return reverse("enforcement:holder_case", args=[case.pk])
+    return reverse("reporters:holder_case", args=[case.pk])
 
 
 def test_the_case_page_is_for_the_reporting_brand_only(world, client):
@@ -206,11 +206,11 @@ def test_the_rights_holder_sees_a_counter_notice_and_uploads_the_court_filing(wo
     case = removed_case(world)
     counter_notice_file(case=case, user=world.sam, statements=statements())
     client.force_login(world.alice)
-    report_html = client.get(reverse("complaints:report_detail", args=[case.report_id])).content.decode()
+    report_html = client.get(reverse("reporters:report_detail", args=[case.report_id])).content.decode()
     assert "Counter-notice: show a court action by" in report_html
     html = client.get(holder_url(case)).content.decode()
     assert "Sam Seller" in html and 'data-testid="court-action-due"' in html
-    url = reverse("enforcement:court_action", args=[case.pk])
+    url = reverse("reporters:court_action", args=[case.pk])
     response = client.post(url, {"note": "No. 3:27-cv-1"})
     assert response.status_code == 400 and "Upload the court filing" in response.content.decode()
     response = client.post(url, {"note": "No. 3:27-cv-1", "evidence_upload": pdf_upload("complaint.pdf")})
@@ -225,12 +225,12 @@ def test_the_rights_holder_responds_to_a_sellers_appeal(world, client):
     appeal = appeal_file(case=case, user=world.sam, statement="Genuine.")
     client.force_login(world.alice)
     assert "Respond to the seller" in client.get(holder_url(case)).content.decode()
-    url = reverse("enforcement:appeal_response", args=[appeal.pk])
+    url = reverse("reporters:appeal_response", args=[appeal.pk])
     response = client.post(url, {"statement": "Test buy was fake.", "evidence_upload": pdf_upload("buy.pdf")})
     assert response.status_code == 302 and response["Location"] == holder_url(case)
     assert appeal.responses.get().evidence_links.get().file.original_name == "buy.pdf"
     client.force_login(world.senior)
-    html = client.get(reverse("enforcement:appeal_detail", args=[appeal.pk])).content.decode()
+    html = client.get(reverse("appeals:appeal_detail", args=[appeal.pk])).content.decode()
     assert "Test buy was fake." in html and "buy.pdf" in html
     client.force_login(world.bob)
     assert client.post(url, {"statement": "Me."}).status_code == 404
@@ -240,9 +240,9 @@ def test_the_rights_holder_appeals_a_rejection_and_the_seller_responds(world, cl
     case = rejected_case(world)
     client.force_login(world.alice)
     assert "Appeal the rejection" in client.get(holder_url(case)).content.decode()
-    response = client.post(reverse("enforcement:holder_appeal", args=[case.pk]), {"statement": ""})
+    response = client.post(reverse("reporters:holder_appeal", args=[case.pk]), {"statement": ""})
     assert response.status_code == 400
-    response = client.post(reverse("enforcement:holder_appeal", args=[case.pk]), {"statement": "Our logo."})
+    response = client.post(reverse("reporters:holder_appeal", args=[case.pk]), {"statement": "Our logo."})
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.party == "reporter"
@@ -250,14 +250,14 @@ def test_the_rights_holder_appeals_a_rejection_and_the_seller_responds(world, cl
     html = client.get(notice_url(case)).content.decode()
     assert "Respond to the rights holder" in html and "Our logo." in html
     assert "Appeal this decision" not in html
-    response = client.post(reverse("enforcement:appeal_response", args=[appeal.pk]), {"statement": "Compatible."})
+    response = client.post(reverse("sellers:appeal_response", args=[appeal.pk]), {"statement": "Compatible."})
     assert response.status_code == 302 and response["Location"] == notice_url(case)
     client.force_login(world.senior)
-    html = client.get(reverse("enforcement:appeal_detail", args=[appeal.pk])).content.decode()
+    html = client.get(reverse("appeals:appeal_detail", args=[appeal.pk])).content.decode()
     assert "Rights holder's appeal against the rejection" in html and "Compatible." in html
     assert "appeal_report_founded" in html and "appeal_genuine_goods" not in html
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("enforcement:appeal_detail", args=[appeal.pk]),
+        response = client.post(reverse("appeals:appeal_detail", args=[appeal.pk]),
                                {"reason_code": "appeal_report_founded", "facts": "The logo is on the photos."})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -272,7 +272,7 @@ def test_appeal_evidence_is_served_to_both_sides_and_reviewers_only(world, clien
     case = removed_case(world)
     files = evidence_accept(uploaded_by=world.sam, uploads=[pdf_upload()]).stored
     appeal_file(case=case, user=world.sam, statement="Invoice.", evidence=files)
-    url = reverse("enforcement:due_process_evidence", args=[files[0].pk])
+    url = reverse("appeals:evidence", args=[files[0].pk])
     for persona in ("sam", "alice", "agent", "rev2", "senior"):
         client.force_login(getattr(world, persona))
         response = client.get(url)
@@ -288,7 +288,7 @@ def test_a_reporters_appeal_files_are_shown_to_the_seller(world, client):
     files = evidence_accept(uploaded_by=world.alice, uploads=[pdf_upload("photos.pdf")]).stored
     appeal_file_by_reporter(case=case, user=world.alice, statement="See photos.", evidence=files)
     client.force_login(world.sam)
-    assert client.get(reverse("enforcement:due_process_evidence", args=[files[0].pk])).status_code == 200
+    assert client.get(reverse("appeals:evidence", args=[files[0].pk])).status_code == 200
 
 
 # --- help -----------------------------------------------------------------------------------------
@@ -296,33 +296,33 @@ def test_a_reporters_appeal_files_are_shown_to_the_seller(world, client):
 
 @pytest.mark.parametrize("slug", ["", "notices", "appeal", "counter-notice", "deadlines", "evidence"])
 def test_the_help_pages_are_public(client, db, slug):
-    url = reverse("enforcement:seller_help_page", args=[slug]) if slug else reverse("enforcement:seller_help")
+    url = reverse("sellers:seller_help_page", args=[slug]) if slug else reverse("sellers:seller_help")
     response = client.get(url)
     assert response.status_code == 200
     assert "<h1>" in response.content.decode()
 
 
 def test_an_unknown_help_page_is_404(client, db):
-    assert client.get(reverse("enforcement:seller_help_page", args=["nope"])).status_code == 404
+    assert client.get(reverse("sellers:seller_help_page", args=["nope"])).status_code == 404
 
 
 def test_seller_center_queries_do_not_grow_with_notices(world, client):
     removed_case(world)
     client.force_login(world.sam)
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("enforcement:seller_center"))
+        client.get(reverse("sellers:seller_center"))
     removed_case(world, listing=world.listings_a[1])
     appeal_file(case=removed_case(world, listing=world.listings_a[2]), user=world.sam, statement="Genuine.")
     with CaptureQueriesContext(connection) as three:
-        assert client.get(reverse("enforcement:seller_center")).status_code == 200
+        assert client.get(reverse("sellers:seller_center")).status_code == 200
     assert len(three) == len(one)
 
 
 def test_seller_center_pages_a_long_listing_list_and_keeps_the_filter(world, client):
     ListingFactory.create_batch(60, seller=world.seller_a, title="Lamp")
     client.force_login(world.sam)
-    first = client.get(reverse("enforcement:seller_center"), {"q": "Lamp"}).content.decode()
+    first = client.get(reverse("sellers:seller_center"), {"q": "Lamp"}).content.decode()
     assert "Page 1 of 2" in first and first.count('data-testid="listing-') == 50
     assert 'href="?status=all&amp;q=Lamp&amp;page=2"' in first
-    second = client.get(reverse("enforcement:seller_center"), {"q": "Lamp", "page": 2}).content.decode()
+    second = client.get(reverse("sellers:seller_center"), {"q": "Lamp", "page": 2}).content.decode()
     assert second.count('data-testid="listing-') == 10

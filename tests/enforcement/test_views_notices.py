@@ -3,18 +3,18 @@ import re
 import pytest
 from django.urls import reverse
 
+from appeals.models import Appeal
 from complaints.models import CaseState
-from enforcement.models import Appeal
 
 from ..factories import ListingFactory
 from ..views import assert_login_redirect, open_case, removed_case
 
 
 def _url(case):
-    return reverse("enforcement:notice_detail", kwargs={"pk": case.pk})
+    return reverse("sellers:notice_detail", kwargs={"pk": case.pk})
 
 
-@pytest.mark.parametrize("name,kwargs", [("enforcement:notice_list", {}), ("enforcement:notice_detail", {"pk": 1})])
+@pytest.mark.parametrize("name,kwargs", [("sellers:notice_list", {}), ("sellers:notice_detail", {"pk": 1})])
 def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
     url = reverse(name, kwargs=kwargs)
     assert_login_redirect(client.get(url), url)
@@ -25,7 +25,7 @@ def test_seller_center_is_for_sellers_only(world, client, settings, persona):
     settings.DEBUG = False
     case = removed_case(world)
     client.force_login(getattr(world, persona))
-    for response in [client.get(reverse("enforcement:notice_list")), client.get(_url(case)),
+    for response in [client.get(reverse("sellers:notice_list")), client.get(_url(case)),
                      client.post(_url(case), {"statement": "Genuine."})]:
         assert response.status_code == 403
         assert "Seller Center is for sellers." in response.content.decode()
@@ -36,7 +36,7 @@ def test_the_list_shows_removals_of_the_sellers_listings_only(world, client):
     removed = removed_case(world)
     waiting = open_case(world, world.listings_a[1])
     client.force_login(world.sam)
-    html = client.get(reverse("enforcement:notice_list")).content.decode()
+    html = client.get(reverse("sellers:notice_list")).content.decode()
     assert f'href="{_url(removed)}"' in html
     assert f'href="{_url(waiting)}"' not in html
 
@@ -44,12 +44,12 @@ def test_the_list_shows_removals_of_the_sellers_listings_only(world, client):
 def test_another_seller_sees_no_notice(world, client):
     removed_case(world)
     client.force_login(world.sue)
-    assert "No notices." in client.get(reverse("enforcement:notice_list")).content.decode()
+    assert "No notices." in client.get(reverse("sellers:notice_list")).content.decode()
 
 
 def test_the_list_refuses_a_post(world, client):
     client.force_login(world.sam)
-    assert client.post(reverse("enforcement:notice_list")).status_code == 405
+    assert client.post(reverse("sellers:notice_list")).status_code == 405
 
 
 @pytest.mark.parametrize("rows", [5, 20])
@@ -58,7 +58,7 @@ def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_ma
         removed_case(world, listing=ListingFactory(seller=world.seller_a))
     client.force_login(world.sam)
     with django_assert_max_num_queries(3):
-        response = client.get(reverse("enforcement:notice_list"))
+        response = client.get(reverse("sellers:notice_list"))
     assert len(re.findall(r'href="/seller/notices/\d+/"', response.content.decode())) == rows
 
 

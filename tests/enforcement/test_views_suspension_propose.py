@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from enforcement.models import SuspensionProposal, SuspensionStatus
-from enforcement.strikes import suspension_propose
+from suspensions.models import Suspension, SuspensionStatus
+from suspensions.services import suspension_propose
 
 from ..complaints.test_views_reports import _field_error
 from ..views import assert_login_redirect, open_case, removed_case
@@ -21,11 +21,11 @@ def case(world):
 
 
 def _url(case):
-    return reverse("enforcement:suspension_propose", args=[case.pk])
+    return reverse("suspensions:suspension_propose", args=[case.pk])
 
 
 def _case_page(client, case) -> str:
-    return client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    return client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
 
 
 def test_it_sends_an_anonymous_visitor_to_log_in(client, case):
@@ -36,15 +36,15 @@ def test_it_sends_an_anonymous_visitor_to_log_in(client, case):
 def test_only_reviewers_propose(world, client, case, persona):
     client.force_login(getattr(world, persona))
     assert client.post(_url(case), {"suspension_reason": REASON}).status_code == 403
-    assert not SuspensionProposal.objects.exists()
+    assert not Suspension.objects.exists()
 
 
 def test_an_unknown_case_is_404_and_get_is_405(world, client, case):
     client.force_login(world.rev1)
-    assert client.post(reverse("enforcement:suspension_propose", args=[case.pk + 999]),
+    assert client.post(reverse("suspensions:suspension_propose", args=[case.pk + 999]),
                        {"suspension_reason": REASON}).status_code == 404
     assert client.get(_url(case)).status_code == 405
-    assert not SuspensionProposal.objects.exists()
+    assert not Suspension.objects.exists()
 
 
 def test_a_reviewer_proposes_from_the_case_page(world, client, case):
@@ -53,14 +53,14 @@ def test_a_reviewer_proposes_from_the_case_page(world, client, case):
     assert 'data-testid="suspension-panel"' in page and f'action="{_url(case)}"' in page
     response = client.post(_url(case), {"suspension_reason": REASON})
     assert response.status_code == 302
-    assert response["Location"] == reverse("complaints:case_detail", args=[case.pk])
-    proposal = SuspensionProposal.objects.get()
+    assert response["Location"] == reverse("review:case_detail", args=[case.pk])
+    proposal = Suspension.objects.get()
     assert (proposal.seller, proposal.proposed_by, proposal.proposed_from, proposal.proposal_reason) == (
         world.seller_b, world.rev1, case, REASON)
     page = client.get(response["Location"]).content.decode()
     assert f"Suspension #{proposal.pk} of {world.seller_b.name} proposed." in page
     # The box now shows the open proposal instead of the form.
-    detail = reverse("enforcement:suspension_detail", args=[proposal.pk])
+    detail = reverse("suspensions:suspension_detail", args=[proposal.pk])
     assert (f'<a href="{detail}">Suspension #{proposal.pk}</a> of {world.seller_b.name}, proposed by rev1, waits '
             "for a senior reviewer.") in page
     assert f'action="{_url(case)}"' not in page
@@ -80,7 +80,7 @@ def test_bad_input_is_named_beside_the_field_and_the_typed_reason_is_kept(world,
     assert re.search(r'<details class="side-box" id="suspend-box"[^>]* open>', html)  # shown, not folded away
     assert f'id="id_suspension_reason">\n{typed}</textarea>' in html
     assert case.reference in html  # the case page itself, not an error page
-    assert not SuspensionProposal.objects.exists()
+    assert not Suspension.objects.exists()
 
 
 def test_a_second_proposal_is_refused_with_a_link_to_the_open_one(world, client, case):
@@ -93,8 +93,8 @@ def test_a_second_proposal_is_refused_with_a_link_to_the_open_one(world, client,
     html = response.content.decode()
     assert response.status_code == 400
     assert f"Suspension #{first.pk} of {world.seller_b.name} is already proposed, by rev2" in html
-    assert reverse("enforcement:suspension_detail", args=[first.pk]) in html
-    assert SuspensionProposal.objects.count() == 1
+    assert reverse("suspensions:suspension_detail", args=[first.pk]) in html
+    assert Suspension.objects.count() == 1
 
 
 def test_the_senior_pages_show_who_proposed_and_why(world, client, case):
@@ -103,19 +103,19 @@ def test_the_senior_pages_show_who_proposed_and_why(world, client, case):
     reviewer_made = suspension_propose(case=case, reviewer=world.rev1, reason=REASON)
     client.force_login(world.senior2)
     rows = dict(re.findall(r'<tr data-proposal="(\d+)">.*?data-testid="proposer">(.*?)</td>',
-                           client.get(reverse("enforcement:suspension_list")).content.decode(), re.S))
-    system_made = SuspensionProposal.objects.get(seller=world.seller_a)
+                           client.get(reverse("suspensions:suspension_list")).content.decode(), re.S))
+    system_made = Suspension.objects.get(seller=world.seller_a)
     assert rows[str(system_made.pk)].strip() == "System: 3 active strikes"
     assert rows[str(reviewer_made.pk)].strip() == f"<b>rev1</b>: {REASON}"
-    page = client.get(reverse("enforcement:suspension_detail", args=[reviewer_made.pk])).content.decode()
+    page = client.get(reverse("suspensions:suspension_detail", args=[reviewer_made.pk])).content.decode()
     assert f"<b>rev1</b>: {REASON}" in page
-    assert f'from case <a href="{reverse("complaints:case_detail", args=[case.pk])}">{case.reference}</a>' in page
+    assert f'from case <a href="{reverse("review:case_detail", args=[case.pk])}">{case.reference}</a>' in page
     assert "Suspension proposed" in page  # the timeline's entry
 
 
 def test_the_proposing_senior_is_warned_and_refused_and_keeps_the_typed_reason(world, client, case):
     proposal = suspension_propose(case=case, reviewer=world.senior, reason=REASON)
-    url = reverse("enforcement:suspension_detail", args=[proposal.pk])
+    url = reverse("suspensions:suspension_detail", args=[proposal.pk])
     client.force_login(world.senior)
     assert "You proposed this suspension; another senior reviewer must approve it." in client.get(url).content.decode()
     response = client.post(url, {"decision": "approve", "reason": "My own approval text."})
@@ -132,7 +132,7 @@ def test_a_second_senior_approves_a_reviewer_s_proposal_through_the_page(world, 
     proposal = suspension_propose(case=case, reviewer=world.rev1, reason=REASON)
     client.force_login(world.senior)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("enforcement:suspension_detail", args=[proposal.pk]),
+        response = client.post(reverse("suspensions:suspension_detail", args=[proposal.pk]),
                                {"decision": "approve", "reason": "Relisting counterfeits."})
     assert response.status_code == 302
     proposal.refresh_from_db()
@@ -145,6 +145,6 @@ def test_a_reason_with_markup_is_shown_as_text(world, client, case):
     hostile = '<script>alert("x")</script> relisting counterfeit goods daily'
     proposal = suspension_propose(case=case, reviewer=world.rev1, reason=hostile)
     client.force_login(world.senior)
-    for url in (reverse("enforcement:suspension_list"), reverse("enforcement:suspension_detail", args=[proposal.pk])):
+    for url in (reverse("suspensions:suspension_list"), reverse("suspensions:suspension_detail", args=[proposal.pk])):
         page = client.get(url).content.decode()
         assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page

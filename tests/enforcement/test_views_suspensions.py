@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from enforcement.models import ActionKind, EnforcementAction, SuspensionProposal, SuspensionStatus
+from actions.models import ActionKind, EnforcementAction
 from listings.models import ListingStatus
+from suspensions.models import Suspension, SuspensionStatus
 
 from ..factories import ListingFactory
 from ..views import assert_login_redirect, removed_case
@@ -15,15 +16,15 @@ def proposal(world):
     for listing, reviewer in zip(world.listings_a, [world.rev1, world.rev2, world.senior], strict=True):
         removed_case(world, reviewer=reviewer, listing=listing)
     world.spare = ListingFactory(seller=world.seller_a)
-    return SuspensionProposal.objects.get()
+    return Suspension.objects.get()
 
 
 def _url(proposal):
-    return reverse("enforcement:suspension_detail", args=[proposal.pk])
+    return reverse("suspensions:suspension_detail", args=[proposal.pk])
 
 
-@pytest.mark.parametrize("name,kwargs", [("enforcement:suspension_list", {}),
-                                         ("enforcement:suspension_detail", {"pk": 1})])
+@pytest.mark.parametrize("name,kwargs", [("suspensions:suspension_list", {}),
+                                         ("suspensions:suspension_detail", {"pk": 1})])
 def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
     url = reverse(name, kwargs=kwargs)
     assert_login_redirect(client.get(url), url)
@@ -32,7 +33,7 @@ def test_it_sends_an_anonymous_visitor_to_log_in(client, db, name, kwargs):
 @pytest.mark.parametrize("persona", ["sam", "alice", "outsider"])
 def test_suspension_pages_are_for_reviewers_only(world, client, proposal, persona):
     client.force_login(getattr(world, persona))
-    assert client.get(reverse("enforcement:suspension_list")).status_code == 403
+    assert client.get(reverse("suspensions:suspension_list")).status_code == 403
     assert client.get(_url(proposal)).status_code == 403
     response = client.post(_url(proposal), {"decision": "approve", "reason": "Repeat infringer."})
     assert response.status_code == 403
@@ -43,7 +44,7 @@ def test_suspension_pages_are_for_reviewers_only(world, client, proposal, person
 def test_a_reviewer_reads_a_suspension_but_only_a_senior_lists_and_decides(world, client, proposal):
     """A reviewer follows a suspension (the case page links to the seller's open one)."""
     client.force_login(world.rev1)
-    assert client.get(reverse("enforcement:suspension_list")).status_code == 403
+    assert client.get(reverse("suspensions:suspension_list")).status_code == 403
     response = client.get(_url(proposal))
     page = response.content.decode()
     assert response.status_code == 200 and "System: 3 active strikes" in page
@@ -58,7 +59,7 @@ def test_a_reviewer_reads_a_suspension_but_only_a_senior_lists_and_decides(world
 
 def test_a_senior_sees_the_proposal_with_its_strikes(world, client, proposal):
     client.force_login(world.senior2)
-    listing_page = client.get(reverse("enforcement:suspension_list")).content.decode()
+    listing_page = client.get(reverse("suspensions:suspension_list")).content.decode()
     assert f"#{proposal.pk}" in listing_page and world.seller_a.name in listing_page
     assert "System: 3 active strikes" in listing_page
     page = client.get(_url(proposal)).content.decode()
@@ -125,5 +126,5 @@ def test_lifting_through_the_page(world, client, proposal, django_capture_on_com
 
 def test_unknown_proposal_is_404_and_put_is_405(world, client):
     client.force_login(world.senior)
-    assert client.get(reverse("enforcement:suspension_detail", args=[999])).status_code == 404
-    assert client.put(reverse("enforcement:suspension_list")).status_code == 405
+    assert client.get(reverse("suspensions:suspension_detail", args=[999])).status_code == 404
+    assert client.put(reverse("suspensions:suspension_list")).status_code == 405

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from enforcement.models import DeliveryStatus, EndpointStatus, WebhookDelivery, WebhookEndpoint
-from enforcement.webhooks import client as http_client
+from webhooks import client as http_client
+from webhooks.models import DeliveryStatus, EndpointStatus, WebhookDelivery, WebhookEndpoint
 
 from ..views import assert_login_redirect
 from .webhooks import FakeReceiver, endpoint_for, marketplace_user, remove_listing
@@ -39,8 +39,8 @@ def _as(client, user):
 
 
 def test_the_urls_are_the_named_routes():
-    assert reverse("enforcement:webhook_list") == LIST
-    assert reverse("enforcement:webhook_detail", args=[3]) == "/marketplace/webhooks/3/"
+    assert reverse("webhooks:webhook_list") == LIST
+    assert reverse("webhooks:webhook_detail", args=[3]) == "/marketplace/webhooks/3/"
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):

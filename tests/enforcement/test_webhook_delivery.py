@@ -12,17 +12,17 @@ import time_machine
 from django.test import TestCase
 from django.utils import timezone
 
-from enforcement.models import DeliveryStatus, EndpointStatus, WebhookDelivery
-from enforcement.tasks import deliver_webhook, sweep_webhook_deliveries
-from enforcement.webhooks import client
-from enforcement.webhooks.services import (
+from webhooks import client
+from webhooks.models import DeliveryStatus, EndpointStatus, WebhookDelivery
+from webhooks.services import (
     WebhookError,
     retry_delay,
     webhook_delivery_redeliver,
     webhook_endpoint_disable,
     webhook_endpoint_rotate_secret,
 )
-from enforcement.webhooks.signing import verify
+from webhooks.signing import verify
+from webhooks.tasks import deliver_webhook, sweep_webhook_deliveries
 
 from .webhooks import FakeReceiver, endpoint_for, marketplace_user, remove_listing
 

@@ -7,16 +7,18 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
+from actions import services
+from actions.events import AppliedAction
+from actions.models import ActionStatus
+from actions.tasks import apply_action
+from appeals.services import appeal_decide, appeal_file
 from audit.models import AuditEntry
-from enforcement import services
-from enforcement.models import ActionStatus, EndpointStatus, WebhookDelivery, WebhookEvent
-from enforcement.services import appeal_decide, appeal_file
-from enforcement.tasks import apply_action
-from enforcement.webhooks import client
-from enforcement.webhooks import services as webhook_services
-from enforcement.webhooks.services import event_body, webhook_endpoint_disable
-from enforcement.webhooks.signing import verify
 from listings.models import ListingStatus
+from webhooks import client
+from webhooks import services as webhook_services
+from webhooks.models import EndpointStatus, WebhookDelivery, WebhookEvent
+from webhooks.services import event_body, webhook_endpoint_disable
+from webhooks.signing import verify
 
 from ..factories import EnforcementActionFactory
 from .webhooks import FakeReceiver, endpoint_for, marketplace_user, remove_listing
@@ -87,11 +89,11 @@ def test_the_event_is_rolled_back_with_the_action(world, receiver, monkeypatch):
     case = remove_listing(world, run_on_commit=False)
     real = webhook_services.webhook_event_emit
 
-    def emit_then_crash(*, action):
-        real(action=action)
+    def emit_then_crash(**kwargs):
+        real(**kwargs)
         raise RuntimeError("worker crashed before commit")
 
-    monkeypatch.setattr(services, "webhook_event_emit", emit_then_crash)
+    monkeypatch.setattr(webhook_services, "webhook_event_emit", emit_then_crash)
     with pytest.raises(RuntimeError):
         services.action_apply(action_id=case.actions.get().pk)
 
@@ -127,5 +129,6 @@ def test_emitting_outside_a_transaction_is_refused(world):
     action = EnforcementActionFactory()
     with mock.patch.object(transaction.get_connection(), "in_atomic_block", False):
         with pytest.raises(RuntimeError, match="transaction that applies"):
-            webhook_services.webhook_event_emit(action=action)
+            webhook_services.webhook_event_emit(action=AppliedAction(
+                action.pk, action.kind, action.listing_id, action.decision_id, action.idempotency_key))
     assert WebhookEvent.objects.count() == 0

@@ -11,10 +11,12 @@ import pytest
 import time_machine
 from django.db.models import Max
 
-from enforcement.models import DeliveryStatus, EnforcementAction, WebhookDelivery, WebhookEvent
-from enforcement.tasks import apply_action, sweep_webhook_deliveries
-from enforcement.webhooks.services import webhook_endpoint_rotate_secret
-from enforcement.webhooks.signing import SignatureError, verify
+from actions.models import EnforcementAction
+from actions.tasks import apply_action
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
+from webhooks.services import webhook_endpoint_rotate_secret
+from webhooks.signing import SignatureError, verify
+from webhooks.tasks import sweep_webhook_deliveries
 
 from .test_worker_integration import queue, start_worker, wait_for  # noqa: F401 (fixtures used below)
 from .webhooks import endpoint_for, marketplace_user, remove_listing
@@ -132,7 +134,7 @@ def test_a_real_worker_gets_every_event_to_the_flaky_receiver_once(world, settin
             apply_action.delay(action.pk)  # every takedown task delivered twice
 
         def all_delivered() -> bool:
-            from enforcement.webhooks.services import webhook_deliveries_sweep
+            from webhooks.services import webhook_deliveries_sweep
 
             webhook_deliveries_sweep()  # what beat does every 15 s
             statuses = list(WebhookDelivery.objects.values_list("status", flat=True))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from enforcement.webhooks.signing import SignatureError, secret_generate, sign, signature_header, verify
+from webhooks.signing import SignatureError, secret_generate, sign, signature_header, verify
 
 # The Standard Webhooks reference vector: receivers' libraries accept what reproduces it.
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

@@ -4,12 +4,12 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from actions.models import ActionKind, ActionStatus, EnforcementAction
 from audit.models import AuditEntry
 from complaints.models import CaseState
-from complaints.services import case_claim
-from enforcement.models import ActionKind, ActionStatus, EnforcementAction
-from enforcement.withdrawals import WithdrawalError, report_withdraw
 from listings.models import ListingStatus
+from reporters.services import WithdrawalError, report_withdraw
+from review.claims import case_claim
 
 from ..conftest import claim_and_remove, file_report
 
@@ -70,7 +70,7 @@ def test_a_linked_case_of_another_report_is_not_withdrawn(world):
 def test_the_page_withdraws_with_confirmation(world, client, mixed):
     report, *_ = mixed
     client.force_login(world.alice)
-    url = reverse("enforcement:report_withdraw", args=[report.pk])
+    url = reverse("reporters:report_withdraw", args=[report.pk])
     response = client.post(url, follow=True)
     assert "Tick “I want to withdraw this report”" in response.content.decode()
     response = client.post(url, {"confirm": "yes"}, follow=True)
@@ -81,8 +81,8 @@ def test_the_page_withdraws_with_confirmation(world, client, mixed):
 def test_bob_cannot_see_or_withdraw_alices_report(world, client, mixed):
     report, open_, *_ = mixed
     client.force_login(world.bob)
-    assert client.get(reverse("complaints:report_detail", args=[report.pk])).status_code == 404
-    assert client.post(reverse("enforcement:report_withdraw", args=[report.pk]), {"confirm": "yes"}).status_code == 404
+    assert client.get(reverse("reporters:report_detail", args=[report.pk])).status_code == 404
+    assert client.post(reverse("reporters:report_withdraw", args=[report.pk]), {"confirm": "yes"}).status_code == 404
     open_.refresh_from_db()
     assert open_.state == CaseState.OPEN
     with pytest.raises(WithdrawalError, match="Only members"):
@@ -91,7 +91,7 @@ def test_bob_cannot_see_or_withdraw_alices_report(world, client, mixed):
 
 def test_the_withdraw_page_refuses_a_get(world, client, mixed):
     client.force_login(world.alice)
-    assert client.get(reverse("enforcement:report_withdraw", args=[mixed[0].pk])).status_code == 405
+    assert client.get(reverse("reporters:report_withdraw", args=[mixed[0].pk])).status_code == 405
 
 
 def test_a_takedown_still_pending_is_applied_before_the_reinstatement(world):

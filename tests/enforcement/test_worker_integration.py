@@ -15,11 +15,12 @@ from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
+from actions.models import ActionKind, ActionStatus, EnforcementAction
+from actions.services import actions_requeue_stale
+from actions.tasks import apply_action
+from appeals.services import appeal_decide, appeal_file
 from audit.models import AuditEntry
 from complaints.models import CaseState
-from enforcement.models import ActionKind, ActionStatus, EnforcementAction
-from enforcement.services import actions_requeue_stale, appeal_decide, appeal_file
-from enforcement.tasks import apply_action
 from ipportal.celery import app as celery_app
 from listings.models import ListingStatus
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.test import TestCase
 
-from enforcement.webhooks import client
-from enforcement.webhooks.services import webhook_endpoint_create
+from webhooks import client
+from webhooks.services import webhook_endpoint_create
 
 from ..conftest import claim_and_remove, file_report
 from ..factories import UserFactory

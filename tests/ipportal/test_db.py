@@ -1,4 +1,4 @@
-"""ipportal.db: prepared statements and the multi-row INSERT helper."""
+"""common.db: prepared statements and the multi-row INSERT helper."""
 
 import json
 
@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from ipportal.db import execute_prepared, insert_rows
+from common.db import execute_prepared, insert_rows
 
 
 def test_a_prepared_statement_runs_again_on_the_same_connection(db):
@@ -45,7 +45,7 @@ def test_insert_rows_writes_every_row_in_pages(db):
 
 @pytest.mark.parametrize("copy_from", [1, 10_000], ids=["copy", "values"])
 def test_insert_rows_keeps_text_exactly_as_given(db, monkeypatch, copy_from):
-    monkeypatch.setattr("ipportal.db._COPY_FROM_ROWS", copy_from)  # COPY on PostgreSQL from this many rows
+    monkeypatch.setattr("common.db._COPY_FROM_ROWS", copy_from)  # COPY on PostgreSQL from this many rows
     # COPY's text format on PostgreSQL: tabs, newlines, backslashes and a literal "\N" must come
     # back as written, None as NULL, JSON (with its own escapes) as the same value.
     now = timezone.now()
@@ -64,7 +64,7 @@ def test_insert_rows_keeps_text_exactly_as_given(db, monkeypatch, copy_from):
 
 
 def test_insert_rows_refuses_values_it_cannot_write_faithfully(db, require_postgres, monkeypatch):
-    monkeypatch.setattr("ipportal.db._COPY_FROM_ROWS", 1)
+    monkeypatch.setattr("common.db._COPY_FROM_ROWS", 1)
     with pytest.raises(TypeError, match="not dict"):
         insert_rows(AuditEntry._meta.db_table, ("created_at", "actor_repr", "action", "target_type", "target_id",
                                                  "target_repr", "data", "prev_hash"),
@@ -72,7 +72,7 @@ def test_insert_rows_refuses_values_it_cannot_write_faithfully(db, require_postg
 
 
 def test_insert_rows_writes_a_true_and_a_one_each_as_itself(db, monkeypatch):
-    monkeypatch.setattr("ipportal.db._COPY_FROM_ROWS", 1)
+    monkeypatch.setattr("common.db._COPY_FROM_ROWS", 1)
     # A column of one value is formatted once: a boolean and an equal integer stay distinct.
     from registry.models import Brand
 

@@ -1,6 +1,6 @@
 import pytest
 
-from enforcement.webhooks.forms import EndpointForm
+from webhooks.forms import EndpointForm
 
 
 @pytest.mark.django_db

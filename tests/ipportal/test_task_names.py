@@ -10,6 +10,7 @@ TASK_NAMES = {
     "complaints.tasks.evaluate_notifier_misuse",
     "complaints.tasks.expire_info_requests",
     "complaints.tasks.release_expired_claims",
+    "decisions.tasks.requeue_stale_report_jobs",
     "enforcement.tasks.apply_action",
     "enforcement.tasks.apply_action_chunk",
     "enforcement.tasks.compute_good_faith_lanes",

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from complaints.models import Case, CaseSource
-from monitoring.matcher import current_matcher
-from monitoring.services import listings_check, protection_version, protection_version_bump
+from monitoring.matcher import current_matcher, protection_version
+from monitoring.services import listings_check, protection_version_bump
 from registry.models import IPRight, RightStatus
 from registry.services import right_confirm_code, right_send_code, rights_expire_due
 

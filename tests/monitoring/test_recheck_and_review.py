@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from actions.models import ActionKind, EnforcementAction
 from complaints.models import Case, CaseSource, CaseState
-from complaints.services import case_claim
-from enforcement.models import ActionKind, EnforcementAction
-from enforcement.services import case_decide
+from decisions.services import case_decide
 from listings.models import Listing, ListingStatus
 from monitoring import services
 from monitoring.models import RecheckJob, RecheckStatus
 from registry.services import protection_rules_set
+from review.claims import case_claim
 
 from ..factories import ListingFactory
 from .helpers import set_rules, upsert
@@ -73,7 +73,7 @@ def test_the_automatic_case_waits_in_the_queue_and_a_reviewer_confirms_it(world,
                                                                           django_capture_on_commit_callbacks):
     case, listing = _suppressed_case(world, django_capture_on_commit_callbacks)
     client.force_login(world.rev1)
-    page = client.get(reverse("complaints:case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
     assert "Automatic detection" in page and "ships from outside the authorized countries" in page
     case_claim(case=case, reviewer=world.rev1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,11 +99,11 @@ def test_a_reviewer_reversing_it_reinstates_the_listing_and_it_is_not_reopened(w
 def test_the_seller_sees_the_automated_notice_with_its_statement(world, client, django_capture_on_commit_callbacks):
     case, listing = _suppressed_case(world, django_capture_on_commit_callbacks)
     client.force_login(world.sue)  # seller_b's member
-    page = client.get(reverse("enforcement:notice_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("sellers:notice_detail", args=[case.pk])).content.decode()
     assert "Detected automatically for" in page and "Detection and decision were automated." in page
     assert "File appeal" not in page  # a reviewer confirms first; a confirmed removal can be appealed
     client.force_login(world.sam)
-    assert client.get(reverse("enforcement:notice_detail", args=[case.pk])).status_code == 404
+    assert client.get(reverse("sellers:notice_detail", args=[case.pk])).status_code == 404
 
 
 def test_a_listing_already_reported_for_the_right_gets_no_second_case(world, django_capture_on_commit_callbacks):

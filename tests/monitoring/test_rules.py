@@ -2,8 +2,8 @@
 
 import pytest
 
+from actions.models import ActionKind, EnforcementAction
 from complaints.models import Case, CaseSource, CaseState, Decision
-from enforcement.models import ActionKind, EnforcementAction
 from listings.models import ListingStatus
 from registry.models import RightStatus
 

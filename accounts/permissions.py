@@ -1,0 +1,69 @@
+"""Who may do what by role: every role check of a page, an API view or a service is one of these.
+Object access (which brand's reports, which seller's notices) is checked in each app's selectors,
+on top of the role checked here. The message says who the page is for; the 403 page shows it."""
+
+from django.core.exceptions import PermissionDenied
+from rest_framework import permissions
+
+from .models import Role
+
+
+def is_reviewer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_reviewer)
+
+
+def is_senior(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_senior_reviewer)
+
+
+def is_rights_holder(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_rights_holder)
+
+
+def is_seller(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_seller)
+
+
+def is_marketplace(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.MARKETPLACE)
+
+
+def require_reviewer(user, message: str = "Only trust-and-safety reviewers can see this page.") -> None:
+    """Reviewers and senior reviewers."""
+    if not is_reviewer(user):
+        raise PermissionDenied(message)
+
+
+def require_senior(user, what: str = "appeals") -> None:
+    """Senior reviewers only: they decide `what` (appeals, seller suspensions, notifier sanctions)."""
+    if not is_senior(user):
+        raise PermissionDenied(f"Only senior reviewers decide {what}.")
+
+
+def require_rights_holder(user, message: str = "Only rights holders file and follow reports.") -> None:
+    if not is_rights_holder(user):
+        raise PermissionDenied(message)
+
+
+def require_seller(user, message: str = "Seller Center is for sellers.") -> None:
+    if not is_seller(user):
+        raise PermissionDenied(message)
+
+
+def require_marketplace(user, message: str = "Webhooks are for the marketplace's service account.") -> None:
+    if not is_marketplace(user):
+        raise PermissionDenied(message)
+
+
+class IsRightsHolder(permissions.BasePermission):
+    message = "Only rights holders file and follow reports."
+
+    def has_permission(self, request, view):
+        return is_rights_holder(request.user)
+
+
+class IsMarketplace(permissions.BasePermission):
+    message = "Only the marketplace's service account can do this."
+
+    def has_permission(self, request, view):
+        return is_marketplace(request.user)

@@ -1,0 +1,203 @@
+"""Bulk enforcement: many actions applied in chunks, with progress on a BulkJob row.
+
+A job's actions are created first (pending rows, one COPY on PostgreSQL); then one task per chunk
+of ids claims the chunk's pending actions under their row locks and, in one transaction, changes
+the listings with one UPDATE per target status, marks the actions applied with one UPDATE, writes
+the webhook outbox (one COPY) and one audit entry for the chunk (beat links it into the hash chain).
+A chunk that runs again finds its actions applied and does nothing, so a killed worker, a
+redelivered message or the sweep can re-run any chunk: the job resumes where it stopped.
+A report decision job (decisions.report_jobs) creates its actions chunk by chunk as it decides
+the report's cases, and queues each chunk as its decisions commit.
+"""
+
+from collections import defaultdict
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Min
+from django.utils import timezone
+
+from audit.services import AuditTarget, audit_append
+from audit.transitions import check_move, transition
+from common.db import insert_rows
+from common.dispatch import enqueue_many_on_commit
+from listings.models import Listing
+from listings.states import LISTING_TRANSITIONS
+from notifications.services import notify_many_on_commit, notify_on_commit
+
+from .events import AppliedAction, action_event_id, actions_applied
+from .models import ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from .states import ACTION_TARGET_STATUS, BULK_JOB_TRANSITIONS
+
+
+def _chunks(ids: list[int], size: int) -> list[tuple[int, int]]:
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+class NewAction(NamedTuple):
+    """A pending action for bulk_job_create: the row's values, without a model instance per row
+    (building 10,000 instances took longer than writing the rows)."""
+
+    listing_id: int
+    kind: str
+    idempotency_key: str
+    decision_id: int | None = None
+    case_id: int | None = None
+
+
+def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=None,
+                    chunk_size: int | None = None) -> BulkJob:
+    """Requires an open transaction. Creates the job and its pending `actions` in bulk, and queues
+    one task per chunk on commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("bulk_job_create must run inside the deciding transaction")
+    job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
+                                 chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
+    now = timezone.now()
+    insert_rows(EnforcementAction._meta.db_table,
+                ("decision_id", "case_id", "listing_id", "bulk_job_id", "kind", "status", "idempotency_key",
+                 "attempts", "last_error", "created_at", "updated_at"),
+                [(a.decision_id, a.case_id, a.listing_id, job.pk, a.kind, ActionStatus.PENDING, a.idempotency_key,
+                  0, "", now, now) for a in actions])
+    audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
+    if not actions:
+        transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
+                   changes={"finished_at": timezone.now()})
+    bulk_job_enqueue(job=job)
+    return job
+
+
+def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
+    """Queue (on commit) one chunk task per chunk of the job's actions. Returns how many chunks."""
+    actions = EnforcementAction.objects.filter(bulk_job=job)
+    if only_pending:
+        actions = actions.filter(status=ActionStatus.PENDING)
+    ids = list(actions.order_by("id").values_list("id", flat=True))
+    chunks = _chunks(ids, job.chunk_size)
+    # The decision is committed first; a broker outage leaves the actions pending for the sweep.
+    enqueue_many_on_commit("enforcement.tasks.apply_action_chunk", [(job.pk, first, last) for first, last in chunks])
+    return len(chunks)
+
+
+def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
+    """Apply the job's pending actions with ids in [first_id, last_id]. Idempotent: returns how
+    many were applied now (0 when a previous run already did them).
+
+    One audit entry for the chunk, as its takedowns commit together: `bulkjob.chunk_applied` on the
+    job, listing each action applied with its listing's change and its event ([action, listing,
+    from, to, event id]) and each that failed ([action, listing, error]). A takedown's record in the
+    chain is the entry of its job whose `actions` range ([first, last]) holds its id."""
+    now = timezone.now()
+    pending = EnforcementAction.objects.filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id,
+                                               status=ActionStatus.PENDING)
+    with transaction.atomic():
+        # Race: two deliveries of the same chunk; the second waits on these row locks, then finds
+        # nothing pending. Locked in id order (as every path here does) so chunks cannot deadlock.
+        # Plain tuples, not model instances: at hundreds of rows per chunk the ORM's objects were
+        # most of the cost. The decisions' fields for the events come in the same read (unlocked).
+        rows = list(pending.select_for_update(of=("self",)).order_by("id").values_list(
+            "id", "kind", "listing_id", "decision_id", "idempotency_key", "decision__case_id",
+            "decision__reason_code", "decision__statement"))
+        if not rows:
+            bulk_job_refresh(job_id=job_id)
+            return 0
+        decisions = {row[3]: row[5:] for row in rows if row[3] is not None}
+        # The listings, locked after the actions, selected by the same range (no list of ids to send).
+        listings = {pk: (status, ext, seller_ext) for pk, status, ext, seller_ext in (
+            Listing.objects.select_for_update(of=("self",)).filter(pk__in=pending.values("listing_id"))
+            .order_by("id").values_list("id", "status", "external_id", "seller__external_id"))}
+        by_target: dict[str, list[int]] = defaultdict(list)
+        applied, failed = [], []
+        for action_id, kind, listing_id, decision_id, key, *_ in rows:
+            to = ACTION_TARGET_STATUS[kind]
+            frm, ext, seller_ext = listings[listing_id]
+            if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
+                failed.append((action_id, kind, listing_id, frm))
+                continue
+            if frm != to:
+                by_target[to].append(listing_id)
+                listings[listing_id] = (to, ext, seller_ext)
+            applied.append((action_id, kind, listing_id, decision_id, key, frm, to))
+        for to, ids in by_target.items():
+            # The chunk's one statement per target status (a suspension has one: suppressed).
+            Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
+        if applied:
+            done = pending.exclude(pk__in=[a[0] for a in failed]) if failed else pending
+            done.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
+                        attempts=F("attempts") + 1)
+        # Told in the same transaction (webhooks writes the marketplace's events: its outbox); each
+        # action's event id goes in the chunk's audit entry.
+        actions_applied.send(
+            sender=EnforcementAction, job_id=job_id, single=False, decisions=decisions,
+            actions=[AppliedAction(action_id, kind, listing_id, decision_id, key)
+                     for action_id, kind, listing_id, decision_id, key, _, _ in applied],
+            listings={pk: (ext, seller_ext) for pk, (_, ext, seller_ext) in listings.items()})
+        errors = []
+        for action_id, kind, listing_id, frm in failed:
+            error = f"Listing is {frm}; it cannot become {ACTION_TARGET_STATUS[kind]}."
+            EnforcementAction.objects.filter(pk=action_id).update(
+                status=ActionStatus.FAILED, last_error=error, last_attempt_at=now, updated_at=now,
+                attempts=F("attempts") + 1)
+            errors.append([action_id, listing_id, error])
+        chunk = AuditTarget(BulkJob.audit_label, job_id, f"Bulk job #{job_id}: actions {first_id}-{last_id}")
+        audit_append(actor=None, action="bulkjob.chunk_applied", target=chunk,
+                     data={"actions": [first_id, last_id], "failed": errors, "applied": [
+                         [action_id, listing_id, frm, to, action_event_id(key)]
+                         for action_id, _, listing_id, _, key, frm, to in applied]})
+        bulk_job_refresh(job_id=job_id)
+    return len(applied)
+
+
+def bulk_job_refresh(*, job_id: int) -> None:
+    """Recount the job's progress from its actions (never incremented, so re-runs cannot double
+    count) and finish it when nothing is pending and no more actions can come (a report decision
+    job still deciding cases). Runs in the caller's transaction.
+
+    Counts what is not applied (pending, failed: through action_unapplied_idx, a few rows, not the
+    job's thousands); done is the rest of `total`, which is set as actions are added to the job
+    (bulk_job_create, the report decision walk)."""
+    # Locked before counting: a report decision job's chunk creating actions holds this lock until
+    # it commits, so the count below sees its actions (counted first, a chunk applied meanwhile
+    # could find nothing pending and finish the job under them).
+    job = BulkJob.objects.select_for_update().get(pk=job_id)
+    counts = dict(EnforcementAction.objects.filter(status__in=[ActionStatus.PENDING, ActionStatus.FAILED],
+                                                   bulk_job_id=job_id).values_list("status")
+                  .annotate(n=Count("id")).values_list("status", "n"))
+    failed, pending = counts.get(ActionStatus.FAILED, 0), counts.get(ActionStatus.PENDING, 0)
+    done = job.total - failed - pending
+    BulkJob.objects.filter(pk=job_id).update(done=done, failed=failed, updated_at=timezone.now())
+    if pending == 0 and job.status == BulkJobStatus.RUNNING and not job.deciding:
+        transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
+                   changes={"finished_at": timezone.now()}, data={"done": done, "failed": failed})
+        if job.kind == BulkJobKind.REPORT_DECISION:
+            # The one place a report decision job finishes (its walk ended and its last action was
+            # applied or failed, whichever came last): the reporter's and the sellers' summaries.
+            # Sent once: a job finishing again after a retry finds them written.
+            _notify_report_job_finished(job=job)
+    elif pending and job.status == BulkJobStatus.FINISHED:  # a failed action was sent back to retry
+        transition(obj=job, to=BulkJobStatus.RUNNING, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
+                   changes={"finished_at": None})
+
+
+def stale_chunks(*, action_ids: list[int]) -> list[tuple[int, int, int]]:
+    """For the sweep: the (job, first, last) ranges covering these stale bulk actions."""
+    rows = EnforcementAction.objects.filter(pk__in=action_ids).exclude(bulk_job=None).order_by("bulk_job_id", "id")
+    by_job: dict[int, list[int]] = defaultdict(list)
+    sizes = dict(BulkJob.objects.filter(actions__in=rows).values_list("id", "chunk_size").distinct())
+    for job_id, pk in rows.values_list("bulk_job_id", "id"):
+        by_job[job_id].append(pk)
+    return [(job_id, first, last) for job_id, ids in by_job.items() for first, last in _chunks(ids, sizes[job_id])]
+
+
+
+
+def _notify_report_job_finished(*, job: BulkJob) -> None:
+    """Requires the transaction that finishes the report decision `job`. Queues the reporter side's
+    summary and, for each seller with an action in the job, the list of their listings it changed
+    (decisions.mails). A seller's summary is keyed by their first action in the job (an id no other
+    job or seller has), so each is its own step: sent once, retried alone, never resent with another's."""
+    notify_on_commit("report_decided", job.pk)
+    firsts = (EnforcementAction.objects.filter(bulk_job_id=job.pk).order_by()
+              .values("listing__seller_id").annotate(first=Min("id")).values_list("first", flat=True))
+    notify_many_on_commit("report_enforced", firsts)

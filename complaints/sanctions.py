@@ -1,0 +1,213 @@
+"""Misuse of the notice system (DSA Art. 23): measured per reporter and per brand, warnings then
+suspension proposed by the system past configurable thresholds, each step confirmed by a senior.
+
+Lives in complaints because report_submit refuses a suspended notifier and complaints imports
+nothing above it. Reads only complaints' own rows: a takedown "reversed on
+appeal" is a decision with one of REVERSED_ON_APPEAL_REASONS.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from audit.services import audit_append
+from audit.transitions import transition
+from registry.models import Brand
+
+from .models import (
+    RESTRICTING_OUTCOMES,
+    UNDECIDED_STATES,
+    Case,
+    CaseState,
+    NotifierSanction,
+    SanctionLevel,
+    SanctionStatus,
+)
+from .reasons import REASONS, REVERSED_ON_APPEAL_REASONS, UNFOUNDED_REASONS
+from .records import decision_record
+from .states import SANCTION_TRANSITIONS
+
+
+class SanctionError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Figures:
+    decided: int
+    unfounded: int
+    takedowns: int
+    reversed: int
+
+    @property
+    def unfounded_share(self) -> float:
+        return self.unfounded / self.decided if self.decided else 0.0
+
+    @property
+    def reversed_share(self) -> float:
+        return self.reversed / self.takedowns if self.takedowns else 0.0
+
+    def past_thresholds(self) -> list[str]:
+        """The thresholds these figures pass, in words; empty when none (or too few decisions)."""
+        if self.decided < settings.NOTIFIER_MIN_DECIDED:
+            return []
+        why = []
+        if self.unfounded_share > settings.NOTIFIER_UNFOUNDED_SHARE:
+            why.append(f"{self.unfounded} of {self.decided} decided notices ({self.unfounded_share:.0%}) were "
+                       f"rejected as unfounded; the limit is {settings.NOTIFIER_UNFOUNDED_SHARE:.0%}.")
+        if self.reversed_share > settings.NOTIFIER_REVERSED_SHARE:
+            why.append(f"{self.reversed} of {self.takedowns} takedowns ({self.reversed_share:.0%}) were reversed "
+                       f"on the seller's appeal; the limit is {settings.NOTIFIER_REVERSED_SHARE:.0%}.")
+        return why
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "unfounded_share": round(self.unfounded_share, 4),
+                "reversed_share": round(self.reversed_share, 4)}
+
+
+def _subject_q(*, brand: Brand | None = None, reporter=None, prefix: str = "") -> Q:
+    if (brand is None) == (reporter is None):
+        raise ValueError("give exactly one of brand, reporter")
+    return Q(**{f"{prefix}brand": brand}) if brand is not None else Q(**{f"{prefix}reporter": reporter})
+
+
+def notifier_figures(*, brand: Brand | None = None, reporter=None, since=None) -> Figures:
+    """The notifier's record over its cases (reported since `since`, if given)."""
+    cases = Case.objects.filter(_subject_q(brand=brand, reporter=reporter, prefix="report__"))
+    if since is not None:
+        cases = cases.filter(created_at__gte=since)
+    decided = cases.filter(decisions__isnull=False).exclude(decisions__reason_code="notifier_suspended")
+    return Figures(
+        decided=decided.distinct().count(),
+        # A rejection confirmed (or not appealed) stays unfounded; one reversed on the reporter's appeal does not.
+        unfounded=cases.filter(state__in=[CaseState.REJECTED, CaseState.UPHELD],
+                               decisions__reason_code__in=UNFOUNDED_REASONS).distinct().count(),
+        takedowns=cases.filter(decisions__outcome__in=RESTRICTING_OUTCOMES).distinct().count(),
+        reversed=cases.filter(decisions__reason_code__in=REVERSED_ON_APPEAL_REASONS).distinct().count(),
+    )
+
+
+def sanctions_of(*, brand: Brand | None = None, reporter=None) -> QuerySet[NotifierSanction]:
+    return NotifierSanction.objects.filter(_subject_q(brand=brand, reporter=reporter))
+
+
+def notifier_is_suspended(*, reporter, brand: Brand) -> NotifierSanction | None:
+    """The confirmed suspension that stops this reporter filing for this brand, if any."""
+    return NotifierSanction.objects.filter(
+        Q(reporter=reporter) | Q(brand=brand), level=SanctionLevel.SUSPENSION, status=SanctionStatus.CONFIRMED,
+    ).first()
+
+
+def notifier_evaluate(*, brand: Brand | None = None, reporter=None) -> NotifierSanction | None:
+    """Propose the next step for one notifier past a threshold: a warning, or, once a warning is
+    confirmed and a new unfounded or reversed notice followed it, a suspension. Returns the new
+    proposal, or None (nothing to propose, or one already waits for a senior)."""
+    subject = sanctions_of(brand=brand, reporter=reporter)
+    if subject.filter(level=SanctionLevel.SUSPENSION, status=SanctionStatus.CONFIRMED).exists():
+        return None
+    figures = notifier_figures(brand=brand, reporter=reporter)
+    why = figures.past_thresholds()
+    if not why:
+        return None
+    warning = subject.filter(level=SanctionLevel.WARNING, status=SanctionStatus.CONFIRMED).order_by("-id").first()
+    level = SanctionLevel.WARNING
+    if warning is not None:
+        since = notifier_figures(brand=brand, reporter=reporter, since=warning.decided_at)
+        if since.unfounded + since.reversed == 0:
+            return None  # warned, and nothing unfounded since: wait
+        level = SanctionLevel.SUSPENSION
+        why.append(f"A warning was confirmed on {warning.decided_at:%Y-%m-%d}; since then "
+                   f"{since.unfounded + since.reversed} more notice(s) were unfounded or reversed.")
+    try:
+        with transaction.atomic():
+            sanction = NotifierSanction.objects.create(brand=brand, reporter=reporter, level=level,
+                                                       figures=figures.as_dict(), reason=" ".join(why))
+            audit_append(actor=None, action="sanction.proposed", target=sanction, data=figures.as_dict())
+    except IntegrityError:  # one proposal of this level already waits for a senior
+        return None
+    return sanction
+
+
+def notifiers_evaluate_all() -> int:
+    """The beat task: evaluate every reporter and brand with enough decided notices. Returns proposals made."""
+    from .models import Report
+
+    made = 0
+    minimum = settings.NOTIFIER_MIN_DECIDED
+    for field, model_kw in (("reporter", "reporter"), ("brand", "brand")):
+        ids = (Report.objects.values_list(field, flat=True).distinct())
+        for pk in ids:
+            subject = {model_kw: Report._meta.get_field(field).related_model.objects.get(pk=pk)}
+            if Case.objects.filter(**{f"report__{field}": pk}, decisions__isnull=False).distinct().count() < minimum:
+                continue
+            made += notifier_evaluate(**subject) is not None
+    return made
+
+
+def _require_senior(user) -> None:
+    if not (user.is_authenticated and user.is_senior_reviewer):
+        raise PermissionDenied("Only senior reviewers decide on notifier sanctions.")
+
+
+def sanction_confirm(*, sanction: NotifierSanction, senior, note: str = "") -> NotifierSanction:
+    """A senior confirms a proposed step. Confirming a suspension closes the notifier's pending
+    cases, each with a decision giving the reason, in this transaction."""
+    _require_senior(senior)
+    with transaction.atomic():
+        locked = transition(obj=sanction, to=SanctionStatus.CONFIRMED, actor=senior, table=SANCTION_TRANSITIONS,
+                            field="status", changes={"decided_by": senior, "decided_at": timezone.now(),
+                                                     "decision_note": note.strip()})
+        if locked.level == SanctionLevel.SUSPENSION:
+            closed = _close_pending(sanction=locked, senior=senior)
+            NotifierSanction.objects.filter(pk=locked.pk).update(closed_cases=closed)
+            locked.closed_cases = closed
+    return locked
+
+
+def _close_pending(*, sanction: NotifierSanction, senior) -> int:
+    pending = (Case.objects.select_for_update()
+               .filter(_subject_q(brand=sanction.brand, reporter=sanction.reporter, prefix="report__"),
+                       state__in=UNDECIDED_STATES).order_by("id"))  # locked in id order: no deadlock
+    closed = 0
+    for case in pending:
+        decision_record(case=case, actor=senior, reason=REASONS["notifier_suspended"], to_state=CaseState.REJECTED,
+                        facts=f"Notice processing for {sanction.subject_label} was suspended on "
+                              f"{timezone.now():%Y-%m-%d}: {sanction.reason}")
+        closed += 1
+    return closed
+
+
+def sanction_dismiss(*, sanction: NotifierSanction, senior, note: str) -> NotifierSanction:
+    _require_senior(senior)
+    if not note.strip():
+        raise SanctionError("Say why the proposal is dismissed.")
+    with transaction.atomic():
+        return transition(obj=sanction, to=SanctionStatus.DISMISSED, actor=senior, table=SANCTION_TRANSITIONS,
+                          field="status", changes={"decided_by": senior, "decided_at": timezone.now(),
+                                                   "decision_note": note.strip()})
+
+
+def sanction_lift(*, sanction: NotifierSanction, senior, note: str) -> NotifierSanction:
+    _require_senior(senior)
+    if not note.strip():
+        raise SanctionError("Say why the sanction is lifted.")
+    with transaction.atomic():
+        return transition(obj=sanction, to=SanctionStatus.LIFTED, actor=senior, table=SANCTION_TRANSITIONS,
+                          field="status", data={"note": note.strip()})
+
+
+def sanctions_for_senior(*, user) -> QuerySet[NotifierSanction]:
+    _require_senior(user)
+    return NotifierSanction.objects.select_related("brand", "reporter", "decided_by")
+
+
+def sanction_get_for_senior(*, user, pk: int) -> NotifierSanction:
+    try:
+        return sanctions_for_senior(user=user).get(pk=pk)
+    except NotifierSanction.DoesNotExist:
+        raise Http404("No such sanction") from None

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "counter_notices"
+urlpatterns = [
+    path("due-process/counter-notice-evidence/<int:pk>/", views.counter_notice_evidence, name="evidence"),
+]

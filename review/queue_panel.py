@@ -1,0 +1,87 @@
+"""The queue's filter panel: for each filter, its values as plain links with their counts, so
+filtering works without JavaScript (HTMX only swaps the results in place)."""
+
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from complaints.models import CaseSource, Priority
+from registry.models import RightKind
+
+from .queue import AGE_BUCKETS, QUEUE_PAGE_SIZES, QUEUE_STATES, QueueFacets, QueueFilters
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    label: str
+    count: int
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+def queue_url(filters: QueueFilters) -> str:
+    """The queue URL for `filters`, naming only what differs from the defaults."""
+    params: dict[str, str] = {}
+    for name in ("kind", "brand", "source", "lane", "age"):
+        value = getattr(filters, name)
+        if value is not None:
+            params[name] = str(value)
+    if filters.state != ("all" if filters.mine else "open"):
+        params["state"] = filters.state
+    if filters.mine:
+        params["mine"] = "1"
+    if filters.sort != "priority":
+        params["sort"] = filters.sort
+    if filters.size != QUEUE_PAGE_SIZES[0]:
+        params["size"] = str(filters.size)
+    if filters.page > 1:
+        params["page"] = str(filters.page)
+    url = reverse("review:queue")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _facet(name: str, label: str, filters: QueueFilters, facets: QueueFacets, values: list[tuple], *,
+           any_label: str | None = "Any", hide_empty: bool = False) -> Facet:
+    counts = facets.counts[name]
+    current = getattr(filters, name)
+    options = []
+    if any_label is not None:
+        options.append(FacetOption(any_label, sum(v for k, v in counts.items() if k is not None),
+                                   queue_url(replace(filters, page=1, **{name: None})), current is None))
+    for value, text in values:
+        n = counts.get(value, 0)
+        if hide_empty and not n and value != current:
+            continue
+        options.append(FacetOption(text, n, queue_url(replace(filters, page=1, **{name: value})), value == current))
+    return Facet(name, label, options)
+
+
+def queue_panel(*, filters: QueueFilters, facets: QueueFacets, brands: list[tuple[int, str]]) -> list[Facet]:
+    mine = Facet("mine", "Assigned", [
+        # With "mine" on, only the user's own claims were counted: no number for everyone's (-1).
+        FacetOption("Everyone's", facets.total if not filters.mine else -1,
+                    queue_url(replace(filters, mine=False, page=1,
+                                      state="open" if filters.state == "all" else filters.state)),
+                    not filters.mine),
+        FacetOption("Assigned to me", facets.mine,
+                    queue_url(replace(filters, mine=True, page=1,
+                                      state="all" if filters.state == "open" else filters.state)),
+                    filters.mine),
+    ])
+    return [
+        mine,
+        _facet("lane", "Priority lane", filters, facets, list(Priority.choices)),
+        _facet("state", "State", filters, facets, QUEUE_STATES, any_label=None),
+        _facet("age", "Waiting", filters, facets, [(b.key, b.label) for b in AGE_BUCKETS]),
+        _facet("kind", "IP type", filters, facets, list(RightKind.choices)),
+        _facet("source", "Source", filters, facets, list(CaseSource.choices)),
+        _facet("brand", "Brand", filters, facets, brands, hide_empty=True),
+    ]

@@ -1,0 +1,117 @@
+"""Reads for reviewers, each with its access check: the cases a reviewer holds, one case, the queue's health."""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.permissions import require_reviewer
+from complaints.models import UNDECIDED_STATES, Case, CaseState, Decision, Outcome, Priority
+from complaints.sla import sla_hours
+from review.queue import AGE_BUCKETS
+
+_QUEUE = "Only trust-and-safety reviewers can see the review queue."
+
+
+def cases_claimed_by(*, user) -> QuerySet[Case]:
+    require_reviewer(user, _QUEUE)
+    return (
+        Case.objects.filter(state=CaseState.IN_REVIEW, claimed_by=user, claim_expires_at__gt=timezone.now())
+        .select_related("listing", "right", "report__brand")
+        .order_by("claim_expires_at")
+    )
+
+
+def case_get_for_reviewer(*, user, pk: int) -> Case:
+    require_reviewer(user, _QUEUE)
+    try:
+        return Case.objects.select_related(
+            "listing__seller", "right__brand", "report__reporter", "report__brand", "claimed_by"
+        ).get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404("No such case") from None
+
+
+@dataclass
+class QueueHealth:
+    now: datetime
+    backlog_by_age: list[tuple[str, int]]          # (age bucket label, undecided cases)
+    lanes: list[dict]                              # per lane: label, SLA hours, backlog, overdue
+    decided_per_day: list[tuple[date, int]]        # oldest first, every day present
+    median_to_decision: timedelta | None           # over decisions of the same days
+    decided_total: int
+    overdue: int
+    backlog: int
+
+
+class _Median(Aggregate):
+    """PostgreSQL's exact median (percentile_cont), for intervals too."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def _first_decisions(since: datetime) -> QuerySet[Decision]:
+    # First-instance decisions only: appeal rulings supersede one and are not queue throughput.
+    return Decision.objects.filter(created_at__gte=since, supersedes__isnull=True).exclude(
+        outcome__in=[Outcome.REINSTATE, Outcome.UPHOLD])
+
+
+def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueHealth:
+    """What a reviewer needs to see whether the queue is keeping up. Reviewers only."""
+    require_reviewer(user, _QUEUE)
+    now = now or timezone.now()
+    whens = [When(created_at__gt=now - timedelta(hours=b.max_hours), then=Value(b.key)) for b in AGE_BUCKETS[:-1]]
+    age = SqlCase(*whens, default=Value(AGE_BUCKETS[-1].key), output_field=CharField())
+    # The SLA clock stops while the case waits for the reporter's answer.
+    overdue = SqlCase(When(due_at__lte=now, state__in=[CaseState.OPEN, CaseState.IN_REVIEW], then=Value(1)),
+                      default=Value(0), output_field=IntegerField())
+    rows = list(Case.objects.filter(state__in=UNDECIDED_STATES).annotate(age=age, late=overdue)
+                .values("age", "priority", "late").annotate(n=Count("id")).order_by())
+    by_age = {b.key: 0 for b in AGE_BUCKETS}
+    lanes = {p: {"label": label, "sla_hours": sla_hours(p), "backlog": 0, "overdue": 0}
+             for p, label in Priority.choices}
+    for r in rows:
+        by_age[r["age"]] += r["n"]
+        lanes[r["priority"]]["backlog"] += r["n"]
+        lanes[r["priority"]]["overdue"] += r["n"] * r["late"]
+
+    first_day = timezone.localdate(now) - timedelta(days=days - 1)
+    since = datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone())
+    decisions = _first_decisions(since)
+    per_day = {first_day + timedelta(days=i): 0 for i in range(days)}
+    for r in decisions.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id")).order_by():
+        per_day[r["day"]] = r["n"]
+    waited = ExpressionWrapper(F("created_at") - F("case__created_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        median = decisions.aggregate(m=_Median(waited, output_field=DurationField()))["m"]
+    else:  # SQLite has no percentile function; the test database is small
+        values = sorted(decisions.annotate(w=waited).values_list("w", flat=True))
+        median = statistics.median(values) if values else None
+    return QueueHealth(
+        now=now,
+        backlog_by_age=[(b.label, by_age[b.key]) for b in AGE_BUCKETS],
+        lanes=list(lanes.values()),
+        decided_per_day=sorted(per_day.items()),
+        median_to_decision=median,
+        decided_total=sum(per_day.values()),
+        overdue=sum(lane["overdue"] for lane in lanes.values()),
+        backlog=sum(by_age.values()),
+    )

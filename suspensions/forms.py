@@ -1,0 +1,24 @@
+from django import forms
+
+from .services import PROPOSAL_REASON_MIN_CHARS
+
+
+class SuspensionDecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve: suspend the seller"), ("reject", "Reject")],
+                                 widget=forms.RadioSelect)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+                             help_text="The seller reads this.")
+
+
+class SuspensionLiftForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                             help_text="Why the suspension ends; the seller reads this.")
+
+
+class SuspensionProposeForm(forms.Form):
+    # Named apart from the case page's other fields (its id is unique on the page).
+    suspension_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, label="Why suspend this seller",
+        help_text=f"What you saw across the seller's listings, in at least {PROPOSAL_REASON_MIN_CHARS} characters. "
+                  "The senior reviewer who decides reads this; the seller does not.",
+    )

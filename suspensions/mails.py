@@ -1,0 +1,16 @@
+"""E-mail steps of seller suspensions (see notifications.mails)."""
+
+from django.conf import settings
+
+from notifications.mails import SELLER, Mail, seller_emails, step
+
+from .models import Suspension
+
+
+@step("seller_suspended", "suspension_lifted")
+def suspension_step(suspension_id: int) -> list[Mail]:
+    suspension = Suspension.objects.select_related("seller").get(pk=suspension_id)
+    return [Mail(SELLER, seller_emails(suspension.seller), {
+        "proposal": suspension, "seller": suspension.seller, "base_url": settings.SITE_URL,
+        "strikes": list(suspension.strikes.select_related("decision__case__listing").order_by("created_at")),
+    })]

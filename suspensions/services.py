@@ -1,0 +1,219 @@
+"""Strikes against sellers and the suspensions they lead to.
+
+When is a strike given: with the removal decision, in its transaction (the takedown is upheld
+unless and until it is reversed), so the count a senior reviewer sees is never behind the
+decisions. Reversal on appeal (or any later reversal calling strike_remove) removes it, so a
+strike stands exactly while its takedown does. A strike counts until STRIKE_EXPIRY_DAYS after it.
+
+At STRIKE_SUSPENSION_THRESHOLD active strikes the system proposes a suspension; a reviewer may
+also propose one, with a reason, from a case on the seller's listing (a pattern the strikes do not
+show yet: a counterfeit shop relisting under new ids). A senior reviewer who is not the proposer
+and made none of the strike decisions approves (a second person: someone proposed, a reviewer
+decided each strike, someone else suspends) or rejects it with a reason. Approval
+suppresses every active listing of the seller through a bulk job of per-listing `suppress`
+actions; lifting restores those listings with `unsuppress` actions. Per-listing actions (not one
+'suspend seller' action) so each listing change is a row with its own idempotency key, webhook
+event and audit entry, applied by the same chunked path as any bulk takedown.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.permissions import is_senior
+from actions.bulk import NewAction, bulk_job_create
+from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction
+from audit.services import audit_append
+from audit.transitions import transition
+from complaints.models import Case, Decision
+from listings.models import Listing, ListingStatus, Seller
+from notifications.services import notify_on_commit
+
+from .models import Strike, Suspension, SuspensionStatus
+from .states import SUSPENSION_TRANSITIONS
+
+# A reviewer's proposal says why in at least this many characters: the senior decides on it.
+PROPOSAL_REASON_MIN_CHARS = 20
+
+
+class SuspensionError(Exception):
+    """A refused suspension step; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        self.field = field
+        super().__init__(message)
+
+
+class SuspensionAlreadyOpen(SuspensionError):
+    """The seller already has an open (proposed or approved) suspension: `proposal`."""
+
+    def __init__(self, proposal: Suspension):
+        self.proposal = proposal
+        if proposal.status == SuspensionStatus.APPROVED:
+            message = f"{proposal.seller.name} is already suspended (suspension #{proposal.pk})."
+        else:
+            who = proposal.proposed_by.username if proposal.proposed_by_id else "the system"
+            message = (f"Suspension #{proposal.pk} of {proposal.seller.name} is already proposed, by {who}; "
+                       "a senior reviewer decides it.")
+        super().__init__(message)
+
+
+def strikes_active(*, seller: Seller, now=None) -> QuerySet[Strike]:
+    now = now or timezone.now()
+    return Strike.objects.filter(seller=seller, removed_at__isnull=True, expires_at__gt=now)
+
+
+def strike_give(*, decision: Decision) -> Strike:
+    """Requires the removal decision's transaction. Gives the listing's seller a strike for it and
+    proposes a suspension when the seller reaches the threshold."""
+    seller = decision.case.listing.seller
+    now = timezone.now()
+    strike = Strike.objects.create(seller=seller, decision=decision, created_at=now,
+                                   expires_at=now + timedelta(days=settings.STRIKE_EXPIRY_DAYS))
+    audit_append(actor=decision.decided_by, action="strike.given", target=strike,
+                 data={"seller": seller.pk, "decision": decision.pk, "expires_at": strike.expires_at})
+    suspension_propose_if_due(seller=seller)
+    return strike
+
+
+def strike_remove(*, decision: Decision, reason: str) -> Strike | None:
+    """Requires the reversing decision's transaction. Removes the strike the decision gave, if any."""
+    strike = Strike.objects.select_for_update().filter(decision=decision, removed_at__isnull=True).first()
+    if strike is None:
+        return None
+    strike.removed_at, strike.removed_reason = timezone.now(), reason[:200]
+    strike.save(update_fields=["removed_at", "removed_reason"])
+    audit_append(actor=None, action="strike.removed", target=strike, data={"reason": reason})
+    return strike
+
+
+def suspension_propose_if_due(*, seller: Seller) -> Suspension | None:
+    """Propose suspending `seller` if its active strikes reached the threshold and no proposal or
+    suspension is open. Runs in the caller's transaction."""
+    # Race: two strikes decided at once for the same seller; the seller's row lock lets one propose.
+    Seller.objects.select_for_update().get(pk=seller.pk)
+    # Counted, and listed only when proposing: a seller with thousands of strikes (a report decided
+    # in bulk gives one per listing) must not cost a list of them on every further strike.
+    if strikes_active(seller=seller).count() < settings.STRIKE_SUSPENSION_THRESHOLD:
+        return None
+    if suspension_open_for(seller=seller) is not None:
+        return None
+    active = list(strikes_active(seller=seller))
+    try:
+        with transaction.atomic():
+            proposal = Suspension.objects.create(seller=seller)
+    except IntegrityError:  # the partial unique index: someone else proposed a moment ago
+        return None
+    proposal.strikes.set(active)
+    audit_append(actor=None, action="suspensionproposal.proposed", target=proposal,
+                 data={"seller": seller.pk, "strikes": [s.pk for s in active]})
+    return proposal
+
+
+def suspension_open_for(*, seller: Seller) -> Suspension | None:
+    """The seller's proposed or approved suspension, if any (the partial unique index allows one)."""
+    return (Suspension.objects.select_related("seller", "proposed_by")
+            .filter(seller=seller, status__in=[SuspensionStatus.PROPOSED, SuspensionStatus.APPROVED]).first())
+
+
+def suspension_propose(*, case: Case, reviewer, reason: str) -> Suspension:
+    """A reviewer proposes suspending the seller of `case`'s listing, saying why (at least
+    PROPOSAL_REASON_MIN_CHARS). Refused while the seller has an open suspension
+    (SuspensionAlreadyOpen). Audited; like the system's proposals it notifies no one until a
+    senior reviewer approves."""
+    if not getattr(reviewer, "is_reviewer", False):
+        raise SuspensionError("Only reviewers propose suspensions.")
+    reason = reason.strip()
+    if len(reason) < PROPOSAL_REASON_MIN_CHARS:
+        raise SuspensionError(f"Say why in at least {PROPOSAL_REASON_MIN_CHARS} characters (you wrote "
+                              f"{len(reason)}): the senior reviewer decides on it.", field="reason")
+    seller = case.listing.seller
+    with transaction.atomic():
+        # Race: two reviewers (or a reviewer and a strike) proposing at once; the seller's row lock
+        # makes them take turns, so the second sees the first's proposal (the partial unique index
+        # backs this up).
+        Seller.objects.select_for_update().get(pk=seller.pk)
+        existing = suspension_open_for(seller=seller)
+        if existing is not None:
+            raise SuspensionAlreadyOpen(existing)
+        proposal = Suspension.objects.create(seller=seller, proposed_by=reviewer, proposed_from=case,
+                                                     proposal_reason=reason)
+        # The strikes standing now: the senior weighs them, and who decided one may not approve.
+        active = list(strikes_active(seller=seller))
+        proposal.strikes.set(active)
+        audit_append(actor=reviewer, action="suspensionproposal.proposed", target=proposal,
+                     data={"seller": seller.pk, "case": case.pk, "reason": reason,
+                           "strikes": [s.pk for s in active]})
+    return proposal
+
+
+def _check_senior(*, senior, reason: str) -> str:
+    if not is_senior(senior):
+        raise SuspensionError("Only a senior reviewer decides suspensions.")
+    if not reason.strip():
+        raise SuspensionError("Give the reason; the seller reads it.", field="reason")
+    return reason.strip()
+
+
+def suspension_approve(*, proposal: Suspension, senior, reason: str) -> Suspension:
+    """A senior reviewer who neither proposed it nor decided any of its strikes approves: suppresses
+    every active listing of the seller through a bulk job (applied after commit, in chunks)."""
+    reason = _check_senior(senior=senior, reason=reason)
+    with transaction.atomic():
+        locked = Suspension.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != SuspensionStatus.PROPOSED:
+            raise SuspensionError(f"This proposal is already {locked.get_status_display().lower()}.")
+        if locked.proposed_by_id == senior.pk:
+            raise SuspensionError("You proposed this suspension; another senior reviewer must approve it.")
+        if locked.strikes.filter(decision__decided_by=senior).exists():
+            raise SuspensionError("You decided one of these strikes; another senior reviewer must approve "
+                                  "the suspension.")
+        listings = Listing.objects.filter(seller_id=locked.seller_id, status=ListingStatus.ACTIVE).order_by("id")
+        job = bulk_job_create(kind=BulkJobKind.SUSPEND, title=f"Suspend seller {locked.seller}", actor=senior,
+                              actions=[NewAction(listing_id=pk, kind=ActionKind.SUPPRESS,
+                                                         idempotency_key=f"suspension:{locked.pk}:suppress:{pk}")
+                                       for pk in listings.values_list("id", flat=True)])
+        locked = transition(obj=locked, to=SuspensionStatus.APPROVED, actor=senior, table=SUSPENSION_TRANSITIONS,
+                            field="status", data={"reason": reason, "bulk_job": job.pk},
+                            changes={"decided_by": senior, "decided_at": timezone.now(), "reason": reason,
+                                     "suspend_job": job})
+        notify_on_commit("seller_suspended", locked.pk)
+    return locked
+
+
+def suspension_reject(*, proposal: Suspension, senior, reason: str) -> Suspension:
+    """A senior reviewer declines the proposal; the strikes stay and a later strike proposes again."""
+    reason = _check_senior(senior=senior, reason=reason)
+    with transaction.atomic():
+        locked = Suspension.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != SuspensionStatus.PROPOSED:
+            raise SuspensionError(f"This proposal is already {locked.get_status_display().lower()}.")
+        return transition(obj=locked, to=SuspensionStatus.REJECTED, actor=senior, table=SUSPENSION_TRANSITIONS,
+                          field="status", data={"reason": reason},
+                          changes={"decided_by": senior, "decided_at": timezone.now(), "reason": reason})
+
+
+def suspension_lift(*, proposal: Suspension, senior, reason: str) -> Suspension:
+    """Lift an approved suspension: restore (through a bulk job) the listings it suppressed that
+    are still suppressed. A listing removed meanwhile for another reason stays removed."""
+    reason = _check_senior(senior=senior, reason=reason)
+    with transaction.atomic():
+        locked = Suspension.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != SuspensionStatus.APPROVED:
+            raise SuspensionError("Only an approved suspension can be lifted.")
+        suppressed = (EnforcementAction.objects.filter(bulk_job=locked.suspend_job, kind=ActionKind.SUPPRESS)
+                      .exclude(status=ActionStatus.FAILED)
+                      .filter(listing__status=ListingStatus.SUPPRESSED).order_by("listing_id")
+                      .values_list("listing_id", flat=True))
+        job = bulk_job_create(kind=BulkJobKind.LIFT, title=f"Lift suspension of {locked.seller}", actor=senior,
+                              actions=[NewAction(listing_id=pk, kind=ActionKind.UNSUPPRESS,
+                                                         idempotency_key=f"suspension:{locked.pk}:unsuppress:{pk}")
+                                       for pk in suppressed])
+        locked = transition(obj=locked, to=SuspensionStatus.LIFTED, actor=senior, table=SUSPENSION_TRANSITIONS,
+                            field="status", data={"reason": reason, "bulk_job": job.pk},
+                            changes={"lifted_by": senior, "lift_reason": reason, "lift_job": job})
+        notify_on_commit("suspension_lifted", locked.pk)
+    return locked

@@ -1,0 +1,24 @@
+"""Template tags the reviewer's case page (review, below suspensions) uses to show a seller's
+strikes and the suspension panel without importing this app."""
+
+from django import template
+
+from ..forms import SuspensionProposeForm
+from ..services import strikes_active, suspension_open_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def active_strikes(seller) -> list:
+    """The seller's strikes still counting, soonest to expire first."""
+    return list(strikes_active(seller=seller).select_related("decision__case__listing").order_by("expires_at"))
+
+
+@register.inclusion_tag("suspensions/_propose_suspension.html", takes_context=True)
+def suspension_panel(context, case) -> dict:
+    """The case page's box for proposing to suspend the case's seller, or the open suspension if
+    there is one. The proposal view puts its bound form (with errors) in `suspension_form`."""
+    form = context.get("suspension_form")
+    return {"case": case, "seller": case.listing.seller, "open": suspension_open_for(seller=case.listing.seller),
+            "form": form or SuspensionProposeForm(), "csrf_token": context.get("csrf_token")}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "suspensions"
+urlpatterns = [
+    path("review/cases/<int:pk>/propose-suspension/", views.suspension_propose_view, name="suspension_propose"),
+    path("review/suspensions/", views.suspension_list, name="suspension_list"),
+    path("review/suspensions/<int:pk>/", views.suspension_detail, name="suspension_detail"),
+]

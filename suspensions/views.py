@@ -1,0 +1,95 @@
+"""Suspension pages: a reviewer proposes from a case; senior reviewers list, approve, reject and
+lift."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import require_senior
+from audit.selectors import audit_entries_for
+from review.case_page import case_page_context
+from review.selectors import case_get_for_reviewer
+
+from .forms import SuspensionDecideForm, SuspensionLiftForm, SuspensionProposeForm
+from .models import SuspensionStatus
+from .selectors import suspension_get_for_reviewer, suspensions_for_senior
+from .services import (
+    SuspensionAlreadyOpen,
+    SuspensionError,
+    strikes_active,
+    suspension_approve,
+    suspension_lift,
+    suspension_propose,
+    suspension_reject,
+)
+
+
+@login_required
+@require_GET
+def suspension_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "suspensions/suspension_list.html",
+                  {"proposals": suspensions_for_senior(user=request.user)[:200]})
+
+
+@login_required
+@require_POST
+def suspension_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer proposes suspending the seller of the case on screen; errors come back on the case page."""
+    case = case_get_for_reviewer(user=request.user, pk=pk)
+    form = SuspensionProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = suspension_propose(case=case, reviewer=request.user,
+                                          reason=form.cleaned_data["suspension_reason"])
+        except SuspensionAlreadyOpen as exc:
+            form.add_error(None, str(exc))  # the page's panel links to the open one
+        except SuspensionError as exc:
+            form.add_error("suspension_reason" if exc.field == "reason" else None, str(exc))
+        else:
+            messages.success(request, f"Suspension #{proposal.pk} of {proposal.seller.name} proposed. A senior "
+                                      "reviewer other than you decides it.")
+            return redirect("review:case_detail", pk=case.pk)
+    return render(request, "review/case_detail.html",
+                  case_page_context(case, request.user, suspension_form=form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = suspension_get_for_reviewer(user=request.user, pk=pk)
+    if request.method == "POST":
+        require_senior(request.user, "seller suspensions")
+    lifting = request.method == "POST" and "lift" in request.POST
+    decide_form = SuspensionDecideForm(request.POST if request.method == "POST" and not lifting else None)
+    lift_form = SuspensionLiftForm(request.POST if lifting else None)
+    form = lift_form if lifting else decide_form
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if lifting:
+                    suspension_lift(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+                elif form.cleaned_data["decision"] == "approve":
+                    suspension_approve(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+                else:
+                    suspension_reject(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+            except SuspensionError as exc:
+                form.add_error(exc.field, str(exc))
+            else:
+                messages.success(request, f"Suspension #{proposal.pk} of {proposal.seller}: recorded.")
+                return redirect("suspensions:suspension_detail", pk=proposal.pk)
+        status = 400
+    strikes = list(proposal.strikes.select_related("decision__case__listing", "decision__decided_by")
+                   .order_by("created_at"))
+    return render(request, "suspensions/suspension_detail.html", {
+        "proposal": proposal, "strikes": strikes, "decide_form": decide_form, "lift_form": lift_form,
+        "active_count": strikes_active(seller=proposal.seller).count(),
+        "own_strike": any(s.decision.decided_by_id == request.user.pk for s in strikes),
+        "own_proposal": proposal.proposed_by_id == request.user.pk,
+        "can_decide": request.user.is_senior_reviewer,
+        "is_proposed": proposal.status == SuspensionStatus.PROPOSED,
+        "is_approved": proposal.status == SuspensionStatus.APPROVED,
+        "timeline": audit_entries_for(targets=[proposal]),
+    }, status=status)
