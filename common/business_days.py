@@ -1,13 +1,18 @@
-"""A business-day calendar: weekends and the holidays in settings.BUSINESS_HOLIDAYS.
+"""A business-day calendar: weekends, a country's public holidays and settings.BUSINESS_HOLIDAYS.
 
 Counter-notice deadlines (DMCA §512(g): restore 10 to 14 business days after the counter-notice
 unless the complainant shows a court action) are counted with it. Dates are calendar dates in
 the portal's time zone (UTC); the time of day of a filing does not move a deadline.
+
+The public holidays come from the `holidays` package for settings.BUSINESS_HOLIDAYS_COUNTRY and
+BUSINESS_HOLIDAYS_SUBDIVISION, observed days included (US: a Saturday holiday is off on the Friday
+before), for any year; settings.BUSINESS_HOLIDAYS adds dates to them and never removes one.
 """
 
 from datetime import date, timedelta
 from functools import lru_cache
 
+import holidays as holiday_calendars
 from django.conf import settings
 
 
@@ -16,13 +21,25 @@ def _parse(holidays: tuple[str, ...]) -> frozenset[date]:
     return frozenset(date.fromisoformat(h.strip()) for h in holidays if h.strip())
 
 
+@lru_cache(maxsize=64)
+def _public_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
+    # One year at a time: a deadline walks a few weeks, so it needs one or two years, each built once.
+    if not country:
+        return frozenset()
+    return frozenset(holiday_calendars.country_holidays(country, subdiv=subdivision or None, years=year))
+
+
 def holidays() -> frozenset[date]:
+    """The extra dates of settings.BUSINESS_HOLIDAYS (the country's public holidays are not in it)."""
     # Read on every call (cached per value) so a test's settings override applies at once.
     return _parse(tuple(settings.BUSINESS_HOLIDAYS))
 
 
 def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays()
+    if day.weekday() >= 5 or day in holidays():
+        return False
+    return day not in _public_holidays(settings.BUSINESS_HOLIDAYS_COUNTRY, settings.BUSINESS_HOLIDAYS_SUBDIVISION,
+                                       day.year)
 
 
 def add_business_days(start: date, n: int) -> date:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import holidays
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -256,13 +257,22 @@ APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 183)
 # a court action; the listing is reinstated on the next business day (DMCA: 10 to 14).
 COUNTER_NOTICE_COURT_DAYS = env_int("COUNTER_NOTICE_COURT_DAYS", 10)
 COUNTER_NOTICE_REINSTATE_DAYS = env_int("COUNTER_NOTICE_REINSTATE_DAYS", 11)
-# Public holidays the business-day calendar skips, ISO dates, comma-separated in the environment.
-BUSINESS_HOLIDAYS = [d for d in env_str(
-    "BUSINESS_HOLIDAYS",
-    "2026-01-01,2026-01-19,2026-02-16,2026-05-25,2026-06-19,2026-07-03,2026-09-07,2026-10-12,"
-    "2026-11-11,2026-11-26,2026-12-25,2027-01-01,2027-01-18,2027-02-15,2027-05-31,2027-06-18,"
-    "2027-07-05,2027-09-06,2027-10-11,2027-11-11,2027-11-25,2027-12-24",
-).split(",") if d.strip()]
+# Public holidays the business-day calendar skips besides weekends: those of the `holidays` package
+# for BUSINESS_HOLIDAYS_COUNTRY (ISO 3166-1 alpha-2; empty: none) and its optional
+# BUSINESS_HOLIDAYS_SUBDIVISION (a state or region, e.g. "CA" in the US, "BY" in DE), for any year,
+# observed days included. BUSINESS_HOLIDAYS adds to them: ISO dates, comma-separated in the
+# environment, for a closure the package does not know. It adds only; it cannot make one of the
+# package's holidays a business day (for a calendar of these dates alone, set the country empty).
+BUSINESS_HOLIDAYS_COUNTRY = env_str("BUSINESS_HOLIDAYS_COUNTRY", "US")
+BUSINESS_HOLIDAYS_SUBDIVISION = env_str("BUSINESS_HOLIDAYS_SUBDIVISION", "")
+if BUSINESS_HOLIDAYS_COUNTRY:
+    try:  # Checked here so a typo stops the start, not the first counter-notice.
+        holidays.country_holidays(BUSINESS_HOLIDAYS_COUNTRY, subdiv=BUSINESS_HOLIDAYS_SUBDIVISION or None)
+    except NotImplementedError as error:
+        raise ValueError(f"BUSINESS_HOLIDAYS_COUNTRY / BUSINESS_HOLIDAYS_SUBDIVISION: {error}") from None
+elif BUSINESS_HOLIDAYS_SUBDIVISION:
+    raise ValueError("BUSINESS_HOLIDAYS_SUBDIVISION needs BUSINESS_HOLIDAYS_COUNTRY")
+BUSINESS_HOLIDAYS = [d for d in env_str("BUSINESS_HOLIDAYS", "").split(",") if d.strip()]
 
 # Misuse of the notice system (complaints.misuse). A reporter or brand with at least
 # NOTIFIER_MIN_DECIDED decided cases is proposed a warning when more than NOTIFIER_UNFOUNDED_SHARE
