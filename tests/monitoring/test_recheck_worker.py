@@ -8,8 +8,8 @@ from listings.models import Listing, ListingStatus
 from monitoring.models import RecheckJob, RecheckStatus
 from registry.services import protection_rules_set
 
+from ..actions.test_worker_integration import queue, start_worker  # noqa: F401 (fixtures)
 from ..celery_worker import wait_for
-from ..enforcement.test_worker_integration import queue, start_worker  # noqa: F401 (fixtures)
 from ..factories import ListingFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -165,7 +165,7 @@ def test_a_failed_send_is_not_recorded_so_the_retry_sends(world, settings):
     from notifications.models import Notification
 
     report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:1])
-    settings.EMAIL_BACKEND = "tests.enforcement.test_notifications.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.test_notifications.BrokenBackend"
     with pytest.raises(ConnectionError):
         notification_send(kind="report_received", object_id=report.pk)
     assert Notification.objects.get().sent_at is None

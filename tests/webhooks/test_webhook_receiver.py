@@ -18,7 +18,7 @@ from webhooks.services import webhook_endpoint_rotate_secret
 from webhooks.signing import SignatureError, verify
 from webhooks.tasks import sweep_webhook_deliveries
 
-from .test_worker_integration import queue, start_worker, wait_for  # noqa: F401 (fixtures used below)
+from ..actions.test_worker_integration import queue, start_worker, wait_for  # noqa: F401 (fixtures used below)
 from .webhooks import endpoint_for, marketplace_user, remove_listing
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]

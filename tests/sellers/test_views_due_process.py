@@ -19,11 +19,11 @@ from counter_notices.services import counter_notice_file
 from evidence.services import evidence_accept
 from listings.models import ListingStatus
 
+from ..appeals.test_appeals_due_process import rejected_case
+from ..counter_notices.test_counter_notices import statements
 from ..evidence.samples import PDF, upload
 from ..factories import ListingFactory
 from ..views import assert_login_redirect, removed_case
-from .test_appeals_due_process import rejected_case
-from .test_counter_notices import statements
 
 
 def pdf_upload(name="invoice.pdf"):

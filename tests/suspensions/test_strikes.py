@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from reporters.services import report_withdraw
 
 from actions.models import ActionKind, ActionStatus, BulkJobStatus, EnforcementAction
 from appeals.services import appeal_decide, appeal_file
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
 from listings.models import ListingStatus
+from reporters.services import report_withdraw
 from suspensions.models import Strike, Suspension, SuspensionStatus
 from suspensions.services import SuspensionError, strikes_active, suspension_approve, suspension_lift, suspension_reject
 

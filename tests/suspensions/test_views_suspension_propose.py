@@ -8,7 +8,7 @@ from django.urls import reverse
 from suspensions.models import Suspension, SuspensionStatus
 from suspensions.services import suspension_propose
 
-from ..complaints.test_views_reports import _field_error
+from ..reporters.test_views_reports import _field_error
 from ..views import assert_login_redirect, open_case, removed_case
 
 REASON = "Same counterfeit headphones relisted under five new ids this week."

@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from complaints.models import NotifierSanction, SanctionLevel, SanctionStatus
 
+from ..complaints.test_sanctions import _thresholds, decide  # noqa: F401 - the thresholds fixture applies here too
 from ..views import assert_login_redirect
-from .test_misuse import _thresholds, decide  # noqa: F401 - the thresholds fixture applies here too
 
 
 @pytest.fixture
