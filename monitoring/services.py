@@ -8,6 +8,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from audit.services import audit_append
+from audit.transitions import transition
 from common.dispatch import enqueue
 from complaints.lanes import case_priority
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState
@@ -18,6 +19,7 @@ from registry.models import Brand, IPRight, RuleMode
 
 from .matcher import Hit, ListingFacts, current_matcher
 from .models import ProtectionVersion, RecheckJob, RecheckStatus
+from .states import RECHECK_TRANSITIONS
 
 
 def protection_version_bump() -> None:
@@ -102,8 +104,8 @@ def recheck_start(*, brand_id: int) -> RecheckJob:
     with transaction.atomic():
         brand = Brand.objects.select_for_update().get(pk=brand_id)  # serializes two rule saves
         for old in RecheckJob.objects.filter(brand=brand, status=RecheckStatus.RUNNING):
-            old.status, old.finished_at = RecheckStatus.SUPERSEDED, timezone.now()
-            old.save(update_fields=["status", "finished_at", "updated_at"])
+            transition(obj=old, to=RecheckStatus.SUPERSEDED, actor=None, table=RECHECK_TRANSITIONS, field="status",
+                       changes={"finished_at": timezone.now()})
         upto = Listing.objects.aggregate(m=Max("pk"))["m"] or 0
         total = Listing.objects.filter(status=ListingStatus.ACTIVE, pk__lte=upto).count()
         job = RecheckJob.objects.create(brand=brand, total=total, upto=upto)
@@ -132,9 +134,10 @@ def recheck_chunk_run(*, job_id: int, cursor: int) -> int | None:
         job.checked = min(job.total, job.checked + len(ids))
         job.hits += hits
         job.cursor = ids[-1] if ids else job.upto
+        job.save(update_fields=["checked", "hits", "cursor", "updated_at"])
         if len(ids) < chunk:
-            job.status, job.finished_at, job.checked = RecheckStatus.DONE, timezone.now(), job.total
-        job.save(update_fields=["checked", "hits", "cursor", "status", "finished_at", "updated_at"])
+            job = transition(obj=job, to=RecheckStatus.DONE, actor=None, table=RECHECK_TRANSITIONS, field="status",
+                             changes={"finished_at": timezone.now(), "checked": job.total}, data={"hits": job.hits})
     return job.cursor if job.status == RecheckStatus.RUNNING else None
 
 

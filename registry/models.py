@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from .choices import RightKind, WorkType
+from .unregistered import described_facts
+
 
 class Brand(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -46,13 +49,6 @@ class BrandMember(models.Model):
         return f"{self.user} · {self.get_role_display()} of {self.brand}"
 
 
-class RightKind(models.TextChoices):
-    TRADEMARK = "trademark", "Trademark"
-    PATENT = "patent", "Patent"
-    DESIGN = "design", "Design"
-    COPYRIGHT = "copyright", "Copyright"
-
-
 class RightStatus(models.TextChoices):
     PENDING = "pending", "Pending verification"
     VERIFIED = "verified", "Verified"
@@ -63,15 +59,6 @@ class RightStatus(models.TextChoices):
 class MarkType(models.TextChoices):
     WORD = "word", "Word mark"
     FIGURATIVE = "figurative", "Figurative mark (logo, stylized)"
-
-
-class WorkType(models.TextChoices):
-    IMAGE = "image", "Image"
-    TEXT = "text", "Text"
-    SOFTWARE = "software", "Software"
-    AUDIO = "audio", "Audio"
-    VIDEO = "video", "Video"
-    OTHER = "other", "Other"
 
 
 class IPRight(models.Model):
@@ -160,8 +147,6 @@ class IPRight(models.Model):
     @property
     def described_facts(self) -> list[tuple[str, str]]:
         """(label, text) of what the reporter described, for an unregistered right; [] otherwise."""
-        from .unregistered import described_facts  # the spec reads this model
-
         return described_facts(self) if not self.registered else []
 
 

@@ -21,8 +21,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from .choices import RightKind, WorkType
 from .countries import is_country
-from .models import RightKind, WorkType
 
 UNREGISTERED_DESIGN_YEARS = 3
 

@@ -177,7 +177,7 @@ def _release_lapsed(*, case: Case) -> None:
         transition(obj=lapsed, to=CaseState.OPEN, actor=None, table=CASE_TRANSITIONS,
                    changes={"claimed_by": None, "claim_expires_at": None},
                    data={"claim_expired": lapsed.claimed_by.get_username()})
-        case.state, case.claimed_by, case.claim_expires_at = CaseState.OPEN, None, None
+        case.refresh_from_db(fields=["state", "claimed_by", "claim_expires_at"])
 
 
 def case_claim_locked(*, case: Case, reviewer, cap_checked: bool = False) -> Case:
@@ -220,7 +220,7 @@ def case_reassign(*, case: Case, senior, to_reviewer) -> Case:
             locked.save(update_fields=["claimed_by", "claim_expires_at", "updated_at"])
         audit_append(actor=senior, action="case.reassigned", target=locked,
                      data={"from": previous, "to": to_reviewer.get_username()})
-    case.state, case.claimed_by, case.claim_expires_at = locked.state, to_reviewer, expires
+    case.refresh_from_db(fields=["state", "claimed_by", "claim_expires_at"])
     return locked
 
 
