@@ -1,5 +1,13 @@
 """Writes for marketplace webhooks: endpoints, the event outbox, delivery attempts, redelivery.
 
+How a takedown is told to the marketplace: a worker applies the action (actions.services, or a
+chunk in actions.bulk) and, in the same transaction, sends actions.events.actions_applied;
+`on_actions_applied` here writes one event per applied action (EVENT_FOR_ACTION gives its type,
+webhook_events_emit_many its payload, actions.events.action_event_id its id) and one pending
+delivery per subscribed endpoint, so a takedown is never applied without its event nor told twice.
+After commit each delivery is sent, signed (signing.py), by a task; a failed attempt is retried
+with backoff (retry_delay) for WEBHOOK_RETRY_WINDOW_SECONDS, the beat sweep re-queuing what is due.
+
 Why attempts are not transitions: a failing receiver is retried ~25 times over 3 days, per event
 and endpoint. Writing each attempt through transition() would append an audit entry per attempt
 and every one would queue on the audit chain's head lock with the takedowns themselves. So only
