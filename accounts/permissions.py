@@ -35,7 +35,7 @@ def require_reviewer(user, message: str = "Only trust-and-safety reviewers can s
 
 
 def require_senior(user, what: str = "appeals") -> None:
-    """Senior reviewers only: they decide `what` (appeals, seller suspensions, notifier sanctions)."""
+    """Senior reviewers only: they decide `what` (appeals, seller suspensions, reporter sanctions)."""
     if not is_senior(user):
         raise PermissionDenied(f"Only senior reviewers decide {what}.")
 

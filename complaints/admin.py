@@ -5,11 +5,11 @@ from .models import (
     CaseNote,
     Decision,
     InfoRequest,
-    NotifierSanction,
     Report,
     ReportCaseLink,
     ReportDraft,
     ReportEvidence,
+    Sanction,
 )
 
 
@@ -91,12 +91,12 @@ class ReportDraftAdmin(admin.ModelAdmin):
     raw_id_fields = ["brand", "right", "created_by", "evidence"]
 
 
-@admin.register(NotifierSanction)
-class NotifierSanctionAdmin(admin.ModelAdmin):
+@admin.register(Sanction)
+class SanctionAdmin(admin.ModelAdmin):
     list_display = ["id", "level", "brand", "reporter", "status", "created_at", "decided_by"]
     list_filter = ["level", "status"]
     # Proposed by the system, decided on the senior's page (audited); the admin shows them.
-    readonly_fields = [f.name for f in NotifierSanction._meta.fields]
+    readonly_fields = [f.name for f in Sanction._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -276,7 +276,7 @@ class Decision(models.Model):
         super().save(*args, **kwargs)
 
 
-# --- Misuse of the notice system (complaints.misuse) ------------------------------------------
+# --- Misuse of the notice system (complaints/sanctions.py) ------------------------------------------
 # Here, in complaints: report_submit checks it (complaints.sanctions), and complaints imports nothing above it.
 
 
@@ -292,13 +292,17 @@ class SanctionStatus(models.TextChoices):
     LIFTED = "lifted", "Lifted"
 
 
-class NotifierSanction(models.Model):
-    """A step against a reporter (a user) or a brand whose notices are often unfounded: proposed by
-    the system from the measured figures (kept as they were), confirmed or dismissed by a senior."""
+class Sanction(models.Model):
+    """A step against a reporter (a user) or a brand whose notices are often unfounded (DSA Art. 23
+    calls the reporter a "notifier"): proposed by the system from the measured figures (kept as they
+    were), confirmed or dismissed by a senior. Was NotifierSanction: the table and the name its audit
+    entries were filed under stay."""
+
+    audit_label = "complaints.notifiersanction"
 
     brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="sanctions")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="notifier_sanctions")
+                                 related_name="reporter_sanctions")
     level = models.CharField(max_length=16, choices=SanctionLevel.choices)
     status = models.CharField(max_length=16, choices=SanctionStatus.choices, default=SanctionStatus.PROPOSED)
     figures = models.JSONField(help_text="The reporter's figures when proposed")
@@ -312,6 +316,7 @@ class NotifierSanction(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "complaints_notifiersanction"
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(

@@ -51,7 +51,7 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
     Reason("appeal_rejection_confirmed", Outcome.REJECT, "On the reporter's appeal: the rejection stands",
            "On the rights holder's appeal the report was again found not to show an infringement; "
            "the rejection stands."),
-    # Set by the system, never chosen in a form (enforcement.counter_notices, complaints.misuse).
+    # Set by the system, never chosen in a form (counter_notices/services.py, complaints/sanctions.py).
     Reason("counter_notice_no_court_action", Outcome.REINSTATE,
            "Counter-notice: the rights holder did not show a court action in time",
            "The seller filed a counter-notice with the statements the law requires, and the rights "
@@ -74,9 +74,9 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
 COUNTER_NOTICE_NO_COURT_ACTION = "counter_notice_no_court_action"
 NOTIFIER_SUSPENDED = "notifier_suspended"
 SYSTEM_REASONS = frozenset({COUNTER_NOTICE_NO_COURT_ACTION, NOTIFIER_SUSPENDED})
-# Rejections that count against the reporter as unfounded (complaints.misuse).
+# Rejections that count against the reporter as unfounded (complaints/sanctions.py).
 UNFOUNDED_REASONS = frozenset({"insufficient_evidence", "no_infringement", "appeal_rejection_confirmed"})
-# Reinstatements that reverse a takedown on appeal (complaints.misuse).
+# Reinstatements that reverse a takedown on appeal (complaints/sanctions.py).
 REVERSED_ON_APPEAL_REASONS = frozenset({"appeal_genuine_goods", "appeal_decision_error"})
 
 

@@ -1,7 +1,7 @@
 """Misuse of the notice system (DSA Art. 23): measured per reporter and per brand, warnings then
 suspension proposed by the system past configurable thresholds, each step confirmed by a senior.
 
-Lives in complaints because report_submit refuses a suspended notifier and complaints imports
+Lives in complaints because report_submit refuses a suspended reporter and complaints imports
 nothing above it. Reads only complaints' own rows: a takedown "reversed on
 appeal" is a decision with one of REVERSED_ON_APPEAL_REASONS.
 """
@@ -24,7 +24,7 @@ from .models import (
     UNDECIDED_STATES,
     Case,
     CaseState,
-    NotifierSanction,
+    Sanction,
     SanctionLevel,
     SanctionStatus,
 )
@@ -76,8 +76,8 @@ def _subject_q(*, brand: Brand | None = None, reporter=None, prefix: str = "") -
     return Q(**{f"{prefix}brand": brand}) if brand is not None else Q(**{f"{prefix}reporter": reporter})
 
 
-def notifier_figures(*, brand: Brand | None = None, reporter=None, since=None) -> Figures:
-    """The notifier's record over its cases (reported since `since`, if given)."""
+def reporter_figures(*, brand: Brand | None = None, reporter=None, since=None) -> Figures:
+    """The reporter's (or brand's) record over its cases (reported since `since`, if given)."""
     cases = Case.objects.filter(_subject_q(brand=brand, reporter=reporter, prefix="report__"))
     if since is not None:
         cases = cases.filter(created_at__gte=since)
@@ -92,32 +92,32 @@ def notifier_figures(*, brand: Brand | None = None, reporter=None, since=None) -
     )
 
 
-def sanctions_of(*, brand: Brand | None = None, reporter=None) -> QuerySet[NotifierSanction]:
-    return NotifierSanction.objects.filter(_subject_q(brand=brand, reporter=reporter))
+def sanctions_of(*, brand: Brand | None = None, reporter=None) -> QuerySet[Sanction]:
+    return Sanction.objects.filter(_subject_q(brand=brand, reporter=reporter))
 
 
-def notifier_is_suspended(*, reporter, brand: Brand) -> NotifierSanction | None:
+def reporter_suspension(*, reporter, brand: Brand) -> Sanction | None:
     """The confirmed suspension that stops this reporter filing for this brand, if any."""
-    return NotifierSanction.objects.filter(
+    return Sanction.objects.filter(
         Q(reporter=reporter) | Q(brand=brand), level=SanctionLevel.SUSPENSION, status=SanctionStatus.CONFIRMED,
     ).first()
 
 
-def notifier_evaluate(*, brand: Brand | None = None, reporter=None) -> NotifierSanction | None:
-    """Propose the next step for one notifier past a threshold: a warning, or, once a warning is
+def sanction_evaluate(*, brand: Brand | None = None, reporter=None) -> Sanction | None:
+    """Propose the next step for one reporter or brand past a threshold: a warning, or, once a warning is
     confirmed and a new unfounded or reversed notice followed it, a suspension. Returns the new
     proposal, or None (nothing to propose, or one already waits for a senior)."""
     subject = sanctions_of(brand=brand, reporter=reporter)
     if subject.filter(level=SanctionLevel.SUSPENSION, status=SanctionStatus.CONFIRMED).exists():
         return None
-    figures = notifier_figures(brand=brand, reporter=reporter)
+    figures = reporter_figures(brand=brand, reporter=reporter)
     why = figures.past_thresholds()
     if not why:
         return None
     warning = subject.filter(level=SanctionLevel.WARNING, status=SanctionStatus.CONFIRMED).order_by("-id").first()
     level = SanctionLevel.WARNING
     if warning is not None:
-        since = notifier_figures(brand=brand, reporter=reporter, since=warning.decided_at)
+        since = reporter_figures(brand=brand, reporter=reporter, since=warning.decided_at)
         if since.unfounded + since.reversed == 0:
             return None  # warned, and nothing unfounded since: wait
         level = SanctionLevel.SUSPENSION
@@ -125,7 +125,7 @@ def notifier_evaluate(*, brand: Brand | None = None, reporter=None) -> NotifierS
                    f"{since.unfounded + since.reversed} more notice(s) were unfounded or reversed.")
     try:
         with transaction.atomic():
-            sanction = NotifierSanction.objects.create(brand=brand, reporter=reporter, level=level,
+            sanction = Sanction.objects.create(brand=brand, reporter=reporter, level=level,
                                                        figures=figures.as_dict(), reason=" ".join(why))
             audit_append(actor=None, action="sanction.proposed", target=sanction, data=figures.as_dict())
     except IntegrityError:  # one proposal of this level already waits for a senior
@@ -133,7 +133,7 @@ def notifier_evaluate(*, brand: Brand | None = None, reporter=None) -> NotifierS
     return sanction
 
 
-def notifiers_evaluate_all() -> int:
+def sanctions_evaluate_all() -> int:
     """The beat task: evaluate every reporter and brand with enough decided notices. Returns proposals made."""
     from .models import Report
 
@@ -145,7 +145,7 @@ def notifiers_evaluate_all() -> int:
             subject = {model_kw: Report._meta.get_field(field).related_model.objects.get(pk=pk)}
             if Case.objects.filter(**{f"report__{field}": pk}, decisions__isnull=False).distinct().count() < minimum:
                 continue
-            made += notifier_evaluate(**subject) is not None
+            made += sanction_evaluate(**subject) is not None
     return made
 
 
@@ -154,8 +154,8 @@ def _require_senior(user) -> None:
         raise PermissionDenied("Only senior reviewers decide on notifier sanctions.")
 
 
-def sanction_confirm(*, sanction: NotifierSanction, senior, note: str = "") -> NotifierSanction:
-    """A senior confirms a proposed step. Confirming a suspension closes the notifier's pending
+def sanction_confirm(*, sanction: Sanction, senior, note: str = "") -> Sanction:
+    """A senior confirms a proposed step. Confirming a suspension closes the reporter's pending
     cases, each with a decision giving the reason, in this transaction."""
     _require_senior(senior)
     with transaction.atomic():
@@ -164,12 +164,12 @@ def sanction_confirm(*, sanction: NotifierSanction, senior, note: str = "") -> N
                                                      "decision_note": note.strip()})
         if locked.level == SanctionLevel.SUSPENSION:
             closed = _close_pending(sanction=locked, senior=senior)
-            NotifierSanction.objects.filter(pk=locked.pk).update(closed_cases=closed)
+            Sanction.objects.filter(pk=locked.pk).update(closed_cases=closed)
             locked.closed_cases = closed
     return locked
 
 
-def _close_pending(*, sanction: NotifierSanction, senior) -> int:
+def _close_pending(*, sanction: Sanction, senior) -> int:
     pending = (Case.objects.select_for_update()
                .filter(_subject_q(brand=sanction.brand, reporter=sanction.reporter, prefix="report__"),
                        state__in=UNDECIDED_STATES).order_by("id"))  # locked in id order: no deadlock
@@ -182,7 +182,7 @@ def _close_pending(*, sanction: NotifierSanction, senior) -> int:
     return closed
 
 
-def sanction_dismiss(*, sanction: NotifierSanction, senior, note: str) -> NotifierSanction:
+def sanction_dismiss(*, sanction: Sanction, senior, note: str) -> Sanction:
     _require_senior(senior)
     if not note.strip():
         raise SanctionError("Say why the proposal is dismissed.")
@@ -192,7 +192,7 @@ def sanction_dismiss(*, sanction: NotifierSanction, senior, note: str) -> Notifi
                                                    "decision_note": note.strip()})
 
 
-def sanction_lift(*, sanction: NotifierSanction, senior, note: str) -> NotifierSanction:
+def sanction_lift(*, sanction: Sanction, senior, note: str) -> Sanction:
     _require_senior(senior)
     if not note.strip():
         raise SanctionError("Say why the sanction is lifted.")
@@ -201,13 +201,13 @@ def sanction_lift(*, sanction: NotifierSanction, senior, note: str) -> NotifierS
                           field="status", data={"note": note.strip()})
 
 
-def sanctions_for_senior(*, user) -> QuerySet[NotifierSanction]:
+def sanctions_for_senior(*, user) -> QuerySet[Sanction]:
     _require_senior(user)
-    return NotifierSanction.objects.select_related("brand", "reporter", "decided_by")
+    return Sanction.objects.select_related("brand", "reporter", "decided_by")
 
 
-def sanction_get_for_senior(*, user, pk: int) -> NotifierSanction:
+def sanction_get_for_senior(*, user, pk: int) -> Sanction:
     try:
         return sanctions_for_senior(user=user).get(pk=pk)
-    except NotifierSanction.DoesNotExist:
+    except Sanction.DoesNotExist:
         raise Http404("No such sanction") from None

@@ -27,7 +27,7 @@ from .models import (
     ReporterCapacity,
     ReportEvidence,
 )
-from .sanctions import notifier_is_suspended
+from .sanctions import reporter_suspension
 from .sla import case_due_at
 
 
@@ -140,7 +140,7 @@ def _check_right(*, brand: Brand, right: IPRight | None, unregistered_right: dic
 
 
 def _check_not_suspended(*, reporter, brand: Brand) -> None:
-    sanction = notifier_is_suspended(reporter=reporter, brand=brand)
+    sanction = reporter_suspension(reporter=reporter, brand=brand)
     if sanction is not None:
         raise ReportError(f"Notice processing for {sanction.subject_label} is suspended since "
                           f"{sanction.decided_at:%Y-%m-%d}: {sanction.reason} See Notice standing for "

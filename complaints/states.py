@@ -1,7 +1,7 @@
 from .models import CaseState as S
 
 # Allowed moves of a case. Anything not listed raises IllegalTransition.
-# open/needs_info → rejected: a suspended notifier's pending cases closed in bulk (complaints.misuse).
+# open/needs_info → rejected: a suspended reporter's pending cases closed in bulk (complaints/sanctions.py).
 # actioned → reinstated: a counter-notice not answered by a court action in time.
 # rejected → appealed → actioned: the reporter appealed the rejection and the senior granted it.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -16,7 +16,7 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     S.WITHDRAWN: frozenset(),
 }
 
-# Misuse sanctions: the system proposes, a senior confirms or dismisses; a confirmed one may be lifted.
+# Reporter sanctions: the system proposes, a senior confirms or dismisses; a confirmed one may be lifted.
 from .models import SanctionStatus as N  # noqa: E402
 
 SANCTION_TRANSITIONS: dict[str, frozenset[str]] = {

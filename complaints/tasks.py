@@ -7,7 +7,7 @@ from . import lanes, sanctions
 
 @shared_task(name="complaints.tasks.evaluate_notifier_misuse", acks_late=True, time_limit=600)
 def evaluate_notifier_misuse() -> int:
-    return sanctions.notifiers_evaluate_all()
+    return sanctions.sanctions_evaluate_all()
 
 
 @shared_task(name="enforcement.tasks.compute_good_faith_lanes", acks_late=True, time_limit=600)

@@ -274,7 +274,7 @@ elif BUSINESS_HOLIDAYS_SUBDIVISION:
     raise ValueError("BUSINESS_HOLIDAYS_SUBDIVISION needs BUSINESS_HOLIDAYS_COUNTRY")
 BUSINESS_HOLIDAYS = [d for d in env_str("BUSINESS_HOLIDAYS", "").split(",") if d.strip()]
 
-# Misuse of the notice system (complaints.misuse). A reporter or brand with at least
+# Reporter sanctions (complaints/sanctions.py). A reporter or brand with at least
 # NOTIFIER_MIN_DECIDED decided cases is proposed a warning when more than NOTIFIER_UNFOUNDED_SHARE
 # of them were rejected as unfounded, or more than NOTIFIER_REVERSED_SHARE of its takedowns were
 # reversed on appeal; with a confirmed warning still past a threshold, a suspension. A senior

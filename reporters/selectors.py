@@ -8,7 +8,7 @@ from complaints.models import Case, Decision
 from registry.selectors import brands_for_user
 
 
-def holder_case_get(*, user, pk: int) -> Case:
+def reporter_case_get(*, user, pk: int) -> Case:
     """A case of one of the user's brands' reports, with its appeals and counter-notices; 404 otherwise."""
     case = (Case.objects.filter(pk=pk, report__brand__in=brands_for_user(user=user))
             .select_related("listing", "report__brand", "right")
@@ -19,7 +19,7 @@ def holder_case_get(*, user, pk: int) -> Case:
     return case
 
 
-def can_holder_appeal(case: Case) -> bool:
+def reporter_may_appeal(case: Case) -> bool:
     """Whether the reporting brand may appeal the case's latest decision now (appeals decides)."""
     decisions = list(case.decisions.all())
     return reporter_appeal_refusal(case=case, decision=decisions[-1] if decisions else None) is None

@@ -16,10 +16,10 @@ urlpatterns = [
     path("reports/<int:pk>/cases/", views.report_cases_partial, name="report_cases"),
     path("reports/<int:pk>/withdraw/", views.report_withdraw_view, name="report_withdraw"),
     path("reports/<int:pk>/questions/<int:request_pk>/answer/", views.info_answer_view, name="info_answer"),
-    path("reports/standing/", views.notifier_standing, name="notifier_standing"),
+    path("reports/standing/", views.reporter_standing, name="reporter_standing"),
     path("reports/brands/<int:pk>/lane/", views.brand_lane_recompute_view, name="brand_lane_recompute"),
-    path("reports/cases/<int:pk>/", views.holder_case, name="holder_case"),
-    path("reports/cases/<int:pk>/appeal/", views.holder_appeal, name="holder_appeal"),
+    path("reports/cases/<int:pk>/", views.reporter_case, name="case"),
+    path("reports/cases/<int:pk>/appeal/", views.case_appeal, name="case_appeal"),
     path("reports/cases/<int:pk>/court-action/", views.court_action, name="court_action"),
     path("reports/appeals/<int:pk>/respond/", views.appeal_response, name="appeal_response"),
 ]

@@ -22,7 +22,7 @@ from complaints.kinds import SPECS, report_details_display
 from complaints.lanes import brand_lane_compute
 from complaints.models import Party, Priority, SanctionStatus
 from complaints.sanctions import (
-    notifier_figures,
+    reporter_figures,
     sanctions_of,
 )
 from complaints.selectors import (
@@ -48,7 +48,7 @@ from listings.selectors import listing_csv_parse, listing_search, parse_listing_
 from registry.models import RightKind
 from registry.selectors import brand_get_for_user, brands_for_user, rights_for_user
 from reporters.forms import InfoAnswerForm
-from reporters.selectors import can_holder_appeal, holder_case_get
+from reporters.selectors import reporter_case_get, reporter_may_appeal
 from reporters.services import WithdrawalError, report_withdraw
 from review.info_requests import (
     InfoRequestError,
@@ -336,16 +336,16 @@ def info_answer_view(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
 
 @login_required
 @require_GET
-def notifier_standing(request: HttpRequest) -> HttpResponse:
+def reporter_standing(request: HttpRequest) -> HttpResponse:
     """The reporter's own figures, and each brand's they act for, with any warning and why."""
     if not request.user.is_rights_holder:
         raise PermissionDenied("Only rights holders file notices.")
-    rows = [("You", notifier_figures(reporter=request.user),
+    rows = [("You", reporter_figures(reporter=request.user),
              sanctions_of(reporter=request.user).exclude(status=SanctionStatus.DISMISSED))]
     for brand in brands_for_user(user=request.user):
-        rows.append((brand.name, notifier_figures(brand=brand),
+        rows.append((brand.name, reporter_figures(brand=brand),
                      sanctions_of(brand=brand).exclude(status=SanctionStatus.DISMISSED)))
-    return render(request, "reporters/notifier_standing.html", {
+    return render(request, "reporters/reporter_standing.html", {
         "rows": rows, "min_decided": settings.NOTIFIER_MIN_DECIDED,
         "unfounded_limit": settings.NOTIFIER_UNFOUNDED_SHARE, "reversed_limit": settings.NOTIFIER_REVERSED_SHARE,
     })
@@ -383,24 +383,24 @@ def brand_lane_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def holder_case(request: HttpRequest, pk: int) -> HttpResponse:
+def reporter_case(request: HttpRequest, pk: int) -> HttpResponse:
     require_rights_holder(request.user)
-    case = holder_case_get(user=request.user, pk=pk)
-    return _render_holder_case(request, case)
+    case = reporter_case_get(user=request.user, pk=pk)
+    return _render_reporter_case(request, case)
 
 
-def _render_holder_case(request, case, status=200, **forms) -> HttpResponse:
+def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
     appeals = list(case.appeals.all().order_by("id"))
     notices = list(case.counter_notices.all().order_by("id"))
     decisions = list(case.decisions.all())
     waiting = next((n for n in notices if n.status == CounterNoticeStatus.WAITING), None)
     open_appeal = next((a for a in appeals if a.status == "open"), None)
-    return render(request, "reporters/holder_case.html", {
+    return render(request, "reporters/case.html", {
         "case": case, "report": case.report, "decisions": decisions,
         "appeals": [(a, appeal_files(a)) for a in appeals], "notices": notices, "waiting": waiting,
         "open_appeal": open_appeal,
         "can_respond": open_appeal is not None and open_appeal.party == Party.SELLER,
-        "can_appeal": can_holder_appeal(case),
+        "can_appeal": reporter_may_appeal(case),
         "appeal_form": forms.get("appeal_form") or ReporterAppealForm(),
         "response_form": forms.get("response_form") or ResponseForm(),
         "court_form": forms.get("court_form") or CourtActionForm(),
@@ -411,9 +411,9 @@ def _render_holder_case(request, case, status=200, **forms) -> HttpResponse:
 
 @login_required
 @require_POST
-def holder_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+def case_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     require_rights_holder(request.user)
-    case = holder_case_get(user=request.user, pk=pk)
+    case = reporter_case_get(user=request.user, pk=pk)
     form = ReporterAppealForm(request.POST)
     files, refusals = take_uploads(request)
     for refusal in refusals:
@@ -427,15 +427,15 @@ def holder_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Appeal filed. A senior reviewer who did not reject the report will decide "
                                       "it; the seller may respond first.")
-            return redirect("reporters:holder_case", pk=pk)
-    return _render_holder_case(request, case, status=400, appeal_form=form, files=files)
+            return redirect("reporters:case", pk=pk)
+    return _render_reporter_case(request, case, status=400, appeal_form=form, files=files)
 
 
 @login_required
 @require_POST
 def court_action(request: HttpRequest, pk: int) -> HttpResponse:
     require_rights_holder(request.user)
-    case = holder_case_get(user=request.user, pk=pk)
+    case = reporter_case_get(user=request.user, pk=pk)
     notice = case.counter_notices.filter(status=CounterNoticeStatus.WAITING).first()
     if notice is None:
         raise Http404("No counter-notice waits for an answer on this case")
@@ -450,8 +450,8 @@ def court_action(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("evidence_upload" if not files else None, str(exc))
         else:
             messages.success(request, "Court action recorded. The listing stays removed.")
-            return redirect("reporters:holder_case", pk=pk)
-    return _render_holder_case(request, case, status=400, court_form=form, files=files)
+            return redirect("reporters:case", pk=pk)
+    return _render_reporter_case(request, case, status=400, court_form=form, files=files)
 
 
 @login_required
@@ -473,6 +473,6 @@ def appeal_response(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Response filed. The senior reviewer reads it before ruling.")
-            return redirect("reporters:holder_case", pk=appeal.case_id)
-    return _render_holder_case(request, holder_case_get(user=request.user, pk=appeal.case_id), status=400,
+            return redirect("reporters:case", pk=appeal.case_id)
+    return _render_reporter_case(request, reporter_case_get(user=request.user, pk=appeal.case_id), status=400,
                                response_form=form, files=files)

@@ -1,5 +1,5 @@
 """Forms of the reviewers' desk: deciding, asking the reporter, notes, the queue's filters,
-reassigning, ruling on a notifier sanction."""
+reassigning, ruling on a reporter sanction."""
 
 from django import forms
 

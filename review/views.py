@@ -1,5 +1,5 @@
 """The reviewers' desk: the queue and its filters, claiming, the case page with notes and questions
-to the reporter, the statement preview, queue health, and the senior reviewers' notifier sanctions."""
+to the reporter, the statement preview, queue health, and the senior reviewers' reporter sanctions."""
 
 from dataclasses import replace
 
@@ -21,11 +21,11 @@ from complaints.reasons import statement_preview
 from complaints.records import CaseError
 from complaints.sanctions import (
     SanctionError,
-    notifier_figures,
-    notifiers_evaluate_all,
+    reporter_figures,
     sanction_confirm,
     sanction_dismiss,
     sanction_get_for_senior,
+    sanctions_evaluate_all,
     sanctions_for_senior,
     sanctions_of,
 )
@@ -227,7 +227,7 @@ def sanction_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sanction_evaluate(request: HttpRequest) -> HttpResponse:
     sanctions_for_senior(user=request.user)  # access check
-    made = notifiers_evaluate_all()
+    made = sanctions_evaluate_all()
     messages.info(request, f"Every notifier evaluated: {made} new proposal{'s' if made != 1 else ''}.")
     return redirect("review:sanction_list")
 
@@ -258,6 +258,6 @@ def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     subject = {"brand": sanction.brand} if sanction.brand_id else {"reporter": sanction.reporter}
     return render(request, "review/sanction_detail.html", {
-        "sanction": sanction, "form": form, "now": notifier_figures(**subject),
+        "sanction": sanction, "form": form, "now": reporter_figures(**subject),
         "history": sanctions_of(**subject).exclude(pk=sanction.pk),
     }, status=status)

@@ -145,7 +145,7 @@ def test_a_senior_cannot_rule_on_an_appeal_of_their_own_decision(world):
 # --- a rights holder appeals a rejection -------------------------------------------------------------
 
 
-def test_the_rights_holder_appeals_a_rejection_and_the_senior_grants_it(world):
+def test_the_rights_case_appeals_a_rejection_and_the_senior_grants_it(world):
     case = rejected_case(world)
     appeal = appeal_file_by_reporter(case=case, user=world.agent, statement="The logo is ours.",
                                      evidence=pdf(world.agent, "comparison.pdf"))
@@ -210,7 +210,7 @@ def test_a_removal_cannot_be_appealed_by_the_rights_holder_and_a_second_appeal_i
     assert Appeal.objects.count() == 1
 
 
-def test_the_rights_holder_appeal_window_closes_too(world, settings):
+def test_the_rights_case_appeal_window_closes_too(world, settings):
     case = rejected_case(world)
     with time_machine.travel(timezone.now() + timedelta(days=settings.APPEAL_WINDOW_DAYS + 1), tick=False):
         with pytest.raises(AppealError, match="window to appeal"):

@@ -9,15 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from appeals.services import appeal_decide, appeal_file
-from complaints.models import CaseState, NotifierSanction, SanctionLevel, SanctionStatus
+from complaints.models import CaseState, Sanction, SanctionLevel, SanctionStatus
 from complaints.sanctions import (
     SanctionError,
-    notifier_evaluate,
-    notifier_figures,
-    notifiers_evaluate_all,
+    reporter_figures,
     sanction_confirm,
     sanction_dismiss,
+    sanction_evaluate,
     sanction_lift,
+    sanctions_evaluate_all,
 )
 from complaints.services import ReportError
 from complaints.states import SANCTION_TRANSITIONS
@@ -56,52 +56,52 @@ def reverse_on_appeal(world, case):
 def test_the_figures_count_unfounded_rejections_and_reversals(world):
     cases = decide(world, ["no_infringement", "insufficient_evidence", "tm_counterfeit", "tm_counterfeit"])
     reverse_on_appeal(world, cases[2])
-    f = notifier_figures(reporter=world.alice)
+    f = reporter_figures(reporter=world.alice)
     assert (f.decided, f.unfounded, f.takedowns, f.reversed) == (4, 2, 2, 1)
     assert f.unfounded_share == 0.5 and f.reversed_share == 0.5
-    assert notifier_figures(brand=world.brand_a) == f
-    assert notifier_figures(reporter=world.bob).decided == 0
+    assert reporter_figures(brand=world.brand_a) == f
+    assert reporter_figures(reporter=world.bob).decided == 0
 
 
 def test_no_proposal_below_the_minimum_of_decided_notices(world):
     decide(world, ["no_infringement"] * 3)
-    assert notifier_evaluate(reporter=world.alice) is None
+    assert sanction_evaluate(reporter=world.alice) is None
 
 
 def test_no_proposal_at_the_unfounded_threshold(world):
     decide(world, ["no_infringement", "no_infringement", "tm_counterfeit", "tm_counterfeit"])
-    assert notifier_evaluate(reporter=world.alice) is None
+    assert sanction_evaluate(reporter=world.alice) is None
 
 
 def test_past_the_unfounded_threshold_a_warning_is_proposed_with_the_reason(world):
     decide(world, ["no_infringement", "insufficient_evidence", "no_infringement", "tm_counterfeit"])
-    sanction = notifier_evaluate(reporter=world.alice)
+    sanction = sanction_evaluate(reporter=world.alice)
     assert sanction.level == SanctionLevel.WARNING and sanction.status == SanctionStatus.PROPOSED
     assert "3 of 4 decided notices (75%) were rejected as unfounded; the limit is 50%" in sanction.reason
     assert sanction.figures["unfounded"] == 3
     # Evaluating again does not pile up proposals.
-    assert notifier_evaluate(reporter=world.alice) is None
-    assert NotifierSanction.objects.count() == 1
+    assert sanction_evaluate(reporter=world.alice) is None
+    assert Sanction.objects.count() == 1
 
 
 def test_past_the_reversed_threshold_a_warning_is_proposed(world):
     cases = decide(world, ["tm_counterfeit"] * 4)
     reverse_on_appeal(world, cases[0])
-    assert notifier_evaluate(reporter=world.alice) is None  # 1 of 4 = 25%
+    assert sanction_evaluate(reporter=world.alice) is None  # 1 of 4 = 25%
     reverse_on_appeal(world, cases[1])
-    sanction = notifier_evaluate(brand=world.brand_a)
+    sanction = sanction_evaluate(brand=world.brand_a)
     assert sanction.brand == world.brand_a and sanction.reporter is None
     assert "2 of 4 takedowns (50%) were reversed on the seller's appeal; the limit is 30%" in sanction.reason
 
 
 def test_a_confirmed_warning_then_more_unfounded_notices_propose_a_suspension(world):
     decide(world, ["no_infringement"] * 4)
-    warning = notifier_evaluate(reporter=world.alice)
+    warning = sanction_evaluate(reporter=world.alice)
     sanction_confirm(sanction=warning, senior=world.senior, note="Please check your notices.")
-    assert notifier_evaluate(reporter=world.alice) is None  # nothing new since the warning
+    assert sanction_evaluate(reporter=world.alice) is None  # nothing new since the warning
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         decide(world, ["insufficient_evidence"])
-        suspension = notifier_evaluate(reporter=world.alice)
+        suspension = sanction_evaluate(reporter=world.alice)
     assert suspension.level == SanctionLevel.SUSPENSION
     assert "A warning was confirmed on" in suspension.reason
 
@@ -113,9 +113,9 @@ def test_confirming_a_suspension_closes_pending_reports_and_refuses_new_ones(wor
     with transaction.atomic():
         case_claim(case=held, reviewer=world.rev2)
     other_reporter = file_report(reporter=world.agent, right=world.tm_a, listings=world.listings_a[2:]).cases.get()
-    warning = notifier_evaluate(reporter=world.alice)
+    warning = sanction_evaluate(reporter=world.alice)
     sanction_confirm(sanction=warning, senior=world.senior)
-    suspension = NotifierSanction.objects.create(reporter=world.alice, level=SanctionLevel.SUSPENSION,
+    suspension = Sanction.objects.create(reporter=world.alice, level=SanctionLevel.SUSPENSION,
                                                  figures={}, reason="Manifestly unfounded notices.")
     suspension = sanction_confirm(sanction=suspension, senior=world.senior2, note="Confirmed.")
     assert suspension.closed_cases == 2
@@ -131,11 +131,11 @@ def test_confirming_a_suspension_closes_pending_reports_and_refuses_new_ones(wor
     assert exc.value.field == "right"
     file_report(reporter=world.agent, right=world.tm_a, listings=[ListingFactory()])
     # Suspended notices are not counted as decided.
-    assert notifier_figures(reporter=world.alice).decided == 4
+    assert reporter_figures(reporter=world.alice).decided == 4
 
 
 def test_a_brand_suspension_refuses_every_member(world):
-    sanction = NotifierSanction.objects.create(brand=world.brand_a, level=SanctionLevel.SUSPENSION,
+    sanction = Sanction.objects.create(brand=world.brand_a, level=SanctionLevel.SUSPENSION,
                                                figures={}, reason="Unfounded.")
     sanction_confirm(sanction=sanction, senior=world.senior)
     for member in (world.alice, world.agent):
@@ -148,7 +148,7 @@ def test_a_brand_suspension_refuses_every_member(world):
 
 def test_only_a_senior_decides_and_dismissing_needs_a_reason(world):
     decide(world, ["no_infringement"] * 4)
-    warning = notifier_evaluate(reporter=world.alice)
+    warning = sanction_evaluate(reporter=world.alice)
     with pytest.raises(PermissionDenied):
         sanction_confirm(sanction=warning, senior=world.rev1)
     with pytest.raises(SanctionError, match="why"):
@@ -160,9 +160,9 @@ def test_only_a_senior_decides_and_dismissing_needs_a_reason(world):
 
 def test_the_beat_evaluates_every_reporter_and_brand(world):
     decide(world, ["no_infringement"] * 4)
-    assert notifiers_evaluate_all() == 2  # alice, and brand Acme
-    assert notifiers_evaluate_all() == 0
-    assert {(s.reporter_id, s.brand_id) for s in NotifierSanction.objects.all()} == {
+    assert sanctions_evaluate_all() == 2  # alice, and brand Acme
+    assert sanctions_evaluate_all() == 0
+    assert {(s.reporter_id, s.brand_id) for s in Sanction.objects.all()} == {
         (world.alice.pk, None), (None, world.brand_a.pk)}
 
 
@@ -173,6 +173,6 @@ def test_the_table_names_every_status():
 @pytest.mark.django_db
 @pytest.mark.parametrize("current,to", all_pairs(SanctionStatus))
 def test_a_sanction_moves_only_as_the_table_allows(current, to):
-    sanction = NotifierSanction.objects.create(reporter=UserFactory(username="r"), level=SanctionLevel.WARNING,
+    sanction = Sanction.objects.create(reporter=UserFactory(username="r"), level=SanctionLevel.WARNING,
                                                status=current, figures={}, reason="x")
     assert_move_obeys_table(obj=sanction, to=to, table=SANCTION_TRANSITIONS, field="status")

@@ -16,7 +16,7 @@ from appeals.models import Appeal
 from appeals.services import AppealError, appeal_file
 from common.business_days import business_days_between
 from complaints.models import CaseState, Decision, Outcome
-from complaints.sanctions import notifier_figures
+from complaints.sanctions import reporter_figures
 from counter_notices.models import CounterNotice, CounterNoticeStatus
 from counter_notices.services import (
     CounterNoticeError,
@@ -192,5 +192,5 @@ def test_no_appeal_while_a_counter_notice_runs_and_no_counter_notice_while_an_ap
 
 def test_a_counter_notice_reinstatement_is_not_counted_as_reversed_on_appeal(filed, world):
     run_beat(datetime(2027, 1, 5, 9, tzinfo=UTC))
-    figures = notifier_figures(reporter=world.alice)
+    figures = reporter_figures(reporter=world.alice)
     assert (figures.takedowns, figures.reversed) == (1, 0)

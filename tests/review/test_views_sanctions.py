@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from complaints.models import NotifierSanction, SanctionLevel, SanctionStatus
+from complaints.models import Sanction, SanctionLevel, SanctionStatus
 
 from ..complaints.test_sanctions import _thresholds, decide  # noqa: F401 - the thresholds fixture applies here too
 from ..views import assert_login_redirect
@@ -10,13 +10,13 @@ from ..views import assert_login_redirect
 @pytest.fixture
 def proposed(world):
     decide(world, ["no_infringement"] * 4)
-    from complaints.sanctions import notifier_evaluate
+    from complaints.sanctions import sanction_evaluate
 
-    return notifier_evaluate(reporter=world.alice)
+    return sanction_evaluate(reporter=world.alice)
 
 
 def test_the_pages_need_a_login(client, db):
-    for name in ("review:sanction_list", "reporters:notifier_standing"):
+    for name in ("review:sanction_list", "reporters:reporter_standing"):
         url = reverse(name)
         assert_login_redirect(client.get(url), url)
 
@@ -57,7 +57,7 @@ def test_the_evaluate_button_makes_proposals(world, client):
     client.force_login(world.senior)
     response = client.post(reverse("review:sanction_evaluate"), follow=True)
     assert "2 new proposals" in response.content.decode()
-    assert NotifierSanction.objects.filter(level=SanctionLevel.WARNING).count() == 2
+    assert Sanction.objects.filter(level=SanctionLevel.WARNING).count() == 2
 
 
 def test_the_reporter_sees_their_figures_and_why(world, client, proposed):
@@ -65,10 +65,10 @@ def test_the_reporter_sees_their_figures_and_why(world, client, proposed):
 
     sanction_confirm(sanction=proposed, senior=world.senior)
     client.force_login(world.alice)
-    html = client.get(reverse("reporters:notifier_standing")).content.decode()
+    html = client.get(reverse("reporters:reporter_standing")).content.decode()
     assert "Warning" in html and "4 of 4 decided notices (100%) were rejected as unfounded" in html
     client.force_login(world.bob)
-    html = client.get(reverse("reporters:notifier_standing")).content.decode()
+    html = client.get(reverse("reporters:reporter_standing")).content.decode()
     assert "rejected as unfounded; the limit" not in html and "Borealis" in html and "Acme" not in html
     client.force_login(world.sam)
-    assert client.get(reverse("reporters:notifier_standing")).status_code == 403
+    assert client.get(reverse("reporters:reporter_standing")).status_code == 403

@@ -189,7 +189,7 @@ def test_the_seller_files_a_counter_notice_and_sees_the_date(world, client):
 
 
 def holder_url(case):
-    return reverse("reporters:holder_case", args=[case.pk])
+    return reverse("reporters:case", args=[case.pk])
 
 
 def test_the_case_page_is_for_the_reporting_brand_only(world, client):
@@ -236,13 +236,13 @@ def test_the_rights_holder_responds_to_a_sellers_appeal(world, client):
     assert client.post(url, {"statement": "Me."}).status_code == 404
 
 
-def test_the_rights_holder_appeals_a_rejection_and_the_seller_responds(world, client):
+def test_the_rights_case_appeals_a_rejection_and_the_seller_responds(world, client):
     case = rejected_case(world)
     client.force_login(world.alice)
     assert "Appeal the rejection" in client.get(holder_url(case)).content.decode()
-    response = client.post(reverse("reporters:holder_appeal", args=[case.pk]), {"statement": ""})
+    response = client.post(reverse("reporters:case_appeal", args=[case.pk]), {"statement": ""})
     assert response.status_code == 400
-    response = client.post(reverse("reporters:holder_appeal", args=[case.pk]), {"statement": "Our logo."})
+    response = client.post(reverse("reporters:case_appeal", args=[case.pk]), {"statement": "Our logo."})
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.party == "reporter"
