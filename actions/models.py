@@ -32,7 +32,7 @@ class EnforcementAction(models.Model):
     audit_label = "enforcement.enforcementaction"
 
     # A takedown or reinstatement comes from a decision on a case; a suspension's per-listing
-    # actions come from the suspension (enforcement.strikes) and carry no decision or case.
+    # actions come from the suspension (suspensions/services.py) and carry no decision or case.
     # Not indexed: actions are looked up by case, listing or job; a decision is never deleted.
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="actions",
                                  db_index=False)
@@ -76,7 +76,7 @@ class BulkJobKind(models.TextChoices):
     SUSPEND = "suspend", "Seller suspension"
     LIFT = "lift", "Suspension lifted"
     # One reviewer's decision applied to the other undecided cases of a report: the job decides
-    # the cases in chunks (enforcement.bulk_decide) and applies the actions they create.
+    # the cases in chunks (decisions/report_jobs.py) and applies the actions they create.
     REPORT_DECISION = "report_decision", "Decision on a whole report"
 
 

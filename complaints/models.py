@@ -44,7 +44,7 @@ class Report(models.Model):
     signature = models.CharField(max_length=200)
     signed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set when the reporter withdraws the report (enforcement.withdrawals.report_withdraw).
+    # Set when the reporter withdraws the report (reporters/services.py report_withdraw).
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # Cases of other reports this report's listings joined (an undecided case for the same
     # listing and right already existed): the report page shows them beside its own cases.

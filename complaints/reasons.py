@@ -44,7 +44,7 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
            "On review the earlier decision was found mistaken; the restriction is lifted."),
     Reason("appeal_no_new_facts", Outcome.UPHOLD, "The appeal shows no new facts",
            "The appeal gives no facts that change the assessment; the restriction stays."),
-    # A rights holder's appeal against the rejection of their report (enforcement.services.appeal_decide).
+    # A rights holder's appeal against the rejection of their report (appeals/services.py appeal_decide).
     Reason("appeal_report_founded", Outcome.REMOVE, "On the reporter's appeal: the report was founded",
            "On the rights holder's appeal the report was found to show an infringement of the right; "
            "the earlier rejection is reversed and the listing is removed."),

@@ -13,7 +13,7 @@ class Brand(models.Model):
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     trusted_flagger = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The good-faith lane, computed from the brand's own record by enforcement.good_faith
+    # The good-faith lane, computed from the brand's own record by complaints/lanes.py
     # (daily and on demand): its cases go first while it keeps the lane.
     good_faith_lane = models.BooleanField(default=False)
     good_faith_figures = models.JSONField(default=dict, blank=True)

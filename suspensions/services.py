@@ -158,12 +158,12 @@ def _check_senior(*, senior, reason: str) -> str:
     return reason.strip()
 
 
-def suspension_approve(*, proposal: Suspension, senior, reason: str) -> Suspension:
+def suspension_approve(*, suspension: Suspension, senior, reason: str) -> Suspension:
     """A senior reviewer who neither proposed it nor decided any of its strikes approves: suppresses
     every active listing of the seller through a bulk job (applied after commit, in chunks)."""
     reason = _check_senior(senior=senior, reason=reason)
     with transaction.atomic():
-        locked = Suspension.objects.select_for_update().get(pk=proposal.pk)
+        locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if locked.status != SuspensionStatus.PROPOSED:
             raise SuspensionError(f"This proposal is already {locked.get_status_display().lower()}.")
         if locked.proposed_by_id == senior.pk:
@@ -184,11 +184,11 @@ def suspension_approve(*, proposal: Suspension, senior, reason: str) -> Suspensi
     return locked
 
 
-def suspension_reject(*, proposal: Suspension, senior, reason: str) -> Suspension:
+def suspension_reject(*, suspension: Suspension, senior, reason: str) -> Suspension:
     """A senior reviewer declines the proposal; the strikes stay and a later strike proposes again."""
     reason = _check_senior(senior=senior, reason=reason)
     with transaction.atomic():
-        locked = Suspension.objects.select_for_update().get(pk=proposal.pk)
+        locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if locked.status != SuspensionStatus.PROPOSED:
             raise SuspensionError(f"This proposal is already {locked.get_status_display().lower()}.")
         return transition(obj=locked, to=SuspensionStatus.REJECTED, actor=senior, table=SUSPENSION_TRANSITIONS,
@@ -196,12 +196,12 @@ def suspension_reject(*, proposal: Suspension, senior, reason: str) -> Suspensio
                           changes={"decided_by": senior, "decided_at": timezone.now(), "reason": reason})
 
 
-def suspension_lift(*, proposal: Suspension, senior, reason: str) -> Suspension:
+def suspension_lift(*, suspension: Suspension, senior, reason: str) -> Suspension:
     """Lift an approved suspension: restore (through a bulk job) the listings it suppressed that
     are still suppressed. A listing removed meanwhile for another reason stays removed."""
     reason = _check_senior(senior=senior, reason=reason)
     with transaction.atomic():
-        locked = Suspension.objects.select_for_update().get(pk=proposal.pk)
+        locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if locked.status != SuspensionStatus.APPROVED:
             raise SuspensionError("Only an approved suspension can be lifted.")
         suppressed = (EnforcementAction.objects.filter(bulk_job=locked.suspend_job, kind=ActionKind.SUPPRESS)

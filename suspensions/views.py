@@ -70,11 +70,11 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 if lifting:
-                    suspension_lift(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+                    suspension_lift(suspension=proposal, senior=request.user, reason=form.cleaned_data["reason"])
                 elif form.cleaned_data["decision"] == "approve":
-                    suspension_approve(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+                    suspension_approve(suspension=proposal, senior=request.user, reason=form.cleaned_data["reason"])
                 else:
-                    suspension_reject(proposal=proposal, senior=request.user, reason=form.cleaned_data["reason"])
+                    suspension_reject(suspension=proposal, senior=request.user, reason=form.cleaned_data["reason"])
             except SuspensionError as exc:
                 form.add_error(exc.field, str(exc))
             else:

@@ -2,7 +2,7 @@ from .models import DeliveryStatus as D
 from .models import EndpointStatus as E
 
 # Webhook deliveries: an attempt that fails but may be retried leaves the row pending (attempts
-# are counters on the row, see enforcement.webhooks.services); 2xx delivers; 410, giving up after
+# are counters on the row, see webhooks/services.py); 2xx delivers; 410, giving up after
 # the retry window, or a disabled endpoint fails; a person may redeliver either end state.
 DELIVERY_TRANSITIONS: dict[str, frozenset[str]] = {
     D.PENDING: frozenset({D.DELIVERED, D.FAILED}),

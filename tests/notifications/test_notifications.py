@@ -135,13 +135,13 @@ def test_a_suspension_and_its_lifting_are_told_to_the_seller(people, django_capt
     proposal = Suspension.objects.get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        suspension_approve(proposal=proposal, senior=people.senior, reason="Three counterfeit takedowns in a month.")
+        suspension_approve(suspension=proposal, senior=people.senior, reason="Three counterfeit takedowns in a month.")
     assert to("is suspended") == SELLER_SIDE
     assert "Three counterfeit takedowns in a month." in mail.outbox[0].body
     assert people.listings_a[2].external_id in mail.outbox[0].body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        suspension_lift(proposal=proposal, senior=people.senior, reason="Agreement with the brand.")
+        suspension_lift(suspension=proposal, senior=people.senior, reason="Agreement with the brand.")
     assert to("is lifted") == SELLER_SIDE
 
 

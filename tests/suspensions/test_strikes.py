@@ -115,7 +115,7 @@ def test_a_senior_who_decided_none_of_the_strikes_approves_and_all_active_listin
         world, proposed, django_capture_on_commit_callbacks):
     other = ListingFactory(seller=world.seller_b)
     with django_capture_on_commit_callbacks(execute=True):
-        approved = suspension_approve(proposal=proposed, senior=world.senior2, reason="Three counterfeit takedowns.")
+        approved = suspension_approve(suspension=proposed, senior=world.senior2, reason="Three counterfeit takedowns.")
     assert approved.status == SuspensionStatus.APPROVED and approved.decided_by == world.senior2
     job = approved.suspend_job
     job.refresh_from_db()
@@ -132,7 +132,7 @@ def test_a_senior_who_decided_none_of_the_strikes_approves_and_all_active_listin
 
 def test_the_senior_who_decided_a_strike_cannot_approve(world, proposed):
     with pytest.raises(SuspensionError, match="another senior reviewer"):
-        suspension_approve(proposal=proposed, senior=world.senior, reason="Repeat infringer.")
+        suspension_approve(suspension=proposed, senior=world.senior, reason="Repeat infringer.")
     proposed.refresh_from_db()
     assert proposed.status == SuspensionStatus.PROPOSED
 
@@ -140,29 +140,29 @@ def test_the_senior_who_decided_a_strike_cannot_approve(world, proposed):
 def test_only_a_senior_reviewer_decides_a_suspension(world, proposed):
     for user in (world.rev2, world.sam, world.alice):
         with pytest.raises(SuspensionError, match="Only a senior"):
-            suspension_approve(proposal=proposed, senior=user, reason="x")
+            suspension_approve(suspension=proposed, senior=user, reason="x")
 
 
 def test_a_decision_needs_a_reason(world, proposed):
     with pytest.raises(SuspensionError) as exc:
-        suspension_reject(proposal=proposed, senior=world.senior2, reason="   ")
+        suspension_reject(suspension=proposed, senior=world.senior2, reason="   ")
     assert exc.value.field == "reason"
 
 
 def test_a_rejected_proposal_suppresses_nothing_and_cannot_be_approved_later(world, proposed):
-    suspension_reject(proposal=proposed, senior=world.senior2, reason="Strikes from one brand dispute.")
+    suspension_reject(suspension=proposed, senior=world.senior2, reason="Strikes from one brand dispute.")
     proposed.refresh_from_db()
     assert proposed.status == SuspensionStatus.REJECTED and proposed.reason == "Strikes from one brand dispute."
     with pytest.raises(SuspensionError, match="already rejected"):
-        suspension_approve(proposal=proposed, senior=world.senior2, reason="Changed my mind.")
+        suspension_approve(suspension=proposed, senior=world.senior2, reason="Changed my mind.")
     assert not EnforcementAction.objects.filter(kind=ActionKind.SUPPRESS).exists()
 
 
 def test_lifting_restores_the_listings_the_suspension_suppressed(world, proposed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        suspension_approve(proposal=proposed, senior=world.senior2, reason="Repeat infringer.")
+        suspension_approve(suspension=proposed, senior=world.senior2, reason="Repeat infringer.")
     with django_capture_on_commit_callbacks(execute=True):
-        lifted = suspension_lift(proposal=proposed, senior=world.senior2, reason="Seller showed invoices.")
+        lifted = suspension_lift(suspension=proposed, senior=world.senior2, reason="Seller showed invoices.")
     assert lifted.status == SuspensionStatus.LIFTED and lifted.lift_reason == "Seller showed invoices."
     world.spare.refresh_from_db()
     assert world.spare.status == ListingStatus.ACTIVE
@@ -174,13 +174,13 @@ def test_lifting_restores_the_listings_the_suspension_suppressed(world, proposed
 
 def test_only_an_approved_suspension_can_be_lifted(world, proposed):
     with pytest.raises(SuspensionError, match="Only an approved"):
-        suspension_lift(proposal=proposed, senior=world.senior2, reason="x")
+        suspension_lift(suspension=proposed, senior=world.senior2, reason="x")
 
 
 def test_after_a_lift_a_new_strike_can_propose_again(world, proposed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        suspension_approve(proposal=proposed, senior=world.senior2, reason="Repeat infringer.")
-        suspension_lift(proposal=proposed, senior=world.senior2, reason="Settled.")
+        suspension_approve(suspension=proposed, senior=world.senior2, reason="Repeat infringer.")
+        suspension_lift(suspension=proposed, senior=world.senior2, reason="Settled.")
     remove(world, ListingFactory(seller=world.seller_a))
     assert Suspension.objects.filter(status=SuspensionStatus.PROPOSED).count() == 1
 

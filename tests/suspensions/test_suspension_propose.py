@@ -89,9 +89,9 @@ def test_a_second_proposal_while_one_is_open_is_refused_naming_the_open_one(worl
 
 def test_an_approved_suspension_also_blocks_a_new_proposal_and_a_rejected_one_does_not(world, case):
     first = suspension_propose(case=case, reviewer=world.rev1, reason=REASON)
-    suspension_reject(proposal=first, senior=world.senior, reason="Talk to the seller first.")
+    suspension_reject(suspension=first, senior=world.senior, reason="Talk to the seller first.")
     second = suspension_propose(case=case, reviewer=world.rev1, reason=REASON + " Seller did not answer.")
-    suspension_approve(proposal=second, senior=world.senior, reason="Relisting counterfeits.")
+    suspension_approve(suspension=second, senior=world.senior, reason="Relisting counterfeits.")
     with pytest.raises(SuspensionAlreadyOpen) as exc:
         suspension_propose(case=case, reviewer=world.rev2, reason=REASON)
     assert str(exc.value) == f"{world.seller_b.name} is already suspended (suspension #{second.pk})."
@@ -119,15 +119,15 @@ def test_the_database_refuses_a_reviewer_s_proposal_without_a_reason(world):
 def test_the_proposer_cannot_approve_but_another_senior_can(world, case):
     proposal = suspension_propose(case=case, reviewer=world.senior, reason=REASON)
     with pytest.raises(SuspensionError, match="You proposed this suspension; another senior reviewer must approve"):
-        suspension_approve(proposal=proposal, senior=world.senior, reason="Agreed.")
+        suspension_approve(suspension=proposal, senior=world.senior, reason="Agreed.")
     proposal.refresh_from_db()
     assert proposal.status == SuspensionStatus.PROPOSED and proposal.suspend_job is None
-    assert suspension_approve(proposal=proposal, senior=world.senior2, reason="Agreed.").decided_by == world.senior2
+    assert suspension_approve(suspension=proposal, senior=world.senior2, reason="Agreed.").decided_by == world.senior2
 
 
 def test_the_proposer_may_reject_their_own_proposal(world, case):
     proposal = suspension_propose(case=case, reviewer=world.senior, reason=REASON)
-    rejected = suspension_reject(proposal=proposal, senior=world.senior, reason="Proposed on the wrong seller.")
+    rejected = suspension_reject(suspension=proposal, senior=world.senior, reason="Proposed on the wrong seller.")
     assert rejected.status == SuspensionStatus.REJECTED
 
 
@@ -135,7 +135,7 @@ def test_who_decided_a_strike_still_cannot_approve_a_reviewer_s_proposal(world):
     removed_case(world, reviewer=world.senior, listing=world.listings_a[0])
     proposal = suspension_propose(case=open_case(world, world.listings_a[1]), reviewer=world.rev1, reason=REASON)
     with pytest.raises(SuspensionError, match="You decided one of these strikes"):
-        suspension_approve(proposal=proposal, senior=world.senior, reason="Agreed.")
+        suspension_approve(suspension=proposal, senior=world.senior, reason="Agreed.")
 
 
 def test_approval_suppresses_every_active_listing_through_the_bulk_path(world, case, settings,
@@ -145,7 +145,7 @@ def test_approval_suppresses_every_active_listing_through_the_bulk_path(world, c
     world.sue.save(update_fields=["email"])
     proposal = suspension_propose(case=case, reviewer=world.rev1, reason=REASON)
     with django_capture_on_commit_callbacks(execute=True):
-        approved = suspension_approve(proposal=proposal, senior=world.senior, reason="Relisting counterfeits.")
+        approved = suspension_approve(suspension=proposal, senior=world.senior, reason="Relisting counterfeits.")
     job = approved.suspend_job
     job.refresh_from_db()
     assert job.kind == BulkJobKind.SUSPEND and job.status == BulkJobStatus.FINISHED
