@@ -60,7 +60,7 @@ def suspension_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = suspension_get_for_reviewer(user=request.user, pk=pk)
     if request.method == "POST":
-        require_senior(request.user, "seller suspensions")
+        require_senior(request.user, "Only senior reviewers decide seller suspensions.")
     lifting = request.method == "POST" and "lift" in request.POST
     decide_form = SuspensionDecideForm(request.POST if request.method == "POST" and not lifting else None)
     lift_form = SuspensionLiftForm(request.POST if lifting else None)
