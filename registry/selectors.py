@@ -11,7 +11,6 @@ from .models import (
     Brand,
     BrandInvitation,
     BrandMember,
-    BrandRole,
     DocumentRole,
     IPRight,
     MarkType,
@@ -64,7 +63,7 @@ def require_brand_admin(*, user, brand: Brand) -> BrandMember:
     m = membership(user=user, brand=brand)
     if m is None:
         raise Http404("No such brand")
-    if m.role != BrandRole.ADMIN:
+    if not m.is_admin:
         raise PermissionDenied(f"Only admins of {brand} manage its members, rights and rules. You act for "
                                f"{brand} as an authorized agent: ask one of its admins.")
     return m

@@ -189,7 +189,7 @@ def brand_member_remove(*, member: BrandMember, by) -> None:
     with transaction.atomic():
         # Race: two admins removing each other at once would leave the brand without an admin.
         admins = list(BrandMember.objects.select_for_update().filter(brand=brand, role=BrandRole.ADMIN))
-        if member.role == BrandRole.ADMIN and len(admins) <= 1:
+        if member.is_admin and len(admins) <= 1:
             raise RegistryError(f"{member.user.display_name} is the only admin of {brand}. Invite another admin "
                                 "before removing them.")
         audit_append(actor=by, action="brandmember.removed", target=brand,

@@ -21,7 +21,7 @@ from .forms import (
     SendCodeForm,
     right_form_initial,
 )
-from .models import BrandInvitation, BrandMember, BrandRole, RightKind, RightStatus, RuleKind
+from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind
 from .offices import OFFICES
 from .services import (
     RegistryError,
@@ -74,7 +74,7 @@ def brand_new(request: HttpRequest) -> HttpResponse:
 
 def _brand_context(request: HttpRequest, pk: int, **extra) -> dict:
     brand, member = sel.brand_get_for_user(user=request.user, pk=pk)
-    is_admin = member.role == BrandRole.ADMIN
+    is_admin = member.is_admin
     rules = sel.brand_rules(brand=brand)
     return {
         "brand": brand, "me": member, "is_admin": is_admin,
@@ -201,7 +201,7 @@ def right_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _right_context(request: HttpRequest, pk: int, **extra) -> dict:
     right, member = sel.right_get_for_user(user=request.user, pk=pk)
-    is_admin = member.role == BrandRole.ADMIN
+    is_admin = member.is_admin
     code = live_code(right=right) if right.status == RightStatus.PENDING else None
     return {"right": right, "brand": right.brand, "is_admin": is_admin, "code": code,
             "code_form": CodeForm() if is_admin and code else None,
