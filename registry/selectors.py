@@ -7,6 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.permissions import is_reviewer
+
 from .models import (
     Brand,
     BrandInvitation,
@@ -122,7 +124,7 @@ def right_document_get_for_user(*, user, pk: int) -> RightDocument:
     doc = RightDocument.objects.select_related("file", "right__brand").filter(pk=pk).first()
     if doc is None or not user.is_authenticated:
         raise Http404("No such document")
-    if user.is_reviewer or membership(user=user, brand=doc.right.brand) is not None:
+    if is_reviewer(user) or membership(user=user, brand=doc.right.brand) is not None:
         return doc
     raise Http404("No such document")
 
@@ -147,7 +149,7 @@ def right_documents_missing(*, right: IPRight) -> str | None:
 # --- reviewers -------------------------------------------------------------------------------
 
 def require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_reviewer):
+    if not is_reviewer(user):
         raise PermissionDenied("Only trust-and-safety reviewers verify rights.")
 
 

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import require_rights_holder
 from audit.selectors import audit_entries_for
 from evidence.responses import evidence_response
 
@@ -58,8 +58,7 @@ def brand_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def brand_new(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_rights_holder:
-        raise PermissionDenied("Only rights-holder accounts register brands.")
+    require_rights_holder(request.user, "Only rights-holder accounts register brands.")
     form = BrandForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
