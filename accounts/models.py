@@ -32,5 +32,9 @@ class User(AbstractUser):
         return self.role == Role.SELLER
 
     @property
+    def is_marketplace(self) -> bool:
+        return self.role == Role.MARKETPLACE
+
+    @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

@@ -5,8 +5,6 @@ on top of the role checked here. The message says who the page is for; the 403 p
 from django.core.exceptions import PermissionDenied
 from rest_framework import permissions
 
-from .models import Role
-
 
 def is_reviewer(user) -> bool:
     return bool(user and user.is_authenticated and user.is_reviewer)
@@ -25,7 +23,7 @@ def is_seller(user) -> bool:
 
 
 def is_marketplace(user) -> bool:
-    return bool(user and user.is_authenticated and user.role == Role.MARKETPLACE)
+    return bool(user and user.is_authenticated and user.is_marketplace)
 
 
 def require_reviewer(user, message: str = "Only trust-and-safety reviewers can see this page.") -> None:
@@ -34,10 +32,10 @@ def require_reviewer(user, message: str = "Only trust-and-safety reviewers can s
         raise PermissionDenied(message)
 
 
-def require_senior(user, what: str = "appeals") -> None:
-    """Senior reviewers only: they decide `what` (appeals, seller suspensions, reporter sanctions)."""
+def require_senior(user, message: str = "Only senior reviewers decide appeals.") -> None:
+    """Senior reviewers only (appeals, seller suspensions, reporter sanctions, reassigning cases)."""
     if not is_senior(user):
-        raise PermissionDenied(f"Only senior reviewers decide {what}.")
+        raise PermissionDenied(message)
 
 
 def require_rights_holder(user, message: str = "Only rights holders file and follow reports.") -> None:
@@ -67,3 +65,11 @@ class IsMarketplace(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return is_marketplace(request.user)
+
+
+class IsMarketplaceForListings(IsMarketplace):
+    message = "Only the marketplace's service account can push listings."
+
+
+class IsMarketplaceForWebhooks(IsMarketplace):
+    message = "Webhooks are for the marketplace's service account."

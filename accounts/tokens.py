@@ -1,16 +1,16 @@
 """API tokens: one per user (DRF's TokenAuthentication), created and revoked by the user."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from audit.services import audit_append
 
+from .permissions import require_rights_holder
+
 
 def api_token_create(*, user) -> Token:
     """Replace the user's token with a new one (the old one stops working at once)."""
-    if not user.is_rights_holder:
-        raise PermissionDenied("Only rights holders use the reporting API.")
+    require_rights_holder(user, "Only rights holders use the reporting API.")
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)

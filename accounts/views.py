@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
-from .models import Role
+from .permissions import require_rights_holder
 from .tokens import api_token_create, api_token_revoke
 
 
@@ -14,15 +13,14 @@ from .tokens import api_token_create, api_token_revoke
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting point: links to its work, nothing else."""
-    return render(request, "home.html", {"Role": Role})
+    return render(request, "home.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     """Create, replace or revoke the user's API token. The key is shown once, right after creation."""
-    if not request.user.is_rights_holder:
-        raise PermissionDenied("Only rights holders use the reporting API.")
+    require_rights_holder(request.user, "Only rights holders use the reporting API.")
     created = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":

@@ -9,12 +9,12 @@ appeal" is a decision with one of REVERSED_ON_APPEAL_REASONS.
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.permissions import require_senior
 from audit.services import audit_append
 from audit.transitions import transition
 from registry.models import Brand
@@ -150,8 +150,7 @@ def sanctions_evaluate_all() -> int:
 
 
 def _require_senior(user) -> None:
-    if not (user.is_authenticated and user.is_senior_reviewer):
-        raise PermissionDenied("Only senior reviewers decide on notifier sanctions.")
+    require_senior(user, "Only senior reviewers decide on notifier sanctions.")
 
 
 def sanction_confirm(*, sanction: Sanction, senior, note: str = "") -> Sanction:

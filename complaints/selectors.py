@@ -11,6 +11,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from accounts.permissions import is_reviewer, is_rights_holder
 from evidence.models import EvidenceFile
 from evidence.selectors import evidence_unattached
 from registry.selectors import brands_for_user
@@ -97,9 +98,9 @@ def evidence_get_for_user(*, user, pk: int) -> EvidenceFile:
     Filed with a report: the brand's members and reviewers. In a draft: the brand's members.
     Sellers never see rights holders' evidence (for now).
     """
-    if user.is_reviewer:
+    if is_reviewer(user):
         allowed = Q(report_link__isnull=False)
-    elif user.is_rights_holder:
+    elif is_rights_holder(user):
         brands = brands_for_user(user=user)
         allowed = Q(report_link__report__brand__in=brands) | Q(report_drafts__brand__in=brands)
     else:

@@ -10,7 +10,7 @@ from evidence.models import EvidenceFile
 from evidence.services import evidence_delete
 from listings.models import Listing
 from notifications.services import notify_on_commit
-from registry.models import Brand, BrandRole, IPRight, RightStatus
+from registry.models import Brand, IPRight, RightStatus
 from registry.selectors import brands_for_user, membership
 from registry.services import RegistryError, right_describe_unregistered
 from registry.unregistered import DescribeError, unregistered_right_clean
@@ -68,7 +68,7 @@ def report_submit(
     _check_not_suspended(reporter=reporter, brand=brand)
     if capacity not in ReporterCapacity.values:
         raise ReportError("Say whether you are the owner or an authorized agent.", field="capacity")
-    if member.role == BrandRole.AGENT and capacity != ReporterCapacity.AGENT:
+    if member.is_agent and capacity != ReporterCapacity.AGENT:
         raise ReportError("You act for this brand as its agent: file as an authorized agent.", field="capacity")
     if not explanation.strip():
         raise ReportError("Explain how the listings infringe the right.", field="explanation")

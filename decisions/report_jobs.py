@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from accounts.permissions import is_reviewer
 from actions.bulk import bulk_job_refresh
 from actions.models import ActionStatus, BulkJob, BulkJobKind, EnforcementAction
 from actions.services import CHUNK_TASK
@@ -100,7 +101,7 @@ def report_job_walk(*, job_id: int, budget_seconds: float = WALK_BUDGET_SECONDS)
     if not job.deciding:
         return False
     reviewer = job.created_by
-    if not (reviewer.is_active and reviewer.is_reviewer):
+    if not (reviewer.is_active and is_reviewer(reviewer)):
         report_job_stop(job_id=job_id, error=f"{reviewer.get_username()} is no longer an active reviewer.")
         return False
     reason = REASONS[job.reason_code]

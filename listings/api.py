@@ -1,21 +1,16 @@
 """The marketplace pushes its listings here (service accounts only)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsMarketplaceForListings
+
 from .ingest import MAX_ITEMS_PER_CALL, listings_upsert_bulk, sellers_upsert_bulk
 from .models import Listing, Seller
 from .services import listing_upsert
-
-
-class IsMarketplace(permissions.BasePermission):
-    message = "Only the marketplace's service account can push listings."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.role == "marketplace")
 
 
 class ListingIn(serializers.Serializer):
@@ -46,7 +41,7 @@ class ListingOut(serializers.ModelSerializer):
 
 
 class ListingUpsertApi(APIView):
-    permission_classes = [IsMarketplace]
+    permission_classes = [IsMarketplaceForListings]
 
     @extend_schema(request=ListingIn, responses={200: ListingOut, 201: ListingOut})
     def post(self, request: Request) -> Response:
@@ -139,7 +134,7 @@ class ListingBulkIngestApi(APIView):
     not two lists or a list is too long.
     """
 
-    permission_classes = [IsMarketplace]
+    permission_classes = [IsMarketplaceForListings]
 
     @extend_schema(request=BulkIn, responses={
         200: OpenApiResponse(BulkOut, description="Stored what was valid; `errors` lists each refused item"),

@@ -48,6 +48,14 @@ class BrandMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} of {self.brand}"
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role == BrandRole.ADMIN
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == BrandRole.AGENT
+
 
 class RightStatus(models.TextChoices):
     PENDING = "pending", "Pending verification"

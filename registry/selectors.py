@@ -7,11 +7,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.permissions import is_reviewer
+
 from .models import (
     Brand,
     BrandInvitation,
     BrandMember,
-    BrandRole,
     DocumentRole,
     IPRight,
     MarkType,
@@ -64,7 +65,7 @@ def require_brand_admin(*, user, brand: Brand) -> BrandMember:
     m = membership(user=user, brand=brand)
     if m is None:
         raise Http404("No such brand")
-    if m.role != BrandRole.ADMIN:
+    if not m.is_admin:
         raise PermissionDenied(f"Only admins of {brand} manage its members, rights and rules. You act for "
                                f"{brand} as an authorized agent: ask one of its admins.")
     return m
@@ -123,7 +124,7 @@ def right_document_get_for_user(*, user, pk: int) -> RightDocument:
     doc = RightDocument.objects.select_related("file", "right__brand").filter(pk=pk).first()
     if doc is None or not user.is_authenticated:
         raise Http404("No such document")
-    if user.is_reviewer or membership(user=user, brand=doc.right.brand) is not None:
+    if is_reviewer(user) or membership(user=user, brand=doc.right.brand) is not None:
         return doc
     raise Http404("No such document")
 
@@ -148,7 +149,7 @@ def right_documents_missing(*, right: IPRight) -> str | None:
 # --- reviewers -------------------------------------------------------------------------------
 
 def require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_reviewer):
+    if not is_reviewer(user):
         raise PermissionDenied("Only trust-and-safety reviewers verify rights.")
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import is_rights_holder
 from audit.services import audit_append
 from audit.transitions import transition
 
@@ -61,7 +62,7 @@ def _mail_on_commit(*, subject: str, body: str, to: str) -> None:
 
 def brand_create(*, user, name: str, website: str, owner_company: str, country: str) -> Brand:
     """Create a brand with `user` as its first admin."""
-    if not user.is_rights_holder:
+    if not is_rights_holder(user):
         raise RegistryError("Only rights-holder accounts can register a brand.")
     if not is_country(country):
         raise RegistryError(f"“{country}” is not an ISO 3166-1 country code.", field="country")
@@ -104,7 +105,7 @@ def brand_member_invite(*, brand: Brand, by, email: str, role: str,
             if existing is not None:
                 raise RegistryError(f"{email} is already a member of {brand} ({existing.get_role_display()}).",
                                     field="email")
-            if not user.is_rights_holder:
+            if not is_rights_holder(user):
                 raise RegistryError(f"{email} belongs to an account that is not a rights holder; brand members "
                                     "must be rights holders.", field="email")
             member = BrandMember.objects.create(brand=brand, user=user, role=role,
@@ -141,7 +142,7 @@ def brand_invitation_accept(*, invitation: BrandInvitation, user) -> BrandMember
     """Turn a pending invitation for `user`'s email into a membership."""
     if invitation.email != (user.email or "").lower():
         raise RegistryError(f"This invitation was sent to {invitation.email}, not to your account's email.")
-    if not user.is_rights_holder:
+    if not is_rights_holder(user):
         raise RegistryError("Brand members must have a rights-holder account.")
     with transaction.atomic():
         # Race: the link and the login hook may accept the same invitation at once.
@@ -162,7 +163,7 @@ def brand_invitation_accept(*, invitation: BrandInvitation, user) -> BrandMember
 
 def brand_invitations_accept_for(*, user) -> list[BrandMember]:
     """Accept every pending invitation sent to `user`'s email (called when they log in)."""
-    if not user.email or not user.is_rights_holder:
+    if not user.email or not is_rights_holder(user):
         return []
     pending = BrandInvitation.objects.filter(email=user.email.lower(), accepted_at__isnull=True)
     members = []
@@ -189,7 +190,7 @@ def brand_member_remove(*, member: BrandMember, by) -> None:
     with transaction.atomic():
         # Race: two admins removing each other at once would leave the brand without an admin.
         admins = list(BrandMember.objects.select_for_update().filter(brand=brand, role=BrandRole.ADMIN))
-        if member.role == BrandRole.ADMIN and len(admins) <= 1:
+        if member.is_admin and len(admins) <= 1:
             raise RegistryError(f"{member.user.display_name} is the only admin of {brand}. Invite another admin "
                                 "before removing them.")
         audit_append(actor=by, action="brandmember.removed", target=brand,

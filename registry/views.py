@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import require_rights_holder
 from audit.selectors import audit_entries_for
 from evidence.responses import evidence_response
 
@@ -21,7 +21,7 @@ from .forms import (
     SendCodeForm,
     right_form_initial,
 )
-from .models import BrandInvitation, BrandMember, BrandRole, RightKind, RightStatus, RuleKind
+from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind
 from .offices import OFFICES
 from .services import (
     RegistryError,
@@ -58,8 +58,7 @@ def brand_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def brand_new(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_rights_holder:
-        raise PermissionDenied("Only rights-holder accounts register brands.")
+    require_rights_holder(request.user, "Only rights-holder accounts register brands.")
     form = BrandForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +73,7 @@ def brand_new(request: HttpRequest) -> HttpResponse:
 
 def _brand_context(request: HttpRequest, pk: int, **extra) -> dict:
     brand, member = sel.brand_get_for_user(user=request.user, pk=pk)
-    is_admin = member.role == BrandRole.ADMIN
+    is_admin = member.is_admin
     rules = sel.brand_rules(brand=brand)
     return {
         "brand": brand, "me": member, "is_admin": is_admin,
@@ -201,7 +200,7 @@ def right_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _right_context(request: HttpRequest, pk: int, **extra) -> dict:
     right, member = sel.right_get_for_user(user=request.user, pk=pk)
-    is_admin = member.role == BrandRole.ADMIN
+    is_admin = member.is_admin
     code = live_code(right=right) if right.status == RightStatus.PENDING else None
     return {"right": right, "brand": right.brand, "is_admin": is_admin, "code": code,
             "code_form": CodeForm() if is_admin and code else None,

@@ -5,7 +5,6 @@ case with its appeals and counter-notices."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -338,8 +337,7 @@ def info_answer_view(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
 @require_GET
 def reporter_standing(request: HttpRequest) -> HttpResponse:
     """The reporter's own figures, and each brand's they act for, with any warning and why."""
-    if not request.user.is_rights_holder:
-        raise PermissionDenied("Only rights holders file notices.")
+    require_rights_holder(request.user, "Only rights holders file notices.")
     rows = [("You", reporter_figures(reporter=request.user),
              sanctions_of(reporter=request.user).exclude(status=SanctionStatus.DISMISSED))]
     for brand in brands_for_user(user=request.user):
@@ -354,8 +352,7 @@ def reporter_standing(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_rights_holder:
-        raise PermissionDenied("Only rights holders file and follow reports.")
+    require_rights_holder(request.user, "Only rights holders file and follow reports.")
     report = report_get_for_user(user=request.user, pk=pk)  # 404 for another brand's report
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick “I want to withdraw this report” to withdraw it.")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.permissions import is_senior
 from audit.selectors import audit_entries_for
 from complaints.kinds import report_details_display
 from complaints.models import UNDECIDED_STATES, Case, CaseNote, CaseState, InfoRequest, Priority
@@ -158,7 +159,7 @@ def case_page_context(case, user, **extra) -> dict:
         "note_form": NoteForm(),
         "other_undecided": (case.report.cases.filter(state__in=["open", "in_review"]).exclude(pk=case.pk).count()
                             if case.report_id else 0),
-        "reassign_form": ReassignForm() if user.is_senior_reviewer and case.state in ("open", "in_review") else None,
+        "reassign_form": ReassignForm() if is_senior(user) and case.state in ("open", "in_review") else None,
         "details": report_details_display(report=case.report) if case.report_id else [],
         **extra,
     }

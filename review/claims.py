@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.permissions import is_reviewer, require_senior
 from audit.models import AuditEntry
 from audit.services import audit_append, audit_schedule_link
 from audit.transitions import IllegalTransition, check_move, transition
@@ -146,7 +146,7 @@ def live_claims(*, reviewer):
 
 
 def _check_claim_cap(*, reviewer, holder_label: str = "You hold") -> None:
-    if not reviewer.is_reviewer:
+    if not is_reviewer(reviewer):
         raise CaseError("Only reviewers can claim cases.")
     # Race: two tabs of one reviewer claiming at once would both pass the count; the lock on the
     # reviewer's own user row makes their claims take turns. One statement: the lock and the count
@@ -195,9 +195,8 @@ def case_reassign(*, case: Case, senior, to_reviewer) -> Case:
 
     Audited as case.reassigned with the previous holder. The new holder's claim cap applies.
     """
-    if not senior.is_senior_reviewer:
-        raise PermissionDenied("Only senior reviewers can reassign cases.")
-    if not to_reviewer.is_reviewer or not to_reviewer.is_active:
+    require_senior(senior, "Only senior reviewers can reassign cases.")
+    if not is_reviewer(to_reviewer) or not to_reviewer.is_active:
         raise CaseError(f"{to_reviewer.get_username()} is not an active reviewer.")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)

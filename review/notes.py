@@ -1,8 +1,8 @@
 """Internal notes on a case: written and read by reviewers only."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from accounts.permissions import require_reviewer
 from audit.services import audit_append
 from complaints.models import Case, CaseNote
 from complaints.records import CaseError
@@ -12,8 +12,7 @@ MAX_NOTE_CHARS = 5000
 
 def case_note_add(*, case: Case, author, text: str) -> CaseNote:
     """Add a reviewer's note to a case (any state), audited with its text."""
-    if not author.is_reviewer:
-        raise PermissionDenied("Only reviewers write case notes.")
+    require_reviewer(author, "Only reviewers write case notes.")
     text = text.strip()
     if not text:
         raise CaseError("Write the note before saving it.")

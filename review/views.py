@@ -6,14 +6,13 @@ from dataclasses import replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import require_reviewer
+from accounts.permissions import require_reviewer, require_senior
 from audit.transitions import IllegalTransition
 from common.charts import bar_chart
 from complaints.models import SanctionStatus
@@ -106,8 +105,7 @@ def case_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
 def case_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A senior reviewer hands a case to another reviewer (form on the case page)."""
     case = case_get_for_reviewer(user=request.user, pk=pk)
-    if not request.user.is_senior_reviewer:
-        raise PermissionDenied("Only senior reviewers can reassign cases.")
+    require_senior(request.user, "Only senior reviewers can reassign cases.")
     form = ReassignForm(request.POST)
     if form.is_valid():
         try:

@@ -9,7 +9,7 @@ from .models import Suspension, SuspensionStatus
 
 
 def suspensions_for_senior(*, user) -> QuerySet[Suspension]:
-    require_senior(user, "seller suspensions")
+    require_senior(user, "Only senior reviewers decide seller suspensions.")
     return (
         Suspension.objects.select_related("seller", "proposed_by", "decided_by", "suspend_job", "lift_job")
         .annotate(strike_count=Count("strikes"))

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.permissions import is_senior
+from accounts.permissions import is_reviewer, is_senior
 from actions.bulk import NewAction, bulk_job_create
 from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction
 from audit.services import audit_append
@@ -124,7 +124,7 @@ def suspension_propose(*, case: Case, reviewer, reason: str) -> Suspension:
     PROPOSAL_REASON_MIN_CHARS). Refused while the seller has an open suspension
     (SuspensionAlreadyOpen). Audited; like the system's proposals it notifies no one until a
     senior reviewer approves."""
-    if not getattr(reviewer, "is_reviewer", False):
+    if not is_reviewer(reviewer):
         raise SuspensionError("Only reviewers propose suspensions.")
     reason = reason.strip()
     if len(reason) < PROPOSAL_REASON_MIN_CHARS:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import require_senior
+from accounts.permissions import is_senior, require_senior
 from audit.selectors import audit_entries_for
 from review.case_page import case_page_context
 from review.selectors import case_get_for_reviewer
@@ -60,7 +60,7 @@ def suspension_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = suspension_get_for_reviewer(user=request.user, pk=pk)
     if request.method == "POST":
-        require_senior(request.user, "seller suspensions")
+        require_senior(request.user, "Only senior reviewers decide seller suspensions.")
     lifting = request.method == "POST" and "lift" in request.POST
     decide_form = SuspensionDecideForm(request.POST if request.method == "POST" and not lifting else None)
     lift_form = SuspensionLiftForm(request.POST if lifting else None)
@@ -88,7 +88,7 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "active_count": strikes_active(seller=proposal.seller).count(),
         "own_strike": any(s.decision.decided_by_id == request.user.pk for s in strikes),
         "own_proposal": proposal.proposed_by_id == request.user.pk,
-        "can_decide": request.user.is_senior_reviewer,
+        "can_decide": is_senior(request.user),
         "is_proposed": proposal.status == SuspensionStatus.PROPOSED,
         "is_approved": proposal.status == SuspensionStatus.APPROVED,
         "timeline": audit_entries_for(targets=[proposal]),

@@ -1,16 +1,16 @@
 """Webhook endpoints API for the marketplace's service account (token auth)."""
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsMarketplaceForWebhooks
+
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEventType
 from .selectors import (
-    require_marketplace,
     webhook_deliveries,
     webhook_delivery_get,
     webhook_endpoint_get,
@@ -25,17 +25,6 @@ from .services import (
     webhook_endpoint_rotate_secret,
     webhook_endpoint_update,
 )
-
-
-class IsMarketplace(permissions.BasePermission):
-    message = "Webhooks are for the marketplace's service account."
-
-    def has_permission(self, request, view):
-        try:
-            require_marketplace(request.user)
-        except PermissionDenied:
-            return False
-        return True
 
 
 class ErrorOut(serializers.Serializer):
@@ -85,7 +74,7 @@ _ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class EndpointListApi(APIView):
-    permission_classes = [IsMarketplace]
+    permission_classes = [IsMarketplaceForWebhooks]
 
     @extend_schema(operation_id="webhook_endpoints_list", responses={200: EndpointOut(many=True), 403: ErrorOut})
     def get(self, request: Request) -> Response:
@@ -110,7 +99,7 @@ class EndpointListApi(APIView):
 
 
 class EndpointDetailApi(APIView):
-    permission_classes = [IsMarketplace]
+    permission_classes = [IsMarketplaceForWebhooks]
 
     @extend_schema(operation_id="webhook_endpoints_retrieve", responses={200: EndpointWithSecretOut, **_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
@@ -138,7 +127,7 @@ class EndpointDetailApi(APIView):
 
 
 class EndpointRotateSecretApi(APIView):
-    permission_classes = [IsMarketplace]
+    permission_classes = [IsMarketplaceForWebhooks]
 
     @extend_schema(operation_id="webhook_endpoints_rotate_secret", request=None,
                    responses={200: EndpointWithSecretOut, 403: ErrorOut, 404: ErrorOut})
@@ -149,7 +138,7 @@ class EndpointRotateSecretApi(APIView):
 
 
 class EndpointDeliveriesApi(APIView):
-    permission_classes = [IsMarketplace]
+    permission_classes = [IsMarketplaceForWebhooks]
 
     @extend_schema(operation_id="webhook_deliveries_list", responses={200: DeliveryOut(many=True), 403: ErrorOut,
                                                                       404: ErrorOut})
@@ -161,7 +150,7 @@ class EndpointDeliveriesApi(APIView):
 
 
 class DeliveryRedeliverApi(APIView):
-    permission_classes = [IsMarketplace]
+    permission_classes = [IsMarketplaceForWebhooks]
 
     @extend_schema(operation_id="webhook_deliveries_redeliver", request=None,
                    responses={202: DeliveryOut, **_ERRORS})

@@ -1,15 +1,11 @@
 """Reads for webhooks, with the access checks: only marketplace accounts, each its own endpoints."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.permissions import require_marketplace
+
 from .models import WebhookDelivery, WebhookEndpoint
-
-
-def require_marketplace(user) -> None:
-    if not (user.is_authenticated and user.role == "marketplace"):
-        raise PermissionDenied("Webhooks are for the marketplace's service account.")
 
 
 def webhook_endpoints(*, user) -> QuerySet[WebhookEndpoint]:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.permissions import is_marketplace
 from actions.events import AppliedAction, action_event_id
 from actions.models import ActionKind
 from audit.services import audit_append
@@ -94,7 +95,7 @@ def _clean_event_types(event_types) -> list[str]:
 
 def webhook_endpoint_create(*, owner, url: str, event_types: list[str], description: str = "") -> WebhookEndpoint:
     """Register an endpoint (enabled, with a fresh secret) for a marketplace account."""
-    if owner.role != "marketplace":
+    if not is_marketplace(owner):
         raise WebhookError(None, "Only the marketplace's service account registers webhook endpoints.")
     url, event_types = _clean_url(url), _clean_event_types(event_types)
     with transaction.atomic():
