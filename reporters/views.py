@@ -394,7 +394,7 @@ def _render_holder_case(request, case, status=200, **forms) -> HttpResponse:
     notices = list(case.counter_notices.all().order_by("id"))
     decisions = list(case.decisions.all())
     waiting = next((n for n in notices if n.status == CounterNoticeStatus.WAITING), None)
-    open_appeal = next((a for a in appeals if a.status == "open"), None)
+    open_appeal = next((a for a in appeals if a.is_open), None)
     return render(request, "reporters/holder_case.html", {
         "case": case, "report": case.report, "decisions": decisions,
         "appeals": [(a, appeal_files(a)) for a in appeals], "notices": notices, "waiting": waiting,
