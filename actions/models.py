@@ -70,6 +70,10 @@ class EnforcementAction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.listing.external_id} ({self.status})"
 
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ActionStatus.FAILED
+
 
 class BulkJobKind(models.TextChoices):
     TAKEDOWNS = "takedowns", "Takedowns"
@@ -145,9 +149,17 @@ class BulkJob(models.Model):
         return f"Bulk job #{self.pk} {self.title} ({self.done}/{self.total})"
 
     @property
+    def is_running(self) -> bool:
+        return self.status == BulkJobStatus.RUNNING
+
+    @property
+    def is_report_decision(self) -> bool:
+        return self.kind == BulkJobKind.REPORT_DECISION
+
+    @property
     def deciding(self) -> bool:
         """Still walking a report's cases: more actions may come."""
-        return self.kind == BulkJobKind.REPORT_DECISION and self.cases_done_at is None
+        return self.is_report_decision and self.cases_done_at is None
 
     @property
     def cases_walked(self) -> int:
@@ -159,7 +171,7 @@ class BulkJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.kind == BulkJobKind.REPORT_DECISION and self.cases_total:
+        if self.is_report_decision and self.cases_total:
             # Two steps per case: decided or skipped, then its action applied (or none to apply:
             # skipped, or rejected with nothing to reverse). Each case makes at most one action.
             steps = 2 * self.cases_walked - self.total + self.done + self.failed

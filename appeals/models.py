@@ -40,6 +40,14 @@ class Appeal(models.Model):
         return f"Appeal #{self.pk} on {self.case.reference} ({self.status})"
 
     @property
+    def is_open(self) -> bool:
+        return self.status == AppealStatus.OPEN
+
+    @property
+    def is_granted(self) -> bool:
+        return self.status == AppealStatus.GRANTED
+
+    @property
     def other_party(self) -> str:
         return Party.REPORTER if self.party == Party.SELLER else Party.SELLER
 

@@ -15,11 +15,11 @@ from actions.models import ActionKind
 from actions.services import action_create
 from audit.services import audit_append
 from audit.transitions import transition
-from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState, Decision, Outcome, Party
+from complaints.models import Case, CaseState, Decision, Outcome, Party
 from complaints.reasons import NOTIFIER_SUSPENDED
 from complaints.records import decision_record
 from complaints.states import CASE_TRANSITIONS
-from decisions.challenges import challenge_open
+from decisions.challenges import challenge_open, restriction_in_force
 from decisions.services import reason_get
 from evidence.models import EvidenceFile
 from evidence.services import EvidenceLimitError, evidence_check_filing
@@ -72,7 +72,7 @@ def seller_appeal_refusal(*, case: Case, decision: Decision | None) -> str | Non
     decision, a restriction in force, within the window, not while a counter-notice on it runs."""
     if decision is not None and _appealed(case, decision):
         return ALREADY_APPEALED
-    if case.state != CaseState.ACTIONED or decision is None or decision.outcome not in RESTRICTING_OUTCOMES:
+    if not restriction_in_force(case=case, decision=decision):
         return "This decision cannot be appealed."
     return _window_refusal(decision) or challenge_open(case=case, decision=decision, other_than="appeal")
 

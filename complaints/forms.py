@@ -12,7 +12,7 @@ from registry.unregistered import DescribedField, DescribeError, unregistered_ri
 
 from .kinds import SPECS, DetailField
 from .models import ReporterCapacity
-from .selectors import evidence_carriable
+from .selectors import ReportFilterState, evidence_carriable
 from .services import MAX_LISTINGS_PER_REPORT
 
 DECLARATIONS = {
@@ -245,8 +245,7 @@ class ReportForm(forms.Form):
 
 
 class ReportFilterForm(forms.Form):
-    state = forms.ChoiceField(required=False, choices=[("", "Any state"), ("open", "Open (waiting for decisions)"),
-                                                       ("decided", "Decided"), ("withdrawn", "Withdrawn")])
+    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *ReportFilterState.choices])
     kind = forms.ChoiceField(required=False, label="Type", choices=[("", "Any type"), *RightKind.choices])
     brand = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     filed_from = forms.DateField(required=False, label="Filed from", widget=forms.DateInput(attrs={"type": "date"}))

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from evidence.models import EvidenceFile
 from listings.models import Listing
-from registry.models import Brand, IPRight, RightKind
+from registry.models import Brand, IPRight, RightKind, RuleMode
 
 
 class InfringementType(models.TextChoices):
@@ -229,6 +229,40 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         return self.state in (CaseState.OPEN, CaseState.IN_REVIEW) and self.due_at <= timezone.now()
 
+    @property
+    def is_open(self) -> bool:
+        return self.state == CaseState.OPEN
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.state == CaseState.IN_REVIEW
+
+    @property
+    def awaits_reporter(self) -> bool:
+        """Waiting for the reporter's answer to a reviewer's question (the SLA clock is paused)."""
+        return self.state == CaseState.NEEDS_INFO
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == CaseState.WITHDRAWN
+
+    @property
+    def claim_lapsed(self) -> bool:
+        """Claimed, but the claim ran out: anyone may claim the case again (the sweep reopens it).
+        claim_lapsed_q() is the same rule for querysets."""
+        return (self.state == CaseState.IN_REVIEW and self.claim_expires_at is not None
+                and self.claim_expires_at <= timezone.now())
+
+    @property
+    def detection_suppresses(self) -> bool:
+        """An automatic case whose rule hid the listing at once (not only flagged it for review)."""
+        return self.detection.get("mode") == RuleMode.SUPPRESS
+
+
+def claim_lapsed_q(now=None) -> models.Q:
+    """Case.claim_lapsed as a queryset filter (as of `now`, default the current time)."""
+    return models.Q(state=CaseState.IN_REVIEW, claim_expires_at__lte=now or timezone.now())
+
 
 class Party(models.TextChoices):
     """The two sides of a case: the seller of the listing and the rights holder who reported it.
@@ -248,6 +282,10 @@ class Outcome(models.TextChoices):
 
 # Decisions that restrict a listing: the seller is notified and may appeal or counter-notify.
 RESTRICTING_OUTCOMES = (Outcome.REMOVE, Outcome.SUPPRESS)
+
+# The reason the system records when no court action answered a counter-notice in time (listed
+# with the other system reasons in complaints.reasons).
+COUNTER_NOTICE_NO_COURT_ACTION = "counter_notice_no_court_action"
 
 
 class Decision(models.Model):
@@ -274,6 +312,20 @@ class Decision(models.Model):
         if self.pk is not None:
             raise RuntimeError("Decisions are immutable; record a new one that supersedes.")
         super().save(*args, **kwargs)
+
+    @property
+    def restricts(self) -> bool:
+        """Restricts the listing (RESTRICTING_OUTCOMES): the seller is told and may challenge it."""
+        return self.outcome in RESTRICTING_OUTCOMES
+
+    @property
+    def suppresses(self) -> bool:
+        return self.outcome == Outcome.SUPPRESS
+
+    @property
+    def reinstated_after_counter_notice(self) -> bool:
+        """The system reinstated the listing: no court action answered the seller's counter-notice."""
+        return self.reason_code == COUNTER_NOTICE_NO_COURT_ACTION
 
 
 # --- Misuse of the notice system (complaints/sanctions.py) ------------------------------------------
@@ -337,6 +389,10 @@ class Sanction(models.Model):
     @property
     def subject_label(self) -> str:
         return f"brand {self.brand}" if self.brand_id else f"reporter {self.reporter}"
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == SanctionStatus.PROPOSED
 
 
 class ReportCaseLink(models.Model):

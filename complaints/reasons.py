@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from registry.unregistered import described_summary
 
-from .models import Outcome
+from .models import COUNTER_NOTICE_NO_COURT_ACTION, RESTRICTING_OUTCOMES, Outcome
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,11 @@ class Reason:
     ground: str
     # How the decision was taken, when the system took it (the statement says so; DSA Art. 17(3)(c)).
     automation: str = ""
+
+    @property
+    def restricts(self) -> bool:
+        """A decision for this reason restricts the listing (as Decision.restricts)."""
+        return self.outcome in RESTRICTING_OUTCOMES
 
 
 REASONS: dict[str, Reason] = {r.code: r for r in [
@@ -71,7 +76,6 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
 # Codes a person never picks in a decision form: the system records them.
 # Reasons only the system records: a counter-notice unanswered by a court action, a reporter's
 # pending notices closed when their notice processing is suspended.
-COUNTER_NOTICE_NO_COURT_ACTION = "counter_notice_no_court_action"
 NOTIFIER_SUSPENDED = "notifier_suspended"
 SYSTEM_REASONS = frozenset({COUNTER_NOTICE_NO_COURT_ACTION, NOTIFIER_SUSPENDED})
 # Rejections that count against the reporter as unfounded (complaints/sanctions.py).

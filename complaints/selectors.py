@@ -1,6 +1,7 @@
 """Reads for reports and cases, each one also the access check for who may see them."""
 
 
+from django.db import models
 from django.db.models import (
     Count,
     Exists,
@@ -19,6 +20,14 @@ from registry.selectors import brands_for_user
 from .models import UNDECIDED_STATES, Case, Decision, Report, ReportDraft
 
 
+class ReportFilterState(models.TextChoices):
+    """The "my reports" filter's states: a report's, read from its cases (not a stored value)."""
+
+    OPEN = "open", "Open (waiting for decisions)"
+    DECIDED = "decided", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 def reports_for_user(*, user) -> QuerySet[Report]:
     """Reports of the brands the user acts for (admins and agents see the brand's reports)."""
     return (
@@ -32,11 +41,11 @@ def reports_filter(*, reports: QuerySet[Report], state: str = "", kind: str = ""
                    filed_from=None, filed_to=None) -> QuerySet[Report]:
     """My reports' filters. State: open (some case undecided), decided (none undecided), withdrawn."""
     undecided = Case.objects.filter(report=OuterRef("pk"), state__in=UNDECIDED_STATES)
-    if state == "open":
+    if state == ReportFilterState.OPEN:
         reports = reports.filter(Exists(undecided), withdrawn_at__isnull=True)
-    elif state == "decided":
+    elif state == ReportFilterState.DECIDED:
         reports = reports.filter(~Exists(undecided), withdrawn_at__isnull=True)
-    elif state == "withdrawn":
+    elif state == ReportFilterState.WITHDRAWN:
         reports = reports.filter(withdrawn_at__isnull=False)
     if kind:
         reports = reports.filter(kind=kind)

@@ -66,6 +66,11 @@ class CounterNotice(models.Model):
     def __str__(self) -> str:
         return f"Counter-notice #{self.pk} on {self.case.reference} ({self.status})"
 
+    @property
+    def is_waiting(self) -> bool:
+        """Waiting for the rights holder to show a court action before the reinstatement date."""
+        return self.status == CounterNoticeStatus.WAITING
+
 
 class CounterNoticeEvidence(models.Model):
     """A file with a counter-notice: the seller's documents, or the rights holder's court filing."""

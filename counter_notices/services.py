@@ -20,10 +20,10 @@ from actions.services import action_create
 from audit.services import audit_append
 from audit.transitions import transition
 from common.business_days import add_business_days
-from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState, Decision, Party
+from complaints.models import Case, CaseState, Decision, Party
 from complaints.reasons import COUNTER_NOTICE_NO_COURT_ACTION, REASONS
 from complaints.records import decision_record
-from decisions.challenges import challenge_open
+from decisions.challenges import challenge_open, restriction_in_force
 from evidence.models import EvidenceFile
 from evidence.services import EvidenceLimitError, evidence_check_filing
 from registry.selectors import brands_for_user
@@ -88,7 +88,7 @@ def counter_notice_refusal(*, case: Case, decision: Decision | None) -> str | No
     blocked = decision is not None and challenge_open(case=case, decision=decision, other_than="counter_notice")
     if blocked:
         return blocked
-    if case.state != CaseState.ACTIONED or decision is None or decision.outcome not in RESTRICTING_OUTCOMES:
+    if not restriction_in_force(case=case, decision=decision):
         return "Only a removal in force, not yet appealed, can be answered with a counter-notice."
     if any(n.decision_id == decision.pk for n in case.counter_notices.all()):
         return ALREADY_FILED

@@ -6,11 +6,17 @@ Registered by each app's AppConfig.ready()."""
 
 from collections.abc import Callable
 
-from complaints.models import Case, Decision
+from complaints.models import Case, CaseState, Decision
 
 # kind -> check(case=, decision=) -> the message shown to someone trying another kind of challenge while
 # this one is open (None: nothing of this kind is open on the decision).
 _OPEN: dict[str, Callable[..., str | None]] = {}
+
+
+def restriction_in_force(*, case: Case, decision: Decision | None) -> bool:
+    """`decision`, the latest of `case`, restricts the listing and still stands (the case is
+    actioned: not appealed, reversed or withdrawn since). Only such a decision may be challenged."""
+    return case.state == CaseState.ACTIONED and decision is not None and decision.restricts
 
 
 def challenge_kind(kind: str, open_check: Callable[..., str | None]) -> None:

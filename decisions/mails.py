@@ -7,7 +7,7 @@ job changed (`report_enforced`), queued by actions.bulk when the job finishes.""
 from django.conf import settings
 
 from actions.models import ActionKind, ActionStatus, BulkJob, EnforcementAction
-from complaints.models import RESTRICTING_OUTCOMES, Decision, Outcome
+from complaints.models import Decision, Outcome
 from complaints.reasons import REASONS
 from notifications.mails import REPORTER, SELLER, Mail, case_mails, reporter_emails, seller_emails, step
 
@@ -24,7 +24,7 @@ SUMMARY_LINES = 50
 @step("case_decided")
 def case_decided(decision_id: int, audiences=(REPORTER, SELLER)) -> list[Mail]:
     decision = Decision.objects.select_related("case__report__brand", "case__listing__seller").get(pk=decision_id)
-    if decision.outcome not in RESTRICTING_OUTCOMES:
+    if not decision.restricts:
         # A rejected report restricted nothing: the seller was never told of it and is not now.
         audiences = [a for a in audiences if a != SELLER]
     return case_mails(decision.case, audiences, decision=decision, step="case_decided")

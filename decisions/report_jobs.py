@@ -151,11 +151,11 @@ def _decide_chunk(*, ids: list[int], job: BulkJob, reviewer, reason, source: Cas
     # comes with them (four queries a case otherwise, of some 26).
     rows = list(Case.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("listing__seller", "right__brand", "report").filter(pk__in=ids).order_by("id"))
-    now, decided = timezone.now(), []
+    decided = []
     held = len(ids) - len(rows)  # locked: another reviewer claiming or deciding it right now
     for target in rows:
         mine = target.state == CaseState.IN_REVIEW and target.claimed_by_id == reviewer.pk
-        lapsed = target.state == CaseState.IN_REVIEW and target.claim_expires_at <= now
+        lapsed = target.claim_lapsed
         if not (target.state == CaseState.OPEN or mine or lapsed):
             # Held by another reviewer, or decided since the ids were read.
             held += target.state == CaseState.IN_REVIEW

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from actions.models import ActionKind, BulkJob
 from actions.services import action_create
-from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState, Decision, Outcome
+from complaints.models import Case, CaseState, Decision, Outcome
 from complaints.reasons import REASONS, Reason
 from complaints.records import CaseError, decision_record
 from notifications.services import notify_on_commit
@@ -44,7 +44,7 @@ def case_decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, stat
                        job: BulkJob | None = None) -> Decision:
     """Requires the case locked and decidable by the reviewer. The decision, its action (one of
     `job`'s, when a report decision job decides it), strike and e-mails."""
-    restricting = reason.outcome in RESTRICTING_OUTCOMES
+    restricting = reason.restricts
     to_state = CaseState.ACTIONED if restricting else CaseState.REJECTED
     decision = decision_record(case=case, actor=reviewer, reason=reason, facts=facts, to_state=to_state,
                                statement=statement, audit_data={"bulk_job": job.pk} if job else None)
@@ -65,5 +65,5 @@ def notify_case_decided(*, decision: Decision, job: BulkJob | None = None) -> No
     the reporter hears of the whole job in one summary when it finishes (decisions.mails)."""
     if job is None:
         notify_on_commit("case_decided", decision.pk)
-    elif decision.outcome in RESTRICTING_OUTCOMES:
+    elif decision.restricts:
         notify_on_commit("case_decided_seller", decision.pk)

@@ -54,5 +54,9 @@ class RecheckJob(models.Model):
         return f"Re-check of {self.brand} ({self.checked}/{self.total}, {self.status})"
 
     @property
+    def is_running(self) -> bool:
+        return self.status == RecheckStatus.RUNNING
+
+    @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, self.checked * 100 // self.total)

@@ -146,6 +146,34 @@ class IPRight(models.Model):
         return self.status == RightStatus.VERIFIED
 
     @property
+    def is_pending(self) -> bool:
+        return self.status == RightStatus.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == RightStatus.REJECTED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == RightStatus.EXPIRED
+
+    @property
+    def is_trademark(self) -> bool:
+        return self.kind == RightKind.TRADEMARK
+
+    @property
+    def is_patent(self) -> bool:
+        return self.kind == RightKind.PATENT
+
+    @property
+    def is_design(self) -> bool:
+        return self.kind == RightKind.DESIGN
+
+    @property
+    def is_copyright(self) -> bool:
+        return self.kind == RightKind.COPYRIGHT
+
+    @property
     def status_label(self) -> str:
         """The status as people read it: an unregistered right is never "pending verification"."""
         if not self.registered and self.status == RightStatus.PENDING:

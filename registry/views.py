@@ -21,7 +21,7 @@ from .forms import (
     SendCodeForm,
     right_form_initial,
 )
-from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind
+from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind, TermKind
 from .offices import OFFICES
 from .services import (
     RegistryError,
@@ -279,8 +279,8 @@ def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "countries": ships.countries if ships else [], "countries_mode": ships.mode if ships else "flag",
         "sellers": "\n".join(s.external_id for s in seller.sellers.all()) if seller else "",
         "sellers_mode": seller.mode if seller else "flag",
-        "extra_terms": "\n".join(t.term for t in terms if t.kind == "extra"),
-        "misspellings": "\n".join(t.term for t in terms if t.kind == "misspelling"),
+        "extra_terms": "\n".join(t.term for t in terms if t.kind == TermKind.EXTRA),
+        "misspellings": "\n".join(t.term for t in terms if t.kind == TermKind.MISSPELLING),
     }
     form = RulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -390,8 +390,8 @@ def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
     appeals = list(case.appeals.all().order_by("id"))
     notices = list(case.counter_notices.all().order_by("id"))
     decisions = list(case.decisions.all())
-    waiting = next((n for n in notices if n.status == CounterNoticeStatus.WAITING), None)
-    open_appeal = next((a for a in appeals if a.status == "open"), None)
+    waiting = next((n for n in notices if n.is_waiting), None)
+    open_appeal = next((a for a in appeals if a.is_open), None)
     return render(request, "reporters/case.html", {
         "case": case, "report": case.report, "decisions": decisions,
         "appeals": [(a, appeal_files(a)) for a in appeals], "notices": notices, "waiting": waiting,

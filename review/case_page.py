@@ -5,7 +5,6 @@ selectors.case_get_for_reviewer). A fixed number of queries whatever the records
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from accounts.permissions import is_senior
 from audit.selectors import audit_entries_for
@@ -18,6 +17,8 @@ from .forms import DecideForm, NoteForm, ReassignForm, RequestInfoForm
 
 # Decided states as the reporter's record counts them.
 ACTIONED_STATES = (CaseState.ACTIONED, CaseState.APPEALED, CaseState.UPHELD, CaseState.REINSTATED)
+# Open or claimed: no answer awaited from the reporter.
+OPEN_OR_CLAIMED = (CaseState.OPEN, CaseState.IN_REVIEW)
 
 
 @dataclass
@@ -134,7 +135,7 @@ def lane_label(priority: int) -> str:
 
 def case_page_context(case, user, **extra) -> dict:
     decisions = list(case.decisions.select_related("decided_by").order_by("id"))
-    lapsed = case.state == "in_review" and case.claim_expires_at is not None and case.claim_expires_at <= timezone.now()
+    lapsed = case.claim_lapsed
     info_requests = case_info_requests(case=case)
     return {
         "case": case,
@@ -152,14 +153,14 @@ def case_page_context(case, user, **extra) -> dict:
         "lane": lane_label(case.priority),
         "decisions": decisions,
         "timeline": audit_entries_for(targets=[case, *decisions, *info_requests]),
-        "holds_claim": case.claimed_by_id == user.pk and case.state == "in_review" and not lapsed,
-        "can_claim": case.state == "open" or lapsed,
+        "holds_claim": case.claimed_by_id == user.pk and case.is_in_review and not lapsed,
+        "can_claim": case.is_open or lapsed,
         "decide_form": DecideForm(),
         "info_form": RequestInfoForm(),
         "note_form": NoteForm(),
-        "other_undecided": (case.report.cases.filter(state__in=["open", "in_review"]).exclude(pk=case.pk).count()
+        "other_undecided": (case.report.cases.filter(state__in=OPEN_OR_CLAIMED).exclude(pk=case.pk).count()
                             if case.report_id else 0),
-        "reassign_form": ReassignForm() if is_senior(user) and case.state in ("open", "in_review") else None,
+        "reassign_form": ReassignForm() if is_senior(user) and case.state in OPEN_OR_CLAIMED else None,
         "details": report_details_display(report=case.report) if case.report_id else [],
         **extra,
     }

@@ -16,7 +16,7 @@ from audit.models import AuditEntry
 from audit.services import audit_append, audit_schedule_link
 from audit.transitions import IllegalTransition, check_move, transition
 from common.db import execute_prepared
-from complaints.models import Case, CaseState
+from complaints.models import Case, CaseState, claim_lapsed_q
 from complaints.records import CaseError
 from complaints.states import CASE_TRANSITIONS
 from listings.models import Listing
@@ -44,7 +44,7 @@ def case_claim_next(*, reviewer) -> Case | None:
             return _claim_next_pg(reviewer=reviewer, now=now)
         # Elsewhere (SQLite, embedded: one writer at a time) the ORM and transition() do it: three
         # ordered reads, then the same moves, audited as the statement above audits them.
-        for segment, order in ((_claim_expired(), ("claim_expires_at", "id")),
+        for segment, order in ((claim_lapsed_q(now), ("claim_expires_at", "id")),
                                (Q(state=CaseState.OPEN, due_at__lte=now), ("priority", "due_at", "id")),
                                (Q(state=CaseState.OPEN, due_at__gt=now), ("priority", "due_at", "id"))):
             case = Case.objects.select_for_update(skip_locked=True).filter(segment).order_by(*order).first()
@@ -66,6 +66,8 @@ def _claim_next_pg(*, reviewer, now) -> Case | None:
     """
     q = connection.ops.quote_name
     table, listings, users = q(Case._meta.db_table), q(Listing._meta.db_table), q(get_user_model()._meta.db_table)
+    # The first scan is claim_lapsed_q() (complaints.models, the one definition of a lapsed claim)
+    # written out in SQL: keep the two alike.
     pick = (f"(SELECT id FROM {table} WHERE state = %s AND claim_expires_at <= %s "
             "ORDER BY claim_expires_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), "
             f"(SELECT id FROM {table} WHERE state = %s AND due_at <= %s "
@@ -165,14 +167,10 @@ def _check_claim_cap(*, reviewer, holder_label: str = "You hold") -> None:
                         "Decide or release one before claiming another.")
 
 
-def _claim_expired() -> Q:
-    return Q(state=CaseState.IN_REVIEW, claim_expires_at__lte=timezone.now())
-
-
 def _release_lapsed(*, case: Case) -> None:
     """A claim its holder abandoned would strand the case in review: give it back to the queue
     (audited, so the log shows whose claim lapsed)."""
-    lapsed = Case.objects.select_for_update().filter(_claim_expired(), pk=case.pk).first()
+    lapsed = Case.objects.select_for_update().filter(claim_lapsed_q(), pk=case.pk).first()
     if lapsed is not None:
         transition(obj=lapsed, to=CaseState.OPEN, actor=None, table=CASE_TRANSITIONS,
                    changes={"claimed_by": None, "claim_expires_at": None},
@@ -200,8 +198,7 @@ def case_reassign(*, case: Case, senior, to_reviewer) -> Case:
         raise CaseError(f"{to_reviewer.get_username()} is not an active reviewer.")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.claimed_by_id == to_reviewer.pk and locked.state == CaseState.IN_REVIEW \
-                and locked.claim_expires_at > timezone.now():
+        if locked.claimed_by_id == to_reviewer.pk and locked.is_in_review and not locked.claim_lapsed:
             raise CaseError(f"{to_reviewer.get_username()} already holds this case.")
         if locked.state not in (CaseState.OPEN, CaseState.IN_REVIEW):
             raise CaseError(f"This case is {locked.get_state_display().lower()}; only open or claimed "
@@ -230,7 +227,7 @@ def claims_release_expired(*, batch_size: int = 200) -> int:
     while True:
         with transaction.atomic():
             # SKIP LOCKED: a reviewer re-claiming a lapsed case right now keeps it; the sweep moves on.
-            batch = list(Case.objects.select_for_update(skip_locked=True, of=("self",)).filter(_claim_expired())
+            batch = list(Case.objects.select_for_update(skip_locked=True, of=("self",)).filter(claim_lapsed_q())
                          .select_related("claimed_by").order_by("claim_expires_at", "id")[:batch_size])
             for case in batch:
                 transition(obj=case, to=CaseState.OPEN, actor=None, table=CASE_TRANSITIONS,

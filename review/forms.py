@@ -4,10 +4,10 @@ reassigning, ruling on a reporter sanction."""
 from django import forms
 
 from accounts.models import Role, User
-from complaints.models import CaseSource, Outcome, Priority
+from complaints.models import CaseSource, CaseState, Outcome, Priority
 from complaints.reasons import reason_choices
 from registry.models import RightKind
-from review.queue import AGE_BUCKETS, QUEUE_PAGE_SIZES, QUEUE_SORTS, QUEUE_STATES, QueueFilters
+from review.queue import AGE_BUCKETS, ALL_UNDECIDED, QUEUE_PAGE_SIZES, QUEUE_SORTS, QUEUE_STATES, QueueFilters
 
 
 class DecideForm(forms.Form):
@@ -78,7 +78,7 @@ class QueueFilterForm(forms.Form):
         return QueueFilters(
             kind=d["kind"] or None, brand=d["brand"],
             source=d["source"] or None, lane=d["lane"], age=d["age"] or None,
-            state=d["state"] or ("all" if d["mine"] else "open"), mine=d["mine"],
+            state=d["state"] or (ALL_UNDECIDED if d["mine"] else CaseState.OPEN), mine=d["mine"],
             sort=d["sort"] or "priority", page=d["page"] or 1, size=d["size"] or QUEUE_PAGE_SIZES[0],
         )
 

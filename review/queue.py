@@ -36,9 +36,11 @@ AGE_BUCKETS = (
     AgeBucket("3_7d", "3–7 days", 72, 168),
     AgeBucket("gt7d", "Over 7 days", 168, None),
 )
+# The state filter's value for every undecided state at once (the queue's other values are CaseState's).
+ALL_UNDECIDED = "all"
 QUEUE_STATES = [
     (CaseState.OPEN.value, "Open"), (CaseState.IN_REVIEW.value, "In review"),
-    (CaseState.NEEDS_INFO.value, "Waiting for information"), ("all", "All undecided"),
+    (CaseState.NEEDS_INFO.value, "Waiting for information"), (ALL_UNDECIDED, "All undecided"),
 ]
 # The sort whitelist: key -> label. "priority" is the default.
 QUEUE_SORTS = {
@@ -71,7 +73,7 @@ class QueueFilters:
     size: int = QUEUE_PAGE_SIZES[0]
 
     def states(self) -> tuple[str, ...]:
-        return tuple(UNDECIDED_STATES) if self.state == "all" else (self.state,)
+        return tuple(UNDECIDED_STATES) if self.state == ALL_UNDECIDED else (self.state,)
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,7 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
         for dim in (failed or FACET_DIMENSIONS):
             counts[dim][values[dim]] += g["n"]
             if dim == "state":
-                counts[dim]["all"] += g["n"]
+                counts[dim][ALL_UNDECIDED] += g["n"]
         if not failed:
             total += g["n"]
             overdue += g["n"] if g["overdue"] and g["state"] != CaseState.NEEDS_INFO else 0

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from complaints.models import CaseSource, Priority
+from complaints.models import CaseSource, CaseState, Priority
 from registry.models import RightKind
 
-from .queue import AGE_BUCKETS, QUEUE_PAGE_SIZES, QUEUE_STATES, QueueFacets, QueueFilters
+from .queue import AGE_BUCKETS, ALL_UNDECIDED, QUEUE_PAGE_SIZES, QUEUE_STATES, QueueFacets, QueueFilters
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def queue_url(filters: QueueFilters) -> str:
         value = getattr(filters, name)
         if value is not None:
             params[name] = str(value)
-    if filters.state != ("all" if filters.mine else "open"):
+    if filters.state != (ALL_UNDECIDED if filters.mine else CaseState.OPEN):
         params["state"] = filters.state
     if filters.mine:
         params["mine"] = "1"
@@ -69,11 +69,11 @@ def queue_panel(*, filters: QueueFilters, facets: QueueFacets, brands: list[tupl
         # With "mine" on, only the user's own claims were counted: no number for everyone's (-1).
         FacetOption("Everyone's", facets.total if not filters.mine else -1,
                     queue_url(replace(filters, mine=False, page=1,
-                                      state="open" if filters.state == "all" else filters.state)),
+                                      state=CaseState.OPEN if filters.state == ALL_UNDECIDED else filters.state)),
                     not filters.mine),
         FacetOption("Assigned to me", facets.mine,
                     queue_url(replace(filters, mine=True, page=1,
-                                      state="all" if filters.state == "open" else filters.state)),
+                                      state=ALL_UNDECIDED if filters.state == CaseState.OPEN else filters.state)),
                     filters.mine),
     ])
     return [

@@ -14,6 +14,7 @@ from appeals.services import appeal_deadline, seller_appeal_refusal
 from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState, Decision, Party
 from counter_notices.models import CounterNotice, CounterNoticeStatus
 from counter_notices.services import counter_notice_refusal
+from decisions.challenges import restriction_in_force
 from listings.models import Listing, ListingStatus
 from suspensions.models import Strike
 
@@ -40,8 +41,7 @@ def notice_standing(case: Case) -> NoticeStanding:
     s = NoticeStanding(case=case, latest=latest, appeal=appeals[-1] if appeals else None,
                        counter_notice=notices[-1] if notices else None)
     listing = f"{case.listing.external_id} “{case.listing.title}”"
-    removal_in_force = (case.state == CaseState.ACTIONED and latest is not None
-                        and latest.outcome in RESTRICTING_OUTCOMES)
+    removal_in_force = restriction_in_force(case=case, decision=latest)
     cn_waiting = s.counter_notice is not None and s.counter_notice.status == CounterNoticeStatus.WAITING
     if removal_in_force:
         s.appeal_until = appeal_deadline(latest)

@@ -90,3 +90,11 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"Suspension #{self.pk} of {self.seller} ({self.status})"
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == SuspensionStatus.PROPOSED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == SuspensionStatus.APPROVED

@@ -13,7 +13,6 @@ from review.case_page import case_page_context
 from review.selectors import case_get_for_reviewer
 
 from .forms import SuspensionDecideForm, SuspensionLiftForm, SuspensionProposeForm
-from .models import SuspensionStatus
 from .selectors import suspension_get_for_reviewer, suspensions_for_senior
 from .services import (
     SuspensionAlreadyOpen,
@@ -89,7 +88,7 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own_strike": any(s.decision.decided_by_id == request.user.pk for s in strikes),
         "own_proposal": proposal.proposed_by_id == request.user.pk,
         "can_decide": is_senior(request.user),
-        "is_proposed": proposal.status == SuspensionStatus.PROPOSED,
-        "is_approved": proposal.status == SuspensionStatus.APPROVED,
+        "is_proposed": proposal.is_proposed,
+        "is_approved": proposal.is_approved,
         "timeline": audit_entries_for(targets=[proposal]),
     }, status=status)

@@ -117,9 +117,9 @@ class EndpointDetailApi(APIView):
             fields["event_types"] = sorted(fields["event_types"])
         try:
             endpoint = webhook_endpoint_update(endpoint=endpoint, actor=request.user, **fields)
-            if enabled is True and endpoint.status == "disabled":
+            if enabled is True and endpoint.is_disabled:
                 endpoint = webhook_endpoint_enable(endpoint=endpoint, actor=request.user)
-            elif enabled is False and endpoint.status == "enabled":
+            elif enabled is False and endpoint.is_enabled:
                 endpoint = webhook_endpoint_disable(endpoint=endpoint, actor=request.user)
         except WebhookError as exc:
             raise _validation_error(exc) from exc

@@ -52,6 +52,14 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return f"Endpoint #{self.pk} {self.url} ({self.status})"
 
+    @property
+    def is_enabled(self) -> bool:
+        return self.status == EndpointStatus.ENABLED
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.status == EndpointStatus.DISABLED
+
 
 class WebhookEvent(models.Model):
     """One enforcement told to the marketplace. One per action (the OneToOne is the guarantee)."""
@@ -116,3 +124,7 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery #{self.pk} {self.event.type} → endpoint #{self.endpoint_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DeliveryStatus.PENDING

@@ -218,7 +218,7 @@ PAGES = [
     ("rev1", "get", "registry:brand_new", {}, "Only rights-holder accounts register brands."),
     ("seller", "get", "registry:verification_queue", {}, "Only trust-and-safety reviewers verify rights."),
     ("alice", "get", "registry:verification_queue", {}, "Only trust-and-safety reviewers verify rights."),
-    ("rev1", "get", "reporters:notifier_standing", {}, "Only rights holders file notices."),
+    ("rev1", "get", "reporters:reporter_standing", {}, "Only rights holders file notices."),
     ("rev1", "get", "review:sanction_list", {}, "Only senior reviewers decide on notifier sanctions."),
     ("alice", "get", "webhooks:webhook_list", {}, "Webhooks are for the marketplace's service account."),
 ]
