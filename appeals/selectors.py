@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.permissions import is_reviewer, require_senior
+from complaints.models import Party
 from evidence.models import EvidenceFile
 from registry.selectors import brands_for_user
 
@@ -50,3 +51,22 @@ def appeal_evidence_get(*, user, pk: int) -> EvidenceFile:
     if file is None:
         raise Http404("No such file")
     return file
+
+
+def appeal_party_of(*, appeal: Appeal, user) -> str | None:
+    """Which side `user` is on for this appeal's case (seller, reporter), or None."""
+    case = appeal.case
+    if case.listing.seller.members.filter(user=user).exists():
+        return Party.SELLER
+    if brands_for_user(user=user).filter(pk=case.report.brand_id).exists():
+        return Party.REPORTER
+    return None
+
+
+def appeal_get_for_party(*, user, pk: int, party: str) -> Appeal:
+    """An appeal on a case where `user` is the `party` side (the listing's seller, or a member of
+    the reporting brand): that side may answer it. 404 to anyone else, the other side included."""
+    appeal = Appeal.objects.select_related("case__listing__seller", "case__report").filter(pk=pk).first()
+    if appeal is None or appeal_party_of(appeal=appeal, user=user) != party:
+        raise Http404("No such appeal")
+    return appeal

@@ -28,6 +28,7 @@ from registry.selectors import brands_for_user
 from suspensions.services import strike_give, strike_remove
 
 from .models import Appeal, AppealEvidence, AppealResponse, AppealStatus
+from .selectors import appeal_party_of
 from .states import APPEAL_TRANSITIONS
 
 ALREADY_APPEALED = "You already appealed this decision; one appeal per decision."
@@ -165,16 +166,6 @@ def _link_evidence(*, appeal: Appeal, files, actor, response=None) -> None:
         audit_append(actor=actor, action="appeal.evidence", target=appeal,
                      data={"response": response.pk if response else None,
                            "files": [{"id": f.pk, "sha256": f.sha256} for f in files]})
-
-
-def appeal_party_of(*, appeal: Appeal, user) -> str | None:
-    """Which side `user` is on for this appeal's case (seller, reporter), or None."""
-    case = appeal.case
-    if case.listing.seller.members.filter(user=user).exists():
-        return Party.SELLER
-    if brands_for_user(user=user).filter(pk=case.report.brand_id).exists():
-        return Party.REPORTER
-    return None
 
 
 def appeal_respond(*, appeal: Appeal, user, statement: str, evidence: list[EvidenceFile] = ()) -> AppealResponse:

@@ -42,12 +42,16 @@ class EvidenceFormMixin:
         field.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt,.csv"
 
 
-def take_uploads(request: HttpRequest) -> tuple[list, list[str]]:
+def take_uploads(request: HttpRequest, form) -> list:
     """Store the files just picked (checked by content) and add those stored on an earlier try.
+    Each refused file is an error on the form's `evidence_upload` field, so the form is invalid
+    and shows why while keeping what was accepted.
 
-    Returns (files the form now carries, one refusal message per refused file)."""
+    Returns the files the form now carries."""
     ids = {int(v) for v in request.POST.getlist("evidence") if v.isdigit()}
     carried = list(evidence_unattached().filter(uploaded_by=request.user, pk__in=ids).order_by("id"))
     accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
                                used_bytes=sum(f.size for f in carried), used_files=len(carried))
-    return carried + accepted.stored, accepted.refusals
+    for refusal in accepted.refusals:
+        form.add_error("evidence_upload", refusal)
+    return carried + accepted.stored

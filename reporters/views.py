@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import require_rights_holder
 from appeals.forms import ReporterAppealForm, ResponseForm
-from appeals.models import Appeal
-from appeals.selectors import appeal_files
-from appeals.services import AppealError, appeal_file_by_reporter, appeal_party_of, appeal_respond
+from appeals.selectors import appeal_files, appeal_get_for_party
+from appeals.services import AppealError, appeal_file_by_reporter, appeal_respond
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
 from complaints.forms import ReportFilterForm, ReportForm
@@ -412,10 +411,8 @@ def case_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     require_rights_holder(request.user)
     case = reporter_case_get(user=request.user, pk=pk)
     form = ReporterAppealForm(request.POST)
-    files, refusals = take_uploads(request)
-    for refusal in refusals:
-        form.add_error("evidence_upload", refusal)
-    if form.is_valid() and not refusals:
+    files = take_uploads(request, form)
+    if form.is_valid():
         try:
             appeal_file_by_reporter(case=case, user=request.user, statement=form.cleaned_data["statement"],
                                     evidence=files)
@@ -437,10 +434,8 @@ def court_action(request: HttpRequest, pk: int) -> HttpResponse:
     if notice is None:
         raise Http404("No counter-notice waits for an answer on this case")
     form = CourtActionForm(request.POST)
-    files, refusals = take_uploads(request)
-    for refusal in refusals:
-        form.add_error("evidence_upload", refusal)
-    if form.is_valid() and not refusals:
+    files = take_uploads(request, form)
+    if form.is_valid():
         try:
             court_action_show(notice=notice, user=request.user, note=form.cleaned_data["note"], filing=files)
         except (CounterNoticeError, IllegalTransition) as exc:
@@ -456,14 +451,10 @@ def court_action(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_response(request: HttpRequest, pk: int) -> HttpResponse:
     """The rights holder answers a seller's appeal from its case page. Anyone else: 404."""
     require_rights_holder(request.user)
-    appeal = Appeal.objects.select_related("case__listing__seller", "case__report").filter(pk=pk).first()
-    if appeal is None or appeal_party_of(appeal=appeal, user=request.user) != Party.REPORTER:
-        raise Http404("No such appeal")
+    appeal = appeal_get_for_party(user=request.user, pk=pk, party=Party.REPORTER)
     form = ResponseForm(request.POST)
-    files, refusals = take_uploads(request)
-    for refusal in refusals:
-        form.add_error("evidence_upload", refusal)
-    if form.is_valid() and not refusals:
+    files = take_uploads(request, form)
+    if form.is_valid():
         try:
             appeal_respond(appeal=appeal, user=request.user, statement=form.cleaned_data["statement"], evidence=files)
         except AppealError as exc:

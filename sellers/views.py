@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import require_seller
 from appeals.forms import AppealForm, ResponseForm
-from appeals.models import Appeal, AppealStatus
-from appeals.selectors import appeal_files
-from appeals.services import AppealError, appeal_file, appeal_party_of, appeal_respond
+from appeals.models import AppealStatus
+from appeals.selectors import appeal_files, appeal_get_for_party
+from appeals.services import AppealError, appeal_file, appeal_respond
 from audit.transitions import IllegalTransition
 from complaints.models import CaseState, Party
 from counter_notices.forms import CounterNoticeForm
@@ -70,10 +70,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return notice_page(request, pk)
     case = seller_notice_get(user=request.user, pk=pk)
     form = AppealForm(request.POST)
-    files, refusals = take_uploads(request)
-    for refusal in refusals:
-        form.add_error("evidence_upload", refusal)
-    if form.is_valid() and not refusals:
+    files = take_uploads(request, form)
+    if form.is_valid():
         try:
             appeal_file(case=case, user=request.user, statement=form.cleaned_data["statement"], evidence=files)
         except (AppealError, IllegalTransition) as exc:
@@ -115,10 +113,8 @@ def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
                                           "material": f"Listing {case.listing.external_id} “{case.listing.title}”"})
         return _render_counter(request, form, standing, files)
     form = CounterNoticeForm(request.POST)
-    files, refusals = take_uploads(request)
-    for refusal in refusals:
-        form.add_error("evidence_upload", refusal)
-    if form.is_valid() and not refusals:
+    files = take_uploads(request, form)
+    if form.is_valid():
         try:
             notice = counter_notice_file(case=case, user=request.user, evidence=files,
                                          statements=Statements(**{k: v for k, v in form.cleaned_data.items()
@@ -145,14 +141,10 @@ def _render_counter(request, form, standing, files, status=200) -> HttpResponse:
 @require_POST
 def appeal_response(request: HttpRequest, pk: int) -> HttpResponse:
     """The seller answers a rights holder's appeal from the notice page. Anyone else: 404."""
-    appeal = Appeal.objects.select_related("case__listing__seller", "case__report").filter(pk=pk).first()
-    if appeal is None or appeal_party_of(appeal=appeal, user=request.user) != Party.SELLER:
-        raise Http404("No such appeal")
+    appeal = appeal_get_for_party(user=request.user, pk=pk, party=Party.SELLER)
     form = ResponseForm(request.POST)
-    files, refusals = take_uploads(request)
-    for refusal in refusals:
-        form.add_error("evidence_upload", refusal)
-    if form.is_valid() and not refusals:
+    files = take_uploads(request, form)
+    if form.is_valid():
         try:
             appeal_respond(appeal=appeal, user=request.user, statement=form.cleaned_data["statement"], evidence=files)
         except AppealError as exc:
