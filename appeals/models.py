@@ -40,6 +40,11 @@ class Appeal(models.Model):
         return f"Appeal #{self.pk} on {self.case.reference} ({self.status})"
 
     @property
+    def by_reporter(self) -> bool:
+        """Filed by the rights holder against the rejection of their report (else by the seller)."""
+        return self.party == Party.REPORTER
+
+    @property
     def is_open(self) -> bool:
         return self.status == AppealStatus.OPEN
 

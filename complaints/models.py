@@ -394,6 +394,10 @@ class Sanction(models.Model):
     def is_proposed(self) -> bool:
         return self.status == SanctionStatus.PROPOSED
 
+    @property
+    def is_suspension(self) -> bool:
+        return self.level == SanctionLevel.SUSPENSION
+
 
 class ReportCaseLink(models.Model):
     """A listing of a report that already had an undecided case for the same right: the report

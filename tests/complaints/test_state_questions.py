@@ -12,6 +12,7 @@ from complaints.models import (
     Decision,
     Outcome,
     Sanction,
+    SanctionLevel,
     SanctionStatus,
     claim_lapsed_q,
 )
@@ -64,6 +65,10 @@ def test_only_the_no_court_action_reason_reads_as_reinstated_after_a_counter_not
 
 def test_a_sanction_is_proposed_only_in_the_proposed_status():
     assert answered_yes(Sanction, "status", SanctionStatus, "is_proposed") == {"proposed"}
+
+
+def test_a_sanction_is_a_suspension_only_at_the_suspension_level():
+    assert answered_yes(Sanction, "level", SanctionLevel, "is_suspension") == {"suspension"}
 
 
 EXPIRIES = {"past": timedelta(minutes=-1), "future": timedelta(minutes=30), "none": None}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-FIELDS = {"state", "status", "kind", "mode", "outcome", "reason_code"}
+FIELDS = {"state", "status", "kind", "mode", "outcome", "reason_code", "level", "party", "source"}
 
 
 def _is_strings(node: ast.AST) -> bool:

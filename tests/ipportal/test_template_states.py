@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-FIELD = r"\.(?:state|status|kind|mode|outcome|reason_code)"
+FIELD = r"\.(?:state|status|kind|mode|outcome|reason_code|level|party|source)"
 QUOTED = r"(?:\"[^\"]*\"|'[^']*')"
 OP = r"(?:==|!=|\bnot\s+in\b|\bin\b)"
 RAW_COMPARE = re.compile(rf"(?P<a>[\w.]+){FIELD}\s*{OP}\s*{QUOTED}|{QUOTED}\s*{OP}\s*(?P<b>[\w.]+){FIELD}\b")
