@@ -11,9 +11,7 @@ from actions.models import ActionKind
 from actions.services import action_create
 from audit.services import audit_append
 from complaints.models import Case, Decision
-from complaints.reasons import REASONS, statement_compose
-
-AUTO_REASON = "auto_mark_outside_authorization"
+from complaints.reasons import auto_reason, statement_compose
 
 
 def case_suppress_automated(*, case: Case, facts: str) -> Decision:
@@ -23,7 +21,7 @@ def case_suppress_automated(*, case: Case, facts: str) -> Decision:
     reviewer. DSA Art. 17(3)(c): the statement says detection and decision
     were automated.
     """
-    reason = REASONS[AUTO_REASON]
+    reason = auto_reason(case.kind)  # the ground of the case's kind of right (complaints.reasons.AUTO_REASONS)
     with transaction.atomic():
         decision = Decision.objects.create(
             case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=None, automated=True,

@@ -11,8 +11,12 @@ from review.queue import AGE_BUCKETS, ALL_UNDECIDED, QUEUE_PAGE_SIZES, QUEUE_SOR
 
 
 class DecideForm(forms.Form):
-    reason_code = forms.ChoiceField(choices=reason_choices(Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT),
-                                    label="Reason",
+    """A reviewer's decision on a case. Offers only the reasons that fit the case's kind of right
+    (`kind`, a RightKind): a patent case has no trademark reason to pick."""
+
+    OUTCOMES = (Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT)
+
+    reason_code = forms.ChoiceField(label="Reason",
                                     error_messages={"required": "Choose a reason code for the decision."})
     facts = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Facts",
@@ -28,6 +32,14 @@ class DecideForm(forms.Form):
                   "edit it before recording. Changing the reason or the facts composes it again.",
     )
     apply_to_report = forms.BooleanField(required=False, label="Apply to all identical cases of this report")
+
+    def __init__(self, data=None, *, kind: str):
+        super().__init__(data)
+        field = self.fields["reason_code"]
+        field.choices = reason_choices(*self.OUTCOMES, kind=kind)
+        field.error_messages["invalid_choice"] = (
+            f"“%(value)s” is not a reason for a {RightKind(kind).label.lower()} case. "
+            "Choose one of the reasons listed.")
 
 
 class RequestInfoForm(forms.Form):

@@ -54,9 +54,11 @@ class QueueHealth:
     now: datetime
     backlog_by_age: list[tuple[str, int]]          # (age bucket label, undecided cases)
     lanes: list[dict]                              # per lane: label, SLA hours, backlog, overdue
-    decided_per_day: list[tuple[date, int]]        # oldest first, every day present
-    median_to_decision: timedelta | None           # over decisions of the same days
+    decided_per_day: list[tuple[date, int]]        # by people; oldest first, every day present
+    median_to_decision: timedelta | None           # over people's decisions of the same days
     decided_total: int
+    automated_per_day: list[tuple[date, int]]      # automatic suppressions, the same days
+    automated_total: int
     overdue: int
     backlog: int
 
@@ -72,6 +74,13 @@ def _first_decisions(since: datetime) -> QuerySet[Decision]:
     # First-instance decisions only: appeal rulings supersede one and are not queue throughput.
     return Decision.objects.filter(created_at__gte=since, supersedes__isnull=True).exclude(
         outcome__in=[Outcome.REINSTATE, Outcome.UPHOLD])
+
+
+def _by_people(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """The decisions a person took. An automatic suppression (automated, no one deciding) is
+    taken the moment the case opens: counted with people's, it would pass for a reviewer's
+    decision in 0 minutes and pull the median down."""
+    return decisions.filter(automated=False, decided_by__isnull=False)
 
 
 def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueHealth:
@@ -95,10 +104,16 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
 
     first_day = timezone.localdate(now) - timedelta(days=days - 1)
     since = datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone())
-    decisions = _first_decisions(since)
+    first = _first_decisions(since)
+    decisions = _by_people(first)
     per_day = {first_day + timedelta(days=i): 0 for i in range(days)}
-    for r in decisions.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id")).order_by():
-        per_day[r["day"]] = r["n"]
+    automated_per_day = dict(per_day)
+    # One query for both rows: people's decisions and the system's, per day.
+    by_person = SqlCase(When(automated=False, decided_by__isnull=False, then=Value(1)), default=Value(0),
+                        output_field=IntegerField())
+    for r in (first.annotate(day=TruncDate("created_at"), person=by_person).values("day", "person")
+              .annotate(n=Count("id")).order_by()):
+        (per_day if r["person"] else automated_per_day)[r["day"]] += r["n"]
     waited = ExpressionWrapper(F("created_at") - F("case__created_at"), output_field=DurationField())
     if connection.vendor == "postgresql":
         median = decisions.aggregate(m=_Median(waited, output_field=DurationField()))["m"]
@@ -112,6 +127,8 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
         decided_per_day=sorted(per_day.items()),
         median_to_decision=median,
         decided_total=sum(per_day.values()),
+        automated_per_day=sorted(automated_per_day.items()),
+        automated_total=sum(automated_per_day.values()),
         overdue=sum(lane["overdue"] for lane in lanes.values()),
         backlog=sum(by_age.values()),
     )

@@ -193,7 +193,7 @@ def case_statement_preview(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = DecideForm({"reason_code": data.get("reason_code", ""), "facts": data.get("facts", ""),
                        "statement": statement_preview(case=case, reason_code=data.get("reason_code", ""),
-                                                      facts=data.get("facts", ""))})
+                                                      facts=data.get("facts", ""))}, kind=case.kind)
     return render(request, "review/_statement_field.html", {"decide_form": form, "case": case})
 
 
@@ -205,7 +205,8 @@ def queue_health_view(request: HttpRequest) -> HttpResponse:
     return render(request, "review/health.html", {
         "health": health,
         "age_chart": bar_chart("Backlog by age", health.backlog_by_age),
-        "day_chart": bar_chart("Decided per day", [(d.strftime("%d"), n) for d, n in health.decided_per_day]),
+        "day_chart": bar_chart("Decided by reviewers per day",
+                               [(d.strftime("%d"), n) for d, n in health.decided_per_day]),
         "lane_chart": bar_chart("Overdue by lane", [(lane["label"], lane["overdue"]) for lane in health.lanes],
                                 width=360),
     })
