@@ -5,6 +5,7 @@ The expected answers are written out here, never derived from complaints.reasons
 an outcome left without a reason, or a trademark reason offered on a patent, fails."""
 
 import pytest
+from django.conf import settings
 
 from actions.models import BulkJob
 from complaints.models import Decision
@@ -161,3 +162,9 @@ def test_an_unregistered_design_statement_claims_no_registration(world):
     other = file_report(reporter=world.alice, right=registered, listings=world.listings_a[1:2]).cases.get()
     assert "Ground: Infringement of a registered design" in statement_compose(
         case=other, reason=REASONS["design_copied"], facts="Same base.")
+
+
+def test_the_reasons_page_lists_every_code():
+    page = (settings.BASE_DIR / "docs" / "reasons.md").read_text()
+    missing = [code for code in REASONS if f"`{code}`" not in page]
+    assert missing == []
