@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from registry.unregistered import described_summary
 
-from .models import COUNTER_NOTICE_NO_COURT_ACTION, RESTRICTING_OUTCOMES, Outcome
+from .models import AUTO_RULE_NO_LONGER_MATCHES, COUNTER_NOTICE_NO_COURT_ACTION, RESTRICTING_OUTCOMES, Outcome
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,18 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
            "Registered mark used by a listing outside the brand's authorized distribution",
            "Probable infringement of a verified registered trademark: the listing uses the mark while "
            "shipping from a country or sold by a seller the rights owner has not authorized."),
+    Reason(AUTO_RULE_NO_LONGER_MATCHES, Outcome.REJECT,
+           "The protection rule no longer matches the listing",
+           "The automatic restriction is lifted: the rights owner's protection rule that detected the "
+           "listing no longer applies to it (the rule was changed, or the listing was), so the ground "
+           "for restricting it has ended."),
 ]}
 
 # Codes a person never picks in a decision form: the system records them.
 # Reasons only the system records: a counter-notice unanswered by a court action, a reporter's
 # pending notices closed when their notice processing is suspended.
 NOTIFIER_SUSPENDED = "notifier_suspended"
-SYSTEM_REASONS = frozenset({COUNTER_NOTICE_NO_COURT_ACTION, NOTIFIER_SUSPENDED})
+SYSTEM_REASONS = frozenset({COUNTER_NOTICE_NO_COURT_ACTION, NOTIFIER_SUSPENDED, AUTO_RULE_NO_LONGER_MATCHES})
 # Rejections that count against the reporter as unfounded (complaints/sanctions.py).
 UNFOUNDED_REASONS = frozenset({"insufficient_evidence", "no_infringement", "appeal_rejection_confirmed"})
 # Reinstatements that reverse a takedown on appeal (complaints/sanctions.py).

@@ -3,7 +3,7 @@ from django.db import transaction
 from audit.transitions import transition
 
 from .models import Listing
-from .signals import listings_changed
+from .signals import listings_changed, listings_written
 from .states import LISTING_TRANSITIONS
 
 
@@ -23,13 +23,16 @@ def listing_set_status(*, listing: Listing, status: str, actor=None, reason: str
 
 def listing_upsert(*, seller, external_id: str, **fields) -> tuple[Listing, bool]:
     """Create or update the mirror of one marketplace listing: the one path every listing change
-    takes (API, bulk ingest, admin, demo data). Status is never set here: only enforcement changes
-    it. After commit, `listings_changed` tells monitoring to check the listing."""
+    takes (API, bulk ingest, admin, demo data). Status is never set here: only restrictions change
+    it (a suspended seller's listing is restricted in this transaction: `listings_written`). After
+    commit, `listings_changed` tells monitoring to check the listing."""
     fields.pop("status", None)
     with transaction.atomic():
         listing, created = Listing.objects.update_or_create(
             external_id=external_id, defaults={"seller": seller, **fields}
         )
+        listings_written.send(sender=Listing, listing_ids=[listing.pk])
+        listing.refresh_from_db(fields=["status"])  # a receiver may have restricted it
         listings_changed_on_commit(listing_ids=[listing.pk])
     return listing, created
 
