@@ -30,7 +30,7 @@ from notifications.services import notify_many_on_commit, notify_on_commit
 
 from .events import AppliedAction, action_event_id, actions_applied
 from .models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
-from .restrictions import ActionRow, listings_write_status, restrictions_apply
+from .restrictions import ActionRow, restrictions_apply
 from .states import BULK_JOB_TRANSITIONS
 
 
@@ -140,7 +140,13 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
             *row[:6], bool(row[6]), clears=row[1] == ActionKind.REINSTATE and row[4] is not None
             and outranks_automation(automated=row[6], reason_code=row[9])) for row in rows],
             statuses=statuses, now=now)
-        listings_write_status(before=before, after=statuses, now=now)
+        by_target: dict[str, list[int]] = defaultdict(list)
+        for listing_id, to in statuses.items():
+            if before[listing_id] != to:
+                by_target[to].append(listing_id)
+        for to, ids in by_target.items():
+            # The chunk's one statement per target status (a suspension has one: suppressed).
+            Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
         pending.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
                        attempts=F("attempts") + 1)
         applied = [AppliedAction(row[0], row[1], row[2], row[4], row[7], frm, to)

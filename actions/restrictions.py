@@ -50,7 +50,8 @@ def restrictions_apply(*, actions: list[ActionRow], statuses: dict[int, str], no
     """Requires the applying transaction and the listings locked; `statuses` holds their current
     status ({listing id: status}) and is updated. Imposes or lifts each action's restriction, in
     order. Returns each action's (from, to) status: equal when the action changed nothing the
-    marketplace can see. The caller writes the listings' new status (listings_write_status)."""
+    marketplace can see. The caller writes the listings' new status (as a transition, or in a chunk
+with one UPDATE per target status)."""
     active: dict[int, list[_Active]] = defaultdict(list)
     for pk, imposer, listing_id, kind, case_id, suspension_id in (
             Restriction.objects.filter(listing_id__in={a.listing_id for a in actions}, lifted_at__isnull=True)
@@ -96,13 +97,3 @@ def _reverses(action: ActionRow, restriction: _Active) -> bool:
     if action.kind == ActionKind.REINSTATE:
         return restriction.case_id is not None and restriction.case_id == action.case_id
     return restriction.suspension_id is not None and restriction.suspension_id == action.suspension_id
-
-
-def listings_write_status(*, before: dict[int, str], after: dict[int, str], now: datetime) -> None:
-    """The listings whose status changed, one UPDATE per target status."""
-    by_target: dict[str, list[int]] = defaultdict(list)
-    for listing_id, to in after.items():
-        if before[listing_id] != to:
-            by_target[to].append(listing_id)
-    for to, ids in by_target.items():
-        Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
