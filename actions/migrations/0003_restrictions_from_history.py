@@ -3,13 +3,16 @@ actions.restrictions does now (an imposing action adds its restriction; a reinst
 case's; a suspension's lift lifts the suspension's). The listings' status is not changed and the
 marketplace is not told anything: where the replay disagrees with what a listing shows (an old
 suspension lift restored listings that takedowns still hid), the listing's status stands and the
-restrictions it contradicts are recorded as lifted by the last action applied to it."""
+restrictions it contradicts are recorded as lifted by the last action applied to it. A restriction
+a person's decision lifted keeps the listing's facts as it shows them now (cleared_facts), so the
+protection rules keep leaving it alone."""
 
 from collections import defaultdict
 
 from django.db import migrations
 
 IMPOSED = {"remove": "removed", "suppress": "suppressed"}
+RULE_FACTS = ("title", "description", "brand_name", "ships_from", "seller_id")
 
 
 def status_for(kinds):
@@ -44,7 +47,13 @@ def forwards(apps, schema_editor):
                      else r.suspension_id is not None and r.suspension_id == a.suspension_id)
             if lifts:
                 r.lifted_at, r.lifted_by = when, a
-                r.save(update_fields=["lifted_at", "lifted_by"])
+                # A person's reinstatement (or the counter-notice procedure's) holds the rules off
+                # while the listing shows what it shows now (the nearest to "then" the data knows).
+                if a.kind == "reinstate" and (not a.decision.automated
+                                              or a.decision.reason_code == "counter_notice_no_court_action"):
+                    listing = Listing.objects.get(pk=a.listing_id)
+                    r.cleared_facts = {name: getattr(listing, name) for name in RULE_FACTS}
+                r.save(update_fields=["lifted_at", "lifted_by", "cleared_facts"])
                 active[a.listing_id].remove(r)
     for listing in Listing.objects.filter(pk__in=list(active)).only("id", "status"):
         standing = active[listing.pk]

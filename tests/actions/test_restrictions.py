@@ -4,6 +4,8 @@ suspension. Each listing's status is what its active restrictions say, and the m
 exactly the changes of status."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from actions.models import Restriction, RestrictionSource
 from appeals.services import appeal_decide, appeal_file
@@ -145,6 +147,11 @@ def test_a_listing_reinstated_on_appeal_is_not_restricted_again_by_the_same_rule
     held = AuditEntry.objects.get(action="case.automation_held", target_id=case.pk)
     assert held.data["held_by_decision"] == case.decisions.order_by("id").last().pk
     assert "Reinstated by a person's decision" in held.data["why"]
+    # The reviewer sees why on the case's timeline.
+    client = Client()
+    client.force_login(world.rev1)
+    page = client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
+    assert "The protection rule matched again and did not act: a person reinstated the listing" in page
     # Saved again: recorded once, not on every re-check.
     set_rules(world, django_capture_on_commit_callbacks)
     assert AuditEntry.objects.filter(action="case.automation_held").count() == 1
