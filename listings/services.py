@@ -1,24 +1,7 @@
 from django.db import transaction
 
-from audit.transitions import transition
-
 from .models import Listing
 from .signals import listings_changed, listings_written
-from .states import LISTING_TRANSITIONS
-
-
-def listing_set_status(*, listing: Listing, status: str, actor=None, reason: str = "") -> bool:
-    """Set a listing's marketplace status. Returns False when it already has that status.
-
-    Idempotent so a re-delivered enforcement task changes nothing the second time.
-    """
-    with transaction.atomic():
-        current = Listing.objects.select_for_update().values_list("status", flat=True).get(pk=listing.pk)
-        if current == status:
-            return False
-        transition(obj=listing, to=status, actor=actor, table=LISTING_TRANSITIONS, field="status",
-                   data={"reason": reason} if reason else None)
-        return True
 
 
 def listing_upsert(*, seller, external_id: str, **fields) -> tuple[Listing, bool]:
