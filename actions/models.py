@@ -217,11 +217,15 @@ class Restriction(models.Model):
     kind = models.CharField(max_length=16, choices=RestrictionKind.choices)
     source = models.CharField(max_length=16, choices=RestrictionSource.choices)
     # A decision's restriction: its case and decision. A suspension's: the suspension.
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions")
+    # Few indexes: each is written again with every takedown (ten thousand at once in a bulk job).
+    # Restrictions are read by listing (a listing has a handful), and a suspension's by the
+    # partial index below; never by case or decision alone.
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions",
+                             db_index=False)
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                  db_index=False)
     suspension = models.ForeignKey("suspensions.Suspension", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="restrictions")
+                                   related_name="restrictions", db_index=False)
     imposed_by = models.OneToOneField(EnforcementAction, on_delete=models.PROTECT, related_name="imposed")
     started_at = models.DateTimeField()
     lifted_at = models.DateTimeField(null=True, blank=True)
@@ -235,9 +239,9 @@ class Restriction(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            # What restricts a listing now: the status derivation and every lift read this.
-            models.Index(fields=["listing", "kind"], name="restriction_active_idx",
-                         condition=models.Q(lifted_at__isnull=True)),
+            # A suspension's restrictions (its lift): only the rows that have one are in it.
+            models.Index(fields=["suspension"], name="restriction_suspension_idx",
+                         condition=models.Q(suspension__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
