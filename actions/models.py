@@ -258,3 +258,9 @@ class Restriction(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+    @property
+    def by_phrase(self) -> str:
+        """Who imposed it, as a reviewer reads it ("Removed by …")."""
+        return {RestrictionSource.DECISION: "a reviewer's decision", RestrictionSource.AUTOMATIC: "automatic detection",
+                RestrictionSource.SUSPENSION: "a seller suspension"}[self.source]

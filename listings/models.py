@@ -73,6 +73,11 @@ class Listing(models.Model):
     def __str__(self) -> str:
         return f"{self.external_id} · {self.title[:60]}"
 
+    def active_restrictions(self):
+        """What hides the listing now (actions.Restriction rows not lifted), oldest first. By the
+        reverse relation: listings imports nothing above it."""
+        return self.restrictions.filter(lifted_at__isnull=True).select_related("case", "suspension").order_by("id")
+
     def rule_facts(self) -> dict:
         return {name: getattr(self, name) for name in RULE_FACTS}
 

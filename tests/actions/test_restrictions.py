@@ -78,6 +78,12 @@ def test_lifting_a_suspension_over_an_ip_takedown_leaves_the_takedown_standing(
     assert told(clean) == ["listing.suppressed", "listing.restored"]
     (standing,) = Restriction.objects.filter(listing=infringing, lifted_at=None)
     assert (standing.source, standing.case_id) == (RestrictionSource.DECISION, case.pk)
+    # The reviewer sees what hides the listing now on the case page.
+    client = Client()
+    client.force_login(world.rev1)
+    page = client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
+    assert "What hides it now:" in page and "by a reviewer&#x27;s decision on this case" in page
+    assert "seller suspension" not in page.split("What hides it now:")[1].split("</p>")[0]
     seller_events = WebhookEvent.objects.filter(type__startswith="seller.").order_by("id")
     assert [(e.type, e.payload["data"]["seller_external_id"]) for e in seller_events] == [
         ("seller.suspended", world.seller_a.external_id), ("seller.reinstated", world.seller_a.external_id)]
@@ -90,6 +96,10 @@ def test_a_suspended_sellers_new_listing_is_restricted_at_ingest_and_released_wi
         world, endpoint, django_capture_on_commit_callbacks):
     report = file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]])
     suspension = suspend(world, report.cases.get(), django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(world.rev1)
+    page = client.get(reverse("review:case_detail", args=[report.cases.get().pk])).content.decode()
+    assert f"Suppressed</span> by <a href=\"/review/suspensions/{suspension.pk}/\">seller suspension" in page
     new = upsert(django_capture_on_commit_callbacks, world.seller_a, "NEW-1", title="Desk lamp", ships_from="DE")
     assert new.status == ListingStatus.SUPPRESSED
     assert Restriction.objects.get(listing=new).suspension == suspension
