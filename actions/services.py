@@ -30,7 +30,16 @@ CHUNK_TASK = "enforcement.tasks.apply_action_chunk"
 
 def action_create(*, decision: Decision, kind: str, actor, job: BulkJob | None = None) -> EnforcementAction:
     """Requires the deciding transaction. The decision's pending action, applied by its own task on
-    commit; or, with `job`, one of the job's, applied with its chunk (the job queues the chunk)."""
+    commit; or, with `job`, one of the job's, applied with its chunk (the job queues the chunk).
+
+    A reinstatement comes after what it reverses: its case's takedowns still pending (queued, not
+    yet applied) are applied first, here. Applied after it by another worker, one would restrict
+    the listing again with nothing left to lift it."""
+    if kind == ActionKind.REINSTATE:
+        for pending in (EnforcementAction.objects.filter(case_id=decision.case_id, status=ActionStatus.PENDING,
+                                                         kind__in=[ActionKind.REMOVE, ActionKind.SUPPRESS])
+                        .order_by("pk").values_list("pk", flat=True)):
+            action_apply(action_id=pending)
     action = EnforcementAction.objects.create(
         decision=decision, case=decision.case, listing=decision.case.listing, kind=kind, bulk_job=job,
         idempotency_key=f"decision:{decision.pk}:{kind}:{decision.case.listing_id}",

@@ -20,7 +20,7 @@ from suspensions.services import suspension_approve, suspension_lift, suspension
 from webhooks.models import WebhookEvent
 
 from ..conftest import claim, file_report
-from ..factories import WebhookEndpointFactory
+from ..factories import ListingFactory, WebhookEndpointFactory
 from ..monitoring.helpers import set_rules, upsert
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,23 @@ def test_an_automatic_restriction_under_a_suspension_keeps_the_listing_hidden_af
     assert listing.status == ListingStatus.SUPPRESSED
     assert told(listing) == ["listing.suppressed"]  # suspended and lifted: no visible change
     assert Restriction.objects.get(listing=listing, lifted_at=None).source == RestrictionSource.AUTOMATIC
+
+
+def test_a_rejection_comes_after_the_suppression_it_reverses_even_if_that_is_still_queued(
+        world, endpoint, django_capture_on_commit_callbacks):
+    from actions.models import ActionKind, EnforcementAction
+    from actions.services import action_apply
+    from monitoring.services import listings_check
+
+    set_rules(world, django_capture_on_commit_callbacks)
+    listing = ListingFactory(seller=world.seller_b, title="ACME lamp", ships_from="CN")
+    with django_capture_on_commit_callbacks(execute=False):
+        listings_check(listing_ids=[listing.pk])  # the case opens; its suppression waits in the queue
+    suppression = EnforcementAction.objects.get(listing=listing, kind=ActionKind.SUPPRESS)
+    assert suppression.status == "pending"
+    case = Case.objects.get(listing=listing)
+    decide(case, world.rev1, "no_infringement", django_capture_on_commit_callbacks)
+    assert action_apply(action_id=suppression.pk) is False  # its late message finds it applied
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE
+    assert told(listing) == ["listing.suppressed", "listing.reinstated"]
