@@ -135,7 +135,7 @@ def appeal_file_by_reporter(*, case: Case, user, statement: str, evidence: list[
     _check_evidence(evidence)
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).select_related("report").get(pk=case.pk)
-        if locked.report_id is None or not brands_for_user(user=user).filter(pk=locked.report.brand_id).exists():
+        if not brands_for_user(user=user).filter(pk=locked.brand_id).exists():
             raise AppealError("You can only appeal decisions on your brand's reports.")
         decision = locked.decisions.order_by("-id").first()
         refusal = reporter_appeal_refusal(case=locked, decision=decision)

@@ -238,6 +238,16 @@ class Case(models.Model):
         return self.state == CaseState.IN_REVIEW
 
     @property
+    def is_automatic(self) -> bool:
+        """Opened by the portal's own protection rules: there is no report behind it."""
+        return self.report_id is None
+
+    @property
+    def origin(self) -> str:
+        """Where the case came from, as people read it: "report R-12" or "automatic detection"."""
+        return f"report {self.report.reference}" if self.report_id else "automatic detection"
+
+    @property
     def is_undecided(self) -> bool:
         """Open, in review or waiting for the reporter (UNDECIDED_STATES): no final decision yet."""
         return self.state in UNDECIDED_STATES

@@ -152,7 +152,7 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         (reason.automation or "Detection and decision were automated.") if automated else
         "Detection: notice from the rights holder. Decision: taken by a person; no automated decision-making."
     )
-    source = f"report {case.report.reference}" if case.report_id else "automatic detection, no report"
+    source = case.origin if case.report_id else "automatic detection, no report"
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",

@@ -55,7 +55,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, recorded)
                 return redirect("review:queue")
             messages.success(request, f"{recorded} The same decision is being applied to the other "
-                                      f"{job.cases_total:,} undecided case(s) of report {case.report.reference} "
+                                      f"{job.cases_total:,} undecided case(s) of {case.origin} "
                                       "in the background; cases held by another reviewer are skipped. "
                                       "Sellers hear of each case as usual; the reporter gets one summary of them "
                                       "when the job finishes. Progress below.")

@@ -100,7 +100,7 @@ def test_a_listing_under_review_is_linked(world):
     created = api(world.alice).post(REPORTS, body(world), format="json").json()
     assert created["cases_opened"] == 2
     assert created["linked"] == [{"listing": world.listings_a[0].external_id, "case": first.cases.get().reference,
-                                  "report": first.reference, "state": "open"}]
+                                  "report": first.reference, "source": "report", "state": "open"}]
 
 
 def test_evidence_is_uploaded_then_filed(world):
