@@ -193,7 +193,7 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
     reinstates the listing; a rights holder's appeal granted removes it (each after commit)."""
     by_reporter = appeal.party == Party.REPORTER
     reason = reason_get(reason_code, {Outcome.REMOVE, Outcome.REJECT} if by_reporter
-                     else {Outcome.REINSTATE, Outcome.UPHOLD})
+                        else {Outcome.REINSTATE, Outcome.UPHOLD}, kind=appeal.case.kind)
     with transaction.atomic():
         locked = Appeal.objects.select_for_update(of=("self",)).select_related("decision").get(pk=appeal.pk)
         if not is_senior(senior):

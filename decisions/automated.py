@@ -12,11 +12,9 @@ from actions.models import ActionKind
 from actions.services import action_create
 from audit.services import audit_append
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, Case, CaseState, Decision
-from complaints.reasons import REASONS, statement_compose
+from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
 from complaints.records import decision_record
 from notifications.services import notify_on_commit
-
-AUTO_REASON = "auto_mark_outside_authorization"
 
 
 def case_suppress_automated(*, case: Case, facts: str) -> Decision:
@@ -26,7 +24,7 @@ def case_suppress_automated(*, case: Case, facts: str) -> Decision:
     reviewer. DSA Art. 17(3)(c): the statement says detection and decision
     were automated.
     """
-    reason = REASONS[AUTO_REASON]
+    reason = REASONS[AUTO_REASON_FOR_KIND[case.kind]]
     with transaction.atomic():
         decision = Decision.objects.create(
             case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=None, automated=True,

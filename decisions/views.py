@@ -24,7 +24,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_reviewer(user=request.user, pk=pk)
     if request.POST.get("action") == "preview":
         return _decide_preview(request, case)
-    form = DecideForm(request.POST)
+    form = DecideForm(request.POST, kind=case.kind)
     if form.is_valid():
         d = form.cleaned_data
         # A page always sends the statement field; only a client that leaves it out gets it composed.
@@ -43,7 +43,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 # Refused as empty: offer the composed statement to edit, beside the message.
                 data = request.POST.copy()
                 data["statement"] = statement_preview(case=case, reason_code=d["reason_code"], facts=d["facts"])
-                form = DecideForm(data)
+                form = DecideForm(data, kind=case.kind)
                 form.is_valid()
                 form.add_error("statement", str(exc))
             else:
@@ -70,6 +70,6 @@ def _decide_preview(request: HttpRequest, case) -> HttpResponse:
     data = request.POST.copy()
     data["statement"] = statement_preview(case=case, reason_code=data.get("reason_code", ""),
                                           facts=data.get("facts", ""))
-    form = DecideForm(data)
+    form = DecideForm(data, kind=case.kind)
     ctx = case_page_context(case, request.user, decide_form=form, actions=case_actions(case=case))
     return render(request, "review/case_detail.html", ctx)

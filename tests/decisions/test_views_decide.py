@@ -65,7 +65,7 @@ def test_a_decision_without_a_reason_or_facts_is_refused_and_changes_nothing(wor
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="id_{field}_error"' in html
-    assert ("Choose a reason code for the decision." in html or "Select a valid choice" in html
+    assert ("Choose a reason code for the decision." in html or "Choose one of the trademark reasons" in html
             or "Give the facts behind the decision" in html)
     if field != "facts":
         assert "Fake logo.</textarea>" in html  # what the reviewer typed stays in the form
