@@ -236,9 +236,14 @@ def reason_choices(*outcomes: str, appeal: bool = False, kind: str | None = None
     ]
 
 
+# Stands for the facts in a statement composed before the reviewer wrote them; a statement still
+# holding it is refused (complaints.records.decision_record): the seller would read it.
+FACTS_PLACEHOLDER = "[the facts you found]"
+
+
 def statement_preview(*, case, reason_code: str, facts: str) -> str:
     """The composed statement, or "" until a reason is chosen."""
     reason = REASONS.get(reason_code)
     if reason is None or not reason.fits(case.kind):
         return ""
-    return statement_compose(case=case, reason=reason, facts=facts or "[the facts you found]")
+    return statement_compose(case=case, reason=reason, facts=facts or FACTS_PLACEHOLDER)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from actions.selectors import case_actions
 from audit.transitions import IllegalTransition
-from complaints.reasons import statement_preview
+from complaints.reasons import FACTS_PLACEHOLDER, statement_preview
 from complaints.records import CaseError
 from decisions.report_jobs import report_cases_decide
 from decisions.services import case_decide
@@ -39,8 +39,9 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 decision = case_decide(case=case, reviewer=request.user, reason_code=d["reason_code"],
                                        facts=d["facts"], statement=statement)
         except (CaseError, IllegalTransition) as exc:
-            if statement is not None and not statement.strip():
-                # Refused as empty: offer the composed statement to edit, beside the message.
+            if statement is not None and (not statement.strip() or FACTS_PLACEHOLDER in statement):
+                # Refused as empty or composed before the facts: offer the statement composed with
+                # the facts to edit, beside the message.
                 data = request.POST.copy()
                 data["statement"] = statement_preview(case=case, reason_code=d["reason_code"], facts=d["facts"])
                 form = DecideForm(data, kind=case.kind)
