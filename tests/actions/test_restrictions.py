@@ -121,11 +121,18 @@ def test_withdrawing_a_report_under_a_suspension_keeps_the_listing_hidden_by_the
     case = report.cases.get()
     decide(case, world.rev1, "tm_counterfeit", django_capture_on_commit_callbacks)
     suspend(world, case, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(world.sam)
+    page = client.get(reverse("sellers:notice_detail", args=[case.pk])).content.decode()
+    assert "Removed by this notice; Suppressed by the suspension of your account" in page
     with django_capture_on_commit_callbacks(execute=True):
         report_withdraw(report=report, user=world.alice)
     listing.refresh_from_db()
     assert listing.status == ListingStatus.SUPPRESSED
     assert told(listing) == ["listing.removed", "listing.suppressed"]
+    # The seller sees why the listing is still hidden after the report was withdrawn.
+    page = client.get(reverse("sellers:notice_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="hidden-by">Suppressed by the suspension of your account</dd>' in page
 
 
 @pytest.fixture
