@@ -26,6 +26,18 @@ def is_marketplace(user) -> bool:
     return bool(user and user.is_authenticated and user.is_marketplace)
 
 
+def is_api_user(user) -> bool:
+    """Calls the REST API with a token of their own: rights holders (reports) and the marketplace's
+    service account (listings, webhooks)."""
+    return is_rights_holder(user) or is_marketplace(user)
+
+
+def require_api_user(user, message: str = "API tokens are for rights holders and the marketplace's "
+                                          "service account.") -> None:
+    if not is_api_user(user):
+        raise PermissionDenied(message)
+
+
 def require_reviewer(user, message: str = "Only trust-and-safety reviewers can see this page.") -> None:
     """Reviewers and senior reviewers."""
     if not is_reviewer(user):

@@ -12,7 +12,7 @@ from complaints.models import Case, CaseState, Decision, Outcome
 from complaints.reasons import REASONS, Reason
 from complaints.records import CaseError, decision_record
 from notifications.services import notify_on_commit
-from registry.choices import RightKind
+from registry.models import RightKind
 from review.claims import case_check_claim
 from suspensions.services import strike_give
 
@@ -20,31 +20,23 @@ from suspensions.services import strike_give
 ACTION_FOR_OUTCOME = {Outcome.REMOVE: ActionKind.REMOVE, Outcome.SUPPRESS: ActionKind.SUPPRESS}
 
 
-class ReasonError(CaseError):
-    """A reason code refused: unknown, of another outcome, or for another kind of right. `field`
-    names the input that carries it, so a form or an API puts the message there."""
-
-    field = "reason_code"
-
-
 def reason_get(code: str, allowed: set[str], *, kind: str | None = None) -> Reason:
-    """The reason `code` if its outcome is one of `allowed` and (given the case's right `kind`)
-    it fits that kind of right; ReasonError otherwise."""
+    """The reason `code` if its outcome is one of `allowed` and (with `kind`) it fits a right of that
+    kind; CaseError otherwise, saying which reasons to choose from."""
     reason = REASONS.get(code)
     if reason is None or reason.outcome not in allowed:
-        raise ReasonError("Choose a reason for the decision.")
+        raise CaseError("Choose a reason for the decision.")
     if kind is not None and not reason.fits(kind):
-        kind_label = RightKind(kind).label.lower()
-        raise ReasonError(f"The reason “{reason.label}” ({reason.code}) is for {reason.kinds_label} cases; "
-                          f"this case relies on a {kind_label}. Choose one of the reasons for a {kind_label}.")
+        label = RightKind(kind).label.lower()
+        raise CaseError(f"Reason: “{reason.label}” is not a ground for a {label}; this case relies on a "
+                        f"{label}. Choose one of the {label} reasons.")
     return reason
 
 
 def case_decide(*, case: Case, reviewer, reason_code: str, facts: str, statement: str | None = None) -> Decision:
     """Decide a case the reviewer holds: remove or suppress (creates a pending action, applied
     after commit) or reject. `statement` is the statement of reasons as edited (None: composed).
-    Refuses a case someone else holds, an expired claim, a second decision, a reason that does not
-    fit the case's kind of right (ReasonError, on `reason_code`)."""
+    Refuses a case someone else holds, an expired claim, a second decision."""
     reason = reason_get(reason_code, {Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT}, kind=case.kind)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)

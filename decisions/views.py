@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from actions.selectors import case_actions
 from audit.transitions import IllegalTransition
-from complaints.reasons import statement_preview
+from complaints.reasons import FACTS_PLACEHOLDER, statement_preview
 from complaints.records import CaseError
 from decisions.report_jobs import report_cases_decide
 from decisions.services import case_decide
@@ -39,16 +39,16 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 decision = case_decide(case=case, reviewer=request.user, reason_code=d["reason_code"],
                                        facts=d["facts"], statement=statement)
         except (CaseError, IllegalTransition) as exc:
-            if statement is not None and not statement.strip():
-                # Refused as empty: offer the composed statement to edit, beside the message.
+            if statement is not None and (not statement.strip() or FACTS_PLACEHOLDER in statement):
+                # Refused as empty or composed before the facts: offer the statement composed with
+                # the facts to edit, beside the message.
                 data = request.POST.copy()
                 data["statement"] = statement_preview(case=case, reason_code=d["reason_code"], facts=d["facts"])
                 form = DecideForm(data, kind=case.kind)
                 form.is_valid()
                 form.add_error("statement", str(exc))
             else:
-                # A refused reason (decisions.services.ReasonError) is shown on its field.
-                form.add_error(getattr(exc, "field", None), str(exc))
+                form.add_error(None, str(exc))
         else:
             recorded = (f"Decision on {case.reference} recorded: {decision.get_outcome_display()}. "
                         "The seller and the reporter are notified.")
@@ -56,7 +56,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, recorded)
                 return redirect("review:queue")
             messages.success(request, f"{recorded} The same decision is being applied to the other "
-                                      f"{job.cases_total:,} undecided case(s) of report {case.report.reference} "
+                                      f"{job.cases_total:,} undecided case(s) of {case.origin} "
                                       "in the background; cases held by another reviewer are skipped. "
                                       "Sellers hear of each case as usual; the reporter gets one summary of them "
                                       "when the job finishes. Progress below.")

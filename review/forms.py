@@ -11,12 +11,8 @@ from review.queue import AGE_BUCKETS, ALL_UNDECIDED, QUEUE_PAGE_SIZES, QUEUE_SOR
 
 
 class DecideForm(forms.Form):
-    """A reviewer's decision on a case. Offers only the reasons that fit the case's kind of right
-    (`kind`, a RightKind): a patent case has no trademark reason to pick."""
-
-    OUTCOMES = (Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT)
-
-    reason_code = forms.ChoiceField(label="Reason",
+    reason_code = forms.ChoiceField(choices=reason_choices(Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT),
+                                    label="Reason",
                                     error_messages={"required": "Choose a reason code for the decision."})
     facts = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Facts",
@@ -33,13 +29,15 @@ class DecideForm(forms.Form):
     )
     apply_to_report = forms.BooleanField(required=False, label="Apply to all identical cases of this report")
 
-    def __init__(self, data=None, *, kind: str):
-        super().__init__(data)
-        field = self.fields["reason_code"]
-        field.choices = reason_choices(*self.OUTCOMES, kind=kind)
-        field.error_messages["invalid_choice"] = (
-            f"“%(value)s” is not a reason for a {RightKind(kind).label.lower()} case. "
-            "Choose one of the reasons listed.")
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        """`kind`: the case's right's kind; only the reasons that fit it are offered (and accepted)."""
+        super().__init__(*args, **kwargs)
+        if kind:
+            field = self.fields["reason_code"]
+            field.choices = reason_choices(Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT, kind=kind)
+            field.error_messages["invalid_choice"] = (
+                f"Choose one of the {RightKind(kind).label.lower()} reasons: this case relies on a "
+                f"{RightKind(kind).label.lower()}.")
 
 
 class RequestInfoForm(forms.Form):

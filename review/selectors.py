@@ -13,6 +13,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Q,
     QuerySet,
     Value,
     When,
@@ -54,10 +55,12 @@ class QueueHealth:
     now: datetime
     backlog_by_age: list[tuple[str, int]]          # (age bucket label, undecided cases)
     lanes: list[dict]                              # per lane: label, SLA hours, backlog, overdue
-    decided_per_day: list[tuple[date, int]]        # by people; oldest first, every day present
+    decided_per_day: list[tuple[date, int]]        # oldest first, every day present: decisions people made
     median_to_decision: timedelta | None           # over people's decisions of the same days
     decided_total: int
-    automated_per_day: list[tuple[date, int]]      # automatic suppressions, the same days
+    # Shown apart, never in the figures above: the portal's own decisions (automatic suppressions,
+    # cases a rule released), taken in no time by no one.
+    automated_per_day: list[tuple[date, int]]
     automated_total: int
     overdue: int
     backlog: int
@@ -70,17 +73,15 @@ class _Median(Aggregate):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
 
-def _first_decisions(since: datetime) -> QuerySet[Decision]:
-    # First-instance decisions only: appeal rulings supersede one and are not queue throughput.
-    return Decision.objects.filter(created_at__gte=since, supersedes__isnull=True).exclude(
+def _first_decisions(since: datetime, *, automated: bool = False) -> QuerySet[Decision]:
+    # First-instance decisions only: appeal rulings are not queue throughput. A reviewer's decision
+    # on an automatic case supersedes the portal's suppression and is still the case's first by a
+    # person. People's decisions (automated=False) or the portal's own (automated=True).
+    decisions = Decision.objects.filter(created_at__gte=since, automated=automated).exclude(
         outcome__in=[Outcome.REINSTATE, Outcome.UPHOLD])
-
-
-def _by_people(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
-    """The decisions a person took. An automatic suppression (automated, no one deciding) is
-    taken the moment the case opens: counted with people's, it would pass for a reviewer's
-    decision in 0 minutes and pull the median down."""
-    return decisions.filter(automated=False, decided_by__isnull=False)
+    if automated:
+        return decisions
+    return decisions.filter(Q(supersedes__isnull=True) | Q(supersedes__automated=True))
 
 
 def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueHealth:
@@ -104,16 +105,14 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
 
     first_day = timezone.localdate(now) - timedelta(days=days - 1)
     since = datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone())
-    first = _first_decisions(since)
-    decisions = _by_people(first)
+    decisions = _first_decisions(since)
     per_day = {first_day + timedelta(days=i): 0 for i in range(days)}
-    automated_per_day = dict(per_day)
-    # One query for both rows: people's decisions and the system's, per day.
-    by_person = SqlCase(When(automated=False, decided_by__isnull=False, then=Value(1)), default=Value(0),
-                        output_field=IntegerField())
-    for r in (first.annotate(day=TruncDate("created_at"), person=by_person).values("day", "person")
+    for r in decisions.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id")).order_by():
+        per_day[r["day"]] = r["n"]
+    automated = dict.fromkeys(per_day, 0)
+    for r in (_first_decisions(since, automated=True).annotate(day=TruncDate("created_at")).values("day")
               .annotate(n=Count("id")).order_by()):
-        (per_day if r["person"] else automated_per_day)[r["day"]] += r["n"]
+        automated[r["day"]] = r["n"]
     waited = ExpressionWrapper(F("created_at") - F("case__created_at"), output_field=DurationField())
     if connection.vendor == "postgresql":
         median = decisions.aggregate(m=_Median(waited, output_field=DurationField()))["m"]
@@ -127,8 +126,8 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
         decided_per_day=sorted(per_day.items()),
         median_to_decision=median,
         decided_total=sum(per_day.values()),
-        automated_per_day=sorted(automated_per_day.items()),
-        automated_total=sum(automated_per_day.values()),
+        automated_per_day=sorted(automated.items()),
+        automated_total=sum(automated.values()),
         overdue=sum(lane["overdue"] for lane in lanes.values()),
         backlog=sum(by_age.values()),
     )

@@ -205,8 +205,7 @@ def queue_health_view(request: HttpRequest) -> HttpResponse:
     return render(request, "review/health.html", {
         "health": health,
         "age_chart": bar_chart("Backlog by age", health.backlog_by_age),
-        "day_chart": bar_chart("Decided by reviewers per day",
-                               [(d.strftime("%d"), n) for d, n in health.decided_per_day]),
+        "day_chart": bar_chart("Decided per day", [(d.strftime("%d"), n) for d, n in health.decided_per_day]),
         "lane_chart": bar_chart("Overdue by lane", [(lane["label"], lane["overdue"]) for lane in health.lanes],
                                 width=360),
     })
