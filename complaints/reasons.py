@@ -22,6 +22,9 @@ class Reason:
     automation: str = ""
     # The kinds of right it can rest on: a removal cites the law of the right the case relies on.
     kinds: frozenset[str] = ALL_KINDS
+    # The ground for a right that is not registered (an unregistered design), where `ground` rests
+    # on a registration; "": `ground` holds (the trademark grounds are reworded by _ground).
+    ground_unregistered: str = ""
 
     @property
     def restricts(self) -> bool:
@@ -78,15 +81,28 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
     Reason("ds_copied_design", Outcome.REMOVE, "The product copies the protected design",
            "Infringement of a registered design: the product's appearance does not produce a different "
            "overall impression on the informed user from the registered design, and it is used without "
-           "the owner's consent (Regulation (EU) 2024/2822 on Community designs, Article 10; in the "
-           "United States, 35 U.S.C. §289).", kinds=DS),
+           "the owner's consent (Regulation (EC) No 6/2002 on EU designs, as amended by Regulation (EU) "
+           "2024/2822, Article 10; in the United States, 35 U.S.C. §289).", kinds=DS,
+           ground_unregistered=(
+               "Infringement of an unregistered design: the product copies the design's appearance and is "
+               "offered without the owner's consent within three years of the design's first disclosure in "
+               "the EU (Regulation (EC) No 6/2002, Articles 11 and 19(2): an unregistered design protects "
+               "against copying only).")),
     Reason("ds_suppress_unclear", Outcome.SUPPRESS, "Likely copies the design; hidden while the seller can respond",
            "Likely infringement of a registered design: the product's appearance seems to produce the "
            "same overall impression as the registered design; it is hidden rather than removed while "
-           "the seller can respond.", kinds=DS),
+           "the seller can respond.", kinds=DS,
+           ground_unregistered=(
+               "Likely infringement of an unregistered design: the product seems copied from the design; it is "
+               "hidden rather than removed while the seller can show that it differs or was created "
+               "independently.")),
     Reason("ds_no_infringement", Outcome.REJECT, "The product does not copy the protected design",
            "The product's appearance produces a different overall impression on the informed user, or "
-           "its use is authorized.", kinds=DS),
+           "its use is authorized.", kinds=DS,
+           ground_unregistered=(
+               "The product's appearance produces a different overall impression on the informed user, or it "
+               "was not shown to be copied from the design (an unregistered design protects against copying "
+               "only), or its use is authorized.")),
     # --- any kind
     Reason("insufficient_evidence", Outcome.REJECT, "The report does not show an infringement",
            "The notice does not contain enough information for a diligent reviewer to identify "
@@ -158,8 +174,10 @@ def reasons_for(outcome: str, *, appeal: bool = False, kind: str | None = None) 
 
 def _ground(reason: Reason, right) -> str:
     """The reason's legal ground. The trademark grounds are written for a registered mark; for an
-    unregistered one they speak of a mark protected by its use instead, so the statement does not
-    claim a registration that does not exist."""
+    unregistered one they speak of a mark protected by its use instead, and a design ground has its
+    own unregistered wording, so the statement does not claim a registration that does not exist."""
+    if not right.registered and reason.ground_unregistered:
+        return reason.ground_unregistered
     kind = right.get_kind_display().lower()
     ground = reason.ground.replace("{kind}", f"registered {kind}" if right.registered else kind)
     if right.registered:

@@ -20,16 +20,23 @@ from suspensions.services import strike_give
 ACTION_FOR_OUTCOME = {Outcome.REMOVE: ActionKind.REMOVE, Outcome.SUPPRESS: ActionKind.SUPPRESS}
 
 
+class ReasonError(CaseError):
+    """A reason code refused: unknown, of another outcome, or for another kind of right. `field`
+    names the input that carries it, so a form or an API caller puts the message there."""
+
+    field = "reason_code"
+
+
 def reason_get(code: str, allowed: set[str], *, kind: str | None = None) -> Reason:
     """The reason `code` if its outcome is one of `allowed` and (with `kind`) it fits a right of that
-    kind; CaseError otherwise, saying which reasons to choose from."""
+    kind; ReasonError (on `reason_code`) otherwise, saying which reasons to choose from."""
     reason = REASONS.get(code)
     if reason is None or reason.outcome not in allowed:
-        raise CaseError("Choose a reason for the decision.")
+        raise ReasonError("Choose a reason for the decision.")
     if kind is not None and not reason.fits(kind):
         label = RightKind(kind).label.lower()
-        raise CaseError(f"Reason: “{reason.label}” is not a ground for a {label}; this case relies on a "
-                        f"{label}. Choose one of the {label} reasons.")
+        raise ReasonError(f"Reason: “{reason.label}” is not a ground for a {label}; this case relies on a "
+                          f"{label}. Choose one of the {label} reasons.")
     return reason
 
 

@@ -48,7 +48,8 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error("statement", str(exc))
             else:
-                form.add_error(None, str(exc))
+                # A refused reason (decisions.services.ReasonError) is shown on its field.
+                form.add_error(getattr(exc, "field", None), str(exc))
         else:
             recorded = (f"Decision on {case.reference} recorded: {decision.get_outcome_display()}. "
                         "The seller and the reporter are notified.")
