@@ -28,7 +28,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from accounts.models import Role
 from actions.models import Restriction
@@ -211,6 +211,21 @@ class Workflow(RuleBasedStateMachine):
         self._record_hits(predicted, after_case=last_case)
         self.touched = list(Case.objects.filter(pk__in=was_open))
 
+    def _has_open(self) -> bool:
+        return Case.objects.filter(listing_id__in=self.listings, state=CaseState.OPEN).exists()
+
+    def _has_actioned(self) -> bool:
+        return Case.objects.filter(listing_id__in=self.listings, state=CaseState.ACTIONED).exists()
+
+    def _has_suspension(self) -> bool:
+        return Suspension.objects.filter(seller__in=self.sellers, status=SuspensionStatus.APPROVED).exists()
+
+    def _has_report(self) -> bool:
+        return Case.objects.filter(listing_id__in=self.listings, report__isnull=False, report__withdrawn_at=None,
+                                   state__in=[CaseState.OPEN, CaseState.ACTIONED]).exists()
+
+    # Preconditions keep every step doing something (a rule with nothing to act on is not drawn).
+    @precondition(_has_open)
     @rule(i=st.integers(0, 99), outcome=st.sampled_from(["remove", "suppress", "reject"]), whole=st.booleans())
     def decide(self, i, outcome, whole):
         case = self._pick(self._cases(CaseState.OPEN), i)
@@ -236,6 +251,7 @@ class Workflow(RuleBasedStateMachine):
     def _restricted_case(self, i):
         return self._pick(self._cases(CaseState.ACTIONED), i)
 
+    @precondition(_has_actioned)
     @rule(i=st.integers(0, 99), granted=st.booleans())
     def seller_appeals(self, i, granted):
         case = self._restricted_case(i)
@@ -255,6 +271,7 @@ class Workflow(RuleBasedStateMachine):
             self.cleared[(case.listing_id, case.right_id)] = Listing.objects.get(pk=case.listing_id).rule_facts()
         self.touched = [case]
 
+    @precondition(_has_actioned)
     @rule(i=st.integers(0, 99))
     def counter_notice_runs_out(self, i):
         case = self._restricted_case(i)
@@ -274,9 +291,11 @@ class Workflow(RuleBasedStateMachine):
         self.cleared[(case.listing_id, case.right_id)] = Listing.objects.get(pk=case.listing_id).rule_facts()
         self.touched = [case]
 
+    @precondition(_has_report)
     @rule(i=st.integers(0, 99))
     def withdraw_a_report(self, i):
-        reports = sorted({c.report_id for c in self._cases(CaseState.OPEN, CaseState.ACTIONED) if c.report_id})
+        reports = sorted({c.report_id for c in self._cases(CaseState.OPEN, CaseState.ACTIONED)
+                          if c.report_id and c.report.withdrawn_at is None})
         report_id = self._pick(reports, i)
         if report_id is None:
             return
@@ -309,13 +328,14 @@ class Workflow(RuleBasedStateMachine):
             self._change(listing_id, lambda rs: rs.add(("suspension", suspension.pk, "suppressed")))
         self.touched = [case]
 
+    @precondition(_has_suspension)
     @rule(seller=st.integers(0, 1))
     def lift_a_suspension(self, seller):
-        suspension = Suspension.objects.filter(seller=self.sellers[seller], status=SuspensionStatus.APPROVED).first()
-        if suspension is None:
-            return
+        suspensions = list(Suspension.objects.filter(seller__in=self.sellers, status=SuspensionStatus.APPROVED)
+                           .order_by("id"))
+        suspension = self._pick(suspensions, seller)
         self._run(suspension_lift, suspension=suspension, senior=self.senior, reason="Served its time.")
-        for listing_id in Listing.objects.filter(seller=self.sellers[seller]).values_list("id", flat=True):
+        for listing_id in Listing.objects.filter(seller=suspension.seller).values_list("id", flat=True):
             self._change(listing_id, lambda rs: rs.discard(("suspension", suspension.pk, "suppressed")))
 
     # --- invariants ------------------------------------------------------------------------------
