@@ -387,6 +387,7 @@ class Workflow(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(3600 if PROFILE is PROFILES["long"] else 300)
 def test_the_workflow_holds_together_whatever_the_order(capsys):
     bound = PROFILE if connection.vendor == "postgresql" else {"max_examples": 4, "stateful_step_count": 10}
     run_state_machine_as_test(Workflow, settings=settings(
