@@ -41,6 +41,9 @@ def test_a_decision_applied_to_a_whole_report_shows_its_progress(browser, live_s
     page.get_by_label("Reason").select_option(label="Counterfeit goods bearing the registered mark")
     page.get_by_label("Facts").fill("The same replica headphones in each listing.")
     page.get_by_label("Apply to all identical cases of this report (4 other undecided)").check()
+    # The statement follows the facts (HTMX) before it is recorded: one composed before them is refused.
+    expect(page.get_by_label("Statement the seller reads")).to_have_value(
+        re.compile(re.escape("Facts: The same replica headphones in each listing.")))
     with mock.patch("decisions.tasks.decide_report_cases.delay"):  # the worker takes it: run by hand below
         page.get_by_role("button", name="Record decision").click()
         job = BulkJob.objects.get(report=report)
