@@ -26,6 +26,11 @@ def is_marketplace(user) -> bool:
     return bool(user and user.is_authenticated and user.is_marketplace)
 
 
+def is_api_user(user) -> bool:
+    """Who holds an API token: rights holders (reporting API) and the marketplace (ingest, webhooks)."""
+    return is_rights_holder(user) or is_marketplace(user)
+
+
 def require_reviewer(user, message: str = "Only trust-and-safety reviewers can see this page.") -> None:
     """Reviewers and senior reviewers."""
     if not is_reviewer(user):
@@ -50,6 +55,12 @@ def require_seller(user, message: str = "Seller Center is for sellers.") -> None
 
 def require_marketplace(user, message: str = "Webhooks are for the marketplace's service account.") -> None:
     if not is_marketplace(user):
+        raise PermissionDenied(message)
+
+
+def require_api_user(
+        user, message: str = "Only rights holders and the marketplace's service account use API tokens.") -> None:
+    if not is_api_user(user):
         raise PermissionDenied(message)
 
 

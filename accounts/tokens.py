@@ -1,16 +1,17 @@
-"""API tokens: one per user (DRF's TokenAuthentication), created and revoked by the user."""
+"""API tokens: one per user (DRF's TokenAuthentication), created and revoked by the user: a rights
+holder (reporting API) or the marketplace's service account (listing ingest, webhook endpoints)."""
 
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from audit.services import audit_append
 
-from .permissions import require_rights_holder
+from .permissions import require_api_user
 
 
 def api_token_create(*, user) -> Token:
     """Replace the user's token with a new one (the old one stops working at once)."""
-    require_rights_holder(user, "Only rights holders use the reporting API.")
+    require_api_user(user)
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)

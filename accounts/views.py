@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
-from .permissions import require_rights_holder
+from .permissions import require_api_user
 from .tokens import api_token_create, api_token_revoke
 
 
@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     """Create, replace or revoke the user's API token. The key is shown once, right after creation."""
-    require_rights_holder(request.user, "Only rights holders use the reporting API.")
+    require_api_user(request.user)
     created = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":

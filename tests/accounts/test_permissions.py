@@ -63,6 +63,7 @@ IS_CHECKS = {
     permissions.is_rights_holder: RIGHTS_HOLDERS,
     permissions.is_seller: SELLERS,
     permissions.is_marketplace: MARKETPLACE,
+    permissions.is_api_user: RIGHTS_HOLDERS | MARKETPLACE,
 }
 
 REQUIRE_CHECKS = {
@@ -71,6 +72,8 @@ REQUIRE_CHECKS = {
     permissions.require_rights_holder: (RIGHTS_HOLDERS, "Only rights holders file and follow reports."),
     permissions.require_seller: (SELLERS, "Seller Center is for sellers."),
     permissions.require_marketplace: (MARKETPLACE, "Webhooks are for the marketplace's service account."),
+    permissions.require_api_user: (RIGHTS_HOLDERS | MARKETPLACE,
+                                   "Only rights holders and the marketplace's service account use API tokens."),
 }
 
 DRF_CLASSES = {
@@ -182,7 +185,7 @@ CALLERS = [
      CaseError, "rev is not an active reviewer."),
     ("claiming", lambda: case_claim(case=None, reviewer=_seller()), CaseError, "Only reviewers can claim cases."),
     ("API tokens", lambda: api_token_create(user=_seller()), PermissionDenied,
-     "Only rights holders use the reporting API."),
+     "Only rights holders and the marketplace's service account use API tokens."),
     ("registering a brand", lambda: brand_create(user=_seller(), name="X", website="", owner_company="X",
                                                  country="DE"),
      RegistryError, "Only rights-holder accounts can register a brand."),
@@ -214,7 +217,7 @@ def _page(response) -> str:
 
 
 PAGES = [
-    ("seller", "get", "api_token", {}, "Only rights holders use the reporting API."),
+    ("seller", "get", "api_token", {}, "Only rights holders and the marketplace's service account use API tokens."),
     ("rev1", "get", "registry:brand_new", {}, "Only rights-holder accounts register brands."),
     ("seller", "get", "registry:verification_queue", {}, "Only trust-and-safety reviewers verify rights."),
     ("alice", "get", "registry:verification_queue", {}, "Only trust-and-safety reviewers verify rights."),
