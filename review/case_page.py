@@ -126,7 +126,9 @@ def case_notes(*, case: Case) -> list[CaseNote]:
 
 
 def case_info_requests(*, case: Case) -> list[InfoRequest]:
-    return list(case.info_requests.select_related("asked_by", "answered_by").order_by("id"))
+    """The case's questions with their answers and the files sent with each answer."""
+    return list(case.info_requests.select_related("asked_by", "answered_by")
+                .prefetch_related("evidence_links__file").order_by("id"))
 
 
 def lane_label(priority: int) -> str:
