@@ -13,9 +13,9 @@ from complaints.models import CaseState, InfoAnswerEvidence
 from evidence.models import EvidenceFile
 from review.info_requests import InfoRequestError, case_request_info, info_request_answer
 
+from ..conftest import claim
 from ..evidence.samples import ELF, HTML, PDF, SVG, image, upload
 from ..factories import UserFactory
-from ..conftest import claim
 from ..views import held_case, open_case
 
 
