@@ -11,12 +11,14 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from complaints.models import CaseState, InfoAnswerEvidence
 from evidence.models import EvidenceFile
+from evidence.services import evidence_accept
 from review.info_requests import InfoRequestError, case_request_info, info_request_answer
 
 from ..conftest import claim
 from ..evidence.samples import ELF, HTML, PDF, SVG, image, upload
 from ..factories import UserFactory
 from ..views import held_case, open_case
+from .test_case_page import QUERIES
 
 
 def _ask(case, reviewer):
@@ -167,3 +169,27 @@ def test_the_report_page_offers_the_file_picker_with_the_answer(world, client, a
     client.force_login(world.alice)
     page = client.get(reverse("reporters:report_detail", args=[case.report_id])).content.decode()
     assert 'enctype="multipart/form-data"' in page and 'name="evidence_upload"' in page
+
+
+# The case page's fixed count (tests/review/test_case_page.py QUERIES) plus one for the answers' files.
+@pytest.mark.parametrize("answers", [1, 3])
+def test_the_case_page_reads_the_answers_files_in_one_query(world, client, django_assert_num_queries, answers):
+    case = None
+    for i in range(answers):
+        case = held_case(world) if case is None else _reclaim(case, world)
+        info = _ask(case, world.rev1)
+        stored = evidence_accept(uploaded_by=world.alice, uploads=[upload(f"p{i}.png", image("PNG")),
+                                                                   upload(f"r{i}.pdf", PDF)]).stored
+        info_request_answer(request=info, user=world.alice, answer=f"Answer {i}", evidence=stored)
+    client.force_login(world.rev2)
+    url = reverse("review:case_detail", args=[case.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES + 1):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count('data-testid="answer-files"') == answers
+
+
+def _reclaim(case, world):
+    claim(case, world.rev1)
+    return case
