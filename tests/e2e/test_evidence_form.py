@@ -108,7 +108,7 @@ def test_the_reporter_answers_a_question_with_a_file_the_reviewer_then_opens(bro
     page = people.page("rights1")
     page.goto(f"/reports/{report.pk}/")
     questions = page.get_by_test_id("questions")
-    questions.get_by_label("Your answer").fill("The photo of our test buy is attached.")
+    questions.get_by_label("Your answer", exact=True).fill("The photo of our test buy is attached.")
     questions.get_by_label("Files with your answer").set_input_files(
         [{"name": "testbuy.png", "mimeType": "image/png", "buffer": image("PNG", size=(200, 100))}])
     questions.get_by_role("button", name="Send answer").click()
