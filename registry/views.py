@@ -24,7 +24,7 @@ from .forms import (
 )
 from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind, TermKind
 from .offices import OFFICES
-from .renewals import RENEWAL_WINDOW_DAYS, right_renew, right_renewal_refusal
+from .renewals import right_renew, right_renewal_refusal
 from .services import (
     RegistryError,
     brand_create,
@@ -258,7 +258,7 @@ def right_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
                                       "for a reviewer to check the renewal document.")
             return redirect("registry:right_detail", pk=right.pk)
     return render(request, "registry/right_renew.html",
-                  {"form": form, "right": right, "brand": right.brand, "window_days": RENEWAL_WINDOW_DAYS},
+                  {"form": form, "right": right, "brand": right.brand},
                   status=400 if form.is_bound else 200)
 
 
