@@ -27,8 +27,15 @@ def is_marketplace(user) -> bool:
 
 
 def is_api_user(user) -> bool:
-    """Who holds an API token: rights holders (reporting API) and the marketplace (ingest, webhooks)."""
+    """Calls the REST API with a token of their own: rights holders (reports) and the marketplace's
+    service account (listings, webhooks)."""
     return is_rights_holder(user) or is_marketplace(user)
+
+
+def require_api_user(user, message: str = "API tokens are for rights holders and the marketplace's "
+                                          "service account.") -> None:
+    if not is_api_user(user):
+        raise PermissionDenied(message)
 
 
 def require_reviewer(user, message: str = "Only trust-and-safety reviewers can see this page.") -> None:
@@ -55,12 +62,6 @@ def require_seller(user, message: str = "Seller Center is for sellers.") -> None
 
 def require_marketplace(user, message: str = "Webhooks are for the marketplace's service account.") -> None:
     if not is_marketplace(user):
-        raise PermissionDenied(message)
-
-
-def require_api_user(
-        user, message: str = "Only rights holders and the marketplace's service account use API tokens.") -> None:
-    if not is_api_user(user):
         raise PermissionDenied(message)
 
 

@@ -1,5 +1,5 @@
 """API tokens: one per user (DRF's TokenAuthentication), created and revoked by the user: a rights
-holder (reporting API) or the marketplace's service account (listing ingest, webhook endpoints)."""
+holder (the reporting API) or the marketplace's service account (listings and webhooks)."""
 
 from django.db import transaction
 from rest_framework.authtoken.models import Token

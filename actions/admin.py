@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 
-from .models import BulkJob, EnforcementAction
+from .models import BulkJob, EnforcementAction, Restriction
 
 
 @admin.register(EnforcementAction)
@@ -20,3 +20,13 @@ class EnforcementActionAdmin(admin.ModelAdmin):
 class BulkJobAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "title", "status", "done", "failed", "total", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(Restriction)
+class RestrictionAdmin(ReadOnlyAdmin):
+    """Read-only: restrictions are imposed and lifted only by applying actions."""
+
+    list_display = ["id", "listing", "kind", "source", "case", "suspension", "started_at", "lifted_at"]
+    list_filter = ["kind", "source"]
+    search_fields = ["listing__external_id"]
+    raw_id_fields = ["listing", "case", "decision", "suspension", "imposed_by", "lifted_by"]

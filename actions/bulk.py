@@ -1,9 +1,11 @@
 """Bulk enforcement: many actions applied in chunks, with progress on a BulkJob row.
 
 A job's actions are created first (pending rows, one COPY on PostgreSQL); then one task per chunk
-of ids claims the chunk's pending actions under their row locks and, in one transaction, changes
-the listings with one UPDATE per target status, marks the actions applied with one UPDATE, writes
-the webhook outbox (one COPY) and one audit entry for the chunk (beat links it into the hash chain).
+of ids claims the chunk's pending actions under their row locks and, in one transaction, imposes
+or lifts their restrictions (actions.restrictions: one INSERT, one UPDATE), changes the listings
+whose status that changes with one UPDATE per target status, marks the actions applied with one
+UPDATE, writes the webhook outbox (one COPY) for those listings and one audit entry for the chunk
+(beat links it into the hash chain).
 A chunk that runs again finds its actions applied and does nothing, so a killed worker, a
 redelivered message or the sweep can re-run any chunk: the job resumes where it stopped.
 A report decision job (decisions.report_jobs) creates its actions chunk by chunk as it decides
@@ -19,16 +21,17 @@ from django.db.models import Count, F, Min
 from django.utils import timezone
 
 from audit.services import AuditTarget, audit_append
-from audit.transitions import check_move, transition
+from audit.transitions import transition
 from common.db import insert_rows
 from common.dispatch import enqueue_many_on_commit
+from complaints.models import outranks_automation
 from listings.models import Listing
-from listings.states import LISTING_TRANSITIONS
 from notifications.services import notify_many_on_commit, notify_on_commit
 
 from .events import AppliedAction, action_event_id, actions_applied
-from .models import ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
-from .states import ACTION_TARGET_STATUS, BULK_JOB_TRANSITIONS
+from .models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from .restrictions import ActionRow, restrictions_apply
+from .states import BULK_JOB_TRANSITIONS
 
 
 def _chunks(ids: list[int], size: int) -> list[tuple[int, int]]:
@@ -44,6 +47,7 @@ class NewAction(NamedTuple):
     idempotency_key: str
     decision_id: int | None = None
     case_id: int | None = None
+    suspension_id: int | None = None
 
 
 def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=None,
@@ -56,10 +60,10 @@ def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=No
                                  chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
     now = timezone.now()
     insert_rows(EnforcementAction._meta.db_table,
-                ("decision_id", "case_id", "listing_id", "bulk_job_id", "kind", "status", "idempotency_key",
-                 "attempts", "last_error", "created_at", "updated_at"),
-                [(a.decision_id, a.case_id, a.listing_id, job.pk, a.kind, ActionStatus.PENDING, a.idempotency_key,
-                  0, "", now, now) for a in actions])
+                ("decision_id", "case_id", "suspension_id", "listing_id", "bulk_job_id", "kind", "status",
+                 "idempotency_key", "attempts", "last_error", "created_at", "updated_at"),
+                [(a.decision_id, a.case_id, a.suspension_id, a.listing_id, job.pk, a.kind, ActionStatus.PENDING,
+                  a.idempotency_key, 0, "", now, now) for a in actions])
     audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
     if not actions:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
@@ -80,14 +84,37 @@ def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
     return len(chunks)
 
 
+def bulk_job_add_action(*, job_id: int, action: NewAction) -> EnforcementAction:
+    """Requires an open transaction. One more pending action for a job that may have finished (a
+    listing that arrives under a suspension joins the suspension's job); the caller applies it."""
+    BulkJob.objects.filter(pk=job_id).update(total=F("total") + 1, updated_at=timezone.now())
+    created = EnforcementAction.objects.create(
+        listing_id=action.listing_id, kind=action.kind, idempotency_key=action.idempotency_key, bulk_job_id=job_id,
+        decision_id=action.decision_id, case_id=action.case_id, suspension_id=action.suspension_id)
+    audit_append(actor=None, action="action.created", target=created, data={"kind": action.kind, "bulk_job": job_id})
+    return created
+
+
+def bulk_job_apply_pending(*, job_id: int | None) -> int:
+    """Apply, in the caller's transaction, whatever of the job is still pending (chunk by chunk), so
+    that what follows (a suspension's lift) comes after it. Returns how many were applied."""
+    if job_id is None:
+        return 0
+    job = BulkJob.objects.get(pk=job_id)
+    ids = list(EnforcementAction.objects.filter(bulk_job_id=job_id, status=ActionStatus.PENDING)
+               .order_by("id").values_list("id", flat=True))
+    return sum(actions_apply_chunk(job_id=job_id, first_id=first, last_id=last)
+               for first, last in _chunks(ids, job.chunk_size))
+
+
 def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
     """Apply the job's pending actions with ids in [first_id, last_id]. Idempotent: returns how
     many were applied now (0 when a previous run already did them).
 
     One audit entry for the chunk, as its takedowns commit together: `bulkjob.chunk_applied` on the
     job, listing each action applied with its listing's change and its event ([action, listing,
-    from, to, event id]) and each that failed ([action, listing, error]). A takedown's record in the
-    chain is the entry of its job whose `actions` range ([first, last]) holds its id."""
+    from, to, event id or None when the listing's status did not change]). A takedown's record in
+    the chain is the entry of its job whose `actions` range ([first, last]) holds its id."""
     now = timezone.now()
     pending = EnforcementAction.objects.filter(bulk_job_id=job_id, pk__gte=first_id, pk__lte=last_id,
                                                status=ActionStatus.PENDING)
@@ -97,54 +124,43 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
         # Plain tuples, not model instances: at hundreds of rows per chunk the ORM's objects were
         # most of the cost. The decisions' fields for the events come in the same read (unlocked).
         rows = list(pending.select_for_update(of=("self",)).order_by("id").values_list(
-            "id", "kind", "listing_id", "decision_id", "idempotency_key", "decision__case_id",
-            "decision__reason_code", "decision__statement"))
+            "id", "kind", "listing_id", "case_id", "decision_id", "suspension_id", "decision__automated",
+            "idempotency_key", "decision__case_id", "decision__reason_code", "decision__statement"))
         if not rows:
             bulk_job_refresh(job_id=job_id)
             return 0
-        decisions = {row[3]: row[5:] for row in rows if row[3] is not None}
+        decisions = {row[4]: row[8:] for row in rows if row[4] is not None}
         # The listings, locked after the actions, selected by the same range (no list of ids to send).
         listings = {pk: (status, ext, seller_ext) for pk, status, ext, seller_ext in (
             Listing.objects.select_for_update(of=("self",)).filter(pk__in=pending.values("listing_id"))
             .order_by("id").values_list("id", "status", "external_id", "seller__external_id"))}
+        before = {pk: status for pk, (status, _, _) in listings.items()}
+        statuses = dict(before)
+        changes = restrictions_apply(actions=[ActionRow(
+            *row[:6], bool(row[6]), clears=row[1] == ActionKind.REINSTATE and row[4] is not None
+            and outranks_automation(automated=row[6], reason_code=row[9])) for row in rows],
+            statuses=statuses, now=now)
         by_target: dict[str, list[int]] = defaultdict(list)
-        applied, failed = [], []
-        for action_id, kind, listing_id, decision_id, key, *_ in rows:
-            to = ACTION_TARGET_STATUS[kind]
-            frm, ext, seller_ext = listings[listing_id]
-            if frm != to and not check_move(LISTING_TRANSITIONS, frm, to):
-                failed.append((action_id, kind, listing_id, frm))
-                continue
-            if frm != to:
+        for listing_id, to in statuses.items():
+            if before[listing_id] != to:
                 by_target[to].append(listing_id)
-                listings[listing_id] = (to, ext, seller_ext)
-            applied.append((action_id, kind, listing_id, decision_id, key, frm, to))
         for to, ids in by_target.items():
             # The chunk's one statement per target status (a suspension has one: suppressed).
             Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
-        if applied:
-            done = pending.exclude(pk__in=[a[0] for a in failed]) if failed else pending
-            done.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
-                        attempts=F("attempts") + 1)
-        # Told in the same transaction (webhooks writes the marketplace's events: its outbox); each
-        # action's event id goes in the chunk's audit entry.
-        actions_applied.send(
-            sender=EnforcementAction, job_id=job_id, single=False, decisions=decisions,
-            actions=[AppliedAction(action_id, kind, listing_id, decision_id, key)
-                     for action_id, kind, listing_id, decision_id, key, _, _ in applied],
-            listings={pk: (ext, seller_ext) for pk, (_, ext, seller_ext) in listings.items()})
-        errors = []
-        for action_id, kind, listing_id, frm in failed:
-            error = f"Listing is {frm}; it cannot become {ACTION_TARGET_STATUS[kind]}."
-            EnforcementAction.objects.filter(pk=action_id).update(
-                status=ActionStatus.FAILED, last_error=error, last_attempt_at=now, updated_at=now,
-                attempts=F("attempts") + 1)
-            errors.append([action_id, listing_id, error])
+        pending.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
+                       attempts=F("attempts") + 1)
+        applied = [AppliedAction(row[0], row[1], row[2], row[4], row[7], frm, to)
+                   for row, (frm, to) in zip(rows, changes, strict=True)]
+        # Told in the same transaction (webhooks writes the marketplace's events: its outbox, for the
+        # actions that changed what the marketplace shows); each event id goes in the audit entry.
+        actions_applied.send(sender=EnforcementAction, job_id=job_id, single=False, decisions=decisions,
+                             actions=applied,
+                             listings={pk: (ext, seller_ext) for pk, (_, ext, seller_ext) in listings.items()})
         chunk = AuditTarget(BulkJob.audit_label, job_id, f"Bulk job #{job_id}: actions {first_id}-{last_id}")
         audit_append(actor=None, action="bulkjob.chunk_applied", target=chunk,
-                     data={"actions": [first_id, last_id], "failed": errors, "applied": [
-                         [action_id, listing_id, frm, to, action_event_id(key)]
-                         for action_id, _, listing_id, _, key, frm, to in applied]})
+                     data={"actions": [first_id, last_id], "failed": [], "applied": [
+                         [a.action_id, a.listing_id, a.from_status, a.to_status,
+                          action_event_id(a.idempotency_key) if a.changed else None] for a in applied]})
         bulk_job_refresh(job_id=job_id)
     return len(applied)
 

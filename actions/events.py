@@ -16,6 +16,14 @@ class AppliedAction(NamedTuple):
     listing_id: int
     decision_id: int | None  # None: one of a suspension's (or its lift's) actions
     idempotency_key: str
+    # The listing's status before and after: equal when the action changed nothing the marketplace
+    # sees (a suspension lifted over a takedown, a second restriction), and then nothing is told.
+    from_status: str
+    to_status: str
+
+    @property
+    def changed(self) -> bool:
+        return self.from_status != self.to_status
 
 
 # Sent in the applying transaction with `actions` (list[AppliedAction]), `job_id` (their bulk job,

@@ -7,8 +7,8 @@ from .models import ActionKind, EnforcementAction
 
 @step("action_applied")
 def action_applied(action_id: int) -> list[Mail]:
-    action = EnforcementAction.objects.select_related("case__report__brand", "listing__seller", "decision").get(
-        pk=action_id)
+    action = EnforcementAction.objects.select_related("case__report__brand", "case__brand", "listing__seller",
+                                                      "decision").get(pk=action_id)
     if action.case is None or action.kind not in (ActionKind.REMOVE, ActionKind.REINSTATE):
         return []
     kind = "enforced" if action.kind == ActionKind.REMOVE else "reinstated"

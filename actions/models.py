@@ -16,6 +16,11 @@ class ActionKind(models.TextChoices):
     # per listing, applied in chunks); lifting it restores those the suspension suppressed.
     UNSUPPRESS = "unsuppress", "Restore listing (suspension lifted)"
 
+    @property
+    def imposes(self) -> bool:
+        """Applying it imposes a restriction (the other kinds lift one)."""
+        return self in (ActionKind.REMOVE, ActionKind.SUPPRESS)
+
 
 class ActionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -39,6 +44,11 @@ class EnforcementAction(models.Model):
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="actions")
     bulk_job = models.ForeignKey("BulkJob", null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    # A suspension's actions (suppress on approval or at ingest, unsuppress on lift) name it: the
+    # restriction they impose or lift is the suspension's. A string reference: suspensions sits
+    # above actions and is never imported here.
+    suspension = models.ForeignKey("suspensions.Suspension", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="actions", db_index=False)
     kind = models.CharField(max_length=16, choices=ActionKind.choices)
     status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.PENDING)
     idempotency_key = models.CharField(max_length=100)  # unique: Meta.constraints
@@ -61,9 +71,12 @@ class EnforcementAction(models.Model):
                                 condition=~models.Q(status=ActionStatus.APPLIED))]
         constraints = [
             models.UniqueConstraint(fields=["idempotency_key"], name="action_idempotency_key_unique"),
+            # Every action names what it enforces: a decision on a case, or a suspension (whose
+            # restriction it imposes or lifts, in the suspension's job).
             models.CheckConstraint(
-                condition=models.Q(decision__isnull=False, case__isnull=False) | models.Q(bulk_job__isnull=False),
-                name="action_has_decision_or_job",
+                condition=models.Q(decision__isnull=False, case__isnull=False)
+                | models.Q(bulk_job__isnull=False, suspension__isnull=False),
+                name="action_has_decision_or_suspension",
             )
         ]
 
@@ -177,3 +190,77 @@ class BulkJob(models.Model):
             steps = 2 * self.cases_walked - self.total + self.done + self.failed
             return max(0, min(100, int(100 * steps / (2 * self.cases_total))))
         return int(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+class RestrictionKind(models.TextChoices):
+    # The listing status each kind brings while active (listings.models.status_for).
+    REMOVED = "removed", "Removed"
+    SUPPRESSED = "suppressed", "Suppressed"
+
+
+class RestrictionSource(models.TextChoices):
+    DECISION = "decision", "A person's decision on a case"
+    AUTOMATIC = "automatic", "Automatic detection (a protection rule)"
+    SUSPENSION = "suspension", "Seller suspension"
+
+
+class Restriction(models.Model):
+    """One thing that hides a listing: a removal or suppression with its source, from the moment an
+    action imposed it until an action lifted it. A listing's status is derived from its active
+    restrictions (listings.models.status_for): removed while any removal is active, suppressed while
+    any suppression is, active otherwise. Lifting one never lifts another, so a suspension lifted
+    over an IP takedown leaves the takedown standing, and the marketplace hears only real changes.
+
+    Written only by applying actions (actions.restrictions), in the applying transaction."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="restrictions")
+    kind = models.CharField(max_length=16, choices=RestrictionKind.choices)
+    source = models.CharField(max_length=16, choices=RestrictionSource.choices)
+    # A decision's restriction: its case and decision. A suspension's: the suspension.
+    # Few indexes: each is written again with every takedown (ten thousand at once in a bulk job).
+    # Restrictions are read by listing (a listing has a handful), and a suspension's by the
+    # partial index below; never by case or decision alone.
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions",
+                             db_index=False)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
+    suspension = models.ForeignKey("suspensions.Suspension", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="restrictions", db_index=False)
+    imposed_by = models.OneToOneField(EnforcementAction, on_delete=models.PROTECT, related_name="imposed")
+    started_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(EnforcementAction, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="lifted", db_index=False)
+    # When a person's decision reinstated the listing (appeal, counter-notice, rejection,
+    # withdrawal): what the listing showed then, in the fields the protection rules read. The rule
+    # that matched then does not restrict it again for the same right until these change.
+    cleared_facts = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # A suspension's restrictions (its lift): only the rows that have one are in it.
+            models.Index(fields=["suspension"], name="restriction_suspension_idx",
+                         condition=models.Q(suspension__isnull=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source="suspension", suspension__isnull=False, case__isnull=True)
+                | (~models.Q(source="suspension") & models.Q(case__isnull=False, decision__isnull=False)),
+                name="restriction_names_its_source"),
+            models.CheckConstraint(condition=models.Q(lifted_at__isnull=True) | models.Q(lifted_by__isnull=False),
+                                   name="restriction_lift_names_its_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.listing_id} by {self.get_source_display().lower()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+    @property
+    def by_phrase(self) -> str:
+        """Who imposed it, as a reviewer reads it ("Removed by …")."""
+        return {RestrictionSource.DECISION: "a reviewer's decision", RestrictionSource.AUTOMATIC: "automatic detection",
+                RestrictionSource.SUSPENSION: "a seller suspension"}[self.source]

@@ -15,13 +15,14 @@ from audit.transitions import transition
 from common.dispatch import enqueue, enqueue_on_commit
 from complaints.models import Decision
 from listings.models import Listing
-from listings.services import listing_set_status
+from listings.states import LISTING_TRANSITIONS
 from notifications.services import notification_queued, notify_on_commit
 
 from .bulk import bulk_job_refresh, stale_chunks
 from .events import AppliedAction, actions_applied
-from .models import ActionStatus, BulkJob, EnforcementAction
-from .states import ACTION_TARGET_STATUS, ACTION_TRANSITIONS
+from .models import ActionKind, ActionStatus, BulkJob, EnforcementAction
+from .restrictions import ActionRow, restrictions_apply
+from .states import ACTION_TRANSITIONS
 
 APPLY_TASK = "enforcement.tasks.apply_action"
 CHUNK_TASK = "enforcement.tasks.apply_action_chunk"
@@ -29,7 +30,16 @@ CHUNK_TASK = "enforcement.tasks.apply_action_chunk"
 
 def action_create(*, decision: Decision, kind: str, actor, job: BulkJob | None = None) -> EnforcementAction:
     """Requires the deciding transaction. The decision's pending action, applied by its own task on
-    commit; or, with `job`, one of the job's, applied with its chunk (the job queues the chunk)."""
+    commit; or, with `job`, one of the job's, applied with its chunk (the job queues the chunk).
+
+    A reinstatement comes after what it reverses: its case's takedowns still pending (queued, not
+    yet applied) are applied first, here. Applied after it by another worker, one would restrict
+    the listing again with nothing left to lift it."""
+    if kind == ActionKind.REINSTATE:
+        for pending in (EnforcementAction.objects.filter(case_id=decision.case_id, status=ActionStatus.PENDING,
+                                                         kind__in=[ActionKind.REMOVE, ActionKind.SUPPRESS])
+                        .order_by("pk").values_list("pk", flat=True)):
+            action_apply(action_id=pending)
     action = EnforcementAction.objects.create(
         decision=decision, case=decision.case, listing=decision.case.listing, kind=kind, bulk_job=job,
         idempotency_key=f"decision:{decision.pk}:{kind}:{decision.case.listing_id}",
@@ -43,24 +53,30 @@ def action_create(*, decision: Decision, kind: str, actor, job: BulkJob | None =
 
 
 def action_apply(*, action_id: int) -> bool:
-    """Apply a pending action to its listing. Idempotent: returns False when there is nothing to
+    """Apply a pending action: impose or lift its restriction (actions.restrictions) and bring the
+    listing to the status its restrictions say. Idempotent: returns False when there is nothing to
     do (already applied, failed, or unknown), so a re-delivered message changes nothing."""
     with transaction.atomic():
         # Race: two deliveries of the same message; the second waits here, then sees 'applied'.
-        action = EnforcementAction.objects.select_for_update().filter(pk=action_id).first()
+        action = (EnforcementAction.objects.select_for_update(of=("self",)).select_related("decision")
+                  .filter(pk=action_id).first())
         if action is None or action.status != ActionStatus.PENDING:
             return False
-        listing = Listing.objects.get(pk=action.listing_id)
-        listing_set_status(listing=listing, status=ACTION_TARGET_STATUS[action.kind],
-                           reason=f"{action.kind} by decision #{action.decision_id}")
+        listing = Listing.objects.select_for_update().get(pk=action.listing_id)
+        now = timezone.now()
+        statuses = {listing.pk: listing.status}
+        [(frm, to)] = restrictions_apply(actions=[action_row(action)], statuses=statuses, now=now)
+        if frm != to:
+            transition(obj=listing, to=to, actor=None, table=LISTING_TRANSITIONS, field="status",
+                       data={"reason": f"{action.kind} by action #{action.pk}"})
         transition(obj=action, to=ActionStatus.APPLIED, actor=None, table=ACTION_TRANSITIONS,
-                   field="status", changes={"applied_at": timezone.now(), "attempts": action.attempts + 1,
-                                            "last_attempt_at": timezone.now()})
+                   field="status", changes={"applied_at": now, "attempts": action.attempts + 1,
+                                            "last_attempt_at": now})
         # Told in the same transaction: the marketplace's event and its deliveries (webhooks' outbox)
         # commit with the change, or not at all.
         actions_applied.send(sender=EnforcementAction, job_id=action.bulk_job_id, single=True,
                              actions=[AppliedAction(action.pk, action.kind, action.listing_id, action.decision_id,
-                                                    action.idempotency_key)])
+                                                    action.idempotency_key, frm, to)])
         # A bulk job's actions are told in its summaries, if it has any still to send. (Checked
         # before the refresh: a job this action finishes has its summaries written there, with it.)
         if action.bulk_job_id is None or notification_queued(kind="report_decided", object_id=action.bulk_job_id):
@@ -68,6 +84,13 @@ def action_apply(*, action_id: int) -> bool:
         if action.bulk_job_id is not None:
             bulk_job_refresh(job_id=action.bulk_job_id)
     return True
+
+
+def action_row(action: EnforcementAction) -> ActionRow:
+    decision = action.decision
+    return ActionRow(action.pk, action.kind, action.listing_id, action.case_id, action.decision_id,
+                     action.suspension_id, bool(decision and decision.automated),
+                     clears=action.kind == ActionKind.REINSTATE and bool(decision and decision.outranks_automation))
 
 
 def action_fail(*, action_id: int, error: str) -> None:

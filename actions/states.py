@@ -1,6 +1,3 @@
-from listings.models import ListingStatus
-
-from .models import ActionKind
 from .models import ActionStatus as A
 from .models import BulkJobStatus as B
 
@@ -12,12 +9,6 @@ ACTION_TRANSITIONS: dict[str, frozenset[str]] = {
     A.APPLIED: frozenset(),
 }
 
-
-# The listing status each kind of action brings its listing to.
-ACTION_TARGET_STATUS: dict[str, str] = {
-    ActionKind.REMOVE: ListingStatus.REMOVED, ActionKind.SUPPRESS: ListingStatus.SUPPRESSED,
-    ActionKind.REINSTATE: ListingStatus.ACTIVE, ActionKind.UNSUPPRESS: ListingStatus.ACTIVE,
-}
 
 # Bulk jobs: running until every action is applied or failed (a retried failure runs it again).
 BULK_JOB_TRANSITIONS: dict[str, frozenset[str]] = {

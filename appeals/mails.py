@@ -7,6 +7,6 @@ from .models import Appeal
 
 @step("appeal_filed", "appeal_decided")
 def appeal_step(appeal_id: int) -> list[Mail]:
-    appeal = Appeal.objects.select_related("case__report__brand", "case__listing__seller", "decision",
+    appeal = Appeal.objects.select_related("case__report__brand", "case__brand", "case__listing__seller", "decision",
                                            "outcome_decision").get(pk=appeal_id)
     return case_mails(appeal.case, appeal=appeal, decision=appeal.outcome_decision or appeal.decision)

@@ -58,7 +58,7 @@ def appeal_party_of(*, appeal: Appeal, user) -> str | None:
     case = appeal.case
     if case.listing.seller.members.filter(user=user).exists():
         return Party.SELLER
-    if brands_for_user(user=user).filter(pk=case.report.brand_id).exists():
+    if brands_for_user(user=user).filter(pk=case.brand_id).exists():
         return Party.REPORTER
     return None
 

@@ -135,7 +135,7 @@ def appeal_file_by_reporter(*, case: Case, user, statement: str, evidence: list[
     _check_evidence(evidence)
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).select_related("report").get(pk=case.pk)
-        if locked.report_id is None or not brands_for_user(user=user).filter(pk=locked.report.brand_id).exists():
+        if not brands_for_user(user=user).filter(pk=locked.brand_id).exists():
             raise AppealError("You can only appeal decisions on your brand's reports.")
         decision = locked.decisions.order_by("-id").first()
         refusal = reporter_appeal_refusal(case=locked, decision=decision)
@@ -193,7 +193,7 @@ def appeal_decide(*, appeal: Appeal, senior, reason_code: str, facts: str) -> De
     reinstates the listing; a rights holder's appeal granted removes it (each after commit)."""
     by_reporter = appeal.party == Party.REPORTER
     reason = reason_get(reason_code, {Outcome.REMOVE, Outcome.REJECT} if by_reporter
-                     else {Outcome.REINSTATE, Outcome.UPHOLD})
+                        else {Outcome.REINSTATE, Outcome.UPHOLD}, kind=appeal.case.kind)
     with transaction.atomic():
         locked = Appeal.objects.select_for_update(of=("self",)).select_related("decision").get(pk=appeal.pk)
         if not is_senior(senior):

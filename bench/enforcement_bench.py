@@ -136,8 +136,9 @@ def _seed(n: int):
 
 def _design_floor(ids: list[int], decisions, chunk: int) -> float:
     """What any implementation of this design must write per takedown, with nothing else: the
-    listing's UPDATE, the action's INSERT (pending) and UPDATE (applied), the webhook event with
-    its statement, and the chunk's audit entry (each takedown in it), each as one
+    listing's UPDATE, the action's INSERT (pending) and UPDATE (applied), the restriction it
+    imposes, the webhook event with its statement, and the chunk's audit entry (each takedown in
+    it), each as one
     set-based statement over all rows, in one transaction, rolled back (its commit and deferred
     foreign-key checks not counted). Serial, on one connection: the real run spreads the same
     work over two worker processes."""
@@ -156,6 +157,10 @@ def _design_floor(ids: list[int], decisions, chunk: int) -> float:
                          [d.case_id for d in decisions]])
             cur.execute("UPDATE enforcement_enforcementaction SET status = 'applied', applied_at = now(), "
                         "attempts = 1 WHERE idempotency_key LIKE 'floor:%%'")
+            cur.execute("INSERT INTO actions_restriction (listing_id, kind, source, case_id, decision_id, "
+                        "imposed_by_id, started_at) SELECT a.listing_id, 'removed', 'decision', a.case_id, "
+                        "a.decision_id, a.id, now() FROM enforcement_enforcementaction a "
+                        "WHERE a.idempotency_key LIKE 'floor:%%'")
             cur.execute("INSERT INTO enforcement_webhookevent (event_id, type, action_id, payload, created_at) "
                         "SELECT 'evt_' || md5(a.id::text), 'listing.removed', a.id, jsonb_build_object("
                         "'id', 'evt_' || md5(a.id::text), 'type', 'listing.removed', 'data', jsonb_build_object("

@@ -238,6 +238,21 @@ class Case(models.Model):
         return self.state == CaseState.IN_REVIEW
 
     @property
+    def is_automatic(self) -> bool:
+        """Opened by the portal's own protection rules: there is no report behind it."""
+        return self.report_id is None
+
+    @property
+    def origin(self) -> str:
+        """Where the case came from, as people read it: "report R-12" or "automatic detection"."""
+        return f"report {self.report.reference}" if self.report_id else "automatic detection"
+
+    @property
+    def is_undecided(self) -> bool:
+        """Open, in review or waiting for the reporter (UNDECIDED_STATES): no final decision yet."""
+        return self.state in UNDECIDED_STATES
+
+    @property
     def awaits_reporter(self) -> bool:
         """Waiting for the reporter's answer to a reviewer's question (the SLA clock is paused)."""
         return self.state == CaseState.NEEDS_INFO
@@ -286,6 +301,9 @@ RESTRICTING_OUTCOMES = (Outcome.REMOVE, Outcome.SUPPRESS)
 # The reason the system records when no court action answered a counter-notice in time (listed
 # with the other system reasons in complaints.reasons).
 COUNTER_NOTICE_NO_COURT_ACTION = "counter_notice_no_court_action"
+# The reason the system records when a protection rule no longer matches the listing of its open
+# automatic case (the rule was relaxed, or the listing changed): the case closes, the suppression lifts.
+AUTO_RULE_NO_LONGER_MATCHES = "auto_rule_no_longer_matches"
 
 
 class Decision(models.Model):
@@ -326,6 +344,17 @@ class Decision(models.Model):
     def reinstated_after_counter_notice(self) -> bool:
         """The system reinstated the listing: no court action answered the seller's counter-notice."""
         return self.reason_code == COUNTER_NOTICE_NO_COURT_ACTION
+
+    @property
+    def outranks_automation(self) -> bool:
+        """Reversing a restriction, it holds the protection rules off the listing until the listing
+        changes (monitoring): a person decided it, or the counter-notice procedure did."""
+        return outranks_automation(automated=self.automated, reason_code=self.reason_code)
+
+
+def outranks_automation(*, automated: bool, reason_code: str) -> bool:
+    """Decision.outranks_automation for a decision read as values (the bulk paths)."""
+    return not automated or reason_code == COUNTER_NOTICE_NO_COURT_ACTION
 
 
 # --- Misuse of the notice system (complaints/sanctions.py) ------------------------------------------

@@ -8,7 +8,7 @@ from audit.services import audit_append
 from audit.transitions import transition
 
 from .models import Case, CaseState, Decision
-from .reasons import Reason, statement_compose
+from .reasons import FACTS_PLACEHOLDER, Reason, statement_compose
 from .states import CASE_TRANSITIONS
 
 
@@ -31,6 +31,9 @@ def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: 
     if statement is not None and not statement.strip():
         raise CaseError("The statement of reasons is empty. The seller reads it: write it, or press "
                         "Preview to compose it from the reason and the facts.")
+    if statement is not None and FACTS_PLACEHOLDER in statement:
+        raise CaseError(f"The statement of reasons still says “{FACTS_PLACEHOLDER}”: it was composed before "
+                        "the facts were written. Press Preview to compose it again with your facts, or edit it.")
     changes = {"claimed_by": None, "claim_expires_at": None} if case.state == CaseState.IN_REVIEW else {}
     transition(obj=case, to=to_state, actor=actor, table=CASE_TRANSITIONS, changes=changes,
                data={"reason": reason.code})

@@ -26,6 +26,7 @@ from complaints.records import decision_record
 from decisions.challenges import challenge_open, restriction_in_force
 from evidence.models import EvidenceFile
 from evidence.services import EvidenceLimitError, evidence_check_filing
+from notifications.mails import brand_admin_emails
 from registry.selectors import brands_for_user
 from suspensions.services import strike_remove
 
@@ -149,19 +150,21 @@ def counter_notice_file(*, case: Case, user, statements: Statements,
 
 
 def _tell_rights_holder_on_commit(notice: CounterNotice, case: Case) -> None:
-    # The report page shows it at once; the email is a courtesy copy to the notice's contact.
+    # The case page shows it at once; the email is a courtesy copy to the report's contact (to the
+    # brand's admins for a case automatic detection opened: there is no report).
     report = case.report
-    url = settings.SITE_URL.rstrip("/") + reverse("reporters:report_detail", args=[report.pk])
+    url = settings.SITE_URL.rstrip("/") + reverse("reporters:case", args=[case.pk])
     body = (
         f"The seller of listing {case.listing.external_id} filed a counter-notice against the removal "
-        f"on your report {report.reference} (case {case.reference}).\n\n"
+        f"on {'your report ' + report.reference if report else 'automatic detection for ' + str(case.brand)} "
+        f"(case {case.reference}).\n\n"
         f"If you have filed a court action to restrain the seller, upload the filing by "
-        f"{notice.court_action_due:%A %d %B %Y} on the report page: {url}\n"
+        f"{notice.court_action_due:%A %d %B %Y} on the case page: {url}\n"
         f"Otherwise the listing is reinstated on {notice.reinstate_on:%A %d %B %Y}."
     )
     transaction.on_commit(lambda: send_mail(
         f"Counter-notice on {case.reference}: act by {notice.court_action_due:%Y-%m-%d}", body,
-        None, [report.contact_email], fail_silently=True), robust=True)
+        None, [report.contact_email] if report else brand_admin_emails(case.brand), fail_silently=True), robust=True)
 
 
 def court_action_show(*, notice: CounterNotice, user, note: str, filing: list[EvidenceFile]) -> CounterNotice:
@@ -172,7 +175,7 @@ def court_action_show(*, notice: CounterNotice, user, note: str, filing: list[Ev
     _check_evidence(filing)
     with transaction.atomic():
         locked = CounterNotice.objects.select_for_update(of=("self",)).select_related("case__report").get(pk=notice.pk)
-        if not brands_for_user(user=user).filter(pk=locked.case.report.brand_id).exists():
+        if not brands_for_user(user=user).filter(pk=locked.case.brand_id).exists():
             raise CounterNoticeError("Only the reporting brand can answer this counter-notice.")
         if locked.status != Status.WAITING:
             raise CounterNoticeError("This counter-notice is closed.")

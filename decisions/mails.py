@@ -23,7 +23,8 @@ SUMMARY_LINES = 50
 
 @step("case_decided")
 def case_decided(decision_id: int, audiences=(REPORTER, SELLER)) -> list[Mail]:
-    decision = Decision.objects.select_related("case__report__brand", "case__listing__seller").get(pk=decision_id)
+    decision = (Decision.objects.select_related("case__report__brand", "case__brand", "case__listing__seller")
+                .get(pk=decision_id))
     if not decision.restricts:
         # A rejected report restricted nothing: the seller was never told of it and is not now.
         audiences = [a for a in audiences if a != SELLER]

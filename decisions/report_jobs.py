@@ -72,7 +72,7 @@ def report_cases_decide(*, case: Case, reviewer, reason_code: str, facts: str,
     """Decide `case` (which the reviewer holds, refused as case_decide refuses) and, in the same
     transaction, start a report decision job for the report's other undecided cases, if any: its
     walk task is queued on commit."""
-    reason = reason_get(reason_code, {Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT})
+    reason = reason_get(reason_code, {Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT}, kind=case.kind)
     with transaction.atomic():
         source = Case.objects.select_for_update().get(pk=case.pk)
         case_check_claim(case=source, reviewer=reviewer)

@@ -12,6 +12,7 @@ from complaints.models import Case, CaseState, Decision, Outcome
 from complaints.reasons import REASONS, Reason
 from complaints.records import CaseError, decision_record
 from notifications.services import notify_on_commit
+from registry.models import RightKind
 from review.claims import case_check_claim
 from suspensions.services import strike_give
 
@@ -19,11 +20,16 @@ from suspensions.services import strike_give
 ACTION_FOR_OUTCOME = {Outcome.REMOVE: ActionKind.REMOVE, Outcome.SUPPRESS: ActionKind.SUPPRESS}
 
 
-def reason_get(code: str, allowed: set[str]) -> Reason:
-    """The reason `code` if its outcome is one of `allowed`; CaseError otherwise."""
+def reason_get(code: str, allowed: set[str], *, kind: str | None = None) -> Reason:
+    """The reason `code` if its outcome is one of `allowed` and (with `kind`) it fits a right of that
+    kind; CaseError otherwise, saying which reasons to choose from."""
     reason = REASONS.get(code)
     if reason is None or reason.outcome not in allowed:
         raise CaseError("Choose a reason for the decision.")
+    if kind is not None and not reason.fits(kind):
+        label = RightKind(kind).label.lower()
+        raise CaseError(f"Reason: “{reason.label}” is not a ground for a {label}; this case relies on a "
+                        f"{label}. Choose one of the {label} reasons.")
     return reason
 
 
@@ -31,7 +37,7 @@ def case_decide(*, case: Case, reviewer, reason_code: str, facts: str, statement
     """Decide a case the reviewer holds: remove or suppress (creates a pending action, applied
     after commit) or reject. `statement` is the statement of reasons as edited (None: composed).
     Refuses a case someone else holds, an expired claim, a second decision."""
-    reason = reason_get(reason_code, {Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT})
+    reason = reason_get(reason_code, {Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT}, kind=case.kind)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         case_check_claim(case=locked, reviewer=reviewer)

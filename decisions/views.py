@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from actions.selectors import case_actions
 from audit.transitions import IllegalTransition
-from complaints.reasons import statement_preview
+from complaints.reasons import FACTS_PLACEHOLDER, statement_preview
 from complaints.records import CaseError
 from decisions.report_jobs import report_cases_decide
 from decisions.services import case_decide
@@ -24,7 +24,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_reviewer(user=request.user, pk=pk)
     if request.POST.get("action") == "preview":
         return _decide_preview(request, case)
-    form = DecideForm(request.POST)
+    form = DecideForm(request.POST, kind=case.kind)
     if form.is_valid():
         d = form.cleaned_data
         # A page always sends the statement field; only a client that leaves it out gets it composed.
@@ -39,11 +39,12 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 decision = case_decide(case=case, reviewer=request.user, reason_code=d["reason_code"],
                                        facts=d["facts"], statement=statement)
         except (CaseError, IllegalTransition) as exc:
-            if statement is not None and not statement.strip():
-                # Refused as empty: offer the composed statement to edit, beside the message.
+            if statement is not None and (not statement.strip() or FACTS_PLACEHOLDER in statement):
+                # Refused as empty or composed before the facts: offer the statement composed with
+                # the facts to edit, beside the message.
                 data = request.POST.copy()
                 data["statement"] = statement_preview(case=case, reason_code=d["reason_code"], facts=d["facts"])
-                form = DecideForm(data)
+                form = DecideForm(data, kind=case.kind)
                 form.is_valid()
                 form.add_error("statement", str(exc))
             else:
@@ -55,7 +56,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, recorded)
                 return redirect("review:queue")
             messages.success(request, f"{recorded} The same decision is being applied to the other "
-                                      f"{job.cases_total:,} undecided case(s) of report {case.report.reference} "
+                                      f"{job.cases_total:,} undecided case(s) of {case.origin} "
                                       "in the background; cases held by another reviewer are skipped. "
                                       "Sellers hear of each case as usual; the reporter gets one summary of them "
                                       "when the job finishes. Progress below.")
@@ -70,6 +71,6 @@ def _decide_preview(request: HttpRequest, case) -> HttpResponse:
     data = request.POST.copy()
     data["statement"] = statement_preview(case=case, reason_code=data.get("reason_code", ""),
                                           facts=data.get("facts", ""))
-    form = DecideForm(data)
+    form = DecideForm(data, kind=case.kind)
     ctx = case_page_context(case, request.user, decide_form=form, actions=case_actions(case=case))
     return render(request, "review/case_detail.html", ctx)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .models import Listing, Seller
 from .services import listings_changed_on_commit
+from .signals import listings_written
 
 MAX_ITEMS_PER_CALL = 1000
 
@@ -94,7 +95,10 @@ def listings_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
         Listing.objects.bulk_update(changed, ["seller", *_LISTING_FIELDS, "updated_at"], batch_size=500)
         result.created += [lst.external_id for lst in created]
         result.updated += [lst.external_id for lst in changed]
-        listings_changed_on_commit(listing_ids=[lst.pk for lst in created] + [lst.pk for lst in changed])
+        written = [lst.pk for lst in created] + [lst.pk for lst in changed]
+        if written:
+            listings_written.send(sender=Listing, listing_ids=written)
+        listings_changed_on_commit(listing_ids=written)
     return result
 
 

@@ -35,6 +35,22 @@ class ListingStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
+def status_for(restriction_kinds) -> str:
+    """The status a listing has under these active restrictions ("removed" / "suppressed" kinds):
+    removed while any removal is active, suppressed while any suppression is, active otherwise."""
+    kinds = set(restriction_kinds)
+    if ListingStatus.REMOVED in kinds:
+        return ListingStatus.REMOVED
+    if ListingStatus.SUPPRESSED in kinds:
+        return ListingStatus.SUPPRESSED
+    return ListingStatus.ACTIVE
+
+
+# What the protection rules read of a listing (monitoring.matcher.ListingFacts): a listing a person
+# reinstated is not restricted again by the same rule until one of these changes.
+RULE_FACTS = ("title", "description", "brand_name", "ships_from", "seller_id")
+
+
 class Listing(models.Model):
     external_id = models.CharField(max_length=64, unique=True, help_text="The marketplace's listing id")
     seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="listings")
@@ -45,6 +61,8 @@ class Listing(models.Model):
     price = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     url = models.URLField(blank=True)
+    # Derived, never set on its own: what the listing's active restrictions (actions.Restriction)
+    # say, written in the transaction that imposes or lifts one (status_for).
     status = models.CharField(max_length=16, choices=ListingStatus.choices, default=ListingStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,6 +72,14 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} · {self.title[:60]}"
+
+    def active_restrictions(self):
+        """What hides the listing now (actions.Restriction rows not lifted), oldest first. By the
+        reverse relation: listings imports nothing above it."""
+        return self.restrictions.filter(lifted_at__isnull=True).select_related("case", "suspension").order_by("id")
+
+    def rule_facts(self) -> dict:
+        return {name: getattr(self, name) for name in RULE_FACTS}
 
     def snapshot(self) -> dict:
         """What the listing showed at a moment (kept on a case as reported)."""

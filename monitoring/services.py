@@ -1,5 +1,6 @@
 """Writes for automatic protection: cases the portal opens itself, and re-checks after rule changes."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,14 +8,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from audit.services import audit_append
+from actions.models import Restriction
+from audit.models import AuditEntry
+from audit.services import audit_append, audit_label
 from audit.transitions import transition
 from common.dispatch import enqueue
 from complaints.lanes import case_priority
-from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState
+from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseSource, CaseState
 from complaints.sla import case_due_at
-from decisions.automated import case_suppress_automated
-from listings.models import Listing, ListingStatus
+from decisions.automated import case_release_automated, case_suppress_automated
+from listings.models import Listing
 from registry.models import Brand, IPRight, RuleMode
 
 from .matcher import Hit, ListingFacts, current_matcher
@@ -33,36 +36,55 @@ def protection_version_bump() -> None:
 
 
 def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None) -> int:
-    """Check listings against the verified rights' rules; open a case (and suppress, in suppress
-    mode) for each hit. `brand_ids` limits it to those brands (a re-check). Returns cases opened."""
+    """Check listings against the verified rights' rules: open a case (and suppress, in suppress
+    mode) for each hit; close each open automatic case whose rule no longer matches its listing
+    (case_release_automated: its suppression lifts). `brand_ids` limits it to those brands (a
+    re-check). Returns cases opened."""
     matcher = current_matcher()
-    if not matcher.term_count:
+    open_automatic: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    automatic = Case.objects.filter(listing_id__in=listing_ids, source=CaseSource.AUTOMATIC,
+                                    state__in=UNDECIDED_STATES)
+    if brand_ids is not None:
+        automatic = automatic.filter(right__brand_id__in=brand_ids)
+    for listing_id, case_id, right_id in automatic.values_list("listing_id", "pk", "right_id"):
+        open_automatic[listing_id].append((case_id, right_id))
+    if not matcher.term_count and not open_automatic:
         return 0
-    rows = (Listing.objects.filter(pk__in=listing_ids, status=ListingStatus.ACTIVE)
+    rows = (Listing.objects.filter(pk__in=listing_ids)
             .values_list("pk", "title", "description", "brand_name", "ships_from", "seller_id"))
     opened = 0
     for pk, title, description, brand_name, ships_from, seller_id in rows:
         facts = ListingFacts(title=title, description=description, brand_name=brand_name,
                              ships_from=ships_from, seller_id=seller_id)
-        for hit in matcher.match(facts, brand_ids):
+        hits = list(matcher.match(facts, brand_ids)) if matcher.term_count else []
+        matched = {hit.right_id for hit in hits}
+        for case_id, right_id in open_automatic.get(pk, ()):
+            if right_id not in matched:
+                case_release_automated(case_id=case_id)
+        for hit in hits:
             opened += case_open_automatic(listing_id=pk, hit=hit, text=getattr(facts, hit.field)) is not None
     return opened
 
 
 def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
     """Open a system case for a rule hit; in suppress mode also suppress the listing (automated
-    decision, applied after commit). None when the listing already has an undecided case for that
-    right, is no longer active, or a reviewer already reversed the same detection."""
+    decision, applied after commit). None when the listing already has an undecided case or an
+    active restriction for that right, a reviewer already rejected the same detection, or a
+    person reinstated the listing for that right and it has not changed since (held_by_person)."""
     detection = hit.detection(text)
     with transaction.atomic():
         # Race: two workers checking the same listing; the lock makes the second see the first's case.
-        listing = Listing.objects.select_for_update().filter(pk=listing_id, status=ListingStatus.ACTIVE).first()
+        listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
         if listing is None:
             return None
         right = IPRight.objects.select_related("brand").get(pk=hit.right_id)
         if Case.objects.filter(listing=listing, right=right, state__in=UNDECIDED_STATES).exists():
             return None
+        if Restriction.objects.filter(listing=listing, case__right=right, lifted_at__isnull=True).exists():
+            return None  # already restricted for this right (a decision stands): nothing to add
         if _reviewer_reversed(listing=listing, right=right, detection=detection):
+            return None
+        if held_by_person(listing=listing, right=right, detection=detection):
             return None
         priority = case_priority(brand=right.brand, right=right)
         try:
@@ -82,11 +104,33 @@ def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
     return case
 
 
+def held_by_person(*, listing: Listing, right: IPRight, detection: dict) -> bool:
+    """A person's decision outranks automation: the listing was reinstated for this right (on
+    appeal, after a counter-notice, on rejection or withdrawal) and shows the same facts the rules
+    read as then. The hit is recorded once on that case's timeline, so the reviewer sees why the
+    rule did not act."""
+    cleared = (Restriction.objects.filter(listing=listing, case__right=right, cleared_facts__isnull=False)
+               .select_related("lifted_by__decision").order_by("-lifted_at", "-id").first())
+    if cleared is None or cleared.cleared_facts != listing.rule_facts():
+        return False
+    if not AuditEntry.objects.filter(target_type=audit_label(Case), target_id=cleared.case_id,
+                                     action="case.automation_held", created_at__gte=cleared.lifted_at).exists():
+        decision = cleared.lifted_by.decision
+        audit_append(actor=None, action="case.automation_held", target=Case.objects.get(pk=cleared.case_id),
+                     data={"rule": detection.get("rule_label", ""), "matched": detection.get("matched", ""),
+                           "held_by_decision": decision.pk if decision else None,
+                           "why": "Reinstated by a person's decision; the listing has not changed since in "
+                                  "what the rule reads, so the rule does not restrict it again."})
+    return True
+
+
 def _reviewer_reversed(*, listing: Listing, right: IPRight, detection: dict) -> bool:
     """A reviewer rejected an automatic case on this very listing text: do not reopen it on every
     later update that changes nothing the rule looks at."""
     rejected = (Case.objects.filter(listing=listing, right=right, source=CaseSource.AUTOMATIC,
-                                    state=CaseState.REJECTED).order_by("-id").first())
+                                    state=CaseState.REJECTED)
+                .exclude(decisions__reason_code=AUTO_RULE_NO_LONGER_MATCHES)  # the rule closed it, not a reviewer
+                .order_by("-id").first())
     if rejected is None:
         return False
     before = rejected.listing_snapshot
@@ -107,7 +151,9 @@ def recheck_start(*, brand_id: int) -> RecheckJob:
             transition(obj=old, to=RecheckStatus.SUPERSEDED, actor=None, table=RECHECK_TRANSITIONS, field="status",
                        changes={"finished_at": timezone.now()})
         upto = Listing.objects.aggregate(m=Max("pk"))["m"] or 0
-        total = Listing.objects.filter(status=ListingStatus.ACTIVE, pk__lte=upto).count()
+        # Every listing, whatever its status: a restricted one may match another right's rule, and an
+        # automatic case whose rule was relaxed must be released.
+        total = Listing.objects.filter(pk__lte=upto).count()
         job = RecheckJob.objects.create(brand=brand, total=total, upto=upto)
         audit_append(actor=None, action="monitoring.recheck_started", target=brand,
                      data={"job": job.pk, "listings": total})
@@ -128,7 +174,7 @@ def recheck_chunk_run(*, job_id: int, cursor: int) -> int | None:
         if job is None or job.status != RecheckStatus.RUNNING or job.cursor != cursor:
             return None
         chunk = settings.MONITORING_RECHECK_CHUNK
-        ids = list(Listing.objects.filter(pk__gt=cursor, pk__lte=job.upto, status=ListingStatus.ACTIVE)
+        ids = list(Listing.objects.filter(pk__gt=cursor, pk__lte=job.upto)
                    .order_by("pk").values_list("pk", flat=True)[:chunk])
         hits = listings_check(listing_ids=ids, brand_ids={job.brand_id}) if ids else 0
         job.checked = min(job.total, job.checked + len(ids))

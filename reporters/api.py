@@ -159,7 +159,9 @@ class ReportIn(serializers.Serializer):
 class LinkedCaseOut(serializers.Serializer):
     listing = serializers.CharField(source="listing.external_id")
     case = serializers.CharField(source="reference")
-    report = serializers.CharField(source="report.reference")
+    # null when the case was opened by automatic detection (no report) and the report joined it.
+    report = serializers.CharField(source="report.reference", allow_null=True, default=None)
+    source = serializers.CharField(help_text="report, or automatic (opened by the brand's protection rules)")
     state = serializers.CharField()
 
 

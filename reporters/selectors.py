@@ -9,9 +9,10 @@ from registry.selectors import brands_for_user
 
 
 def reporter_case_get(*, user, pk: int) -> Case:
-    """A case of one of the user's brands' reports, with its appeals and counter-notices; 404 otherwise."""
-    case = (Case.objects.filter(pk=pk, report__brand__in=brands_for_user(user=user))
-            .select_related("listing", "report__brand", "right")
+    """A case on one of the user's brands' rights (from its reports, or opened by automatic
+    detection under its protection rules), with its appeals and counter-notices; 404 otherwise."""
+    case = (Case.objects.filter(pk=pk, brand__in=brands_for_user(user=user))
+            .select_related("listing", "report__brand", "right", "brand")
             .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("id")),
                               "appeals__responses", "counter_notices").first())
     if case is None:

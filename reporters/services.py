@@ -6,8 +6,8 @@ removes the seller's strike."""
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import ActionKind, ActionStatus, EnforcementAction
-from actions.services import action_apply, action_create
+from actions.models import ActionKind
+from actions.services import action_create
 from audit.services import audit_append
 from audit.transitions import transition
 from complaints.models import UNDECIDED_STATES, Case, CaseState, Outcome, Report
@@ -49,12 +49,7 @@ def report_withdraw(*, report: Report, user) -> dict[str, int]:
         counts = {"closed": 0, "reinstated": 0}
         for case in cases:
             if case.state == CaseState.ACTIONED:
-                # Race: the takedown may still be pending in the queue. Applied after the reinstate by
-                # another worker, it would leave the listing removed; apply it here first (its task
-                # then finds it applied and does nothing), so the reinstate always comes last.
-                for pending in EnforcementAction.objects.filter(case=case, kind=ActionKind.REMOVE,
-                                                                status=ActionStatus.PENDING).order_by("pk"):
-                    action_apply(action_id=pending.pk)
+                # (A takedown still pending is applied first by action_create: the reinstate comes last.)
                 previous = case.decisions.order_by("-id").first()
                 decision = decision_record(case=case, actor=user, reason=WITHDRAWN, to_state=CaseState.WITHDRAWN,
                                            facts=f"Report {locked.reference} was withdrawn by {user.get_username()}.",

@@ -150,7 +150,7 @@ def _tell_filed(request: HttpRequest, report) -> None:
     linked = [link.case for link in report.case_links.select_related("case__listing", "case__report")]
     text = f"Report {report.reference} filed: {opened} case(s) are in the review queue."
     if linked:
-        shown = ", ".join(f"{c.listing.external_id} → {c.reference} (report {c.report.reference})" for c in linked[:10])
+        shown = ", ".join(f"{c.listing.external_id} → {c.reference} ({c.origin})" for c in linked[:10])
         text += (f" {len(linked)} listing(s) were already under review for this right and were linked to "
                  f"those cases instead: {shown}{' …' if len(linked) > 10 else ''}.")
     messages.success(request, text + f" A confirmation was sent to {report.contact_email}.")

@@ -165,7 +165,7 @@ def case_page_context(case, user, **extra) -> dict:
         "timeline": audit_entries_for(targets=[case, *decisions, *info_requests]),
         "holds_claim": case.claimed_by_id == user.pk and case.is_in_review and not lapsed,
         "can_claim": case.is_open or lapsed,
-        "decide_form": DecideForm(),
+        "decide_form": DecideForm(kind=case.kind),
         "info_form": RequestInfoForm(),
         "note_form": NoteForm(),
         "other_undecided": (case.report.cases.filter(state__in=OPEN_OR_CLAIMED).exclude(pk=case.pk).count()

@@ -29,6 +29,16 @@ class DecideForm(forms.Form):
     )
     apply_to_report = forms.BooleanField(required=False, label="Apply to all identical cases of this report")
 
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        """`kind`: the case's right's kind; only the reasons that fit it are offered (and accepted)."""
+        super().__init__(*args, **kwargs)
+        if kind:
+            field = self.fields["reason_code"]
+            field.choices = reason_choices(Outcome.REMOVE, Outcome.SUPPRESS, Outcome.REJECT, kind=kind)
+            field.error_messages["invalid_choice"] = (
+                f"Choose one of the {RightKind(kind).label.lower()} reasons: this case relies on a "
+                f"{RightKind(kind).label.lower()}.")
+
 
 class RequestInfoForm(forms.Form):
     question = forms.CharField(

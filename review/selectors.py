@@ -13,6 +13,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Q,
     QuerySet,
     Value,
     When,
@@ -54,9 +55,13 @@ class QueueHealth:
     now: datetime
     backlog_by_age: list[tuple[str, int]]          # (age bucket label, undecided cases)
     lanes: list[dict]                              # per lane: label, SLA hours, backlog, overdue
-    decided_per_day: list[tuple[date, int]]        # oldest first, every day present
-    median_to_decision: timedelta | None           # over decisions of the same days
+    decided_per_day: list[tuple[date, int]]        # oldest first, every day present: decisions people made
+    median_to_decision: timedelta | None           # over people's decisions of the same days
     decided_total: int
+    # Shown apart, never in the figures above: the portal's own decisions (automatic suppressions,
+    # cases a rule released), taken in no time by no one.
+    automated_per_day: list[tuple[date, int]]
+    automated_total: int
     overdue: int
     backlog: int
 
@@ -68,10 +73,15 @@ class _Median(Aggregate):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
 
-def _first_decisions(since: datetime) -> QuerySet[Decision]:
-    # First-instance decisions only: appeal rulings supersede one and are not queue throughput.
-    return Decision.objects.filter(created_at__gte=since, supersedes__isnull=True).exclude(
+def _first_decisions(since: datetime, *, automated: bool = False) -> QuerySet[Decision]:
+    # First-instance decisions only: appeal rulings are not queue throughput. A reviewer's decision
+    # on an automatic case supersedes the portal's suppression and is still the case's first by a
+    # person. People's decisions (automated=False) or the portal's own (automated=True).
+    decisions = Decision.objects.filter(created_at__gte=since, automated=automated).exclude(
         outcome__in=[Outcome.REINSTATE, Outcome.UPHOLD])
+    if automated:
+        return decisions
+    return decisions.filter(Q(supersedes__isnull=True) | Q(supersedes__automated=True))
 
 
 def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueHealth:
@@ -99,6 +109,10 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
     per_day = {first_day + timedelta(days=i): 0 for i in range(days)}
     for r in decisions.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id")).order_by():
         per_day[r["day"]] = r["n"]
+    automated = dict.fromkeys(per_day, 0)
+    for r in (_first_decisions(since, automated=True).annotate(day=TruncDate("created_at")).values("day")
+              .annotate(n=Count("id")).order_by()):
+        automated[r["day"]] = r["n"]
     waited = ExpressionWrapper(F("created_at") - F("case__created_at"), output_field=DurationField())
     if connection.vendor == "postgresql":
         median = decisions.aggregate(m=_Median(waited, output_field=DurationField()))["m"]
@@ -112,6 +126,8 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
         decided_per_day=sorted(per_day.items()),
         median_to_decision=median,
         decided_total=sum(per_day.values()),
+        automated_per_day=sorted(automated.items()),
+        automated_total=sum(automated.values()),
         overdue=sum(lane["overdue"] for lane in lanes.values()),
         backlog=sum(by_age.values()),
     )

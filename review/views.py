@@ -193,7 +193,7 @@ def case_statement_preview(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = DecideForm({"reason_code": data.get("reason_code", ""), "facts": data.get("facts", ""),
                        "statement": statement_preview(case=case, reason_code=data.get("reason_code", ""),
-                                                      facts=data.get("facts", ""))})
+                                                      facts=data.get("facts", ""))}, kind=case.kind)
     return render(request, "review/_statement_field.html", {"decide_form": form, "case": case})
 
 

@@ -49,15 +49,21 @@ def notice_standing(case: Case) -> NoticeStanding:
         s.can_counter = counter_notice_refusal(case=case, decision=latest) is None
     if cn_waiting:
         s.next_step = (f"Listing {listing} comes back on {s.counter_notice.reinstate_on:%A %d %B %Y} unless "
-                       f"{case.report.brand} shows a court action by {s.counter_notice.court_action_due:%d %B}. "
+                       f"{case.brand} shows a court action by {s.counter_notice.court_action_due:%d %B}. "
                        "Nothing to do.")
     elif case.state == CaseState.APPEALED:
         s.next_step = f"A senior reviewer is deciding the appeal on listing {listing}. Nothing to do."
     elif s.can_appeal or s.can_counter:
-        s.next_step = (f"Listing {listing} was removed after a notice from {case.report.brand}. If it is genuine "
+        s.next_step = (f"Listing {listing} was removed after {_after(case)}. If it is genuine "
                        f"or authorized, appeal with your invoices by {s.appeal_until:%d %B %Y}; if it was "
                        "removed by mistake, you can file a counter-notice instead.")
     return s
+
+
+def _after(case) -> str:
+    """What led to a removal, for the seller: the complaining brand, or its rule's detection."""
+    return (f"a notice from {case.brand}" if case.report_id
+            else f"automatic detection under a protection rule of {case.brand}")
 
 
 def _notice_queryset(user) -> QuerySet[Case]:
@@ -65,7 +71,7 @@ def _notice_queryset(user) -> QuerySet[Case]:
         # A removal, or a rights holder's appeal against a rejection (the seller may respond to it).
         Case.objects.filter(Q(decisions__outcome__in=RESTRICTING_OUTCOMES) | Q(appeals__party=Party.REPORTER),
                             listing__seller__members__user=user)
-        .select_related("listing__seller", "right__brand", "report__brand")
+        .select_related("listing__seller", "right__brand", "report__brand", "brand")
         .prefetch_related("decisions", "appeals", "counter_notices")
         .distinct().order_by("-updated_at", "-id")
     )
@@ -133,7 +139,7 @@ def seller_notices(*, user) -> QuerySet[Case]:
     return (
         Case.objects.filter(listing__seller__members__user=user,
                             decisions__outcome__in=RESTRICTING_OUTCOMES)
-        .select_related("listing__seller", "right__brand", "report__brand")
+        .select_related("listing__seller", "right__brand", "report__brand", "brand")
         .distinct()
         .order_by("-updated_at", "-id")
     )

@@ -125,7 +125,7 @@ def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
             if not exc.missing:
                 form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Counter-notice filed. {case.report.brand} has until "
+            messages.success(request, f"Counter-notice filed. {case.brand} has until "
                                       f"{notice.court_action_due:%A %d %B %Y} to show a court action; otherwise "
                                       f"your listing comes back on {notice.reinstate_on:%A %d %B %Y}.")
             return redirect("sellers:notice_detail", pk=pk)

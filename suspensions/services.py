@@ -9,11 +9,14 @@ At STRIKE_SUSPENSION_THRESHOLD active strikes the system proposes a suspension; 
 also propose one, with a reason, from a case on the seller's listing (a pattern the strikes do not
 show yet: a counterfeit shop relisting under new ids). A senior reviewer who is not the proposer
 and made none of the strike decisions approves (a second person: someone proposed, a reviewer
-decided each strike, someone else suspends) or rejects it with a reason. Approval
-suppresses every active listing of the seller through a bulk job of per-listing `suppress`
-actions; lifting restores those listings with `unsuppress` actions. Per-listing actions (not one
-'suspend seller' action) so each listing change is a row with its own idempotency key, webhook
-event and audit entry, applied by the same chunked path as any bulk takedown.
+decided each strike, someone else suspends) or rejects it with a reason. A suspension covers the
+seller, not a snapshot: approval restricts every listing of the seller through a bulk job of
+per-listing `suppress` actions (each imposing the suspension's own Restriction), a listing that
+arrives while it lasts is restricted at ingest (suspension_restrict_ingested), and lifting lifts
+only the suspension's restrictions with `unsuppress` actions, so takedowns stay. Per-listing
+actions (not one 'suspend seller' action) so each listing change is a row with its own
+idempotency key, webhook event and audit entry, applied by the same chunked path as any bulk
+takedown. The marketplace also hears the seller's own change (seller.suspended, seller.reinstated).
 """
 
 from datetime import timedelta
@@ -24,15 +27,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.permissions import is_reviewer, is_senior
-from actions.bulk import NewAction, bulk_job_create
-from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction
+from actions.bulk import NewAction, bulk_job_add_action, bulk_job_apply_pending, bulk_job_create
+from actions.models import ActionKind, BulkJobKind, EnforcementAction, Restriction
+from actions.services import action_apply
 from audit.services import audit_append
 from audit.transitions import transition
 from complaints.models import Case, Decision
-from listings.models import Listing, ListingStatus, Seller
+from listings.models import Listing, Seller
 from notifications.services import notify_on_commit
 
 from .models import Strike, Suspension, SuspensionStatus
+from .signals import seller_standing_changed
 from .states import SUSPENSION_TRANSITIONS
 
 # A reviewer's proposal says why in at least this many characters: the senior decides on it.
@@ -171,15 +176,18 @@ def suspension_approve(*, suspension: Suspension, senior, reason: str) -> Suspen
         if locked.strikes.filter(decision__decided_by=senior).exists():
             raise SuspensionError("You decided one of these strikes; another senior reviewer must approve "
                                   "the suspension.")
-        listings = Listing.objects.filter(seller_id=locked.seller_id, status=ListingStatus.ACTIVE).order_by("id")
+        # Every listing of the seller, whatever its status: a listing already hidden by a takedown
+        # stays hidden by the suspension if the takedown is reversed while it lasts.
+        listings = Listing.objects.filter(seller_id=locked.seller_id).order_by("id")
         job = bulk_job_create(kind=BulkJobKind.SUSPEND, title=f"Suspend seller {locked.seller}", actor=senior,
-                              actions=[NewAction(listing_id=pk, kind=ActionKind.SUPPRESS,
-                                                         idempotency_key=f"suspension:{locked.pk}:suppress:{pk}")
+                              actions=[NewAction(listing_id=pk, kind=ActionKind.SUPPRESS, suspension_id=locked.pk,
+                                                 idempotency_key=f"suspension:{locked.pk}:suppress:{pk}")
                                        for pk in listings.values_list("id", flat=True)])
         locked = transition(obj=locked, to=SuspensionStatus.APPROVED, actor=senior, table=SUSPENSION_TRANSITIONS,
                             field="status", data={"reason": reason, "bulk_job": job.pk},
                             changes={"decided_by": senior, "decided_at": timezone.now(), "reason": reason,
                                      "suspend_job": job})
+        seller_standing_changed.send(sender=Suspension, suspension=locked, suspended=True)
         notify_on_commit("seller_suspended", locked.pk)
     return locked
 
@@ -197,23 +205,50 @@ def suspension_reject(*, suspension: Suspension, senior, reason: str) -> Suspens
 
 
 def suspension_lift(*, suspension: Suspension, senior, reason: str) -> Suspension:
-    """Lift an approved suspension: restore (through a bulk job) the listings it suppressed that
-    are still suppressed. A listing removed meanwhile for another reason stays removed."""
+    """Lift an approved suspension: lift (through a bulk job) the suspension's own restriction on
+    each of the seller's listings. A listing that another restriction hides (an IP takedown, an
+    automatic suppression) stays hidden; only listings the suspension alone hid go back up."""
     reason = _check_senior(senior=senior, reason=reason)
     with transaction.atomic():
         locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if locked.status != SuspensionStatus.APPROVED:
             raise SuspensionError("Only an approved suspension can be lifted.")
-        suppressed = (EnforcementAction.objects.filter(bulk_job=locked.suspend_job, kind=ActionKind.SUPPRESS)
-                      .exclude(status=ActionStatus.FAILED)
-                      .filter(listing__status=ListingStatus.SUPPRESSED).order_by("listing_id")
+        # Race: the suspension's own chunks may still be queued. Applied after the lift, they would
+        # restrict listings again; apply them here first (their tasks then find nothing pending).
+        bulk_job_apply_pending(job_id=locked.suspend_job_id)
+        restricted = (Restriction.objects.filter(suspension=locked, lifted_at__isnull=True).order_by("listing_id")
                       .values_list("listing_id", flat=True))
         job = bulk_job_create(kind=BulkJobKind.LIFT, title=f"Lift suspension of {locked.seller}", actor=senior,
-                              actions=[NewAction(listing_id=pk, kind=ActionKind.UNSUPPRESS,
-                                                         idempotency_key=f"suspension:{locked.pk}:unsuppress:{pk}")
-                                       for pk in suppressed])
+                              actions=[NewAction(listing_id=pk, kind=ActionKind.UNSUPPRESS, suspension_id=locked.pk,
+                                                 idempotency_key=f"suspension:{locked.pk}:unsuppress:{pk}")
+                                       for pk in restricted])
         locked = transition(obj=locked, to=SuspensionStatus.LIFTED, actor=senior, table=SUSPENSION_TRANSITIONS,
                             field="status", data={"reason": reason, "bulk_job": job.pk},
                             changes={"lifted_by": senior, "lift_reason": reason, "lift_job": job})
+        seller_standing_changed.send(sender=Suspension, suspension=locked, suspended=False)
         notify_on_commit("suspension_lifted", locked.pk)
     return locked
+
+
+def suspension_restrict_ingested(*, listing_ids: list[int]) -> int:
+    """Requires the transaction that wrote these listings (the listings_written receiver). A listing
+    created (or moved) under a suspended seller is restricted at once, in that transaction: one
+    more `suppress` action of the suspension's job, applied here. Returns how many were restricted."""
+    suspended = {s.seller_id: s for s in Suspension.objects.filter(
+        status=SuspensionStatus.APPROVED, seller__listings__in=listing_ids).distinct()}
+    if not suspended:
+        return 0
+    covered = set(EnforcementAction.objects.filter(listing_id__in=listing_ids, suspension__in=suspended.values(),
+                                                   kind=ActionKind.SUPPRESS).values_list("listing_id", flat=True))
+    count = 0
+    for listing_id, seller_id in (Listing.objects.filter(pk__in=listing_ids, seller_id__in=suspended)
+                                  .order_by("id").values_list("id", "seller_id")):
+        if listing_id in covered:
+            continue
+        suspension = suspended[seller_id]
+        action = bulk_job_add_action(job_id=suspension.suspend_job_id, action=NewAction(
+            listing_id=listing_id, kind=ActionKind.SUPPRESS, suspension_id=suspension.pk,
+            idempotency_key=f"suspension:{suspension.pk}:suppress:{listing_id}"))
+        action_apply(action_id=action.pk)
+        count += 1
+    return count

@@ -186,3 +186,14 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(WebhookEventFactory)
     endpoint = factory.SubFactory(WebhookEndpointFactory)
     window_started_at = factory.LazyFunction(timezone.now)
+
+
+class SuspensionFactory(factory.django.DjangoModelFactory):
+    """A suspension row as the services leave it once approved (no job: tests give their own)."""
+
+    class Meta:
+        model = "suspensions.Suspension"
+
+    seller = factory.SubFactory(SellerFactory)
+    status = "approved"
+    reason = "Repeated counterfeit listings."

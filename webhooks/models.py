@@ -14,6 +14,8 @@ class WebhookEventType(models.TextChoices):
     LISTING_REINSTATED = "listing.reinstated", "Listing reinstated"
     LISTING_SUPPRESSED = "listing.suppressed", "Listing suppressed"
     LISTING_RESTORED = "listing.restored", "Listing restored (suspension lifted)"
+    SELLER_SUSPENDED = "seller.suspended", "Seller suspended"
+    SELLER_REINSTATED = "seller.reinstated", "Seller reinstated (suspension lifted)"
 
 
 class EndpointStatus(models.TextChoices):
@@ -62,7 +64,9 @@ class WebhookEndpoint(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """One enforcement told to the marketplace. One per action (the OneToOne is the guarantee)."""
+    """One change told to the marketplace: a listing's status changed by an action (one event per
+    action at most: the OneToOne is the guarantee), or a seller suspended or reinstated (no action;
+    `seller_events_unique` below: one event per suspension and change)."""
 
     # Its history in the audit log is filed under the label it had when written (hashed into
     # each entry), from before the model left `enforcement`.
@@ -70,7 +74,8 @@ class WebhookEvent(models.Model):
 
     event_id = models.CharField(max_length=40, help_text="Sent as webhook-id; stable across retries")
     type = models.CharField(max_length=40, choices=WebhookEventType.choices)
-    action = models.OneToOneField("actions.EnforcementAction", on_delete=models.PROTECT, related_name="webhook_event")
+    action = models.OneToOneField("actions.EnforcementAction", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="webhook_event")
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 

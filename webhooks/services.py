@@ -2,8 +2,9 @@
 
 How a takedown is told to the marketplace: a worker applies the action (actions.services, or a
 chunk in actions.bulk) and, in the same transaction, sends actions.events.actions_applied;
-`on_actions_applied` here writes one event per applied action (EVENT_FOR_ACTION gives its type,
-webhook_events_emit_many its payload, actions.events.action_event_id its id) and one pending
+`on_actions_applied` here writes one event per applied action that changed its listing's status
+(event_type_for gives its type, webhook_events_emit_many its payload, actions.events.action_event_id
+its id) and one pending
 delivery per subscribed endpoint, so a takedown is never applied without its event nor told twice.
 After commit each delivery is sent, signed (signing.py), by a task; a failed attempt is retried
 with backoff (retry_delay) for WEBHOOK_RETRY_WINDOW_SECONDS, the beat sweep re-queuing what is due.
@@ -34,7 +35,7 @@ from audit.transitions import transition
 from common.db import insert_rows
 from common.dispatch import enqueue_on_commit
 from complaints.models import Decision
-from listings.models import Listing
+from listings.models import Listing, ListingStatus
 from suspensions.models import Suspension
 
 from . import client
@@ -182,13 +183,18 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-# Each action kind that changes a listing tells the marketplace; add new kinds here.
-EVENT_FOR_ACTION = {
-    ActionKind.REMOVE: WebhookEventType.LISTING_REMOVED,
-    ActionKind.REINSTATE: WebhookEventType.LISTING_REINSTATED,
-    ActionKind.SUPPRESS: WebhookEventType.LISTING_SUPPRESSED,
-    ActionKind.UNSUPPRESS: WebhookEventType.LISTING_RESTORED,
-}
+def event_type_for(action: AppliedAction) -> str | None:
+    """The event an applied action tells: the listing's new status, or None when its status did
+    not change (the marketplace hears only what it must show differently). Back to active, a
+    reinstatement (a decision reversed) and a restoration (a suspension lifted) are told apart."""
+    if not action.changed:
+        return None
+    if action.to_status == ListingStatus.REMOVED:
+        return WebhookEventType.LISTING_REMOVED
+    if action.to_status == ListingStatus.SUPPRESSED:
+        return WebhookEventType.LISTING_SUPPRESSED
+    return (WebhookEventType.LISTING_RESTORED if action.kind == ActionKind.UNSUPPRESS
+            else WebhookEventType.LISTING_REINSTATED)
 
 
 def on_actions_applied(sender, *, actions: list[AppliedAction], job_id: int | None, single: bool = False,
@@ -207,7 +213,7 @@ def webhook_event_emit(*, action: AppliedAction, job_id: int | None = None) -> W
     commit. A second call for the same action is refused by the database (one event per action)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("webhook_event_emit must run in the transaction that applies the action")
-    if action.kind not in EVENT_FOR_ACTION:
+    if event_type_for(action) is None:
         return None
     webhook_events_emit_many(actions=[action], job_id=job_id)
     event = WebhookEvent.objects.get(action_id=action.action_id)
@@ -227,7 +233,7 @@ def webhook_events_emit_many(*, actions: list[AppliedAction], job_id: int | None
     read here otherwise. Requires the transaction that applies them. Returns {action id: event id}."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("webhook_events_emit_many must run in the transaction that applies the actions")
-    actions = [a for a in actions if a.kind in EVENT_FOR_ACTION]
+    actions = [a for a in actions if event_type_for(a) is not None]
     if not actions:
         return {}
     now = timezone.now()
@@ -244,7 +250,7 @@ def webhook_events_emit_many(*, actions: list[AppliedAction], job_id: int | None
     endpoints = list(WebhookEndpoint.objects.filter(status=EndpointStatus.ENABLED).order_by("id"))
     events, by_action = [], {}
     for a in actions:
-        event_id, event_type = action_event_id(a.idempotency_key), EVENT_FOR_ACTION[a.kind]
+        event_id, event_type = action_event_id(a.idempotency_key), event_type_for(a)
         ext, seller_ext = listings[a.listing_id]
         data = {"listing_external_id": ext, "seller_external_id": seller_ext}
         if a.decision_id is not None:
@@ -270,6 +276,30 @@ def webhook_events_emit_many(*, actions: list[AppliedAction], job_id: int | None
         for delivery in deliveries:
             _enqueue_on_commit(delivery.pk, 1)
     return by_action
+
+
+def on_seller_standing_changed(sender, *, suspension: Suspension, suspended: bool, **kwargs) -> WebhookEvent:
+    """The receiver of suspensions.signals.seller_standing_changed: `seller.suspended` or
+    `seller.reinstated`, written in the transaction that approves or lifts the suspension, with one
+    pending delivery per subscribed endpoint. Its id is derived like an action's (action_event_id),
+    from the suspension and the change, so it is told once."""
+    now = timezone.now()
+    event_type = WebhookEventType.SELLER_SUSPENDED if suspended else WebhookEventType.SELLER_REINSTATED
+    event_id = action_event_id(f"suspension:{suspension.pk}:{'suspended' if suspended else 'reinstated'}")
+    seller = suspension.seller
+    data = {"seller_external_id": seller.external_id, "suspension_id": suspension.pk,
+            "statement_of_reasons": suspension.reason if suspended else suspension.lift_reason}
+    event = WebhookEvent.objects.create(event_id=event_id, type=event_type, action=None, payload={
+        "id": event_id, "type": event_type, "timestamp": _iso(now), "data": data})
+    endpoints = [e for e in WebhookEndpoint.objects.filter(status=EndpointStatus.ENABLED).order_by("id")
+                 if event_type in e.event_types]
+    for endpoint in endpoints:
+        delivery = WebhookDelivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=now + _lease(),
+                                                  lease_token=1, window_started_at=now)
+        _enqueue_on_commit(delivery.pk, 1)
+    audit_append(actor=None, action="webhookevent.created", target=event,
+                 data={"type": event_type, "suspension": suspension.pk, "endpoints": [e.pk for e in endpoints]})
+    return event
 
 
 def _events_insert(events: list[tuple[str, str, int, dict]], now: datetime) -> None:

@@ -73,7 +73,7 @@ REQUIRE_CHECKS = {
     permissions.require_seller: (SELLERS, "Seller Center is for sellers."),
     permissions.require_marketplace: (MARKETPLACE, "Webhooks are for the marketplace's service account."),
     permissions.require_api_user: (RIGHTS_HOLDERS | MARKETPLACE,
-                                   "Only rights holders and the marketplace's service account use API tokens."),
+                                   "API tokens are for rights holders and the marketplace's service account."),
 }
 
 DRF_CLASSES = {
@@ -185,7 +185,7 @@ CALLERS = [
      CaseError, "rev is not an active reviewer."),
     ("claiming", lambda: case_claim(case=None, reviewer=_seller()), CaseError, "Only reviewers can claim cases."),
     ("API tokens", lambda: api_token_create(user=_seller()), PermissionDenied,
-     "Only rights holders and the marketplace's service account use API tokens."),
+     "API tokens are for rights holders and the marketplace's service account."),
     ("registering a brand", lambda: brand_create(user=_seller(), name="X", website="", owner_company="X",
                                                  country="DE"),
      RegistryError, "Only rights-holder accounts can register a brand."),
@@ -217,7 +217,7 @@ def _page(response) -> str:
 
 
 PAGES = [
-    ("seller", "get", "api_token", {}, "Only rights holders and the marketplace's service account use API tokens."),
+    ("seller", "get", "api_token", {}, "API tokens are for rights holders and the marketplace's service account."),
     ("rev1", "get", "registry:brand_new", {}, "Only rights-holder accounts register brands."),
     ("seller", "get", "registry:verification_queue", {}, "Only trust-and-safety reviewers verify rights."),
     ("alice", "get", "registry:verification_queue", {}, "Only trust-and-safety reviewers verify rights."),

@@ -5,22 +5,24 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from actions.bulk import NewAction, actions_apply_chunk, bulk_job_create
-from actions.models import ActionKind, ActionStatus, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
-from actions.services import action_retry, actions_requeue_stale
+from actions.models import ActionKind, BulkJob, BulkJobKind, BulkJobStatus, EnforcementAction
+from actions.services import actions_requeue_stale
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import _link_after_commit, audit_append, audit_append_many, audit_chain_pending
 from listings.models import Listing, ListingStatus
 from webhooks.models import WebhookDelivery, WebhookEvent
 
-from ..factories import ListingFactory, WebhookEndpointFactory
+from ..factories import ListingFactory, SuspensionFactory, WebhookEndpointFactory
 
 
-def _job(listings, *, kind=ActionKind.SUPPRESS, chunk_size=4, actor=None) -> BulkJob:
+def _job(listings, *, kind=ActionKind.SUPPRESS, chunk_size=4, actor=None, suspension=None) -> BulkJob:
+    """A suspension's job (a suspension row of the listings' seller, as approved)."""
+    suspension = suspension or (SuspensionFactory(seller=listings[0].seller) if listings else SuspensionFactory())
     with transaction.atomic():
         return bulk_job_create(kind=BulkJobKind.SUSPEND, title="Test job", actor=actor, chunk_size=chunk_size,
-                               actions=[NewAction(listing_id=lst.pk, kind=kind, idempotency_key=f"t:{kind}:{lst.pk}")
-                                        for lst in listings])
+                               actions=[NewAction(listing_id=lst.pk, kind=kind, idempotency_key=f"t:{kind}:{lst.pk}",
+                                                  suspension_id=suspension.pk) for lst in listings])
 
 
 def _ids(job):
@@ -97,33 +99,28 @@ def test_the_sweep_resumes_a_job_whose_messages_were_lost(world, listings, setti
     assert Listing.objects.filter(pk__in=[lst.pk for lst in listings], status=ListingStatus.SUPPRESSED).count() == 10
 
 
-def test_an_illegal_listing_move_fails_that_action_and_a_retry_finishes_the_job(world, listings,
-                                                                                 django_capture_on_commit_callbacks):
-    from listings.services import listing_set_status
+def test_a_restriction_over_another_changes_no_status_and_tells_nothing(world, listings,
+                                                                       django_capture_on_commit_callbacks):
+    # A suspension over a listing a takedown already removed: its restriction is recorded (it will
+    # hold the listing if the takedown is reversed), the listing stays removed, no event is written.
+    from ..conftest import claim_and_remove, file_report
 
-    job = _job(listings[:3], kind=ActionKind.REINSTATE)  # reinstating active listings: nothing to do
-    ids = _ids(job)
-    listing_set_status(listing=listings[3], status=ListingStatus.REMOVED)
-    with transaction.atomic():
-        bad = bulk_job_create(kind=BulkJobKind.SUSPEND, title="bad", chunk_size=5, actions=[
-            NewAction(listing_id=listings[3].pk, kind=ActionKind.SUPPRESS, idempotency_key="bad")])
-    actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1])
-    job.refresh_from_db()
-    assert (job.done, job.failed) == (3, 0)  # already active: applied without a listing change
-    action = bad.actions.get()
-    actions_apply_chunk(job_id=bad.pk, first_id=action.pk, last_id=action.pk)
-    action.refresh_from_db()
-    bad.refresh_from_db()
-    assert action.status == ActionStatus.FAILED and "cannot become suppressed" in action.last_error
-    assert (bad.failed, bad.status) == (1, BulkJobStatus.FINISHED)
-    listings[3].refresh_from_db()
-    assert listings[3].status == ListingStatus.REMOVED
-    # A reviewer retries after the listing was put back; the job runs again and finishes.
-    listing_set_status(listing=listings[3], status=ListingStatus.ACTIVE)
+    WebhookEndpointFactory(event_types=["listing.suppressed", "listing.removed"])
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=listings[:1])
     with django_capture_on_commit_callbacks(execute=True):
-        action_retry(action=action, actor=world.rev1)
-    bad.refresh_from_db()
-    assert (bad.done, bad.failed, bad.status) == (1, 0, BulkJobStatus.FINISHED)
+        claim_and_remove(case=report.cases.get(), reviewer=world.rev1)
+    job = _job(listings[:2])
+    ids = _ids(job)
+    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[1]) == 2
+    listings[0].refresh_from_db()
+    listings[1].refresh_from_db()
+    assert (listings[0].status, listings[1].status) == (ListingStatus.REMOVED, ListingStatus.SUPPRESSED)
+    assert sorted(listings[0].restrictions.filter(lifted_at=None).values_list("kind", flat=True)) == [
+        "removed", "suppressed"]
+    assert not WebhookEvent.objects.filter(action_id=ids[0]).exists()
+    assert WebhookEvent.objects.get(action_id=ids[1]).type == "listing.suppressed"
+    entry = AuditEntry.objects.get(action="bulkjob.chunk_applied")
+    assert entry.data["applied"][0] == [ids[0], listings[0].pk, "removed", "removed", None]
 
 
 def test_an_empty_job_is_finished_at_once(world):
@@ -147,8 +144,9 @@ def test_a_job_queues_one_task_per_chunk(world, listings, django_capture_on_comm
 def test_a_bulk_event_carries_the_listing_and_the_suspension_reason(world, listings):
     from suspensions.models import Suspension
 
-    job = _job(listings[:2])
-    Suspension.objects.create(seller=world.seller_a, status="approved", suspend_job=job, reason="Repeat infringer.")
+    suspension = SuspensionFactory(seller=world.seller_a, reason="Repeat infringer.")
+    job = _job(listings[:2], suspension=suspension)
+    Suspension.objects.filter(pk=suspension.pk).update(suspend_job=job)
     ids = _ids(job)
     actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[-1])
     event = WebhookEvent.objects.get(action_id=ids[0])
@@ -164,7 +162,7 @@ def test_a_bulk_event_carries_the_listing_and_the_suspension_reason(world, listi
 
 def test_a_chunk_records_its_takedowns_in_one_audit_entry(world, listings):
     # The chunk's takedowns commit together: one entry names each, with its listing's change and
-    # its event, and each failure with its reason.
+    # its event (none where the listing's status did not change).
     job = _job(listings[:4], kind=ActionKind.REMOVE)
     ids = _ids(job)
     listings[1].status = ListingStatus.SUPPRESSED
@@ -180,23 +178,11 @@ def test_a_chunk_records_its_takedowns_in_one_audit_entry(world, listings):
     assert first.data == {"actions": [ids[0], ids[2]], "failed": [], "applied": [
         [ids[0], listings[0].pk, "active", "removed", events[ids[0]]],
         [ids[1], listings[1].pk, "suppressed", "removed", events[ids[1]]],
-        [ids[2], listings[2].pk, "removed", "removed", events[ids[2]]]]}
+        [ids[2], listings[2].pk, "removed", "removed", None]]}  # no change: nothing told
     assert second.data["actions"] == [ids[3], ids[3]] and len(second.data["applied"]) == 1
     assert not AuditEntry.objects.filter(target_type="enforcement.enforcementaction").exists()
     audit_chain_pending()
     assert audit_chain_verify()[1] is None
-
-
-def test_a_chunk_entry_names_each_failure_with_its_reason(world, listings):
-    from listings.services import listing_set_status
-
-    job = _job(listings[:2], kind=ActionKind.SUPPRESS)
-    ids = _ids(job)
-    listing_set_status(listing=listings[1], status=ListingStatus.REMOVED)  # cannot be suppressed now
-    assert actions_apply_chunk(job_id=job.pk, first_id=ids[0], last_id=ids[1]) == 1
-    entry = AuditEntry.objects.get(action="bulkjob.chunk_applied")
-    assert entry.data["failed"] == [[ids[1], listings[1].pk, "Listing is removed; it cannot become suppressed."]]
-    assert [row[0] for row in entry.data["applied"]] == [ids[0]]
 
 
 def test_a_chunk_writes_the_same_event_as_a_single_takedown_would(world, django_capture_on_commit_callbacks):

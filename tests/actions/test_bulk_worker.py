@@ -34,7 +34,7 @@ from webhooks.models import WebhookEvent
 
 from ..celery_worker import Worker, wait_for
 from ..conftest import file_report, redis_reachable, require_service
-from ..factories import ListingFactory
+from ..factories import ListingFactory, SuspensionFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -106,9 +106,11 @@ def workers(tmp_path):
 
 def _job(world, n: int, chunk_size: int) -> BulkJob:
     listings = ListingFactory.create_batch(n, seller=world.seller_a)
+    suspension = SuspensionFactory(seller=world.seller_a)
     with transaction.atomic():  # published on commit
         return bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend A", chunk_size=chunk_size, actions=[
-            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"w:{lst.pk}")
+            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"w:{lst.pk}",
+                      suspension_id=suspension.pk)
             for lst in listings])
 
 

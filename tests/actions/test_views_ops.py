@@ -13,7 +13,7 @@ from actions.services import action_fail
 from listings.models import ListingStatus
 
 from ..conftest import claim_and_remove
-from ..factories import ListingFactory
+from ..factories import ListingFactory, SuspensionFactory
 from ..views import assert_login_redirect, open_case
 
 
@@ -31,9 +31,11 @@ def failed(world, django_capture_on_commit_callbacks):
 @pytest.fixture
 def job(world):
     listings = [ListingFactory(seller=world.seller_a) for _ in range(4)]
+    suspension = SuspensionFactory(seller=world.seller_a)
     with transaction.atomic():
         job = bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend seller A", chunk_size=2, actions=[
-            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"v:{lst.pk}")
+            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"v:{lst.pk}",
+                      suspension_id=suspension.pk)
             for lst in listings])
     return job
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from actions.models import ActionStatus, EnforcementAction
 from audit.models import AuditEntry
 from complaints.models import CaseState, Decision
+from complaints.reasons import statement_preview
 from listings.models import ListingStatus
 
 from ..views import assert_login_redirect, held_case, open_case
@@ -65,7 +66,7 @@ def test_a_decision_without_a_reason_or_facts_is_refused_and_changes_nothing(wor
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="id_{field}_error"' in html
-    assert ("Choose a reason code for the decision." in html or "Select a valid choice" in html
+    assert ("Choose a reason code for the decision." in html or "Choose one of the trademark reasons" in html
             or "Give the facts behind the decision" in html)
     if field != "facts":
         assert "Fake logo.</textarea>" in html  # what the reviewer typed stays in the form
@@ -124,3 +125,17 @@ def test_it_refuses_a_get(world, client):
     case = held_case(world)
     client.force_login(world.rev1)
     assert client.get(_url(case)).status_code == 405
+
+
+def test_a_statement_composed_before_the_facts_is_refused_and_composed_again_with_them(world, client):
+    # Recorded before the page's preview caught up: the seller would read "[the facts you found]".
+    case = held_case(world)
+    client.force_login(world.rev1)
+    stale = statement_preview(case=case, reason_code="tm_counterfeit", facts="")
+    assert "[the facts you found]" in stale
+    response = client.post(_url(case), {"reason_code": "tm_counterfeit", "facts": "Fake logo on the box.",
+                                        "statement": stale})
+    html = response.content.decode()
+    assert response.status_code == 400 and "still says “[the facts you found]”" in html
+    assert "Facts: Fake logo on the box." in html  # composed again with the facts, to record
+    assert not case.decisions.exists()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from actions.bulk import NewAction, actions_apply_chunk, bulk_job_create
 from actions.models import ActionKind, BulkJobKind
 from listings.models import Listing, ListingStatus
+from tests.factories import SuspensionFactory
 
 from .test_full_flow import Sessions
 
@@ -20,9 +21,11 @@ pytestmark = pytest.mark.browser
 def test_a_bulk_job_page_updates_without_a_reload(browser, live_server, shot):
     call_command("seed_demo", stdout=io.StringIO())
     listings = list(Listing.objects.filter(status=ListingStatus.ACTIVE).order_by("id")[:6])
+    suspension = SuspensionFactory(seller=listings[0].seller)
     with mock.patch("actions.tasks.apply_action_chunk.delay"), transaction.atomic():  # not run yet
         job = bulk_job_create(kind=BulkJobKind.SUSPEND, title="Suspend a demo seller", chunk_size=3, actions=[
-            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"e2e:{lst.pk}")
+            NewAction(listing_id=lst.pk, kind=ActionKind.SUPPRESS, idempotency_key=f"e2e:{lst.pk}",
+                      suspension_id=suspension.pk)
             for lst in listings])
     ids = list(job.actions.order_by("id").values_list("id", flat=True))
 

@@ -1,6 +1,7 @@
 """Suspending a seller takes two people: reviewer1 proposes it from a case page, with a reason;
-senior1 reads who proposed and why and approves it; every active listing of the seller is
-suppressed (the bulk job runs eagerly in tests) and the seller sees it in Seller Center."""
+senior1 reads who proposed and why and approves it; every listing of the seller is restricted
+(the bulk job runs eagerly in tests) and the seller sees it in Seller Center. Lifted later, the
+suspension gives back only what it alone hid: a listing an IP takedown removed stays removed."""
 
 import io
 import re
@@ -9,10 +10,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.models import User
 from complaints.models import Case, CaseState
 from listings.models import Listing, ListingStatus, Seller
 from suspensions.models import Suspension, SuspensionStatus
 
+from ..conftest import claim_and_remove
 from .test_full_flow import Sessions
 
 pytestmark = pytest.mark.browser
@@ -27,6 +30,13 @@ def test_a_senior_approves_a_suspension_proposed_by_a_reviewer(browser, live_ser
     active = Listing.objects.filter(seller=seller, status=ListingStatus.ACTIVE).count()
     assert active > 100
     case = Case.objects.filter(state=CaseState.OPEN, listing__seller=seller).order_by("id").first()
+    # Another of the seller's listings is taken down for an IP infringement before the suspension.
+    taken = (Case.objects.filter(state=CaseState.OPEN, listing__seller=seller, listing__status=ListingStatus.ACTIVE)
+             .exclude(pk=case.pk).order_by("id").first())
+    claim_and_remove(case=taken, reviewer=User.objects.get(username="reviewer2"))
+    assert Listing.objects.get(pk=taken.listing_id).status == ListingStatus.REMOVED
+    active -= 1
+    every = Listing.objects.filter(seller=seller).count()
     people = Sessions(browser, live_server.url)
 
     # 1. reviewer1 proposes from the case page; a too-short reason is refused and kept.
@@ -67,7 +77,7 @@ def test_a_senior_approves_a_suspension_proposed_by_a_reviewer(browser, live_ser
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_role("status")).to_contain_text(f"Suspension #{proposal.pk} of Bazaar Outlet")
     progress = page.get_by_test_id("bulk-progress")
-    expect(progress).to_contain_text(f"{active} of {active} applied")
+    expect(progress).to_contain_text(f"{every} of {every} applied")  # every listing, the removed ones too
     expect(progress).to_contain_text("Finished")
     shot(page, "suspension-2-approved")
     page.close()
@@ -91,3 +101,21 @@ def test_a_senior_approves_a_suspension_proposed_by_a_reviewer(browser, live_ser
     expect(page.get_by_test_id("open-suspension")).to_contain_text(
         f"Bazaar Outlet is suspended: suspension #{proposal.pk}")
     page.close()
+
+    # 4. senior1 lifts it: the suspended listings come back, the takedown stays.
+    page = people.page("senior1")
+    page.goto(f"/review/suspensions/{proposal.pk}/")
+    page.get_by_label("Reason").fill("The seller showed supply invoices for the rest of the range.")
+    page.get_by_role("button", name="Lift suspension").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Suspension #{proposal.pk}")
+    expect(page.get_by_test_id("bulk-progress").last).to_contain_text("Finished")
+    page.close()
+    page = people.page("seller2")
+    page.goto("/seller/?status=removed")
+    expect(page.get_by_test_id(f"listing-{taken.listing.external_id}")).to_have_text("Removed")
+    page.goto("/seller/?status=active")
+    expect(page.get_by_role("heading", name=re.compile(r"Your listings"))).to_contain_text(f"({active})")
+    shot(page, "suspension-3-lifted")
+    page.close()
+    assert Listing.objects.get(pk=taken.listing_id).status == ListingStatus.REMOVED
+    assert Listing.objects.filter(seller=seller, status=ListingStatus.ACTIVE).count() == active

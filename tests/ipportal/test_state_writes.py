@@ -13,9 +13,9 @@ STATE_FIELDS = {"status", "state"}
 # (file, function) -> why it may write a state directly. Keep it short.
 ALLOWED = {
     ("audit/transitions.py", "transition"): "the transition helper itself",
-    # A chunk moves hundreds of listings and actions with one UPDATE each, each move checked first
-    # against the listing's and the action's tables (check_move) and recorded in the chunk's one
-    # audit entry (docs/enforcement.md).
+    # A chunk moves hundreds of listings and actions with one UPDATE each (a listing to what its
+    # restrictions say, an action from pending to applied), recorded in the chunk's one audit entry
+    # (docs/enforcement.md).
     ("actions/bulk.py", "actions_apply_chunk"): "the bulk chunk's set-based write",
 }
 

@@ -338,7 +338,7 @@ def test_a_rejection_applied_to_a_report_tells_the_reporter_in_one_summary_and_s
     assert to("") == REPORTER_SIDE  # the summary only: no seller hears of a rejected report
     assert mail.outbox[0].subject == f"Report {report.reference}: Reject report applied to 4 more listings"
     body = mail.outbox[0].body
-    assert "Decision: Reject report\nReason: The listing does not infringe the right" in body
+    assert "Decision: Reject report\nReason: The listing does not infringe the mark" in body
     assert "Listings decided: 4 of 4\n" in body and "skipped" not in body and "marketplace" not in body
     assert not Notification.objects.filter(kind__in=["case_decided_seller", "report_enforced"]).exists()
 

@@ -100,7 +100,7 @@ def test_a_listing_under_review_is_linked(world):
     created = api(world.alice).post(REPORTS, body(world), format="json").json()
     assert created["cases_opened"] == 2
     assert created["linked"] == [{"listing": world.listings_a[0].external_id, "case": first.cases.get().reference,
-                                  "report": first.reference, "state": "open"}]
+                                  "report": first.reference, "source": "report", "state": "open"}]
 
 
 def test_evidence_is_uploaded_then_filed(world):
@@ -181,10 +181,30 @@ def api_with(key: str) -> APIClient:
     return client
 
 
-@pytest.mark.parametrize("persona", ["rev1", "sam"])
-def test_the_token_page_is_for_rights_holders(world, client, persona):
+@pytest.mark.parametrize("persona", ["rev1", "sam", "outsider"])
+def test_the_token_page_is_for_rights_holders_and_the_marketplace(world, client, persona):
     client.force_login(getattr(world, persona))
     assert client.get(reverse("api_token")).status_code == 403
+
+
+def test_the_marketplace_account_gets_its_token_in_the_ui_and_calls_its_api_with_it(world, client):
+    from accounts.models import Role
+
+    from ..factories import UserFactory
+
+    marketplace = UserFactory(username="market", role=Role.MARKETPLACE)
+    client.force_login(marketplace)
+    home = client.get("/").content.decode()
+    assert 'href="/accounts/api-token/"' in home or reverse("api_token") in home
+    page = client.get(reverse("api_token")).content.decode()
+    assert "pushing listings and managing webhook endpoints" in page
+    html = client.post(reverse("api_token"), {"action": "create"}).content.decode()
+    key = Token.objects.get(user=marketplace).key
+    assert key in html
+    assert api_with(key).get("/api/v1/webhooks/endpoints/").status_code == 200
+    assert api_with(key).get(REPORTS).status_code == 403  # a marketplace token files no reports
+    client.post(reverse("api_token"), {"action": "revoke"})
+    assert api_with(key).get("/api/v1/webhooks/endpoints/").status_code == 401
 
 
 def test_the_schema_documents_the_reporting_api_and_its_errors(client, db):

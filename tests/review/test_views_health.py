@@ -102,3 +102,38 @@ def test_health_runs_a_fixed_number_of_queries(world, client, history, django_as
     client.force_login(world.rev1)
     with django_assert_max_num_queries(6):
         client.get(HEALTH)
+
+
+def test_automatic_suppressions_are_counted_apart_and_not_as_decisions_taken_in_no_time(
+        world, client, history, django_capture_on_commit_callbacks):
+    # The portal suppresses two listings on its own today; a reviewer confirms one of them 4 hours
+    # after it was detected. The reviewers' figures gain one decision (taken in 4 h), not three
+    # decisions, two of them in 0 minutes.
+    from complaints.models import CaseSource
+
+    from ..conftest import claim
+    from ..monitoring.helpers import set_rules, upsert
+
+    set_rules(world, django_capture_on_commit_callbacks)
+    today = timezone.localdate(history)
+    for n in (1, 2):
+        upsert(django_capture_on_commit_callbacks, world.seller_b, f"AUTO-{n}", title="ACME headphones")
+    first = Case.objects.filter(source=CaseSource.AUTOMATIC).order_by("id").first()
+    import time_machine as tm
+
+    with tm.travel(history + timedelta(hours=4), tick=False):
+        claim(first, world.rev1)
+        from decisions.services import case_decide
+
+        case_decide(case=first, reviewer=world.rev1, reason_code="tm_misuse", facts="Mark in the title.")
+        health = queue_health(user=world.rev1)
+    assert health.decided_total == 4 and dict(health.decided_per_day)[today] == 1
+    assert health.automated_total == 2 and dict(health.automated_per_day)[today] == 2
+    # Of 2 h, 4 h, 6 h and 10 h; with the two automatic ones at 0 min it would be 3 h.
+    assert health.median_to_decision == timedelta(hours=5)
+    client.force_login(world.rev1)
+    with tm.travel(history + timedelta(hours=4), tick=False):
+        html = client.get(HEALTH).content.decode()
+    assert 'data-testid="decided">4<' in html and 'data-testid="automated">2<' in html
+    assert re.search(r'data-testid="automated-per-day"><th scope="row">Automatic</th>(<td class="num">0</td>)+'
+                     r'<td class="num">2</td></tr>', html)

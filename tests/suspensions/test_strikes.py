@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from actions.models import ActionKind, ActionStatus, BulkJobStatus, EnforcementAction
+from actions.models import ActionKind, ActionStatus, BulkJobStatus, EnforcementAction, Restriction
 from appeals.services import appeal_decide, appeal_file
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
@@ -111,7 +111,7 @@ def test_the_threshold_is_configurable(world, settings):
     assert Suspension.objects.get().strikes.count() == 2
 
 
-def test_a_senior_who_decided_none_of_the_strikes_approves_and_all_active_listings_are_suppressed(
+def test_a_senior_who_decided_none_of_the_strikes_approves_and_every_listing_of_the_seller_is_restricted(
         world, proposed, django_capture_on_commit_callbacks):
     other = ListingFactory(seller=world.seller_b)
     with django_capture_on_commit_callbacks(execute=True):
@@ -119,11 +119,14 @@ def test_a_senior_who_decided_none_of_the_strikes_approves_and_all_active_listin
     assert approved.status == SuspensionStatus.APPROVED and approved.decided_by == world.senior2
     job = approved.suspend_job
     job.refresh_from_db()
-    # The three removed listings stay removed; only the active one is suppressed.
-    assert job.total == 1 and job.done == 1 and job.status == BulkJobStatus.FINISHED
+    # Every listing of the seller gets the suspension's restriction: the active one is suppressed,
+    # the three removed ones stay removed (the suspension's restriction waits under the takedown's).
+    assert job.total == 4 and job.done == 4 and job.status == BulkJobStatus.FINISHED
     world.spare.refresh_from_db()
     assert world.spare.status == ListingStatus.SUPPRESSED
     assert {lst.status for lst in world.listings_a if not lst.refresh_from_db()} == {ListingStatus.REMOVED}
+    held = Restriction.objects.filter(suspension=approved, lifted_at=None).values_list("listing_id", flat=True)
+    assert sorted(held) == sorted([world.spare.pk, *(lst.pk for lst in world.listings_a)])
     other.refresh_from_db()
     assert other.status == ListingStatus.ACTIVE
     audit_chain_pending()  # what the after-commit run links (tests never commit)
@@ -166,10 +169,12 @@ def test_lifting_restores_the_listings_the_suspension_suppressed(world, proposed
     assert lifted.status == SuspensionStatus.LIFTED and lifted.lift_reason == "Seller showed invoices."
     world.spare.refresh_from_db()
     assert world.spare.status == ListingStatus.ACTIVE
-    restored = EnforcementAction.objects.get(kind=ActionKind.UNSUPPRESS)
-    assert restored.status == ActionStatus.APPLIED and restored.listing == world.spare
+    lifts = EnforcementAction.objects.filter(kind=ActionKind.UNSUPPRESS)
+    assert {a.status for a in lifts} == {ActionStatus.APPLIED} and lifts.count() == 4
+    assert not Restriction.objects.filter(suspension=proposed, lifted_at=None).exists()
     world.listings_a[0].refresh_from_db()
     assert world.listings_a[0].status == ListingStatus.REMOVED  # removed for its own takedown: stays
+    assert Restriction.objects.get(listing=world.listings_a[0], lifted_at=None).source == "decision"
 
 
 def test_only_an_approved_suspension_can_be_lifted(world, proposed):

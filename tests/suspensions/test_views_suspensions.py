@@ -78,7 +78,9 @@ def test_a_second_senior_approves_and_the_listings_are_suppressed(world, client,
     world.spare.refresh_from_db()
     assert proposal.status == SuspensionStatus.APPROVED and world.spare.status == ListingStatus.SUPPRESSED
     page = client.get(_url(proposal)).content.decode()
-    assert "<b>1</b> of 1 applied" in page and "Lift suspension" in page
+    # Every listing of the seller: the three removed ones too (they stay removed, and hidden by the
+    # suspension should their takedowns be reversed while it lasts).
+    assert "<b>4</b> of 4 applied" in page and "Lift suspension" in page
 
 
 def test_the_senior_who_decided_a_strike_is_refused_and_keeps_the_typed_reason(world, client, proposal):

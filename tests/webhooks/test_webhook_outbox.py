@@ -130,5 +130,6 @@ def test_emitting_outside_a_transaction_is_refused(world):
     with mock.patch.object(transaction.get_connection(), "in_atomic_block", False):
         with pytest.raises(RuntimeError, match="transaction that applies"):
             webhook_services.webhook_event_emit(action=AppliedAction(
-                action.pk, action.kind, action.listing_id, action.decision_id, action.idempotency_key))
+                action.pk, action.kind, action.listing_id, action.decision_id, action.idempotency_key,
+                "active", "removed"))
     assert WebhookEvent.objects.count() == 0
