@@ -4,6 +4,7 @@ from .models import (
     Case,
     CaseNote,
     Decision,
+    InfoAnswerEvidence,
     InfoRequest,
     Report,
     ReportCaseLink,
@@ -57,6 +58,23 @@ class ReportEvidenceAdmin(admin.ModelAdmin):
 
     list_display = ["id", "report", "file"]
     raw_id_fields = ["report", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InfoAnswerEvidence)
+class InfoAnswerEvidenceAdmin(admin.ModelAdmin):
+    """Which files were sent with which answer to a reviewer's question: a record, read-only here."""
+
+    list_display = ["id", "info_request", "file"]
+    raw_id_fields = ["info_request", "file"]
 
     def has_add_permission(self, request):
         return False

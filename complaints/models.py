@@ -495,3 +495,21 @@ class InfoRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None and self.expired_at is None
+
+
+class InfoAnswerEvidence(models.Model):
+    """A file the reporter sent with an answer to a reviewer's question (review.info_requests).
+
+    Linked to the answer (and through it to the case and its report); kept with it (PROTECT). Served
+    through the same access check as report evidence (complaints.selectors.evidence_get_for_user).
+    """
+
+    info_request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="evidence_links")
+    file = models.OneToOneField(EvidenceFile, on_delete=models.PROTECT, related_name="info_answer_link")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "info answer evidence"
+
+    def __str__(self) -> str:
+        return f"Answer to question #{self.info_request_id}: {self.file.original_name}"

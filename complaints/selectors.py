@@ -104,14 +104,16 @@ def evidence_carriable(*, user, draft: ReportDraft | None) -> QuerySet[EvidenceF
 def evidence_get_for_user(*, user, pk: int) -> EvidenceFile:
     """An evidence file, to the people who may see it; 404 to everyone else.
 
-    Filed with a report: the brand's members and reviewers. In a draft: the brand's members.
-    Sellers never see rights holders' evidence (for now).
+    Filed with a report, or with an answer to a reviewer's question on a case: the case's brand's
+    members and reviewers. In a draft: the brand's members. Sellers never see rights holders'
+    evidence (for now).
     """
     if is_reviewer(user):
-        allowed = Q(report_link__isnull=False)
+        allowed = Q(report_link__isnull=False) | Q(info_answer_link__isnull=False)
     elif is_rights_holder(user):
         brands = brands_for_user(user=user)
-        allowed = Q(report_link__report__brand__in=brands) | Q(report_drafts__brand__in=brands)
+        allowed = (Q(report_link__report__brand__in=brands) | Q(report_drafts__brand__in=brands)
+                   | Q(info_answer_link__info_request__case__brand__in=brands))
     else:
         raise Http404("No such file")
     file = EvidenceFile.objects.filter(allowed, pk=pk).distinct().first()

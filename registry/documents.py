@@ -14,7 +14,7 @@ from django.db.models import Sum
 
 from audit.services import audit_append
 from evidence.content import Refused, detect
-from evidence.models import IMAGE_TYPES, EvidenceType
+from evidence.models import IMAGE_TYPES, EvidenceFile, EvidenceType
 from evidence.services import evidence_accept
 
 from .models import DocumentRole, IPRight, RightDocument, RightKind
@@ -60,6 +60,17 @@ def _require_image(*, upload: UploadedFile, role: str, by) -> None:
                             "image itself, or choose “registration extract” for a PDF.", field="file")
 
 
+def right_file_accept(*, right: IPRight, by, upload: UploadedFile, field: str = "file") -> EvidenceFile:
+    """Check `upload` by content (evidence app) within the right's file limits and store it; a refused
+    file raises RegistryError on `field` and leaves nothing stored. The caller links it to the right."""
+    held = RightDocument.objects.filter(right=right)
+    used = held.aggregate(n=Sum("file__size"))["n"] or 0
+    accepted = evidence_accept(uploaded_by=by, uploads=[upload], used_bytes=used, used_files=held.count())
+    if accepted.refusals:
+        raise RegistryError(accepted.refusals[0], field=field)
+    return accepted.stored[0]
+
+
 def right_document_add(*, right: IPRight, by, role: str, upload: UploadedFile) -> RightDocument:
     """Store one document of `right` in `role`: checked by content (evidence app), then linked and audited.
 
@@ -75,12 +86,7 @@ def right_document_add(*, right: IPRight, by, role: str, upload: UploadedFile) -
         raise RegistryError(f"A {right.get_kind_display().lower()} takes: {allowed}.", field="role")
     if role in IMAGE_ROLES:
         _require_image(upload=upload, role=role, by=by)
-    held = RightDocument.objects.filter(right=right)
-    used = held.aggregate(n=Sum("file__size"))["n"] or 0
-    accepted = evidence_accept(uploaded_by=by, uploads=[upload], used_bytes=used, used_files=held.count())
-    if accepted.refusals:
-        raise RegistryError(accepted.refusals[0], field="file")
-    file = accepted.stored[0]
+    file = right_file_accept(right=right, by=by, upload=upload)
     with transaction.atomic():
         doc = RightDocument.objects.create(right=right, file=file, role=role, uploaded_by=by)
         audit_append(actor=by, action="ipright.document_added", target=right,

@@ -248,3 +248,20 @@ class RightDocumentForm(forms.Form):
             f"{ACCEPTED}; up to {settings.EVIDENCE_MAX_FILE_BYTES // 2**20} MB. Mark and design images: PNG, "
             "JPEG or WebP (not SVG). Files are checked by their content.")
         self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt"
+
+
+class RenewForm(forms.Form):
+    """A renewal: the new expiry date and the office's renewal document (registry.renewals.right_renew,
+    which checks the date against the current one and the file by its content)."""
+
+    expires_on = _date("New expiry date", help_text="As on the renewal certificate: the date the renewed "
+                                                    "registration runs to.")
+    file = forms.FileField(label="Renewal certificate or extract", allow_empty_file=True,
+                           error_messages={"required": "Upload the office's renewal certificate or extract: a "
+                                                       "reviewer checks the renewal against it."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"{ACCEPTED}; up to {settings.EVIDENCE_MAX_FILE_BYTES // 2**20} MB. Files are checked by their content.")
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt"

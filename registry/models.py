@@ -132,6 +132,13 @@ class IPRight(models.Model):
                                                 & ~Q(status="verified")),
                 name="unregistered_right_has_no_registration",
             ),
+            # A registration is in the registry once at a time: an expired or rejected right no longer
+            # holds its number, so it can be registered anew (services._check_right_fields says so first).
+            models.UniqueConstraint(
+                fields=["kind", "office", "registration_number"],
+                condition=~Q(registration_number="") & ~Q(status__in=["expired", "rejected"]),
+                name="one_live_right_per_registration",
+            ),
         ]
         indexes = [models.Index(fields=["status", "expires_on"], name="right_status_expiry")]
 
@@ -295,6 +302,7 @@ class DocumentRole(models.TextChoices):
     MARK_IMAGE = "mark_image", "Mark image (figurative mark)"
     DESIGN_IMAGE = "design_image", "Design image"
     CERTIFICATE = "certificate", "Registration certificate"
+    RENEWAL = "renewal", "Renewal certificate or extract"  # registry.renewals.right_renew only
 
 
 class RightDocument(models.Model):

@@ -215,15 +215,33 @@ def _check_right_fields(kind: str, fields: dict, *, other_than: int | None = Non
         raise RegistryError("This right has already expired; only rights in force can be registered.",
                             field="expires_on")
     number, office = fields.get("registration_number"), fields.get("office")
-    if number:
-        taken = IPRight.objects.filter(kind=kind, office=office, registration_number=number).exclude(
-            status=RightStatus.REJECTED)
-        if other_than is not None:
-            taken = taken.exclude(pk=other_than)
-        if taken.exists():
-            raise RegistryError(f"{office} {number} is already in the registry. If it belongs to your brand, "
-                                "contact support with the registration extract.", field="registration_number")
+    if number and registration_taken(kind=kind, office=office, number=number, other_than=other_than):
+        raise _taken_error(office, number)
     return fields
+
+
+def registration_taken(*, kind: str, office: str, number: str, other_than: int | None = None) -> bool:
+    """Whether a live right (pending or verified) holds this registration. An expired or rejected one
+    does not: the number may be registered anew. The database holds the same rule
+    (IPRight one_live_right_per_registration), for the race between two registrations."""
+    taken = IPRight.objects.filter(kind=kind, office=office, registration_number=number).exclude(
+        status__in=[RightStatus.REJECTED, RightStatus.EXPIRED])
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
+    return taken.exists()
+
+
+def _taken_error(office: str, number: str) -> RegistryError:
+    return RegistryError(f"{office} {number} is already in the registry. If it belongs to your brand, "
+                         "contact support with the registration extract.", field="registration_number")
+
+
+def _refuse_if_taken(exc: IntegrityError, kind: str, fields: dict) -> None:
+    """Turn a lost race on one_live_right_per_registration into the form's error; re-raise anything else."""
+    number, office = fields.get("registration_number"), fields.get("office")
+    if number and registration_taken(kind=kind, office=office, number=number):
+        raise _taken_error(office, number) from exc
+    raise exc
 
 
 def right_register(*, brand: Brand, by, kind: str, fields: dict) -> IPRight:
@@ -232,10 +250,13 @@ def right_register(*, brand: Brand, by, kind: str, fields: dict) -> IPRight:
     if kind not in RightKind.values:
         raise RegistryError(f"“{kind}” is not a kind of right.", field="kind")
     _check_right_fields(kind, fields)
-    with transaction.atomic():
-        right = IPRight.objects.create(brand=brand, kind=kind, submitted_by=by, **fields)
-        audit_append(actor=by, action="ipright.registered", target=right,
-                     data={"kind": kind, "office": right.office, "number": right.registration_number})
+    try:
+        with transaction.atomic():
+            right = IPRight.objects.create(brand=brand, kind=kind, submitted_by=by, **fields)
+            audit_append(actor=by, action="ipright.registered", target=right,
+                         data={"kind": kind, "office": right.office, "number": right.registration_number})
+    except IntegrityError as exc:  # another registration of the same number committed meanwhile
+        _refuse_if_taken(exc, kind, fields)
     return right
 
 
@@ -273,16 +294,20 @@ def right_update(*, right: IPRight, by, fields: dict) -> IPRight:
         raise RegistryError(f"A {right.get_status_display().lower()} right cannot be edited. Register a new one "
                             "if the registration changed.")
     _check_right_fields(right.kind, fields, other_than=right.pk)
-    with transaction.atomic():
-        locked = IPRight.objects.select_for_update().get(pk=right.pk)
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=[*fields, "updated_at"])
-        _invalidate_codes(right=locked)
-        audit_append(actor=by, action="ipright.edited", target=locked, data={"fields": sorted(fields)})
-        if locked.status == RightStatus.REJECTED:
-            transition(obj=locked, to=RightStatus.PENDING, actor=by, table=RIGHT_TRANSITIONS, field="status",
-                       changes={"rejection_reason": ""}, data={"resubmitted": True})
+    try:
+        with transaction.atomic():
+            locked = IPRight.objects.select_for_update().get(pk=right.pk)
+            for name, value in fields.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=[*fields, "updated_at"])
+            _invalidate_codes(right=locked)
+            audit_append(actor=by, action="ipright.edited", target=locked, data={"fields": sorted(fields)})
+            if locked.status == RightStatus.REJECTED:
+                transition(obj=locked, to=RightStatus.PENDING, actor=by, table=RIGHT_TRANSITIONS, field="status",
+                           changes={"rejection_reason": ""}, data={"resubmitted": True})
+    except IntegrityError as exc:  # a resubmitted rejected right whose number was registered meanwhile
+        _refuse_if_taken(exc, right.kind, {"office": right.office, "registration_number": right.registration_number,
+                                           **fields})
     return locked
 
 

@@ -4,7 +4,9 @@ from .models import RightStatus as S
 RIGHT_TRANSITIONS: dict[str, frozenset[str]] = {
     # A pending right whose term ends before it is verified expires too: it can no longer be verified.
     S.PENDING: frozenset({S.VERIFIED, S.REJECTED, S.EXPIRED}),
-    S.VERIFIED: frozenset({S.EXPIRED}),
+    # Renewal (registry.renewals.right_renew): a verified right near its expiry, or an expired one,
+    # goes back to pending with its new expiry date until a reviewer checks the renewal document.
+    S.VERIFIED: frozenset({S.EXPIRED, S.PENDING}),
     S.REJECTED: frozenset({S.PENDING}),  # the holder corrects the right and submits it again
-    S.EXPIRED: frozenset(),
+    S.EXPIRED: frozenset({S.PENDING}),
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("rights/<int:pk>/", views.right_detail, name="right_detail"),
     path("rights/<int:pk>/edit/", views.right_edit, name="right_edit"),
+    path("rights/<int:pk>/renew/", views.right_renew_view, name="right_renew"),
     path("rights/<int:pk>/confirm/", views.right_confirm, name="right_confirm"),
     path("rights/<int:pk>/documents/", views.right_document_upload, name="right_document_upload"),
     path("documents/<int:pk>/", views.right_document_download, name="right_document_download"),

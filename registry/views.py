@@ -16,6 +16,7 @@ from .forms import (
     CodeForm,
     InviteForm,
     RejectForm,
+    RenewForm,
     RightDocumentForm,
     RulesForm,
     SendCodeForm,
@@ -23,6 +24,7 @@ from .forms import (
 )
 from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind, TermKind
 from .offices import OFFICES
+from .renewals import right_renew, right_renewal_refusal
 from .services import (
     RegistryError,
     brand_create,
@@ -208,6 +210,7 @@ def _right_context(request: HttpRequest, pk: int, **extra) -> dict:
             "documents_missing": sel.right_documents_missing(right=right) if right.status == RightStatus.PENDING
             else None,
             "document_form": RightDocumentForm(roles=roles_for(right)) if is_admin else None,
+            "renewable": right_renewal_refusal(right=right) is None,
             "timeline": audit_entries_for(targets=[right]), **extra}
 
 
@@ -231,6 +234,32 @@ def right_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{right} is verified. Its reports go to the priority lane.")
             return redirect("registry:right_detail", pk=right.pk)
     return render(request, "registry/right_detail.html", _right_context(request, pk, code_form=form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def right_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Renew an expired or soon-expiring right: new expiry date and renewal document (brand admins)."""
+    right, _ = sel.right_get_for_user(user=request.user, pk=pk)
+    sel.require_brand_admin(user=request.user, brand=right.brand)
+    refusal = right_renewal_refusal(right=right)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("registry:right_detail", pk=right.pk)
+    form = RenewForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            right_renew(right=right, by=request.user, expires_on=form.cleaned_data["expires_on"],
+                        upload=form.cleaned_data["file"])
+        except RegistryError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"{right} is renewed to {form.cleaned_data['expires_on']:%Y-%m-%d} and waits "
+                                      "for a reviewer to check the renewal document.")
+            return redirect("registry:right_detail", pk=right.pk)
+    return render(request, "registry/right_renew.html",
+                  {"form": form, "right": right, "brand": right.brand},
+                  status=400 if form.is_bound else 200)
 
 
 @login_required

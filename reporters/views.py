@@ -318,16 +318,18 @@ def info_answer_view(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
     report = report_get_for_user(user=request.user, pk=pk)
     info = info_request_get_for_report(report=report, pk=request_pk)
     form = InfoAnswerForm(request.POST)
+    files = take_uploads(request, form)
     if form.is_valid():
         try:
-            info_request_answer(request=info, user=request.user, answer=form.cleaned_data["answer"])
+            info_request_answer(request=info, user=request.user, answer=form.cleaned_data["answer"], evidence=files)
         except InfoRequestError as exc:
-            form.add_error("answer", str(exc))
+            form.add_error(exc.field if exc.field in form.fields else "answer", str(exc))
         else:
             messages.success(request, f"Answer sent. {info.case.reference} is back in the review queue.")
             return redirect("reporters:report_detail", pk=pk)
     context = _report_context(request, pk)
     context["questions"] = [(q, form if q.pk == info.pk else f) for q, f in context["questions"]]
+    form.carried_files = files  # kept with the form on its page: never asked for twice
     return render(request, "reporters/report_detail.html",
                   {**context, "evidence": report_evidence(report=context["report"])}, status=400)
 

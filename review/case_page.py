@@ -4,12 +4,20 @@ selectors.case_get_for_reviewer). A fixed number of queries whatever the records
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from accounts.permissions import is_senior
 from audit.selectors import audit_entries_for
 from complaints.kinds import report_details_display
-from complaints.models import UNDECIDED_STATES, Case, CaseNote, CaseState, InfoRequest, Priority
+from complaints.models import (
+    UNDECIDED_STATES,
+    Case,
+    CaseNote,
+    CaseState,
+    InfoAnswerEvidence,
+    InfoRequest,
+    Priority,
+)
 from complaints.selectors import report_evidence
 from listings.models import ListingStatus
 
@@ -126,7 +134,9 @@ def case_notes(*, case: Case) -> list[CaseNote]:
 
 
 def case_info_requests(*, case: Case) -> list[InfoRequest]:
-    return list(case.info_requests.select_related("asked_by", "answered_by").order_by("id"))
+    """The case's questions with their answers and the files sent with each answer."""
+    files = Prefetch("evidence_links", queryset=InfoAnswerEvidence.objects.select_related("file").order_by("id"))
+    return list(case.info_requests.select_related("asked_by", "answered_by").prefetch_related(files).order_by("id"))
 
 
 def lane_label(priority: int) -> str:

@@ -9,6 +9,7 @@ the infringement. The SLA clock stops while the case waits: its due_at moves lat
 waited, so the queue's overdue order (by due_at) needs no special case.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -18,8 +19,10 @@ from django.utils import timezone
 
 from audit.services import audit_append
 from audit.transitions import transition
-from complaints.models import Case, CaseState, InfoRequest
+from complaints.models import Case, CaseState, InfoAnswerEvidence, InfoRequest
 from complaints.states import CASE_TRANSITIONS
+from evidence.models import EvidenceFile
+from evidence.selectors import evidence_unattached
 from registry.selectors import brands_for_user
 
 from .claims import case_check_claim
@@ -71,8 +74,11 @@ def _return_to_queue(*, request: InfoRequest, actor, now: datetime, data: dict) 
                data={**data, "sla_paused_seconds": int(waited.total_seconds())})
 
 
-def info_request_answer(*, request: InfoRequest, user, answer: str) -> InfoRequest:
-    """The reporter's brand answers an open question; the case goes back to the open queue."""
+def info_request_answer(*, request: InfoRequest, user, answer: str,
+                        evidence: Sequence[EvidenceFile] = ()) -> InfoRequest:
+    """The reporter's brand answers an open question, optionally with files already checked and
+    stored by the evidence app (`evidence`: unattached files `user` uploaded); the files are linked
+    to the answer in the same transaction, and the case goes back to the open queue."""
     if not brands_for_user(user=user).filter(pk=request.case.brand_id).exists():
         raise PermissionDenied("Only the reporting brand's members can answer.")
     answer = answer.strip()
@@ -83,12 +89,28 @@ def info_request_answer(*, request: InfoRequest, user, answer: str) -> InfoReque
         if not locked.is_open:
             raise InfoRequestError("This question is closed: it was answered or its deadline passed.",
                                    field="answer")
+        files = _own_unattached(evidence, user)
         now = timezone.now()
         locked.answer, locked.answered_by, locked.answered_at = answer, user, now
         locked.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit_append(actor=user, action="case.info_answered", target=locked, data={"case": locked.case_id})
+        InfoAnswerEvidence.objects.bulk_create([InfoAnswerEvidence(info_request=locked, file=f) for f in files])
+        audit_append(actor=user, action="case.info_answered", target=locked,
+                     data={"case": locked.case_id, "files": [{"id": f.pk, "sha256": f.sha256} for f in files]})
         _return_to_queue(request=locked, actor=user, now=now, data={"answered": locked.pk})
     return locked
+
+
+def _own_unattached(files: Sequence[EvidenceFile], user) -> list[EvidenceFile]:
+    """The files, re-read: each must be one `user` uploaded and nothing holds yet (a file is filed once)."""
+    ids = {f.pk for f in files}
+    if not ids:
+        return []
+    # A race (two answers carrying the same ids) ends at the link's unique file column; this gives the words.
+    found = list(evidence_unattached().filter(pk__in=ids, uploaded_by=user).order_by("id"))
+    if len(found) != len(ids):
+        raise InfoRequestError("A file picked earlier is no longer available; choose it again.",
+                               field="evidence_upload")
+    return found
 
 
 def info_requests_expire(*, batch_size: int = 200) -> int:

@@ -21,7 +21,7 @@ LABELS = {
     "ipright.document_added": "Registration document uploaded",
     "ipright.code_failed": "Wrong verification code entered", "ipright.verified": "Verified",
     "ipright.rejected": "Rejected", "ipright.pending": "Sent again for verification",
-    "ipright.expired": "Expired",
+    "ipright.expired": "Expired", "ipright.renewed": "Renewed with a new expiry date and renewal document",
     "ipright.described": "Unregistered right described by the reporter",
     "report.evidence": "Evidence filed", "report.withdrawn": "Report withdrawn",
     "report.linked": "Joined by another report on the same listing and right",
