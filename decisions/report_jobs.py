@@ -6,7 +6,8 @@ kind REPORT_DECISION), so a 10,000-listing report is not decided inside one web 
 walks them in chunks, each chunk one transaction that locks its cases in id order (SKIP LOCKED: a
 case another reviewer is claiming now is left to them), decides those the reviewer can take (open,
 their own, lapsed claims) with the rules of a single decision (a Decision with the statement for
-that listing, the strike, the e-mails), creates the chunk's actions attached to the job with no
+that listing, the e-mails, and the strike: one per seller for the whole report, see
+suspensions.services), creates the chunk's actions attached to the job with no
 task each, moves the job's cursor and counters, and on commit queues one apply_action_chunk for
 the chunk's actions (one listing UPDATE, actions.bulk). A re-run resumes after the last
 committed chunk (decided cases are no longer undecided, and the cursor has passed them); the
@@ -31,6 +32,7 @@ from common.dispatch import enqueue, enqueue_on_commit
 from complaints.models import Case, CaseState, Decision, Outcome
 from complaints.reasons import REASONS, statement_compose
 from review.claims import case_check_claim, case_claim_locked
+from suspensions.models import strike_event_for_report
 
 from .services import case_decide_locked, reason_get
 
@@ -76,7 +78,10 @@ def report_cases_decide(*, case: Case, reviewer, reason_code: str, facts: str,
     with transaction.atomic():
         source = Case.objects.select_for_update().get(pk=case.pk)
         case_check_claim(case=source, reviewer=reviewer)
-        first = case_decide_locked(case=source, reviewer=reviewer, reason=reason, facts=facts, statement=statement)
+        # One decision event: this case and every case the job decides give the seller one strike.
+        event = strike_event_for_report(source.report_id) if source.report_id else None
+        first = case_decide_locked(case=source, reviewer=reviewer, reason=reason, facts=facts, statement=statement,
+                                   strike_event=event)
         others = _undecided(report_id=source.report_id).exclude(pk=source.pk).count() if source.report_id else 0
         if not others:
             return ReportDecision(first=first, job=None)
@@ -168,7 +173,7 @@ def _decide_chunk(*, ids: list[int], job: BulkJob, reviewer, reason, source: Cas
         text = statement_for_case(statement=job.statement or None, source=source, target=target, reason=reason,
                                   facts=job.facts)
         decision = case_decide_locked(case=target, reviewer=reviewer, reason=reason, facts=job.facts,
-                                      statement=text, job=job)
+                                      statement=text, job=job, strike_event=strike_event_for_report(job.report_id))
         decided.append(decision.pk)
     return decided, held
 

@@ -54,9 +54,10 @@ def case_decide(*, case: Case, reviewer, reason_code: str, facts: str, statement
 
 
 def case_decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, statement: str | None,
-                       job: BulkJob | None = None) -> Decision:
+                       job: BulkJob | None = None, strike_event: str | None = None) -> Decision:
     """Requires the case locked and decidable by the reviewer. The decision, its action (one of
-    `job`'s, when a report decision job decides it), strike and e-mails."""
+    `job`'s, when a report decision job decides it), strike and e-mails. `strike_event`: the
+    decision event the strike counts (a report-wide decision's); None: the decision is its own."""
     restricting = reason.restricts
     to_state = CaseState.ACTIONED if restricting else CaseState.REJECTED
     decision = decision_record(case=case, actor=reviewer, reason=reason, facts=facts, to_state=to_state,
@@ -64,7 +65,7 @@ def case_decide_locked(*, case: Case, reviewer, reason: Reason, facts: str, stat
     if restricting:
         action_create(decision=decision, kind=ACTION_FOR_OUTCOME[reason.outcome], actor=reviewer, job=job)
         if reason.outcome == Outcome.REMOVE:
-            strike_give(decision=decision)
+            strike_give(decision=decision, event_key=strike_event)
     elif case.actions.filter(kind=ActionKind.SUPPRESS).exists():
         # Rejecting an automatic suppression reverses it: the listing goes back up.
         action_create(decision=decision, kind=ActionKind.REINSTATE, actor=reviewer, job=job)

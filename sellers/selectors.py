@@ -17,6 +17,7 @@ from counter_notices.services import counter_notice_refusal
 from decisions.challenges import restriction_in_force
 from listings.models import Listing, ListingStatus
 from suspensions.models import Strike
+from suspensions.selectors import strikes_with_coverage
 
 
 @dataclass
@@ -109,7 +110,7 @@ class AccountHealth:
     waiting_counter_notices: int = 0
     upheld: int = 0
     listings: int = 0
-    strikes: list = field(default_factory=list)  # active strikes, soonest to expire first
+    strikes: list = field(default_factory=list)  # active strikes (events), soonest to expire first, with `covered`
 
     @property
     def label(self) -> str:
@@ -128,9 +129,8 @@ def account_health(*, user) -> AccountHealth:
         waiting_counter_notices=CounterNotice.objects.filter(mine, status=CounterNoticeStatus.WAITING)
         .distinct().count(),
         upheld=Case.objects.filter(listing__seller__members__user=user, state=CaseState.UPHELD).distinct().count(),
-        strikes=list(Strike.objects.filter(seller__members__user=user, removed_at__isnull=True,
-                                           expires_at__gt=timezone.now())
-                     .select_related("decision__case__listing").order_by("expires_at")),
+        strikes=strikes_with_coverage(Strike.objects.filter(seller__members__user=user, removed_at__isnull=True,
+                                                            expires_at__gt=timezone.now())),
     )
 
 

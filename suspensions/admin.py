@@ -2,13 +2,25 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 
-from .models import Strike, Suspension
+from .models import Strike, StrikeDecision, Suspension
+
+
+class StrikeDecisionInline(admin.TabularInline):
+    model = StrikeDecision
+    fields = ["decision", "added_at", "reversed_at", "reversed_reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Strike)
 class StrikeAdmin(ReadOnlyAdmin):
-    list_display = ["id", "seller", "decision", "created_at", "expires_at", "removed_at"]
-    search_fields = ["seller__name", "seller__external_id"]
+    list_display = ["id", "seller", "event_key", "created_at", "expires_at", "removed_at"]
+    search_fields = ["seller__name", "seller__external_id", "event_key"]
+    inlines = [StrikeDecisionInline]
 
 
 @admin.register(Suspension)

@@ -9,9 +9,23 @@ from complaints.models import Case, Decision
 from listings.models import Seller
 
 
+# A strike's event: what one strike stands for. A report-wide decision ("apply to all cases of this
+# report") is one event per seller whichever transaction decides each case (the reviewer's request,
+# the walk's chunks, a second reviewer applying it to the same report); any other decision (a
+# single case, an automatic case a reviewer confirms, a rights holder's appeal granted) is its own.
+def strike_event_for_report(report_id: int) -> str:
+    return f"report:{report_id}"
+
+
+def strike_event_for_decision(decision_id: int) -> str:
+    return f"decision:{decision_id}"
+
+
 class Strike(models.Model):
-    """One upheld takedown against a seller. Given with the removal decision, it counts until
-    `expires_at`; a decision overturned on appeal (or otherwise reversed) removes it."""
+    """One decision event against a seller: the removal decisions it covers (StrikeDecision), one
+    or many listings (a report decided for all its listings at once is one strike). Given with the
+    first of them, it counts until `expires_at`; it is removed once every decision it covers has
+    been reversed (appeal, counter-notice, withdrawal). One per (seller, event)."""
 
     # Its history in the audit log is filed under the label it had when written (hashed into
     # each entry), from before the model left `enforcement`.
@@ -19,7 +33,9 @@ class Strike(models.Model):
 
     seller = models.ForeignKey(Seller, on_delete=models.PROTECT,
                                related_name="strikes")
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="strike")
+    # strike_event_for_report / strike_event_for_decision; unique per seller.
+    event_key = models.CharField(max_length=64)
+    decisions = models.ManyToManyField(Decision, through="StrikeDecision", related_name="strikes")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -29,9 +45,39 @@ class Strike(models.Model):
         db_table = "enforcement_strike"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["seller", "expires_at"], name="strike_active_idx")]
+        constraints = [
+            # Race: two decisions of one event given at once (strike_give) insert one row.
+            models.UniqueConstraint(fields=["seller", "event_key"], name="one_strike_per_seller_event"),
+        ]
 
     def __str__(self) -> str:
-        return f"Strike #{self.pk} on {self.seller} (decision #{self.decision_id})"
+        return f"Strike #{self.pk} on {self.seller} ({self.event_key})"
+
+    @property
+    def is_report_event(self) -> bool:
+        """Given for a report decided for all its listings at once."""
+        return self.event_key.startswith("report:")
+
+
+class StrikeDecision(models.Model):
+    """One removal decision a strike covers. Reversed (appeal granted, counter-notice
+    reinstatement, withdrawal) it stays, marked, so the strike shows what it still stands on."""
+
+    strike = models.ForeignKey(Strike, on_delete=models.PROTECT, related_name="links")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="strike_link")
+    added_at = models.DateTimeField()
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["strike_id", "decision_id"]
+
+    def __str__(self) -> str:
+        return f"Strike #{self.strike_id} covers decision #{self.decision_id}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
 
 
 class SuspensionStatus(models.TextChoices):

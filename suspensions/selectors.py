@@ -5,7 +5,28 @@ from django.http import Http404
 
 from accounts.permissions import require_reviewer, require_senior
 
-from .models import Suspension, SuspensionStatus
+from .models import Strike, StrikeDecision, Suspension, SuspensionStatus
+
+
+def strikes_with_coverage(strikes: QuerySet[Strike], *, order: tuple[str, ...] = ("expires_at", "id")) -> list[Strike]:
+    """The strikes of `strikes`, in `order`, each with `covered`: its StrikeDecision links (decision,
+    case, report, listing, who decided), reversed ones included and marked, and `deciders`. One query whatever the
+    number of strikes (the case page pins its count). Access is the caller's: it passes strikes
+    the user may see."""
+    links = (StrikeDecision.objects.filter(strike__in=strikes)
+             .select_related("strike", "decision__case__listing", "decision__case__report", "decision__decided_by")
+             .order_by(*(f"strike__{f}" for f in order), "decision_id"))
+    grouped: dict[int, Strike] = {}
+    for link in links:
+        strike = grouped.get(link.strike_id)
+        if strike is None:
+            strike = grouped[link.strike_id] = link.strike
+            strike.covered = []
+        strike.covered.append(link)
+    for strike in grouped.values():
+        strike.deciders = list(dict.fromkeys(link.decision.decided_by.username if link.decision.decided_by_id
+                                             else "system" for link in strike.covered))
+    return list(grouped.values())
 
 
 def suspensions_for_senior(*, user) -> QuerySet[Suspension]:

@@ -1,11 +1,17 @@
 """Strikes against sellers and the suspensions they lead to.
 
-When is a strike given: with the removal decision, in its transaction (the takedown is upheld
-unless and until it is reversed), so the count a senior reviewer sees is never behind the
-decisions. Reversal on appeal (or any later reversal calling strike_remove) removes it, so a
-strike stands exactly while its takedown does. A strike counts until STRIKE_EXPIRY_DAYS after it.
+When is a strike given: one per decision event per seller, with its first removal decision, in
+its transaction (the takedown is upheld unless and until it is reversed), so the count a senior
+reviewer sees is never behind the decisions. An event is a report-wide decision ("apply to all
+cases of this report": however many listings and transactions it takes, one strike per seller
+covering them all) or any other removal decision on its own (a single case, an automatic case a
+reviewer confirms, a rights holder's appeal granted). Mastodon gives one strike per moderation
+action; one report, one notice, one strike. Reversal (appeal granted, counter-notice
+reinstatement, withdrawal: every caller of strike_remove) marks the decision reversed in its
+strike; the strike is removed once all the decisions it covers are, so it stands exactly while one
+of its takedowns does. A strike counts until STRIKE_EXPIRY_DAYS after its first decision.
 
-At STRIKE_SUSPENSION_THRESHOLD active strikes the system proposes a suspension; a reviewer may
+At STRIKE_SUSPENSION_THRESHOLD active strikes (events, not listings) the system proposes a suspension; a reviewer may
 also propose one, with a reason, from a case on the seller's listing (a pattern the strikes do not
 show yet: a counterfeit shop relisting under new ids). A senior reviewer who is not the proposer
 and made none of the strike decisions approves (a second person: someone proposed, a reviewer
@@ -36,7 +42,7 @@ from complaints.models import Case, Decision
 from listings.models import Listing, Seller
 from notifications.services import notify_on_commit
 
-from .models import Strike, Suspension, SuspensionStatus
+from .models import Strike, StrikeDecision, Suspension, SuspensionStatus, strike_event_for_decision
 from .signals import seller_standing_changed
 from .states import SUSPENSION_TRANSITIONS
 
@@ -71,27 +77,60 @@ def strikes_active(*, seller: Seller, now=None) -> QuerySet[Strike]:
     return Strike.objects.filter(seller=seller, removed_at__isnull=True, expires_at__gt=now)
 
 
-def strike_give(*, decision: Decision) -> Strike:
-    """Requires the removal decision's transaction. Gives the listing's seller a strike for it and
-    proposes a suspension when the seller reaches the threshold."""
+def strike_give(*, decision: Decision, event_key: str | None = None) -> Strike:
+    """Requires the removal decision's transaction. The seller's strike for the decision's event
+    (`event_key`: strike_event_for_report for a report-wide decision; by default the decision is its
+    own event) covers the decision: the first decision of an event gives the strike, and proposes a
+    suspension when the seller reaches the threshold; a later one joins it (and stands it again if
+    every decision it covered had been reversed)."""
     seller = decision.case.listing.seller
+    key = event_key or strike_event_for_decision(decision.pk)
     now = timezone.now()
-    strike = Strike.objects.create(seller=seller, decision=decision, created_at=now,
-                                   expires_at=now + timedelta(days=settings.STRIKE_EXPIRY_DAYS))
-    audit_append(actor=decision.decided_by, action="strike.given", target=strike,
-                 data={"seller": seller.pk, "decision": decision.pk, "expires_at": strike.expires_at})
-    suspension_propose_if_due(seller=seller)
+    # Race: two decisions of one event for the same seller at once (the walk of a report decision
+    # and a second reviewer's report-wide decision on the same report). The unique (seller,
+    # event_key) index lets one insert; the other waits for it to commit, gets the IntegrityError
+    # inside get_or_create's savepoint and reads the row. Read FOR UPDATE: strike_remove decides on
+    # the links it sees under the same lock, so it never removes a strike a decision is joining.
+    strike, created = Strike.objects.select_for_update().get_or_create(
+        seller=seller, event_key=key,
+        defaults={"created_at": now, "expires_at": now + timedelta(days=settings.STRIKE_EXPIRY_DAYS)})
+    StrikeDecision.objects.create(strike=strike, decision=decision, added_at=now)
+    standing_again = not created and strike.removed_at is not None
+    if created:
+        audit_append(actor=decision.decided_by, action="strike.given", target=strike,
+                     data={"seller": seller.pk, "event": key, "decision": decision.pk, "expires_at": strike.expires_at})
+    else:
+        audit_append(actor=decision.decided_by, action="strike.covers", target=strike,
+                     data={"decision": decision.pk, "standing_again": standing_again})
+    if standing_again:
+        strike.removed_at, strike.removed_reason = None, ""
+        strike.save(update_fields=["removed_at", "removed_reason"])
+    if created or standing_again:
+        suspension_propose_if_due(seller=seller)
     return strike
 
 
 def strike_remove(*, decision: Decision, reason: str) -> Strike | None:
-    """Requires the reversing decision's transaction. Removes the strike the decision gave, if any."""
-    strike = Strike.objects.select_for_update().filter(decision=decision, removed_at__isnull=True).first()
-    if strike is None:
+    """Requires the reversing decision's transaction. Marks `decision` reversed in the strike that
+    covers it, if any, and removes the strike once every decision it covers is reversed (one
+    listing of a report's three reinstated: the strike stands on the other two)."""
+    link = StrikeDecision.objects.filter(decision=decision, reversed_at__isnull=True).first()
+    if link is None:
         return None
-    strike.removed_at, strike.removed_reason = timezone.now(), reason[:200]
-    strike.save(update_fields=["removed_at", "removed_reason"])
-    audit_append(actor=None, action="strike.removed", target=strike, data={"reason": reason})
+    # Race: two of the strike's decisions reversed at once (two appeals granted); the strike's row
+    # lock makes them take turns, so the second sees the first's reversal and removes the strike.
+    strike = Strike.objects.select_for_update().get(pk=link.strike_id)
+    now = timezone.now()
+    if not StrikeDecision.objects.filter(pk=link.pk, reversed_at__isnull=True).update(
+            reversed_at=now, reversed_reason=reason[:200]):
+        return None  # reversed meanwhile
+    standing = strike.links.filter(reversed_at__isnull=True).count()
+    audit_append(actor=None, action="strike.decision_reversed", target=strike,
+                 data={"decision": decision.pk, "reason": reason, "still_standing_on": standing})
+    if standing == 0 and strike.removed_at is None:
+        strike.removed_at, strike.removed_reason = now, reason[:200]
+        strike.save(update_fields=["removed_at", "removed_reason"])
+        audit_append(actor=None, action="strike.removed", target=strike, data={"reason": reason})
     return strike
 
 
@@ -100,8 +139,8 @@ def suspension_propose_if_due(*, seller: Seller) -> Suspension | None:
     suspension is open. Runs in the caller's transaction."""
     # Race: two strikes decided at once for the same seller; the seller's row lock lets one propose.
     Seller.objects.select_for_update().get(pk=seller.pk)
-    # Counted, and listed only when proposing: a seller with thousands of strikes (a report decided
-    # in bulk gives one per listing) must not cost a list of them on every further strike.
+    # Counted (one strike per decision event, so a report decided in bulk counts once), and listed
+    # only when proposing.
     if strikes_active(seller=seller).count() < settings.STRIKE_SUSPENSION_THRESHOLD:
         return None
     if suspension_open_for(seller=seller) is not None:
@@ -173,7 +212,7 @@ def suspension_approve(*, suspension: Suspension, senior, reason: str) -> Suspen
             raise SuspensionError(f"This proposal is already {locked.get_status_display().lower()}.")
         if locked.proposed_by_id == senior.pk:
             raise SuspensionError("You proposed this suspension; another senior reviewer must approve it.")
-        if locked.strikes.filter(decision__decided_by=senior).exists():
+        if locked.strikes.filter(decisions__decided_by=senior).exists():
             raise SuspensionError("You decided one of these strikes; another senior reviewer must approve "
                                   "the suspension.")
         # Every listing of the seller, whatever its status: a listing already hidden by a takedown

@@ -13,7 +13,7 @@ from review.case_page import case_page_context
 from review.selectors import case_get_for_reviewer
 
 from .forms import SuspensionDecideForm, SuspensionLiftForm, SuspensionProposeForm
-from .selectors import suspension_get_for_reviewer, suspensions_for_senior
+from .selectors import strikes_with_coverage, suspension_get_for_reviewer, suspensions_for_senior
 from .services import (
     SuspensionAlreadyOpen,
     SuspensionError,
@@ -80,12 +80,11 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Suspension #{proposal.pk} of {proposal.seller}: recorded.")
                 return redirect("suspensions:suspension_detail", pk=proposal.pk)
         status = 400
-    strikes = list(proposal.strikes.select_related("decision__case__listing", "decision__decided_by")
-                   .order_by("created_at"))
+    strikes = strikes_with_coverage(proposal.strikes.all(), order=("created_at", "id"))
     return render(request, "suspensions/suspension_detail.html", {
         "proposal": proposal, "strikes": strikes, "decide_form": decide_form, "lift_form": lift_form,
         "active_count": strikes_active(seller=proposal.seller).count(),
-        "own_strike": any(s.decision.decided_by_id == request.user.pk for s in strikes),
+        "own_strike": any(link.decision.decided_by_id == request.user.pk for s in strikes for link in s.covered),
         "own_proposal": proposal.proposed_by_id == request.user.pk,
         "can_decide": is_senior(request.user),
         "is_proposed": proposal.is_proposed,

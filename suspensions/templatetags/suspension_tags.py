@@ -4,6 +4,7 @@ strikes and the suspension panel without importing this app."""
 from django import template
 
 from ..forms import SuspensionProposeForm
+from ..selectors import strikes_with_coverage
 from ..services import strikes_active, suspension_open_for
 
 register = template.Library()
@@ -11,8 +12,9 @@ register = template.Library()
 
 @register.simple_tag
 def active_strikes(seller) -> list:
-    """The seller's strikes still counting, soonest to expire first."""
-    return list(strikes_active(seller=seller).select_related("decision__case__listing").order_by("expires_at"))
+    """The seller's strikes still counting, soonest to expire first, each with the decisions it
+    covers (`covered`)."""
+    return strikes_with_coverage(strikes_active(seller=seller))
 
 
 @register.inclusion_tag("suspensions/_propose_suspension.html", takes_context=True)

@@ -84,7 +84,7 @@ def test_the_job_decides_every_case_the_reviewer_can_take_and_skips_one_held_by_
         assert decision.decided_by == world.rev1 and case.listing.external_id in decision.statement
         action = EnforcementAction.objects.get(decision=decision)
         assert (action.bulk_job_id, action.listing_id, action.status) == (job.pk, case.listing_id, ActionStatus.APPLIED)
-        assert Strike.objects.filter(decision=decision).exists()
+        assert Strike.objects.filter(decisions=decision).exists()
         case.listing.refresh_from_db()
         assert case.listing.status == ListingStatus.REMOVED
 

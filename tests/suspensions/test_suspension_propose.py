@@ -53,7 +53,7 @@ def test_the_seller_s_active_strikes_go_with_the_proposal(world):
     removed = removed_case(world, reviewer=world.rev2, listing=world.listings_a[0])
     other = open_case(world, world.listings_a[1])
     proposal = suspension_propose(case=other, reviewer=world.rev1, reason=REASON)
-    assert [s.decision.case for s in proposal.strikes.all()] == [removed]
+    assert [d.case for s in proposal.strikes.all() for d in s.decisions.all()] == [removed]
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "Bad seller.", "x" * (PROPOSAL_REASON_MIN_CHARS - 1)])
