@@ -284,7 +284,8 @@ NOTIFIER_UNFOUNDED_SHARE = env_float("NOTIFIER_UNFOUNDED_SHARE", 0.5)
 NOTIFIER_REVERSED_SHARE = env_float("NOTIFIER_REVERSED_SHARE", 0.3)
 # Bulk enforcement: actions per chunk task (one SQL statement per chunk for the listings).
 ENFORCEMENT_CHUNK_SIZE = env_int("ENFORCEMENT_CHUNK_SIZE", 1000)
-# Strikes: an upheld takedown counts against the seller this long; at this many active strikes
+# Strikes: one per decision event (a report decided for all its listings at once is one) counts
+# against the seller this long; at this many active strikes
 # the system proposes a suspension to the senior reviewers.
 STRIKE_EXPIRY_DAYS = env_int("STRIKE_EXPIRY_DAYS", 365)
 STRIKE_SUSPENSION_THRESHOLD = env_int("STRIKE_SUSPENSION_THRESHOLD", 3)

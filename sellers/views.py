@@ -49,6 +49,7 @@ def seller_center(request: HttpRequest) -> HttpResponse:
         "q": query,
         "filters": list(LISTING_FILTERS), "standings": standings, "health": account_health(user=request.user),
         "strike_threshold": settings.STRIKE_SUSPENSION_THRESHOLD,
+        "strike_expiry_days": settings.STRIKE_EXPIRY_DAYS,
         "next_steps": [s for s in standings if s.next_step and (s.can_appeal or s.can_counter
                                                                 or s.case.state == CaseState.APPEALED
                                                                 or s.counter_notice)],
@@ -171,4 +172,6 @@ def seller_help(request: HttpRequest, slug: str = "") -> HttpResponse:
     if slug not in HELP_PAGES:
         raise Http404("No such help page")
     template = select_template([f"help/sellers/{slug or 'index'}.html"])
-    return HttpResponse(template.render({"pages": HELP_PAGES, "slug": slug, "title": HELP_PAGES[slug]}, request))
+    return HttpResponse(template.render({"pages": HELP_PAGES, "slug": slug, "title": HELP_PAGES[slug],
+                                         "strike_expiry_days": settings.STRIKE_EXPIRY_DAYS,
+                                         "strike_threshold": settings.STRIKE_SUSPENSION_THRESHOLD}, request))

@@ -23,6 +23,12 @@ class StrikeAdmin(ReadOnlyAdmin):
     inlines = [StrikeDecisionInline]
 
 
+@admin.register(StrikeDecision)
+class StrikeDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "strike", "decision", "added_at", "reversed_at"]
+    list_filter = [("reversed_at", admin.EmptyFieldListFilter)]
+
+
 @admin.register(Suspension)
 class SuspensionAdmin(ReadOnlyAdmin):
     list_display = ["id", "seller", "status", "proposed_by", "decided_by", "created_at"]

@@ -258,3 +258,19 @@ def test_two_cases_of_one_report_decided_concurrently_give_one_strike(require_po
     strike = Strike.objects.get()
     assert sorted(strike.decisions.values_list("case_id", flat=True)) == [cases[0].pk, cases[1].pk]
     assert AuditEntry.objects.filter(action="strike.given").count() == 1
+
+
+def test_the_seller_help_explains_one_strike_per_decision(client, settings):
+    settings.STRIKE_SUSPENSION_THRESHOLD = 4
+    html = client.get("/help/sellers/notices/").content.decode()
+    assert "<b>one strike per decision</b>" in html and "At 4 active strikes" in html
+    assert "counts for 365 days" in html
+
+
+def test_the_admin_shows_a_strike_with_the_decisions_it_covers(world, admin_client):
+    _, cases = report_with_cases(world, 2)
+    decide_report_wide(world, cases)
+    strike = Strike.objects.get()
+    html = admin_client.get(f"/admin/suspensions/strike/{strike.pk}/change/").content.decode()
+    assert strike.event_key in html and html.count("Decision #") >= 2
+    assert admin_client.get("/admin/suspensions/strikedecision/").status_code == 200
