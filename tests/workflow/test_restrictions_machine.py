@@ -10,7 +10,8 @@ step against a model written from the domain rules, not from the code:
    right's kind;
 3. the marketplace was told exactly the changes of status, in order, one event per change;
 4. no page of a role involved in the step answers 5xx;
-5. the audit chain verifies (at the end of each sequence).
+5. the audit chain verifies (at the end of each sequence);
+6. each removal counts in exactly one strike, which stands while one of its removals does.
 
 Bounded for CI (PostgreSQL there; smaller on SQLite). A longer run by hand:
 
@@ -35,7 +36,7 @@ from actions.models import Restriction
 from appeals.services import AppealError, appeal_decide, appeal_file
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
-from complaints.models import Case, CaseSource, CaseState
+from complaints.models import Case, CaseSource, CaseState, Decision, Outcome
 from complaints.reasons import REASONS
 from counter_notices.services import CounterNoticeError, Statements, counter_notice_file, counter_notices_reinstate_due
 from decisions.report_jobs import report_cases_decide
@@ -45,7 +46,7 @@ from listings.services import listing_upsert
 from registry.services import protection_rules_set
 from reporters.services import WithdrawalError, report_withdraw
 from review.claims import case_claim
-from suspensions.models import Suspension, SuspensionStatus
+from suspensions.models import StrikeDecision, Suspension, SuspensionStatus
 from suspensions.services import SuspensionAlreadyOpen, suspension_approve, suspension_lift, suspension_propose
 from webhooks.models import WebhookEvent
 
@@ -367,6 +368,19 @@ class Workflow(RuleBasedStateMachine):
             heard[ext].append(STATUS_OF_EVENT[event_type])
         for listing_id, ext in Listing.objects.filter(pk__in=self.listings).values_list("id", "external_id"):
             assert heard[ext] == self.told[listing_id], f"listing {listing_id} ({ext}): told {heard[ext]}"
+
+    @invariant()
+    def each_removal_counts_in_one_strike_that_stands_while_one_of_its_removals_does(self):
+        removals = set(Decision.objects.filter(case__listing_id__in=self.listings, outcome=Outcome.REMOVE)
+                       .values_list("id", flat=True))
+        links = list(StrikeDecision.objects.filter(strike__seller__in=self.sellers).values_list(
+            "decision_id", "strike_id", "reversed_at", "strike__removed_at"))
+        assert {decision_id for decision_id, *_ in links} == removals
+        standing, removed = defaultdict(bool), {}
+        for _, strike_id, reversed_at, removed_at in links:
+            standing[strike_id] |= reversed_at is None
+            removed[strike_id] = removed_at is not None
+        assert all(standing[s] != removed[s] for s in removed), "a strike stands exactly while one removal does"
 
     @invariant()
     def no_page_of_anyone_involved_fails(self):
