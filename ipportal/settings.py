@@ -184,7 +184,7 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 if EMBEDDED_WORKER and CELERY_BROKER_URL:
     raise ValueError("EMBEDDED_WORKER is for embedded mode, without CELERY_BROKER_URL: unset one of them")
 if EMBEDDED_WORKER:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host is unused; naming one spares a warning per connection
     _queue_folder = EMBEDDED_WORKER_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder both ways: every process publishes to it and the worker reads from it.
