@@ -40,8 +40,9 @@ run: seed
 	  echo "  Tasks: Celery worker and beat on $$CELERY_BROKER_URL"; echo ""; \
 	  $(BIN)/honcho start -f Procfile web worker beat; \
 	else \
-	  echo "  Tasks: run in-process (no CELERY_BROKER_URL set)"; echo ""; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	  echo "  Tasks: Celery worker and beat, embedded (no CELERY_BROKER_URL set: messages are files in var/embedded/)"; \
+	  echo ""; \
+	  HOST=$(HOST) $(BIN)/honcho start -f Procfile.embedded -p $(PORT) web worker beat; \
 	fi
 
 ## up: web (gunicorn) + worker + beat together, for PostgreSQL + Redis
@@ -71,4 +72,4 @@ check: dev-setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var .pytest_cache

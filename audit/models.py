@@ -5,7 +5,7 @@ change. Each entry's hash covers its content and the previous entry's hash, so e
 deleting a past entry breaks the chain (`manage.py audit_verify` finds where). The chain's order
 is `seq`, given when an entry is linked: entries are written unlinked (no lock, so concurrent
 writers never queue on the chain) and linked in commit order by audit.services.audit_chain_pending
-(the beat every AUDIT_LINK_SECONDS with workers; after each commit when embedded).
+(the beat every AUDIT_LINK_SECONDS with workers; after each commit when tasks run in-process).
 """
 
 from django.conf import settings

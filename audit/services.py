@@ -29,8 +29,8 @@ def audit_append(*, actor, action: str, target: "models.Model | AuditTarget", da
     Written unlinked, without touching the chain's head: concurrent transactions (claims,
     decisions) never wait on each other here. audit_chain_pending links what is waiting, in
     commit order: with workers, the beat task every AUDIT_LINK_SECONDS (linking after every
-    commit instead doubled claim-next's p95 with 8 claimers, bench/queue_bench.py); embedded
-    (no beat), right after the transaction commits (AUDIT_LINK_AFTER_COMMIT)."""
+    commit instead doubled claim-next's p95 with 8 claimers, bench/queue_bench.py); tasks
+    in-process (no beat), right after the transaction commits (AUDIT_LINK_AFTER_COMMIT)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the change's transaction")
     audit_schedule_link()
@@ -38,7 +38,7 @@ def audit_append(*, actor, action: str, target: "models.Model | AuditTarget", da
 
 
 def audit_schedule_link() -> None:
-    """Embedded (no beat): link after this transaction commits, once however many entries it wrote.
+    """Tasks in-process (no beat): link after this transaction commits, once however many entries it wrote.
     For code that writes entries in its own SQL (claim-next's one statement)."""
     if settings.AUDIT_LINK_AFTER_COMMIT and not any(
             callback[1] is _link_after_commit for callback in connection.run_on_commit):

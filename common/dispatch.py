@@ -1,6 +1,7 @@
 """The one way services queue background work. Tasks import services, never the reverse: a
 service names the task it wants run (the name pinned on the task, stable across moves) and this
-module finds it in Celery's registry. In embedded mode (no broker) `delay` runs it in-process.
+module finds it in Celery's registry. In embedded mode without its worker (no broker, no
+EMBEDDED_WORKER: tests, manage.py commands) `delay` runs it in-process.
 
 After commit, and robust: the step is committed when the message is sent, so a broker outage must
 not turn it into an error page; every caller's row stays pending and its beat sweep queues it

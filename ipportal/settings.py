@@ -1,6 +1,7 @@
 """IP Portal settings: one module, configured from the environment.
 
-With nothing set the portal runs embedded (SQLite, Celery tasks executed in-process);
+With nothing set the portal runs embedded: SQLite, and Celery tasks executed in-process, or, under
+`make run` (EMBEDDED_WORKER=1), by a real worker and beat on a broker of plain files.
 DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis.
 """
 
@@ -121,6 +122,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite (embedded) is written by the web server's threads, the worker and beat at once. Out of the
+# box that answers "database is locked": a transaction that reads then writes (most of them: a
+# claim, a decision) holds a read lock it cannot upgrade while another writes, and SQLite gives up
+# at once rather than wait. So: BEGIN IMMEDIATE takes the write lock when the transaction starts and
+# waits up to `timeout` seconds for it; WAL lets reads go on beside the one writer; synchronous=NORMAL
+# is WAL's usual durability (a power cut may lose the last commits, never corrupt the file).
+# bench/sqlite_concurrency.py measures the difference; tests/ipportal/test_sqlite_concurrency.py
+# guards it. journal_mode=WAL says "memory" and changes nothing on the tests' in-memory database.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_float("SQLITE_TIMEOUT", 20),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -154,8 +170,33 @@ EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IP Portal <no-reply@ipportal.local>")
 
-# Celery. Without a broker, tasks run eagerly in-process (embedded mode).
+# Celery. CELERY_BROKER_URL (Redis) names the broker of real workers. Without one the portal is
+# embedded, and tasks run one of two ways:
+# - EMBEDDED_WORKER=1 (set by Procfile.embedded, which `make run` starts for web, worker and beat):
+#   a real worker and beat on Kombu's filesystem transport, each message a file under
+#   EMBEDDED_WORKER_DIR/broker. No server to install; beat's periodic tasks run as with Redis.
+#   docs/operations.md says why this transport rather than SQLAlchemy's or a scheduler in-process.
+# - otherwise (tests, manage.py commands such as seed_demo, a bare runserver): eagerly in-process,
+#   right after the commit that queued them; nothing periodic runs.
+EMBEDDED_WORKER = env_bool("EMBEDDED_WORKER", False)
+EMBEDDED_WORKER_DIR = Path(env_str("EMBEDDED_WORKER_DIR", str(BASE_DIR / "var" / "embedded")))
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+if EMBEDDED_WORKER and CELERY_BROKER_URL:
+    raise ValueError("EMBEDDED_WORKER is for embedded mode, without CELERY_BROKER_URL: unset one of them")
+if EMBEDDED_WORKER:
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host is unused; naming one spares a warning per connection
+    _queue_folder = EMBEDDED_WORKER_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One folder both ways: every process publishes to it and the worker reads from it.
+        "data_folder_in": str(_queue_folder),
+        "data_folder_out": str(_queue_folder),
+        "control_folder": str(EMBEDDED_WORKER_DIR / "control"),  # exchange bindings (default: ./control)
+        "polling_interval": 0.5,  # seconds between looks at an empty folder
+    }
+    CELERY_BEAT_SCHEDULE_FILENAME = str(EMBEDDED_WORKER_DIR / "celerybeat-schedule")
+    # Kombu creates none of these; every process that may publish makes sure they exist.
+    _queue_folder.mkdir(parents=True, exist_ok=True)
+    (EMBEDDED_WORKER_DIR / "control").mkdir(exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -170,8 +211,8 @@ CELERY_TASK_IGNORE_RESULT = True
 # requests instead (broken ones, or older than DB_CONN_MAX_AGE).
 CELERY_DB_REUSE_MAX = 1_000_000_000
 # Audit entries are written unlinked and linked into the hash chain in commit order: by the beat
-# task every AUDIT_LINK_SECONDS when workers run, or right after each commit when embedded (no
-# beat then). The seconds are how long an entry can wait outside the chain.
+# task every AUDIT_LINK_SECONDS when workers run (the embedded worker too), or right after each
+# commit when tasks run eagerly (no beat then). The seconds are how long an entry can wait outside the chain.
 AUDIT_LINK_SECONDS = env_int("AUDIT_LINK_SECONDS", 5)
 AUDIT_LINK_AFTER_COMMIT = CELERY_TASK_ALWAYS_EAGER
 

@@ -1,5 +1,5 @@
 """Signal receivers: the edge where listings and registry reach monitoring. No logic here, only
-the hand-off to a task (queued; run in-process in embedded mode)."""
+the hand-off to a task (queued; run in-process when tasks run eagerly)."""
 
 from . import services, tasks
 

@@ -24,7 +24,7 @@ from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from ..conftest import redis_reachable, require_service
 
 REPO = Path(__file__).resolve().parents[2]
-BENCH_TIMEOUT = 120  # seconds; a bound, not a pace: each script takes about 5-10 s here
+BENCH_TIMEOUT = 240  # seconds; a bound, not a pace: each script takes about 5-10 s here (SQLite's migrations ~15-45 s)
 
 pytestmark = pytest.mark.bench
 
@@ -221,3 +221,20 @@ def test_enforcement_bench_prints_end_to_end_and_floor(smoke_database):
     figure(out, r"^design floor \(the rows this design writes per takedown, as plain SQL in one transaction\): "
                 r"\d+ ms = [\d.]+x the floor$")
     figure(out, r"^afterwards, beat's link run \(not part of the takedowns' path\): [\d,]+ audit entries linked")
+
+
+def test_sqlite_concurrency_bench_prints_both_settings_5xx_counts(tmp_path):
+    """SQLite only: it migrates a temporary file database of its own, whatever the tests use."""
+    env = {**os.environ}
+    env.pop("CELERY_BROKER_URL", None)
+    out = run_bench("sqlite_concurrency.py", "--reviewers", "3", "--runs", "1", env=env)
+
+    figure(out, r"^3 reviewers in parallel threads, 1 runs; each run: 3 claim-next POSTs at once, then 3 decision "
+                r"POSTs at once$")
+    figure(out, r"^  journal_mode=delete, transaction_mode=DEFERRED, timeout=5 s$")
+    figure(out, r"^  journal_mode=wal, transaction_mode=IMMEDIATE, timeout=[\d.]+ s$")
+    runs = re.findall(r"^  run 1: claim-next (\d+) of 3 answered 5xx \([\d.]+ s\), decide (\d+) of 3 \([\d.]+ s\)$",
+                      out, re.MULTILINE)
+    assert len(runs) == 2, out
+    total = figure(out, r"^5xx answers: baseline (\d+)/6 -> project settings (\d+)/6$")
+    assert total.group(2) == "0", "a request failed with the project's SQLite settings"
