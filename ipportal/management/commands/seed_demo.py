@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from appeals.services import appeal_decide, appeal_file
-from complaints.models import Case, CaseSource, InfringementType, Report, ReporterCapacity
+from complaints.models import Case, CaseSource, Decision, InfringementType, Report, ReporterCapacity
 from complaints.services import report_submit
 from complaints.sla import case_due_at
+from counter_notices.models import CounterNotice
+from counter_notices.services import Statements, counter_notice_file
 from decisions.services import case_decide
 from listings.models import Listing, Seller, SellerMember
-from counter_notices.services import Statements, counter_notice_file
 from listings.services import listing_upsert
 from monitoring.models import RecheckJob
 from monitoring.services import recheck_chunk_run, recheck_start
@@ -45,8 +46,10 @@ from registry.services import protection_rules_set
 from registry.signals import protection_changed_on_commit
 from review.claims import case_claim
 from review.info_requests import case_request_info
-from suspensions.models import SuspensionStatus
+from suspensions.models import Strike, SuspensionStatus
 from suspensions.services import suspension_approve, suspension_open_for, suspension_propose
+
+from .demo_clock import shift_back
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -316,7 +319,8 @@ class Command(BaseCommand):
                 "name": "Twin-wheel focusing mechanism for binoculars",
                 "claims": "1. A binocular focusing mechanism comprising two coaxial focus wheels, the first moving "
                           "both eyepieces and the second only the right eyepiece.",
-                "registered_on": today.replace(year=today.year - 4), "expires_on": today.replace(year=today.year + 16)}),
+                "registered_on": today.replace(year=today.year - 4),
+                "expires_on": today.replace(year=today.year + 16)}),
             ("design", RightKind.DESIGN, "EUIPO", "015012345-0001", {
                 "name": "Falcon binoculars", "product": "binoculars",
                 "registered_on": today.replace(year=today.year - 2), "expires_on": today.replace(year=today.year + 3)}),
@@ -345,8 +349,9 @@ class Command(BaseCommand):
         """Kestrel ships only from DE/GB (suppress) and sells only through Northwind (flag). Saving the
         rules re-checks every listing, as when a brand saves them in the portal; the re-check's chunks
         run here too (a worker may have taken them already: a chunk it ran is skipped)."""
-        protection_rules_set(brand=kestrel, by=users["rights3"], countries=["DE", "GB"], countries_mode=RuleMode.SUPPRESS,
-                             sellers=[Seller.objects.get(external_id="S-1001")], sellers_mode=RuleMode.FLAG,
+        protection_rules_set(brand=kestrel, by=users["rights3"], countries=["DE", "GB"],
+                             countries_mode=RuleMode.SUPPRESS, sellers=[Seller.objects.get(external_id="S-1001")],
+                             sellers_mode=RuleMode.FLAG,
                              extra_terms=["Kestrel Optics"], misspellings=["KESTRAL"])
         job = RecheckJob.objects.filter(brand=kestrel).order_by("-id").first() or recheck_start(brand_id=kestrel.pk)
         cursor = RecheckJob.objects.get(pk=job.pk).cursor
@@ -393,6 +398,14 @@ class Command(BaseCommand):
             perjury_statement=True, full_name="Omar Haddad", address="12 Souk Street, Dubai",
             phone="+971 4 555 0100", consent_jurisdiction=True, consent_service=True, signature="Omar Haddad",
             email=users["seller2"].email))
+        # Filed a week ago (demo only, like the backlog's ages): the listing comes back in about ten
+        # days, so `demo_clock --advance 11d` shows the reinstatement.
+        week = timedelta(days=7)
+        shift_back(CounterNotice.objects.filter(case=case), week)
+        shift_back(Decision.objects.filter(case=case), week)
+        shift_back(Strike.objects.filter(decision__case=case), week)
+        shift_back(Case.objects.filter(pk=case.pk), week)
+        shift_back(Report.objects.filter(pk=r.pk), week)
         self._suspended_seller(users, rights, report)
 
     def _suspended_seller(self, users, rights, report) -> None:
