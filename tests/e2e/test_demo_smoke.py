@@ -41,7 +41,7 @@ def test_the_demo_shows_a_suspension_an_automatic_case_and_a_counter_notice_comi
     page = people.page("seller2")
     page.goto(f"/seller/notices/{notice.case_id}/")
     expect(page.get_by_test_id("counter-notice-status")).to_contain_text("Waiting for the rights holder")
-    expect(page.get_by_test_id("listing-status")).to_have_text("Removed")
+    expect(page.get_by_test_id("listing-status")).to_have_text("Suppressed")
     settings.DEBUG = True  # demo_clock runs on the demo only
     call_command("demo_clock", "--advance", "11d", stdout=io.StringIO())
     page.reload()

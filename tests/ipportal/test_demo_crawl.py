@@ -134,7 +134,7 @@ def test_the_seed_makes_the_whole_product_and_demo_clock_moves_its_deadlines(dem
     assert not Listing.objects.filter(seller=suspension.seller, status=ListingStatus.ACTIVE).exists()
     assert Appeal.objects.filter(status=AppealStatus.OPEN).count() >= 2  # one on the automatic case
     notice = CounterNotice.objects.get(status=CounterNoticeStatus.WAITING)
-    assert notice.case.listing.status == ListingStatus.REMOVED
+    assert notice.case.listing.status == ListingStatus.SUPPRESSED
     assert Decision.objects.count() >= 10 and not Decision.objects.filter(statement="").exists()
     counts = (Report.objects.count(), Case.objects.count(), Listing.objects.count(), Decision.objects.count())
     call_command("seed_demo", stdout=io.StringIO())  # idempotent

@@ -83,7 +83,7 @@ SHOWCASE_LISTINGS = [
     (305, "S-1001", "Night-sky binoculars 15x56 with twin focus wheels", "CN", "79.00"),  # patent
     (306, "S-1002", "Binocular harness, fits Kestrel and most others", "TR", "14.50"),  # automatic, suppressed
     (307, "S-1001", "Falcon-shape birding binoculars, magnesium body", "CN", "45.00"),  # design
-    (308, "S-1002", "Wildlife binoculars 10x42 - pro photos", "CN", "49.00"),  # copyright: counter-notice
+    (308, "S-1002", "Wildlife binoculars 10x42 - pro photos", "CN", "49.00"),  # copyright, counter-noticed
     (310, "S-1002", "Birding binoculars 8x42 bundle", "CN", "52.00"),  # copyright
     (341, "S-1003", "KESTREL 10x42 binoculars - OEM copy", "CN", "29.99"),  # automatic, confirmed, appealed
     (342, "S-1003", "Premium 8x42 binoculars with studio photos", "CN", "34.99"),  # copyright, removed
@@ -385,14 +385,16 @@ class Command(BaseCommand):
         report(rights["design"], [307], {"copied_features": "The falcon-head eyecup shape and the ribbed "
                                                             "magnesium bridge, visible in the main photo."},
                "The binoculars copy our registered Falcon design.")
-        # Copyright: one case open; one removed, and the seller answers with a counter-notice.
+        # Copyright: one case open; one suppressed, and the seller answers with a counter-notice. A
+        # suppression gives no strike: Bazaar Outlet stays below the threshold the browser tests count on.
         r = report(rights["copyright"], [308, 310], {
             "original_work": "Our studio photographs of the Falcon binoculars, 2025",
             "original_location": "https://kestrel-optics.example/falcon/photos",
             "copied_material": "The main image and the two detail images are our photographs."},
             "The listings use our product photographs.")
         case = case_of(r, 308)
-        _decide(case, users["reviewer2"], "cr_unauthorized_copy", "The three images are Kestrel's studio photographs.")
+        _decide(case, users["reviewer2"], "cr_suppress_unclear",
+                "The three images look like Kestrel's studio photographs, cropped.")
         counter_notice_file(case=case, user=users["seller2"], statements=Statements(
             material="The product photos of listing L-000308.", location=case.listing.url,
             perjury_statement=True, full_name="Omar Haddad", address="12 Souk Street, Dubai",
