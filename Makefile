@@ -33,8 +33,8 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "  IP Portal: http://$(HOST):$(PORT)/"
-	@echo "  Logins (password demo-pass-2026): rights1 rights2 agent1 (rights holders),"
-	@echo "    reviewer1 reviewer2 senior1 (trust & safety), seller1 seller2 (sellers),"
+	@echo "  Logins (password demo-pass-2026): rights1 rights2 rights3 agent1 (rights holders),"
+	@echo "    reviewer1 reviewer2 senior1 (trust & safety), seller1 seller2 seller3 (sellers; seller3 suspended),"
 	@echo "    marketplace (the marketplace's service account), admin (superuser)"
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
 	  echo "  Tasks: Celery worker and beat on $$CELERY_BROKER_URL"; echo ""; \

@@ -16,7 +16,7 @@ from counter_notices.models import CounterNotice, CounterNoticeStatus
 from counter_notices.services import counter_notice_refusal
 from decisions.challenges import restriction_in_force
 from listings.models import Listing, ListingStatus
-from suspensions.models import Strike
+from suspensions.models import Strike, Suspension, SuspensionStatus
 from suspensions.selectors import strikes_with_coverage
 
 
@@ -111,9 +111,12 @@ class AccountHealth:
     upheld: int = 0
     listings: int = 0
     strikes: list = field(default_factory=list)  # active strikes (events), soonest to expire first, with `covered`
+    suspension: Suspension | None = None  # in force: every listing of the seller is suppressed
 
     @property
     def label(self) -> str:
+        if self.suspension is not None:
+            return "Suspended"
         if self.upheld >= 3:
             return "At risk"
         return "Needs attention" if self.restricted else "Good"
@@ -131,6 +134,8 @@ def account_health(*, user) -> AccountHealth:
         upheld=Case.objects.filter(listing__seller__members__user=user, state=CaseState.UPHELD).distinct().count(),
         strikes=strikes_with_coverage(Strike.objects.filter(seller__members__user=user, removed_at__isnull=True,
                                                             expires_at__gt=timezone.now())),
+        suspension=(Suspension.objects.filter(seller__members__user=user, status=SuspensionStatus.APPROVED)
+                    .select_related("seller").order_by("-decided_at").first()),
     )
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from appeals.models import Appeal
 from complaints.models import CaseState
 
-from ..factories import ListingFactory
+from ..factories import ListingFactory, SuspensionFactory
 from ..views import assert_login_redirect, open_case, removed_case
 
 
@@ -130,3 +130,15 @@ def test_the_notice_refuses_a_put(world, client):
     case = removed_case(world)
     client.force_login(world.sam)
     assert client.put(_url(case)).status_code == 405
+
+
+def test_seller_center_says_the_account_is_suspended(world, client):
+    SuspensionFactory(seller=world.seller_a, reason="Repeated counterfeit listings.")
+    SuspensionFactory(seller=world.seller_b, status="lifted")
+    client.force_login(world.sam)
+    html = client.get(reverse("sellers:seller_center")).content.decode()
+    assert re.search(r'data-testid="health-label">Suspended<', html)
+    assert f"{world.seller_a.name} is suspended</b>" in html and "Repeated counterfeit listings." in html
+    client.force_login(world.sue)  # a lifted suspension is over
+    html = client.get(reverse("sellers:seller_center")).content.decode()
+    assert 'data-testid="suspension"' not in html and "Suspended<" not in html

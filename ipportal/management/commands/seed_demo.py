@@ -1,5 +1,10 @@
-"""Demo data for `make run`: personas, two brands, two sellers, 300 listings, reports in several
-states. Idempotent: a second run resets the demo passwords and adds nothing twice."""
+"""Demo data for `make run`: personas, three brands, three sellers, 300 listings and a showcase,
+reports in several states. Idempotent: a second run resets the demo passwords and adds nothing twice.
+
+The showcase (`_showcase`) gives every page something real: open cases of all four kinds of right,
+automatic cases found by a rule re-check (one confirmed by a reviewer), a suspended seller, a
+counter-notice and a question to the reporter waiting on their deadlines, a right about to expire.
+`manage.py demo_clock` moves those deadlines. Everything goes through the services."""
 
 import random
 from datetime import timedelta
@@ -11,12 +16,16 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from appeals.services import appeal_decide, appeal_file
-from complaints.models import Case, InfringementType, Report, ReporterCapacity
+from complaints.models import Case, CaseSource, Decision, InfringementType, Report, ReporterCapacity
 from complaints.services import report_submit
 from complaints.sla import case_due_at
+from counter_notices.models import CounterNotice
+from counter_notices.services import Statements, counter_notice_file
 from decisions.services import case_decide
 from listings.models import Listing, Seller, SellerMember
 from listings.services import listing_upsert
+from monitoring.models import RecheckJob
+from monitoring.services import recheck_chunk_run, recheck_start
 from registry.models import (
     Brand,
     BrandMember,
@@ -30,10 +39,17 @@ from registry.models import (
     RuleMode,
     TermKind,
     WatchedTerm,
+    WorkType,
 )
 from registry.normalize import normalize_term
+from registry.services import protection_rules_set
 from registry.signals import protection_changed_on_commit
 from review.claims import case_claim
+from review.info_requests import case_request_info
+from suspensions.models import Strike, SuspensionStatus
+from suspensions.services import suspension_approve, suspension_open_for, suspension_propose
+
+from .demo_clock import shift_back
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -47,6 +63,8 @@ PERSONAS = [
     ("senior1", Role.SENIOR_REVIEWER, "Sam", "Okafor"),
     ("seller1", Role.SELLER, "Sofia", "Lind"),
     ("seller2", Role.SELLER, "Omar", "Haddad"),
+    ("rights3", Role.RIGHTS_HOLDER, "Karin", "Berg"),
+    ("seller3", Role.SELLER, "Lei", "Zhao"),
     ("marketplace", Role.MARKETPLACE, "Marketplace", "Integration"),
 ]
 
@@ -54,6 +72,24 @@ PRODUCTS = ["wireless headphones", "bluetooth speaker", "hiking backpack", "rain
             "smart watch band", "water bottle", "camping lantern", "running cap", "travel adapter"]
 COUNTRIES = ["US", "DE", "FR", "GB", "CN", "VN", "IN", "TR", "PL", "JP"]
 N_LISTINGS = 300
+KESTREL = "Kestrel Optics"
+# The showcase's listings: (number, seller, title, ships from, price). 301-310 keep the parity of the
+# first 300 (odd: Northwind, even: Bazaar Outlet); 341-344 are Quickship Deals', suspended by the seed.
+SHOWCASE_LISTINGS = [
+    (301, "S-1001", "KESTREL 10x50 binoculars", "DE", "349.00"),  # authorized: no rule fires
+    (302, "S-1002", "KESTREL 8x32 compact binoculars, unboxed", "CN", "39.90"),  # automatic, suppressed
+    (303, "S-1001", "Roof prism binoculars 10x42 with twin focus wheels", "CN", "59.00"),  # patent
+    (304, "S-1002", "KESTREL spotting scope 20-60x80, ex-display", "GB", "189.00"),  # automatic, flagged
+    (305, "S-1001", "Night-sky binoculars 15x56 with twin focus wheels", "CN", "79.00"),  # patent
+    (306, "S-1002", "Binocular harness, fits Kestrel and most others", "TR", "14.50"),  # automatic, suppressed
+    (307, "S-1001", "Falcon-shape birding binoculars, magnesium body", "CN", "45.00"),  # design
+    (308, "S-1002", "Wildlife binoculars 10x42 - pro photos", "CN", "49.00"),  # copyright, counter-noticed
+    (310, "S-1002", "Birding binoculars 8x42 bundle", "CN", "52.00"),  # copyright
+    (341, "S-1003", "KESTREL 10x42 binoculars - OEM copy", "CN", "29.99"),  # automatic, confirmed, appealed
+    (342, "S-1003", "Premium 8x42 binoculars with studio photos", "CN", "34.99"),  # copyright, removed
+    (343, "S-1003", "Compact travel binoculars 8x21", "CN", "12.99"),
+    (344, "S-1003", "Binocular lens cleaning kit", "CN", "4.99"),
+]
 
 
 def listing_id(i: int) -> str:
@@ -70,6 +106,7 @@ class Command(BaseCommand):
         self._rules(users, acme, borealis)
         if not Report.objects.filter(brand__in=[acme, borealis]).exists():
             self._reports(users, acme, borealis)
+        self._showcase(users)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Listing.objects.count()} listings, {Report.objects.count()} reports. "
             f"Logins (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in PERSONAS) + ", admin"
@@ -248,3 +285,156 @@ class Command(BaseCommand):
             opened = timezone.now() - timedelta(hours=rng.uniform(0.2, 240) if n % 3 else rng.uniform(0.2, 20))
             Case.objects.filter(pk=case.pk).update(
                 created_at=opened, due_at=case_due_at(priority=case.priority, created_at=opened))
+
+    # --- the showcase: every kind of right, automation, a suspension, deadlines running ------------
+
+    def _showcase(self, users) -> None:
+        """Kestrel Optics (rights3) holds a right of each kind; Quickship Deals (seller3) sells
+        KESTREL copies. Cases of every kind open; a rule re-check finds automatic cases; seller3 is
+        suspended; a counter-notice, a question and a right's expiry wait on their deadlines."""
+        kestrel, rights = self._kestrel(users)
+        self._showcase_listings()
+        if Report.objects.filter(brand=kestrel).exists():
+            return
+        self._kestrel_rules(users, kestrel)
+        self._showcase_cases(users, kestrel, rights)
+
+    def _kestrel(self, users) -> tuple[Brand, dict[str, IPRight]]:
+        kestrel, _ = Brand.objects.get_or_create(name=KESTREL, defaults={
+            "website": "https://kestrel-optics.example", "owner_company": "Kestrel Optics Ltd", "country": "GB"})
+        BrandMember.objects.get_or_create(brand=kestrel, user=users["rights3"], defaults={"role": BrandRole.ADMIN})
+        today = timezone.localdate()
+        common = {"status": RightStatus.VERIFIED, "verified_by": users["senior1"], "verified_at": timezone.now(),
+                  "correspondent_email": "ip@kestrel-optics.example"}
+        rights = {}
+        for key, kind, office, number, fields in [
+            ("tm", RightKind.TRADEMARK, "USPTO", "6234567", {
+                "name": "KESTREL", "mark_type": MarkType.WORD, "nice_classes": [9],
+                "registered_on": today.replace(year=today.year - 3), "expires_on": today.replace(year=today.year + 7)}),
+            # Expires in nine days: `demo_clock --advance 15d` lets the daily expiry task take it.
+            ("tm_expiring", RightKind.TRADEMARK, "EUIPO", "018900001", {
+                "name": "KESTREL VISTA", "mark_type": MarkType.WORD, "nice_classes": [9],
+                "registered_on": today - timedelta(days=3650), "expires_on": today + timedelta(days=9)}),
+            ("patent", RightKind.PATENT, "USPTO", "11482907", {
+                "name": "Twin-wheel focusing mechanism for binoculars",
+                "claims": "1. A binocular focusing mechanism comprising two coaxial focus wheels, the first moving "
+                          "both eyepieces and the second only the right eyepiece.",
+                "registered_on": today.replace(year=today.year - 4),
+                "expires_on": today.replace(year=today.year + 16)}),
+            ("design", RightKind.DESIGN, "EUIPO", "015012345-0001", {
+                "name": "Falcon binoculars", "product": "binoculars",
+                "registered_on": today.replace(year=today.year - 2), "expires_on": today.replace(year=today.year + 3)}),
+            ("copyright", RightKind.COPYRIGHT, "", "", {
+                "name": "Falcon binoculars product photographs", "work_type": WorkType.IMAGE,
+                "author": "Kestrel Optics Ltd", "first_published_on": today.replace(year=today.year - 1)}),
+        ]:
+            rights[key], _ = IPRight.objects.get_or_create(brand=kestrel, kind=kind, name=fields["name"],
+                                                           defaults={"office": office, "registration_number": number,
+                                                                     **fields, **common})
+        return kestrel, rights
+
+    def _showcase_listings(self) -> None:
+        seller3, _ = Seller.objects.get_or_create(external_id="S-1003", defaults={"name": "Quickship Deals",
+                                                                                  "country": "CN"})
+        SellerMember.objects.get_or_create(seller=seller3, user=User.objects.get(username="seller3"))
+        sellers = {s.external_id: s for s in Seller.objects.filter(external_id__in=["S-1001", "S-1002", "S-1003"])}
+        existing = set(Listing.objects.values_list("external_id", flat=True))
+        for i, seller, title, ships, price in SHOWCASE_LISTINGS:
+            if listing_id(i) not in existing:
+                listing_upsert(seller=sellers[seller], external_id=listing_id(i), title=title,
+                               description=f"{title}. Fast shipping.", brand_name="", ships_from=ships,
+                               price=Decimal(price), url=f"https://market.example/listing/{listing_id(i)}")
+
+    def _kestrel_rules(self, users, kestrel) -> None:
+        """Kestrel ships only from DE/GB (suppress) and sells only through Northwind (flag). Saving the
+        rules re-checks every listing, as when a brand saves them in the portal; the re-check's chunks
+        run here too (a worker may have taken them already: a chunk it ran is skipped)."""
+        protection_rules_set(brand=kestrel, by=users["rights3"], countries=["DE", "GB"],
+                             countries_mode=RuleMode.SUPPRESS, sellers=[Seller.objects.get(external_id="S-1001")],
+                             sellers_mode=RuleMode.FLAG,
+                             extra_terms=["Kestrel Optics"], misspellings=["KESTRAL"])
+        job = RecheckJob.objects.filter(brand=kestrel).order_by("-id").first() or recheck_start(brand_id=kestrel.pk)
+        cursor = RecheckJob.objects.get(pk=job.pk).cursor
+        while (cursor := recheck_chunk_run(job_id=job.pk, cursor=cursor)) is not None:
+            pass
+
+    def _showcase_cases(self, users, kestrel, rights) -> None:
+        def report(right, ids, details, explanation):
+            return report_submit(
+                reporter=users["rights3"], brand=kestrel, right=right, capacity=ReporterCapacity.OWNER,
+                details=details, explanation=explanation, contact_email=users["rights3"].email,
+                signature=users["rights3"].get_full_name(),
+                listings=[Listing.objects.get(external_id=listing_id(i)) for i in ids],
+                declarations={"good_faith": True, "accurate": True, "authority": True},
+            )
+
+        def case_of(report_, i):
+            return report_.cases.get(listing__external_id=listing_id(i))
+
+        # Patent: one case waits for the reporter's answer (its deadline passes with demo_clock), one is open.
+        r = report(rights["patent"], [303, 305], {
+            "claims": "1", "claim_reading": "Both listings show two coaxial focus wheels: the large one moves both "
+                                            "eyepieces, the small one the right eyepiece only (photo 3)."},
+            "The binoculars practise claim 1 of our US patent 11482907.")
+        case = case_of(r, 303)
+        with transaction.atomic():
+            case_claim(case=case, reviewer=users["reviewer1"])
+        case_request_info(case=case, reviewer=users["reviewer1"], deadline=timezone.now() + timedelta(days=5),
+                          question="Photo 3 shows one focus wheel only. Which photo shows the second wheel?")
+        # Design: open.
+        report(rights["design"], [307], {"copied_features": "The falcon-head eyecup shape and the ribbed "
+                                                            "magnesium bridge, visible in the main photo."},
+               "The binoculars copy our registered Falcon design.")
+        # Copyright: one case open; one suppressed, and the seller answers with a counter-notice. A
+        # suppression gives no strike: Bazaar Outlet stays below the threshold the browser tests count on.
+        r = report(rights["copyright"], [308, 310], {
+            "original_work": "Our studio photographs of the Falcon binoculars, 2025",
+            "original_location": "https://kestrel-optics.example/falcon/photos",
+            "copied_material": "The main image and the two detail images are our photographs."},
+            "The listings use our product photographs.")
+        case = case_of(r, 308)
+        _decide(case, users["reviewer2"], "cr_suppress_unclear",
+                "The three images look like Kestrel's studio photographs, cropped.")
+        counter_notice_file(case=case, user=users["seller2"], statements=Statements(
+            material="The product photos of listing L-000308.", location=case.listing.url,
+            perjury_statement=True, full_name="Omar Haddad", address="12 Souk Street, Dubai",
+            phone="+971 4 555 0100", consent_jurisdiction=True, consent_service=True, signature="Omar Haddad",
+            email=users["seller2"].email))
+        # Filed a week ago (demo only, like the backlog's ages): the listing comes back in about ten
+        # days, so `demo_clock --advance 11d` shows the reinstatement.
+        week = timedelta(days=7)
+        shift_back(CounterNotice.objects.filter(case=case), week)
+        shift_back(Decision.objects.filter(case=case), week)
+        shift_back(Strike.objects.filter(decision__case=case), week)
+        shift_back(Case.objects.filter(pk=case.pk), week)
+        shift_back(Report.objects.filter(pk=r.pk), week)
+        self._suspended_seller(users, rights, report)
+
+    def _suspended_seller(self, users, rights, report) -> None:
+        """seller3: an automatic case a reviewer confirms (and the seller appeals) and a copyright removal
+        give strikes; a reviewer proposes the suspension (unless the strikes already did) and the senior
+        approves it, which suppresses all of Quickship's listings."""
+        automatic = Case.objects.get(listing__external_id=listing_id(341), source=CaseSource.AUTOMATIC)
+        _decide(automatic, users["reviewer1"], "tm_counterfeit",
+                "The title offers an 'OEM copy' of KESTREL binoculars, shipped from CN, by a seller Kestrel "
+                "has not authorized.")
+        appeal_file(case=automatic, user=users["seller3"],
+                    statement="These are genuine KESTREL binoculars bought from a distributor in Shenzhen.")
+        case = report(rights["copyright"], [342], {
+            "original_work": "Our studio photographs of the Falcon binoculars, 2025",
+            "original_location": "https://kestrel-optics.example/falcon/photos",
+            "copied_material": "All four images."}, "The listing uses our product photographs.").cases.get()
+        _decide(case, users["reviewer2"], "cr_unauthorized_copy", "All four images are Kestrel's photographs.")
+        seller = case.listing.seller
+        proposal = suspension_open_for(seller=seller) or suspension_propose(
+            case=case, reviewer=users["reviewer2"],
+            reason="Sells KESTREL copies with stolen photos and relists them under new ids.")
+        if proposal.status == SuspensionStatus.PROPOSED:
+            suspension_approve(suspension=proposal, senior=users["senior1"],
+                               reason="Repeated counterfeits and copied photographs: suspended.")
+
+
+def _decide(case, reviewer, code, facts) -> None:
+    with transaction.atomic():
+        case_claim(case=case, reviewer=reviewer)
+    case_decide(case=case, reviewer=reviewer, reason_code=code, facts=facts)
