@@ -304,6 +304,9 @@ WEBHOOK_SWEEP_BATCH = env_int("WEBHOOK_SWEEP_BATCH", 50)
 WEBHOOK_SECRET_GRACE_SECONDS = env_int("WEBHOOK_SECRET_GRACE_SECONDS", 24 * 3600)
 # Plain http:// receivers only in development.
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+# Outbound requests (common.outbound) never reach private, link-local or reserved addresses;
+# loopback only when this is on: development, a receiver on 127.0.0.1.
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -114,7 +114,9 @@ class WebhookDelivery(models.Model):
     window_started_at = models.DateTimeField()
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_response_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    # Short and sanitized (common.outbound): the status line or what went wrong, never the body
+    # of the answer (it would let whoever registers the URL read what answers there).
+    last_error = models.CharField(max_length=300, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
