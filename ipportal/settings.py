@@ -181,6 +181,12 @@ CELERY_DB_REUSE_MAX = 1_000_000_000
 # beat then). The seconds are how long an entry can wait outside the chain.
 AUDIT_LINK_SECONDS = env_int("AUDIT_LINK_SECONDS", 5)
 AUDIT_LINK_AFTER_COMMIT = CELERY_TASK_ALWAYS_EAGER
+# Audit signatures (audit.signing): the key the database never holds. Set AUDIT_SIGNING_KEY in
+# production; unset, a key is generated once in the file below. The signed head is also published
+# to AUDIT_CHECKPOINT_FILE ("" to not publish), outside the database.
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", "")
+AUDIT_SIGNING_KEY_FILE = Path(env_str("AUDIT_SIGNING_KEY_FILE", str(BASE_DIR / "var" / "audit-signing.key")))
+AUDIT_CHECKPOINT_FILE = env_str("AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoint.json"))
 
 CELERY_BEAT_SCHEDULE = {
     "link-pending-audit-entries": {
