@@ -123,3 +123,13 @@ def test_the_migration_drops_bodies_kept_before():
         "Gave up after 25 attempts over 3 days. Last: HTTP 502 Bad Gateway"
     assert scrub("Timed out (connect or read)") == "Timed out (connect or read)"
     assert len(scrub("x" * 5000)) == 300
+
+
+@pytest.mark.parametrize("url", INSIDE[:6])
+def test_the_model_refuses_an_inside_address_in_any_model_form(market, url):
+    from django.core.exceptions import ValidationError
+
+    endpoint = WebhookEndpoint(owner=market, url=url, event_types=["listing.removed"], secret="whsec_x")
+    with pytest.raises(ValidationError) as exc:
+        endpoint.full_clean()
+    assert "url" in exc.value.message_dict
