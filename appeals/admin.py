@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from audit.admin_changes import AuditedAdminMixin
+
 from .models import Appeal, AppealEvidence, AppealResponse
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["id", "case", "filed_by", "status", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["decision", "case", "filed_by", "status", "outcome_decision", "created_at"]

@@ -30,6 +30,13 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     # Not unique, not indexed: the chain is walked by seq, and nothing looks an entry up by hash.
     hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (null: not linked yet)
+    # How `hash` is computed (audit.services.entry_digest): 1, entries linked before every field
+    # was hashed (not the actor, not seq); 2, every field. Null until linked; 0, refused by the
+    # linker (no valid `mac`: not written by the portal).
+    hash_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    # HMAC-SHA256 of every field, with a key the database does not hold (audit.signing), computed
+    # when the entry is written. Empty on entries written before it existed (hash_version 1).
+    mac = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]
@@ -55,6 +62,8 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
+    # audit.signing.head_signature(count, last_hash): a truncated or rewritten tail cannot match.
+    signature = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]

@@ -8,16 +8,31 @@ from django.utils import timezone
 
 from common.db import insert_rows
 
+from . import signing
 from .models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
+HASH_VERSION = 2  # what the linker writes now; 1 is verified the old way (entry_digest_v1)
+REFUSED = 0  # hash_version of an unlinked entry the linker refused (no valid mac)
 
 
 def entry_digest(*, prev_hash: str, created_at, actor_repr: str, action: str, target_type: str,
                  target_id: int, target_repr: str, data: dict) -> str:
+    """Version 1: entries linked before the actor and the place were hashed."""
     payload = json.dumps(
         [prev_hash, created_at.isoformat(), actor_repr, action, target_type, int(target_id),
          target_repr, data],
+        sort_keys=True, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def entry_digest_v2(*, seq: int, prev_hash: str, created_at, actor_id, actor_repr: str, action: str,
+                    target_type: str, target_id: int, target_repr: str, data: dict, mac: str) -> str:
+    """Version 2: every field, the actor and the entry's place (seq) included."""
+    payload = json.dumps(
+        [2, int(seq), prev_hash, created_at.isoformat(), actor_id, actor_repr, action, target_type, int(target_id),
+         target_repr, data, mac],
         sort_keys=True, separators=(",", ":"), default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -43,6 +58,28 @@ def audit_schedule_link() -> None:
     if settings.AUDIT_LINK_AFTER_COMMIT and not any(
             callback[1] is _link_after_commit for callback in connection.run_on_commit):
         transaction.on_commit(_link_after_commit, robust=True)
+
+
+def audit_sign_written(*, entries: list[dict]) -> None:
+    """Give their mac to entries written in SQL of their own (claim-next's one statement), which
+    cannot compute an HMAC: one UPDATE, in the same transaction. `entries` describe them with
+    every field (as audit_append would take them), all about one target at one time."""
+    if not entries:
+        return
+    first = entries[0]
+    assert all((e["target_type"], e["target_id"], e["created_at"]) ==
+               (first["target_type"], first["target_id"], first["created_at"]) for e in entries)
+    cases, params = [], []
+    for e in entries:
+        cases.append("WHEN %s THEN %s")
+        params += [e["action"], signing.entry_mac(**{**e, "data": json.loads(json.dumps(e["data"], default=str))})]
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    actions = ", ".join(["%s"] * len(entries))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET mac = CASE action {' '.join(cases)} END WHERE seq IS NULL AND mac = '' "
+                       f"AND target_type = %s AND target_id = %s AND created_at = %s AND action IN ({actions})",
+                       [*params, first["target_type"], first["target_id"], first["created_at"],
+                        *[e["action"] for e in entries]])
 
 
 def _link_after_commit() -> None:
@@ -72,7 +109,7 @@ def _target_fields(target) -> tuple[str, int, str]:
 
 
 _COLUMNS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "target_id", "target_repr", "data",
-            "seq", "prev_hash", "hash")
+            "seq", "prev_hash", "hash", "mac")
 
 
 def audit_append_many(*, actor, entries: list[tuple[str, "models.Model | AuditTarget", dict | None]]) -> int:
@@ -96,9 +133,20 @@ def _prepare(actor, entries) -> list[tuple]:
     rows = []
     for action, target, data in entries:
         target_type, target_id, target_repr = _target_fields(target)
+        stored = json.dumps(data or {}, default=str)
+        mac = signing.entry_mac(created_at=created_at, actor_id=actor_id, actor_repr=actor_repr, action=action,
+                                target_type=target_type, target_id=target_id, target_repr=target_repr,
+                                data=json.loads(stored))  # as it reads back
         rows.append((created_at, actor_id, actor_repr, action, target_type, target_id, target_repr,
-                     json.dumps(data or {}, default=str), None, "", None))
+                     stored, None, "", None, mac))
     return rows
+
+
+def entry_mac_valid(*, created_at, actor_id, actor_repr, action, target_type, target_id, target_repr, data,
+                    mac) -> bool:
+    return signing.valid(signing.entry_mac(created_at=created_at, actor_id=actor_id, actor_repr=actor_repr,
+                                           action=action, target_type=target_type, target_id=target_id,
+                                           target_repr=target_repr, data=data), mac)
 
 
 def _insert(rows: list[tuple]) -> int:
@@ -106,10 +154,8 @@ def _insert(rows: list[tuple]) -> int:
     return len(rows)
 
 
-def _row_digest(prev: str, row: tuple) -> str:
-    created_at, _, actor_repr, action, target_type, target_id, target_repr, data = row[:8]
-    return entry_digest(prev_hash=prev, created_at=created_at, actor_repr=actor_repr, action=action,
-                        target_type=target_type, target_id=target_id, target_repr=target_repr, data=data)
+_PENDING_FIELDS = ("created_at", "actor_id", "actor_repr", "action", "target_type", "target_id", "target_repr",
+                   "data", "mac")
 
 
 def audit_chain_pending(*, wait: bool = True, batch: int = 5000) -> int:
@@ -137,11 +183,12 @@ def _link_all(*, wait: bool, batch: int) -> int:
     linked = 0
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     while True:
-        values = _link_batch(table=table, wait=wait, batch=batch)
-        if values is None:  # the head is held (another link run): it or the next run links these
+        result = _link_batch(table=table, wait=wait, batch=batch)
+        if result is None:  # the head is held (another link run): it or the next run links these
             return linked
+        values, handled = result
         linked += len(values)
-        if len(values) < batch:
+        if handled < batch:
             return linked
 
 
@@ -149,36 +196,60 @@ def _link_all(*, wait: bool, batch: int) -> int:
 LINKER_LOCK = 0x417564_1743
 
 
-def _link_batch(*, table: str, wait: bool, batch: int) -> list[tuple] | None:
-    """Link up to `batch` waiting entries in one transaction; returns (id, seq, prev, hash) of
-    each, or None when `wait` is False and the head is held."""
+def _link_batch(*, table: str, wait: bool, batch: int) -> tuple[list[tuple], int] | None:
+    """Link up to `batch` waiting entries in one transaction; returns ((id, seq, prev, hash) of
+    each linked, how many were looked at), or None when `wait` is False and the head is held.
+    An entry without a valid mac is not linked: it is marked refused (hash_version 0), and
+    audit_verify reports it as inserted."""
     with transaction.atomic():
         head = _lock_head(wait=wait)
         if head is None:
             return None
         prev, count = head
-        pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")
-                       .values_list("id", "created_at", "actor_id", "actor_repr", "action", "target_type",
-                                    "target_id", "target_repr", "data")[:batch])
-        values = []
-        for seq, (pk, *row) in enumerate(pending, start=count + 1):
-            digest = _row_digest(prev, tuple(row))
+        pending = list(AuditEntry.objects.filter(seq__isnull=True, hash_version__isnull=True).order_by("id")
+                       .values_list("id", *_PENDING_FIELDS)[:batch])
+        values, refused = [], []
+        seq = count
+        for pk, *row in pending:
+            fields = dict(zip(_PENDING_FIELDS, row, strict=True))
+            if not entry_mac_valid(**fields):
+                refused.append(pk)  # not written by the portal (or edited since): never linked
+                continue
+            seq += 1
+            digest = entry_digest_v2(seq=seq, prev_hash=prev, **fields)
             values.append((pk, seq, prev, digest))
             prev = digest
+        if refused:
+            AuditEntry.objects.filter(pk__in=refused).update(hash_version=REFUSED)
         if not values:
-            return values
+            return values, len(pending)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(values))
-                cursor.execute(f"UPDATE {table} e SET seq = v.seq, prev_hash = v.prev, hash = v.hash "
+                cursor.execute(f"UPDATE {table} e SET seq = v.seq, prev_hash = v.prev, hash = v.hash, "
+                               f"hash_version = {HASH_VERSION} "
                                f"FROM (VALUES {rows_sql}) AS v(id, seq, prev, hash) WHERE e.id = v.id",
                                [x for v in values for x in v])
             else:
-                cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                                   [(seq, p, h, pk) for pk, seq, p, h in values])
+                cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s, hash_version = "
+                                   f"{HASH_VERSION} WHERE id = %s", [(seq, p, h, pk) for pk, seq, p, h in values])
+            new_count = count + len(values)
             cursor.execute(f"UPDATE {connection.ops.quote_name(AuditChainHead._meta.db_table)} "
-                           "SET last_hash = %s, count = count + %s WHERE id = 1", [prev, len(values)])
-        return values
+                           "SET last_hash = %s, count = %s, signature = %s WHERE id = 1",
+                           [prev, new_count, signing.head_signature(count=new_count, last_hash=prev)])
+        _publish_on_commit(new_count, prev)
+        return values, len(pending)
+
+
+def _publish_on_commit(count: int, last_hash: str) -> None:
+    """After commit, publish the signed head outside the database (audit.signing), filed under
+    the chain's first hash so each database's chain has its own record."""
+    def publish():
+        first = AuditEntry.objects.filter(seq=1).values_list("hash", flat=True).first()
+        if first:
+            signing.checkpoint_publish(chain=first, count=count, last_hash=last_hash)
+
+    transaction.on_commit(publish, robust=True)
 
 
 def _lock_head(*, wait: bool = True) -> tuple[str, int] | None:

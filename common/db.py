@@ -19,6 +19,9 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
+# The largest id a bigint column holds: larger integers from outside are answered 400/404.
+MAX_DB_INTEGER = 2**63 - 1
+
 
 @receiver(connection_created)
 def _forget_prepared(sender, **kwargs) -> None:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin_changes import AuditedAdminMixin
+
 from .models import (
     Case,
     CaseNote,
@@ -23,7 +25,7 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "brand", "right", "reporter", "kind", "created_at"]
     list_filter = ["kind", "brand"]
     raw_id_fields = ["reporter", "right", "brand"]
@@ -31,7 +33,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "listing", "right", "state", "priority", "claimed_by", "created_at"]
     list_filter = ["state", "priority"]
     search_fields = ["listing__external_id"]

@@ -15,6 +15,9 @@ from .models import ReporterCapacity
 from .selectors import ReportFilterState, evidence_carriable
 from .services import MAX_LISTINGS_PER_REPORT
 
+# The listings box: 300 listing URLs of up to ~300 characters each. A CSV merged into it counts too.
+LISTINGS_BOX_MAX_CHARS = 100_000
+
 DECLARATIONS = {
     "decl_good_faith": "I have a good-faith belief that use of the material in the manner complained "
                        "of is not authorized by the rights owner, its agent, or the law.",
@@ -81,9 +84,12 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "L-000123\nhttps://market.example/listing/L-000124"}
         ),
-        label="Listings",
+        label="Listings", max_length=LISTINGS_BOX_MAX_CHARS,
         help_text=f"Listing ids or URLs, one per line (up to {MAX_LISTINGS_PER_REPORT}). Duplicates are merged. "
                   "Find listings with the search below, or upload a CSV.",
+        error_messages={"max_length": f"Too many listings: a report takes at most {MAX_LISTINGS_PER_REPORT} "
+                                     f"(and this box {LISTINGS_BOX_MAX_CHARS:,} characters). Split them over "
+                                     "several reports, or file them through the API."},
     )
     listings_csv = forms.FileField(
         required=False, label="Or upload a CSV file of listing ids",
@@ -94,7 +100,8 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000,
         label="Explanation", help_text="How the listings infringe the right: what you saw, where on the listing.",
     )
-    contact_email = forms.EmailField(label="Contact email", help_text="Where we send the confirmation and questions.")
+    contact_email = forms.EmailField(label="Contact email", max_length=254,
+                                     help_text="Where we send the confirmation and questions.")
     evidence = forms.ModelMultipleChoiceField(
         queryset=EvidenceFile.objects.none(), required=False, widget=forms.MultipleHiddenInput,
         error_messages={"invalid_choice": "A file listed as uploaded is no longer available; upload it again.",
@@ -230,6 +237,12 @@ class ReportForm(forms.Form):
                 f"No listing found for: {shown}. Check the id, or paste the listing's URL."
             )
         return [found[r] for r in refs]
+
+    def clean_evidence(self):
+        files = self.cleaned_data["evidence"]
+        if len(files) > settings.EVIDENCE_MAX_OWNER_FILES:
+            raise forms.ValidationError(f"At most {settings.EVIDENCE_MAX_OWNER_FILES} files per report.")
+        return files
 
     def clean_explanation(self):
         text = self.cleaned_data["explanation"].strip()

@@ -8,6 +8,7 @@ Known-dangerous kinds are recognised first so the refusal can say what the file 
 import io
 import re
 import warnings
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,16 +40,24 @@ REFUSED_MAGIC: list[tuple[bytes, str, str]] = [
 ]
 
 # Markup a browser would render or run. Looked for in the first KB of every file, whatever it
-# claims to be: a PDF or an image that carries these is a polyglot, built to be sniffed as HTML.
+# claims to be (a PDF or an image that carries these is a polyglot, built to be sniffed as HTML),
+# and in the whole of a text file (the first KB only let "<script>" through after 1,024 bytes).
 MARKUP = re.compile(
     rb"<\s*(svg|html|script|body|head|iframe|object|embed|frameset|meta|link|style|!doctype\s+(html|svg))\b"
     rb"|<\?xml",
     re.IGNORECASE,
 )
 SVG = re.compile(rb"<\s*svg\b|<!doctype\s+svg", re.IGNORECASE)
-# PDF names that run code or carry other files when opened in a reader. Best effort: names inside
-# compressed object streams are not seen.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z0-9])")
+# PDF names that run code or carry other files when opened in a reader, looked for after each
+# name's #xx escapes are decoded (/J#61vaScript is /JavaScript), in the file and inside its
+# object streams (/ObjStm: compressed dictionaries), decompressed. Not a full parser (pypdf is
+# not a dependency): an object stream compressed other than with Flate cannot be read, so is
+# refused. Other streams (images, fonts, page content) hold no dictionaries and are not inflated.
+PDF_ACTIVE_NAMES = {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA"}
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+PDF_MAX_INFLATED_BYTES = 64 * 1024 * 1024  # all streams of one file, decompressed
 PIL_FORMATS = {"PNG": EvidenceType.PNG, "JPEG": EvidenceType.JPEG, "WEBP": EvidenceType.WEBP}
 
 
@@ -91,11 +100,52 @@ def detect(data: bytes) -> Detected:
 def _pdf(data: bytes) -> Detected:
     if b"%%EOF" not in data[-1024:]:
         raise Refused("it starts like a PDF but is incomplete or damaged (no end marker). Save it again as PDF.")
-    active = PDF_ACTIVE.search(data)
+    active = pdf_active_name(data)
     if active:
-        raise Refused(f"it is a PDF with active content ({active.group(0).decode()}). "
+        raise Refused(f"it is a PDF with active content (/{active}). "
                       "Print it to a new PDF without scripts or attachments.")
     return Detected(EvidenceType.PDF)
+
+
+def _pdf_names(chunk: bytes):
+    for match in _PDF_NAME.finditer(chunk):
+        yield _PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(0)[1:])
+
+
+def _pdf_chunks(data: bytes):
+    """The file itself, then each object stream's content decompressed (FlateDecode), within
+    PDF_MAX_INFLATED_BYTES in all. Refused: an object stream that cannot be decompressed."""
+    yield data
+    budget = PDF_MAX_INFLATED_BYTES
+    for match in _PDF_STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0:
+            break
+        header_at = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
+        header = set(_pdf_names(data[header_at if header_at >= 0 else max(0, match.start() - 512):match.start()]))
+        if b"ObjStm" not in header:
+            continue  # an image, a font, a page's content: no dictionaries in there
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(data[start:end], budget + 1)
+        except zlib.error:
+            raise Refused("it is a PDF whose object stream is compressed in a way we cannot inspect. "
+                          "Print it to a new PDF.") from None
+        budget -= len(inflated)
+        if budget < 0 or inflater.unconsumed_tail:
+            raise Refused("it is a PDF that is too large once decompressed. Print it to a new PDF.")
+        yield inflated
+
+
+def pdf_active_name(data: bytes) -> str | None:
+    """The first name of active content in the PDF (JavaScript, launch, embedded files…), its
+    escapes decoded, in the file or its compressed streams; None when there is none."""
+    for chunk in _pdf_chunks(data):
+        for name in _pdf_names(chunk):
+            if name in PDF_ACTIVE_NAMES:
+                return name.decode("latin-1")
+    return None
 
 
 def _image(data: bytes) -> Detected:
@@ -125,6 +175,9 @@ def _image(data: bytes) -> Detected:
 
 
 def _text(data: bytes) -> Detected:
+    if MARKUP.search(data):
+        raise Refused("its content includes HTML or XML (web-page markup), which a browser could run. "
+                      "Remove the markup, or save the page as PDF or take a screenshot (PNG).")
     if b"\x00" in data:
         raise Refused(f"it contains NUL bytes, so it is not plain text, and it is not an accepted type. "
                       f"Accepted: {ACCEPTED}.")

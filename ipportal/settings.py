@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "common.middleware.RequestBoundsMiddleware",  # body size, NUL characters, 64-bit ids
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -166,6 +167,12 @@ EVIDENCE_MAX_OWNER_FILES = env_int("EVIDENCE_MAX_OWNER_FILES", 20)
 # Decompression-bomb bounds, checked from the image header before any pixel is decoded.
 EVIDENCE_MAX_IMAGE_SIDE = env_int("EVIDENCE_MAX_IMAGE_SIDE", 10_000)
 EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
+# Request bodies (common.middleware.RequestBoundsMiddleware answers 413 above these). 16 MB: the
+# largest call, a bulk ingest of 1,000 listings at their field limits (10,000-character
+# descriptions), is about 11 MB of JSON. Uploads: the most one report may carry, plus the form.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 16 * 1024 * 1024)
+REQUEST_MAX_UPLOAD_BYTES = env_int("REQUEST_MAX_UPLOAD_BYTES", EVIDENCE_MAX_OWNER_BYTES + 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES  # form fields and JSON read into memory
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IP Portal <no-reply@ipportal.local>")
@@ -215,6 +222,12 @@ CELERY_DB_REUSE_MAX = 1_000_000_000
 # commit when tasks run eagerly (no beat then). The seconds are how long an entry can wait outside the chain.
 AUDIT_LINK_SECONDS = env_int("AUDIT_LINK_SECONDS", 5)
 AUDIT_LINK_AFTER_COMMIT = CELERY_TASK_ALWAYS_EAGER
+# Audit signatures (audit.signing): the key the database never holds. Set AUDIT_SIGNING_KEY in
+# production; unset, a key is generated once in the file below. The signed head is also published
+# to AUDIT_CHECKPOINT_FILE ("" to not publish), outside the database.
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", "")
+AUDIT_SIGNING_KEY_FILE = Path(env_str("AUDIT_SIGNING_KEY_FILE", str(BASE_DIR / "var" / "audit-signing.key")))
+AUDIT_CHECKPOINT_FILE = env_str("AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoint.json"))
 
 CELERY_BEAT_SCHEDULE = {
     "link-pending-audit-entries": {
@@ -346,6 +359,9 @@ WEBHOOK_SWEEP_BATCH = env_int("WEBHOOK_SWEEP_BATCH", 50)
 WEBHOOK_SECRET_GRACE_SECONDS = env_int("WEBHOOK_SECRET_GRACE_SECONDS", 24 * 3600)
 # Plain http:// receivers only in development.
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+# Outbound requests (common.outbound) never reach private, link-local or reserved addresses;
+# loopback only when this is on: development, a receiver on 127.0.0.1.
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

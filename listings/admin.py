@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin_changes import AuditedAdminMixin
+
 from .models import Listing, Seller, SellerMember
 from .services import listing_upsert
 
@@ -11,20 +13,20 @@ class SellerMemberInline(admin.TabularInline):
 
 
 @admin.register(Seller)
-class SellerAdmin(admin.ModelAdmin):
+class SellerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "external_id", "country"]
     search_fields = ["name", "external_id"]
     inlines = [SellerMemberInline]
 
 
 @admin.register(SellerMember)
-class SellerMemberAdmin(admin.ModelAdmin):
+class SellerMemberAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["seller", "user"]
     raw_id_fields = ["user"]
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["external_id", "title", "seller", "ships_from", "price", "status"]
     list_filter = ["status", "ships_from"]
     search_fields = ["external_id", "title", "brand_name"]

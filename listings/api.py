@@ -17,12 +17,12 @@ class ListingIn(serializers.Serializer):
     external_id = serializers.CharField(max_length=64)
     seller_external_id = serializers.CharField(max_length=64)
     title = serializers.CharField(max_length=300)
-    description = serializers.CharField(allow_blank=True, required=False, default="")
+    description = serializers.CharField(allow_blank=True, required=False, default="", max_length=10_000)
     brand_name = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
-    ships_from = serializers.RegexField(r"^[A-Z]{2}$", help_text="ISO 3166-1 alpha-2, upper case")
+    ships_from = serializers.RegexField(r"^[A-Z]{2}$", max_length=2, help_text="ISO 3166-1 alpha-2, upper case")
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="USD")
-    url = serializers.URLField(required=False, allow_blank=True, default="")
+    currency = serializers.RegexField(r"^[A-Z]{3}$", max_length=3, required=False, default="USD")
+    url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
 
     def validate_seller_external_id(self, value):
         seller = Seller.objects.filter(external_id=value).first()
@@ -58,7 +58,7 @@ class ListingUpsertApi(APIView):
 class SellerIn(serializers.Serializer):
     external_id = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
-    country = serializers.RegexField(r"^[A-Z]{2}$", help_text="ISO 3166-1 alpha-2, upper case")
+    country = serializers.RegexField(r"^[A-Z]{2}$", max_length=2, help_text="ISO 3166-1 alpha-2, upper case")
 
 
 class BulkListingIn(ListingIn):

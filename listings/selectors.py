@@ -9,16 +9,17 @@ _URL_ID = re.compile(r"/listings?/([A-Za-z0-9_-]+)/?(?:[?#].*)?$")
 
 
 def parse_listing_refs(text: str) -> list[str]:
-    """Listing ids from pasted text: one id or listing URL per line or comma, duplicates merged."""
-    refs: list[str] = []
+    """Listing ids from pasted text: one id or listing URL per line or comma, duplicates merged
+    (first place kept). Linear in the text: duplicates are merged through a dict, never by
+    scanning the list (40,000 ids took 19 s that way). Callers bound the text's size (the form's
+    LISTINGS_BOX_MAX_CHARS, the API's list and item lengths) and the count after merging."""
+    refs: dict[str, None] = {}
     for raw in re.split(r"[\s,;]+", text.strip()):
         if not raw:
             continue
         m = _URL_ID.search(raw)
-        ref = m.group(1) if m else raw
-        if ref not in refs:
-            refs.append(ref)
-    return refs
+        refs[m.group(1) if m else raw] = None
+    return list(refs)
 
 
 def listings_by_external_ids(*, ids: Iterable[str]) -> dict[str, Listing]:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin_changes import AuditedAdminMixin
+
 from .models import (
     Brand,
     BrandInvitation,
@@ -19,20 +21,20 @@ class BrandMemberInline(admin.TabularInline):
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "owner_company", "country", "trusted_flagger"]
     search_fields = ["name", "owner_company"]
     inlines = [BrandMemberInline]
 
 
 @admin.register(BrandMember)
-class BrandMemberAdmin(admin.ModelAdmin):
+class BrandMemberAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["brand", "user", "role", "authorized_until"]
     raw_id_fields = ["user"]
 
 
 @admin.register(IPRight)
-class IPRightAdmin(admin.ModelAdmin):
+class IPRightAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "brand", "kind", "registered", "office", "registration_number", "status", "expires_on"]
     list_filter = ["kind", "registered", "status", "office"]
     search_fields = ["name", "registration_number", "brand__name"]
@@ -53,7 +55,7 @@ class VerificationCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(BrandInvitation)
-class BrandInvitationAdmin(admin.ModelAdmin):
+class BrandInvitationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["email", "brand", "role", "created_at", "accepted_at"]
     search_fields = ["email", "brand__name"]
     readonly_fields = ["token_hash", "accepted_at", "accepted_by"]
@@ -61,14 +63,14 @@ class BrandInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProtectionRule)
-class ProtectionRuleAdmin(admin.ModelAdmin):
+class ProtectionRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["brand", "kind", "mode", "updated_at"]
     list_filter = ["kind", "mode"]
     filter_horizontal = ["sellers"]
 
 
 @admin.register(WatchedTerm)
-class WatchedTermAdmin(admin.ModelAdmin):
+class WatchedTermAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["term", "normalized", "kind", "brand"]
     search_fields = ["term", "normalized", "brand__name"]
     readonly_fields = ["normalized"]

@@ -30,7 +30,7 @@ def _country_field(**kwargs) -> forms.ChoiceField:
 
 class BrandForm(forms.Form):
     name = forms.CharField(max_length=200, label="Brand name")
-    website = forms.URLField(required=False, label="Website", assume_scheme="https",
+    website = forms.URLField(required=False, label="Website", assume_scheme="https", max_length=200,
                              help_text="The brand's official site, e.g. https://acme.example")
     owner_company = forms.CharField(max_length=200, label="Owner company",
                                     help_text="The legal entity that owns the brand's rights.")
@@ -194,8 +194,19 @@ class CodeForm(forms.Form):
 
 # --- protection rules ------------------------------------------------------------------------
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in re.split(r"[\n,]", text) if line.strip()]
+# A brand's rule lists: enough for a large brand's authorized sellers and watched terms, small
+# enough that one save cannot ask the monitor to rebuild around tens of thousands of entries.
+RULE_MAX_SELLERS, RULE_MAX_TERMS, RULE_TERM_MAX_CHARS = 500, 200, 100
+
+
+def _lines(text: str, *, max_items: int | None = None, max_chars: int | None = None) -> list[str]:
+    lines = [line.strip() for line in re.split(r"[\n,]", text) if line.strip()]
+    if max_items is not None and len(lines) > max_items:
+        raise forms.ValidationError(f"{len(lines)} entries; at most {max_items}.")
+    too_long = [line for line in lines if max_chars is not None and len(line) > max_chars]
+    if too_long:
+        raise forms.ValidationError(f"“{too_long[0][:40]}…” is longer than {max_chars} characters.")
+    return lines
 
 
 class RulesForm(forms.Form):
@@ -207,19 +218,19 @@ class RulesForm(forms.Form):
     countries_mode = forms.ChoiceField(choices=RuleMode.choices, widget=forms.RadioSelect, initial=RuleMode.FLAG,
                                        label="A listing using your mark that ships from elsewhere is")
     sellers = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "S-1001"}), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "S-1001"}), required=False, max_length=40_000,
         label="Authorized sellers", help_text="Marketplace seller ids, one per line. Leave empty to not use this rule.")
     sellers_mode = forms.ChoiceField(choices=RuleMode.choices, widget=forms.RadioSelect, initial=RuleMode.FLAG,
                                      label="A listing using your mark by another seller is")
     extra_terms = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Extra terms to watch",
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Extra terms to watch", max_length=20_000,
         help_text="One per line: product names, slogans. Your verified trademarks are watched already.")
     misspellings = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Common misspellings",
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Common misspellings", max_length=20_000,
         help_text="One per line, e.g. ACMEE, AKME. Matching ignores case and accents.")
 
     def clean_sellers(self):
-        ids = _lines(self.cleaned_data["sellers"])
+        ids = _lines(self.cleaned_data["sellers"], max_items=RULE_MAX_SELLERS, max_chars=64)
         found = {s.external_id: s for s in Seller.objects.filter(external_id__in=ids)}
         missing = [i for i in ids if i not in found]
         if missing:
@@ -228,10 +239,10 @@ class RulesForm(forms.Form):
         return list(found.values())
 
     def clean_extra_terms(self):
-        return _lines(self.cleaned_data["extra_terms"])
+        return _lines(self.cleaned_data["extra_terms"], max_items=RULE_MAX_TERMS, max_chars=RULE_TERM_MAX_CHARS)
 
     def clean_misspellings(self):
-        return _lines(self.cleaned_data["misspellings"])
+        return _lines(self.cleaned_data["misspellings"], max_items=RULE_MAX_TERMS, max_chars=RULE_TERM_MAX_CHARS)
 
 
 class RightDocumentForm(forms.Form):

@@ -5,6 +5,7 @@ The same services and checks as the forms (report_submit, evidence_accept); list
 the caller's brands. Token authentication per user (accounts.tokens; the "API token" page).
 """
 
+from django.conf import settings
 from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsRightsHolder
+from common.db import MAX_DB_INTEGER
 from complaints.models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReporterCapacity
 from complaints.selectors import evidence_carriable, report_cases, report_get_for_user, reports_for_user
 from complaints.services import ReportError, report_submit
@@ -92,15 +94,19 @@ def _described_help() -> str:
 
 
 class ReportIn(serializers.Serializer):
-    right = serializers.IntegerField(required=False, help_text="Id of one of your brands' rights; its kind is the "
+    right = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_INTEGER,
+                                     help_text="Id of one of your brands' rights; its kind is the "
                                                                "report's type. Or give `unregistered_right`.")
     unregistered_right = serializers.DictField(required=False, help_text=_described_help())
     capacity = serializers.ChoiceField(choices=ReporterCapacity.choices)
     listings = serializers.ListField(child=serializers.CharField(max_length=500), min_length=1,
+                                     max_length=MAX_API_LISTINGS,
+                                     error_messages={"max_length": "More than {max_length} listings given; at most "
+                                                                   "{max_length} per call."},
                                      help_text=f"Listing ids or URLs, up to {MAX_API_LISTINGS}; duplicates merged")
     explanation = serializers.CharField(max_length=10_000)
-    contact_email = serializers.EmailField()
-    infringement_type = serializers.CharField(required=False, allow_blank=True, default="",
+    contact_email = serializers.EmailField(max_length=254)
+    infringement_type = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
                                               help_text="Trademark reports: counterfeit, mark_in_listing, "
                                                         "mark_on_packaging, other")
     details = serializers.DictField(required=False, default=dict,
@@ -108,7 +114,8 @@ class ReportIn(serializers.Serializer):
                                               "test_buy_orders; patent claims, claim_reading; design "
                                               "copied_features; copyright original_work, original_location, "
                                               "copied_material")
-    evidence = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+    evidence = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_DB_INTEGER),
+                                     required=False, default=list, max_length=settings.EVIDENCE_MAX_OWNER_FILES,
                                      help_text="Ids from POST /api/v1/evidence/")
     declarations = Declarations()
     signature = serializers.CharField(max_length=200, help_text="Your full name")

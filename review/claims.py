@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_reviewer, require_senior
 from audit.models import AuditEntry
-from audit.services import audit_append, audit_schedule_link
+from audit.services import audit_append, audit_schedule_link, audit_sign_written
 from audit.transitions import IllegalTransition, check_move, transition
 from common.db import execute_prepared
 from complaints.models import Case, CaseState, claim_lapsed_q
@@ -114,6 +114,16 @@ def _claim_next_pg(*, reviewer, now) -> Case | None:
     for frm, to in moves:
         if not check_move(CASE_TRANSITIONS, frm, to):
             raise IllegalTransition(Case(pk=values["id"]), frm, to)
+    # The entries the statement wrote get their mac here (SQL cannot compute it): one UPDATE.
+    target = {"created_at": now, "target_type": "complaints.case", "target_id": values["id"],
+              "target_repr": f"Case C-{values['id']} · {values['listing_external_id']}"}
+    audit_sign_written(entries=[
+        *([{**target, "actor_id": None, "actor_repr": "system", "action": "case.open",
+            "data": {"from": was, "to": CaseState.OPEN, "claim_expired": values["lapsed_holder"]}}]
+          if was == CaseState.IN_REVIEW else []),
+        {**target, "actor_id": reviewer.pk, "actor_repr": reviewer.get_username(), "action": "case.in_review",
+         "data": {"from": CaseState.OPEN, "to": CaseState.IN_REVIEW}},
+    ])
     audit_schedule_link()
     case = Case.from_db(connection.alias, _CASE_ATTNAMES, [_from_db(f, values[f.column]) for f in _CASE_FIELDS])
     case.claimed_by = reviewer

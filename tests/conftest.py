@@ -58,6 +58,13 @@ def require_postgres():
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoint(settings, tmp_path):
+    """Each test's chain publishes its signed head to a file of its own (audit.signing), so a
+    chain of an earlier test can never be taken for this one's."""
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoint.json")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Every persona has a password; the production hasher's work factor made each user ~0.5 s."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,8 @@ never applied without its event, nor told twice."""
 from django.conf import settings
 from django.db import models
 
+from .client import validate_receiver_url
+
 
 class WebhookEventType(models.TextChoices):
     LISTING_REMOVED = "listing.removed", "Listing removed"
@@ -34,7 +36,7 @@ class WebhookEndpoint(models.Model):
     audit_label = "enforcement.webhookendpoint"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="webhook_endpoints")
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_receiver_url])
     description = models.CharField(max_length=200, blank=True)
     event_types = models.JSONField(default=list, help_text="WebhookEventType values this endpoint receives")
     # Standard Webhooks format: "whsec_" + base64 of 32 random bytes. Stored as is: signing needs it.
@@ -114,7 +116,9 @@ class WebhookDelivery(models.Model):
     window_started_at = models.DateTimeField()
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_response_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    # Short and sanitized (common.outbound): the status line or what went wrong, never the body
+    # of the answer (it would let whoever registers the URL read what answers there).
+    last_error = models.CharField(max_length=300, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,7 +20,6 @@ conditional UPDATE fenced by `lease_token` (a stale or duplicate task message up
 import json
 import random
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -73,13 +72,13 @@ def _enqueue_on_commit(delivery_id: int, token: int) -> None:
 
 
 def _clean_url(url: str) -> str:
+    """The forms, the API and the services refuse here what can be refused without DNS (a
+    literal inside address, an internal name, http outside development); the name is checked
+    again at every delivery (common.outbound), since what it resolves to can change."""
     url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookError("url", "Enter the full address of your receiver, starting with https://.")
-    if parts.scheme == "http" and not settings.WEBHOOK_ALLOW_HTTP:
-        raise WebhookError("url", "Use an https:// address: events carry statements of reasons and are sent "
-                                  "encrypted only.")
+    refusal = client.url_refusal(url)
+    if refusal:
+        raise WebhookError("url", f"Receiver URL: {refusal}")
     return url
 
 
@@ -359,7 +358,7 @@ def _record(*, delivery_id: int, token: int, result: client.PostResult, final: b
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         if delivery.status != DeliveryStatus.PENDING or delivery.lease_token != token:
             return "stale"  # redelivered or re-leased while we were sending; that attempt records itself
-        seen = {"last_response_code": result.status, "last_error": result.error[:2000]}
+        seen = {"last_response_code": result.status, "last_error": result.error[:300]}
         if result.status is not None and 200 <= result.status < 300:
             transition(obj=delivery, to=DeliveryStatus.DELIVERED, actor=None, table=DELIVERY_TRANSITIONS,
                        field="status", changes={**seen, "delivered_at": now, "next_attempt_at": None})
@@ -374,7 +373,7 @@ def _record(*, delivery_id: int, token: int, result: client.PostResult, final: b
         if final or now >= deadline:
             if not final:
                 gave_up = f"Gave up after {delivery.attempts} attempts over 3 days. Last: {result.error}"
-                seen["last_error"] = gave_up[:2000]
+                seen["last_error"] = gave_up[:300]
             transition(obj=delivery, to=DeliveryStatus.FAILED, actor=None, table=DELIVERY_TRANSITIONS,
                        field="status", changes={**seen, "next_attempt_at": None})
             return "failed"

@@ -1,4 +1,5 @@
 import re
+import zlib
 
 import pytest
 
@@ -48,7 +49,55 @@ def test_the_bounds_are_settings(settings):
         detect(image("PNG", size=(40, 30)))
 
 
-def test_a_text_file_with_markup_further_down_is_plain_text(settings):
-    # Only the first KB is searched for markup; later text is served as text/plain with nosniff.
-    data = b"order list\n" + b"x" * 2000 + b"\n<script>alert(1)</script>\n"
-    assert detect(data).content_type == "text/plain"
+def test_a_text_file_with_markup_further_down_is_refused():
+    # The whole text is searched, not the first KB: markup after 1,024 bytes used to pass.
+    data = b"order list\n" + b"x" * 200_000 + b"\n<script>alert(1)</script>\n"
+    with pytest.raises(Refused, match="HTML or XML"):
+        detect(data)
+
+
+def test_a_text_file_without_markup_is_plain_text():
+    assert detect(b"order list\n" + b"a < b and c > d\n" * 10_000).content_type == "text/plain"
+
+
+def _pdf_with(body: bytes) -> bytes:
+    return b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + body + b"\n%%EOF\n"
+
+
+@pytest.mark.parametrize("body,name", [
+    (b"3 0 obj\n<< /S /J#61vaScript /JS (app.alert(1)) >>\nendobj", "JavaScript"),
+    (b"3 0 obj\n<< /S /#4C#61unch /F (calc.exe) >>\nendobj", "Launch"),
+    (b"3 0 obj\n<< /Type /Filespec /EF << /F 4 0 R >> /#45mbeddedFile 4 0 R >>\nendobj", "EmbeddedFile"),
+], ids=["javascript-escaped", "launch-escaped", "embedded-file-escaped"])
+def test_pdf_names_are_read_with_their_escapes_decoded(body, name):
+    with pytest.raises(Refused, match=f"active content \\(/{name}\\)"):
+        detect(_pdf_with(body))
+
+
+def _object_stream(objects: bytes, *, compress=True) -> bytes:
+    content = zlib.compress(objects) if compress else objects
+    filter_ = b"/Filter /FlateDecode " if compress else b"/Filter /LZWDecode "
+    return (b"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 " + filter_ + b"/Length " + str(len(content)).encode()
+            + b" >>\nstream\n" + content + b"\nendstream\nendobj")
+
+
+def test_javascript_inside_a_compressed_object_stream_is_found():
+    with pytest.raises(Refused, match="active content"):
+        detect(_pdf_with(_object_stream(b"3 0 << /S /JavaScript /JS (app.alert(1)) >>")))
+    with pytest.raises(Refused, match="active content"):
+        detect(_pdf_with(_object_stream(b"3 0 << /S /J#61vaScript /JS (x) >>")))
+
+
+def test_a_clean_object_stream_passes_and_one_that_cannot_be_read_is_refused():
+    assert detect(_pdf_with(_object_stream(b"3 0 << /Type /Page /Parent 2 0 R >>"))).content_type == \
+        "application/pdf"
+    with pytest.raises(Refused, match="cannot inspect"):
+        detect(_pdf_with(_object_stream(b"3 0 << /Type /Page >>", compress=False)))
+
+
+def test_an_object_stream_that_inflates_too_far_is_refused(monkeypatch):
+    import evidence.content as content
+
+    monkeypatch.setattr(content, "PDF_MAX_INFLATED_BYTES", 10_000)
+    with pytest.raises(Refused, match="too large once decompressed"):
+        detect(_pdf_with(_object_stream(b" " * 50_000)))

@@ -271,6 +271,7 @@ def test_a_slow_receiver_times_out_and_counts_as_a_failure(world, market, settin
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         settings.WEBHOOK_ALLOW_HTTP, settings.WEBHOOK_READ_TIMEOUT = True, 0.2
+        settings.OUTBOUND_ALLOW_LOOPBACK = True
         endpoint_for(market, url=f"http://127.0.0.1:{server.server_address[1]}/hook")
         remove_listing(world)
     finally:
@@ -286,7 +287,7 @@ def test_a_refused_connection_counts_as_a_failure(world, market, settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
     port = server.server_address[1]
     server.server_close()  # nothing listens there now
-    settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOW_HTTP = settings.OUTBOUND_ALLOW_LOOPBACK = True
     endpoint_for(market, url=f"http://127.0.0.1:{port}/hook")
     remove_listing(world)
     delivery = _delivery()

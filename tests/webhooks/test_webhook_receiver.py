@@ -78,6 +78,7 @@ def _serve(receiver: Receiver) -> ThreadingHTTPServer:
 
 def test_every_event_reaches_a_flaky_slow_receiver_exactly_once(world, settings):
     settings.WEBHOOK_ALLOW_HTTP, settings.WEBHOOK_READ_TIMEOUT = True, READ_TIMEOUT
+    settings.OUTBOUND_ALLOW_LOOPBACK = True  # the receiver is on 127.0.0.1 (development only)
     market = marketplace_user()
     receiver = Receiver(secret="")
     server = _serve(receiver)
@@ -118,9 +119,10 @@ def test_a_real_worker_gets_every_event_to_the_flaky_receiver_once(world, settin
     plays beat, calling the sweep. The worker's clock is real, so the backoff is made short."""
     for name, value in {"WEBHOOK_RETRY_BASE_SECONDS": "1", "WEBHOOK_RETRY_MAX_SECONDS": "2",
                         "WEBHOOK_READ_TIMEOUT": str(READ_TIMEOUT), "WEBHOOK_LEASE_SECONDS": "5",
-                        "WEBHOOK_ALLOW_HTTP": "true"}.items():
+                        "WEBHOOK_ALLOW_HTTP": "true", "OUTBOUND_ALLOW_LOOPBACK": "true"}.items():
         monkeypatch.setenv(name, value)  # read by the worker process's settings
     settings.WEBHOOK_ALLOW_HTTP, settings.WEBHOOK_LEASE_SECONDS = True, 5
+    settings.OUTBOUND_ALLOW_LOOPBACK = True
     request.getfixturevalue("queue")
     worker = request.getfixturevalue("start_worker")()
     receiver = Receiver(secret="")
