@@ -405,7 +405,7 @@ class Command(BaseCommand):
         week = timedelta(days=7)
         shift_back(CounterNotice.objects.filter(case=case), week)
         shift_back(Decision.objects.filter(case=case), week)
-        shift_back(Strike.objects.filter(decision__case=case), week)
+        shift_back(Strike.objects.filter(decisions__case=case), week)
         shift_back(Case.objects.filter(pk=case.pk), week)
         shift_back(Report.objects.filter(pk=r.pk), week)
         self._suspended_seller(users, rights, report)
