@@ -1,0 +1,66 @@
+"""Reads: statements built from their rows, the staff's view of submissions, the report's snapshots."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from suspensions.models import Strike
+
+from .models import ReportSnapshot, StatementRecord, SubmissionStatus
+from .statements import Built, restriction_statement, suspension_statement
+
+RELATED = ("restriction__case__right__brand", "restriction__case__report", "restriction__decision",
+           "restriction__listing", "restriction__imposed_by__bulk_job", "suspension__seller", "suspension__lift_job")
+
+
+@dataclass(frozen=True)
+class Item:
+    record: StatementRecord
+    built: Built
+
+
+def statement_build(record: StatementRecord) -> Built:
+    """The statement of one record, from its restriction or suspension as they are now. Raises
+    StatementError (naming the case) when it cannot be built truthfully."""
+    if record.restriction_id is not None:
+        return restriction_statement(record.restriction)
+    suspension = record.suspension
+    strikes = Strike.objects.filter(suspensions=suspension).values_list("decision__case__kind", flat=True)
+    kinds = list(strikes)
+    if suspension.proposed_from_id and not kinds:
+        kinds = [suspension.proposed_from.kind]
+    return suspension_statement(suspension, kinds=kinds, strikes=len(kinds))
+
+
+def statement_records(*, since=None, until=None):
+    qs = StatementRecord.objects.select_related(*RELATED).order_by("applied_at", "id")
+    if since is not None:
+        qs = qs.filter(applied_at__gte=since)
+    if until is not None:
+        qs = qs.filter(applied_at__lt=until)
+    return qs
+
+
+def statements_between(*, since=None, until=None, chunk_size: int = 2000) -> Iterator[Item]:
+    """Every statement applied in [since, until), oldest first, built from its rows."""
+    for record in statement_records(since=since, until=until).iterator(chunk_size=chunk_size):
+        yield Item(record, statement_build(record))
+
+
+def submissions_needing_attention(limit: int = 200):
+    """What staff must look at: statements the database rejected, or that could not be built."""
+    return (StatementRecord.objects.filter(status__in=[SubmissionStatus.REJECTED, SubmissionStatus.FAILED])
+            .order_by("-updated_at")[:limit])
+
+
+def submission_counts() -> dict[str, int]:
+    from django.db.models import Count
+    counts = dict(StatementRecord.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {s.value: counts.get(s.value, 0) for s in SubmissionStatus}
+
+
+def snapshot_get(*, period: str, start) -> ReportSnapshot | None:
+    return ReportSnapshot.objects.filter(period=period, start=start).first()
+
+
+def snapshot_periods(period: str) -> list:
+    return list(ReportSnapshot.objects.filter(period=period).order_by("-start").values_list("start", flat=True))
