@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
 
 from accounts.permissions import is_marketplace, is_reviewer
 
@@ -40,8 +41,15 @@ def _day(value: str | None, name: str):
         raise ValidationError({name: [f"Use a date like 2026-01-31, not {value!r}."]}) from exc
 
 
+class StatementPages(PageNumberPagination):
+    page_size = 100  # a batch of the database's API
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
 class StatementListApi(ListAPIView):
     serializer_class = StatementOut
+    pagination_class = StatementPages
 
     def check_permissions(self, request):
         super().check_permissions(request)

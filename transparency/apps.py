@@ -7,3 +7,12 @@ class TransparencyConfig(AppConfig):
     counter-notices, sanctions and suspensions, and nothing below imports it."""
 
     name = "transparency"
+
+    def ready(self) -> None:
+        from actions.events import actions_applied
+        from suspensions.signals import seller_standing_changed
+
+        from .receivers import on_actions_applied, on_seller_standing_changed
+
+        actions_applied.connect(on_actions_applied, dispatch_uid="transparency.statement_records")
+        seller_standing_changed.connect(on_seller_standing_changed, dispatch_uid="transparency.suspension_records")
