@@ -39,7 +39,8 @@ def _call(method: str, url: str, *, token: str, timeout: float, body: bytes | No
             parsed = json.loads(raw) if raw else None
         except ValueError:
             parsed = None
-        error = "" if 200 <= response.status < 400 else f"HTTP {response.status}: {raw[:500].decode('utf-8', 'replace')}"
+        text = raw[:500].decode("utf-8", "replace")
+        error = "" if 200 <= response.status < 400 else f"HTTP {response.status}: {text}"
         return Answer(response.status, parsed if isinstance(parsed, dict) else None, error)
     except TimeoutError:
         return Answer(None, None, "Timed out")

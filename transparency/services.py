@@ -24,6 +24,11 @@ from .statements import StatementError, puid_for
 log = logging.getLogger(__name__)
 
 
+class TdbRefused(Exception):
+    """The database refused the whole batch for a reason no statement carries (401, 403, 413…): a
+    setting to fix. The batch goes back to pending and the run stops."""
+
+
 class TdbUnavailable(ConnectionError):
     """No certain answer (timeout, connection refused, 5xx): retried with backoff; the batch stays
     `sending` and is checked by puid before anything is sent again. A ConnectionError, so the
@@ -151,7 +156,8 @@ def statements_submit_batch(*, tdb_: Tdb, limit: int = tdb.MAX_BATCH) -> int:
              error="The database already had this puid.")
         if not rejected and not existing:
             # A refusal of the whole batch that names no statement: each is marked with it.
-            _set([r.pk for r in sent], status=SubmissionStatus.REJECTED, error=_errors_text(answer.body or answer.error))
+            _set([r.pk for r in sent], status=SubmissionStatus.REJECTED,
+                 error=_errors_text(answer.body or answer.error))
             return 0
         _set([r.pk for r in sent if r.pk not in rejected and r.puid not in existing], status=SubmissionStatus.PENDING)
         return len([r for r in sent if r.puid in existing])
@@ -159,8 +165,7 @@ def statements_submit_batch(*, tdb_: Tdb, limit: int = tdb.MAX_BATCH) -> int:
         raise TdbUnavailable(answer.error or f"HTTP {answer.status}")
     # Another 4xx (401, 403, 413…): a setting to fix, not a statement to blame. Back to pending.
     _set([r.pk for r in sent], status=SubmissionStatus.PENDING, error=answer.error)
-    log.error("DSA Transparency Database refused the batch: %s", answer.error)
-    return 0
+    raise TdbRefused(answer.error)
 
 
 def statements_submit(*, max_batches: int = 50) -> dict:
@@ -175,7 +180,11 @@ def statements_submit(*, max_batches: int = 50) -> dict:
     for _ in range(max_batches):
         if not StatementRecord.objects.filter(status=SubmissionStatus.PENDING).exists():
             break
-        accepted += statements_submit_batch(tdb_=tdb_)
+        try:
+            accepted += statements_submit_batch(tdb_=tdb_)
+        except TdbRefused as exc:
+            log.error("DSA Transparency Database refused the batch: %s", exc)
+            return {"enabled": True, "recorded": recorded, "accepted": accepted, "refused": str(exc)}
     return {"enabled": True, "recorded": recorded, "accepted": accepted}
 
 

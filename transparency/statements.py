@@ -142,10 +142,10 @@ def restriction_statement(restriction: Restriction) -> Built:
     automation = _automation(restriction, case, decision)
     detected = case.source == CaseSource.AUTOMATIC
     right = case.right
+    notice = case.report.reference if case.report_id else ""
     how_found = {
-        CaseSource.REPORT: f"a notice from the rights holder (notice {case.report.reference if case.report_id else ''})",
-        CaseSource.TRUSTED_FLAGGER: "a notice from a trusted flagger "
-                                    f"(notice {case.report.reference if case.report_id else ''})",
+        CaseSource.REPORT: f"a notice from the rights holder (notice {notice})",
+        CaseSource.TRUSTED_FLAGGER: f"a notice from a trusted flagger (notice {notice})",
         CaseSource.AUTOMATIC: "the rights holder's protection rule, checked automatically on every listing change "
                               f"({(case.detection or {}).get('rule_label') or 'distribution rule'})",
     }[case.source]
