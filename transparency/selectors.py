@@ -31,8 +31,26 @@ def statement_build(record: StatementRecord) -> Built:
     return suspension_statement(suspension, kinds=kinds, strikes=len(kinds))
 
 
+# The columns a statement reads: the rest (snapshots, descriptions, texts people typed) is never
+# loaded, which also keeps what no statement may contain out of reach.
+ONLY = (
+    "puid", "applied_at", "status", "uuid", "restriction_id", "suspension_id",
+    "restriction__kind", "restriction__source", "restriction__started_at", "restriction__lifted_at",
+    "restriction__case__kind", "restriction__case__source", "restriction__case__detection",
+    "restriction__case__report__id", "restriction__case__report__details",
+    "restriction__case__right__kind", "restriction__case__right__registered", "restriction__case__right__status",
+    "restriction__case__right__office", "restriction__case__right__registration_number",
+    "restriction__case__right__brand__name", "restriction__case__right__brand__owner_company",
+    "restriction__decision__reason_code", "restriction__decision__automated",
+    "restriction__listing__external_id", "restriction__listing__created_at",
+    "restriction__imposed_by__bulk_job__kind", "restriction__imposed_by__bulk_job__source_case_id",
+    "suspension__seller__created_at", "suspension__decided_at", "suspension__proposed_by_id",
+    "suspension__proposed_from_id", "suspension__lift_job__created_at", "suspension__lift_job_id",
+)
+
+
 def statement_records(*, since=None, until=None):
-    qs = StatementRecord.objects.select_related(*RELATED).order_by("applied_at", "id")
+    qs = StatementRecord.objects.select_related(*RELATED).only(*ONLY).order_by("applied_at", "id")
     if since is not None:
         qs = qs.filter(applied_at__gte=since)
     if until is not None:

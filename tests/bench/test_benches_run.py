@@ -221,3 +221,14 @@ def test_enforcement_bench_prints_end_to_end_and_floor(smoke_database):
     figure(out, r"^design floor \(the rows this design writes per takedown, as plain SQL in one transaction\): "
                 r"\d+ ms = [\d.]+x the floor$")
     figure(out, r"^afterwards, beat's link run \(not part of the takedowns' path\): [\d,]+ audit entries linked")
+
+
+def test_transparency_bench_prints_export_baseline_and_snapshot_figures(smoke_database):
+    db = smoke_database("transparency")
+    out = run_bench("transparency_bench.py", "--n", "50", env=bench_env(db))
+    figure(out, rf"^Database {db.name}_bench: created$")
+    figure(out, r"^Recording 50 statement records \(puids\): [\d.]+ s$")
+    figure(out, r"^Export \(sor_export path\) of 50 statements: [\d.]+ s, [\d,]+ statements/s, [\d.]+ MB$")
+    figure(out, r"^Baseline: one set-based COPY of json_build_object, 50 lines: [\d.]+ s, [\d,]+ lines/s$")
+    figure(out, r"^Ratio export / baseline: [\d.]+x$")
+    figure(out, r"^Snapshots: \d+ periods \(months, quarters, years\) over 50 cases in [\d.]+ s$")
