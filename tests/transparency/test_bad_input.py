@@ -89,3 +89,22 @@ def test_the_export_refuses_dates_it_cannot_read(tmp_path):
         call_command("sor_export", "--since", "yesterday", "--out", str(tmp_path / "x"), stderr=io.StringIO())
     with pytest.raises(CommandError, match="--until must be after"):
         call_command("sor_export", "--since", "2026-02-01", "--until", "2026-01-01", "--out", str(tmp_path / "x"))
+
+
+def test_a_bad_puid_setting_never_rolls_a_takedown_back_and_the_sweep_records_it_once_fixed(
+        world, django_capture_on_commit_callbacks, settings):
+    settings.DSA_PUID_PREFIX = "bad prefix"
+    restriction = decided(world, django_capture_on_commit_callbacks, kind=RightKind.TRADEMARK, code="tm_counterfeit")
+    restriction.listing.refresh_from_db()
+    assert restriction.listing.status == "removed"
+    assert not StatementRecord.objects.exists()
+    settings.DSA_PUID_PREFIX = "acme-market"
+    assert statements_record() == 1
+    assert StatementRecord.objects.get().puid == f"acme-market-r{restriction.pk}"
+
+
+def test_the_snapshots_command_computes_the_report(world, django_capture_on_commit_callbacks):
+    decided(world, django_capture_on_commit_callbacks, kind=RightKind.TRADEMARK, code="tm_counterfeit")
+    out = io.StringIO()
+    call_command("transparency_snapshots", stdout=out)
+    assert out.getvalue().strip() == "3 snapshot(s) computed"
