@@ -14,5 +14,5 @@ def export_lines(*, since=None, until=None) -> Iterator[str]:
     written after it."""
     statements_record()
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    for item in statements_between(since=since, until=until):
-        yield dumps(item.built.payload) + "\n"
+    for built in statements_between(since=since, until=until):
+        yield dumps(built.payload) + "\n"

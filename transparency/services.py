@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,29 +35,32 @@ class TdbUnavailable(ConnectionError):
     portal's transient list (common.transient) covers it."""
 
 
-def statements_record(*, batch: int = 5000) -> int:
+def statements_record() -> int:
     """Give every restriction imposed by a decision or a rule, and every approved suspension, its
     statement record (its puid), once. Returns how many were created. A suspension's per-listing
-    restrictions are covered by the suspension's own statement."""
-    created, cursor = 0, 0
-    while True:
-        rows = list(Restriction.objects.filter(pk__gt=cursor, statement_record__isnull=True)
-                    .exclude(source=RestrictionSource.SUSPENSION).order_by("pk")
-                    .values_list("pk", "started_at")[:batch])
-        if not rows:
-            break
-        StatementRecord.objects.bulk_create(
-            [StatementRecord(puid=puid_for(restriction_id=pk), restriction_id=pk, applied_at=at) for pk, at in rows],
-            ignore_conflicts=True)
-        created += len(rows)
-        cursor = rows[-1][0]
+    restrictions are covered by the suspension's own statement. The restrictions in one set-based
+    INSERT … SELECT (the sweep after an upgrade meets every old restriction at once)."""
+    puid_for(restriction_id=0)  # refuses a bad DSA_PUID_PREFIX before anything is written
+    record, restriction = StatementRecord._meta.db_table, Restriction._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {record} (puid, restriction_id, applied_at, status, uuid, error, attempts,
+                                      created_at, updated_at)
+                SELECT %s || r.id, r.id, r.started_at, %s, '', '', 0, %s, %s
+                FROM {restriction} r
+                WHERE r.source <> %s
+                  AND NOT EXISTS (SELECT 1 FROM {record} s WHERE s.restriction_id = r.id)
+                ON CONFLICT DO NOTHING""",
+            [f"{settings.DSA_PUID_PREFIX}-r", SubmissionStatus.PENDING, now, now, RestrictionSource.SUSPENSION])
+        created = cursor.rowcount
     suspensions = list(Suspension.objects.filter(
         statement_record__isnull=True, decided_at__isnull=False,
         status__in=[SuspensionStatus.APPROVED, SuspensionStatus.LIFTED]).values_list("pk", "decided_at"))
     StatementRecord.objects.bulk_create(
         [StatementRecord(puid=puid_for(suspension_id=pk), suspension_id=pk, applied_at=at) for pk, at in suspensions],
         ignore_conflicts=True)
-    return created + len(suspensions)
+    return max(created, 0) + len(suspensions)
 
 
 @dataclass(frozen=True)
