@@ -4,7 +4,7 @@ task records anything these missed (rows from before this app, a bad setting fix
 
 import logging
 
-from actions.models import Restriction, RestrictionSource
+from actions.models import ActionKind, Restriction, RestrictionSource
 
 from .models import StatementRecord
 from .statements import StatementError, puid_for
@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def on_actions_applied(sender, *, actions, **kwargs) -> None:
-    imposing = [a.action_id for a in actions if a.kind in ("remove", "suppress") and a.decision_id is not None]
+    imposing = [a.action_id for a in actions if ActionKind(a.kind).imposes and a.decision_id is not None]
     if not imposing:
         return
     rows = (Restriction.objects.filter(imposed_by_id__in=imposing).exclude(source=RestrictionSource.SUSPENSION)
