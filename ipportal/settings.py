@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sellers",
     "reporters",
     "monitoring",
+    "transparency",
     "enforcement",  # migrations only (see enforcement/apps.py)
     "ipportal",  # the project: the demo data command
 ]
@@ -285,6 +286,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.resume_stale_rechecks",
         "schedule": 120.0,
     },
+    "record-and-submit-statements": {
+        "task": "transparency.tasks.submit_statements",
+        "schedule": 300.0,
+    },
+    "compute-transparency-snapshots": {
+        "task": "transparency.tasks.compute_snapshots",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
@@ -388,6 +397,14 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "webhooks.models.DeliveryStatus",
     },
 }
+
+# DSA Transparency Database (transparency/): submission is off while DSA_TDB_URL is empty.
+DSA_TDB_URL = env_str("DSA_TDB_URL", "")
+DSA_TDB_TOKEN = env_str("DSA_TDB_TOKEN", "")
+DSA_TDB_TIMEOUT = env_float("DSA_TDB_TIMEOUT", 30.0)
+DSA_PUID_PREFIX = env_str("DSA_PUID_PREFIX", "ipportal")
+# Where a decision applies when it names no territory: the EEA (the portal removes "in all regions").
+DSA_TERRITORIAL_SCOPE = [c for c in env_str("DSA_TERRITORIAL_SCOPE", "").split(",") if c]
 
 LOGGING = {
     "version": 1,

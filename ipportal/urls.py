@@ -21,9 +21,11 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("help/", include("complaints.help")),
     path("registry/", include("monitoring.urls")),
+    path("transparency/", include("transparency.urls")),
     path("api/v1/", include("listings.api_urls")),
     path("api/v1/", include("reporters.api_urls")),
     path("api/v1/webhooks/", include("webhooks.api_urls")),
+    path("api/v1/transparency/", include("transparency.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

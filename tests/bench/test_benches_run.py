@@ -238,3 +238,14 @@ def test_sqlite_concurrency_bench_prints_both_settings_5xx_counts(tmp_path):
     assert len(runs) == 2, out
     total = figure(out, r"^5xx answers: baseline (\d+)/6 -> project settings (\d+)/6$")
     assert total.group(2) == "0", "a request failed with the project's SQLite settings"
+
+
+def test_transparency_bench_prints_export_baseline_and_snapshot_figures(smoke_database):
+    db = smoke_database("transparency")
+    out = run_bench("transparency_bench.py", "--n", "50", env=bench_env(db))
+    figure(out, rf"^Database {db.name}_bench: created$")
+    figure(out, r"^Recording 50 statement records \(puids\): [\d.]+ s$")
+    figure(out, r"^Export \(sor_export path\) of 50 statements: [\d.]+ s, [\d,]+ statements/s, [\d.]+ MB$")
+    figure(out, r"^Baseline: one set-based COPY of json_build_object, 50 lines: [\d.]+ s, [\d,]+ lines/s$")
+    figure(out, r"^Ratio export / baseline: [\d.]+x$")
+    figure(out, r"^Snapshots: \d+ periods \(months, quarters, years\) over 50 cases in [\d.]+ s$")

@@ -26,6 +26,8 @@ TASK_NAMES = {
     "monitoring.tasks.recheck_chunk",
     "monitoring.tasks.resume_stale_rechecks",
     "registry.tasks.expire_rights",
+    "transparency.tasks.compute_snapshots",
+    "transparency.tasks.submit_statements",
 }
 
 

@@ -1,0 +1,41 @@
+"""A statement record (its puid) is written in the transaction that imposes the restriction or
+approves the suspension, so it commits with it (DSA Art. 24(5): "without undue delay"). The beat
+task records anything these missed (rows from before this app, a bad setting fixed since)."""
+
+import logging
+
+from actions.models import ActionKind, Restriction, RestrictionSource
+
+from .models import StatementRecord
+from .statements import StatementError, puid_for
+
+log = logging.getLogger(__name__)
+
+
+def on_actions_applied(sender, *, actions, **kwargs) -> None:
+    imposing = [a.action_id for a in actions if ActionKind(a.kind).imposes and a.decision_id is not None]
+    if not imposing:
+        return
+    rows = (Restriction.objects.filter(imposed_by_id__in=imposing).exclude(source=RestrictionSource.SUSPENSION)
+            .values_list("pk", "started_at"))
+    try:
+        records = [StatementRecord(puid=puid_for(restriction_id=pk), restriction_id=pk, applied_at=at)
+                   for pk, at in rows]
+    except StatementError:
+        # Never roll a takedown back for a statement: the sweep records it once the setting is fixed.
+        log.exception("No statement record for restrictions imposed by actions %s", imposing)
+        return
+    StatementRecord.objects.bulk_create(records, ignore_conflicts=True)
+
+
+def on_seller_standing_changed(sender, *, suspension, suspended: bool, **kwargs) -> None:
+    if not suspended or suspension.decided_at is None:
+        return
+    try:
+        puid = puid_for(suspension_id=suspension.pk)
+    except StatementError:
+        log.exception("No statement record for suspension %s", suspension.pk)
+        return
+    StatementRecord.objects.bulk_create(
+        [StatementRecord(puid=puid, suspension_id=suspension.pk, applied_at=suspension.decided_at)],
+        ignore_conflicts=True)

@@ -1,0 +1,88 @@
+"""Reads: statements built from their rows, the staff's view of submissions, the report's snapshots."""
+
+from collections.abc import Iterator
+
+from suspensions.models import Strike
+
+from . import rows
+from .models import ReportSnapshot, StatementRecord, SubmissionStatus
+from .statements import Built, restriction_statement, suspension_statement
+
+RELATED = ("restriction__case__right__brand", "restriction__case__report", "restriction__decision",
+           "restriction__listing", "restriction__imposed_by__bulk_job", "suspension__seller", "suspension__lift_job")
+
+
+def statement_build(record: StatementRecord) -> Built:
+    """The statement of one record, from its restriction or suspension as they are now. Raises
+    StatementError (naming the case) when it cannot be built truthfully."""
+    if record.restriction_id is not None:
+        return restriction_statement(record.restriction)
+    suspension = record.suspension
+    strikes = Strike.objects.filter(suspensions=suspension).values_list("decision__case__kind", flat=True)
+    kinds = list(strikes)
+    if suspension.proposed_from_id and not kinds:
+        kinds = [suspension.proposed_from.kind]
+    return suspension_statement(suspension, kinds=kinds, strikes=len(kinds))
+
+
+# The columns a statement reads: the rest (snapshots, descriptions, texts people typed) is never
+# loaded, which also keeps what no statement may contain out of reach.
+ONLY = (
+    "puid", "applied_at", "status", "uuid", "restriction_id", "suspension_id",
+    "restriction__kind", "restriction__source", "restriction__started_at", "restriction__lifted_at",
+    "restriction__case__kind", "restriction__case__source", "restriction__case__detection",
+    "restriction__case__report__id", "restriction__case__report__details",
+    "restriction__case__right__kind", "restriction__case__right__registered", "restriction__case__right__status",
+    "restriction__case__right__office", "restriction__case__right__registration_number",
+    "restriction__case__right__brand__name", "restriction__case__right__brand__owner_company",
+    "restriction__decision__reason_code", "restriction__decision__automated",
+    "restriction__listing__external_id", "restriction__listing__created_at",
+    "restriction__imposed_by__bulk_job__kind", "restriction__imposed_by__bulk_job__source_case_id",
+    "suspension__seller__created_at", "suspension__decided_at", "suspension__proposed_by_id",
+    "suspension__proposed_from_id", "suspension__lift_job__created_at", "suspension__lift_job_id",
+)
+
+
+def statement_records(*, since=None, until=None):
+    qs = StatementRecord.objects.select_related(*RELATED).only(*ONLY).order_by("applied_at", "id")
+    if since is not None:
+        qs = qs.filter(applied_at__gte=since)
+    if until is not None:
+        qs = qs.filter(applied_at__lt=until)
+    return qs
+
+
+def statements_between(*, since=None, until=None, chunk_size: int = 2000) -> Iterator[Built]:
+    """Every statement applied in [since, until), oldest first, built from its rows. Restrictions
+    are read as values (transparency.rows: the export's cost was building model instances); the few
+    suspensions through their models."""
+    qs = StatementRecord.objects.order_by("applied_at", "id")
+    if since is not None:
+        qs = qs.filter(applied_at__gte=since)
+    if until is not None:
+        qs = qs.filter(applied_at__lt=until)
+    for v in qs.values(*rows.FIELDS, "suspension_id").iterator(chunk_size=chunk_size):
+        if v["restriction_id"] is not None:
+            yield restriction_statement(rows.restriction_from_row(v))
+        else:
+            yield statement_build(statement_records().get(pk=v["id"]))
+
+
+def submissions_needing_attention(limit: int = 200):
+    """What staff must look at: statements the database rejected, or that could not be built."""
+    return (StatementRecord.objects.filter(status__in=[SubmissionStatus.REJECTED, SubmissionStatus.FAILED])
+            .order_by("-updated_at")[:limit])
+
+
+def submission_counts() -> dict[str, int]:
+    from django.db.models import Count
+    counts = dict(StatementRecord.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {s.value: counts.get(s.value, 0) for s in SubmissionStatus}
+
+
+def snapshot_get(*, period: str, start) -> ReportSnapshot | None:
+    return ReportSnapshot.objects.filter(period=period, start=start).first()
+
+
+def snapshot_periods(period: str) -> list:
+    return list(ReportSnapshot.objects.filter(period=period).order_by("-start").values_list("start", flat=True))
