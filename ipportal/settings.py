@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sellers",
     "reporters",
     "monitoring",
+    "certificates",
     "enforcement",  # migrations only (see enforcement/apps.py)
     "ipportal",  # the project: the demo data command
 ]
@@ -150,6 +151,15 @@ EVIDENCE_MAX_OWNER_FILES = env_int("EVIDENCE_MAX_OWNER_FILES", 20)
 # Decompression-bomb bounds, checked from the image header before any pixel is decoded.
 EVIDENCE_MAX_IMAGE_SIDE = env_int("EVIDENCE_MAX_IMAGE_SIDE", 10_000)
 EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
+# Copyright certificates (docs/certificates.md): the log's Ed25519 key (base64 of the raw 32-byte
+# private key); embedded (no DATABASE_URL) and unset, one is generated into the key file.
+CERTIFICATES_LOG_KEY = env_str("CERTIFICATES_LOG_KEY")
+CERTIFICATES_LOG_KEY_FILE = Path(env_str("CERTIFICATES_LOG_KEY_FILE",
+                                         str(BASE_DIR / "var" / "certificates" / "log_key")))
+CERTIFICATES_EMBEDDED_KEY = not env_str("DATABASE_URL")
+CERTIFICATES_MAX_FILE_BYTES = env_int("CERTIFICATES_MAX_FILE_BYTES", 20 * 1024 * 1024)
+CERTIFICATES_IMAGE_NEAR_BITS = env_int("CERTIFICATES_IMAGE_NEAR_BITS", 10)  # pHash bits of 64
+CERTIFICATES_TEXT_NEAR_BITS = env_int("CERTIFICATES_TEXT_NEAR_BITS", 7)  # SimHash bits of 64
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IP Portal <no-reply@ipportal.local>")
@@ -231,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.resume_stale_rechecks",
         "schedule": 120.0,
     },
+}
+# The certificate log's tree head when it has grown (registration signs one per entry; this is the net).
+CELERY_BEAT_SCHEDULE["publish-certificate-log-sth"] = {
+    "task": "certificates.tasks.publish_sth", "schedule": 60.0, "options": {"expires": 60.0},
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
