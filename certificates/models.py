@@ -86,11 +86,17 @@ class LogNode(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["level", "index"], name="lognode_position")]
 
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"
+
 
 class LogHead(models.Model):
     """The one row appends lock (select_for_update): leaves get consecutive indexes, one at a time."""
 
     tree_size = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"log of {self.tree_size} entries"
 
 
 class LogKey(models.Model):
@@ -98,6 +104,9 @@ class LogKey(models.Model):
 
     public_key = models.BinaryField(max_length=32, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.public_key_b64
 
     @property
     def public_key_b64(self) -> str:
@@ -115,6 +124,9 @@ class TreeHead(models.Model):
 
     class Meta:
         ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"tree head of size {self.tree_size}"
 
     def as_json(self) -> dict:
         return {
