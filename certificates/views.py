@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import require_rights_holder
-from evidence.content import Refused
+from evidence.content import Refused, detect
 from registry.selectors import brands_for_user
 
 from .forms import VerifyForm, WorkForm
@@ -112,6 +112,7 @@ def certificate_verify_file(request: HttpRequest) -> HttpResponse:
 
 
 def _match_file(data: bytes) -> dict:
+    detect(data)  # a file no work could be (a program, web markup…) is refused with the reason
     sha256 = hashlib.sha256(data).hexdigest()
     printed = None
     for work_type in ("image", "text"):
