@@ -55,7 +55,7 @@ def image_phash(data: bytes) -> int:
         warnings.simplefilter("ignore")
         with Image.open(io.BytesIO(data)) as img:
             img.load()
-            if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+            if img.has_transparency_data:
                 # Transparent pixels count as white, as they show on a page.
                 background = Image.new("RGBA", img.size, (255, 255, 255, 255))
                 background.alpha_composite(img.convert("RGBA"))
