@@ -15,13 +15,10 @@ def picture(seed: int, size: tuple[int, int] = (512, 384)) -> Image.Image:
     w, h = size
     img = Image.new("RGB", size)
     a, b = [tuple(rng.randrange(256) for _ in range(3)) for _ in range(2)]
-    px = img.load()
+    draw = ImageDraw.Draw(img)
     for y in range(h):
         t = y / h
-        row = tuple(int(a[i] * (1 - t) + b[i] * t) for i in range(3))
-        for x in range(w):
-            px[x, y] = row
-    draw = ImageDraw.Draw(img)
+        draw.line([(0, y), (w, y)], fill=tuple(int(a[i] * (1 - t) + b[i] * t) for i in range(3)))
     for _ in range(rng.randrange(6, 14)):
         x0, y0 = rng.randrange(w), rng.randrange(h)
         x1, y1 = x0 + rng.randrange(30, w // 2), y0 + rng.randrange(30, h // 2)
