@@ -70,3 +70,18 @@ def file_match(*, sha256: str, text_sha256: str | None, kind: str | None, finger
     if match is None and kind is not None and fingerprint is not None:
         match = near_match(kind=kind, fingerprint=fingerprint, max_distance=max_distance)
     return match
+
+
+def certificate_for_case(case) -> Certificate | None:
+    """The certificate a case relies on: the one its report cites, else the one that certifies its right."""
+    report = getattr(case, "report", None)
+    cited = (report.details or {}).get("certificate") if report is not None else None
+    if cited:
+        cert = Certificate.objects.filter(public_id=cited).first()
+        if cert is not None:
+            return cert
+    return Certificate.objects.filter(right_id=case.right_id).first()
+
+
+def certificate_exists(*, public_id: str) -> bool:
+    return Certificate.objects.filter(public_id=public_id).exists()

@@ -16,9 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_append
+from audit.transitions import transition
 from evidence.content import Detected, Refused, detect
 from evidence.models import EXTENSIONS, IMAGE_TYPES, EvidenceType
-from registry.choices import WorkType
+from registry.choices import RightKind, WorkType
+from registry.models import IPRight, RightStatus
+from registry.states import RIGHT_TRANSITIONS
 
 from . import fingerprints as fp
 from .canonical import canonical_json
@@ -118,8 +121,9 @@ def fingerprint(data: bytes, *, work_type: str) -> Fingerprinted:
 def certificate_register(*, brand, by, upload: UploadedFile | None, title: str, work_type: str,
                          author: str = "", first_published_on: date | None = None) -> Certificate:
     """Register a work for `brand`: check it, refuse an exact or near duplicate of any registered
-    work (naming its certificate), append its entry to the log and sign the new tree head, in one
-    transaction. Raises RegistrationRefused; a refusal changes nothing."""
+    work (naming its certificate), append its entry to the log, sign the new tree head and record
+    the brand's copyright right, verified by the certificate, in one transaction. Raises
+    RegistrationRefused; a refusal changes nothing."""
     title = clean_title(title)
     author = " ".join((author or "").split())[:200]
     if work_type not in (WorkType.IMAGE, WorkType.TEXT):
@@ -158,6 +162,8 @@ def certificate_register(*, brand, by, upload: UploadedFile | None, title: str, 
                 leaf_index=leaf_index, registered_at=now,
             )
             sth_sign(tree_size=leaf_index + 1, root_hash=root)
+            cert.right = _certified_right(cert=cert, by=by)
+            cert.save(update_fields=["right"])
             audit_append(actor=by, action="certificate.registered", target=cert,
                          data={"certificate_id": public_id, "sha256": sha256, "leaf_index": leaf_index,
                                "root_hash": base64.b64encode(root).decode()})
@@ -173,6 +179,19 @@ def certificate_register(*, brand, by, upload: UploadedFile | None, title: str, 
         path.unlink(missing_ok=True)
         raise
     return cert
+
+
+def _certified_right(*, cert: Certificate, by) -> IPRight:
+    """The brand's copyright right in the work, verified by the certificate itself: the log entry
+    is the proof of who registered the work first, so no office code or document review is asked."""
+    right = IPRight.objects.create(
+        brand=cert.brand, kind=RightKind.COPYRIGHT, office="", registration_number=cert.public_id,
+        name=cert.title, work_type=cert.work_type, author=cert.author, first_published_on=cert.first_published_on,
+        registered=True, description=f"Certified work: IP Portal certificate {cert.public_id}, log index "
+                                     f"{cert.leaf_index}.", submitted_by=by)
+    return transition(obj=right, to=RightStatus.VERIFIED, actor=by, table=RIGHT_TRANSITIONS, field="status",
+                      changes={"verified_at": cert.registered_at},
+                      data={"certificate_id": cert.public_id, "leaf_index": cert.leaf_index})
 
 
 def _refuse_duplicates(*, brand, sha256: str, printed: Fingerprinted) -> None:

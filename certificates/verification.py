@@ -133,3 +133,40 @@ def _check_head(head: TreeHead, root: bytes, report: Report, *, culprit: Certifi
             f"tree head of size {head.tree_size} (signed root {base64.b64encode(bytes(head.root_hash)).decode()}) "
             f"does not match the entries: an entry up to leaf {culprit.leaf_index} ({culprit.public_id}) was "
             "changed, removed or reordered")
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    ok: bool
+    message: str
+    tree_size: int | None = None
+
+
+def certificate_check(cert: Certificate) -> CertificateState:
+    """Check one certificate as a verifier would, against what the portal serves now: its receipt's
+    signature, its entry's inclusion in the receipt's tree, and that tree's consistency with the
+    latest signed head. O(log n) reads; shown on the reviewer's case page."""
+    from .log import consistency_proof, inclusion_proof, sth_latest
+    from .presenters import receipt_head
+
+    head, latest = receipt_head(cert), sth_latest()
+    if head is None or latest is None:
+        return CertificateState(False, "no signed tree head includes it yet")
+    for h in (head, latest):
+        payload = sth_payload(tree_size=h.tree_size, root_hash=bytes(h.root_hash), timestamp=h.timestamp)
+        try:
+            Ed25519PublicKey.from_public_bytes(bytes(h.key.public_key)).verify(bytes(h.signature), payload)
+        except InvalidSignature:
+            return CertificateState(False, f"the tree head of size {h.tree_size} has a bad signature")
+    if _row_entry(cert) != json.loads(cert.entry):
+        return CertificateState(False, "the certificate's row differs from its logged entry")
+    leaf = merkle.leaf_hash(cert.entry.encode("utf-8"))
+    if not merkle.verify_inclusion(leaf_index=cert.leaf_index, tree_size=head.tree_size, leaf=leaf,
+                                   proof=inclusion_proof(leaf_index=cert.leaf_index, size=head.tree_size),
+                                   root=bytes(head.root_hash)):
+        return CertificateState(False, "its entry is not in the tree its receipt names")
+    if not merkle.verify_consistency(first=head.tree_size, second=latest.tree_size, first_root=bytes(head.root_hash),
+                                     second_root=bytes(latest.root_hash),
+                                     proof=consistency_proof(first=head.tree_size, second=latest.tree_size)):
+        return CertificateState(False, "the log was rewritten since its receipt")
+    return CertificateState(True, f"receipt and log consistent up to {latest.tree_size} entries", latest.tree_size)
