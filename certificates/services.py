@@ -213,5 +213,5 @@ def _refuse_duplicates(*, brand, sha256: str, printed: Fingerprinted) -> None:
         message = (f"This work is a near copy of certificate {cert.public_id} ({match.distance} of 64 fingerprint "
                    f"bits differ): {whose}.")
         code = "near_duplicate"
-    raise RegistrationRefused(message + " If you hold the earlier right, you may dispute it.", code=code,
+    raise RegistrationRefused(message, code=code,
                               field="file", match=match)
