@@ -3,6 +3,7 @@ display name, hashes, time, log position); a brand's own list is for its members
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -49,18 +50,40 @@ def near_match(*, kind: str, fingerprint: int, max_distance: int) -> Match | Non
     candidates are the rows whose band equals one of those values (four indexed lookups), and
     only they are compared bit by bit."""
     radius = fp.band_radius(max_distance)
-    q = Q()
-    for i, band in enumerate(fp.bands(fingerprint)):
-        q |= Q(**{f"band{i}__in": fp.near_values(band, radius)})
-    best: tuple[int, int, int] | None = None
-    for pk, leaf_index, other in Certificate.objects.filter(q, fingerprint_kind=kind).values_list(
-            "pk", "leaf_index", "fingerprint"):
-        d = fp.hamming(fingerprint, other)
-        if d <= max_distance and (best is None or (d, leaf_index) < (best[0], best[1])):
-            best = (d, leaf_index, pk)
-    if best is None:
+    values = [fp.near_values(band, radius) for band in fp.bands(fingerprint)]
+    if connection.vendor == "postgresql":
+        found = _near_fingerprints_pg(kind, fingerprint, max_distance, values)
+    else:
+        q = Q()
+        for i, vs in enumerate(values):
+            q |= Q(**{f"band{i}__in": vs})
+        found = {other for other in Certificate.objects.filter(q, fingerprint_kind=kind).values_list(
+            "fingerprint", flat=True) if fp.hamming(fingerprint, other) <= max_distance}
+    if not found:
         return None
-    return Match(Certificate.objects.get(pk=best[2]), best[0], False)
+    best = min(fp.hamming(fingerprint, other) for other in found)
+    closest = [other for other in found if fp.hamming(fingerprint, other) == best]
+    q = Q()
+    for other in closest:  # by band0 too, so the band index finds them
+        q |= Q(band0=fp.bands(other)[0], fingerprint=other)
+    cert = Certificate.objects.filter(q, fingerprint_kind=kind).order_by("leaf_index").first()
+    return Match(cert, best, False) if cert else None
+
+
+# One index-only scan per band (a bitmap OR of the four would read the table's pages); the
+# Hamming distance is computed in the scan, so only matches leave the database.
+_NEAR_SQL = " UNION ".join(
+    f"SELECT fingerprint FROM certificates_certificate WHERE fingerprint_kind = %s AND band{i} = ANY(%s) "
+    f"AND bit_count((fingerprint # %s)::bit(64)) <= %s" for i in range(4))
+
+
+def _near_fingerprints_pg(kind: str, fingerprint: int, max_distance: int, values: list[list[int]]) -> set[int]:
+    params: list = []
+    for vs in values:
+        params += [kind, vs, fingerprint, max_distance]
+    with connection.cursor() as cur:
+        cur.execute(_NEAR_SQL, params)
+        return {row[0] for row in cur.fetchall()}
 
 
 def file_match(*, sha256: str, text_sha256: str | None, kind: str | None, fingerprint: int | None,
