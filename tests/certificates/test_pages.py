@@ -117,3 +117,12 @@ def test_anyone_can_verify_a_file_exactly_or_nearly(world):
 def test_verifying_a_disguised_file_says_why(db):
     r = Client().post("/certificates/verify/", {"file": as_file(b"<html><script>x</script>", "a.png")})
     assert "cannot be checked" in r.content.decode()
+
+
+def test_the_list_page_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    for i in range(6):
+        register(world, png(i), title=f"Work {i}")
+    client = logged_in(world.alice)
+    with django_assert_max_num_queries(8):
+        r = client.get("/certificates/")
+    assert r.content.decode().count("/certificates/IPC-") == 6
