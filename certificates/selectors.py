@@ -103,6 +103,8 @@ def certificate_for_case(case) -> Certificate | None:
         cert = Certificate.objects.filter(public_id=cited).first()
         if cert is not None:
             return cert
+    if not case.right.is_copyright:  # no query on the pages of other kinds' cases (their counts are pinned)
+        return None
     return Certificate.objects.filter(right_id=case.right_id).first()
 
 
