@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 
-from .models import Certificate, LogHead, LogKey, LogNode, TreeHead
+from .models import Certificate, CertificateDispute, LogHead, LogKey, LogNode, TreeHead
 
 
 @admin.register(Certificate)
@@ -32,3 +32,9 @@ class LogNodeAdmin(ReadOnlyAdmin):
 @admin.register(LogHead)
 class LogHeadAdmin(ReadOnlyAdmin):
     list_display = ["tree_size"]
+
+
+@admin.register(CertificateDispute)
+class CertificateDisputeAdmin(ReadOnlyAdmin):
+    list_display = ["id", "earlier", "brand", "state", "opened_at"]
+    list_filter = ["state"]

@@ -21,3 +21,19 @@ class WorkForm(forms.Form):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label="The file to check", help_text="Nothing you drop here is kept.")
+
+
+class DisputeForm(WorkForm):
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Why it is not a copy",
+                                help_text="A reviewer compares both works side by side and reads this.")
+
+    def __init__(self, *args, brands, **kwargs):
+        super().__init__(*args, brands=brands, **kwargs)
+        del self.fields["first_published_on"]
+
+
+class DisputeDecideForm(forms.Form):
+    outcome = forms.ChoiceField(widget=forms.RadioSelect, choices=[
+        ("register", "Not a copy: register the work"), ("refuse", "A copy: the refusal stands")])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason",
+                             help_text="The applicant reads it.")

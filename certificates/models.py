@@ -138,3 +138,50 @@ class TreeHead(models.Model):
             "timestamp": self.timestamp,
             "signature": base64.b64encode(bytes(self.signature)).decode(),
         }
+
+
+class DisputeState(models.TextChoices):
+    OPEN = "open", "Open"
+    REGISTERED = "registered", "Not a copy: registered"
+    REFUSED = "refused", "A copy: the refusal stands"
+
+
+class CertificateDispute(models.Model):
+    """An applicant's dispute of a near-duplicate refusal: a reviewer compares both works side by
+    side and either registers the disputed work (the fingerprints matched by chance) or lets the
+    refusal stand. The disputed file is kept until then, like a work's."""
+
+    brand = models.ForeignKey("registry.Brand", on_delete=models.PROTECT, related_name="certificate_disputes")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    earlier = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="disputes")
+    distance = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    work_type = models.CharField(max_length=16, choices=CERTIFIABLE_TYPES)
+    author = models.CharField(max_length=200, blank=True)
+    storage_name = models.CharField(max_length=64, unique=True, editable=False)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=32)
+    sha256 = models.CharField(max_length=64)
+    statement = models.TextField(help_text="Why the work is not a copy of the earlier one")
+    state = models.CharField(max_length=16, choices=DisputeState.choices, default=DisputeState.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    certificate = models.OneToOneField(Certificate, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="dispute")
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"dispute {self.pk} of {self.earlier.public_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == DisputeState.OPEN
+
+    @property
+    def is_image(self) -> bool:
+        return self.work_type == WorkType.IMAGE

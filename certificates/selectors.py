@@ -110,3 +110,25 @@ def certificate_for_case(case) -> Certificate | None:
 
 def certificate_exists(*, public_id: str) -> bool:
     return Certificate.objects.filter(public_id=public_id).exists()
+
+
+def disputes_open() -> QuerySet:
+    from .models import CertificateDispute, DisputeState
+
+    return CertificateDispute.objects.filter(state=DisputeState.OPEN).select_related("earlier", "brand")
+
+
+def dispute_get_for_reviewer(*, user, pk: int):
+    """Reviewers only (the role is checked by the view); any dispute, or 404."""
+    from .models import CertificateDispute
+
+    dispute = CertificateDispute.objects.select_related("earlier", "brand").filter(pk=pk).first()
+    if dispute is None:
+        raise Http404("No such dispute")
+    return dispute
+
+
+def disputes_for_user(*, user) -> QuerySet:
+    from .models import CertificateDispute
+
+    return CertificateDispute.objects.filter(brand__in=brands_for_user(user=user)).select_related("earlier")

@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.permissions import require_reviewer
 from audit.services import audit_append
 from audit.transitions import transition
 from evidence.content import Detected, Refused, detect
@@ -26,8 +27,9 @@ from registry.states import RIGHT_TRANSITIONS
 from . import fingerprints as fp
 from .canonical import canonical_json
 from .log import log_append, log_lock, sth_sign
-from .models import Certificate, FingerprintKind
+from .models import Certificate, CertificateDispute, DisputeState, FingerprintKind
 from .selectors import Match, near_match
+from .states import DISPUTE_TRANSITIONS
 
 ENTRY_VERSION = 1
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
@@ -44,6 +46,11 @@ class RegistrationRefused(Exception):
                  match: Match | None = None):
         super().__init__(message)
         self.message, self.code, self.field, self.match = message, code, field, match
+
+    @property
+    def is_near_duplicate(self) -> bool:
+        """A near copy, which the applicant may dispute (an identical work may not)."""
+        return self.code == "near_duplicate"
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,8 @@ def fingerprint(data: bytes, *, work_type: str) -> Fingerprinted:
 
 
 def certificate_register(*, brand, by, upload: UploadedFile | None, title: str, work_type: str,
-                         author: str = "", first_published_on: date | None = None) -> Certificate:
+                         author: str = "", first_published_on: date | None = None,
+                         near_copy_of: Certificate | None = None) -> Certificate:
     """Register a work for `brand`: check it, refuse an exact or near duplicate of any registered
     work (naming its certificate), append its entry to the log, sign the new tree head and record
     the brand's copyright right, verified by the certificate, in one transaction. Raises
@@ -140,7 +148,7 @@ def certificate_register(*, brand, by, upload: UploadedFile | None, title: str, 
     try:
         with transaction.atomic():
             head = log_lock()  # serializes registrations: the duplicate search below sees every earlier one
-            _refuse_duplicates(brand=brand, sha256=sha256, printed=printed)
+            _refuse_duplicates(brand=brand, sha256=sha256, printed=printed, near_copy_of=near_copy_of)
             now = timezone.now().replace(microsecond=0)
             public_id = certificate_id_new()
             entry = {
@@ -194,11 +202,14 @@ def _certified_right(*, cert: Certificate, by) -> IPRight:
                       data={"certificate_id": cert.public_id, "leaf_index": cert.leaf_index})
 
 
-def _refuse_duplicates(*, brand, sha256: str, printed: Fingerprinted) -> None:
+def _refuse_duplicates(*, brand, sha256: str, printed: Fingerprinted,
+                       near_copy_of: Certificate | None = None) -> None:
+    """`near_copy_of`: a reviewer ruled (on a dispute) that the work is not a copy of that
+    certificate although their fingerprints are close: near matches no longer refuse it."""
     from .selectors import exact_match
 
     match = exact_match(sha256=sha256, text_sha256=printed.text_sha256)
-    if match is None:
+    if match is None and near_copy_of is None:
         limit = (settings.CERTIFICATES_IMAGE_NEAR_BITS if printed.kind == FingerprintKind.PHASH
                  else settings.CERTIFICATES_TEXT_NEAR_BITS)
         match = near_match(kind=printed.kind, fingerprint=fp.to_signed(printed.fingerprint), max_distance=limit)
@@ -215,3 +226,85 @@ def _refuse_duplicates(*, brand, sha256: str, printed: Fingerprinted) -> None:
         code = "near_duplicate"
     raise RegistrationRefused(message, code=code,
                               field="file", match=match)
+
+
+# Disputes ------------------------------------------------------------------------------------
+
+MIN_STATEMENT = 20
+
+
+def disputes_dir() -> Path:
+    return certificates_dir() / "disputes"
+
+
+def dispute_path(dispute: CertificateDispute) -> Path:
+    return disputes_dir() / dispute.storage_name
+
+
+def dispute_open(*, brand, by, upload: UploadedFile | None, title: str, work_type: str, author: str = "",
+                 statement: str) -> CertificateDispute:
+    """Dispute a near-duplicate refusal: the work is checked again; only a near copy (not the same
+    bytes or text) can be disputed. Keeps the file for the reviewer. Raises RegistrationRefused."""
+    title = clean_title(title)
+    statement = (statement or "").strip()
+    if len(statement) < MIN_STATEMENT:
+        raise RegistrationRefused("Say why your work is not a copy of the earlier one (a sentence or two).",
+                                  field="statement")
+    data = read_upload(upload)
+    try:
+        printed = fingerprint(data, work_type=work_type)
+    except Refused as exc:
+        raise RegistrationRefused(f"The file was not accepted: {exc}", field="file") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        _refuse_duplicates(brand=brand, sha256=sha256, printed=printed)
+    except RegistrationRefused as exc:
+        if exc.code == "duplicate":
+            raise RegistrationRefused(f"{exc.message} An identical work cannot be disputed here: the log shows who "
+                                      "registered it first. If that was not its author, file a copyright report.",
+                                      code="duplicate", field="file", match=exc.match) from None
+        match = exc.match
+    else:
+        raise RegistrationRefused("This work is not refused: register it.", field="file")
+    storage_name = f"{uuid.uuid4().hex}.{EXTENSIONS[EvidenceType(printed.detected.content_type)]}"
+    path = disputes_dir() / storage_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as fh:
+        fh.write(data)
+    try:
+        with transaction.atomic():
+            dispute = CertificateDispute.objects.create(
+                brand=brand, opened_by=by, earlier=match.certificate, distance=match.distance, title=title,
+                work_type=work_type, author=" ".join((author or "").split())[:200], storage_name=storage_name,
+                original_name=((upload.name if upload else "") or "work")[:255],
+                content_type=printed.detected.content_type, sha256=sha256, statement=statement)
+            audit_append(actor=by, action="certificate_dispute.opened", target=dispute,
+                         data={"earlier": match.certificate.public_id, "distance": match.distance})
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return dispute
+
+
+def dispute_decide(*, dispute: CertificateDispute, reviewer, register: bool, reason: str) -> CertificateDispute:
+    """A reviewer's ruling on a dispute: `register` issues the disputed work's certificate (near
+    matches no longer refuse it; an exact duplicate registered since still does), else the refusal
+    stands. One transaction; a ruling is final."""
+    require_reviewer(reviewer, "Only reviewers decide certificate disputes.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegistrationRefused("Give the reason for the ruling: the applicant reads it.", field="reason")
+    with transaction.atomic():
+        to = DisputeState.REGISTERED if register else DisputeState.REFUSED
+        dispute = transition(obj=dispute, to=to, actor=reviewer, table=DISPUTE_TRANSITIONS,
+                             changes={"decided_by": reviewer, "decided_at": timezone.now(), "reason": reason},
+                             data={"earlier": dispute.earlier.public_id})
+        if register:
+            data = dispute_path(dispute).read_bytes()
+            cert = certificate_register(
+                brand=dispute.brand, by=dispute.opened_by, upload=SimpleUploadedFile(dispute.original_name, data),
+                title=dispute.title, work_type=dispute.work_type, author=dispute.author,
+                near_copy_of=dispute.earlier)
+            dispute.certificate = cert
+            dispute.save(update_fields=["certificate"])
+    return dispute
