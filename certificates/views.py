@@ -71,7 +71,8 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     dispute_form = None
     if refusal is not None and refusal.is_near_duplicate:
         dispute_form = DisputeForm(initial={k: form.cleaned_data.get(k) for k in ("brand", "title", "work_type",
-                                                                                     "author")}, brands=brands)
+                                                                                     "author")}, brands=brands,
+                                   prefix=DISPUTE_PREFIX)
     return render(request, "certificates/certificate_form.html", {
         "form": form, "refusal": refusal, "has_brand": brands.exists(), "dispute_form": dispute_form})
 
@@ -157,13 +158,15 @@ def _match_file(data: bytes) -> dict:
 
 # Disputes ------------------------------------------------------------------------------------
 
+DISPUTE_PREFIX = "dispute"  # its fields sit on the same page as the registration form's
+
 @login_required
 @require_http_methods(["POST"])
 def dispute_new(request: HttpRequest) -> HttpResponse:
     """The applicant disputes a near-duplicate refusal (the form under the refusal)."""
     require_rights_holder(request.user, "Only rights holders register works.")
     brands = brands_for_user(user=request.user).order_by("name")
-    form = DisputeForm(request.POST, request.FILES, brands=brands)
+    form = DisputeForm(request.POST, request.FILES, brands=brands, prefix=DISPUTE_PREFIX)
     if form.is_valid():
         v = form.cleaned_data
         try:

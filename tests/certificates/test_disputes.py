@@ -92,9 +92,9 @@ def test_the_refusal_page_offers_the_dispute_and_the_reviewer_rules_side_by_side
     r = bob.post("/certificates/new/", {"brand": world.brand_b.pk, "title": "Our photo", "work_type": "image",
                                         "file": as_file(near_copy(), "ours.jpg")})
     assert 'data-testid="dispute"' in r.content.decode()
-    r = bob.post("/certificates/disputes/new/", {"brand": world.brand_b.pk, "title": "Our photo",
-                                                 "work_type": "image", "author": "", "statement": STATEMENT,
-                                                 "file": as_file(near_copy(), "ours.jpg")})
+    fields = {"brand": world.brand_b.pk, "title": "Our photo", "work_type": "image", "author": "",
+              "statement": STATEMENT, "file": as_file(near_copy(), "ours.jpg")}
+    r = bob.post("/certificates/disputes/new/", {f"dispute-{k}": v for k, v in fields.items()})
     assert r.status_code == 302
     dispute = CertificateDispute.objects.get()
     rev = logged_in(world.rev1)

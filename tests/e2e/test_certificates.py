@@ -1,5 +1,6 @@
-"""Issue 14's "done when": register an image, fail to register a resized copy as another brand,
-verify the certificate on its public page, file a copyright report citing it."""
+"""Issue 14's "done when": register an image, fail to register a resized copy as another brand
+(who disputes the refusal; a reviewer rules), verify the certificate on its public page, file a
+copyright report citing it."""
 
 import base64
 import io
@@ -55,6 +56,16 @@ def test_register_refuse_a_copy_verify_and_cite_in_a_report(browser, live_server
     expect(page.get_by_label("Title")).to_have_value("Our lamp photo")
     expect(page.locator("main")).not_to_contain_text("Rita Holt")
     shot(page, "certificates-2-near-copy-refused")
+    dispute = page.get_by_test_id("dispute")
+    dispute.get_by_label("The work").set_input_files({"name": "lamp.jpg", "mimeType": "image/jpeg", "buffer": resized})
+    dispute.get_by_label("Why it is not a copy").fill("We shot this photo ourselves; it only looks alike.")
+    dispute.get_by_role("button", name="Send the dispute to a reviewer").click()
+    expect(page.get_by_role("status")).to_contain_text("is with a reviewer")
+    page.goto("/certificates/new/")
+    page.get_by_label("Title").fill("Our lamp photo")
+    page.get_by_label("The work").set_input_files({"name": "lamp.jpg", "mimeType": "image/jpeg", "buffer": resized})
+    page.get_by_role("button", name="Register and certify").click()
+    refusal = page.get_by_test_id("duplicate-of")
     refusal.get_by_role("link").click()
     expect(page).to_have_url(re.compile(rf"/certificates/{cert.public_id}/$"))
     page.close()
@@ -103,8 +114,17 @@ def test_register_refuse_a_copy_verify_and_cite_in_a_report(browser, live_server
     assert report.details["certificate"] == cert.public_id and report.right_id == cert.right_id
     page.close()
 
-    # The reviewer sees the certificate verified on the case page.
+    # The reviewer sees the certificate verified on the case page, and rules on the dispute.
     page = people.page("reviewer1")
+    page.get_by_role("navigation").get_by_role("link", name="Certificate disputes").click()
+    page.get_by_role("link", name="#").first.click()
+    expect(page.get_by_test_id("side-by-side").get_by_role("img")).to_have_count(2)
+    shot(page, "certificates-6-dispute-side-by-side")
+    page.get_by_label("A copy: the refusal stands").check()
+    page.get_by_label("Reason").fill("The same photograph, resized.")
+    page.get_by_role("button", name="Record ruling").click()
+    expect(page.get_by_test_id("dispute-state")).to_have_text("A copy: the refusal stands")
+    assert Certificate.objects.count() == 1
     page.goto(f"/review/cases/{report.cases.get().pk}/")
     expect(page.get_by_test_id("certificate-verification")).to_contain_text("verified")
     expect(page.get_by_test_id("case-certificate")).to_contain_text(cert.public_id)
