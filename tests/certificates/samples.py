@@ -69,3 +69,34 @@ def edits(img: Image.Image) -> dict[str, Image.Image]:
 def text(seed: int, words: int = 200) -> str:
     rng = random.Random(seed)
     return " ".join(rng.choice(WORDS) + ("." if rng.random() < 0.1 else "") for _ in range(words))
+
+
+def pdf_with_text(body: str) -> bytes:
+    """A minimal one-page PDF showing `body` in Helvetica, lines of ten words."""
+    words = body.split()
+    lines = [" ".join(words[i:i + 10]) for i in range(0, len(words), 10)]
+    ops = ["BT /F1 10 Tf 40 800 Td 12 TL"]
+    for text_line in lines:
+        safe = text_line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"({safe}) Tj T*")
+    ops.append("ET")
+    stream = "\n".join(ops).encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -102,3 +102,19 @@ def test_the_log_lock_needs_a_transaction(world):
 
     with transaction.atomic():
         assert log_lock().tree_size == 0
+
+
+def test_a_pdf_is_fingerprinted_by_its_text_so_the_same_text_as_txt_is_a_duplicate(world):
+    from tests.certificates.samples import pdf_with_text
+
+    body = text(8, 120)
+    cert = register(world, pdf_with_text(body), work_type="text", name="essay.pdf", title="An essay")
+    assert cert.content_type == "application/pdf" and cert.text_sha256
+    with pytest.raises(RegistrationRefused) as exc:
+        register(world, body.encode(), brand=world.brand_b, by=world.bob, work_type="text", name="essay.txt")
+    assert exc.value.match.certificate == cert
+
+
+def test_a_damaged_pdf_is_refused_with_the_reason(world):
+    with pytest.raises(RegistrationRefused, match="PDF"):
+        register(world, b"%PDF-1.4\nnot really a pdf\n%%EOF\n", work_type="text", name="x.pdf")
