@@ -37,3 +37,11 @@ def test_a_malformed_key_is_named(settings):
     settings.CERTIFICATES_LOG_KEY = base64.b64encode(raw_private(TEST_KEY)[:31]).decode()
     with pytest.raises(ImproperlyConfigured, match="32-byte Ed25519"):
         public_key_raw()
+
+
+def test_start_up_warns_when_no_process_could_sign(settings):
+    from certificates.apps import log_key_check
+
+    assert log_key_check(None) == []
+    settings.CERTIFICATES_LOG_KEY, settings.CERTIFICATES_EMBEDDED_KEY = "", False
+    assert [w.id for w in log_key_check(None)] == ["certificates.W001"]
