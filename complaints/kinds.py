@@ -9,6 +9,7 @@ column (it existed before and reviewers filter on it).
 
 from dataclasses import dataclass, field
 
+from certificates.selectors import certificate_exists
 from registry.models import RightKind
 
 from .models import InfringementType
@@ -98,6 +99,10 @@ SPECS: dict[str, KindSpec] = {s.kind: s for s in [
             DetailField("copied_material", "What was copied",
                         "Which part of the listing copies the work: which image, which text.",
                         widget="textarea"),
+            DetailField("certificate", "IP Portal certificate",
+                        "Optional: the id of the work's certificate (e.g. IPC-…); the reviewer sees it "
+                        "verified, and the seller gets a link to its public page.", required=False,
+                        max_length=40),
         ],
     ),
 ]}
@@ -137,9 +142,15 @@ def details_clean(*, kind: str, values: dict, evidence_count: int) -> tuple[str,
             raise DetailsError(f"{f.label}: this is required for a {spec.title.lower()} report.", field=f.name)
         if value:
             cleaned[f.name] = value
-    if kind == RightKind.COPYRIGHT and not cleaned.get("original_location") and evidence_count == 0:
-        raise DetailsError("Say where the original is published, or attach its registration certificate "
-                           "as evidence.", field="original_location")
+    if cleaned.get("certificate"):
+        cleaned["certificate"] = cleaned["certificate"].upper()
+        if not certificate_exists(public_id=cleaned["certificate"]):
+            raise DetailsError(f"No certificate {cleaned['certificate']}: give the id shown on its page.",
+                               field="certificate")
+    if (kind == RightKind.COPYRIGHT and not cleaned.get("original_location") and not cleaned.get("certificate")
+            and evidence_count == 0):
+        raise DetailsError("Say where the original is published, cite its IP Portal certificate, or attach "
+                           "its registration certificate as evidence.", field="original_location")
     infringement_type = cleaned.pop("infringement_type", "")
     return infringement_type, cleaned
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reporters",
     "monitoring",
     "transparency",
+    "certificates",
     "enforcement",  # migrations only (see enforcement/apps.py)
     "ipportal",  # the project: the demo data command
 ]
@@ -174,6 +175,15 @@ EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
 REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 16 * 1024 * 1024)
 REQUEST_MAX_UPLOAD_BYTES = env_int("REQUEST_MAX_UPLOAD_BYTES", EVIDENCE_MAX_OWNER_BYTES + 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES  # form fields and JSON read into memory
+# Copyright certificates (docs/certificates.md): the log's Ed25519 key (base64 of the raw 32-byte
+# private key); embedded (no DATABASE_URL) and unset, one is generated into the key file.
+CERTIFICATES_LOG_KEY = env_str("CERTIFICATES_LOG_KEY")
+CERTIFICATES_LOG_KEY_FILE = Path(env_str("CERTIFICATES_LOG_KEY_FILE",
+                                         str(BASE_DIR / "var" / "certificates" / "log_key")))
+CERTIFICATES_EMBEDDED_KEY = not env_str("DATABASE_URL")
+CERTIFICATES_MAX_FILE_BYTES = env_int("CERTIFICATES_MAX_FILE_BYTES", 20 * 1024 * 1024)
+CERTIFICATES_IMAGE_NEAR_BITS = env_int("CERTIFICATES_IMAGE_NEAR_BITS", 10)  # pHash bits of 64
+CERTIFICATES_TEXT_NEAR_BITS = env_int("CERTIFICATES_TEXT_NEAR_BITS", 7)  # SimHash bits of 64
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IP Portal <no-reply@ipportal.local>")
@@ -294,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "transparency.tasks.compute_snapshots",
         "schedule": crontab(hour=2, minute=15),
     },
+}
+# The certificate log's tree head when it has grown (registration signs one per entry; this is the net).
+CELERY_BEAT_SCHEDULE["publish-certificate-log-sth"] = {
+    "task": "certificates.tasks.publish_sth", "schedule": 60.0, "options": {"expires": 60.0},
 }
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)

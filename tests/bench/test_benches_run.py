@@ -249,3 +249,24 @@ def test_transparency_bench_prints_export_baseline_and_snapshot_figures(smoke_da
     figure(out, r"^Baseline: one set-based COPY of json_build_object, 50 lines: [\d.]+ s, [\d,]+ lines/s$")
     figure(out, r"^Ratio export / baseline: [\d.]+x$")
     figure(out, r"^Snapshots: \d+ periods \(months, quarters, years\) over 50 cases in [\d.]+ s$")
+
+
+def test_certificates_bench_prints_recall_lookup_registration_and_proof_figures(smoke_database):
+    db = smoke_database("certs")
+    out = run_bench("certificates_bench.py", "--images", "2", "--texts", "2", "--stored", "2000", "--leaves", "2000",
+                    "--lookups", "10", "--registrations", "3", "--proofs", "5", env=bench_env(db))
+
+    figure(out, rf"^Database {db.name}_bench: created$")
+    figure(out, r"^pHash recall: 2 pictures x 10 edits; [\d,]+ images/s")
+    figure(out, r"^  all edits\s+<=4:\s+[\d.]+%")
+    figure(out, r"^SimHash, 1% of 400 words changed: within 7 bits \d+%")
+    figure(out, r"^  multi-index \(4 band indexes\) \+ exact Hamming\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=10\)")
+    figure(out, r"^  baseline: linear scan in SQL .*p95\s+[\d.]+ ms")
+    figure(out, r"^  baseline: linear scan in memory .*p95\s+[\d.]+ ms")
+    agree = figure(out, r"^  multi-index and SQL scan agree on the sample: (\w+)$")
+    assert agree.group(1) == "True"
+    figure(out, r"^  certificate_register\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=3\); [\d.]+ registrations/s; "
+                r"0 refused$")
+    figure(out, r"^proofs at a log of 2,003 leaves")
+    figure(out, r"^  inclusion proof\s+p50.*; 2 queries each$")
+    figure(out, r"^  consistency proof\s+p50")
