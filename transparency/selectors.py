@@ -18,11 +18,13 @@ def statement_build(record: StatementRecord) -> Built:
     if record.restriction_id is not None:
         return restriction_statement(record.restriction)
     suspension = record.suspension
-    strikes = Strike.objects.filter(suspensions=suspension).values_list("decision__case__kind", flat=True)
-    kinds = list(strikes)
+    # A strike is one decision event (possibly several listings of one report): counted once, its
+    # decisions' IP types all named.
+    strikes = Strike.objects.filter(suspensions=suspension)
+    kinds = sorted(set(strikes.values_list("decisions__case__kind", flat=True)) - {None})
     if suspension.proposed_from_id and not kinds:
         kinds = [suspension.proposed_from.kind]
-    return suspension_statement(suspension, kinds=kinds, strikes=len(kinds))
+    return suspension_statement(suspension, kinds=kinds, strikes=strikes.count() or len(kinds))
 
 
 # The columns a statement reads: the rest (snapshots, descriptions, texts people typed) is never
