@@ -22,7 +22,6 @@ Uses a database named after DATABASE_URL's with "_bench" appended (dropped and r
 import argparse
 import base64
 import hashlib
-import io
 import os
 import random
 import sys
@@ -32,6 +31,8 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _pg import copy_rows  # noqa: E402  (bench/, beside this script)
 
 
 def pct(values, p):
@@ -114,13 +115,6 @@ def _database(url: str | None) -> str:
     return urlunparse(parsed._replace(path="/" + name))
 
 
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    buf = io.StringIO()
-    for row in rows:
-        buf.write("\t".join(r"\N" if v is None else str(v) for v in row) + "\n")
-    buf.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
-
 
 def load(stored: int, leaves: int, rng: random.Random):
     """`stored` certificates with random fingerprints, and a log of `leaves` leaves (its nodes)."""
@@ -150,7 +144,7 @@ def load(stored: int, leaves: int, rng: random.Random):
                    "2026-01-01 00:00:00+00")
 
     with connection.cursor() as cur:
-        _copy(cur.cursor, "certificates_certificate", cols, rows())
+        copy_rows(cur.cursor, "certificates_certificate", cols, rows())
     print(f"loaded {stored:,} fingerprints in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     nodes: dict = {}
@@ -165,7 +159,7 @@ def load(stored: int, leaves: int, rng: random.Random):
             edge = set(merkle.perfect_cover(0, i + 1))
             nodes = {k: v for k, v in nodes.items() if k in edge}
     with connection.cursor() as cur:
-        _copy(cur.cursor, "certificates_lognode", ["level", "index", "hash"], out)
+        copy_rows(cur.cursor, "certificates_lognode", ["level", "index", "hash"], out)
     with connection.cursor() as cur:  # outside a transaction: VACUUM sets the visibility map for index-only scans
         cur.execute("VACUUM ANALYZE certificates_certificate")
         cur.execute("ANALYZE")

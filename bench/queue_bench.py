@@ -11,7 +11,6 @@ claimer process).
 """
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -24,6 +23,8 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _pg import copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
 
 N_BRANDS, N_RIGHTS, CASES_PER_REPORT = 50, 100, 10
 CLAIMERS = 8
@@ -38,31 +39,6 @@ def _bench_url(url: str) -> tuple[str, str, str]:
     return urlunparse(parsed._replace(path="/" + name)), admin, name
 
 
-def _prepare_database(admin_url: str, name: str, reuse: bool) -> bool:
-    """Create the bench database; True if it already holds loaded data and --reuse was given."""
-    import psycopg2
-
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cur.fetchone() is not None
-        if exists and reuse:
-            return True
-        if exists:
-            cur.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return False
-
-
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    buf = io.StringIO()
-    for row in rows:
-        buf.write("\t".join("\\N" if v is None else str(v) for v in row))
-        buf.write("\n")
-    buf.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
 
 
 def load(n_cases: int, n_listings: int) -> None:
@@ -94,7 +70,7 @@ def load(n_cases: int, n_listings: int) -> None:
     sla = settings.REVIEW_SLA_HOURS
     with connection.cursor() as cur:
         raw = cur.cursor
-        _copy(raw, "listings_listing",
+        copy_rows(raw, "listings_listing",
               ["external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
                "url", "status", "created_at", "updated_at"],
               ((f"L-{i:07d}", sellers[i % 1000].pk, f"Replica product {i}", "A copy.", "", "CN", "9.99", "USD",
@@ -103,7 +79,7 @@ def load(n_cases: int, n_listings: int) -> None:
         first_listing = cur.fetchone()[0]
         n_reports = -(-n_cases // CASES_PER_REPORT)
         report_right = [rights[(j * N_RIGHTS) // n_reports] for j in range(n_reports)]
-        _copy(raw, "complaints_report",
+        copy_rows(raw, "complaints_report",
               ["brand_id", "right_id", "reporter_id", "kind", "capacity", "infringement_type", "explanation",
                "contact_email", "decl_good_faith", "decl_accurate", "decl_authority", "signature", "signed_at",
                "created_at", "details"],
@@ -146,7 +122,7 @@ def load(n_cases: int, n_listings: int) -> None:
         done = 0
         while done < n_cases:  # COPY in chunks of 200,000 to bound the buffer
             chunk = [next(rows) for _ in range(min(200_000, n_cases - done))]
-            _copy(raw, "complaints_case", columns, chunk)
+            copy_rows(raw, "complaints_case", columns, chunk)
             done += len(chunk)
             print(f"  {done:,} cases ({time.perf_counter() - t0:.0f} s)", flush=True)
     # Production never holds a backlog of lapsed claims: the beat task releases them every minute.
@@ -328,7 +304,7 @@ def main() -> None:
     if args.listings < per_right:
         parser.error(f"--listings must be at least {per_right} for {args.cases:,} cases")
     url, admin_url, name = _bench_url(os.environ.get("DATABASE_URL", ""))
-    reused = _prepare_database(admin_url, name, args.reuse)
+    reused = prepare_database(admin_url, name, args.reuse)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipportal.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

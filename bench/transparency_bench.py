@@ -19,7 +19,6 @@ over the last 90 days. Then prints:
 """
 
 import argparse
-import io
 import os
 import random
 import sys
@@ -31,6 +30,8 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _pg import copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
 
 N_BRANDS, N_RIGHTS, CASES_PER_REPORT = 50, 100, 10
 REMOVE = {"trademark": "tm_counterfeit", "copyright": "cr_unauthorized_copy", "patent": "pt_product_infringes",
@@ -47,30 +48,6 @@ def _bench_url(url: str) -> tuple[str, str, str]:
     return urlunparse(parsed._replace(path="/" + name)), urlunparse(parsed._replace(path="/postgres")), name
 
 
-def _prepare_database(admin_url: str, name: str, reuse: bool) -> bool:
-    import psycopg2
-
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cur.fetchone() is not None
-        if exists and reuse:
-            return True
-        if exists:
-            cur.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return False
-
-
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    buf = io.StringIO()
-    for row in rows:
-        buf.write("\t".join("\\N" if v is None else str(v) for v in row))
-        buf.write("\n")
-    buf.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
 
 
 def _first_id(cur, table: str) -> int:
@@ -101,7 +78,7 @@ def load(n: int) -> None:
     now = datetime.now(UTC)
     with connection.cursor() as cur:
         raw = cur.cursor
-        _copy(raw, "listings_listing",
+        copy_rows(raw, "listings_listing",
               ["external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
                "url", "status", "created_at", "updated_at"],
               ((f"L-{i:07d}", sellers[i % 1000].pk, f"Replica product {i}", "A copy.", "", "CN", "9.99", "USD",
@@ -109,7 +86,7 @@ def load(n: int) -> None:
         first_listing = _first_id(raw, "listings_listing")
         n_reports = -(-n // CASES_PER_REPORT)
         report_right = [rights[j % N_RIGHTS] for j in range(n_reports)]
-        _copy(raw, "complaints_report",
+        copy_rows(raw, "complaints_report",
               ["brand_id", "right_id", "reporter_id", "kind", "capacity", "infringement_type", "explanation",
                "contact_email", "decl_good_faith", "decl_accurate", "decl_authority", "signature", "signed_at",
                "created_at", "details"],
@@ -127,7 +104,7 @@ def load(n: int) -> None:
             source = "automatic" if automatic else "trusted_flagger" if trusted else "report"
             outcome = "suppress" if automatic or rng.random() < .3 else "remove"
             plan.append((created, min(decided, now), source, right, outcome))
-        _copy(raw, "complaints_case",
+        copy_rows(raw, "complaints_case",
               ["report_id", "listing_id", "right_id", "brand_id", "kind", "state", "priority", "source",
                "claimed_by_id", "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at",
                "detection"],
@@ -138,7 +115,7 @@ def load(n: int) -> None:
                 if src == "automatic" else "{}")
                for i, (c, d, src, r, _) in enumerate(plan)))
         first_case = _first_id(raw, "complaints_case")
-        _copy(raw, "complaints_decision",
+        copy_rows(raw, "complaints_decision",
               ["case_id", "outcome", "reason_code", "statement", "decided_by_id", "automated", "supersedes_id",
                "created_at"],
               ((first_case + i, o, ("auto_mark_outside_authorization" if r.kind == "trademark"
@@ -147,7 +124,7 @@ def load(n: int) -> None:
                 None if src == "automatic" else reviewer.pk, "t" if src == "automatic" else "f", None, d.isoformat())
                for i, (_, d, src, r, o) in enumerate(plan)))
         first_decision = _first_id(raw, "complaints_decision")
-        _copy(raw, "enforcement_enforcementaction",
+        copy_rows(raw, "enforcement_enforcementaction",
               ["decision_id", "case_id", "listing_id", "bulk_job_id", "suspension_id", "kind", "status",
                "idempotency_key", "attempts", "last_error", "last_attempt_at", "applied_at", "created_at",
                "updated_at"],
@@ -155,7 +132,7 @@ def load(n: int) -> None:
                 f"decision:{first_decision + i}:{o}:{first_listing + i}", 1, "", d.isoformat(), d.isoformat(),
                 d.isoformat(), d.isoformat()) for i, (_, d, _, _, o) in enumerate(plan)))
         first_action = _first_id(raw, "enforcement_enforcementaction")
-        _copy(raw, "actions_restriction",
+        copy_rows(raw, "actions_restriction",
               ["listing_id", "kind", "source", "case_id", "decision_id", "suspension_id", "imposed_by_id",
                "started_at", "lifted_at", "lifted_by_id", "cleared_facts"],
               ((first_listing + i, "removed" if o == "remove" else "suppressed",
@@ -250,7 +227,7 @@ def main() -> None:
     if args.n < 1:
         parser.error("--n must be at least 1")
     url, admin_url, name = _bench_url(os.environ.get("DATABASE_URL", ""))
-    reused = _prepare_database(admin_url, name, args.reuse)
+    reused = prepare_database(admin_url, name, args.reuse)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipportal.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -203,7 +203,8 @@ def suspension_statement(suspension: Suspension, *, kinds: list[str], strikes: i
         else "by a reviewer working one of the seller's cases"
     facts = (f"The seller's account was suspended on {_day(suspension.decided_at)} for repeated infringement "
              f"of intellectual-property rights: {strikes} strike(s) (decisions restricting the seller's "
-             f"listings, one per notice or report decided) counted against it when it was proposed ({proposed}). A second senior reviewer approved it. "
+             f"listings, one per notice or report decided) counted against it when it was proposed "
+             f"({proposed}). A second senior reviewer approved it. "
              "While it lasts the seller cannot sell and every listing of the seller is hidden from buyers; "
              "the seller can still use Seller Center to appeal.")
     if ended is not None:
