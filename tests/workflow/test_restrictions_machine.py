@@ -17,6 +17,8 @@ Bounded for CI (PostgreSQL there; smaller on SQLite). A longer run by hand:
 
     HYPOTHESIS_PROFILE=long DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \\
         .venv/bin/python -m pytest tests/workflow -q -s
+
+(`HYPOTHESIS_PROFILE=medium`: 60 sequences of up to 25 steps, some minutes.)
 """
 
 import os
@@ -65,6 +67,7 @@ MARK_TITLE = "ACME studio headphones"  # matches Acme's mark; from CN it is outs
 
 PROFILES = {
     "ci": {"max_examples": 12, "stateful_step_count": 14},
+    "medium": {"max_examples": 60, "stateful_step_count": 25},
     "long": {"max_examples": 300, "stateful_step_count": 40},
 }
 PROFILE = PROFILES[os.environ.get("HYPOTHESIS_PROFILE", "ci")]
@@ -401,7 +404,7 @@ class Workflow(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-@pytest.mark.timeout(3600 if PROFILE is PROFILES["long"] else 300)
+@pytest.mark.timeout({"long": 3600, "medium": 1800}.get(os.environ.get("HYPOTHESIS_PROFILE", "ci"), 300))
 def test_the_workflow_holds_together_whatever_the_order(capsys):
     bound = PROFILE if connection.vendor == "postgresql" else {"max_examples": 4, "stateful_step_count": 10}
     run_state_machine_as_test(Workflow, settings=settings(
