@@ -30,3 +30,15 @@ def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
         buf.write("\n")
     buf.seek(0)
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
+
+
+def bench_url(url: str, bench: str) -> tuple[str, str, str]:
+    """From DATABASE_URL: the bench database's URL, the admin database's URL and the bench database's
+    name (`<name>_bench`). Exits when the URL is not PostgreSQL's."""
+    from urllib.parse import urlparse, urlunparse
+
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql"):
+        raise SystemExit(f"{bench} needs PostgreSQL: set DATABASE_URL=postgres://...")
+    name = parsed.path.lstrip("/") + "_bench"
+    return urlunparse(parsed._replace(path="/" + name)), urlunparse(parsed._replace(path="/postgres")), name

@@ -27,12 +27,11 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _pg import copy_rows  # noqa: E402  (bench/, beside this script)
+from _pg import bench_url, copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
 
 
 def pct(values, p):
@@ -101,18 +100,10 @@ def bench_recall(n_images: int, n_texts: int) -> None:
 def _database(url: str | None) -> str:
     if not url:
         sys.exit("Set DATABASE_URL to a PostgreSQL database: this bench measures PostgreSQL's indexes.")
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/") + "_bench"
-    conn = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
+    bench, admin, name = bench_url(url, "certificates_bench")
+    prepare_database(admin, name, reuse=False)
     print(f"Database {name}: created")
-    return urlunparse(parsed._replace(path="/" + name))
+    return bench
 
 
 

@@ -24,10 +24,11 @@ import re
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _pg import bench_url, prepare_database  # noqa: E402  (bench/, beside this script)
 
 N_BRANDS, TERMS_PER_BRAND, N_LISTINGS, HIT_RATE = 2_000, 5, 200_000, 0.02
 COUNTRIES = ["DE", "US", "FR", "IT", "GB", "JP", "CN", "VN", "TR", "IN", "BR", "MX"]
@@ -148,17 +149,9 @@ def _database(url: str | None) -> str:
         path = Path("/tmp/protection_bench.sqlite3")
         path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/") + "_bench"
-    conn = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return urlunparse(parsed._replace(path="/" + name))
+    bench, admin, name = bench_url(url, "protection_bench")
+    prepare_database(admin, name, reuse=False)
+    return bench
 
 
 def bench_end_to_end(brands, listings, n: int):

@@ -19,24 +19,15 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _pg import copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
+from _pg import bench_url, copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
 
 N_BRANDS, N_RIGHTS, CASES_PER_REPORT = 50, 100, 10
 CLAIMERS = 8
 
-
-def _bench_url(url: str) -> tuple[str, str, str]:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql"):
-        sys.exit("queue_bench needs PostgreSQL: set DATABASE_URL=postgres://...")
-    name = parsed.path.lstrip("/") + "_bench"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    return urlunparse(parsed._replace(path="/" + name)), admin, name
 
 
 
@@ -303,7 +294,7 @@ def main() -> None:
     per_right = -(-n_reports // N_RIGHTS) * CASES_PER_REPORT
     if args.listings < per_right:
         parser.error(f"--listings must be at least {per_right} for {args.cases:,} cases")
-    url, admin_url, name = _bench_url(os.environ.get("DATABASE_URL", ""))
+    url, admin_url, name = bench_url(os.environ.get("DATABASE_URL", ""), "queue_bench")
     reused = prepare_database(admin_url, name, args.reuse)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipportal.settings")

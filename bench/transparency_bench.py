@@ -26,12 +26,11 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _pg import copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
+from _pg import bench_url, copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
 
 N_BRANDS, N_RIGHTS, CASES_PER_REPORT = 50, 100, 10
 REMOVE = {"trademark": "tm_counterfeit", "copyright": "cr_unauthorized_copy", "patent": "pt_product_infringes",
@@ -39,13 +38,6 @@ REMOVE = {"trademark": "tm_counterfeit", "copyright": "cr_unauthorized_copy", "p
 SUPPRESS = {"trademark": "tm_suppress_unclear", "copyright": "cr_suppress_unclear", "patent": "pt_suppress_unclear",
             "design": "ds_suppress_unclear"}
 
-
-def _bench_url(url: str) -> tuple[str, str, str]:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql"):
-        sys.exit("transparency_bench needs PostgreSQL: set DATABASE_URL=postgres://...")
-    name = parsed.path.lstrip("/") + "_bench"
-    return urlunparse(parsed._replace(path="/" + name)), urlunparse(parsed._replace(path="/postgres")), name
 
 
 
@@ -226,7 +218,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.n < 1:
         parser.error("--n must be at least 1")
-    url, admin_url, name = _bench_url(os.environ.get("DATABASE_URL", ""))
+    url, admin_url, name = bench_url(os.environ.get("DATABASE_URL", ""), "transparency_bench")
     reused = prepare_database(admin_url, name, args.reuse)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipportal.settings")
