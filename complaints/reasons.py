@@ -23,7 +23,7 @@ class Reason:
     # The kinds of right it can rest on: a removal cites the law of the right the case relies on.
     kinds: frozenset[str] = ALL_KINDS
     # The ground for a right that is not registered (an unregistered design), where `ground` rests
-    # on a registration; "": `ground` holds (the trademark grounds are reworded by _ground).
+    # on a registration; "": `ground` holds (the trademark grounds are reworded by legal_ground).
     ground_unregistered: str = ""
 
     @property
@@ -172,7 +172,7 @@ def reasons_for(outcome: str, *, appeal: bool = False, kind: str | None = None) 
             and (kind is None or r.fits(kind))]
 
 
-def _ground(reason: Reason, right) -> str:
+def legal_ground(reason: Reason, right) -> str:
     """The reason's legal ground. The trademark grounds are written for a registered mark; for an
     unregistered one they speak of a mark protected by its use instead, and a design ground has its
     own unregistered wording, so the statement does not claim a registration that does not exist."""
@@ -239,7 +239,7 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",
-        f"Ground: {_ground(reason, right)} Right relied on: {right} held by {right.brand} ({source})."
+        f"Ground: {legal_ground(reason, right)} Right relied on: {right} held by {right.brand} ({source})."
         f"{_unregistered_note(right)}",
         automation,
         how,

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from actions.models import BulkJobKind, Restriction, RestrictionKind, RestrictionSource
 from complaints.models import CaseSource
-from complaints.reasons import REASONS, Reason, _ground
+from complaints.reasons import REASONS, Reason, legal_ground
 from suspensions.models import Suspension
 
 from . import tdb
@@ -168,7 +168,7 @@ def restriction_statement(restriction: Restriction) -> Built:
     payload = {
         "decision_visibility": [tdb.VISIBILITY_REMOVED if removed else tdb.VISIBILITY_DISABLED],
         "decision_ground": tdb.GROUND_ILLEGAL,
-        "illegal_content_legal_ground": fit(_ground(reason, right), tdb.MAX_LEGAL_GROUND,
+        "illegal_content_legal_ground": fit(legal_ground(reason, right), tdb.MAX_LEGAL_GROUND,
                                             "illegal_content_legal_ground", truncated),
         "illegal_content_explanation": fit(explanation, tdb.MAX_EXPLANATION, "illegal_content_explanation", truncated),
         "content_type": _content_types(case, reason),

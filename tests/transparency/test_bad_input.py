@@ -39,7 +39,7 @@ def test_a_field_that_fits_is_left_alone():
 def test_a_long_ground_in_a_real_statement_is_truncated_and_still_valid(world, django_capture_on_commit_callbacks,
                                                                         monkeypatch):
     restriction = decided(world, django_capture_on_commit_callbacks, kind=RightKind.DESIGN, code="ds_copied_design")
-    monkeypatch.setattr(st, "_ground", lambda reason, right: "Infringement of a registered design " * 40)
+    monkeypatch.setattr(st, "legal_ground", lambda reason, right: "Infringement of a registered design " * 40)
     statements_record()
     built = statement_build(StatementRecord.objects.get(restriction=restriction))
     assert built.truncated == ["illegal_content_legal_ground"]
