@@ -12,7 +12,7 @@ def export_lines(*, since=None, until=None) -> Iterator[str]:
     """Record any new statements, then yield each applied in [since, until) as one JSON line.
     A statement that cannot be built raises StatementError (naming the case): nothing wrong is
     written after it."""
-    statements_record()
+    statements_record(full=True)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for built in statements_between(since=since, until=until):
         yield dumps(built.payload) + "\n"

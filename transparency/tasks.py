@@ -19,4 +19,6 @@ def submit_statements() -> dict:
 
 @shared_task(name="transparency.tasks.compute_snapshots", acks_late=True, soft_time_limit=1500, time_limit=1800)
 def compute_snapshots() -> int:
+    # The night's full sweep records any restriction the regular sweep's window missed.
+    services.statements_record(full=True)
     return report.snapshots_compute()
