@@ -25,6 +25,7 @@ from counter_notices.models import CounterNotice, CounterNoticeStatus
 from listings.models import Listing, ListingStatus
 from registry.models import IPRight, RightKind, RightStatus
 from suspensions.models import Suspension, SuspensionStatus
+from transparency.models import ReportSnapshot
 
 ACCOUNTS = ["rights1", "rights2", "rights3", "agent1", "reviewer1", "reviewer2", "senior1", "seller1", "seller2",
             "seller3", "marketplace", "admin"]
@@ -136,6 +137,10 @@ def test_the_seed_makes_the_whole_product_and_demo_clock_moves_its_deadlines(dem
     notice = CounterNotice.objects.get(status=CounterNoticeStatus.WAITING)
     assert notice.case.listing.status == ListingStatus.SUPPRESSED
     assert Decision.objects.count() >= 10 and not Decision.objects.filter(statement="").exists()
+    # The public transparency report has its figures from the start, not after the first night.
+    month = ReportSnapshot.objects.filter(period="month").order_by("-start").first()
+    assert month is not None and sum(n for _, n in month.figures["notices_by_kind"]) >= 5
+    assert "Notices received, by IP type" in Client().get("/transparency/").content.decode()
     counts = (Report.objects.count(), Case.objects.count(), Listing.objects.count(), Decision.objects.count())
     call_command("seed_demo", stdout=io.StringIO())  # idempotent
     assert (Report.objects.count(), Case.objects.count(), Listing.objects.count(),

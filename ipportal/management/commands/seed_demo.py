@@ -48,6 +48,7 @@ from review.claims import case_claim
 from review.info_requests import case_request_info
 from suspensions.models import Strike, SuspensionStatus
 from suspensions.services import suspension_approve, suspension_open_for, suspension_propose
+from transparency.report import snapshots_compute
 
 from .demo_clock import shift_back
 
@@ -107,6 +108,8 @@ class Command(BaseCommand):
         if not Report.objects.filter(brand__in=[acme, borealis]).exists():
             self._reports(users, acme, borealis)
         self._showcase(users)
+        # The public transparency report's figures, as the nightly task would compute them.
+        snapshots_compute()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Listing.objects.count()} listings, {Report.objects.count()} reports. "
             f"Logins (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_ in PERSONAS) + ", admin"
