@@ -14,12 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from actions.models import Restriction, RestrictionSource
+from audit.transitions import transition
 from suspensions.models import Suspension, SuspensionStatus
 
 from . import client, tdb
 from .models import StatementRecord, SubmissionStatus
 from .selectors import RELATED, statement_build
 from .statements import StatementError, puid_for
+from .states import SUBMISSION_TRANSITIONS, sources_of
 
 log = logging.getLogger(__name__)
 
@@ -109,14 +111,19 @@ def _claim(limit: int) -> list[int]:
     with transaction.atomic():
         qs = StatementRecord.objects.filter(status=SubmissionStatus.PENDING).order_by("id")
         ids = list(qs.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
-        StatementRecord.objects.filter(id__in=ids, status=SubmissionStatus.PENDING).update(
-            status=SubmissionStatus.SENDING, sent_at=timezone.now(), updated_at=timezone.now())
+        _set(ids, status=SubmissionStatus.SENDING, sent_at=timezone.now())
     return ids
 
 
-def _set(ids, **fields) -> None:
-    if ids:
-        StatementRecord.objects.filter(id__in=list(ids)).update(updated_at=timezone.now(), **fields)
+def _set(ids, **fields) -> int:
+    """The submission's moves, set-based (batches of 100 are not audited one by one): a record
+    moves only from a status SUBMISSION_TRANSITIONS allows; others are left as they are."""
+    if not ids:
+        return 0
+    qs = StatementRecord.objects.filter(id__in=list(ids))
+    if "status" in fields:
+        qs = qs.filter(status__in=sources_of(fields["status"]))
+    return qs.update(updated_at=timezone.now(), **fields)
 
 
 def statements_resolve_uncertain(*, tdb_: Tdb, older_than: timedelta | None = None) -> int:
@@ -218,8 +225,10 @@ def statements_submit(*, max_batches: int = 50) -> dict:
     return {"enabled": True, "recorded": recorded, "accepted": accepted}
 
 
-def statement_retry(*, record: StatementRecord) -> None:
-    """Staff send a rejected or failed statement again (after fixing its cause): back to pending.
-    Its puid is kept: the database refused it, so it never stored it."""
-    if record.status in (SubmissionStatus.REJECTED, SubmissionStatus.FAILED):
-        _set([record.pk], status=SubmissionStatus.PENDING)
+def statement_retry(*, record: StatementRecord, actor) -> None:
+    """Staff send a rejected or failed statement again (after fixing its cause): back to pending,
+    audited with who did it. Its puid is kept: the database refused it, so it never stored it.
+    Raises IllegalTransition for a statement that is not rejected or failed."""
+    with transaction.atomic():
+        transition(obj=record, to=SubmissionStatus.PENDING, actor=actor, table=SUBMISSION_TRANSITIONS,
+                   field="status")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require_reviewer
+from audit.transitions import IllegalTransition
 from common.charts import bar_chart
 
 from . import selectors as sel
@@ -133,6 +134,10 @@ def statements_download(request: HttpRequest) -> HttpResponse:
 def statement_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_reviewer(request.user)
     record = get_object_or_404(StatementRecord, pk=pk)
-    statement_retry(record=record)
+    try:
+        statement_retry(record=record, actor=request.user)
+    except IllegalTransition:
+        messages.error(request, f"Statement {record.puid} was not rejected or failed: nothing to send again.")
+        return redirect("transparency:statements")
     messages.success(request, f"Statement {record.puid} will be sent again.")
     return redirect("transparency:statements")
