@@ -88,3 +88,50 @@ def snapshot_get(*, period: str, start) -> ReportSnapshot | None:
 
 def snapshot_periods(period: str) -> list:
     return list(ReportSnapshot.objects.filter(period=period).order_by("-start").values_list("start", flat=True))
+
+
+# The public notice archive (Lumen-style): who gave notice (an organisation, never a person), for
+# which kind of right, on how many listings, and what became of them. Nothing a person typed (the
+# explanation, contact details, names) is read, so nothing personal can be shown.
+OUTCOME_LABELS = {
+    "open": "Being reviewed", "in_review": "Being reviewed", "needs_info": "Being reviewed",
+    "actioned": "Action taken", "appealed": "Action taken, under appeal", "upheld": "Action taken, upheld on appeal",
+    "rejected": "No action", "reinstated": "Reinstated on appeal", "withdrawn": "Withdrawn by the notifier",
+}
+ARCHIVE_ONLY = ("id", "created_at", "kind", "capacity", "brand__name", "brand__owner_company",
+                "brand__trusted_flagger", "right__kind", "right__office", "right__registration_number",
+                "right__registered", "right__name")
+
+
+def notice_archive(*, kind: str = ""):
+    """Every notice, newest first (optionally of one IP type), with only the columns the archive shows."""
+    from complaints.models import Report
+
+    qs = Report.objects.select_related("brand", "right").only(*ARCHIVE_ONLY).order_by("-created_at", "-id")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def notice_outcomes(report_ids) -> dict[int, list[tuple[str, int]]]:
+    """For each notice, its listings counted by what became of them, in OUTCOME_LABELS' order."""
+    from django.db.models import Count
+
+    from complaints.models import Case
+
+    order = list(dict.fromkeys(OUTCOME_LABELS.values()))
+    counts: dict[int, dict[str, int]] = {}
+    for report_id, state, n in (Case.objects.filter(report_id__in=list(report_ids))
+                                .values_list("report_id", "state").annotate(n=Count("id")).order_by()):
+        label = OUTCOME_LABELS.get(state, "Being reviewed")
+        counts.setdefault(report_id, {}).setdefault(label, 0)
+        counts[report_id][label] += n
+    return {rid: sorted(c.items(), key=lambda kv: order.index(kv[0])) for rid, c in counts.items()}
+
+
+def notice_cases(report_id: int):
+    """A notice's decided listings for the archive: the listing's marketplace id, the outcome and its
+    date. Listings still under review are counted, not named (a notice is not a tip-off)."""
+    from complaints.models import UNDECIDED_STATES, Case
+
+    return (Case.objects.filter(report_id=report_id).exclude(state__in=UNDECIDED_STATES)
+            .select_related("listing").only("id", "state", "updated_at", "listing__external_id")
+            .order_by("listing__external_id"))

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import require_reviewer
 from audit.transitions import IllegalTransition
 from common.charts import bar_chart
+from registry.models import RightKind
 
 from . import selectors as sel
 from .export import export_lines
@@ -141,3 +143,32 @@ def statement_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("transparency:statements")
     messages.success(request, f"Statement {record.puid} will be sent again.")
     return redirect("transparency:statements")
+
+
+ARCHIVE_PAGE = 50
+
+
+@require_GET
+def notice_archive(request: HttpRequest) -> HttpResponse:
+    """The public notice archive: every notice, newest first, without personal data."""
+    kind = request.GET.get("kind", "")
+    if kind not in RightKind.values:
+        kind = ""
+    page = Paginator(sel.notice_archive(kind=kind), ARCHIVE_PAGE).get_page(request.GET.get("page"))
+    outcomes = sel.notice_outcomes([r.pk for r in page])
+    return render(request, "transparency/notices.html", {
+        "page": page, "kind": kind, "kinds": RightKind.choices,
+        "rows": [(r, outcomes.get(r.pk, [])) for r in page],
+    })
+
+
+@require_GET
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(sel.notice_archive(), pk=pk)
+    cases = list(sel.notice_cases(report.pk))
+    outcomes = sel.notice_outcomes([report.pk]).get(report.pk, [])
+    return render(request, "transparency/notice_detail.html", {
+        "report": report, "outcomes": outcomes,
+        "cases": [(c, sel.OUTCOME_LABELS.get(c.state, "")) for c in cases],
+        "pending": sum(n for label, n in outcomes if label == "Being reviewed"),
+    })
