@@ -57,3 +57,44 @@ def test_an_anonymous_visitor_switches_period_and_downloads_the_csv(browser, liv
     auto = [r for r in rows if r["figure"] == "Automatic detection (own initiative)"]
     assert auto[0]["value"] == "1"
     page.context.close()
+
+
+@pytest.fixture
+def notice(transactional_db):
+    from decisions.services import case_decide
+
+    from ..conftest import claim, file_report
+    from ..factories import ListingFactory
+
+    alice = UserFactory(username="alice", role=Role.RIGHTS_HOLDER)
+    acme = BrandMemberFactory(user=alice, brand__name="Acme", brand__owner_company="Acme Audio GmbH").brand
+    mark = TrademarkFactory(brand=acme, name="ACME")
+    seller = SellerMemberFactory(user=UserFactory(username="sam", role=Role.SELLER), seller__name="Northwind").seller
+    listings = [ListingFactory(seller=seller, external_id=f"L-ARCH-{i}") for i in (1, 2)]
+    report = file_report(reporter=alice, right=mark, listings=listings)
+    case = report.cases.get(listing=listings[0])
+    reviewer = UserFactory(username="rev", role=Role.REVIEWER)
+    claim(case, reviewer)
+    case_decide(case=case, reviewer=reviewer, reason_code="tm_counterfeit", facts="Replica logo on the box.")
+    snapshots_compute()
+    return report
+
+
+def test_an_anonymous_visitor_reads_the_notice_archive_without_personal_data(browser, live_server, notice, shot):
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{live_server.url}/transparency/")
+    page.get_by_test_id("archive-link").click()
+    page.get_by_test_id("archive-kind").select_option("trademark")
+    page.get_by_role("button", name="Show").click()
+    row = page.get_by_test_id(f"notice-{notice.pk}")
+    expect(row).to_contain_text("Acme Audio GmbH")
+    expect(row).to_contain_text("Action taken: 1")
+    expect(row).to_contain_text("Being reviewed: 1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "notice-archive-390")
+    row.get_by_role("link", name=notice.reference).click()
+    expect(page.get_by_test_id("notice-cases")).to_contain_text("L-ARCH-1")
+    expect(page.get_by_test_id("notice-cases")).not_to_contain_text("L-ARCH-2")
+    expect(page.get_by_test_id("pending")).to_contain_text("1 listing still under review")
+    assert "alice" not in page.content() and "legal@example.test" not in page.content()
+    page.context.close()
