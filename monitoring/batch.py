@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
 from actions.models import ActionKind, BulkJobKind, Restriction
-from audit.services import audit_append_many
+from audit.services import AuditTarget, audit_append_many, audit_label
 from complaints.lanes import case_priority
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
@@ -33,7 +33,7 @@ from decisions.automated import case_release_automated
 from listings.models import Listing, Seller
 from registry.models import IPRight, RuleMode
 
-from .matcher import Hit, ListingFacts, current_matcher
+from .matcher import Hit, current_matcher
 from .services import _reviewer_reversed, case_open_automatic, held_by_person
 
 
@@ -58,10 +58,9 @@ def listings_check_written(*, listings) -> int:
     if not matcher.term_count and not open_automatic:
         return 0
     hits: list[tuple[object, Hit]] = []
-    match = matcher.match
-    for w in listings:
-        found = match(ListingFacts(w.title, w.description, w.brand_name, w.ships_from, w.seller_id)) \
-            if matcher.term_count else []
+    # One scan for the batch (WrittenListing has the attributes the rules read).
+    matched_all = matcher.match_many(listings)
+    for w, found in zip(listings, matched_all, strict=True):
         if w.id in open_automatic:
             matched = {hit.right_id for hit in found}
             for case_id, right_id in open_automatic[w.id]:
@@ -138,7 +137,9 @@ def _open_cases(hits: list) -> int:
                               "ships_from": w.ships_from, "price": str(w.price), "currency": w.currency,
                               "url": w.url, "status": statuses[w.id]}))
     Case.objects.bulk_create(cases)
-    entries = [("case.open", case, {"automatic": detection}) for case, detection in zip(cases, detections, strict=True)]
+    # Named without loading each case's listing (str(case) would read it: one query per hit).
+    entries = [("case.open", AuditTarget(audit_label(Case), case.pk, f"Case C-{case.pk} · {w.external_id}"),
+                {"automatic": detection}) for case, detection, (w, _) in zip(cases, detections, hits, strict=True)]
     suppress = [(case, detection, hit) for case, detection, (_, hit) in zip(cases, detections, hits, strict=True)
                 if hit.mode == RuleMode.SUPPRESS]
     decisions = []
