@@ -199,13 +199,26 @@ def ndjson_items(raw: bytes):
     if len(lines) > MAX_LISTING_ITEMS:
         return f"At most {MAX_LISTING_ITEMS:,} lines per call; this body has {len(lines):,}."
     sellers, listings, lines_of, bad = [], [], {"seller": [], "listing": []}, []
-    for number, line in enumerate(lines):
+    parsed = None
+    # One parse for the body when every line is an object ({...}, so no value can run over two lines
+    # and the count checks no line held two); line by line otherwise, to name the line at fault.
+    if all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines):
         try:
-            item = json.loads(line)
+            parsed = json.loads("[" + ",".join(lines) + "]")
         except ValueError:
-            bad.append({"kind": "listing", "index": number, "external_id": None,
-                        "errors": {"non_field_errors": ["This line is not JSON."]}})
-            continue
+            parsed = None
+        if parsed is not None and len(parsed) != len(lines):
+            parsed = None
+    for number, line in enumerate(lines):
+        if parsed is not None:
+            item = parsed[number]
+        else:
+            try:
+                item = json.loads(line)
+            except ValueError:
+                bad.append({"kind": "listing", "index": number, "external_id": None,
+                            "errors": {"non_field_errors": ["This line is not JSON."]}})
+                continue
         if isinstance(item, dict) and item.get("kind") == "seller":
             sellers.append(item)
             lines_of["seller"].append(number)

@@ -24,6 +24,8 @@ BLANK = "This field may not be blank."
 NOT_STRING = "Not a valid string."
 
 _COUNTRY = re.compile(r"[A-Z]{2}").fullmatch
+# Most prices: plain digits with at most two decimals, read without building a Decimal first.
+_PLAIN_PRICE = re.compile(r"(\d{1,10})(?:\.(\d{1,2}))?").fullmatch
 _CURRENCY = re.compile(r"[A-Z]{3}").fullmatch
 _url_valid = URLValidator()
 
@@ -56,6 +58,9 @@ def _text(item: dict, name: str, errors: dict, *, max_length: int, required: boo
             return None
         value = str(value)  # DRF's CharField takes numbers too
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL cannot store it (what DRF's ProhibitNullCharactersValidator refuses)
+        errors[name] = ["Null characters are not allowed."]
+        return None
     if not value and not blank:
         errors[name] = [BLANK]
         return None
@@ -79,6 +84,9 @@ def _price(item: dict, errors: dict) -> Decimal | None:
         errors["price"] = [REQUIRED]
         return None
     raw = item["price"]
+    if raw.__class__ is str and (plain := _PLAIN_PRICE(raw)):
+        whole, cents = plain.groups()
+        return Decimal(f"{int(whole)}.{(cents or '').ljust(2, '0')}")
     if raw is None:
         errors["price"] = [NULL]
         return None

@@ -67,14 +67,14 @@ def positions_apply(*, batches: dict[str, list[tuple[Position, object]]]) -> tup
     applied, problems = 0, []
     with transaction.atomic():
         todo: list[tuple[str, Position, object]] = []
-        offsets = {}
+        offsets = {}  # the offsets that move: each written once, below
         for name in sorted(batches):
             offset = _offset_locked(name)
-            offsets[name] = offset
             last = (offset.last_ms, offset.last_seq)
             fresh = [(name, pos, item) for pos, item in batches[name] if pos > last]
             todo += fresh
             if fresh:
+                offsets[name] = offset
                 offset.last_ms, offset.last_seq = fresh[-1][1]
                 offset.applied += len(fresh)
                 applied += len(fresh)
@@ -84,8 +84,7 @@ def positions_apply(*, batches: dict[str, list[tuple[Position, object]]]) -> tup
                 name, pos, _ = part[error["index"]]
                 problems.append({**error, "partition": name, "position": f"{pos[0]}-{pos[1]}"})
         for offset in offsets.values():
-            if (offset.last_ms, offset.last_seq) != offset._loaded:
-                offset.save(update_fields=["last_ms", "last_seq", "applied", "updated_at"])
+            offset.save(update_fields=["last_ms", "last_seq", "applied", "updated_at"])
     return applied, problems
 
 
@@ -94,7 +93,6 @@ def _offset_locked(name: str) -> IngestStreamOffset:
     if offset is None:
         IngestStreamOffset.objects.bulk_create([IngestStreamOffset(stream=name)], ignore_conflicts=True)
         offset = IngestStreamOffset.objects.select_for_update().get(stream=name)
-    offset._loaded = (offset.last_ms, offset.last_seq)
     return offset
 
 

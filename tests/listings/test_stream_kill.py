@@ -27,7 +27,7 @@ from django.db.models import Sum
 
 from complaints.models import Case, CaseSource
 from listings.models import IngestStreamOffset, Listing, ListingStatus
-from listings.stream import GROUP, stream_key, stream_publish
+from listings.stream import GROUP, StreamConsumer, stream_key, stream_publish
 from registry.services import protection_rules_set
 
 from ..celery_worker import worker_database_url
@@ -138,14 +138,33 @@ def shared_redis():
     client.close()
 
 
+def die_after_commit(client, prefix: str) -> None:
+    """A consumer in this process that dies in the two windows a SIGKILL can hit: one batch
+    applied and committed but not acknowledged (killed before XACK), and one read and never
+    applied (killed mid-batch). Its leases lapse after 1.5 s."""
+    dead = StreamConsumer(client, partitions=PARTITIONS, prefix=prefix, name="dead", batch=30, lease_ms=1500)
+    dead.ensure_groups()
+    dead.rebalance()
+    read = dead.read()
+    assert sum(map(len, read.values())) > 0
+    dead.client = None  # its XACK never happens: the process is gone
+    with pytest.raises(AttributeError):
+        dead.apply(read)
+    assert applied() == sum(map(len, read.values()))  # committed
+    dead.client = client
+    assert sum(map(len, dead.read().values())) > 0  # read, never applied
+
+
 def test_a_consumer_killed_mid_batch_loses_nothing_and_applies_nothing_twice(protected, shared_redis, tmp_path):
     url, prefix, client = shared_redis
     stream_publish(client, changes(protected), partitions=PARTITIONS, prefix=prefix)
+    die_after_commit(client, prefix)
     first = Consumer(redis_url=url, prefix=prefix, name="first", log_path=tmp_path / "first.log", batch=40)
     try:
         # Killed while it holds entries read and not acknowledged: mid-batch (the batch in flight
         # is rolled back; its entries stay pending for the next owner of their partitions).
-        wait_for(lambda: applied() > 0 and pending(client, prefix) > 0, what="the first consumer to be mid-batch",
+        start = applied()
+        wait_for(lambda: applied() > start and pending(client, prefix) > 0, what="the first consumer to be mid-batch",
                  consumers=[first])
         first.kill()
         assert applied() < LISTINGS * VERSIONS, "the first consumer finished before it could be killed"
@@ -202,7 +221,8 @@ class OwnRedis:
 
 @pytest.fixture
 def own_redis(tmp_path):
-    require_service(shutil.which("redis-server") is not None, "needs redis-server on PATH (apt-get install redis-server)")
+    require_service(shutil.which("redis-server") is not None,
+                    "needs redis-server on PATH (apt-get install redis-server)")
     server = OwnRedis(tmp_path)
     server.start()
     yield server
@@ -215,13 +235,23 @@ def test_a_redis_restart_under_a_running_consumer_loses_nothing_and_applies_noth
     prefix = "ipportal:listings"
     sent = changes(protected)
     half = len(sent) // 2
-    stream_publish(redis.Redis.from_url(own_redis.url), sent[:half], partitions=PARTITIONS, prefix=prefix)
+    client = redis.Redis.from_url(own_redis.url)
+    stream_publish(client, sent[:half], partitions=PARTITIONS, prefix=prefix)
+    # A consumer reads a batch; Redis dies; the batch commits and its XACK fails.
+    early = StreamConsumer(client, partitions=PARTITIONS, prefix=prefix, name="early", batch=30, lease_ms=1500)
+    early.ensure_groups()
+    early.rebalance()
+    read = early.read()
+    own_redis.kill()  # SIGKILL: no shutdown save; the append-only file is all that survives
+    with pytest.raises(redis.exceptions.ConnectionError):
+        early.apply(read)
+    assert applied() == sum(map(len, read.values())) > 0
+    own_redis.start()
     consumer = Consumer(redis_url=own_redis.url, prefix=prefix, name="steady", log_path=tmp_path / "c.log", batch=40)
     try:
-        wait_for(lambda: applied() > 0, what="the consumer to apply a batch", consumers=[consumer])
-        own_redis.kill()  # SIGKILL: no shutdown save; the append-only file is all that survives
-        before = applied()
-        assert before < LISTINGS * VERSIONS, "everything was applied before Redis went down"
+        # And again under a running consumer process.
+        wait_for(lambda: applied() > half // 2, what="the consumer to apply batches", consumers=[consumer])
+        own_redis.kill()
         time.sleep(1.5)  # the consumer meets the outage
         own_redis.start()
         client = redis.Redis.from_url(own_redis.url)
