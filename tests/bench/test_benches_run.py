@@ -278,3 +278,26 @@ def test_certificates_bench_prints_recall_lookup_registration_and_proof_figures(
     figure(out, r"^proofs at a log of 2,003 leaves")
     figure(out, r"^  inclusion proof\s+p50.*; 2 queries each$")
     figure(out, r"^  consistency proof\s+p50")
+
+
+def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
+    broker = settings.CELERY_BROKER_URL
+    require_service(bool(broker) and broker.startswith("redis") and redis_reachable(broker),
+                    f"needs a reachable Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/5 (got {broker!r})")
+    db = smoke_database("ingest")
+    env = {**bench_env(db), "INGEST_STREAM_URL": broker}
+    out = run_bench("ingest_bench.py", "--changes", "300", "--batch", "100", "--brands", "40", "--partitions", "2",
+                    "--rates", "50", "--seconds", "2", env=env)
+    figure(out, r"^floor, COPY of 300 rows into a table of the listings' shape: [\d,]+ rows/s$")
+    figure(out, r"^floor, COPY \+ read back \+ match: [\d,]+ listings/s \(\d+ hit a rule\)$")
+    new = figure(out, r"^bulk API, new listings: 300 in [\d.]+ s = [\d,]+ listings/s \(created 300, updated 0, "
+                      r"unchanged 0, failed 0; (\d+) cases opened\); the COPY \+ match floor is [\d.]+x this$")
+    assert int(new.group(1)) > 0, new.group(0)  # 5% violate a rule
+    figure(out, r"^bulk API, changed titles: 300 in .* \(created 0, updated 300, unchanged 0, failed 0; ")
+    figure(out, r"^bulk API, unchanged \(the same payload again\): 300 in .* \(created 0, updated 0, unchanged 300, ")
+    figure(out, r"^stream, 1 consumer, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
+    figure(out, r"^stream, 2 consumers, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
+    figure(out, r"^change to suppression at 50 changes/s offered for 2 s, one consumer: \d+ violating changes, "
+                r"p50 [\d.]+ s, p99 [\d.]+ s$")
+    figure(out, r"^p99 passes 5 s at: ")
+    figure(out, r"^targets: end to end >= 20,000/s: (met|NOT met) ")
