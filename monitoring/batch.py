@@ -14,7 +14,8 @@ and what follows is written with a handful of statements, whatever the number of
 No e-mail, commit or chain link per hit: the audit chain is linked after commit (or by beat), the
 webhook deliveries go through their outbox.
 An automatic case whose rule no longer matches its changed listing is released one by one
-(decisions.automated.case_release_automated): a rule relaxed on a listing is rare.
+(decisions.automated.case_release_automated, its reinstatement applied in the batch's transaction):
+a seller who fixed a title; a few statements per case, not yet set-based.
 """
 
 from collections import defaultdict
@@ -23,7 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
-from actions.models import ActionKind, BulkJobKind, Restriction
+from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction, Restriction
+from actions.services import action_apply
 from audit.services import AuditTarget, audit_append_many, audit_label
 from complaints.lanes import case_priority
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision
@@ -65,7 +67,7 @@ def listings_check_written(*, listings) -> int:
             matched = {hit.right_id for hit in found}
             for case_id, right_id in open_automatic[w.id]:
                 if right_id not in matched:
-                    case_release_automated(case_id=case_id)
+                    _release(case_id)
         hits.extend((w, hit) for hit in found)
     if not hits:
         return 0
@@ -80,6 +82,18 @@ def listings_check_written(*, listings) -> int:
         # case per listing and right). The per-listing path sees it and skips that one.
         return sum(case_open_automatic(listing_id=w.id, hit=hit, text=getattr(w, hit.field)) is not None
                    for w, hit in hits)
+
+
+def _release(case_id: int) -> None:
+    """The case's rule no longer matches its changed listing: released (decisions.automated), and
+    its reinstatement applied here, in the batch's transaction, rather than by a task per case
+    after commit (the task queued for it then finds it applied and does nothing)."""
+    decision = case_release_automated(case_id=case_id)
+    if decision is None:
+        return
+    for action_id in EnforcementAction.objects.filter(decision=decision, status=ActionStatus.PENDING).values_list(
+            "pk", flat=True):
+        action_apply(action_id=action_id)
 
 
 def _not_held(hits: list) -> list:

@@ -208,3 +208,18 @@ def test_an_ndjson_body_of_more_than_ten_thousand_lines_is_refused(world, client
     response = client.post(URL, body, content_type="application/x-ndjson", HTTP_AUTHORIZATION=f"Token {marketplace}")
     assert response.status_code == 400 and "10,000" in response.json()["detail"]
     assert not Listing.objects.filter(external_id__startswith="G-").exists()
+
+
+def test_a_listing_changed_out_of_the_rules_reach_is_released_by_the_batch_itself(
+        world, django_capture_on_commit_callbacks):
+    set_rules(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(listings=[item("F", world.seller_b, title="ACME headphones", ships_from="CN")])
+    case = Case.objects.get(listing__external_id="G-F", source=CaseSource.AUTOMATIC)
+    # The seller fixes the title: back up within the batch's transaction, before any task runs.
+    with django_capture_on_commit_callbacks(execute=False):
+        ingest_batch(listings=[item("F", world.seller_b, title="Headphones", ships_from="CN")])
+        assert Listing.objects.get(external_id="G-F").status == ListingStatus.ACTIVE
+    case.refresh_from_db()
+    assert case.is_undecided is False
+    assert not Restriction.objects.filter(case=case, lifted_at__isnull=True).exists()
