@@ -24,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default=DEFAULT_PREFIX)
         parser.add_argument("--name", default=None, help="Consumer name (default host-pid); a restarted "
                                                          "consumer with the same name re-reads its pending entries")
-        parser.add_argument("--batch", type=int, default=1000, help="Entries read per partition per round (at most 10,000)")
+        parser.add_argument("--batch", type=int, default=1000,
+                            help="Entries read per partition per round (at most 10,000)")
         parser.add_argument("--lease-ms", type=int, default=10_000,
                             help="A dead consumer's partitions are taken over after this long")
         parser.add_argument("--idle-exit", type=float, default=None,
