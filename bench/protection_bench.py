@@ -18,7 +18,7 @@ description; about 2% use a watched term). Prints listings checked per second:
    (--regex-sample, default 2,000) because it is slow, extrapolated; the sample's hits are compared
    with the automaton's;
 5. end to end: --e2e listings (default 5,000, a sample: every one is a database write) through the
-   bulk ingest API view (validation, upsert, after-commit check, case + automated suppression for
+   bulk ingest API view (one-pass validation, merge, check, cases + automated suppressions for
    each hit, enforcement applied in-process), in calls of 1,000. Uses a database named after
    DATABASE_URL's with "_bench" appended (dropped and re-created); SQLite file without DATABASE_URL.
 """
