@@ -51,9 +51,10 @@ class NewAction(NamedTuple):
 
 
 def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=None,
-                    chunk_size: int | None = None) -> BulkJob:
+                    chunk_size: int | None = None, queue_chunks: bool = True) -> BulkJob:
     """Requires an open transaction. Creates the job and its pending `actions` in bulk, and queues
-    one task per chunk on commit."""
+    one task per chunk on commit (unless `queue_chunks` is False: the caller applies them in its
+    transaction, bulk_job_apply_pending, as an ingest batch does its automatic suppressions)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk_job_create must run inside the deciding transaction")
     job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
@@ -68,7 +69,8 @@ def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=No
     if not actions:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": timezone.now()})
-    bulk_job_enqueue(job=job)
+    if queue_chunks:
+        bulk_job_enqueue(job=job)
     return job
 
 

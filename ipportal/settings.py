@@ -199,6 +199,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IP Portal <no-reply@ipportal
 EMBEDDED_WORKER = env_bool("EMBEDDED_WORKER", False)
 EMBEDDED_WORKER_DIR = Path(env_str("EMBEDDED_WORKER_DIR", str(BASE_DIR / "var" / "embedded")))
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+# Listing changes pushed to Redis Streams (listings.stream, docs/ingest.md): the Redis that holds
+# them (its own, with appendonly yes, in production) and how many partitions (streams) producers
+# and consumers share.
+INGEST_STREAM_URL = env_str("INGEST_STREAM_URL", CELERY_BROKER_URL)
+INGEST_STREAM_PARTITIONS = env_int("INGEST_STREAM_PARTITIONS", 8)
 if EMBEDDED_WORKER and CELERY_BROKER_URL:
     raise ValueError("EMBEDDED_WORKER is for embedded mode, without CELERY_BROKER_URL: unset one of them")
 if EMBEDDED_WORKER:

@@ -1,5 +1,9 @@
 """The marketplace pushes its listings here (service accounts only)."""
 
+import json
+import logging
+import zlib
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -8,9 +12,12 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMarketplaceForListings
 
-from .ingest import MAX_ITEMS_PER_CALL, listings_upsert_bulk, sellers_upsert_bulk
+from .ingest import MAX_ITEMS_PER_CALL, ingest_batch
 from .models import Listing, Seller
+from .schema import MAX_LISTING_ITEMS
 from .services import listing_upsert
+
+log = logging.getLogger(__name__)
 
 
 class ListingIn(serializers.Serializer):
@@ -61,20 +68,6 @@ class SellerIn(serializers.Serializer):
     country = serializers.RegexField(r"^[A-Z]{2}$", max_length=2, help_text="ISO 3166-1 alpha-2, upper case")
 
 
-class BulkListingIn(ListingIn):
-    """ListingIn, with sellers looked up once per call instead of once per item."""
-
-    def validate_seller_external_id(self, value):
-        seller = self.context["sellers"].get(value)
-        if seller is None:
-            raise serializers.ValidationError("Unknown seller; send it in `sellers` or register it first.")
-        return seller
-
-    def validate(self, attrs):
-        attrs["seller"] = attrs.pop("seller_external_id")
-        return attrs
-
-
 class BulkIn(serializers.Serializer):
     sellers = serializers.ListField(child=serializers.DictField(), required=False, default=list,
                                     max_length=MAX_ITEMS_PER_CALL)
@@ -102,60 +95,149 @@ class BulkOut(serializers.Serializer):
     errors = ItemError(many=True)
 
 
-def _validate_items(raw: list[dict], serializer_class, kind: str, context: dict | None = None):
-    valid: dict[int, dict] = {}
-    errors: list[dict] = []
-    for index, item in enumerate(raw):
-        data = serializer_class(data=item, context=context or {})
-        if data.is_valid():
-            valid[index] = dict(data.validated_data)
-        else:
-            errors.append({"kind": kind, "index": index, "external_id": item.get("external_id"),
-                           "errors": {k: [str(m) for m in v] for k, v in data.errors.items()}})
-    return valid, errors
-
-
-def _counts(result, failed: int) -> dict:
-    return {"created": len(result.created), "updated": len(result.updated), "unchanged": len(result.unchanged),
-            "failed": failed}
-
-
-def _db_errors(result, kind: str, valid: dict) -> list[dict]:
-    return [{"kind": kind, "index": i, "external_id": valid[i]["external_id"], "errors": e}
-            for i, e in result.errors.items()]
-
-
 class ListingBulkIngestApi(APIView):
-    """Upsert up to 1,000 sellers and 1,000 listings in one call, idempotent by external id.
+    """Upsert sellers and listings in one call, idempotent by external id (listings.ingest).
 
-    Sellers are stored first, so listings may name sellers sent in the same call. Each item is
-    validated on its own: bad items are reported in `errors` (kind, index, external id, messages by
-    field) and the good ones are stored. 200 even when some items failed; 400 only when the body is
-    not two lists or a list is too long.
+    JSON: `{"sellers": [...], "listings": [...]}`, up to 1,000 of each. NDJSON
+    (`Content-Type: application/x-ndjson`): one object a line, up to 10,000 lines, a seller when it
+    says `"kind": "seller"`. Either may be sent with `Content-Encoding: gzip`. Sellers are stored
+    first, so listings may name sellers sent in the same call. The batch is checked in one pass:
+    bad items are reported in `errors` (kind, index: the position in its list, or the line of an
+    NDJSON body, external id, messages by field) and the good ones are stored, each whole. 200 even
+    when some items failed; 400 when the body is not two lists, a list is too long or the body is
+    not JSON/NDJSON; 413 when a gzip body inflates too far; 415 for another Content-Encoding.
     """
 
     permission_classes = [IsMarketplaceForListings]
 
     @extend_schema(request=BulkIn, responses={
         200: OpenApiResponse(BulkOut, description="Stored what was valid; `errors` lists each refused item"),
-        400: OpenApiResponse(description="The body is not two lists, or a list has more than 1,000 items"),
+        400: OpenApiResponse(description="The body is not two lists, a list has more than 1,000 items, an NDJSON "
+                                         "body more than 10,000 lines, or the body is not JSON"),
+        413: OpenApiResponse(description="A gzip body inflates past 128 MB"),
+        415: OpenApiResponse(description="A Content-Encoding other than gzip"),
         401: OpenApiResponse(description="No or an invalid token"),
         403: OpenApiResponse(description="Not the marketplace's service account"),
     })
     def post(self, request: Request) -> Response:
-        body = BulkIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        sellers_valid, seller_errors = _validate_items(body.validated_data["sellers"], SellerIn, "seller")
-        seller_result = sellers_upsert_bulk(items=sellers_valid)
-        seller_errors += _db_errors(seller_result, "seller", sellers_valid)
-        raw_listings = body.validated_data["listings"]
-        wanted = {str(i.get("seller_external_id")) for i in raw_listings}
-        sellers = {s.external_id: s for s in Seller.objects.filter(external_id__in=wanted)}
-        listings_valid, listing_errors = _validate_items(raw_listings, BulkListingIn, "listing", {"sellers": sellers})
-        listing_result = listings_upsert_bulk(items=listings_valid)
-        listing_errors += _db_errors(listing_result, "listing", listings_valid)
-        return Response({
-            "sellers": _counts(seller_result, len(seller_errors)),
-            "listings": _counts(listing_result, len(listing_errors)),
-            "errors": seller_errors + listing_errors,
-        })
+        encoding = request.headers.get("Content-Encoding", "").strip().lower()
+        ndjson = request.content_type.split(";")[0].strip() in NDJSON_TYPES
+        if encoding not in ("", "identity", "gzip"):
+            return Response({"detail": f"Content-Encoding {encoding!r} is not accepted: send gzip or none."},
+                            status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE)
+        if encoding == "gzip" or ndjson:
+            try:
+                raw = _gunzip(request.body) if encoding == "gzip" else request.body
+            except BodyRefused as exc:
+                log.warning("bulk ingest body refused from user %s: %s", request.user.pk, exc)
+                return Response({"detail": str(exc)}, status=exc.status)
+            if ndjson:
+                parsed = ndjson_items(raw)
+                if isinstance(parsed, str):
+                    return Response({"detail": parsed}, status=status.HTTP_400_BAD_REQUEST)
+                return self._ingest_lines(*parsed)
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                return Response({"detail": "The body is not JSON (after gzip)."}, status=status.HTTP_400_BAD_REQUEST)
+        else:
+            data = request.data
+        refusal = _lists_refusal(data)
+        if refusal:
+            return Response(refusal, status=status.HTTP_400_BAD_REQUEST)
+        result = ingest_batch(sellers=data.get("sellers") or [], listings=data.get("listings") or [])
+        return Response({"sellers": result.counts("seller"), "listings": result.counts("listing"),
+                         "errors": result.errors})
+
+    def _ingest_lines(self, sellers, listings, lines_of, bad_lines) -> Response:
+        result = ingest_batch(sellers=sellers, listings=listings)
+        errors = [{**e, "index": lines_of[e["kind"]][e["index"]]} for e in result.errors] + bad_lines
+        errors.sort(key=lambda e: e["index"])
+        counts = {"seller": result.counts("seller"), "listing": result.counts("listing")}
+        for e in bad_lines:
+            counts[e["kind"]]["failed"] += 1
+        return Response({"sellers": counts["seller"], "listings": counts["listing"], "errors": errors})
+
+
+# --- bodies: NDJSON, gzip ------------------------------------------------------------------------
+
+NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/ndjson")
+# Decompressed, a body may be this large: 10,000 items at their field limits is ~110 MB of JSON, a
+# real batch a few MB. Past it the body is refused (a small gzip that inflates without end).
+MAX_DECODED_BYTES = 128 * 1024 * 1024
+
+
+class BodyRefused(Exception):
+    def __init__(self, message: str, status_code: int):
+        super().__init__(message)
+        self.status = status_code
+
+
+def _gunzip(body: bytes) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body, MAX_DECODED_BYTES + 1)
+    except zlib.error as exc:
+        raise BodyRefused(f"The body is not valid gzip ({exc}).", status.HTTP_400_BAD_REQUEST) from None
+    if len(out) > MAX_DECODED_BYTES or inflater.unconsumed_tail:
+        raise BodyRefused(f"The body inflates past {MAX_DECODED_BYTES // 2**20} MB: send smaller batches.",
+                          status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    return out
+
+
+def ndjson_items(raw: bytes):
+    """An NDJSON body: one JSON object a line, a listing change, or a seller when it says
+    `"kind": "seller"`. Returns (sellers, listings, {kind: [line of each item]}, errors of lines
+    that are not JSON objects), or a message when the body as a whole is refused."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "The body is not UTF-8."
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) > MAX_LISTING_ITEMS:
+        return f"At most {MAX_LISTING_ITEMS:,} lines per call; this body has {len(lines):,}."
+    sellers, listings, lines_of, bad = [], [], {"seller": [], "listing": []}, []
+    parsed = None
+    # One parse for the body when every line is an object ({...}, so no value can run over two lines
+    # and the count checks no line held two); line by line otherwise, to name the line at fault.
+    if all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines):
+        try:
+            parsed = json.loads("[" + ",".join(lines) + "]")
+        except ValueError:
+            parsed = None
+        if parsed is not None and len(parsed) != len(lines):
+            parsed = None
+    for number, line in enumerate(lines):
+        if parsed is not None:
+            item = parsed[number]
+        else:
+            try:
+                item = json.loads(line)
+            except ValueError:
+                bad.append({"kind": "listing", "index": number, "external_id": None,
+                            "errors": {"non_field_errors": ["This line is not JSON."]}})
+                continue
+        if isinstance(item, dict) and item.get("kind") == "seller":
+            sellers.append(item)
+            lines_of["seller"].append(number)
+        else:
+            listings.append(item)
+            lines_of["listing"].append(number)
+    return sellers, listings, lines_of, bad
+
+
+def _lists_refusal(data) -> dict | None:
+    """The JSON body's shape: two optional lists of at most MAX_ITEMS_PER_CALL objects."""
+    if not isinstance(data, dict):
+        return {"non_field_errors": ["Expected an object with `sellers` and `listings` lists."]}
+    for name in ("sellers", "listings"):
+        value = data.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            return {name: [f'Expected a list of items but got type "{type(value).__name__}".']}
+        if len(value) > MAX_ITEMS_PER_CALL:
+            return {name: [f"Ensure this field has no more than {MAX_ITEMS_PER_CALL} elements."]}
+    return None

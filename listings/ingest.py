@@ -1,18 +1,28 @@
 """Bulk ingest from the marketplace: sellers and listings upserted by external id.
 
-Each item is validated by the API's serializers first; this module writes the valid ones. One
-transaction per call with a savepoint per item, so a row the database refuses is reported as that
-item's error and the others still commit. One `listings_changed` signal for the whole batch.
+`ingest_batch` is the core every transport calls (the bulk API: JSON or NDJSON, gzip or not;
+the Redis Stream consumer, listings.stream): one transaction per batch. The batch is checked in
+one pass (listings.schema), then on PostgreSQL staged with COPY into a temporary table and merged
+with one INSERT ... ON CONFLICT DO UPDATE that writes only rows whose content hash differs, so an
+unchanged listing costs nothing; the statement returns what it wrote. In that transaction,
+`listings_written` (a suspended seller's listing is restricted) and then `listings_ingested` (the
+hook point: monitoring checks the written listings against the rules and writes its cases and
+suppressions set-based; other apps may connect there) are sent with the listings written.
+Elsewhere (SQLite, embedded mode), or when the database refuses the one statement, the listings are
+written through the ORM (listings_upsert_bulk's path), each refused item reported on its own.
 """
 
+import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from .models import Listing, Seller
+from .models import Listing, Seller, listing_content_hash
+from .schema import batch_check, listing_item_check, seller_item_check
 from .services import listings_changed_on_commit
-from .signals import listings_written
+from .signals import listings_ingested, listings_written
 
 MAX_ITEMS_PER_CALL = 1000
 
@@ -23,6 +33,7 @@ class IngestResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: dict[int, dict] = field(default_factory=dict)  # item index -> {field: [messages]}
+    written: list["WrittenListing"] = field(default_factory=list)  # created and updated, as stored
 
 
 def sellers_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
@@ -51,9 +62,11 @@ def sellers_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
 _LISTING_FIELDS = ("title", "description", "brand_name", "ships_from", "price", "currency", "url")
 
 
-def listings_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
+def listings_upsert_bulk(*, items: dict[int, dict], announce: bool = True) -> IngestResult:
     """Create or update listings (`items`: index -> validated fields with `seller` a Seller).
 
+    The ORM path (SQLite; or PostgreSQL when the merge statement is refused). `announce`: send
+    `listings_written` and, after commit, `listings_changed` (ingest_batch sends its own signals).
     Idempotent: a listing sent again unchanged is not written and not re-checked. New listings are
     inserted in one statement and changed ones updated in one (per call); if the database refuses
     that (a concurrent call created the same id a moment ago), each item is written on its own so
@@ -75,9 +88,11 @@ def listings_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
             seen.add(item["external_id"])
             current = existing.get(item["external_id"])
             fields = {k: item[k] for k in _LISTING_FIELDS if k in item}
+            fields["content_hash"] = _content_hash(item)
             if current is None:
                 new[index] = item
-            elif current.seller_id == item["seller"].pk and all(getattr(current, k) == v for k, v in fields.items()):
+            elif current.seller_id == item["seller"].pk and all(getattr(current, k) == v for k, v in fields.items()
+                                                                    if k != "content_hash"):
                 result.unchanged.append(current.external_id)
             else:
                 for k, v in fields.items():
@@ -92,18 +107,33 @@ def listings_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
         now = timezone.now()
         for listing in changed:
             listing.updated_at = now  # bulk_update does not run auto_now
-        Listing.objects.bulk_update(changed, ["seller", *_LISTING_FIELDS, "updated_at"], batch_size=500)
+        Listing.objects.bulk_update(changed, ["seller", *_LISTING_FIELDS, "content_hash", "updated_at"],
+                                    batch_size=500)
         result.created += [lst.external_id for lst in created]
         result.updated += [lst.external_id for lst in changed]
+        result.written = ([_written(lst, True) for lst in created] + [_written(lst, False) for lst in changed])
         written = [lst.pk for lst in created] + [lst.pk for lst in changed]
-        if written:
+        if written and announce:
             listings_written.send(sender=Listing, listing_ids=written)
-        listings_changed_on_commit(listing_ids=written)
+            listings_changed_on_commit(listing_ids=written)
     return result
 
 
+def _content_hash(item: dict) -> str:
+    return listing_content_hash(seller_id=item["seller"].pk, title=item["title"],
+                                description=item.get("description", ""), brand_name=item.get("brand_name", ""),
+                                ships_from=item["ships_from"], price=item["price"],
+                                currency=item.get("currency", "USD"), url=item.get("url", ""))
+
+
+def _written(listing: Listing, created: bool) -> "WrittenListing":
+    return WrittenListing(listing.pk, listing.external_id, created, listing.seller_id, listing.title,
+                          listing.description, listing.brand_name, listing.ships_from, listing.price,
+                          listing.currency, listing.url)
+
+
 def _listing(item: dict) -> Listing:
-    return Listing(external_id=item["external_id"], seller=item["seller"],
+    return Listing(external_id=item["external_id"], seller=item["seller"], content_hash=_content_hash(item),
                    **{k: item[k] for k in _LISTING_FIELDS if k in item})
 
 
@@ -122,3 +152,161 @@ def _save_new(item: dict) -> Listing:
     listing = _listing(item)
     listing.save(force_insert=True)
     return listing
+
+
+# --- the set-based core ----------------------------------------------------------------------
+
+class WrittenListing(NamedTuple):
+    """A listing as the batch wrote it (new or changed): what `listings_ingested` receivers read,
+    without reading the rows back."""
+
+    id: int
+    external_id: str
+    created: bool
+    seller_id: int
+    title: str
+    description: str
+    brand_name: str
+    ships_from: str
+    price: object
+    currency: str
+    url: str
+
+
+@dataclass
+class BatchResult:
+    sellers: IngestResult
+    listings: IngestResult
+    errors: list[dict]  # {"kind", "index", "external_id", "errors": {field: [messages]}}, by position
+
+    def counts(self, kind: str) -> dict:
+        result = self.sellers if kind == "seller" else self.listings
+        return {"created": len(result.created), "updated": len(result.updated), "unchanged": len(result.unchanged),
+                "failed": sum(e["kind"] == kind for e in self.errors)}
+
+
+def ingest_batch(*, sellers: list | None = None, listings: list | None = None,
+                 duplicates: str = "refuse") -> BatchResult:
+    """Store a batch of sellers and listing changes (raw items as sent) in one transaction, or in
+    the caller's. Bad items are reported by position and not written; the others are, each whole
+    with what follows from it (a suspended seller's restriction, monitoring's cases and
+    suppressions: `listings_ingested`). `duplicates`: "refuse" reports a listing sent twice in
+    the batch (an API call); "last" is for callers that already split a batch so each listing
+    appears once (the stream consumer), and raises otherwise."""
+    sellers, listings = sellers or [], listings or []
+    errors: list[dict] = []
+    with transaction.atomic():
+        seller_result = IngestResult()
+        if sellers:
+            valid, bad = batch_check(sellers, seller_item_check)
+            errors += _errors("seller", sellers, bad)
+            seller_result = sellers_upsert_bulk(items=valid)
+            errors += _errors("seller", sellers, seller_result.errors)
+        valid, bad = batch_check(listings, listing_item_check)
+        bad.update(_resolve_sellers(valid, duplicates))
+        result = _listings_merge(valid)
+        errors += _errors("listing", listings, {**bad, **result.errors})
+        if result.written:
+            listings_written.send(sender=Listing, listing_ids=[w.id for w in result.written])
+            # The hook point: every listing this batch wrote, as written, and the optional keys
+            # other apps registered (listings.schema.ingest_key_register), by listing id.
+            extras = {w.id: valid[i]["extras"] for i, w in _positions(valid, result.written) if valid[i]["extras"]}
+            listings_ingested.send(sender=Listing, listings=result.written, extras=extras)
+    errors.sort(key=lambda e: (e["kind"] != "seller", e["index"]))
+    return BatchResult(sellers=seller_result, listings=result, errors=errors)
+
+
+def _errors(kind: str, raw: list, by_index: dict[int, dict]) -> list[dict]:
+    return [{"kind": kind, "index": i, "external_id": raw[i].get("external_id") if isinstance(raw[i], dict) else None,
+             "errors": e} for i, e in by_index.items()]
+
+
+def _positions(valid: dict[int, dict], written: list[WrittenListing]):
+    index_of = {item["external_id"]: i for i, item in valid.items()}
+    return [(index_of[w.external_id], w) for w in written]
+
+
+def _resolve_sellers(valid: dict[int, dict], duplicates: str) -> dict[int, dict]:
+    """Each valid item's seller (one query for the batch) and the batch's duplicates; what fails
+    leaves `valid` and is returned as errors by position."""
+    wanted = {item["seller_external_id"] for item in valid.values()}
+    by_external = {s.external_id: s for s in Seller.objects.filter(external_id__in=wanted)}
+    errors: dict[int, dict] = {}
+    seen: set[str] = set()
+    for index in list(valid):
+        item = valid[index]
+        seller = by_external.get(item["seller_external_id"])
+        if seller is None:
+            errors[index] = {"seller_external_id": ["Unknown seller; send it in `sellers` or register it first."]}
+        elif item["external_id"] in seen:
+            if duplicates != "refuse":
+                raise ValueError(f"listing {item['external_id']} twice in one batch")
+            errors[index] = {"external_id": ["Sent twice in this call; send each listing once."]}
+        else:
+            seen.add(item["external_id"])
+            item["seller"] = seller
+            continue
+        del valid[index]
+    return errors
+
+
+def _listings_merge(valid: dict[int, dict]) -> IngestResult:
+    if not valid:
+        return IngestResult()
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                return _merge_pg(valid)
+        except DatabaseError:
+            pass  # a row the database refuses: the ORM path below finds it and reports it alone
+    return listings_upsert_bulk(items=valid, announce=False)
+
+
+_STAGE_COLUMNS = ("external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
+                  "url", "content_hash")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _merge_pg(valid: dict[int, dict]) -> IngestResult:
+    """COPY the batch into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE ... WHERE
+    the content hash differs, returning the rows it wrote (xmax = 0: inserted)."""
+    now = timezone.now()
+    buffer = io.StringIO()
+    hashes = {}
+    for item in valid.values():
+        digest = listing_content_hash(seller_id=item["seller"].pk, title=item["title"],
+                                      description=item["description"], brand_name=item["brand_name"],
+                                      ships_from=item["ships_from"], price=item["price"], currency=item["currency"],
+                                      url=item["url"])
+        hashes[item["external_id"]] = digest
+        buffer.write("\t".join((item["external_id"].translate(_COPY_ESCAPES), str(item["seller"].pk),
+                                item["title"].translate(_COPY_ESCAPES), item["description"].translate(_COPY_ESCAPES),
+                                item["brand_name"].translate(_COPY_ESCAPES), item["ships_from"], str(item["price"]),
+                                item["currency"], item["url"].translate(_COPY_ESCAPES), digest)))
+        buffer.write("\n")
+    buffer.seek(0)
+    table = Listing._meta.db_table
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_STAGE_COLUMNS[1:], "updated_at"))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.listing_stage")
+        cursor.execute("CREATE TEMPORARY TABLE listing_stage (external_id varchar(64), seller_id bigint, "
+                       "title varchar(300), description text, brand_name varchar(200), ships_from varchar(2), "
+                       "price numeric(12, 2), currency varchar(3), url varchar(200), content_hash varchar(32)) "
+                       "ON COMMIT DROP")
+        cursor.cursor.copy_expert(f"COPY listing_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN", buffer)
+        # Rows in external id order: two batches touching the same listings lock them in one order.
+        cursor.execute(
+            f"INSERT INTO {table} AS l ({', '.join(_STAGE_COLUMNS)}, status, created_at, updated_at) "
+            f"SELECT {', '.join(_STAGE_COLUMNS)}, 'active', %s, %s FROM listing_stage ORDER BY external_id "
+            f"ON CONFLICT (external_id) DO UPDATE SET {updates} "
+            "WHERE l.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
+            "RETURNING l.id, l.external_id, (l.xmax = 0), l.seller_id, l.title, l.description, l.brand_name, "
+            "l.ships_from, l.price, l.currency, l.url", [now, now])
+        written = [WrittenListing(*row) for row in cursor.fetchall()]
+    result = IngestResult(written=written)
+    done = set()
+    for w in written:
+        (result.created if w.created else result.updated).append(w.external_id)
+        done.add(w.external_id)
+    result.unchanged = [ext for ext in hashes if ext not in done]
+    return result

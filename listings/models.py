@@ -1,5 +1,8 @@
 """The portal's mirror of the marketplace: sellers and their listings."""
 
+import hashlib
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -51,6 +54,20 @@ def status_for(restriction_kinds) -> str:
 RULE_FACTS = ("title", "description", "brand_name", "ships_from", "seller_id")
 
 
+# What the content hash covers: everything the marketplace sends of a listing (status is the portal's).
+CONTENT_FIELDS = ("seller_id", "title", "description", "brand_name", "ships_from", "price", "currency", "url")
+
+
+def listing_content_hash(*, seller_id: int, title: str, description: str, brand_name: str, ships_from: str,
+                         price, currency: str, url: str) -> str:
+    """The listing's content hash (Listing.content_hash): equal exactly when every field the
+    marketplace sends is equal, so a listing sent again unchanged costs the ingest merge nothing.
+    The price is hashed at two decimals, as stored ("19.9" and "19.90" are one price)."""
+    price_text = f"{Decimal(price):.2f}" if price is not None else ""
+    payload = "\x1f".join((str(seller_id), title, description, brand_name, ships_from, price_text, currency, url))
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
 class Listing(models.Model):
     external_id = models.CharField(max_length=64, unique=True, help_text="The marketplace's listing id")
     seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="listings")
@@ -64,6 +81,9 @@ class Listing(models.Model):
     # Derived, never set on its own: what the listing's active restrictions (actions.Restriction)
     # say, written in the transaction that imposes or lifts one (status_for).
     status = models.CharField(max_length=16, choices=ListingStatus.choices, default=ListingStatus.ACTIVE)
+    # listing_content_hash of the fields as last written by an ingest path; empty when written
+    # otherwise (fixtures, an old row): then the next ingest of it always writes.
+    content_hash = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -89,3 +109,19 @@ class Listing(models.Model):
             "ships_from": self.ships_from, "price": str(self.price), "currency": self.currency,
             "url": self.url, "status": self.status,
         }
+
+
+class IngestStreamOffset(models.Model):
+    """How far listing changes from one stream partition have been applied (listings.stream): the
+    last entry id, written in the transaction that applies its batch. A batch delivered again (a
+    consumer killed after its commit but before XACK, a claimed pending entry) skips what this says
+    is applied, so no change is applied twice; `applied` counts the entries applied, once each."""
+
+    stream = models.CharField(max_length=200, unique=True)
+    last_ms = models.BigIntegerField(default=0)  # a Redis stream id is "<ms>-<seq>"
+    last_seq = models.BigIntegerField(default=0)
+    applied = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.stream} at {self.last_ms}-{self.last_seq}"

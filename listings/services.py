@@ -12,7 +12,9 @@ def listing_upsert(*, seller, external_id: str, **fields) -> tuple[Listing, bool
     fields.pop("status", None)
     with transaction.atomic():
         listing, created = Listing.objects.update_or_create(
-            external_id=external_id, defaults={"seller": seller, **fields}
+            # The content hash is the bulk path's (listings.ingest): cleared here, so the next batch
+            # that sends this listing writes it whatever it holds.
+            external_id=external_id, defaults={"seller": seller, **fields, "content_hash": ""}
         )
         listings_written.send(sender=Listing, listing_ids=[listing.pk])
         listing.refresh_from_db(fields=["status"])  # a receiver may have restricted it

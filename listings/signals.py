@@ -11,3 +11,11 @@ from django.dispatch import Signal
 
 listings_written = Signal()  # kwargs: listing_ids: list[int]
 listings_changed = Signal()  # kwargs: listing_ids: list[int]
+
+# Sent inside the ingest batch's transaction (listings.ingest.ingest_batch), after the merge and
+# after `listings_written`, with `listings` (list[listings.ingest.WrittenListing]: every listing
+# the batch created or changed, as written) and `extras` ({listing id: {key: value}}: the optional
+# keys other apps registered, listings.schema.ingest_key_register). The one hook point of ingest:
+# monitoring checks the listings here and writes its cases and suppressions set-based; a receiver
+# that raises rolls the whole batch back.
+listings_ingested = Signal()

@@ -11,10 +11,12 @@ class MonitoringConfig(AppConfig):
     name = "monitoring"
 
     def ready(self) -> None:
-        from listings.signals import listings_changed
+        from listings.signals import listings_changed, listings_ingested
         from registry.signals import protection_changed
 
-        from . import receivers
+        from . import batch, receivers
 
         listings_changed.connect(receivers.on_listings_changed, dispatch_uid="monitoring.listings_changed")
+        # An ingest batch is checked in its own transaction, set-based (monitoring.batch).
+        listings_ingested.connect(batch.on_listings_ingested, dispatch_uid="monitoring.listings_ingested")
         protection_changed.connect(receivers.on_protection_changed, dispatch_uid="monitoring.protection_changed")

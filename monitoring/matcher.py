@@ -13,7 +13,9 @@ The automaton is built once per process and rebuilt when ProtectionVersion chang
 import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 import ahocorasick
 from django.db.models import Min
@@ -24,6 +26,8 @@ from registry.normalize import normalize_term
 from .models import ProtectionVersion
 
 _SPACE = re.compile(r"\s+")
+_ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.isspace() takes in ASCII, but the space
+_SEP = "\x00"  # between fields in match_many's one text: no term holds it, and it is not a letter or digit
 FIELDS = ("brand_name", "title", "description")  # scanned in this order; the first field that hits wins
 FIELD_LABELS = {"brand_name": "brand field", "title": "title", "description": "description"}
 RULE_LABELS = {RuleKind.SHIPS_FROM: "ships from outside the authorized countries",
@@ -119,7 +123,7 @@ class Matcher:
         self.automaton = ahocorasick.Automaton()
         by_term: dict[str, list[TermEntry]] = {}
         for t in terms:
-            if t.brand_id in rules and t.term:
+            if t.brand_id in rules and t.term and _SEP not in t.term:
                 by_term.setdefault(t.term, []).append(t)
         for term, entries in by_term.items():
             self.automaton.add_word(term, (len(term), tuple(entries)))
@@ -149,6 +153,46 @@ class Matcher:
                     if hit is not None:
                         found[entry.brand_id] = hit
         return list(found.values())
+
+    def match_many(self, listings, brand_ids: set[int] | None = None) -> list[list[Hit]]:
+        """match() for many listings (anything with ListingFacts' attributes), in one scan: their
+        fields, normalized, joined into one text the automaton reads in one call, each hit mapped
+        back to its listing and field by its offset. The same hits as match(), at a fraction of the
+        per-listing cost (one C call each for normalizing and scanning a batch, where match() makes
+        three of each per listing)."""
+        if not self.term_count or not listings:
+            return [[] for _ in listings]
+        fields = [getattr(x, f) or "" for x in listings for f in FIELDS]
+        text = _SEP.join(fields)
+        if text.isascii():
+            text = text.lower()  # casefold() on ASCII; lengths, so offsets, unchanged
+            # Whitespace normalize_text would change (two spaces, another space character): rare
+            # in one field, common in a batch; each `in` is one C scan.
+            if "  " in text or any(ch in text for ch in _ASCII_SPACES):
+                fields = [normalize_text(f) for f in fields]
+                text = _SEP.join(fields)
+        else:
+            fields = [normalize_text(f) for f in fields]
+            text = _SEP.join(fields)
+        starts = list(accumulate((len(f) + 1 for f in fields), initial=0))
+        n = len(text)
+        found: list[dict[int, Hit]] = [{} for _ in listings]
+        per_listing = len(FIELDS)
+        for end, (length, entries) in self.automaton.iter(text):
+            start = end - length + 1
+            if (start > 0 and text[start - 1].isalnum()) or (end + 1 < n and text[end + 1].isalnum()):
+                continue  # not a whole word
+            segment = bisect_right(starts, start) - 1
+            index, field = divmod(segment, per_listing)
+            listing, hits = listings[index], found[index]
+            offset = starts[segment]
+            for entry in entries:
+                if entry.brand_id in hits or (brand_ids is not None and entry.brand_id not in brand_ids):
+                    continue
+                hit = self._judge(listing, entry, FIELDS[field], start - offset, end + 1 - offset)
+                if hit is not None:
+                    hits[entry.brand_id] = hit
+        return [list(h.values()) for h in found]
 
     def _judge(self, listing: ListingFacts, entry: TermEntry, field: str, start: int, end: int) -> Hit | None:
         rules = self.rules[entry.brand_id]

@@ -185,10 +185,18 @@ def test_protection_bench_prints_rule_stage_regex_and_end_to_end_rates(smoke_dat
                     env=bench_env(db))
 
     figure(out, r"^automaton: 10,000 terms of 2,000 brands built in \d+ ms$")
-    figure(out, r"^rule stage \(Aho-Corasick\): 200 listings in [\d.]+ s = [\d,]+ listings/s; \d+ listings hit$")
-    figure(out, r"^baseline \(regex alternation of 10,000 terms, .*\): 50 listings in [\d.]+ s = [\d,]+ listings/s.*"
-                r"every regex hit found by the automaton too: True;")
-    figure(out, r"^ratio: the automaton checks [\d,]+x as many listings per second as the regex$")
+    figure(out, r"^rule stage, listing by listing \(Matcher.match\): 200 listings in [\d.]+ s = [\d,]+ listings/s; "
+                r"\d+ listings hit$")
+    figure(out, r"^rule stage, 1,000 at a time \(Matcher.match_many\): 200 listings in [\d.]+ s = [\d,]+ listings/s; "
+                r"the same hits as listing by listing: True$")
+    figure(out, r"^floor \(normalize \+ automaton scan, nothing per match, listing by listing\): [\d,]+ listings/s")
+    figure(out, r"^baseline \(trie regex of 10,000 terms, .*\): 200 listings in [\d.]+ s = [\d,]+ listings/s; "
+                r"every trie-regex hit found by the automaton too: True$")
+    figure(out, r"^second baseline \(plain regex alternation of 10,000 terms, .*\): 50 listings in [\d.]+ s = "
+                r"[\d,]+ listings/s.*every regex hit found by the automaton too: True;")
+    figure(out, r"^ratio: the automaton \(best of the two\) checks [\d.]+x as many listings per second as the trie "
+                r"regex \(target 2x: (met|NOT met)\), [\d,]+x the plain alternation; [\d.]+x the listing-by-listing "
+                r"floor; [\d,]+ listings/s against the 92,600/s target: (met|NOT met)$")
     figure(out, rf"^end to end on postgresql \({db.name}_bench\)$")
     e2e = figure(out, r"^end to end \(bulk ingest API.*\): 190 listings in [\d.]+ s = [\d,]+ listings/s "
                       r"\(sample of 200, not 200,000\); (\d+) cases opened, (\d+) listings suppressed$")
@@ -270,3 +278,26 @@ def test_certificates_bench_prints_recall_lookup_registration_and_proof_figures(
     figure(out, r"^proofs at a log of 2,003 leaves")
     figure(out, r"^  inclusion proof\s+p50.*; 2 queries each$")
     figure(out, r"^  consistency proof\s+p50")
+
+
+def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
+    broker = settings.CELERY_BROKER_URL
+    require_service(bool(broker) and broker.startswith("redis") and redis_reachable(broker),
+                    f"needs a reachable Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/5 (got {broker!r})")
+    db = smoke_database("ingest")
+    env = {**bench_env(db), "INGEST_STREAM_URL": broker}
+    out = run_bench("ingest_bench.py", "--changes", "300", "--batch", "100", "--brands", "40", "--partitions", "2",
+                    "--rates", "50", "--seconds", "2", env=env)
+    figure(out, r"^floor, COPY of 300 rows into a table of the listings' shape: [\d,]+ rows/s$")
+    figure(out, r"^floor, COPY \+ read back \+ match: [\d,]+ listings/s \(\d+ hit a rule\)$")
+    new = figure(out, r"^bulk API, new listings: 300 in [\d.]+ s = [\d,]+ listings/s \(created 300, updated 0, "
+                      r"unchanged 0, failed 0; (\d+) cases opened\); the COPY \+ match floor is [\d.]+x this$")
+    assert int(new.group(1)) > 0, new.group(0)  # 5% violate a rule
+    figure(out, r"^bulk API, changed titles: 300 in .* \(created 0, updated 300, unchanged 0, failed 0; ")
+    figure(out, r"^bulk API, unchanged \(the same payload again\): 300 in .* \(created 0, updated 0, unchanged 300, ")
+    figure(out, r"^stream, 1 consumer, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
+    figure(out, r"^stream, 2 consumers, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
+    figure(out, r"^change to suppression at 50 changes/s offered for 2 s, one consumer: \d+ violating changes, "
+                r"p50 [\d.]+ s, p99 [\d.]+ s$")
+    figure(out, r"^p99 passes 5 s at: ")
+    figure(out, r"^targets: end to end >= 20,000/s: (met|NOT met) ")

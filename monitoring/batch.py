@@ -1,0 +1,180 @@
+"""The rule stage of an ingest batch, set-based, in the batch's transaction.
+
+The receiver of `listings_ingested` (listings.ingest.ingest_batch): every listing the batch wrote
+is matched in one pass with the process's automaton (monitoring.matcher); then, for the hits, the
+facts that may hold a rule off are read once for the batch (an undecided case or an active
+restriction for the right; a reviewer's rejection or a person's reinstatement of the same facts,
+each decided by the per-listing rule in monitoring.services on the few listings that have one),
+and what follows is written with a handful of statements, whatever the number of hits:
+- the cases (one INSERT) and their `case.open` audit entries (one COPY);
+- in suppress mode, the automated decisions with their statements of reasons (one INSERT), their
+  `decision.suppress` entries, and the suppressions: one bulk job of pending actions applied in
+  this transaction by actions.bulk (restrictions, listing status, webhook outbox, transparency
+  statement records and one audit entry per chunk).
+No e-mail, commit or chain link per hit: the audit chain is linked after commit (or by beat), the
+webhook deliveries go through their outbox.
+An automatic case whose rule no longer matches its changed listing is released one by one
+(decisions.automated.case_release_automated, its reinstatement applied in the batch's transaction):
+a seller who fixed a title; a few statements per case, not yet set-based.
+"""
+
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
+from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction, Restriction
+from actions.services import action_apply
+from audit.services import AuditTarget, audit_append_many, audit_label
+from complaints.lanes import case_priority
+from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision
+from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
+from complaints.sla import case_due_at
+from decisions.automated import case_release_automated
+from listings.models import Listing, Seller
+from registry.models import IPRight, RuleMode
+
+from .matcher import Hit, current_matcher
+from .services import _reviewer_reversed, case_open_automatic, held_by_person
+
+
+def on_listings_ingested(sender, *, listings, **kwargs) -> None:
+    listings_check_written(listings=listings)
+
+
+def listings_check_written(*, listings) -> int:
+    """Requires the transaction that wrote `listings` (listings.ingest.WrittenListing rows, locked
+    by that write). Matches them and opens the cases and suppressions of their hits set-based.
+    Returns cases opened."""
+    if not listings:
+        return 0
+    matcher = current_matcher()
+    changed = [w.id for w in listings if not w.created]
+    open_automatic: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    if changed:
+        for listing_id, case_id, right_id in Case.objects.filter(
+                listing_id__in=changed, source=CaseSource.AUTOMATIC, state__in=UNDECIDED_STATES).values_list(
+                "listing_id", "pk", "right_id"):
+            open_automatic[listing_id].append((case_id, right_id))
+    if not matcher.term_count and not open_automatic:
+        return 0
+    hits: list[tuple[object, Hit]] = []
+    # One scan for the batch (WrittenListing has the attributes the rules read).
+    matched_all = matcher.match_many(listings)
+    for w, found in zip(listings, matched_all, strict=True):
+        if w.id in open_automatic:
+            matched = {hit.right_id for hit in found}
+            for case_id, right_id in open_automatic[w.id]:
+                if right_id not in matched:
+                    _release(case_id)
+        hits.extend((w, hit) for hit in found)
+    if not hits:
+        return 0
+    hits = _not_held(hits)
+    if not hits:
+        return 0
+    try:
+        with transaction.atomic():
+            return _open_cases(hits)
+    except IntegrityError:
+        # Race: a report opened a case for one of these listings and rights a moment ago (one open
+        # case per listing and right). The per-listing path sees it and skips that one.
+        return sum(case_open_automatic(listing_id=w.id, hit=hit, text=getattr(w, hit.field)) is not None
+                   for w, hit in hits)
+
+
+def _release(case_id: int) -> None:
+    """The case's rule no longer matches its changed listing: released (decisions.automated), and
+    its reinstatement applied here, in the batch's transaction, rather than by a task per case
+    after commit (the task queued for it then finds it applied and does nothing)."""
+    decision = case_release_automated(case_id=case_id)
+    if decision is None:
+        return
+    for action_id in EnforcementAction.objects.filter(decision=decision, status=ActionStatus.PENDING).values_list(
+            "pk", flat=True):
+        action_apply(action_id=action_id)
+
+
+def _not_held(hits: list) -> list:
+    """The hits no fact holds off, read once for the batch. A listing the batch created has no
+    case or restriction yet: only changed listings are looked up."""
+    changed = {w.id for w, _ in hits if not w.created}
+    if not changed:
+        return hits
+    undecided = set(Case.objects.filter(listing_id__in=changed, state__in=UNDECIDED_STATES)
+                    .values_list("listing_id", "right_id"))
+    restricted = set(Restriction.objects.filter(listing_id__in=changed, lifted_at__isnull=True, case__isnull=False)
+                     .values_list("listing_id", "case__right_id"))
+    rejected = set(Case.objects.filter(listing_id__in=changed, source=CaseSource.AUTOMATIC, state=CaseState.REJECTED)
+                   .values_list("listing_id", "right_id"))
+    cleared = set(Restriction.objects.filter(listing_id__in=changed, cleared_facts__isnull=False)
+                  .values_list("listing_id", "case__right_id"))
+    kept = []
+    for w, hit in hits:
+        key = (w.id, hit.right_id)
+        if key in undecided or key in restricted:
+            continue
+        if key in rejected or key in cleared:
+            # The few with a history: the per-listing rules decide (and record a held hit).
+            listing = Listing.objects.select_related("seller").get(pk=w.id)
+            right = IPRight.objects.get(pk=hit.right_id)
+            detection = hit.detection(getattr(w, hit.field))
+            if key in rejected and _reviewer_reversed(listing=listing, right=right, detection=detection):
+                continue
+            if key in cleared and held_by_person(listing=listing, right=right, detection=detection):
+                continue
+        kept.append((w, hit))
+    return kept
+
+
+def _open_cases(hits: list) -> int:
+    now = timezone.now()
+    rights = IPRight.objects.select_related("brand").in_bulk({hit.right_id for _, hit in hits})
+    sellers = dict(Seller.objects.filter(pk__in={w.seller_id for w, _ in hits}).values_list("id", "name"))
+    statuses = dict(Listing.objects.filter(pk__in={w.id for w, _ in hits}).values_list("id", "status"))
+    lanes: dict[int, tuple[int, object]] = {}
+    cases, detections = [], []
+    for w, hit in hits:
+        right = rights[hit.right_id]
+        if right.pk not in lanes:
+            priority = case_priority(brand=right.brand, right=right)
+            lanes[right.pk] = (priority, case_due_at(priority=priority, created_at=now))
+        priority, due_at = lanes[right.pk]
+        detection = hit.detection(getattr(w, hit.field))
+        detections.append(detection)
+        cases.append(Case(
+            report=None, listing_id=w.id, right=right, brand_id=right.brand_id, kind=right.kind,
+            source=CaseSource.AUTOMATIC, priority=priority, due_at=due_at, detection=detection,
+            listing_snapshot={"external_id": w.external_id, "title": w.title, "description": w.description,
+                              "brand_name": w.brand_name, "seller": sellers[w.seller_id], "seller_id": w.seller_id,
+                              "ships_from": w.ships_from, "price": str(w.price), "currency": w.currency,
+                              "url": w.url, "status": statuses[w.id]}))
+    Case.objects.bulk_create(cases)
+    # Named without loading each case's listing (str(case) would read it: one query per hit).
+    entries = [("case.open", AuditTarget(audit_label(Case), case.pk, f"Case C-{case.pk} · {w.external_id}"),
+                {"automatic": detection}) for case, detection, (w, _) in zip(cases, detections, hits, strict=True)]
+    suppress = [(case, detection, hit) for case, detection, (_, hit) in zip(cases, detections, hits, strict=True)
+                if hit.mode == RuleMode.SUPPRESS]
+    decisions = []
+    for case, detection, _ in suppress:
+        reason = REASONS[AUTO_REASON_FOR_KIND[case.kind]]
+        facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
+                 f"in its {detection['field']} and {detection['rule_label']} set by {case.right.brand}.")
+        decisions.append(Decision(case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=None,
+                                  automated=True,
+                                  statement=statement_compose(case=case, reason=reason, facts=facts, automated=True)))
+    Decision.objects.bulk_create(decisions)
+    entries += [("decision.suppress", d, {"case": d.case_id, "reason": d.reason_code, "automated": True})
+                for d in decisions]
+    audit_append_many(actor=None, entries=entries)
+    if decisions:
+        job = bulk_job_create(
+            kind=BulkJobKind.TAKEDOWNS, title=f"Automatic suppressions of an ingest batch ({len(decisions)})",
+            queue_chunks=False,
+            actions=[NewAction(listing_id=d.case.listing_id, kind=ActionKind.SUPPRESS, decision_id=d.pk,
+                               case_id=d.case_id,
+                               idempotency_key=f"decision:{d.pk}:{ActionKind.SUPPRESS}:{d.case.listing_id}")
+                     for d in decisions])
+        bulk_job_apply_pending(job_id=job.pk)
+    return len(cases)

@@ -1,0 +1,225 @@
+"""The set-based ingest core (listings.ingest.ingest_batch) and its rule stage (monitoring.batch):
+one merge statement, unchanged rows untouched, rule hits written with a fixed number of statements,
+a suspended seller's listings and a person's reinstatement still respected."""
+
+import gzip
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from actions.models import Restriction, RestrictionSource
+from appeals.services import appeal_decide, appeal_file
+from audit.models import AuditEntry
+from complaints.models import Case, CaseSource, Decision
+from decisions.services import case_decide
+from listings import schema
+from listings.ingest import ingest_batch
+from listings.models import Listing, ListingStatus
+from listings.signals import listings_ingested
+from suspensions.services import suspension_approve, suspension_propose
+from webhooks.models import WebhookEvent
+
+from ..conftest import claim
+from ..factories import UserFactory, WebhookEndpointFactory
+from ..monitoring.helpers import set_rules, upsert
+
+URL = "/api/v1/listings/bulk/"
+
+
+def item(i, seller, **overrides) -> dict:
+    return {"external_id": f"G-{i}", "seller_external_id": seller.external_id, "title": f"Lamp {i}",
+            "ships_from": "DE", "price": "19.90", **overrides}
+
+
+@pytest.mark.postgres
+def test_a_batch_is_merged_and_an_unchanged_listing_is_not_written_again(world, require_postgres):
+    items = [item(i, world.seller_a) for i in range(3)]
+    first = ingest_batch(listings=items)
+    assert first.counts("listing") == {"created": 3, "updated": 0, "unchanged": 0, "failed": 0}
+    stamps = dict(Listing.objects.filter(external_id__startswith="G-").values_list("external_id", "updated_at"))
+    assert all(Listing.objects.filter(external_id__startswith="G-").values_list("content_hash", flat=True))
+    # "19.9" is the price "19.90": the same content.
+    again = ingest_batch(listings=[dict(items[0], price="19.9"), items[1], dict(items[2], title="Lamp 2, brass")])
+    assert again.counts("listing") == {"created": 0, "updated": 1, "unchanged": 2, "failed": 0}
+    after = dict(Listing.objects.filter(external_id__startswith="G-").values_list("external_id", "updated_at"))
+    assert after["G-0"] == stamps["G-0"] and after["G-1"] == stamps["G-1"] and after["G-2"] > stamps["G-2"]
+    assert Listing.objects.get(external_id="G-2").title == "Lamp 2, brass"
+
+
+@pytest.mark.postgres
+def test_rule_hits_are_written_with_as_many_statements_for_ten_hits_as_for_two(
+        world, require_postgres, django_capture_on_commit_callbacks):
+    set_rules(world, django_capture_on_commit_callbacks)  # Acme: ships from DE or US only, suppress
+    WebhookEndpointFactory(event_types=["listing.suppressed"])
+
+    def batch(prefix: str, hits: int):
+        items = [item(f"{prefix}{i}", world.seller_b, title=f"ACME lamp {i}" if i < hits else f"Lamp {i}",
+                      ships_from="CN") for i in range(12)]
+        with CaptureQueriesContext(connection) as queries:
+            result = ingest_batch(listings=items)
+        assert result.errors == []
+        return len(queries.captured_queries)
+
+    batch("W", 1)  # this process's automaton is built from the database: not counted
+    two, ten = batch("A", 2), batch("B", 10)
+    assert two == ten
+    hit = Listing.objects.filter(external_id__startswith="G-B", title__startswith="ACME")
+    assert hit.count() == 10
+    assert set(hit.values_list("status", flat=True)) == {ListingStatus.SUPPRESSED}
+    cases = Case.objects.filter(listing__in=hit, source=CaseSource.AUTOMATIC)
+    assert cases.count() == 10
+    decisions = Decision.objects.filter(case__in=cases, automated=True)
+    assert decisions.count() == 10
+    assert all("Detection and decision were automated" in d.statement or "automated" in d.statement.lower()
+               for d in decisions)
+    assert Restriction.objects.filter(listing__in=hit, source=RestrictionSource.AUTOMATIC,
+                                      lifted_at__isnull=True).count() == 10
+    assert AuditEntry.objects.filter(action="case.open", target_id__in=cases.values("id")).count() == 10
+    assert WebhookEvent.objects.filter(type="listing.suppressed",
+                                       payload__data__listing_external_id__startswith="G-B").count() == 10
+    assert not Listing.objects.filter(external_id__startswith="G-B", title__startswith="Lamp").exclude(
+        status=ListingStatus.ACTIVE).exists()
+
+
+def test_a_suspended_sellers_listing_is_suppressed_by_the_batch_that_writes_it(
+        world, django_capture_on_commit_callbacks):
+    upsert(django_capture_on_commit_callbacks, world.seller_b, "SUSP-0", title="Lamp", ships_from="DE")
+    listing = Listing.objects.get(external_id="SUSP-0")
+    report_case = _reported_case(world, listing, django_capture_on_commit_callbacks)
+    proposal = suspension_propose(case=report_case, reviewer=world.rev2,
+                                  reason="A counterfeit shop relisting under new ids.")
+    with django_capture_on_commit_callbacks(execute=True):
+        suspension_approve(suspension=proposal, senior=world.senior2, reason="Counterfeit shop.")
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(listings=[item("new", world.seller_b)])
+    assert Listing.objects.get(external_id="G-new").status == ListingStatus.SUPPRESSED
+    assert Restriction.objects.filter(listing__external_id="G-new", source=RestrictionSource.SUSPENSION).exists()
+
+
+def _reported_case(world, listing, capture):
+    from ..conftest import file_report
+
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=[listing])
+    case = report.cases.get()
+    claim(case, world.rev1)
+    with capture(execute=True):
+        case_decide(case=case, reviewer=world.rev1, reason_code="tm_counterfeit", facts="Replica.")
+    case.refresh_from_db()
+    return case
+
+
+def test_a_person_reinstatement_holds_the_rule_off_until_the_listing_changes(
+        world, django_capture_on_commit_callbacks):
+    set_rules(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(listings=[item("R", world.seller_b, title="ACME headphones", ships_from="CN")])
+    listing = Listing.objects.get(external_id="G-R")
+    case = Case.objects.get(listing=listing, source=CaseSource.AUTOMATIC)
+    assert listing.status == ListingStatus.SUPPRESSED
+    claim(case, world.rev1)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(case=case, reviewer=world.rev1, reason_code="tm_misuse", facts="Replica sold at 9.99.")
+    appeal = appeal_file(case=case, user=world.sue, statement="These are genuine goods bought from Acme.")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_decide(appeal=appeal, senior=world.senior, reason_code="appeal_genuine_goods", facts="Invoices.")
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE
+    # A price change: what the rule reads is the same, the person's decision holds.
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(listings=[item("R", world.seller_b, title="ACME headphones", ships_from="CN", price="18.00")])
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE
+    assert Case.objects.filter(listing=listing).count() == 1
+    assert AuditEntry.objects.filter(action="case.automation_held", target_id=case.pk).count() == 1
+    # The title changes: the rule acts again.
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(listings=[item("R", world.seller_b, title="ACME headphones MAX", ships_from="CN")])
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.SUPPRESSED
+    assert Case.objects.filter(listing=listing, source=CaseSource.AUTOMATIC).count() == 2
+
+
+def test_a_registered_optional_key_reaches_the_hook_with_the_listing_id(world, monkeypatch):
+    monkeypatch.setattr(schema, "_EXTRA_KEYS", {})
+    schema.ingest_key_register("images", lambda v: (v, None) if isinstance(v, list) else (None, "Expected a list."))
+    seen = {}
+
+    def receiver(sender, listings, extras, **kwargs):
+        seen.update(extras)
+        seen["written"] = [w.external_id for w in listings]
+
+    listings_ingested.connect(receiver, dispatch_uid="test.images")
+    try:
+        result = ingest_batch(listings=[item(1, world.seller_a, images=["https://img.test/1.jpg"]),
+                                        item(2, world.seller_a, images="nope"), item(3, world.seller_a, other=1)])
+    finally:
+        listings_ingested.disconnect(dispatch_uid="test.images")
+    assert [(e["index"], list(e["errors"])) for e in result.errors] == [(1, ["images"])]
+    one = Listing.objects.get(external_id="G-1")
+    assert seen[one.pk] == {"images": ["https://img.test/1.jpg"]}
+    assert sorted(seen["written"]) == ["G-1", "G-3"]
+
+
+@pytest.fixture
+def marketplace(db):
+    user = UserFactory(username="market", role="marketplace")
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def _ndjson(lines) -> bytes:
+    return "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines).encode()
+
+
+def test_an_ndjson_body_gzipped_reports_each_bad_line_by_its_number(world, client, marketplace):
+    body = gzip.compress(_ndjson([{"kind": "seller", "external_id": "NS-1", "name": "Lamp Shop", "country": "DE"},
+                                  item(1, world.seller_a) | {"seller_external_id": "NS-1"},
+                                  "{not json", item(2, world.seller_a, ships_from="Germany"), item(3, world.seller_a),
+                                  item(4, world.seller_a, title="Lamp\u0000 4")]))
+    response = client.post(URL, body, content_type="application/x-ndjson", HTTP_CONTENT_ENCODING="gzip",
+                           HTTP_AUTHORIZATION=f"Token {marketplace}")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["sellers"]["created"] == 1
+    assert data["listings"] == {"created": 2, "updated": 0, "unchanged": 0, "failed": 3}
+    assert [(e["index"], sorted(e["errors"])) for e in data["errors"]] == [
+        (2, ["non_field_errors"]), (3, ["ships_from"]), (5, ["title"])]
+    assert Listing.objects.get(external_id="G-1").seller.external_id == "NS-1"
+
+
+def test_a_gzip_body_that_inflates_without_end_is_refused(world, client, marketplace, caplog):
+    bomb = gzip.compress(b"{" + b" " * (130 * 1024 * 1024) + b"}", 9)
+    response = client.post(URL, bomb, content_type="application/json", HTTP_CONTENT_ENCODING="gzip",
+                           HTTP_AUTHORIZATION=f"Token {marketplace}")
+    assert response.status_code == 413 and "inflates past" in response.json()["detail"]
+    assert "bulk ingest body refused" in caplog.text
+    bad = client.post(URL, b"\x1f\x8bnot gzip", content_type="application/json", HTTP_CONTENT_ENCODING="gzip",
+                      HTTP_AUTHORIZATION=f"Token {marketplace}")
+    assert bad.status_code == 400 and "gzip" in bad.json()["detail"]
+    other = client.post(URL, b"{}", content_type="application/json", HTTP_CONTENT_ENCODING="br",
+                        HTTP_AUTHORIZATION=f"Token {marketplace}")
+    assert other.status_code == 415
+
+
+def test_an_ndjson_body_of_more_than_ten_thousand_lines_is_refused(world, client, marketplace):
+    body = _ndjson([item(i, world.seller_a) for i in range(10_001)])
+    response = client.post(URL, body, content_type="application/x-ndjson", HTTP_AUTHORIZATION=f"Token {marketplace}")
+    assert response.status_code == 400 and "10,000" in response.json()["detail"]
+    assert not Listing.objects.filter(external_id__startswith="G-").exists()
+
+
+def test_a_listing_changed_out_of_the_rules_reach_is_released_by_the_batch_itself(
+        world, django_capture_on_commit_callbacks):
+    set_rules(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(listings=[item("F", world.seller_b, title="ACME headphones", ships_from="CN")])
+    case = Case.objects.get(listing__external_id="G-F", source=CaseSource.AUTOMATIC)
+    # The seller fixes the title: back up within the batch's transaction, before any task runs.
+    with django_capture_on_commit_callbacks(execute=False):
+        ingest_batch(listings=[item("F", world.seller_b, title="Headphones", ships_from="CN")])
+        assert Listing.objects.get(external_id="G-F").status == ListingStatus.ACTIVE
+    case.refresh_from_db()
+    assert case.is_undecided is False
+    assert not Restriction.objects.filter(case=case, lifted_at__isnull=True).exists()
