@@ -78,7 +78,7 @@ def needs_you(*, user, today: date | None = None) -> list[Waiting]:
             f"{n.reinstate_on:%Y-%m-%d}.", n.court_action_due, reverse("reporters:case", args=[n.case_id])))
     for r in IPRight.objects.filter(brand__in=brands, registered=True, status=RightStatus.VERIFIED,
                                     expires_on__isnull=False,
-                                    expires_on__lte=today + timedelta(days=EXPIRY_NOTICE_DAYS)):
+                                    expires_on__lte=today + timedelta(days=EXPIRY_NOTICE_DAYS)).select_related("brand"):
         items.append(Waiting(
             "Right expiring", f"{r} of {r.brand.name} expires on {r.expires_on:%Y-%m-%d}: renew it to keep "
             "reporting with it.", r.expires_on, reverse("registry:right_detail", args=[r.pk])))
