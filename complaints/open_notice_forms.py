@@ -21,7 +21,7 @@ class OpenNoticeForm(BotTrapForm):
                              help_text="We send a link to confirm it; your notice reaches a reviewer only then. "
                                        "The decision comes to this address.")
     capacity = forms.ChoiceField(label="You are", choices=ReporterCapacity.choices, widget=forms.RadioSelect)
-    kind = forms.ChoiceField(label="The right you rely on",
+    kind = forms.ChoiceField(label="Kind of right",
                              choices=[(k.value, k.label) for k in OPEN_KINDS], widget=forms.RadioSelect,
                              help_text="For a patent, sign up as a rights holder: a patent report needs the "
                                        "granted patent in your brand's registry.")
