@@ -89,3 +89,15 @@ class Listing(models.Model):
             "ships_from": self.ships_from, "price": str(self.price), "currency": self.currency,
             "url": self.url, "status": self.status,
         }
+
+
+class SellerLinkUse(models.Model):
+    """A signed seller-console link that was used (listings.seller_accounts): each works once."""
+
+    signature_hash = models.CharField(max_length=64, unique=True)
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Seller link for {self.email} @ {self.seller_id}"
