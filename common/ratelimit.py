@@ -52,7 +52,7 @@ def form_filled_by_bot(*, stamp: str, honeypot: str, now: float | None = None) -
     except signing.BadSignature:
         return "missing or forged form stamp"
     elapsed = (now or time.time()) - int(started)
-    if elapsed < getattr(settings, "FORM_MIN_SECONDS", 3):
+    if elapsed < settings.FORM_MIN_SECONDS:
         return f"posted {elapsed:.1f}s after the form was shown"
     if elapsed > MAX_FORM_SECONDS:
         return "stale form stamp"
