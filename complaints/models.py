@@ -246,6 +246,11 @@ class Case(models.Model):
         return self.report_id is None
 
     @property
+    def is_open_notice(self) -> bool:
+        """Filed through the public form by someone without an account (complaints/open_notices.py)."""
+        return self.source == CaseSource.OPEN_NOTICE
+
+    @property
     def origin(self) -> str:
         """Where the case came from, as people read it: "report R-12" or "automatic detection"."""
         return f"report {self.report.reference}" if self.report_id else "automatic detection"

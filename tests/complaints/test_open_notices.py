@@ -155,3 +155,21 @@ def test_a_real_brand_named_like_the_open_notices_brand_never_receives_them(worl
 def test_the_form_page_is_public_and_refuses_other_methods(client):
     assert client.get("/notices/").status_code == 200
     assert client.put("/notices/").status_code == 405
+
+
+def test_a_reviewer_cannot_ask_a_notifier_without_an_account_a_question(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from review.info_requests import InfoRequestError, case_request_info
+
+    notice = OpenNotice.objects.create(
+        name="N", email="n@example.test", capacity="owner", kind="copyright", right_name="Photo",
+        rights_owner="N", listings=world.listings_a[0].external_id, explanation="Copied photo of mine.",
+        signature="N")
+    case = open_notice_confirm(notice=notice).cases.get()
+    claim(case, world.rev1)
+    with pytest.raises(InfoRequestError, match="without an account"):
+        case_request_info(case=case, reviewer=world.rev1, question="Proof?",
+                          deadline=timezone.now() + timedelta(days=2))
