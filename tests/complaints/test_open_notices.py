@@ -173,3 +173,18 @@ def test_a_reviewer_cannot_ask_a_notifier_without_an_account_a_question(world):
     with pytest.raises(InfoRequestError, match="without an account"):
         case_request_info(case=case, reviewer=world.rev1, question="Proof?",
                           deadline=timezone.now() + timedelta(days=2))
+
+
+def test_the_reviewer_sees_a_notice_from_the_public_with_the_notifiers_words(world, client):
+    notice = OpenNotice.objects.create(
+        name="Nora Notifier", email="nora@example.test", capacity="agent", kind="trademark", right_name="ACME",
+        rights_owner="Acme Audio Inc.", infringement_type="counterfeit", listings=world.listings_a[0].external_id,
+        explanation="Fake ACME headphones.", signature="Nora Notifier")
+    case = open_notice_confirm(notice=notice).cases.get()
+    client.force_login(world.rev1)
+    page = client.get(f"/review/cases/{case.pk}/").content.decode()
+    assert "from the public" in page and "Nora Notifier (nora@example.test)" in page
+    assert "Rights owner: Acme Audio Inc." in page and "an agent authorized by the rights owner" in page
+    # Named by what they typed; the stand-in account's hashed username shows only in the timeline, where
+    # it keeps the notifier's address from the seller's eyes.
+    assert "<dt>Reporter</dt><dd>Nora Notifier, an agent" in page
