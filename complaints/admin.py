@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin_changes import AuditedAdminMixin
+from common.admin import ReadOnlyAdmin
 
 from .models import (
     Case,
@@ -8,6 +9,7 @@ from .models import (
     Decision,
     InfoAnswerEvidence,
     InfoRequest,
+    OpenNotice,
     Report,
     ReportCaseLink,
     ReportDraft,
@@ -148,3 +150,12 @@ class InfoRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OpenNotice)
+class OpenNoticeAdmin(ReadOnlyAdmin):
+    """Notices from people without an account, as typed; the confirmed ones link their report."""
+
+    list_display = ["reference", "email", "kind", "right_name", "created_at", "confirmed_at", "report"]
+    list_filter = ["kind"]
+    search_fields = ["email", "right_name"]

@@ -134,6 +134,9 @@ class CaseSource(models.TextChoices):
     REPORT = "report", "Report"
     AUTOMATIC = "automatic", "Automatic detection"
     TRUSTED_FLAGGER = "trusted_flagger", "Trusted flagger"
+    # A notice filed through the public form by someone without an account (DSA Art. 16), once its
+    # e-mail address was confirmed (complaints/open_notices.py). Always the lowest lane.
+    OPEN_NOTICE = "open_notice", "Notice from the public"
 
 
 class Priority(models.IntegerChoices):
@@ -241,6 +244,11 @@ class Case(models.Model):
     def is_automatic(self) -> bool:
         """Opened by the portal's own protection rules: there is no report behind it."""
         return self.report_id is None
+
+    @property
+    def is_open_notice(self) -> bool:
+        """Filed through the public form by someone without an account (complaints/open_notices.py)."""
+        return self.source == CaseSource.OPEN_NOTICE
 
     @property
     def origin(self) -> str:
@@ -513,3 +521,48 @@ class InfoAnswerEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to question #{self.info_request_id}: {self.file.original_name}"
+
+
+class OpenNotice(models.Model):
+    """A notice filed through the public form by someone without an account (DSA Art. 16).
+
+    Kept as typed. It enters the review queue as a Report (source open notice, lowest lane) only once
+    the notifier opened the confirmation link mailed to `email` (complaints/open_notices.py). The
+    right relied on is described here and becomes an unregistered right of the brand that holds open
+    notices (registry.Brand.holds_open_notices)."""
+
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    capacity = models.CharField(max_length=16, choices=ReporterCapacity.choices)
+    kind = models.CharField(max_length=16, choices=RightKind.choices)
+    right_name = models.CharField(max_length=200)
+    rights_owner = models.CharField(max_length=200)
+    registration = models.CharField(max_length=200, blank=True)
+    infringement_type = models.CharField(max_length=32, choices=InfringementType.choices, blank=True)
+    listings = models.TextField(help_text="The listing URLs or ids as typed")
+    explanation = models.TextField()
+    signature = models.CharField(max_length=150)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    report = models.OneToOneField(Report, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="open_notice")
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["email", "created_at"], name="open_notice_email_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(report__isnull=True) | models.Q(confirmed_at__isnull=False),
+                                   name="open_notice_report_after_confirmation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Open notice N-{self.pk} from {self.email}"
+
+    @property
+    def reference(self) -> str:
+        return f"N-{self.pk:07d}" if self.pk else "N-new"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -147,8 +147,10 @@ def _check_not_suspended(*, reporter, brand: Brand) -> None:
                           "your figures and how to ask for the suspension to be lifted.", field="right")
 
 
-def _open_cases(*, report: Report, listings: list[Listing], reporter) -> None:
-    """One case per listing, or a link to the undecided case the listing already has for this right."""
+def _open_cases(*, report: Report, listings: list[Listing], reporter, source: str | None = None,
+                priority: int | None = None) -> None:
+    """One case per listing, or a link to the undecided case the listing already has for this right.
+    `source` and `priority` default to the brand's (complaints.lanes); open notices set their own."""
     right = report.right
     taken: dict[int, Case] = {}
     for chunk in _chunks(listings, 1000):
@@ -157,8 +159,10 @@ def _open_cases(*, report: Report, listings: list[Listing], reporter) -> None:
         for case in (Case.objects.select_for_update()
                      .filter(listing__in=[lst.pk for lst in chunk], right=right, state__in=UNDECIDED_STATES)):
             taken[case.listing_id] = case
-    priority = case_priority(brand=report.brand, right=right)
-    source = CaseSource.TRUSTED_FLAGGER if report.brand.trusted_flagger else CaseSource.REPORT
+    if priority is None:
+        priority = case_priority(brand=report.brand, right=right)
+    if source is None:
+        source = CaseSource.TRUSTED_FLAGGER if report.brand.trusted_flagger else CaseSource.REPORT
     due_at = case_due_at(priority=priority, created_at=timezone.now())
     # bulk_create skips Case.save(): set the queue's denormalized brand and kind here.
     new = [Case(report=report, listing=lst, right=right, brand=report.brand, kind=right.kind, priority=priority,

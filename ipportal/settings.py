@@ -374,6 +374,13 @@ STRIKE_SUSPENSION_THRESHOLD = env_int("STRIKE_SUSPENSION_THRESHOLD", 3)
 
 # Marketplace webhooks (webhooks.services). Every call has both timeouts; failures are retried
 # with exponential backoff + jitter (base doubling up to the cap) until the window ends.
+# Public forms (sign-up, open notices; common/ratelimit.py): a post sooner than this after the form
+# was shown is taken for a bot.
+FORM_MIN_SECONDS = env_int("FORM_MIN_SECONDS", 3)
+# Signed one-time links from the marketplace's seller console (listings/seller_accounts.py): the shared
+# HMAC key (unset: such links are refused) and how long one lives.
+SELLER_LINK_SECRET = env_str("SELLER_LINK_SECRET")
+SELLER_LINK_MAX_AGE = env_int("SELLER_LINK_MAX_AGE", 900)
 WEBHOOK_CONNECT_TIMEOUT = env_float("WEBHOOK_CONNECT_TIMEOUT", 5)
 WEBHOOK_READ_TIMEOUT = env_float("WEBHOOK_READ_TIMEOUT", 10)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)

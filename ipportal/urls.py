@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views import api_token, home
+from accounts.views import api_token, home, signup, signup_verify
 
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("signup/", signup, name="signup"),
+    path("signup/verify/<str:uidb64>/<str:token>/", signup_verify, name="signup_verify"),
+    path("notices/", include("complaints.open_notice_views")),
     path("account/api-token/", api_token, name="api_token"),
     path("admin/", admin.site.urls),
     path("", include("reporters.urls")),

@@ -1,8 +1,9 @@
 from django.contrib import admin
 
 from audit.admin_changes import AuditedAdminMixin
+from common.admin import ReadOnlyAdmin
 
-from .models import Listing, Seller, SellerMember
+from .models import Listing, Seller, SellerLinkUse, SellerMember
 from .services import listing_upsert
 
 
@@ -43,3 +44,10 @@ class ListingAdmin(AuditedAdminMixin, admin.ModelAdmin):
         fields = {f: form.cleaned_data[f] for f in form.cleaned_data if f not in ("seller", "external_id", "status")}
         listing, _ = listing_upsert(seller=form.cleaned_data["seller"], external_id=obj.external_id, **fields)
         obj.pk = listing.pk
+
+
+@admin.register(SellerLinkUse)
+class SellerLinkUseAdmin(ReadOnlyAdmin):
+    """Seller-console links already used: each works once."""
+
+    list_display = ["email", "seller", "used_at"]

@@ -10,11 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsMarketplaceForListings
+from accounts.permissions import IsMarketplace, IsMarketplaceForListings
 
 from .ingest import MAX_ITEMS_PER_CALL, ingest_batch
 from .models import Listing, Seller
 from .schema import MAX_LISTING_ITEMS
+from .seller_accounts import SellerAccountError, seller_account_link
 from .services import listing_upsert
 
 log = logging.getLogger(__name__)
@@ -241,3 +242,48 @@ def _lists_refusal(data) -> dict | None:
         if len(value) > MAX_ITEMS_PER_CALL:
             return {name: [f"Ensure this field has no more than {MAX_ITEMS_PER_CALL} elements."]}
     return None
+
+
+# --- seller accounts (listings.seller_accounts) -------------------------------------------------
+
+class SellerAccountIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=150)
+    name = serializers.CharField(max_length=150, help_text="The person's name, as the marketplace knows it")
+
+
+class SellerAccountOut(serializers.Serializer):
+    seller_external_id = serializers.CharField()
+    username = serializers.CharField()
+    created = serializers.BooleanField(help_text="A new account was created (else an existing one was linked)")
+    setup_url = serializers.CharField(help_text="New accounts only: the one-time link to choose a password "
+                                                "(also e-mailed to the person); empty otherwise")
+
+
+class SellerAccountApi(APIView):
+    """Give a person Seller Center for one of the marketplace's sellers: link their seller account,
+    or create one and return the one-time link to choose a password. The portal never guesses which
+    seller a person acts for: only this call says so."""
+
+    permission_classes = [IsMarketplace]
+
+    @extend_schema(summary="Create or link a seller's account", request=SellerAccountIn, responses={
+        200: OpenApiResponse(SellerAccountOut, description="An existing seller account, now linked"),
+        201: OpenApiResponse(SellerAccountOut, description="A new account, linked; `setup_url` set"),
+        400: OpenApiResponse(description="Bad input, by field"),
+        404: OpenApiResponse(description="No seller with this external id"),
+        409: OpenApiResponse(description="The address belongs to an account that is not a seller's"),
+    })
+    def post(self, request: Request, external_id: str) -> Response:
+        seller = Seller.objects.filter(external_id=external_id).first()
+        if seller is None:
+            return Response({"detail": f"No seller {external_id}: push it with the listings API first."},
+                            status=status.HTTP_404_NOT_FOUND)
+        data = SellerAccountIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user, created, setup_url = seller_account_link(seller=seller, by=request.user, **data.validated_data)
+        except SellerAccountError as exc:
+            return Response({exc.field or "detail": [str(exc)]}, status=status.HTTP_409_CONFLICT)
+        out = {"seller_external_id": seller.external_id, "username": user.username, "created": created,
+               "setup_url": setup_url}
+        return Response(SellerAccountOut(out).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

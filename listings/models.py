@@ -125,3 +125,15 @@ class IngestStreamOffset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} at {self.last_ms}-{self.last_seq}"
+
+
+class SellerLinkUse(models.Model):
+    """A signed seller-console link that was used (listings.seller_accounts): each works once."""
+
+    signature_hash = models.CharField(max_length=64, unique=True)
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Seller link for {self.email} @ {self.seller_id}"

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.forms import PasswordPairForm
 from evidence.content import ACCEPTED
 from listings.models import Seller
 
@@ -276,3 +277,14 @@ class RenewForm(forms.Form):
         self.fields["file"].help_text = (
             f"{ACCEPTED}; up to {settings.EVIDENCE_MAX_FILE_BYTES // 2**20} MB. Files are checked by their content.")
         self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt"
+
+
+class InvitationSignupForm(PasswordPairForm):
+    """The account an invitation creates: the address is the invitation's, the rest is typed."""
+
+    def __init__(self, *args, email: str, **kwargs):
+        self._email = email
+        super().__init__(*args, **kwargs)
+
+    def email_for_validation(self) -> str:
+        return self._email

@@ -18,9 +18,14 @@ class Brand(models.Model):
     good_faith_lane = models.BooleanField(default=False)
     good_faith_figures = models.JSONField(default=dict, blank=True)
     good_faith_computed_at = models.DateTimeField(null=True, blank=True)
+    # The one brand that holds the rights described in open notices (complaints/open_notices.py):
+    # people without an account have no brand of their own. It has no members.
+    holds_open_notices = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["holds_open_notices"], condition=Q(holds_open_notices=True),
+                                               name="one_brand_holds_open_notices")]
 
     def __str__(self) -> str:
         return self.name

@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from accounts.permissions import is_rights_holder
+from accounts.services import AccountError, account_create_verified
 from audit.services import audit_append
 from audit.transitions import transition
 
@@ -129,8 +131,8 @@ def brand_member_invite(*, brand: Brand, by, email: str, role: str,
         link = settings.SITE_URL + reverse("registry:invitation_accept", args=[token])
         _mail_on_commit(to=email, subject=f"Invitation to join {brand} on IP Portal",
                         body=f"{by.display_name} invited you to act for {brand} as "
-                             f"{invitation.get_role_display()}.\nLog in (or ask for an account with this "
-                             f"email address) and open:\n{link}\n")
+                             f"{invitation.get_role_display()}.\nOpen this link to create your account with "
+                             f"this e-mail address (or to log in, if you have one) and join:\n{link}\n")
     return invitation
 
 
@@ -159,6 +161,21 @@ def brand_invitation_accept(*, invitation: BrandInvitation, user) -> BrandMember
             audit_append(actor=user, action="brandmember.added", target=inv.brand,
                          data={"user": user.username, "role": inv.role, "invitation": inv.pk})
     return member
+
+
+def brand_invitation_signup(*, invitation: BrandInvitation, name: str, password: str):
+    """Open a rights-holder account for the invited address and accept the invitation with it.
+
+    The link was mailed to that address, so it needs no other verification. Refused when the
+    address already has an account (its owner logs in and accepts) or the invitation was used."""
+    with transaction.atomic():
+        try:
+            user = account_create_verified(email=invitation.email, name=name, password=password,
+                                           role=Role.RIGHTS_HOLDER, via=f"brand invitation {invitation.pk}")
+        except AccountError as exc:
+            raise RegistryError(str(exc), field=exc.field) from exc
+        brand_invitation_accept(invitation=invitation, user=user)
+    return user
 
 
 def brand_invitations_accept_for(*, user) -> list[BrandMember]:

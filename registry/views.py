@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import require_rights_holder
+from accounts.services import account_email_taken
+from accounts.views import MODEL_BACKEND
 from audit.selectors import audit_entries_for
 from evidence.responses import evidence_response
 
@@ -14,6 +19,7 @@ from .forms import (
     RIGHT_FORMS,
     BrandForm,
     CodeForm,
+    InvitationSignupForm,
     InviteForm,
     RejectForm,
     RenewForm,
@@ -30,6 +36,7 @@ from .services import (
     brand_create,
     brand_invitation_accept,
     brand_invitation_cancel,
+    brand_invitation_signup,
     brand_member_invite,
     brand_member_remove,
     invitation_token_hash,
@@ -138,10 +145,11 @@ def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     return redirect("registry:brand_detail", pk=brand.pk)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     inv = sel.invitation_for_token(token_hash=invitation_token_hash(token))
+    if not request.user.is_authenticated:
+        return _invitation_signup(request, inv)
     if inv.email != (request.user.email or "").lower():
         raise Http404("No such invitation")  # a forwarded link does not work for another account
     if inv.accepted_at is not None:
@@ -156,6 +164,29 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, f"You now act for {inv.brand} as {inv.get_role_display().lower()}.")
         return redirect("registry:brand_detail", pk=inv.brand_id)
     return render(request, "registry/invitation.html", {"invitation": inv})
+
+
+def _invitation_signup(request: HttpRequest, inv: BrandInvitation) -> HttpResponse:
+    """Someone not logged in opened the invitation: create the account from the link, or log in."""
+    if inv.accepted_at is not None:
+        messages.info(request, "This invitation was already accepted: log in to continue.")
+        return redirect_to_login(request.get_full_path())
+    has_account = account_email_taken(inv.email)
+    form = InvitationSignupForm(request.POST or None, email=inv.email)
+    if request.method == "POST" and not has_account and form.is_valid():
+        try:
+            user = brand_invitation_signup(invitation=inv, name=form.cleaned_data["name"],
+                                           password=form.cleaned_data["password1"])
+        except RegistryError as exc:
+            _form_error(form, exc)
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            messages.success(request, f"Welcome. You now act for {inv.brand} as {inv.get_role_display().lower()}.")
+            return redirect("registry:brand_detail", pk=inv.brand_id)
+    return render(request, "registry/invitation_signup.html",
+                  {"invitation": inv, "form": form, "has_account": has_account,
+                   "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={request.path}"},
+                  status=400 if form.errors else 200)
 
 
 # --- rights ----------------------------------------------------------------------------------

@@ -46,7 +46,13 @@ from listings.selectors import listing_csv_parse, listing_search, parse_listing_
 from registry.models import RightKind
 from registry.selectors import brand_get_for_user, brands_for_user, rights_for_user
 from reporters.forms import InfoAnswerForm
-from reporters.selectors import reporter_case_get, reporter_may_appeal
+from reporters.selectors import (
+    report_progress_label,
+    report_state_label,
+    reporter_case_get,
+    reporter_may_appeal,
+    reports_with_progress,
+)
 from reporters.services import WithdrawalError, report_withdraw
 from review.info_requests import (
     InfoRequestError,
@@ -66,8 +72,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         reports = reports_filter(reports=reports, **filters.cleaned_data)
     drafts = report_drafts_for_user(user=request.user)[:100]
+    shown = list(reports_with_progress(reports).order_by("-id")[:200])
+    for r in shown:
+        r.state_label, r.progress_label = report_state_label(r), report_progress_label(r)
     return render(request, "reporters/report_list.html", {
-        "reports": reports.order_by("-id")[:200], "drafts": drafts, "filters": filters, "brands": brands,
+        "reports": shown, "drafts": drafts, "filters": filters, "brands": brands,
         "filtered": filters.is_bound and filters.is_valid() and any(filters.cleaned_data.values()),
     })
 

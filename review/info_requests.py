@@ -40,7 +40,11 @@ class InfoRequestError(Exception):
 
 def case_request_info(*, case: Case, reviewer, question: str, deadline: datetime | None) -> InfoRequest:
     """Ask the reporter a question on a case the reviewer holds; the case waits until answered
-    or until `deadline` (in the future, at most MAX_WAIT_DAYS away)."""
+    or until `deadline` (in the future, at most MAX_WAIT_DAYS away). Not on an open notice: its
+    notifier has no account to answer in, so the case is decided on what the notice says."""
+    if case.is_open_notice:
+        raise InfoRequestError("This case comes from a notice by someone without an account, who cannot answer "
+                               "questions here. Decide on what the notice says.", field="question")
     question = question.strip()
     if not question:
         raise InfoRequestError("Write the question the reporter should answer.", field="question")

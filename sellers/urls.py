@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 app_name = "sellers"
 urlpatterns = [
     path("seller/", views.seller_center, name="seller_center"),
+    path("seller/link/", link_views.seller_link, name="seller_link"),
     path("seller/notices/", views.notice_list, name="notice_list"),
     path("seller/notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("seller/notices/<int:pk>/counter-notice/", views.counter_notice_new, name="counter_notice_new"),

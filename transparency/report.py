@@ -21,6 +21,7 @@ from .models import PeriodKind, ReportSnapshot, StatementRecord
 KINDS = [(k.value, k.label) for k in RightKind]
 SOURCES = [(CaseSource.REPORT.value, "Notice from a rights holder"),
            (CaseSource.TRUSTED_FLAGGER.value, "Notice from a trusted flagger"),
+           (CaseSource.OPEN_NOTICE.value, "Notice from the public (no account)"),
            (CaseSource.AUTOMATIC.value, "Automatic detection (own initiative)")]
 
 

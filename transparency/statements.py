@@ -93,7 +93,7 @@ def _source_type(case) -> str:
     """Art. 16 notice, trusted flagger (Art. 22: a brand an administrator marked trusted, recorded on
     the case when filed), or the platform's own initiative (automatic detection)."""
     return {CaseSource.REPORT: tdb.SOURCE_ARTICLE_16, CaseSource.TRUSTED_FLAGGER: tdb.SOURCE_TRUSTED_FLAGGER,
-            CaseSource.AUTOMATIC: tdb.SOURCE_VOLUNTARY}[case.source]
+            CaseSource.OPEN_NOTICE: tdb.SOURCE_ARTICLE_16, CaseSource.AUTOMATIC: tdb.SOURCE_VOLUNTARY}[case.source]
 
 
 def _content_types(case, reason: Reason) -> list[str]:
@@ -146,6 +146,7 @@ def restriction_statement(restriction: Restriction) -> Built:
     how_found = {
         CaseSource.REPORT: f"a notice from the rights holder (notice {notice})",
         CaseSource.TRUSTED_FLAGGER: f"a notice from a trusted flagger (notice {notice})",
+        CaseSource.OPEN_NOTICE: f"a notice from a member of the public (notice {notice})",
         CaseSource.AUTOMATIC: "the rights holder's protection rule, checked automatically on every listing change "
                               f"({(case.detection or {}).get('rule_label') or 'distribution rule'})",
     }[case.source]

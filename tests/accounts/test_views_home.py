@@ -1,8 +1,6 @@
 import pytest
 from django.urls import reverse
 
-from ..views import assert_login_redirect
-
 CARDS = {
     "alice": ["Report infringing listings", "My reports"],
     "rev1": ["Review queue"],
@@ -25,8 +23,14 @@ def test_each_role_sees_only_its_own_starting_points(world, client, persona):
         assert card not in html
 
 
-def test_it_sends_an_anonymous_visitor_to_log_in(client, db):
-    assert_login_redirect(client.get(reverse("home")), reverse("home"))
+def test_an_anonymous_visitor_sees_the_front_door(client, db):
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for link in (reverse("signup"), reverse("open_notice_new"), reverse("login"), reverse("transparency:report"),
+                 reverse("certificates:verify_file"), reverse("help:index"), reverse("sellers:seller_help")):
+        assert f'href="{link}"' in html
+    assert "Welcome," not in html and "Needs you" not in html  # no one's home page
 
 
 def test_it_refuses_a_post(world, client):

@@ -106,7 +106,8 @@ def test_counts_per_filter_value_follow_the_other_filters(world, client, backlog
     assert _facet(response, "lane") == {"Any": 6, "Trusted / good faith": 1, "Verified right": 4, "Other": 1,
                                           "Unregistered right": 0}
     assert _facet(response, "kind") == {"Any": 6, "Trademark": 5, "Patent": 0, "Design": 0, "Copyright": 1}
-    assert _facet(response, "source") == {"Any": 6, "Report": 4, "Automatic detection": 1, "Trusted flagger": 1}
+    assert _facet(response, "source") == {"Any": 6, "Report": 4, "Automatic detection": 1, "Trusted flagger": 1,
+                                          "Notice from the public": 0}
     assert _facet(response, "brand") == {"Any": 6, "Acme": 5, "Borealis": 1}
     assert _facet(response, "age")["Under 4 hours"] == 1 and _facet(response, "age")["Over 7 days"] == 5
     assert _facet(response, "state")["Open"] == 6

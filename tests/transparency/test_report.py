@@ -59,6 +59,7 @@ def test_the_figures_count_the_same_rows_as_the_statements(activity):
     f = figures_compute(*month())
     assert rows(f, "notices_by_kind") == {"Trademark": 2, "Patent": 1, "Design": 0, "Copyright": 0}
     assert rows(f, "items_by_source") == {"Notice from a rights holder": 3, "Notice from a trusted flagger": 0,
+                                          "Notice from the public (no account)": 0,
                                           "Automatic detection (own initiative)": 1}
     actions = rows(f, "actions")
     assert actions["Removed · decision"] == 3

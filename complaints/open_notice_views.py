@@ -1,0 +1,98 @@
+"""The public notice form (DSA Art. 16) and the notifier's pages: no account, no login."""
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from common.ratelimit import client_ip, form_filled_by_bot, rate_limited
+
+from .open_notice_forms import OpenNoticeForm
+from .open_notices import (
+    open_notice_confirm,
+    open_notice_follow_path,
+    open_notice_for_confirm_token,
+    open_notice_for_follow_token,
+    open_notice_submit,
+)
+from .services import ReportError
+
+log = logging.getLogger(__name__)
+
+NOTICES_PER_IP_PER_HOUR = 10
+NOTICES_PER_EMAIL_PER_DAY = 20
+
+
+def _limited(request: HttpRequest, email: str) -> bool:
+    ip = client_ip(request)
+    return (rate_limited(scope="open-notice-ip", key=ip, limit=NOTICES_PER_IP_PER_HOUR, window_seconds=3600)
+            or rate_limited(scope="open-notice-email", key=email, limit=NOTICES_PER_EMAIL_PER_DAY,
+                            window_seconds=86400))
+
+
+@require_http_methods(["GET", "POST"])
+def open_notice_new(request: HttpRequest) -> HttpResponse:
+    form = OpenNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        bot = form_filled_by_bot(stamp=data["started"], honeypot=data["website"])
+        if bot:
+            log.warning("open notice refused as automated (%s) from %s", bot, client_ip(request))
+            form.add_error(None, "We could not accept this form. Wait a few seconds and send it again.")
+        elif _limited(request, data["email"]):
+            log.warning("open notice rate limit hit from %s (%s)", client_ip(request), data["email"])
+            form.add_error(None, "Too many notices from this address or e-mail recently. Try again in an hour; "
+                                 "to report many listings, sign up as a rights holder.")
+        else:
+            try:
+                notice = open_notice_submit(
+                    name=data["name"], email=data["email"], capacity=data["capacity"], kind=data["kind"],
+                    right_name=data["right_name"], rights_owner=data["rights_owner"],
+                    registration=data["registration"], infringement_type=data["infringement_type"],
+                    listings_text=data["listings"], explanation=data["explanation"],
+                    declarations={"good_faith": data["decl_good_faith"], "accurate": data["decl_accurate"],
+                                  "authority": data["decl_authority"]},
+                    signature=data["signature"], client_ip=client_ip(request) if client_ip(request) != "unknown"
+                    else None)
+            except ReportError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                return render(request, "complaints/open_notice_sent.html", {"notice": notice})
+    return render(request, "complaints/open_notice_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def open_notice_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    notice = open_notice_for_confirm_token(token)
+    if notice is None:
+        return render(request, "complaints/open_notice_link_invalid.html", status=400)
+    try:
+        open_notice_confirm(notice=notice)
+    except ReportError as exc:
+        return render(request, "complaints/open_notice_link_invalid.html", {"error": str(exc)}, status=400)
+    return redirect(open_notice_follow_path(notice) + "?confirmed=1")
+
+
+@require_GET
+def open_notice_follow(request: HttpRequest, token: str) -> HttpResponse:
+    notice = open_notice_for_follow_token(token)
+    cases = []
+    if notice.report_id:
+        cases = list(notice.report.cases.select_related("listing").prefetch_related("decisions").order_by("id"))
+    decided = [c for c in cases if not c.is_undecided and not c.is_withdrawn]
+    rows = [{"case": c, "decision": (list(c.decisions.all()) or [None])[-1]} for c in cases]
+    response = render(request, "complaints/open_notice_follow.html", {
+        "notice": notice, "rows": rows, "decided": len(decided), "total": len(cases),
+        "just_confirmed": request.GET.get("confirmed") == "1"})
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never leak it to a listing's site
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+urlpatterns = [
+    path("", open_notice_new, name="open_notice_new"),
+    path("confirm/<str:token>/", open_notice_confirm_view, name="open_notice_confirm"),
+    path("follow/<str:token>/", open_notice_follow, name="open_notice_follow"),
+]
