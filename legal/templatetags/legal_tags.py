@@ -1,0 +1,20 @@
+"""The legal panel on the pages of lower apps (the reviewer's and the rights holder's case pages),
+which link here by URL name and never import this app: test buys on the case, and what the person
+may do (build a package, record a test buy, request or make a referral, flag an Art. 18 offence)."""
+
+from django import template
+
+from accounts.permissions import is_reviewer
+
+from ..selectors import brand_admin_of, test_buys_for_case
+
+register = template.Library()
+
+
+@register.inclusion_tag("legal/_case_panel.html", takes_context=True)
+def legal_case_panel(context, case) -> dict:
+    user = context["request"].user
+    staff = is_reviewer(user)
+    admin = not staff and brand_admin_of(user=user, brand=case.brand)
+    return {"case": case, "staff": staff, "brand_admin": admin, "csrf_token": context.get("csrf_token"),
+            "test_buys": list(test_buys_for_case(user=user, case=case)) if staff or admin else []}
