@@ -15,15 +15,27 @@ from accounts.permissions import is_reviewer
 from audit.services import audit_append, audit_chain_pending
 from audit.transitions import transition
 from common.dispatch import enqueue_on_commit
+from complaints.models import UNDECIDED_STATES, Case
+from evidence.services import evidence_accept, evidence_delete
 
 from . import packages
-from .models import EvidencePackage, PackageDownload, PackageScope, PackageStatus
+from .models import (
+    EvidencePackage,
+    PackageDownload,
+    PackageScope,
+    PackageStatus,
+    PhotoKind,
+    TestBuy,
+    TestBuyPhoto,
+    Verdict,
+)
 from .states import PACKAGE_TRANSITIONS
 
 log = logging.getLogger("legal")
 security_log = logging.getLogger("legal.security")
 
 BUILD_TASK = "legal.tasks.build_package"
+
 
 
 class LegalError(Exception):
@@ -124,3 +136,57 @@ def new_token() -> str:
 
 def staff(user) -> bool:
     return is_reviewer(user)
+
+
+# --- test buys ---------------------------------------------------------------------------------
+
+
+def _photos_accept(*, user, uploads, field: str, kind: str) -> list:
+    """Store photos through the evidence content checks; images only (a photo of the item or its
+    packaging). LegalError on `field` naming each refused file; nothing stays attached."""
+    accepted = evidence_accept(uploaded_by=user, uploads=uploads)
+    refusals = list(accepted.refusals)
+    not_images = [f for f in accepted.stored if not f.is_image]
+    refusals += [f"“{f.original_name}” is a {f.get_content_type_display()}, not a photo: upload a PNG, JPEG or "
+                 "WebP image." for f in not_images]
+    if refusals:
+        evidence_delete(files=accepted.stored, actor=user)
+        for message in refusals:
+            security_log.info("test buy photo refused: user=%s %s", user.pk, message)
+        raise LegalError(" ".join(refusals), field)
+    return [(kind, f) for f in accepted.stored]
+
+
+def test_buy_record(*, user, listing, brand, case, order_reference: str, purchased_on, price, currency: str,
+                    delivered_to: str, verdict: str, examiner: str, custody_notes: str, item_photos=(),
+                    packaging_photos=()) -> TestBuy:
+    """Record a test buy of `listing` with its photos (checked by content, images only). A
+    counterfeit verdict strengthens `case` or, without one, the listing's undecided case of the
+    same brand: the test buy is linked to it and the case's timeline says so. Audited."""
+    if case is not None and case.listing_id != listing.pk:
+        raise LegalError(f"{case.reference} is about listing {case.listing.external_id}, not {listing.external_id}.",
+                         "listing")
+    if not item_photos:
+        raise LegalError("Add at least one photo of the item as received.", "item_photos")
+    photos = _photos_accept(user=user, uploads=item_photos, field="item_photos", kind=PhotoKind.ITEM)
+    photos += _photos_accept(user=user, uploads=packaging_photos, field="packaging_photos",
+                             kind=PhotoKind.PACKAGING) if packaging_photos else []
+    with transaction.atomic():
+        if case is None and verdict == Verdict.COUNTERFEIT:
+            undecided = Case.objects.filter(listing=listing, state__in=UNDECIDED_STATES)
+            if brand is not None:
+                undecided = undecided.filter(brand=brand)
+            case = undecided.order_by("id").first()
+        buy = TestBuy.objects.create(
+            listing=listing, seller_id=listing.seller_id, brand=brand, case=case, recorded_by=user,
+            order_reference=order_reference, purchased_on=purchased_on, price=price, currency=currency,
+            delivered_to=delivered_to, verdict=verdict, examiner=examiner, custody_notes=custody_notes)
+        for kind, file in photos:
+            TestBuyPhoto.objects.create(test_buy=buy, file=file, kind=kind)
+        audit_append(actor=user, action="testbuy.recorded", target=buy, data={
+            "listing": listing.external_id, "verdict": verdict, "case": case.pk if case else None,
+            "photos": [{"kind": k, "sha256": f.sha256} for k, f in photos]})
+        if case is not None:
+            audit_append(actor=user, action="case.test_buy_added", target=case,
+                         data={"test_buy": buy.pk, "verdict": verdict})
+    return buy

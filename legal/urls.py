@@ -9,4 +9,7 @@ urlpatterns = [
     path("legal/packages/new/", views.package_new, name="package_new"),
     path("legal/packages/<int:pk>/", views.package_detail, name="package_detail"),
     path("legal/packages/<int:pk>/download/", views.package_download, name="package_download"),
+    path("legal/test-buys/new/", views.test_buy_new, name="test_buy_new"),
+    path("legal/test-buys/<int:pk>/", views.test_buy_detail, name="test_buy_detail"),
+    path("legal/test-buys/<int:pk>/photos/<int:file_pk>/", views.test_buy_photo, name="test_buy_photo"),
 ]

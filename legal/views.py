@@ -3,16 +3,26 @@ redirect."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import is_reviewer
+from evidence.responses import evidence_response
 
+from .forms import TestBuyForm
 from .models import PackageScope
 from .packages import package_path
-from .selectors import legal_subject_get, package_get, packages_for
-from .services import package_download_record, package_refusal, package_request
+from .selectors import (
+    admin_brands,
+    legal_subject_get,
+    listing_for_test_buy,
+    package_get,
+    packages_for,
+    test_buy_get,
+)
+from .services import LegalError, package_download_record, package_refusal, package_request, test_buy_record
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -74,3 +84,63 @@ def package_download(request: HttpRequest, pk: int) -> HttpResponse:
                             user_agent=request.headers.get("User-Agent", ""))
     return FileResponse(open(package_path(package), "rb"), as_attachment=True, filename=package.file_name,
                         content_type="application/zip")
+
+
+# --- test buys ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def test_buy_new(request: HttpRequest) -> HttpResponse:
+    staff = is_reviewer(request.user)
+    brands = list(admin_brands(user=request.user))
+    if not staff and not brands:
+        raise PermissionDenied("Test buys are recorded by trust-and-safety staff and by brand admins.")
+    case = None
+    case_id = request.GET.get("case") or request.POST.get("case")
+    if case_id:
+        case, _ = legal_subject_get(user=request.user, scope=PackageScope.CASE, pk=_int(case_id), what="test buy")
+    initial = {"listing": case.listing.external_id if case else request.GET.get("listing", ""),
+               "brand": case.brand_id if case else (brands[0].pk if len(brands) == 1 else None), "currency": "USD"}
+    form = TestBuyForm(request.POST or None, initial=initial, brands=brands, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        listing, _ = listing_for_test_buy(user=request.user, external_id=d["listing"])
+        if listing is None:
+            form.add_error("listing", f"No listing “{d['listing']}” is known. Check the marketplace's listing id.")
+        else:
+            try:
+                buy = test_buy_record(
+                    user=request.user, listing=listing, brand=d["brand"], case=case,
+                    order_reference=d["order_reference"], purchased_on=d["purchased_on"], price=d["price"],
+                    currency=d["currency"], delivered_to=d["delivered_to"], verdict=d["verdict"],
+                    examiner=d["examiner"], custody_notes=d["custody_notes"],
+                    item_photos=request.FILES.getlist("item_photos"),
+                    packaging_photos=request.FILES.getlist("packaging_photos"))
+            except LegalError as exc:
+                form.add_error(exc.field, exc.message + " Pick the photos again.")
+            else:
+                messages.success(request, f"Test buy {buy.reference} recorded"
+                                          f"{f' on {buy.case.reference}' if buy.case else ''}.")
+                return redirect("legal:test_buy_detail", buy.pk)
+    return render(request, "legal/test_buy_form.html", {"form": form, "case": case},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def test_buy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    buy = test_buy_get(user=request.user, pk=pk)
+    return render(request, "legal/test_buy_detail.html", {
+        "buy": buy, "photos": buy.photos.select_related("file"), "staff": is_reviewer(request.user),
+        "may_report": buy.is_counterfeit and buy.case_id is None and not is_reviewer(request.user)})
+
+
+@login_required
+@require_GET
+def test_buy_photo(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    buy = test_buy_get(user=request.user, pk=pk)
+    photo = buy.photos.select_related("file").filter(file_id=file_pk).first()
+    if photo is None:
+        raise Http404("No such photo")
+    return evidence_response(photo.file, inline=True)
