@@ -13,7 +13,7 @@ from listings.models import Listing, Seller
 from registry.models import Brand, BrandMember, BrandRole
 from registry.selectors import membership
 
-from .models import EvidencePackage, OffenceNotification, OffenceState, PackageScope, Referral, TestBuy
+from .models import EvidencePackage, OffenceNotification, OffenceState, PackageScope, PackageStatus, Referral, TestBuy
 from .services import refusal_log
 
 SUBJECTS = {PackageScope.CASE: Case, PackageScope.REPORT: Report, PackageScope.SELLER: Seller}
@@ -128,3 +128,19 @@ def seller_get_for_staff(*, user, pk: int) -> Seller:
     if seller is None:
         raise Http404("No such seller")
     return seller
+
+
+def seller_cases(*, seller: Seller) -> QuerySet[Case]:
+    return Case.objects.filter(listing__seller=seller).order_by("id")
+
+
+def seller_packages_ready(*, seller: Seller) -> QuerySet[EvidencePackage]:
+    return EvidencePackage.objects.filter(scope=PackageScope.SELLER, seller=seller, brand__isnull=True,
+                                          status=PackageStatus.READY).order_by("-id")
+
+
+def sellers_by_external_ids(text: str) -> tuple[list[Seller], list[str]]:
+    """Sellers named by their marketplace ids (comma or space separated), and the ids unknown."""
+    ids = [part for part in text.replace(",", " ").split() if part][:50]
+    found = {s.external_id: s for s in Seller.objects.filter(external_id__in=ids)}
+    return list(found.values()), [i for i in ids if i not in found]

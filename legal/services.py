@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.permissions import is_reviewer
+from accounts.permissions import is_reviewer, require_reviewer
 from audit.services import audit_append, audit_chain_pending
 from audit.transitions import transition
 from common.dispatch import enqueue_on_commit
@@ -25,11 +25,14 @@ from .models import (
     PackageScope,
     PackageStatus,
     PhotoKind,
+    Referral,
+    ReferralState,
+    ShareLink,
     TestBuy,
     TestBuyPhoto,
     Verdict,
 )
-from .states import PACKAGE_TRANSITIONS
+from .states import PACKAGE_TRANSITIONS, REFERRAL_TRANSITIONS
 
 log = logging.getLogger("legal")
 security_log = logging.getLogger("legal.security")
@@ -190,3 +193,115 @@ def test_buy_record(*, user, listing, brand, case, order_reference: str, purchas
             audit_append(actor=user, action="case.test_buy_added", target=case,
                          data={"test_buy": buy.pk, "verdict": verdict})
     return buy
+
+
+# --- referrals and share links -------------------------------------------------------------------
+
+
+def referral_request(*, user, case, agency: str, agency_name: str, contact: str, notes: str = "") -> Referral:
+    """A brand admin asks staff to refer the seller of one of its cases (the selector checked the
+    case is the brand's). Staff accept it into a draft or refuse it."""
+    with transaction.atomic():
+        referral = Referral.objects.create(seller_id=case.listing.seller_id, brand=case.brand, agency=agency,
+                                           agency_name=agency_name, contact=contact, notes=notes,
+                                           state=ReferralState.REQUESTED, created_by=user)
+        referral.cases.add(case)
+        audit_append(actor=user, action="referral.requested", target=referral,
+                     data={"case": case.pk, "agency": agency, "agency_name": agency_name})
+    return referral
+
+
+def referral_create(*, user, seller, cases=(), linked_sellers=(), agency: str, agency_name: str, contact: str,
+                    notes: str = "") -> Referral:
+    """Staff refer a seller (with linked sellers and cases): a draft, to send with a package."""
+    require_reviewer(user, "Only trust-and-safety staff refer a seller.")
+    with transaction.atomic():
+        referral = Referral.objects.create(seller=seller, agency=agency, agency_name=agency_name, contact=contact,
+                                           notes=notes, state=ReferralState.DRAFT, created_by=user)
+        referral.cases.set(cases)
+        referral.linked_sellers.set([s for s in linked_sellers if s.pk != seller.pk])
+        audit_append(actor=user, action="referral.created", target=referral, data={
+            "seller": seller.pk, "cases": [c.pk for c in cases], "linked_sellers": [s.pk for s in linked_sellers],
+            "agency": agency, "agency_name": agency_name})
+    return referral
+
+
+def referral_attach_package(*, referral: Referral, package: EvidencePackage, actor) -> Referral:
+    """The package that goes out with the referral (a seller package of its seller)."""
+    require_reviewer(actor, "Only trust-and-safety staff attach a package to a referral.")
+    if package.scope != PackageScope.SELLER or package.seller_id != referral.seller_id or package.brand_id:
+        raise LegalError(f"{package.reference} is not a package of {referral.seller}'s whole history.", "package")
+    with transaction.atomic():
+        Referral.objects.filter(pk=referral.pk).update(package=package, updated_at=timezone.now())
+        audit_append(actor=actor, action="referral.package_attached", target=referral, data={"package": package.pk})
+    referral.package = package
+    return referral
+
+
+def referral_move(*, referral: Referral, to: str, actor, note: str = "") -> Referral:
+    """Move a referral along REFERRAL_TRANSITIONS (staff only), audited with the note. Sending
+    needs a ready package."""
+    require_reviewer(actor, "Only trust-and-safety staff move a referral.")
+    if to == ReferralState.SENT:
+        package = EvidencePackage.objects.filter(pk=referral.package_id).first()
+        if package is None or not package.is_ready:
+            raise LegalError("Attach a ready evidence package before marking the referral sent.", "package")
+    changes = {}
+    if note.strip():
+        changes["notes"] = (referral.notes + "\n" if referral.notes else "") + \
+            f"[{timezone.now():%Y-%m-%d} {actor.get_username()}] {note.strip()}"
+    with transaction.atomic():
+        return transition(obj=referral, to=to, actor=actor, table=REFERRAL_TRANSITIONS, changes=changes,
+                          data={"note": note.strip()} if note.strip() else None)
+
+
+class LinkRefused(Exception):
+    """An unknown, used or expired share link: the message is all the visitor sees."""
+
+
+def share_link_create(*, referral: Referral, recipient: str, actor) -> tuple[ShareLink, str]:
+    """An expiring, single-use link to the referral's package for `recipient`; returns the row and
+    the token, which is shown once (only its SHA-256 is stored)."""
+    require_reviewer(actor, "Only trust-and-safety staff share a referral's package.")
+    if not referral.may_share:
+        raise LegalError("A package is shared once the referral is sent with a package, and until the agency "
+                         "has answered.", "recipient")
+    if not recipient.strip():
+        raise LegalError("Say who the link is for (name and e-mail).", "recipient")
+    token = new_token()
+    with transaction.atomic():
+        link = ShareLink.objects.create(referral=referral, package_id=referral.package_id, token_hash=token_hash(token),
+                                        recipient=recipient.strip()[:300], created_by=actor,
+                                        expires_at=timezone.now() + timedelta(hours=settings.LEGAL_SHARE_LINK_HOURS))
+        audit_append(actor=actor, action="referral.shared", target=referral,
+                     data={"share": link.pk, "recipient": link.recipient, "expires_at": link.expires_at.isoformat()})
+    return link, token
+
+
+def share_link_use(*, token: str, ip=None, user_agent: str = "") -> tuple[EvidencePackage, ShareLink]:
+    """Spend a share link: the one conditional UPDATE that marks it used succeeds for one request
+    only, even if two arrive at once. LinkRefused (logged) for an unknown, used or expired link."""
+    now = timezone.now()
+    digest = token_hash(token)
+    with transaction.atomic():
+        claimed = ShareLink.objects.filter(token_hash=digest, used_at__isnull=True, expires_at__gt=now) \
+            .update(used_at=now)
+        link = ShareLink.objects.select_related("package", "referral").filter(token_hash=digest).first()
+        if not claimed:
+            reason = ("unknown" if link is None else "used" if link.used_at is not None else "expired")
+            security_log.warning("share link refused (%s): ip=%s link=%s", reason, ip, link.pk if link else None)
+            if link is not None:
+                audit_append(actor=None, action="referral.share_refused", target=link.referral,
+                             data={"share": link.pk, "reason": reason, "ip": ip})
+        if not claimed:
+            refused_message = {
+                "unknown": "This link is not valid. Ask the sender for a new one.",
+                "used": "This link has already been used: each link downloads the package once. Ask the sender "
+                        "for a new one.",
+                "expired": "This link has expired. Ask the sender for a new one.",
+            }[reason]
+        else:
+            package_download_record(package=link.package, share=link, ip=ip, user_agent=user_agent)
+    if not claimed:
+        raise LinkRefused(refused_message)
+    return link.package, link

@@ -12,4 +12,11 @@ urlpatterns = [
     path("legal/test-buys/new/", views.test_buy_new, name="test_buy_new"),
     path("legal/test-buys/<int:pk>/", views.test_buy_detail, name="test_buy_detail"),
     path("legal/test-buys/<int:pk>/photos/<int:file_pk>/", views.test_buy_photo, name="test_buy_photo"),
+    path("legal/referrals/", views.referral_list, name="referral_list"),
+    path("legal/referrals/new/", views.referral_new, name="referral_new"),
+    path("legal/referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("legal/referrals/<int:pk>/move/", views.referral_move_view, name="referral_move"),
+    path("legal/referrals/<int:pk>/package/", views.referral_package, name="referral_package"),
+    path("legal/referrals/<int:pk>/share/", views.referral_share, name="referral_share"),
+    path("legal/share/<str:token>/", views.share, name="share"),
 ]

@@ -6,13 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import is_reviewer
+from accounts.permissions import is_reviewer, require_reviewer
+from audit.transitions import IllegalTransition
 from evidence.responses import evidence_response
 
-from .forms import TestBuyForm
-from .models import PackageScope
+from .forms import ReferralForm, TestBuyForm
+from .models import PackageScope, ReferralState
 from .packages import package_path
 from .selectors import (
     admin_brands,
@@ -20,9 +22,28 @@ from .selectors import (
     listing_for_test_buy,
     package_get,
     packages_for,
+    referral_get,
+    referrals_for,
+    seller_cases,
+    seller_packages_ready,
+    sellers_by_external_ids,
     test_buy_get,
 )
-from .services import LegalError, package_download_record, package_refusal, package_request, test_buy_record
+from .services import (
+    LegalError,
+    LinkRefused,
+    package_download_record,
+    package_refusal,
+    package_request,
+    referral_attach_package,
+    referral_create,
+    referral_move,
+    referral_request,
+    share_link_create,
+    share_link_use,
+    test_buy_record,
+)
+from .states import REFERRAL_TRANSITIONS
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -144,3 +165,138 @@ def test_buy_photo(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     if photo is None:
         raise Http404("No such photo")
     return evidence_response(photo.file, inline=True)
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+MOVE_LABELS = {
+    ReferralState.DRAFT: "Accept the request (draft)", ReferralState.REFUSED: "Refuse the request",
+    ReferralState.SENT: "Mark sent", ReferralState.ACKNOWLEDGED: "Agency acknowledged",
+    ReferralState.ACTION_TAKEN: "Agency took action", ReferralState.DECLINED: "Agency declined",
+    ReferralState.CLOSED: "Close",
+}
+
+
+@login_required
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    if not is_reviewer(request.user) and not admin_brands(user=request.user).exists():
+        raise PermissionDenied("Referrals are for trust-and-safety staff and brand admins.")
+    return render(request, "legal/referral_list.html", {"referrals": referrals_for(user=request.user)[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest) -> HttpResponse:
+    """A brand admin requests a referral from one of its cases (?case=); staff refer a seller (?seller=)."""
+    source = request.GET if request.method == "GET" else request.POST
+    scope = PackageScope.CASE if source.get("case") else PackageScope.SELLER
+    subject, brand = legal_subject_get(user=request.user, scope=scope,
+                                       pk=_int(source.get("case") or source.get("seller")), what="referral")
+    staff = is_reviewer(request.user)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if staff:
+            seller = subject if scope == PackageScope.SELLER else subject.listing.seller
+            linked, unknown = sellers_by_external_ids(request.POST.get("linked_sellers", ""))
+            if unknown:
+                form.add_error(None, f"Unknown linked seller ids: {', '.join(unknown)}.")
+            else:
+                cases = [subject] if scope == PackageScope.CASE else list(seller_cases(seller=seller)[:1000])
+                referral = referral_create(user=request.user, seller=seller, cases=cases, linked_sellers=linked,
+                                           agency=d["agency"], agency_name=d["agency_name"], contact=d["contact"],
+                                           notes=d["notes"])
+                messages.success(request, f"Referral {referral.reference} drafted.")
+                return redirect("legal:referral_detail", referral.pk)
+        else:
+            referral = referral_request(user=request.user, case=subject, agency=d["agency"],
+                                        agency_name=d["agency_name"], contact=d["contact"], notes=d["notes"])
+            messages.success(request, f"Referral {referral.reference} requested: trust and safety will decide.")
+            return redirect("legal:referral_detail", referral.pk)
+    return render(request, "legal/referral_form.html", {"form": form, "subject": subject, "scope": scope,
+                                                        "staff": staff, "brand": brand},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get(user=request.user, pk=pk)
+    staff = is_reviewer(request.user)
+    return render(request, "legal/referral_detail.html", {
+        "referral": referral, "staff": staff, "cases": referral.cases.select_related("listing")[:200],
+        "linked": referral.linked_sellers.all(),
+        "moves": [(to, MOVE_LABELS[to]) for to in REFERRAL_TRANSITIONS[referral.state]] if staff else [],
+        "packages": seller_packages_ready(seller=referral.seller) if staff else [],
+        "shares": referral.share_links.select_related("created_by") if staff else [],
+        "new_link": request.session.pop(f"share-{referral.pk}", None),
+    })
+
+
+@login_required
+@require_POST
+def referral_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get(user=request.user, pk=pk)
+    to = request.POST.get("to", "")
+    try:
+        if to not in ReferralState.values:
+            raise LegalError("Choose a move.", "to")
+        referral_move(referral=referral, to=to, actor=request.user, note=request.POST.get("note", ""))
+    except IllegalTransition:
+        messages.error(request, f"{referral.reference} is {referral.get_state_display().lower()}: it cannot move "
+                                f"to “{ReferralState(to).label}”.")
+    except LegalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{referral.reference}: {ReferralState(to).label}.")
+    return redirect("legal:referral_detail", referral.pk)
+
+
+@login_required
+@require_POST
+def referral_package(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a ready package of the seller, or build a new one and attach it."""
+    referral = referral_get(user=request.user, pk=pk)
+    require_reviewer(request.user)
+    try:
+        if request.POST.get("package"):
+            package = package_get(user=request.user, pk=_int(request.POST["package"]))
+        else:
+            package = package_request(user=request.user, scope=PackageScope.SELLER, subject=referral.seller)
+        referral_attach_package(referral=referral, package=package, actor=request.user)
+    except LegalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{package.reference} attached to {referral.reference}.")
+    return redirect("legal:referral_detail", referral.pk)
+
+
+@login_required
+@require_POST
+def referral_share(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get(user=request.user, pk=pk)
+    try:
+        _, token = share_link_create(referral=referral, recipient=request.POST.get("recipient", ""),
+                                     actor=request.user)
+    except LegalError as exc:
+        messages.error(request, exc.message)
+    else:
+        # Shown once, on the next page: only the token's hash is kept.
+        request.session[f"share-{referral.pk}"] = request.build_absolute_uri(reverse("legal:share", args=[token]))
+    return redirect("legal:referral_detail", referral.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, token: str) -> HttpResponse:
+    """The external recipient's page: no account. GET shows a button (so a mail scanner fetching
+    the link does not spend it); POST spends the link and streams the package."""
+    if request.method == "GET":
+        return render(request, "legal/share.html", {"token": token})
+    try:
+        package, _ = share_link_use(token=token, ip=client_ip(request),
+                                    user_agent=request.headers.get("User-Agent", ""))
+    except LinkRefused as exc:
+        return gone(request, str(exc))
+    return FileResponse(open(package_path(package), "rb"), as_attachment=True, filename=package.file_name,
+                        content_type="application/zip")
