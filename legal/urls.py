@@ -19,4 +19,5 @@ urlpatterns = [
     path("legal/referrals/<int:pk>/package/", views.referral_package, name="referral_package"),
     path("legal/referrals/<int:pk>/share/", views.referral_share, name="referral_share"),
     path("legal/share/<str:token>/", views.share, name="share"),
+    path("legal/sellers/<int:pk>/", views.seller_dossier_view, name="seller_dossier"),
 ]

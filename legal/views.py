@@ -13,6 +13,7 @@ from accounts.permissions import is_reviewer, require_reviewer
 from audit.transitions import IllegalTransition
 from evidence.responses import evidence_response
 
+from .dossier import seller_dossier
 from .forms import ReferralForm, TestBuyForm
 from .models import PackageScope, ReferralState
 from .packages import package_path
@@ -25,6 +26,7 @@ from .selectors import (
     referral_get,
     referrals_for,
     seller_cases,
+    seller_get_for_staff,
     seller_packages_ready,
     sellers_by_external_ids,
     test_buy_get,
@@ -300,3 +302,15 @@ def share(request: HttpRequest, token: str) -> HttpResponse:
         return gone(request, str(exc))
     return FileResponse(open(package_path(package), "rb"), as_attachment=True, filename=package.file_name,
                         content_type="application/zip")
+
+
+# --- the seller dossier ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def seller_dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seller = seller_get_for_staff(user=request.user, pk=pk)
+    return render(request, "legal/seller_dossier.html", {"d": seller_dossier(seller), "seller": seller,
+                                                         "packages": packages_for(user=request.user).filter(
+                                                             seller=seller)[:10]})
