@@ -144,3 +144,25 @@ def sellers_by_external_ids(text: str) -> tuple[list[Seller], list[str]]:
     ids = [part for part in text.replace(",", " ").split() if part][:50]
     found = {s.external_id: s for s in Seller.objects.filter(external_id__in=ids)}
     return list(found.values()), [i for i in ids if i not in found]
+
+
+def offence_get(*, user, pk: int) -> OffenceNotification:
+    require_reviewer(user)
+    flag = OffenceNotification.objects.select_related("case__listing__seller", "case__brand", "flagged_by",
+                                                      "decided_by", "package").filter(pk=pk).first()
+    if flag is None:
+        raise Http404("No such notification")
+    return flag
+
+
+def offences_recent(*, user) -> QuerySet[OffenceNotification]:
+    require_reviewer(user)
+    return OffenceNotification.objects.select_related("case__listing__seller", "flagged_by").order_by("-id")
+
+
+def case_for_staff(*, user, pk: int) -> Case:
+    require_reviewer(user)
+    case = Case.objects.select_related("listing__seller").filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case")
+    return case

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.permissions import is_reviewer, require_reviewer
+from accounts.permissions import is_reviewer, require_reviewer, require_senior
 from audit.services import audit_append, audit_chain_pending
 from audit.transitions import transition
 from common.dispatch import enqueue_on_commit
@@ -21,6 +21,8 @@ from evidence.services import evidence_accept, evidence_delete
 from . import packages
 from .models import (
     EvidencePackage,
+    OffenceNotification,
+    OffenceState,
     PackageDownload,
     PackageScope,
     PackageStatus,
@@ -32,7 +34,7 @@ from .models import (
     TestBuyPhoto,
     Verdict,
 )
-from .states import PACKAGE_TRANSITIONS, REFERRAL_TRANSITIONS
+from .states import OFFENCE_TRANSITIONS, PACKAGE_TRANSITIONS, REFERRAL_TRANSITIONS
 
 log = logging.getLogger("legal")
 security_log = logging.getLogger("legal.security")
@@ -305,3 +307,46 @@ def share_link_use(*, token: str, ip=None, user_agent: str = "") -> tuple[Eviden
     if not claimed:
         raise LinkRefused(refused_message)
     return link.package, link
+
+
+# --- DSA Art. 18: suspected criminal offences ----------------------------------------------------
+
+
+def offence_flag(*, case, reviewer, threat: str, suspicion: str) -> OffenceNotification:
+    """A reviewer flags a suspected offence threatening life or safety on a case: recorded at once,
+    shown to every senior on every page until one notifies or dismisses it. One open flag per case."""
+    require_reviewer(reviewer, "Only reviewers flag a suspected criminal offence.")
+    if not suspicion.strip():
+        raise LegalError("Say what you suspect and why: the authority reads it.", "suspicion")
+    with transaction.atomic():
+        if OffenceNotification.objects.select_for_update().filter(case=case, state=OffenceState.FLAGGED).exists():
+            raise LegalError(f"{case.reference} is already flagged; a senior will act on it.", "threat")
+        flag = OffenceNotification.objects.create(case=case, threat=threat, suspicion=suspicion.strip(),
+                                                  flagged_by=reviewer)
+        audit_append(actor=reviewer, action="offencenotification.flagged", target=flag,
+                     data={"case": case.pk, "threat": threat})
+    security_log.warning("Art. 18 flag %s on %s by %s", flag.reference, case.reference, reviewer.get_username())
+    return flag
+
+
+def offence_notify(*, flag: OffenceNotification, senior, authority: str) -> OffenceNotification:
+    """A senior notifies the authority: the case's evidence package is built and attached, and the
+    flag moves to notified (the notification page is what is sent, with the package)."""
+    require_senior(senior, "Only senior reviewers notify the authorities.")
+    if not authority.strip():
+        raise LegalError("Name the member state authority notified (and how).", "authority")
+    with transaction.atomic():
+        package = package_request(user=senior, scope=PackageScope.CASE, subject=flag.case)
+        return transition(obj=flag, to=OffenceState.NOTIFIED, actor=senior, table=OFFENCE_TRANSITIONS,
+                          changes={"authority": authority.strip()[:300], "package": package,
+                                   "decided_by": senior, "decided_at": timezone.now()},
+                          data={"authority": authority.strip()[:300], "package": package.pk})
+
+
+def offence_dismiss(*, flag: OffenceNotification, senior, reason: str) -> OffenceNotification:
+    require_senior(senior, "Only senior reviewers dismiss a flag.")
+    if not reason.strip():
+        raise LegalError("Say why the suspicion does not hold.", "reason")
+    with transaction.atomic():
+        return transition(obj=flag, to=OffenceState.DISMISSED, actor=senior, table=OFFENCE_TRANSITIONS,
+                          changes={"decided_by": senior, "decided_at": timezone.now()}, data={"reason": reason.strip()})

@@ -20,4 +20,8 @@ urlpatterns = [
     path("legal/referrals/<int:pk>/share/", views.referral_share, name="referral_share"),
     path("legal/share/<str:token>/", views.share, name="share"),
     path("legal/sellers/<int:pk>/", views.seller_dossier_view, name="seller_dossier"),
+    path("legal/offences/", views.offence_list, name="offence_list"),
+    path("legal/offences/flag/", views.offence_flag_view, name="offence_flag"),
+    path("legal/offences/<int:pk>/", views.offence_detail, name="offence_detail"),
+    path("legal/offences/<int:pk>/decide/", views.offence_decide, name="offence_decide"),
 ]

@@ -9,18 +9,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import is_reviewer, require_reviewer
+from accounts.permissions import is_reviewer, is_senior, require_reviewer
 from audit.transitions import IllegalTransition
 from evidence.responses import evidence_response
 
 from .dossier import seller_dossier
-from .forms import ReferralForm, TestBuyForm
+from .forms import OffenceForm, ReferralForm, TestBuyForm
 from .models import PackageScope, ReferralState
 from .packages import package_path
 from .selectors import (
     admin_brands,
+    case_for_staff,
     legal_subject_get,
     listing_for_test_buy,
+    offence_get,
+    offences_recent,
     package_get,
     packages_for,
     referral_get,
@@ -34,6 +37,9 @@ from .selectors import (
 from .services import (
     LegalError,
     LinkRefused,
+    offence_dismiss,
+    offence_flag,
+    offence_notify,
     package_download_record,
     package_refusal,
     package_request,
@@ -314,3 +320,57 @@ def seller_dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "legal/seller_dossier.html", {"d": seller_dossier(seller), "seller": seller,
                                                          "packages": packages_for(user=request.user).filter(
                                                              seller=seller)[:10]})
+
+
+# --- DSA Art. 18 -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def offence_flag_view(request: HttpRequest) -> HttpResponse:
+    require_reviewer(request.user)
+    case = case_for_staff(user=request.user, pk=_int(request.POST.get("case")))
+    form = OffenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the threat and say what you suspect: " + "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()))
+        return redirect("review:case_detail", case.pk)
+    try:
+        flag = offence_flag(case=case, reviewer=request.user, threat=form.cleaned_data["threat"],
+                            suspicion=form.cleaned_data["suspicion"])
+    except LegalError as exc:
+        messages.error(request, exc.message)
+        return redirect("review:case_detail", case.pk)
+    messages.success(request, f"{flag.reference} flagged: every senior sees it now.")
+    return redirect("legal:offence_detail", flag.pk)
+
+
+@login_required
+@require_GET
+def offence_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "legal/offence_list.html", {"flags": offences_recent(user=request.user)[:200]})
+
+
+@login_required
+@require_GET
+def offence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = offence_get(user=request.user, pk=pk)
+    return render(request, "legal/offence_detail.html", {"flag": flag, "senior": is_senior(request.user)})
+
+
+@login_required
+@require_POST
+def offence_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = offence_get(user=request.user, pk=pk)
+    try:
+        if request.POST.get("action") == "notify":
+            offence_notify(flag=flag, senior=request.user, authority=request.POST.get("authority", ""))
+            messages.success(request, f"{flag.reference}: authority notified; the case's package is being built.")
+        else:
+            offence_dismiss(flag=flag, senior=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, f"{flag.reference} dismissed.")
+    except LegalError as exc:
+        messages.error(request, exc.message)
+    except IllegalTransition:
+        messages.error(request, f"{flag.reference} was already decided.")
+    return redirect("legal:offence_detail", flag.pk)

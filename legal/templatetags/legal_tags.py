@@ -4,8 +4,10 @@ may do (build a package, record a test buy, request or make a referral, flag an 
 
 from django import template
 
-from accounts.permissions import is_reviewer
+from accounts.permissions import is_reviewer, is_senior
 
+from ..forms import OffenceForm
+from ..models import OffenceNotification, OffenceState
 from ..selectors import brand_admin_of, test_buys_for_case
 
 register = template.Library()
@@ -16,5 +18,15 @@ def legal_case_panel(context, case) -> dict:
     user = context["request"].user
     staff = is_reviewer(user)
     admin = not staff and brand_admin_of(user=user, brand=case.brand)
-    return {"case": case, "staff": staff, "brand_admin": admin, "csrf_token": context.get("csrf_token"),
+    return {"case": case, "staff": staff, "flag_form": OffenceForm() if staff else None, "brand_admin": admin,
+            "csrf_token": context.get("csrf_token"),
             "test_buys": list(test_buys_for_case(user=user, case=case)) if staff or admin else []}
+
+
+@register.inclusion_tag("legal/_offence_alert.html", takes_context=True)
+def offence_alert(context) -> dict:
+    """On every page of a senior: the Art. 18 flags no senior has acted on yet (one COUNT)."""
+    user = context["request"].user
+    if not is_senior(user):
+        return {"open": 0}
+    return {"open": OffenceNotification.objects.filter(state=OffenceState.FLAGGED).count()}
