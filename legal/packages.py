@@ -24,6 +24,7 @@ import json
 import struct
 import uuid
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from django.utils import timezone
 
 from audit.models import AuditChainHead, AuditEntry
 from audit.services import GENESIS, audit_label
-from complaints.models import Case, Decision, Report, ReportEvidence
+from complaints.models import Case, Decision, Outcome, Report, ReportEvidence
 from evidence.models import EvidenceFile
 from evidence.services import evidence_path
 from listings.models import Listing
@@ -47,6 +48,10 @@ from .models import EvidencePackage, PackageScope, Referral, TestBuy, TestBuyPho
 FORMAT = "ipportal-evidence-package/1"
 CHECKER = Path(settings.BASE_DIR) / "tools" / "verify_package.py"
 COPY_BLOCK = 1024 * 1024
+# The PDF is for people; the files hold everything. WeasyPrint lays out a table row in ~5 ms here
+# (a line of text in a third of that, so the timeline and the hashes are lines), so the summary is
+# capped: cases (LEGAL_PDF_MAX_CASES), timeline events, statements quoted in full, files listed.
+PDF_MAX_EVENTS, PDF_MAX_STATEMENTS, PDF_MAX_FILES = 150, 20, 100
 
 
 def packages_dir() -> Path:
@@ -171,20 +176,23 @@ def _listing_now(listing: Listing) -> dict:
             "seller": listing.seller.external_id, "updated_at": listing.updated_at.isoformat()}
 
 
-def _decision_row(d: Decision) -> dict:
-    return {"id": d.pk, "outcome": d.outcome, "reason_code": d.reason_code, "statement_of_reasons": d.statement,
-            "decided_by": d.decided_by.get_username() if d.decided_by_id else None, "automated": d.automated,
-            "supersedes": d.supersedes_id, "created_at": d.created_at.isoformat()}
+DECISION_FIELDS = ("id", "case_id", "outcome", "reason_code", "statement", "decided_by__username", "automated",
+                   "supersedes_id", "created_at")
 
 
-def _case_row(case: Case) -> dict:
+def _decision_row(d: dict) -> dict:
+    return {"id": d["id"], "outcome": d["outcome"], "reason_code": d["reason_code"],
+            "statement_of_reasons": d["statement"], "decided_by": d["decided_by__username"],
+            "automated": d["automated"], "supersedes": d["supersedes_id"], "created_at": d["created_at"].isoformat()}
+
+
+def _case_row(case: Case, decisions: list[dict], test_buys: list[str]) -> dict:
     return {"reference": case.reference, "id": case.pk, "state": case.state, "kind": case.kind,
             "source": case.source, "brand": str(case.brand) if case.brand_id else None,
             "right": str(case.right), "report": case.report.reference if case.report_id else None,
             "created_at": case.created_at.isoformat(), "listing_as_reported": case.listing_snapshot,
             "listing_now": _listing_now(case.listing),
-            "decisions": [_decision_row(d) for d in case.decisions.all()],
-            "test_buys": [t.reference for t in case.test_buys.all()]}
+            "decisions": [_decision_row(d) for d in decisions], "test_buys": test_buys}
 
 
 def _audit_rows(targets: dict[str, list[int]], max_seq: int) -> Iterator[dict]:
@@ -242,22 +250,28 @@ class Builder:
             if not ids:
                 break
             last, n = ids[-1], n + 1
+            # Plain rows for decisions and test buys, one query each per chunk: model instances and
+            # prefetching cost more than the rest of the build (bench/package_bench.py).
             cases = list(Case.objects.filter(pk__in=ids).order_by("id")
-                         .select_related("listing__seller", "report", "right", "brand")
-                         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("id")
-                                                    .select_related("decided_by")),
-                                           Prefetch("test_buys", queryset=TestBuy.objects.order_by("id"))))
-            self.writer.add_lines(f"cases/cases-{n:05d}.jsonl", (_case_row(c) for c in cases),
+                         .select_related("listing__seller", "report", "right", "brand"))
+            decisions: dict[int, list[dict]] = defaultdict(list)
+            for d in Decision.objects.filter(case_id__in=ids).order_by("id").values(*DECISION_FIELDS):
+                decisions[d["case_id"]].append(d)
+            buys: dict[int, list[str]] = defaultdict(list)
+            for case_id, pk in TestBuy.objects.filter(case_id__in=ids).order_by("id").values_list("case_id", "pk"):
+                buys[case_id].append(f"TB-{pk}")
+            self.writer.add_lines(f"cases/cases-{n:05d}.jsonl",
+                                  (_case_row(c, decisions[c.pk], buys[c.pk]) for c in cases),
                                   f"{len(cases)} cases: listings as reported and now, decisions with statements "
                                   "of reasons")
             evidence_ids = self._evidence({c.report_id for c in cases if c.report_id})
-            decision_ids = [d.pk for c in cases for d in c.decisions.all()]
+            decision_ids = [d["id"] for ds in decisions.values() for d in ds]
             self.writer.add_lines(f"audit/entries-{n:05d}.jsonl", _audit_rows({
                 audit_label(Case): ids, audit_label(Decision): decision_ids,
                 audit_label(Report): [r for r in {c.report_id for c in cases} if r],
                 audit_label(EvidenceFile): evidence_ids}, self.head[0]),
                 "Audit entries about these cases, their decisions, reports and evidence, with chain data")
-            self._summarize(cases)
+            self._summarize(cases, decisions)
             done += len(cases)
             self.progress(done)
 
@@ -320,29 +334,30 @@ class Builder:
         self.writer.add_bytes("seller.json", json.dumps(data, indent=1, sort_keys=True).encode(),
                               "The seller, its strikes, suspensions and referrals")
 
-    def _summarize(self, cases: list[Case]) -> None:
+    def _summarize(self, cases: list[Case], decisions: dict[int, list[dict]]) -> None:
         s = self.summary
         for c in cases:
-            decisions = list(c.decisions.all())
-            s.decisions_total += len(decisions)
+            s.decisions_total += len(decisions[c.pk])
             s.sellers[c.listing.seller.external_id] = c.listing.seller.name
             if c.brand_id:
                 s.brands[c.brand_id] = str(c.brand)
             if len(s.cases) >= settings.LEGAL_PDF_MAX_CASES:
                 continue
-            s.cases.append({"case": c, "latest": decisions[-1] if decisions else None,
+            latest = decisions[c.pk][-1] if decisions[c.pk] else None
+            s.cases.append({"case": c, "latest": latest and {**latest, "label": Outcome(latest["outcome"]).label},
                             "title": (c.listing_snapshot or {}).get("title", c.listing.title)})
             s.events.append((c.created_at, f"{c.reference} opened on {c.listing.external_id}"))
-            s.events += [(d.created_at, f"{c.reference}: decision {d.get_outcome_display().lower()} "
-                                        f"({d.reason_code})") for d in decisions]
+            s.events += [(d["created_at"], f"{c.reference}: decision {Outcome(d['outcome']).label.lower()} "
+                                           f"({d['reason_code']})") for d in decisions[c.pk]]
 
     def _pdf(self) -> bytes:
         import weasyprint  # imported here: half a second, and only a package build needs it
 
         s = self.summary
         html = render_to_string("legal/package_summary.html", {
-            "package": self.package, "summary": s, "events": sorted(s.events)[:settings.LEGAL_PDF_MAX_CASES * 3],
-            "files": self.writer.files[:300], "files_total": len(self.writer.files),
+            "package": self.package, "summary": s, "events": sorted(s.events)[:PDF_MAX_EVENTS],
+            "files": self.writer.files[:PDF_MAX_FILES], "statements": s.cases[:PDF_MAX_STATEMENTS],
+            "files_total": len(self.writer.files),
             "test_buys": self.test_buys, "head": self.head, "built_at": timezone.now(),
             "cases_cut": s.cases_total > len(s.cases),
         })

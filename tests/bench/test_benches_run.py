@@ -270,3 +270,18 @@ def test_certificates_bench_prints_recall_lookup_registration_and_proof_figures(
     figure(out, r"^proofs at a log of 2,003 leaves")
     figure(out, r"^  inclusion proof\s+p50.*; 2 queries each$")
     figure(out, r"^  consistency proof\s+p50")
+
+
+def test_package_bench_prints_build_baseline_and_checker_figures(smoke_database):
+    db = smoke_database("package")
+    out = run_bench("package_bench.py", "--cases", "30", env=bench_env(db))
+    figure(out, rf"^Database {db.name}_bench: created$")
+    figure(out, r"^loaded 30 listings, cases, decisions and 60 linked audit entries in [\d.]+ s$")
+    figure(out, r"^package of a seller with 30 cases: \d+ files, [\d.]+ MB$")
+    figure(out, r"^build \(legal\.packages\.package_write: .*\): [\d.]+ s = [\d,]+ cases/s$")
+    figure(out, r"^  of which the PDF summary \(WeasyPrint, \d+ rows\): [\d.]+ s$")
+    figure(out, r"^  peak RSS of this process: \d+ MB before, \d+ MB after the build$")
+    figure(out, r"^baseline \(zipfile alone, .*\): [\d.]+ s$")
+    figure(out, r"^ratio build / baseline: [\d.]+x; without the PDF .*: [\d.]+x$")
+    checked = figure(out, r"^shipped checker: (\d+) problems, \d+ files and 60 audit entries checked in [\d.]+ s$")
+    assert checked.group(1) == "0"
