@@ -189,6 +189,7 @@ LEGAL_PACKAGE_LINK_HOURS = env_int("LEGAL_PACKAGE_LINK_HOURS", 72)
 LEGAL_SHARE_LINK_HOURS = env_int("LEGAL_SHARE_LINK_HOURS", 72)
 LEGAL_PACKAGE_CHUNK = env_int("LEGAL_PACKAGE_CHUNK", 500)  # cases read and written per step
 LEGAL_PDF_MAX_CASES = env_int("LEGAL_PDF_MAX_CASES", 100)  # rows in the PDF; the rest are in the files
+LEGAL_PACKAGE_STALE_SECONDS = env_int("LEGAL_PACKAGE_STALE_SECONDS", 600)  # no progress for this long: queued again
 CERTIFICATES_MAX_FILE_BYTES = env_int("CERTIFICATES_MAX_FILE_BYTES", 20 * 1024 * 1024)
 CERTIFICATES_IMAGE_NEAR_BITS = env_int("CERTIFICATES_IMAGE_NEAR_BITS", 10)  # pHash bits of 64
 CERTIFICATES_TEXT_NEAR_BITS = env_int("CERTIFICATES_TEXT_NEAR_BITS", 7)  # SimHash bits of 64
@@ -261,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-ip-rights": {
         "task": "registry.tasks.expire_rights",
         "schedule": crontab(hour=0, minute=10),  # shortly after midnight UTC: the day's expiries
+    },
+    "requeue-stale-evidence-packages": {
+        "task": "legal.tasks.requeue_stale_packages",
+        "schedule": 120.0,
     },
     "requeue-stale-report-jobs": {
         "task": "decisions.tasks.requeue_stale_report_jobs",

@@ -44,6 +44,9 @@ class EvidencePackage(models.Model):
     manifest_sha256 = models.CharField(max_length=64, blank=True, help_text="The signed digest")
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on by every chunk written: a package queued or building with no move for
+    # LEGAL_PACKAGE_STALE_SECONDS lost its worker or its message, and the sweep queues it again.
+    updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="The download link works until then")
 

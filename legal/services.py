@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.permissions import is_reviewer, require_reviewer, require_senior
 from audit.services import audit_append, audit_chain_pending
-from audit.transitions import transition
-from common.dispatch import enqueue_on_commit
+from audit.transitions import IllegalTransition, transition
+from common.dispatch import enqueue, enqueue_on_commit
 from complaints.models import UNDECIDED_STATES, Case
 from evidence.services import evidence_accept, evidence_delete
 
@@ -91,7 +91,7 @@ def package_build(*, package_id: int) -> EvidencePackage:
     audit_chain_pending()  # every entry about the cases gets its place in the chain before it is copied
 
     def progress(done: int) -> None:
-        EvidencePackage.objects.filter(pk=package.pk).update(cases_done=done)
+        EvidencePackage.objects.filter(pk=package.pk).update(cases_done=done, updated_at=timezone.now())
 
     try:
         written = packages.package_write(package, progress)
@@ -102,12 +102,29 @@ def package_build(*, package_id: int) -> EvidencePackage:
                               field="status", changes={"error": f"{type(exc).__name__}: {exc}"[:1000],
                                                        "finished_at": timezone.now()})
     now = timezone.now()
-    with transaction.atomic():
-        return transition(obj=package, to=PackageStatus.READY, actor=None, table=PACKAGE_TRANSITIONS,
-                          field="status", changes={**written, "cases_done": total, "finished_at": now,
-                                                   "expires_at": now + timedelta(
-                                                       hours=settings.LEGAL_PACKAGE_LINK_HOURS)},
-                          data={"sha256": written["sha256"], "manifest_sha256": written["manifest_sha256"]})
+    try:
+        with transaction.atomic():
+            return transition(obj=package, to=PackageStatus.READY, actor=None, table=PACKAGE_TRANSITIONS,
+                              field="status", changes={**written, "cases_done": total, "finished_at": now,
+                                                       "expires_at": now + timedelta(
+                                                           hours=settings.LEGAL_PACKAGE_LINK_HOURS)},
+                              data={"sha256": written["sha256"], "manifest_sha256": written["manifest_sha256"]})
+    except IllegalTransition:
+        # A second run (the sweep re-queued a slow build) finished first: keep its file, drop ours.
+        (packages.packages_dir() / written["storage_name"]).unlink(missing_ok=True)
+        package.refresh_from_db()
+        return package
+
+
+def packages_requeue_stale() -> int:
+    """Queue again the packages queued or building with no progress for LEGAL_PACKAGE_STALE_SECONDS
+    (a lost message or a worker that died mid-build); the build starts over. Returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=settings.LEGAL_PACKAGE_STALE_SECONDS)
+    ids = list(EvidencePackage.objects.filter(status__in=(PackageStatus.QUEUED, PackageStatus.BUILDING),
+                                              updated_at__lt=cutoff).values_list("id", flat=True)[:100])
+    for package_id in ids:
+        enqueue(BUILD_TASK, package_id)
+    return len(ids)
 
 
 def package_refusal(package: EvidencePackage, now=None) -> str | None:

@@ -214,3 +214,26 @@ def test_a_bad_scope_is_refused_with_a_message(world, client):
     response = client.post(reverse("legal:package_new"), {"scope": "planet", "id": 1}, follow=True)
     assert "Choose what to package" in response.content.decode()
     assert not EvidencePackage.objects.exists()
+
+
+def test_the_sweep_rebuilds_a_package_whose_message_was_lost(world, case_package, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from legal.services import packages_requeue_stale
+
+    case, _ = case_package
+    from unittest import mock
+
+    with mock.patch("legal.tasks.build_package.delay"):  # the message is lost
+        lost = package_request(user=world.rev1, scope=PackageScope.CASE, subject=case)
+        fresh = package_request(user=world.rev1, scope=PackageScope.CASE, subject=case)
+    EvidencePackage.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.LEGAL_PACKAGE_STALE_SECONDS + 1))
+    assert packages_requeue_stale() == 1
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == PackageStatus.READY and package_verify(str(package_path(lost)), PUBLIC_KEY)[0] == []
+    assert fresh.status == PackageStatus.QUEUED
+    assert packages_requeue_stale() == 0
