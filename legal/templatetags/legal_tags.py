@@ -30,3 +30,11 @@ def offence_alert(context) -> dict:
     if not is_senior(user):
         return {"open": 0}
     return {"open": OffenceNotification.objects.filter(state=OffenceState.FLAGGED).count()}
+
+
+@register.inclusion_tag("legal/_report_package.html", takes_context=True)
+def legal_report_package(context, report) -> dict:
+    """On a report's page: its evidence package, for staff and the brand's admins."""
+    user = context["request"].user
+    return {"report": report, "csrf_token": context.get("csrf_token"),
+            "allowed": is_reviewer(user) or brand_admin_of(user=user, brand=report.brand)}

@@ -237,3 +237,22 @@ def test_the_sweep_rebuilds_a_package_whose_message_was_lost(world, case_package
     assert lost.status == PackageStatus.READY and package_verify(str(package_path(lost)), PUBLIC_KEY)[0] == []
     assert fresh.status == PackageStatus.QUEUED
     assert packages_requeue_stale() == 0
+
+
+def test_a_brand_admin_packages_its_report_from_the_report_page(world, client, django_capture_on_commit_callbacks):
+    from tests.conftest import file_report
+
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=world.listings_a[:2])
+    client.force_login(world.alice)
+    assert "Build evidence package of this report" in client.get(
+        reverse("reporters:report_detail", args=[report.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("legal:package_new"), {"scope": "report", "id": report.pk})
+    package = EvidencePackage.objects.get()
+    assert (package.report, package.brand, package.status, package.cases_total) == (
+        report, world.brand_a, PackageStatus.READY, 2)
+    client.force_login(world.agent)  # an agent files reports but does not take them to court
+    assert "Build evidence package" not in client.get(
+        reverse("reporters:report_detail", args=[report.pk])).content.decode()
+    client.force_login(world.bob)
+    assert client.post(reverse("legal:package_new"), {"scope": "report", "id": report.pk}).status_code == 404
