@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "monitoring",
     "transparency",
     "certificates",
+    "legal",
     "enforcement",  # migrations only (see enforcement/apps.py)
     "ipportal",  # the project: the demo data command
 ]
@@ -181,6 +182,14 @@ CERTIFICATES_LOG_KEY = env_str("CERTIFICATES_LOG_KEY")
 CERTIFICATES_LOG_KEY_FILE = Path(env_str("CERTIFICATES_LOG_KEY_FILE",
                                          str(BASE_DIR / "var" / "certificates" / "log_key")))
 CERTIFICATES_EMBEDDED_KEY = not env_str("DATABASE_URL")
+# Legal action (legal/): evidence packages are ZIPs under MEDIA_ROOT/packages/, signed with the
+# certificate log's Ed25519 key; their download link lasts LEGAL_PACKAGE_LINK_HOURS, a share link
+# for an external recipient LEGAL_SHARE_LINK_HOURS and one download.
+LEGAL_PACKAGE_LINK_HOURS = env_int("LEGAL_PACKAGE_LINK_HOURS", 72)
+LEGAL_SHARE_LINK_HOURS = env_int("LEGAL_SHARE_LINK_HOURS", 72)
+LEGAL_PACKAGE_CHUNK = env_int("LEGAL_PACKAGE_CHUNK", 500)  # cases read and written per step
+LEGAL_PDF_MAX_CASES = env_int("LEGAL_PDF_MAX_CASES", 100)  # rows in the PDF; the rest are in the files
+LEGAL_PACKAGE_STALE_SECONDS = env_int("LEGAL_PACKAGE_STALE_SECONDS", 600)  # no progress for this long: queued again
 CERTIFICATES_MAX_FILE_BYTES = env_int("CERTIFICATES_MAX_FILE_BYTES", 20 * 1024 * 1024)
 CERTIFICATES_IMAGE_NEAR_BITS = env_int("CERTIFICATES_IMAGE_NEAR_BITS", 10)  # pHash bits of 64
 CERTIFICATES_TEXT_NEAR_BITS = env_int("CERTIFICATES_TEXT_NEAR_BITS", 7)  # SimHash bits of 64
@@ -258,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-ip-rights": {
         "task": "registry.tasks.expire_rights",
         "schedule": crontab(hour=0, minute=10),  # shortly after midnight UTC: the day's expiries
+    },
+    "requeue-stale-evidence-packages": {
+        "task": "legal.tasks.requeue_stale_packages",
+        "schedule": 120.0,
     },
     "requeue-stale-report-jobs": {
         "task": "decisions.tasks.requeue_stale_report_jobs",

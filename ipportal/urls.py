@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/transparency/", include("transparency.api_urls")),
     path("", include("certificates.urls")),
     path("api/v1/", include("certificates.api_urls")),
+    path("", include("legal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -301,3 +301,18 @@ def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
                 r"p50 [\d.]+ s, p99 [\d.]+ s$")
     figure(out, r"^p99 passes 5 s at: ")
     figure(out, r"^targets: end to end >= 20,000/s: (met|NOT met) ")
+
+
+def test_package_bench_prints_build_baseline_and_checker_figures(smoke_database):
+    db = smoke_database("package")
+    out = run_bench("package_bench.py", "--cases", "30", env=bench_env(db))
+    figure(out, rf"^Database {db.name}_bench: created$")
+    figure(out, r"^loaded 30 listings, cases, decisions and 60 linked audit entries in [\d.]+ s$")
+    figure(out, r"^package of a seller with 30 cases: \d+ files, [\d.]+ MB$")
+    figure(out, r"^build \(legal\.packages\.package_write: .*\): [\d.]+ s = [\d,]+ cases/s$")
+    figure(out, r"^  of which the PDF summary \(WeasyPrint, \d+ rows\): [\d.]+ s$")
+    figure(out, r"^  resident memory during the build \(sampled every 0\.1 s\): \d+ MB at the start, \d+ MB at most$")
+    figure(out, r"^baseline \(zipfile alone, .*\): [\d.]+ s$")
+    figure(out, r"^ratio build / baseline: [\d.]+x; without the PDF .*: [\d.]+x$")
+    checked = figure(out, r"^shipped checker: (\d+) problems, \d+ files and 60 audit entries checked in [\d.]+ s$")
+    assert checked.group(1) == "0"

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from .services import package_build, packages_requeue_stale
+
+
+@shared_task(name="legal.tasks.build_package", acks_late=True)
+def build_package(package_id: int) -> None:
+    """Build one evidence package (legal.services.package_build: idempotent)."""
+    package_build(package_id=package_id)
+
+
+@shared_task(name="legal.tasks.requeue_stale_packages", acks_late=True, time_limit=120)
+def requeue_stale_packages() -> int:
+    """Beat: packages whose build message or worker was lost are queued again."""
+    return packages_requeue_stale()
