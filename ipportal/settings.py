@@ -40,12 +40,37 @@ def env_float(name: str, default: float) -> float:
     return default if value in (None, "") else float(value)
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: `make run`, `make web` and Procfile.embedded turn it on (and the tests, through
+# tests/_debug_env.py). A production start that forgets it gets no tracebacks, settings or SQL on a 500.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
     raise RuntimeError("Set SECRET_KEY when DEBUG is off.")
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# HTTPS in production (`manage.py check --deploy` is clean with docs/operations.md's settings; a test
+# runs it). Each follows DEBUG unless set: on in production, off in development over plain http.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Behind a proxy that terminates TLS: the header saying the request came over https, e.g.
+# "HTTP_X_FORWARDED_PROTO" (the proxy must overwrite it, never pass a client's through).
+if env_str("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (env_str("SECURE_PROXY_SSL_HEADER"), "https")
+# One year, subdomains included: browsers refuse plain http to the portal for that long after a visit.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to https in browsers' built-in lists for months: the operator's
+# call, off unless set, so its check (W021) is silenced rather than decided here.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+# A session lasts this long after its last save (Django's default, two weeks) for rights holders and
+# sellers; staff (reviewers, seniors, admins), who take listings down, are logged out after
+# STAFF_SESSION_IDLE_SECONDS without a request (accounts.middleware.StaffIdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "common",
     "audit",
     "accounts",
@@ -86,16 +112,37 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "common.middleware.RequestBoundsMiddleware",  # body size, NUL characters, 64-bit ids
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts, styles, images and forms from the portal only; no
+# inline script or style attribute (static/js/portal.js holds what templates did inline), no plugins,
+# no framing. data: images for Swagger UI's icons; the certificate QR code is inline SVG markup.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "ipportal.urls"
 FORM_RENDERER = "ipportal.forms.PortalRenderer"
@@ -409,6 +456,7 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "listings.models.ListingStatus",
         "EndpointStatusEnum": "webhooks.models.EndpointStatus",
         "DeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+        "RightKindEnum": "registry.choices.RightKind",  # several serializers' `kind` (check --deploy: W001)
     },
 }
 
