@@ -6,6 +6,7 @@ DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "audit",
     "accounts",
@@ -119,10 +124,19 @@ MIDDLEWARE = [
     "common.middleware.RequestBoundsMiddleware",  # body size, NUL characters, 64-bit ids
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor this session
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # staff enrol and verify TOTP before any page
+    "common.ratelimit.UploadRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login (accounts.views.login_locked_out)
+]
+# django-axes first: a locked-out account+address is refused before its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Content-Security-Policy (django-csp): scripts, styles, images and forms from the portal only; no
@@ -195,6 +209,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused for AXES_COOLOFF_MINUTES (429 with Retry-After), even with the right
+# password. Per account and address together, so a stranger cannot lock a reviewer out from elsewhere;
+# guessing from many addresses meets the per-address limit on every form (RATE_LIMITS "login_ip").
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp, TOTP, accounts/otp.py): required of reviewers, senior
+# reviewers and admins (they enrol at their first login), optional for everyone else. `make run`
+# turns it off so the demo's staff accounts log in with their password alone.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "IP Portal")
+OTP_RECOVERY_CODES = 10
+# API tokens (accounts/tokens.py): stored as SHA-256 hashes, shown once, expire after this many days.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+# Rate limits, "<count>/<second|minute|hour|day>" (common/ratelimit.py; 429 with Retry-After). The
+# counters live in the cache: set CACHE_URL (Redis) in production so every process shares them.
+RATE_LIMITS = {
+    # The API, per token (DRF throttles): 20 calls a second sustained is 20,000 listings a second in
+    # bulk ingest; the marketplace's pushes and a brand's scripts stay far below it.
+    "api": env_str("RATE_API", "1200/minute"),
+    "api_anon": env_str("RATE_API_ANON", "60/minute"),
+    # Reports filed, per reporter, form and API together: a report carries up to 300 listings (more
+    # through the API), so 120 an hour is 36,000 listings; a script gone wrong stops within minutes.
+    "report_filing": env_str("RATE_REPORT_FILING", "120/hour"),
+    # Requests carrying files, per user (every upload form): a report takes 20 files, so this is a
+    # busy hour's work, and at 10 MB a file it bounds what one account can store in an hour.
+    "uploads": env_str("RATE_UPLOADS", "60/hour"),
+    # Password-reset mails: per address asking, and per e-mail address asked about.
+    "password_reset_ip": env_str("RATE_PASSWORD_RESET_IP", "10/hour"),
+    "password_reset_email": env_str("RATE_PASSWORD_RESET_EMAIL", "3/hour"),
+    # Login attempts from one address whatever the username (axes counts per username and address).
+    "login_ip": env_str("RATE_LOGIN_IP", "30/10minute"),
+}
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -435,13 +490,15 @@ OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per token (the user holding it): RATE_LIMITS "api"; anonymous calls per address. 429 + Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["common.ratelimit.ApiUserThrottle", "common.ratelimit.ApiAnonThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IP Portal API",

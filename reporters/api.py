@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsRightsHolder
 from common.db import MAX_DB_INTEGER
+from common.ratelimit import ApiAnonThrottle, ApiUserThrottle, ReportFilingThrottle
 from complaints.models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReporterCapacity
 from complaints.selectors import evidence_carriable, report_cases, report_get_for_user, reports_for_user
 from complaints.services import ReportError, report_submit
@@ -261,6 +262,8 @@ def report_error_response(exc: ReportError) -> ValidationError:
 
 class ReportListCreateApi(ListAPIView):
     permission_classes = [IsRightsHolder]
+    # Filing counts against RATE_LIMITS["report_filing"] with the form's filings.
+    throttle_classes = [ApiUserThrottle, ApiAnonThrottle, ReportFilingThrottle]
     serializer_class = ReportSummaryOut
 
     def get_queryset(self):

@@ -15,7 +15,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts import permissions
 from accounts.models import Role, User
@@ -30,7 +29,7 @@ from review.notes import case_note_add
 from suspensions.services import SuspensionError, suspension_propose
 from webhooks.services import WebhookError, webhook_endpoint_create
 
-from ..factories import UserFactory
+from ..factories import UserFactory, api_key_for
 from ..views import open_case
 
 ROLES = ["rights_holder", "reviewer", "senior_reviewer", "seller", "marketplace"]
@@ -154,8 +153,7 @@ def test_a_deactivated_accounts_session_is_anonymous_so_no_page_asks_its_role(cl
 @pytest.mark.django_db
 def test_a_deactivated_accounts_token_is_refused_before_any_role_check(client):
     holder = UserFactory(username="gone", role=Role.RIGHTS_HOLDER, is_active=False)
-    token = Token.objects.create(user=holder)
-    response = client.get(reverse("reports_api:report_list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("reports_api:report_list"), HTTP_AUTHORIZATION=f"Token {api_key_for(holder)}")
     assert response.status_code == 401
 
 
