@@ -53,10 +53,10 @@ def main() -> None:
 
 
 def run(runs: int, n: int) -> None:
-    from accounts.tokens import api_token_create
     from rest_framework.test import APIClient
 
     from accounts.models import Role, User
+    from accounts.tokens import api_token_create
     from complaints.models import Case, Report
     from listings.models import Listing, Seller
     from registry.models import Brand, BrandMember, IPRight

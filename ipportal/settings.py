@@ -414,6 +414,13 @@ CELERY_BEAT_SCHEDULE["publish-certificate-log-sth"] = {
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
 REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
+# Watched terms and suppress mode are claims (registry/rule_claims.py). A term is a variant of a
+# verified mark within this many edits (1 for marks of 5 characters or fewer: ACME→AKME, not ACNE→ACTS),
+# else a reviewer approves it. A suppress-mode rule that would restrict more than this many listings
+# (estimated at save time) waits for a reviewer and only flags until then: 25 is more than a brand's
+# typical counterfeit sweep of one seller, far fewer than the 131 unrelated listings one save hid.
+WATCHED_TERM_MAX_EDITS = env_int("WATCHED_TERM_MAX_EDITS", 2)
+PROTECTION_SUPPRESS_REVIEW_LISTINGS = env_int("PROTECTION_SUPPRESS_REVIEW_LISTINGS", 25)
 # Listings per re-check task after a brand changes its protection rules (monitoring).
 MONITORING_RECHECK_CHUNK = env_int("MONITORING_RECHECK_CHUNK", 500)
 # A reviewer holds at most this many live claims; claim-next refuses beyond it.

@@ -12,9 +12,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from listings.signals import listings_changed
-        from registry.signals import protection_changed
+        from registry.signals import protection_changed, suppress_approved
 
         from . import receivers
 
         listings_changed.connect(receivers.on_listings_changed, dispatch_uid="monitoring.listings_changed")
         protection_changed.connect(receivers.on_protection_changed, dispatch_uid="monitoring.protection_changed")
+        suppress_approved.connect(receivers.on_suppress_approved, dispatch_uid="monitoring.suppress_approved")

@@ -20,8 +20,10 @@ from accounts.permissions import is_rights_holder
 from audit.services import audit_append
 from audit.transitions import transition
 
+from . import rule_claims
 from .countries import is_country
 from .models import (
+    ApprovalKind,
     Brand,
     BrandInvitation,
     BrandMember,
@@ -451,8 +453,13 @@ def rights_expire_due(*, today: date | None = None, chunk: int = 500) -> int:
 # --- protection rules ------------------------------------------------------------------------
 
 def protection_rules_set(*, brand: Brand, by, countries: list[str], countries_mode: str, sellers: list,
-                         sellers_mode: str, extra_terms: list[str], misspellings: list[str]) -> None:
-    """Replace the brand's rules and watched terms. Empty countries/sellers means the rule is not set."""
+                         sellers_mode: str, extra_terms: list[str], misspellings: list[str]) -> list:
+    """Replace the brand's rules and watched terms. Empty countries/sellers means the rule is not set.
+
+    Terms and suppress mode are claims checked first (registry.rule_claims): a generic word or another
+    brand's mark is refused; a term unrelated to the brand's marks, or a suppress mode restricting
+    many listings or another brand's authorized sellers, waits for a reviewer (the term unwatched,
+    the rule flagging). Returns those waiting approvals."""
     require_brand_admin(user=by, brand=brand)
     bad = [c for c in countries if not is_country(c)]
     if bad:
@@ -468,24 +475,54 @@ def protection_rules_set(*, brand: Brand, by, countries: list[str], countries_mo
             raise RegistryError(f"“{t.term}” is listed twice (same as “{seen[t.normalized]}”).",
                                 field="misspellings" if t.kind == TermKind.MISSPELLING else "extra_terms")
         seen[t.normalized] = t.term
+    watched, waiting = [], []
+    for t in terms:
+        verdict = rule_claims.term_verdict(brand=brand, term=t.term, norm=t.normalized)
+        if verdict.refused:
+            raise RegistryError(verdict.refused, field="misspellings" if t.kind == TermKind.MISSPELLING
+                                else "extra_terms")
+        (waiting if verdict.needs_review else watched).append((t, verdict.needs_review))
+    watched_terms = [t.term for t, _ in watched]
+    suppress_reviews = []
+    for kind, mode, ctry, sel in [(RuleKind.SHIPS_FROM, countries_mode, countries, []),
+                                  (RuleKind.SELLER, sellers_mode, [], sellers)]:
+        if mode != RuleMode.SUPPRESS:
+            continue
+        why, estimate, others = rule_claims.suppress_needs_review(
+            brand=brand, rule_kind=kind, countries=ctry, sellers=sel, terms=watched_terms)
+        if why:
+            suppress_reviews.append((kind, why, estimate, others))
+    modes = {RuleKind.SHIPS_FROM: countries_mode, RuleKind.SELLER: sellers_mode}
+    for kind, *_ in suppress_reviews:
+        modes[kind] = RuleMode.FLAG  # flag mode until a reviewer approves suppressing
     with transaction.atomic():
+        rule_claims.approvals_withdraw_pending(brand=brand, by=by)
         rule, _ = ProtectionRule.objects.update_or_create(
             brand=brand, kind=RuleKind.SHIPS_FROM,
-            defaults={"mode": countries_mode, "countries": sorted(set(countries)), "updated_by": by})
+            defaults={"mode": modes[RuleKind.SHIPS_FROM], "countries": sorted(set(countries)), "updated_by": by})
         seller_rule, _ = ProtectionRule.objects.update_or_create(
-            brand=brand, kind=RuleKind.SELLER, defaults={"mode": sellers_mode, "updated_by": by})
+            brand=brand, kind=RuleKind.SELLER, defaults={"mode": modes[RuleKind.SELLER], "updated_by": by})
         seller_rule.sellers.set(sellers)
         WatchedTerm.objects.filter(brand=brand).delete()
         try:
-            WatchedTerm.objects.bulk_create(terms)
+            WatchedTerm.objects.bulk_create([t for t, _ in watched])
         except IntegrityError:  # pragma: no cover - the duplicate check above runs first
             raise RegistryError("A term is listed twice.", field="extra_terms") from None
+        approvals = [rule_claims.approval_request(brand=brand, by=by, kind=ApprovalKind.TERM, why=why, term=t.term,
+                                                  normalized=t.normalized, term_kind=t.kind)
+                     for t, why in waiting]
+        approvals += [rule_claims.approval_request(brand=brand, by=by, kind=ApprovalKind.SUPPRESS,
+                                                   why=f"Suppress mode: {why}.", rule_kind=kind, estimate=estimate,
+                                                   other_brands_sellers=others)
+                      for kind, why, estimate, others in suppress_reviews]
         audit_append(actor=by, action="brand.rules_changed", target=brand, data={
-            "countries": rule.countries, "countries_mode": countries_mode,
-            "sellers": sorted(s.external_id for s in sellers), "sellers_mode": sellers_mode,
-            "terms": sorted(t.normalized for t in terms),
+            "countries": rule.countries, "countries_mode": modes[RuleKind.SHIPS_FROM],
+            "sellers": sorted(s.external_id for s in sellers), "sellers_mode": modes[RuleKind.SELLER],
+            "terms": sorted(t.normalized for t, _ in watched),
+            "waiting_for_review": [a.pk for a in approvals],
         })
         protection_changed_on_commit(brand_id=brand.pk, recheck=True)
+    return approvals
 
 
 def _terms(brand: Brand, raw: list[str], kind: str, field: str) -> list[WatchedTerm]:

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import require_rights_holder
+from accounts.permissions import require_reviewer, require_rights_holder
 from audit.selectors import audit_entries_for
 from evidence.responses import evidence_response
 
@@ -25,6 +25,7 @@ from .forms import (
 from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind, TermKind
 from .offices import OFFICES
 from .renewals import right_renew, right_renewal_refusal
+from .rule_claims import approval_decide, approvals_pending
 from .services import (
     RegistryError,
     brand_create,
@@ -314,18 +315,40 @@ def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            protection_rules_set(brand=brand, by=request.user, **form.cleaned_data)
+            waiting = protection_rules_set(brand=brand, by=request.user, **form.cleaned_data)
         except RegistryError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, f"Protection rules of {brand} saved. Existing listings are being "
                                       "checked again; the progress shows below.")
+            for approval in waiting:
+                messages.warning(request, f"Waiting for a trust-and-safety reviewer: {approval.why}"
+                                          + ("" if approval.is_term else " The rule flags until then."))
             return redirect("registry:rules_edit", pk=brand.pk)
     return render(request, "registry/rules_form.html",
                   {"form": form, "brand": brand, "protection": sel.brand_protection(brand=brand)})
 
 
 # --- reviewers -------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def rule_approval_queue(request: HttpRequest) -> HttpResponse:
+    """Watched terms and suppress modes waiting for a reviewer (registry.rule_claims)."""
+    require_reviewer(request.user)
+    return render(request, "registry/rule_approvals.html", {"approvals": approvals_pending()[:200]})
+
+
+@login_required
+@require_POST
+def rule_approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_reviewer(request.user)
+    approval = get_object_or_404(approvals_pending(), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    approval_decide(approval=approval, reviewer=request.user, approve=approve)
+    messages.success(request, f"{approval.brand}: {'approved' if approve else 'rejected'} — {approval.why}")
+    return redirect("registry:rule_approval_queue")
+
 
 @login_required
 @require_GET
