@@ -268,6 +268,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_OWNER_BYTES = env_int("EVIDENCE_MAX_OWNER_BYTES", 50 * 1024 * 1024)
 EVIDENCE_MAX_OWNER_FILES = env_int("EVIDENCE_MAX_OWNER_FILES", 20)
+# Uploads one user holds that no record took yet (forms in progress or abandoned, purged after a day):
+# two full reports' worth, so a reporter can prepare two at once, and no more (evidence.services).
+EVIDENCE_MAX_UNATTACHED_BYTES = env_int("EVIDENCE_MAX_UNATTACHED_BYTES", 2 * EVIDENCE_MAX_OWNER_BYTES)
+EVIDENCE_MAX_UNATTACHED_FILES = env_int("EVIDENCE_MAX_UNATTACHED_FILES", 2 * EVIDENCE_MAX_OWNER_FILES)
 # Decompression-bomb bounds, checked from the image header before any pixel is decoded.
 EVIDENCE_MAX_IMAGE_SIDE = env_int("EVIDENCE_MAX_IMAGE_SIDE", 10_000)
 EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
