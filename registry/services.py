@@ -90,34 +90,21 @@ def _check_authorization(role: str, authorized_until: date | None) -> None:
 
 
 def brand_member_invite(*, brand: Brand, by, email: str, role: str,
-                        authorized_until: date | None = None) -> BrandMember | BrandInvitation:
-    """Add the account with `email` as a member, or (no such account) leave a pending invitation.
-
-    Both are mailed after commit; the invitation carries a one-time link (only its hash is kept).
-    """
+                        authorized_until: date | None = None) -> BrandInvitation:
+    """Invite whoever holds `email` to act for the brand: a pending invitation, mailed after commit
+    with a one-time link (only its hash is kept). Nobody is added without consent: the invitee
+    accepts on the link's page (brand_invitation_accept). The answer and the mail are the same
+    whether or not an account with that address exists, so an invitation tells the inviter nothing
+    about who has an account; whether the invitee may be a member is checked when they accept."""
     require_brand_admin(user=by, brand=brand)
     email = email.strip().lower()
     _check_authorization(role, authorized_until)
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(email__iexact=email, is_active=True).order_by("id").first()
     with transaction.atomic():
-        if user is not None:
-            existing = BrandMember.objects.filter(brand=brand, user=user).first()
-            if existing is not None:
-                raise RegistryError(f"{email} is already a member of {brand} ({existing.get_role_display()}).",
-                                    field="email")
-            if not is_rights_holder(user):
-                raise RegistryError(f"{email} belongs to an account that is not a rights holder; brand members "
-                                    "must be rights holders.", field="email")
-            member = BrandMember.objects.create(brand=brand, user=user, role=role,
-                                                authorized_until=authorized_until, added_by=by)
-            audit_append(actor=by, action="brandmember.added", target=brand,
-                         data={"user": user.username, "role": role, "authorized_until": authorized_until})
-            _mail_on_commit(to=user.email, subject=f"You were added to {brand} on IP Portal",
-                            body=f"{by.display_name} added you to {brand} as {member.get_role_display()}.\n"
-                                 f"{settings.SITE_URL}{reverse('registry:brand_detail', args=[brand.pk])}\n")
-            return member
+        # Only the brand's own members are named here: the inviting admin sees them on the brand page.
+        existing = BrandMember.objects.filter(brand=brand, user__email__iexact=email).select_related("user").first()
+        if existing is not None:
+            raise RegistryError(f"{email} is already a member of {brand} ({existing.get_role_display()}).",
+                                field="email")
         pending = BrandInvitation.objects.filter(brand=brand, email=email, accepted_at__isnull=True).first()
         if pending is not None:
             raise RegistryError(f"{email} was already invited on {pending.created_at:%Y-%m-%d}; the invitation "
@@ -132,7 +119,8 @@ def brand_member_invite(*, brand: Brand, by, email: str, role: str,
         _mail_on_commit(to=email, subject=f"Invitation to join {brand} on IP Portal",
                         body=f"{by.display_name} invited you to act for {brand} as "
                              f"{invitation.get_role_display()}.\nLog in (or ask for an account with this "
-                             f"email address) and open:\n{link}\n")
+                             f"email address) and open this link to accept or ignore it:\n{link}\n"
+                             "Nothing changes until you accept.\n")
     return invitation
 
 
@@ -161,20 +149,6 @@ def brand_invitation_accept(*, invitation: BrandInvitation, user) -> BrandMember
             audit_append(actor=user, action="brandmember.added", target=inv.brand,
                          data={"user": user.username, "role": inv.role, "invitation": inv.pk})
     return member
-
-
-def brand_invitations_accept_for(*, user) -> list[BrandMember]:
-    """Accept every pending invitation sent to `user`'s email (called when they log in)."""
-    if not user.email or not is_rights_holder(user):
-        return []
-    pending = BrandInvitation.objects.filter(email=user.email.lower(), accepted_at__isnull=True)
-    members = []
-    for inv in pending:
-        try:
-            members.append(brand_invitation_accept(invitation=inv, user=user))
-        except RegistryError:
-            continue  # accepted meanwhile by the link
-    return members
 
 
 def brand_invitation_cancel(*, invitation: BrandInvitation, by) -> None:

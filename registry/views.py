@@ -105,12 +105,8 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
         except RegistryError as exc:
             _form_error(form, exc)
         else:
-            if isinstance(result, BrandMember):
-                messages.success(request, f"{result.user.display_name} is now {result.get_role_display().lower()} "
-                                          f"of {brand}.")
-            else:
-                messages.success(request, f"{result.email} has no account yet: we emailed an invitation. It is "
-                                          "accepted when they log in with that address.")
+            messages.success(request, f"We emailed an invitation to {result.email}. They join {brand} when they "
+                                      "accept it from the link; you see it below until then.")
             return redirect("registry:brand_detail", pk=brand.pk)
     return render(request, "registry/brand_detail.html", _brand_context(request, pk, invite_form=form), status=400)
 

@@ -23,7 +23,7 @@ from complaints.records import CaseError
 from complaints.sanctions import sanctions_for_senior
 from complaints.selectors import evidence_get_for_user
 from registry.selectors import require_reviewer as registry_require_reviewer
-from registry.services import RegistryError, brand_create, brand_invitations_accept_for
+from registry.services import RegistryError, brand_create, brand_invitation_accept, brand_member_invite
 from review.claims import case_claim, case_reassign
 from review.notes import case_note_add
 from suspensions.services import SuspensionError, suspension_propose
@@ -206,8 +206,14 @@ def test_each_service_refuses_the_wrong_role_with_the_same_words_as_before(what,
     assert str(exc.value) == message
 
 
+@pytest.mark.django_db
 def test_invitations_are_not_accepted_for_an_account_that_is_not_a_rights_holder():
-    assert brand_invitations_accept_for(user=_seller()) == []
+    admin = UserFactory(username="owner", role=Role.RIGHTS_HOLDER)
+    brand = brand_create(user=admin, name="Owned", website="", owner_company="Owned", country="US")
+    seller = UserFactory(username="selling", role=Role.SELLER)
+    invitation = brand_member_invite(brand=brand, by=admin, email=seller.email, role="agent")
+    with pytest.raises(RegistryError, match="rights-holder"):
+        brand_invitation_accept(invitation=invitation, user=seller)
 
 
 def _page(response) -> str:
