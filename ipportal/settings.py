@@ -6,6 +6,7 @@ DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -178,10 +179,15 @@ TEMPLATES = [
     },
 ]
 
+# Django's development server (`make run`, `make web`) serves each request on a new thread, and a
+# kept connection belongs to its thread: with DB_CONN_MAX_AGE > 0 every request left a PostgreSQL
+# connection open until its age ran out, and a burst of requests used up max_connections. There,
+# connections close after each request unless DB_CONN_MAX_AGE is set explicitly.
+_RUNSERVER = len(sys.argv) > 1 and sys.argv[1] == "runserver"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _RUNSERVER else 60),
         # A connection kept open is checked before its first use in each request or task, so a
         # database restart costs one reconnect, not a failed request.
         conn_health_checks=True,

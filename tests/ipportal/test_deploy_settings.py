@@ -129,3 +129,16 @@ def test_staff_sessions_end_after_thirty_idle_minutes(client, world, settings, w
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("argv, expected", [(["manage.py", "runserver"], "0"), (["gunicorn"], "60")])
+def test_the_development_server_keeps_no_connection_per_thread(argv, expected):
+    """make run with DATABASE_URL: runserver's thread per request must not keep a PostgreSQL
+    connection each (a burst used up max_connections)."""
+    code = (f"import sys; sys.argv={argv!r}; import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
+            "'ipportal.settings'; django.setup(); from django.conf import settings as s;"
+            "print(s.DATABASES['default']['CONN_MAX_AGE'])")
+    result = _run(["-c", code], {"DEBUG": "1", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"},
+                  drop=("DB_CONN_MAX_AGE",))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
