@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.permissions import require_senior
 from audit.services import audit_append
 from audit.transitions import transition
-from registry.models import Brand
+from registry.models import Brand, BrandMember
 
 from .models import (
     RESTRICTING_OUTCOMES,
@@ -217,3 +217,17 @@ def sanction_get_for_senior(*, user, pk: int) -> Sanction:
         return sanctions_for_senior(user=user).get(pk=pk)
     except Sanction.DoesNotExist:
         raise Http404("No such sanction") from None
+
+
+def new_brand_hold_reason(sender, user, **kwargs) -> str:
+    """A new brand opened by a suspended reporter, or by a member of a brand whose notices are
+    suspended, is held for review (registry.brand_create): a fresh brand must not be a way around
+    a suspension, nor a way to file with an unregistered right the suspended brand could not."""
+    suspended = Sanction.objects.filter(level=SanctionLevel.SUSPENSION, status=SanctionStatus.CONFIRMED)
+    if suspended.filter(reporter=user).exists():
+        return "Its creator's notices are suspended."
+    brands = BrandMember.objects.filter(user=user).values("brand")
+    names = list(suspended.filter(brand__in=brands).values_list("brand__name", flat=True))
+    if names:
+        return f"Its creator is a member of {', '.join(sorted(names))}, whose notices are suspended."
+    return ""

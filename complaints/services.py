@@ -142,6 +142,9 @@ def _check_right(*, brand: Brand, right: IPRight | None, unregistered_right: dic
 
 
 def _check_not_suspended(*, reporter, brand: Brand) -> None:
+    if brand.held_for_review:
+        raise ReportError(f"{brand} is held for review by trust and safety before it can file notices: "
+                          f"{brand.hold_reason} You will be told when it is released.", field="right")
     sanction = reporter_suspension(reporter=reporter, brand=brand)
     if sanction is not None:
         raise ReportError(f"Notice processing for {sanction.subject_label} is suspended since "

@@ -22,7 +22,8 @@ class BrandMemberInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "owner_company", "country", "trusted_flagger"]
+    list_display = ["name", "owner_company", "country", "trusted_flagger", "held_for_review"]
+    list_filter = ["held_for_review", "trusted_flagger"]  # held: untick to release
     search_fields = ["name", "owner_company"]
     inlines = [BrandMemberInline]
 

@@ -18,6 +18,11 @@ class Brand(models.Model):
     good_faith_lane = models.BooleanField(default=False)
     good_faith_figures = models.JSONField(default=dict, blank=True)
     good_faith_computed_at = models.DateTimeField(null=True, blank=True)
+    # Opened by a member of a brand whose notices are suspended (or by a suspended reporter): its
+    # notices wait until trust and safety release it (admin), so a new brand is no way around a
+    # suspension. Set by brand_create from the apps that know sanctions (registry.signals).
+    held_for_review = models.BooleanField(default=False)
+    hold_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -40,7 +40,7 @@ from .models import (
 )
 from .normalize import normalize_term
 from .selectors import membership, require_brand_admin, require_reviewer, right_documents_missing
-from .signals import protection_changed_on_commit
+from .signals import brand_hold_reasons, protection_changed_on_commit
 from .states import RIGHT_TRANSITIONS
 from .unregistered import DescribeError, unregistered_right_clean
 
@@ -72,10 +72,13 @@ def brand_create(*, user, name: str, website: str, owner_company: str, country: 
     if Brand.objects.filter(name__iexact=name).exists():
         raise RegistryError(f"A brand named “{name}” is already registered. If it is yours, ask its admin "
                             "to invite you.", field="name")
+    hold = " ".join(reason for _, reason in brand_hold_reasons.send(sender=Brand, user=user) if reason)
     with transaction.atomic():
-        brand = Brand.objects.create(name=name, website=website, owner_company=owner_company, country=country)
+        brand = Brand.objects.create(name=name, website=website, owner_company=owner_company, country=country,
+                                     held_for_review=bool(hold), hold_reason=hold[:500])
         BrandMember.objects.create(brand=brand, user=user, role=BrandRole.ADMIN, added_by=user)
-        audit_append(actor=user, action="brand.created", target=brand, data={"country": country})
+        audit_append(actor=user, action="brand.created", target=brand,
+                     data={"country": country, **({"held_for_review": hold[:500]} if hold else {})})
     return brand
 
 

@@ -22,3 +22,8 @@ def protection_changed_on_commit(*, brand_id: int, recheck: bool) -> None:
 def suppress_approved_on_commit(*, brand_id: int, rule_kind: str) -> None:
     transaction.on_commit(
         lambda: suppress_approved.send(sender=None, brand_id=brand_id, rule_kind=rule_kind), robust=True)
+
+
+# Asked while a brand is created (inside its transaction): receivers answer a reason to hold the new
+# brand for review, or "" (complaints: its creator belongs to a suspended brand). Kwargs: user.
+brand_hold_reasons = Signal()
