@@ -22,13 +22,18 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         if is_staff_member(getattr(request, "user", None)):
-            session = request.session
-            now = int(time.time())
-            idle = settings.STAFF_SESSION_IDLE_SECONDS
-            if now - session.get("_staff_touched", 0) >= _TOUCH_EVERY_SECONDS or session.get_expiry_age() > idle:
-                session["_staff_touched"] = now
-                session.set_expiry(idle)
+            staff_session_touch(request.session)
         return self.get_response(request)
+
+
+def staff_session_touch(session, *, force: bool = False) -> None:
+    """Move a staff session's end to STAFF_SESSION_IDLE_SECONDS from now (at login, then at most once
+    a minute: each move is a session write)."""
+    now = int(time.time())
+    idle = settings.STAFF_SESSION_IDLE_SECONDS
+    if force or now - session.get("_staff_touched", 0) >= _TOUCH_EVERY_SECONDS or session.get_expiry_age() > idle:
+        session["_staff_touched"] = now
+        session.set_expiry(idle)
 
 
 # What a session must do before any page: set at login (accounts.apps: user_logged_in), read here,
