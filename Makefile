@@ -29,6 +29,11 @@ migrate: setup
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Development targets run with DEBUG on (the settings' default is off); an explicit DEBUG wins.
+# The demo's staff accounts log in without a second factor there (OTP_REQUIRED_FOR_STAFF off).
+run web worker beat check: export DEBUG ?= 1
+run: export OTP_REQUIRED_FOR_STAFF ?= 0
+
 ## run: set up, migrate, load demo data and serve on http://$(HOST):$(PORT)
 run: seed
 	@echo ""

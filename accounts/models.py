@@ -38,3 +38,27 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A user's API token, stored as its SHA-256: the key is shown once, at creation, and never
+    again (admin shows the prefix). One live token per user; it expires after API_TOKEN_DAYS, and a
+    revoked one stays as history."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to recognise it")
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, hex")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(revoked_at__isnull=True),
+                                    name="one_live_api_token_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

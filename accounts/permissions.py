@@ -26,6 +26,12 @@ def is_marketplace(user) -> bool:
     return bool(user and user.is_authenticated and user.is_marketplace)
 
 
+def is_staff_member(user) -> bool:
+    """Trust-and-safety staff and administrators: the people who take listings down or can change
+    anything. Their sessions time out when idle, and they log in with a second factor."""
+    return bool(user and user.is_authenticated and (user.is_reviewer or user.is_staff or user.is_superuser))
+
+
 def is_api_user(user) -> bool:
     """Calls the REST API with a token of their own: rights holders (reports) and the marketplace's
     service account (listings, webhooks)."""

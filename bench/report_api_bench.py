@@ -53,10 +53,10 @@ def main() -> None:
 
 
 def run(runs: int, n: int) -> None:
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from accounts.models import Role, User
+    from accounts.tokens import api_token_create
     from complaints.models import Case, Report
     from listings.models import Listing, Seller
     from registry.models import Brand, BrandMember, IPRight
@@ -68,7 +68,7 @@ def run(runs: int, n: int) -> None:
                                    registration_number="9999999", status="verified")
     seller = Seller.objects.create(name="Seller", external_id="S-B", country="CN")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user).key}")
 
     def listings(tag: str) -> list:
         return Listing.objects.bulk_create(

@@ -1,44 +1,169 @@
-"""Fixed-window rate limits kept in Django's cache, and the two cheap checks against form bots.
+"""Rate limits: fixed windows counted in the cache, answered with 429 and Retry-After; and the two
+cheap checks public forms (sign-up, the open notice form) make against bots.
 
-Public forms (sign-up, the open notice form) count attempts per client address and per e-mail
-address; the cache is shared by every web process when it is Redis or Memcached, and per process
-with the default local-memory cache (still a limit, just a looser one).
+Each limit is named in settings.RATE_LIMITS ("<count>/<n><unit>", e.g. "120/hour", "30/10minute").
+`rate_take(scope, ident)` counts one request and says how long to wait when over; the DRF throttles
+and the decorator and middleware below all use it, so a form and the API share one count (report
+filing). Counters live in Django's cache: with CACHE_URL (Redis) every process shares them.
 """
 
+import functools
 import hashlib
+import logging
+import re
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import HttpResponse
+from rest_framework.throttling import BaseThrottle
 
-# A person takes longer than settings.FORM_MIN_SECONDS (3 s) to fill a form; a bot posting at once does not.
-# A form rendered longer ago than this is stale (its timestamp may have been harvested).
+log = logging.getLogger("ipportal.security")
+
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$")
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """'120/hour' -> (120, 3600); '30/10minute' -> (30, 600)."""
+    match = _RATE.match(rate)
+    if not match:
+        raise ValueError(f"A rate is '<count>/<unit>' with a unit of second, minute, hour or day, not {rate!r}")
+    count, many, unit = match.groups()
+    return int(count), int(many or 1) * _UNITS[unit]
+
+
+def rate_take(scope: str, ident: str, *, rate: str | None = None) -> int | None:
+    """Count one request of `ident` against the limit `scope`; None if allowed, else the seconds
+    until the window ends (for Retry-After)."""
+    limit, period = rate_parse(rate or settings.RATE_LIMITS[scope])
+    now = time.time()
+    window = int(now // period)
+    key = f"ratelimit:{scope}:{ident}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        used = 1
+    if used <= limit:
+        return None
+    wait = max(1, int((window + 1) * period - now + 0.999))
+    if used == limit + 1:  # once per window, not on every refused request
+        log.warning("rate limit %s reached by %s (%s)", scope, ident, settings.RATE_LIMITS.get(scope, rate))
+    return wait
+
+
+def rate_exceeded(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt of `key` (an address, an e-mail address: hashed, never stored as given)
+    against `limit` per `window_seconds`; True once over. For public forms that keep what was typed
+    and answer with a message instead of a bare 429."""
+    digest = hashlib.sha256(key.lower().encode()).hexdigest()[:32]
+    return rate_take(scope, digest, rate=f"{limit}/{window_seconds}second") is not None
+
+
+def client_address(request) -> str:
+    """The caller's address. Behind a proxy, REMOTE_ADDR is the proxy's unless the server sets it
+    from the forwarded header (gunicorn's --forwarded-allow-ips); docs/operations.md says so."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def too_many(wait: int, what: str) -> HttpResponse:
+    minutes = max(1, round(wait / 60))
+    response = HttpResponse(f"Too many {what}. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+                            status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def rate_limited(scope: str, *, what: str, key=None, methods=("POST",)):
+    """Refuse a view's `methods` beyond settings.RATE_LIMITS[scope], counted per user (signed in) or
+    per address; `key(request)` may name another identity, or None to not count the request."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods:
+                ident = key(request) if key else _who(request)
+                wait = rate_take(scope, ident) if ident is not None else None
+                if wait is not None:
+                    return too_many(wait, what)
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def _who(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_address(request)}"
+
+
+class UploadRateLimitMiddleware:
+    """Every request carrying files (multipart POST) counts against RATE_LIMITS["uploads"] for its
+    user: evidence for reports, appeals, counter-notices, court filings, right documents, works."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            wait = rate_take("uploads", _who(request))
+            if wait is not None:
+                return too_many(wait, "uploads")
+        return self.get_response(request)
+
+
+class _PortalThrottle(BaseThrottle):
+    scope = ""
+
+    def ident_for(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        ident = self.ident_for(request)
+        self._wait = rate_take(self.scope, ident) if ident is not None else None
+        return self._wait is None
+
+    def wait(self):
+        return self._wait
+
+
+class ApiUserThrottle(_PortalThrottle):
+    """Per token: one token per user, so per user."""
+    scope = "api"
+
+    def ident_for(self, request):
+        return f"user:{request.user.pk}" if request.user and request.user.is_authenticated else None
+
+
+class ApiAnonThrottle(_PortalThrottle):
+    scope = "api_anon"
+
+    def ident_for(self, request):
+        return None if request.user and request.user.is_authenticated else f"ip:{client_address(request)}"
+
+
+class ReportFilingThrottle(_PortalThrottle):
+    """Filing a report through the API: the same count as the report form."""
+    scope = "report_filing"
+
+    def ident_for(self, request):
+        if request.method != "POST" or not (request.user and request.user.is_authenticated):
+            return None
+        return f"user:{request.user.pk}"
+
+
+# --- public forms against bots ---------------------------------------------------------------------
+# A person takes longer than settings.FORM_MIN_SECONDS (3 s) to fill a form; a bot posting at once does
+# not. A form rendered longer ago than this is stale (its time stamp may have been harvested).
 MAX_FORM_SECONDS = 24 * 3600
 _SALT = "common.ratelimit.form-started"
 
 
-def rate_limited(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
-    """Count one attempt for `key` in `scope`; True once more than `limit` were made in the window."""
-    digest = hashlib.sha256(f"{scope}:{key}".lower().encode()).hexdigest()[:32]
-    bucket = f"rl:{scope}:{digest}:{int(time.time()) // window_seconds}"
-    if cache.add(bucket, 1, timeout=window_seconds + 5):
-        return False
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=window_seconds + 5)
-        return False
-    return count > limit
-
-
-def client_ip(request) -> str:
-    """The address the request came from. Behind a proxy, its middleware sets REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def form_started_stamp() -> str:
-    """A signed timestamp for a hidden field: when the form was shown."""
+    """A signed time stamp for a hidden field: when the form was shown."""
     return signing.dumps(int(time.time()), salt=_SALT)
 
 

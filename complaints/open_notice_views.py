@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common.ratelimit import client_ip, form_filled_by_bot, rate_limited
+from common.ratelimit import client_address, form_filled_by_bot, rate_exceeded
 
 from .open_notice_forms import OpenNoticeForm
 from .open_notices import (
@@ -26,9 +26,9 @@ NOTICES_PER_EMAIL_PER_DAY = 20
 
 
 def _limited(request: HttpRequest, email: str) -> bool:
-    ip = client_ip(request)
-    return (rate_limited(scope="open-notice-ip", key=ip, limit=NOTICES_PER_IP_PER_HOUR, window_seconds=3600)
-            or rate_limited(scope="open-notice-email", key=email, limit=NOTICES_PER_EMAIL_PER_DAY,
+    ip = client_address(request)
+    return (rate_exceeded(scope="open-notice-ip", key=ip, limit=NOTICES_PER_IP_PER_HOUR, window_seconds=3600)
+            or rate_exceeded(scope="open-notice-email", key=email, limit=NOTICES_PER_EMAIL_PER_DAY,
                             window_seconds=86400))
 
 
@@ -39,10 +39,10 @@ def open_notice_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         bot = form_filled_by_bot(stamp=data["started"], honeypot=data["website"])
         if bot:
-            log.warning("open notice refused as automated (%s) from %s", bot, client_ip(request))
+            log.warning("open notice refused as automated (%s) from %s", bot, client_address(request))
             form.add_error(None, "We could not accept this form. Wait a few seconds and send it again.")
         elif _limited(request, data["email"]):
-            log.warning("open notice rate limit hit from %s (%s)", client_ip(request), data["email"])
+            log.warning("open notice rate limit hit from %s (%s)", client_address(request), data["email"])
             form.add_error(None, "Too many notices from this address or e-mail recently. Try again in an hour; "
                                  "to report many listings, sign up as a rights holder.")
         else:
@@ -54,8 +54,8 @@ def open_notice_new(request: HttpRequest) -> HttpResponse:
                     listings_text=data["listings"], explanation=data["explanation"],
                     declarations={"good_faith": data["decl_good_faith"], "accurate": data["decl_accurate"],
                                   "authority": data["decl_authority"]},
-                    signature=data["signature"], client_ip=client_ip(request) if client_ip(request) != "unknown"
-                    else None)
+                    signature=data["signature"],
+                    client_ip=None if client_address(request) == "unknown" else client_address(request))
             except ReportError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.permissions import require_senior
 from audit.services import audit_append
 from audit.transitions import transition
-from registry.models import Brand
+from registry.models import Brand, BrandMember
 
 from .models import (
     RESTRICTING_OUTCOMES,
@@ -43,6 +43,9 @@ class Figures:
     unfounded: int
     takedowns: int
     reversed: int
+    # Takedowns the reporter withdrew afterwards: the listing comes back and the strike goes, so a
+    # withdraw-and-refile loop would otherwise never count. Counted with the reversed ones.
+    withdrawn: int = 0
 
     @property
     def unfounded_share(self) -> float:
@@ -50,7 +53,7 @@ class Figures:
 
     @property
     def reversed_share(self) -> float:
-        return self.reversed / self.takedowns if self.takedowns else 0.0
+        return (self.reversed + self.withdrawn) / self.takedowns if self.takedowns else 0.0
 
     def past_thresholds(self) -> list[str]:
         """The thresholds these figures pass, in words; empty when none (or too few decisions)."""
@@ -61,8 +64,10 @@ class Figures:
             why.append(f"{self.unfounded} of {self.decided} decided notices ({self.unfounded_share:.0%}) were "
                        f"rejected as unfounded; the limit is {settings.NOTIFIER_UNFOUNDED_SHARE:.0%}.")
         if self.reversed_share > settings.NOTIFIER_REVERSED_SHARE:
-            why.append(f"{self.reversed} of {self.takedowns} takedowns ({self.reversed_share:.0%}) were reversed "
-                       f"on the seller's appeal; the limit is {settings.NOTIFIER_REVERSED_SHARE:.0%}.")
+            withdrawn = f" or withdrawn by the reporter ({self.withdrawn})" if self.withdrawn else ""
+            why.append(f"{self.reversed + self.withdrawn} of {self.takedowns} takedowns ({self.reversed_share:.0%}) "
+                       f"were reversed on the seller's appeal{withdrawn}; the limit is "
+                       f"{settings.NOTIFIER_REVERSED_SHARE:.0%}.")
         return why
 
     def as_dict(self) -> dict:
@@ -89,6 +94,8 @@ def reporter_figures(*, brand: Brand | None = None, reporter=None, since=None) -
                                decisions__reason_code__in=UNFOUNDED_REASONS).distinct().count(),
         takedowns=cases.filter(decisions__outcome__in=RESTRICTING_OUTCOMES).distinct().count(),
         reversed=cases.filter(decisions__reason_code__in=REVERSED_ON_APPEAL_REASONS).distinct().count(),
+        withdrawn=cases.filter(state=CaseState.WITHDRAWN,
+                               decisions__outcome__in=RESTRICTING_OUTCOMES).distinct().count(),
     )
 
 
@@ -118,7 +125,7 @@ def sanction_evaluate(*, brand: Brand | None = None, reporter=None) -> Sanction 
     level = SanctionLevel.WARNING
     if warning is not None:
         since = reporter_figures(brand=brand, reporter=reporter, since=warning.decided_at)
-        if since.unfounded + since.reversed == 0:
+        if since.unfounded + since.reversed + since.withdrawn == 0:
             return None  # warned, and nothing unfounded since: wait
         level = SanctionLevel.SUSPENSION
         why.append(f"A warning was confirmed on {warning.decided_at:%Y-%m-%d}; since then "
@@ -210,3 +217,17 @@ def sanction_get_for_senior(*, user, pk: int) -> Sanction:
         return sanctions_for_senior(user=user).get(pk=pk)
     except Sanction.DoesNotExist:
         raise Http404("No such sanction") from None
+
+
+def new_brand_hold_reason(sender, user, **kwargs) -> str:
+    """A new brand opened by a suspended reporter, or by a member of a brand whose notices are
+    suspended, is held for review (registry.brand_create): a fresh brand must not be a way around
+    a suspension, nor a way to file with an unregistered right the suspended brand could not."""
+    suspended = Sanction.objects.filter(level=SanctionLevel.SUSPENSION, status=SanctionStatus.CONFIRMED)
+    if suspended.filter(reporter=user).exists():
+        return "Its creator's notices are suspended."
+    brands = BrandMember.objects.filter(user=user).values("brand")
+    names = list(suspended.filter(brand__in=brands).values_list("brand__name", flat=True))
+    if names:
+        return f"Its creator is a member of {', '.join(sorted(names))}, whose notices are suspended."
+    return ""

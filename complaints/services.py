@@ -18,9 +18,11 @@ from registry.unregistered import DescribeError, unregistered_right_clean
 from .kinds import DetailsError, details_clean
 from .lanes import case_priority
 from .models import (
+    RESTRICTING_OUTCOMES,
     UNDECIDED_STATES,
     Case,
     CaseSource,
+    CaseState,
     Report,
     ReportCaseLink,
     ReportDraft,
@@ -140,6 +142,9 @@ def _check_right(*, brand: Brand, right: IPRight | None, unregistered_right: dic
 
 
 def _check_not_suspended(*, reporter, brand: Brand) -> None:
+    if brand.held_for_review:
+        raise ReportError(f"{brand} is held for review by trust and safety before it can file notices: "
+                          f"{brand.hold_reason} You will be told when it is released.", field="right")
     sanction = reporter_suspension(reporter=reporter, brand=brand)
     if sanction is not None:
         raise ReportError(f"Notice processing for {sanction.subject_label} is suspended since "
@@ -175,10 +180,32 @@ def _open_cases(*, report: Report, listings: list[Listing], reporter, source: st
         raise ReportError("Some of these listings were reported for this right a moment ago; "
                           "submit again to link them.", field="listings") from exc
     audit_append_many(actor=reporter, entries=[("case.open", case, {"report": report.pk}) for case in new])
+    _flag_refiled(report=report, cases=new)
     ReportCaseLink.objects.bulk_create([ReportCaseLink(report=report, case=case) for case in taken.values()],
                                        batch_size=500)
     audit_append_many(actor=reporter, entries=[("report.linked", case, {"report": report.pk})
                                                for case in taken.values()])
+
+
+def _flag_refiled(*, report: Report, cases: list[Case]) -> None:
+    """A listing this brand had taken down, then withdrew (the listing back up, the strike gone), and
+    now reports again: the loop that games strikes. The new case's timeline says so to the reviewer."""
+    earlier = {}
+    listing_ids = [c.listing_id for c in cases]
+    for chunk in _chunks(listing_ids, 1000):
+        rows = (Case.objects.filter(listing_id__in=chunk, brand=report.brand, state=CaseState.WITHDRAWN,
+                                    decisions__outcome__in=RESTRICTING_OUTCOMES)
+                .exclude(report=report).values_list("listing_id", "pk").distinct())
+        for listing_id, pk in rows:
+            earlier.setdefault(listing_id, []).append(pk)
+    flagged = [(
+        "case.refiled_after_withdrawal", case,
+        {"earlier_cases": sorted(earlier[case.listing_id]),
+         "why": "This brand had this listing taken down, withdrew that report, and reports it again: "
+                "check for a withdraw-and-refile loop."},
+    ) for case in cases if case.listing_id in earlier]
+    if flagged:
+        audit_append_many(actor=None, entries=flagged)
 
 
 def _chunks(items: list, size: int):

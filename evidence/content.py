@@ -6,6 +6,7 @@ Known-dangerous kinds are recognised first so the refusal can say what the file 
 """
 
 import io
+import logging
 import re
 import warnings
 import zlib
@@ -13,8 +14,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject, IndirectObject
 
 from .models import EvidenceType
+
+log = logging.getLogger("ipportal.evidence")
 
 ACCEPTED = "PDF, PNG, JPEG, WebP, plain text (UTF-8) or CSV"
 
@@ -100,11 +106,56 @@ def detect(data: bytes) -> Detected:
 def _pdf(data: bytes) -> Detected:
     if b"%%EOF" not in data[-1024:]:
         raise Refused("it starts like a PDF but is incomplete or damaged (no end marker). Save it again as PDF.")
-    active = pdf_active_name(data)
+    active = pdf_active_name(data) or pdf_parsed_active_name(data)
     if active:
         raise Refused(f"it is a PDF with active content (/{active}). "
                       "Print it to a new PDF without scripts or attachments.")
     return Detected(EvidenceType.PDF)
+
+
+# What pypdf's object walk refuses: a dictionary key, or the /S (action type) or /Type of a dictionary.
+PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute"}
+PDF_MAX_OBJECTS = 200_000
+
+
+def pdf_parsed_active_name(data: bytes) -> str | None:
+    """The same question asked of a real parser (pypdf): every indirect object, those inside object
+    streams included, with names as the parser decodes them, and the document's /OpenAction and /AA.
+    A PDF pypdf cannot parse (many small generators write no xref table) keeps the byte scan's answer;
+    an encrypted one is refused, since neither scan can read inside it."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise Refused("it is an encrypted PDF, which cannot be checked. Save it without a password.")
+        ids = [(num, gen) for gen, nums in reader.xref.items() for num in nums]
+        ids += [(num, 0) for num in reader.xref_objStm]
+        if len(ids) > PDF_MAX_OBJECTS:
+            raise Refused("it is a PDF with too many objects to check. Print it to a new PDF.")
+        objects = [reader.trailer]
+        for num, gen in ids:
+            try:
+                objects.append(reader.get_object(IndirectObject(num, gen, reader)))
+            except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - a parser failure leaves the byte scan's verdict
+        log.info("pypdf could not parse an uploaded PDF; the byte scan's verdict stands")
+        return None
+    for obj in objects:
+        if not isinstance(obj, DictionaryObject):
+            obj = getattr(obj, "get_object", lambda o=obj: o)()
+            if not isinstance(obj, DictionaryObject):
+                continue
+        for key in obj.keys():
+            if key in PDF_ACTIVE_KEYS:
+                return key[1:]
+        for key in ("/S", "/Type", "/Subtype"):
+            value = obj.get(key)
+            if isinstance(value, str) and value in PDF_ACTIVE_ACTIONS | {"/EmbeddedFile"}:
+                return value[1:]
+    return None
 
 
 def _pdf_names(chunk: bytes):

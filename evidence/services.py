@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from audit.services import audit_append
@@ -51,10 +52,12 @@ def evidence_accept(*, uploaded_by, uploads: Iterable[UploadedFile], used_bytes:
     leaves nothing on disk or in the database.
     """
     result = Accepted()
+    loose_bytes, loose_files = _unattached_use(uploaded_by)
     for upload in uploads:
         name = (upload.name or "unnamed")[:255]
         try:
             data = _read_checked(upload, used_bytes=used_bytes, used_files=used_files)
+            _check_quota(loose_bytes + len(data), loose_files + 1)
             detected = detect(data)
         except Refused as exc:
             log.warning("evidence refused: user=%s file=%r reason=%s", uploaded_by.pk, name, exc)
@@ -65,7 +68,26 @@ def evidence_accept(*, uploaded_by, uploads: Iterable[UploadedFile], used_bytes:
                                     height=detected.height))
         used_bytes += len(data)
         used_files += 1
+        loose_bytes += len(data)
+        loose_files += 1
     return result
+
+
+def _unattached_use(user) -> tuple[int, int]:
+    """What the user holds in uploads no record took yet (forms in progress, abandoned ones)."""
+    ids = evidence_unattached().filter(uploaded_by=user).values("pk")
+    use = EvidenceFile.objects.filter(pk__in=ids).aggregate(bytes=Sum("size"), files=Count("pk"))
+    return use["bytes"] or 0, use["files"] or 0
+
+
+def _check_quota(loose_bytes: int, loose_files: int) -> None:
+    """EVIDENCE_MAX_UNATTACHED_BYTES/FILES per user: uploads waiting for a record are bounded, so
+    nobody fills the disk with files no report takes (they are purged after a day besides)."""
+    if loose_bytes > settings.EVIDENCE_MAX_UNATTACHED_BYTES or loose_files > settings.EVIDENCE_MAX_UNATTACHED_FILES:
+        raise Refused(f"you already have {megabytes(loose_bytes)} of uploads not yet filed with any report or "
+                      f"appeal (at most {megabytes(settings.EVIDENCE_MAX_UNATTACHED_BYTES)} in "
+                      f"{settings.EVIDENCE_MAX_UNATTACHED_FILES} files). File or delete a draft first; "
+                      "unfiled uploads are deleted after a day.")
 
 
 def _read_checked(upload: UploadedFile, *, used_bytes: int, used_files: int) -> bytes:

@@ -6,6 +6,8 @@ DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis.
 """
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,12 +42,37 @@ def env_float(name: str, default: float) -> float:
     return default if value in (None, "") else float(value)
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: `make run`, `make web` and Procfile.embedded turn it on (and the tests, through
+# tests/_debug_env.py). A production start that forgets it gets no tracebacks, settings or SQL on a 500.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
     raise RuntimeError("Set SECRET_KEY when DEBUG is off.")
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# HTTPS in production (`manage.py check --deploy` is clean with docs/operations.md's settings; a test
+# runs it). Each follows DEBUG unless set: on in production, off in development over plain http.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Behind a proxy that terminates TLS: the header saying the request came over https, e.g.
+# "HTTP_X_FORWARDED_PROTO" (the proxy must overwrite it, never pass a client's through).
+if env_str("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (env_str("SECURE_PROXY_SSL_HEADER"), "https")
+# One year, subdomains included: browsers refuse plain http to the portal for that long after a visit.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to https in browsers' built-in lists for months: the operator's
+# call, off unless set, so its check (W021) is silenced rather than decided here.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+# A session lasts this long after its last save (Django's default, two weeks) for rights holders and
+# sellers; staff (reviewers, seniors, admins), who take listings down, are logged out after
+# STAFF_SESSION_IDLE_SECONDS without a request (accounts.middleware.StaffIdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +87,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "audit",
     "accounts",
@@ -87,16 +119,47 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.openapi_errors.ApiErrorsAsJsonMiddleware",  # an /api/ 404 or 500 answers JSON, not a page
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "common.middleware.RequestBoundsMiddleware",  # body size, NUL characters, 64-bit ids
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor this session
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # staff enrol and verify TOTP before any page
+    "common.ratelimit.UploadRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login (accounts.views.login_locked_out)
 ]
+# django-axes first: a locked-out account+address is refused before its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Content-Security-Policy (django-csp): scripts, styles, images and forms from the portal only; no
+# inline script or style attribute (static/js/portal.js holds what templates did inline), no plugins,
+# no framing. data: images for Swagger UI's icons; the certificate QR code is inline SVG markup.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "ipportal.urls"
 FORM_RENDERER = "ipportal.forms.PortalRenderer"
@@ -117,10 +180,15 @@ TEMPLATES = [
     },
 ]
 
+# Django's development server (`make run`, `make web`) serves each request on a new thread, and a
+# kept connection belongs to its thread: with DB_CONN_MAX_AGE > 0 every request left a PostgreSQL
+# connection open until its age ran out, and a burst of requests used up max_connections. There,
+# connections close after each request unless DB_CONN_MAX_AGE is set explicitly.
+_RUNSERVER = len(sys.argv) > 1 and sys.argv[1] == "runserver"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _RUNSERVER else 60),
         # A connection kept open is checked before its first use in each request or task, so a
         # database restart costs one reconnect, not a failed request.
         conn_health_checks=True,
@@ -149,6 +217,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused for AXES_COOLOFF_MINUTES (429 with Retry-After), even with the right
+# password. Per account and address together, so a stranger cannot lock a reviewer out from elsewhere;
+# guessing from many addresses meets the per-address limit on every form (RATE_LIMITS "login_ip").
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp, TOTP, accounts/otp.py): required of reviewers, senior
+# reviewers and admins (they enrol at their first login), optional for everyone else. `make run`
+# turns it off so the demo's staff accounts log in with their password alone.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "IP Portal")
+OTP_RECOVERY_CODES = 10
+# API tokens (accounts/tokens.py): stored as SHA-256 hashes, shown once, expire after this many days.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+# Rate limits, "<count>/<second|minute|hour|day>" (common/ratelimit.py; 429 with Retry-After). The
+# counters live in the cache: set CACHE_URL (Redis) in production so every process shares them.
+RATE_LIMITS = {
+    # The API, per token (DRF throttles): 20 calls a second sustained is 20,000 listings a second in
+    # bulk ingest; the marketplace's pushes and a brand's scripts stay far below it.
+    "api": env_str("RATE_API", "1200/minute"),
+    "api_anon": env_str("RATE_API_ANON", "60/minute"),
+    # Reports filed, per reporter, form and API together: a report carries up to 300 listings (more
+    # through the API), so 120 an hour is 36,000 listings; a script gone wrong stops within minutes.
+    "report_filing": env_str("RATE_REPORT_FILING", "120/hour"),
+    # Requests carrying files, per user (every upload form): a report takes 20 files, so this is a
+    # busy hour's work, and at 10 MB a file it bounds what one account can store in an hour.
+    "uploads": env_str("RATE_UPLOADS", "60/hour"),
+    # Password-reset mails: per address asking, and per e-mail address asked about.
+    "password_reset_ip": env_str("RATE_PASSWORD_RESET_IP", "10/hour"),
+    "password_reset_email": env_str("RATE_PASSWORD_RESET_EMAIL", "3/hour"),
+    # Login attempts from one address whatever the username (axes counts per username and address).
+    "login_ip": env_str("RATE_LOGIN_IP", "30/10minute"),
+}
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -167,6 +276,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_OWNER_BYTES = env_int("EVIDENCE_MAX_OWNER_BYTES", 50 * 1024 * 1024)
 EVIDENCE_MAX_OWNER_FILES = env_int("EVIDENCE_MAX_OWNER_FILES", 20)
+# Uploads one user holds that no record took yet (forms in progress or abandoned, purged after a day):
+# two full reports' worth, so a reporter can prepare two at once, and no more (evidence.services).
+EVIDENCE_MAX_UNATTACHED_BYTES = env_int("EVIDENCE_MAX_UNATTACHED_BYTES", 2 * EVIDENCE_MAX_OWNER_BYTES)
+EVIDENCE_MAX_UNATTACHED_FILES = env_int("EVIDENCE_MAX_UNATTACHED_FILES", 2 * EVIDENCE_MAX_OWNER_FILES)
 # Decompression-bomb bounds, checked from the image header before any pixel is decoded.
 EVIDENCE_MAX_IMAGE_SIDE = env_int("EVIDENCE_MAX_IMAGE_SIDE", 10_000)
 EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
@@ -330,6 +443,13 @@ CELERY_BEAT_SCHEDULE["publish-certificate-log-sth"] = {
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
 REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
+# Watched terms and suppress mode are claims (registry/rule_claims.py). A term is a variant of a
+# verified mark within this many edits (1 for marks of 5 characters or fewer: ACME→AKME, not ACNE→ACTS),
+# else a reviewer approves it. A suppress-mode rule that would restrict more than this many listings
+# (estimated at save time) waits for a reviewer and only flags until then: 25 is more than a brand's
+# typical counterfeit sweep of one seller, far fewer than the 131 unrelated listings one save hid.
+WATCHED_TERM_MAX_EDITS = env_int("WATCHED_TERM_MAX_EDITS", 2)
+PROTECTION_SUPPRESS_REVIEW_LISTINGS = env_int("PROTECTION_SUPPRESS_REVIEW_LISTINGS", 25)
 # Listings per re-check task after a brand changes its protection rules (monitoring).
 MONITORING_RECHECK_CHUNK = env_int("MONITORING_RECHECK_CHUNK", 500)
 # A reviewer holds at most this many live claims; claim-next refuses beyond it.
@@ -413,18 +533,22 @@ OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per token (the user holding it): RATE_LIMITS "api"; anonymous calls per address. 429 + Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["common.ratelimit.ApiUserThrottle", "common.ratelimit.ApiAnonThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IP Portal API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation's error answers (401/403/404/413/429, and 400's field messages): common/openapi.py.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "common.openapi.error_responses"],
     # Swagger UI from our own static files: the portal must work without reaching a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -434,6 +558,7 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "listings.models.ListingStatus",
         "EndpointStatusEnum": "webhooks.models.EndpointStatus",
         "DeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+        "RightKindEnum": "registry.choices.RightKind",  # several serializers' `kind` (check --deploy: W001)
     },
 }
 

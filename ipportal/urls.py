@@ -1,16 +1,52 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import api_token, home, signup, signup_verify
+from accounts.views import (
+    api_token,
+    home,
+    signup,
+    signup_verify,
+    two_factor,
+    two_factor_codes,
+    two_factor_disable,
+    two_factor_setup,
+    two_factor_verify,
+)
+from common.ratelimit import client_address, rate_limited
+
+
+def _reset_email(request):
+    email = (request.POST.get("email") or "").strip().lower()[:254]
+    return f"email:{email}" if email else None
+
+
+def _address(request):
+    return f"ip:{client_address(request)}"
+
+
+# Login and password reset, rate-limited before Django's own views (auth.urls below serves the rest).
+_login = rate_limited("login_ip", what="login attempts from your address", key=_address)(
+    auth_views.LoginView.as_view())
+_password_reset = rate_limited("password_reset_ip", what="password-reset requests from your address", key=_address)(
+    rate_limited("password_reset_email", what="password-reset requests for this e-mail address", key=_reset_email)(
+        auth_views.PasswordResetView.as_view()))
 
 urlpatterns = [
     path("", home, name="home"),
+    path("accounts/login/", _login, name="login"),
+    path("accounts/password_reset/", _password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("signup/", signup, name="signup"),
     path("signup/verify/<str:uidb64>/<str:token>/", signup_verify, name="signup_verify"),
     path("notices/", include("complaints.open_notice_views")),
     path("account/api-token/", api_token, name="api_token"),
+    path("account/2fa/", two_factor, name="two_factor"),
+    path("account/2fa/setup/", two_factor_setup, name="two_factor_setup"),
+    path("account/2fa/verify/", two_factor_verify, name="two_factor_verify"),
+    path("account/2fa/codes/", two_factor_codes, name="two_factor_codes"),
+    path("account/2fa/disable/", two_factor_disable, name="two_factor_disable"),
     path("admin/", admin.site.urls),
     path("", include("reporters.urls")),
     path("", include("review.urls")),
@@ -33,5 +69,5 @@ urlpatterns = [
     path("api/v1/", include("certificates.api_urls")),
     path("", include("legal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -12,7 +12,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from listings.signals import listings_changed, listings_ingested
-        from registry.signals import protection_changed
+        from registry.signals import protection_changed, suppress_approved
 
         from . import batch, receivers
 
@@ -20,3 +20,4 @@ class MonitoringConfig(AppConfig):
         # An ingest batch is checked in its own transaction, set-based (monitoring.batch).
         listings_ingested.connect(batch.on_listings_ingested, dispatch_uid="monitoring.listings_ingested")
         protection_changed.connect(receivers.on_protection_changed, dispatch_uid="monitoring.protection_changed")
+        suppress_approved.connect(receivers.on_suppress_approved, dispatch_uid="monitoring.suppress_approved")

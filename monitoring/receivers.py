@@ -15,3 +15,7 @@ def on_protection_changed(sender, brand_id: int, recheck: bool, **kwargs) -> Non
     services.protection_version_bump()
     if recheck:
         services.recheck_start(brand_id=brand_id)
+
+
+def on_suppress_approved(sender, brand_id: int, rule_kind: str, **kwargs) -> None:
+    services.flagged_cases_suppress(brand_id=brand_id, rule_kind=rule_kind)

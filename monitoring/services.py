@@ -98,10 +98,32 @@ def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
             return None
         audit_append(actor=None, action="case.open", target=case, data={"automatic": detection})
         if hit.mode == RuleMode.SUPPRESS:
-            facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
-                     f"in its {detection['field']} and {detection['rule_label']} set by {right.brand}.")
-            case_suppress_automated(case=case, facts=facts)
+            case_suppress_automated(case=case, facts=_restriction_facts(detection=detection, brand=right.brand))
     return case
+
+
+def _restriction_facts(*, detection: dict, brand) -> str:
+    """What an automatic suppression says caused it: the rule and the watched term."""
+    return (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
+            f"in its {detection['field']} and {detection['rule_label']} set by {brand}.")
+
+
+def flagged_cases_suppress(*, brand_id: int, rule_kind: str) -> int:
+    """A reviewer approved a rule's suppress mode (registry.rule_claims): the automatic cases it
+    flagged while waiting, still undecided and not restricted, are suppressed now, each naming the
+    rule and term. Returns how many."""
+    cases = (Case.objects.filter(source=CaseSource.AUTOMATIC, state__in=UNDECIDED_STATES, right__brand_id=brand_id)
+             .exclude(restrictions__lifted_at__isnull=True, restrictions__isnull=False)
+             .select_related("right__brand"))
+    done = 0
+    for case in cases:
+        if rule_kind not in (case.detection or {}).get("rules", []):
+            continue
+        with transaction.atomic():
+            case_suppress_automated(case=case, facts=_restriction_facts(detection=case.detection,
+                                                                        brand=case.right.brand))
+        done += 1
+    return done
 
 
 def held_by_person(*, listing: Listing, right: IPRight, detection: dict) -> bool:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.admin_changes import AuditedAdminMixin
+from common.admin import ReadOnlyAdmin
 
 from .models import (
     Brand,
@@ -9,6 +10,7 @@ from .models import (
     IPRight,
     ProtectionRule,
     RightDocument,
+    RuleApproval,
     VerificationCode,
     WatchedTerm,
 )
@@ -22,7 +24,8 @@ class BrandMemberInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "owner_company", "country", "trusted_flagger"]
+    list_display = ["name", "owner_company", "country", "trusted_flagger", "held_for_review"]
+    list_filter = ["held_for_review", "trusted_flagger"]  # held: untick to release
     search_fields = ["name", "owner_company"]
     inlines = [BrandMemberInline]
 
@@ -92,3 +95,10 @@ class RightDocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RuleApproval)
+class RuleApprovalAdmin(ReadOnlyAdmin):
+    """Decided on the reviewers' page (registry.rule_claims), never edited here."""
+    list_display = ["brand", "kind", "term", "rule_kind", "estimate", "status", "requested_by", "created_at"]
+    list_filter = ["status", "kind"]

@@ -21,6 +21,11 @@ class Brand(models.Model):
     # The one brand that holds the rights described in open notices (complaints/open_notices.py):
     # people without an account have no brand of their own. It has no members.
     holds_open_notices = models.BooleanField(default=False)
+    # Opened by a member of a brand whose notices are suspended (or by a suspended reporter): its
+    # notices wait until trust and safety release it (admin), so a new brand is no way around a
+    # suspension. Set by brand_create from the apps that know sanctions (registry.signals).
+    held_for_review = models.BooleanField(default=False)
+    hold_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -330,3 +335,57 @@ class RightDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.right}: {self.get_role_display()} {self.file.original_name}"
+
+
+class ApprovalKind(models.TextChoices):
+    TERM = "term", "Watched term"
+    SUPPRESS = "suppress", "Automatic suppression"
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a reviewer"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Replaced by a later rule change"
+
+
+class RuleApproval(models.Model):
+    """A protection change that waits for a trust-and-safety reviewer (registry.rule_claims): a
+    watched term not close to any of the brand's verified marks, or a rule's suppress mode that
+    would restrict many listings or those of another brand's authorized sellers. Until approved the
+    term is not watched and the rule only flags."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="rule_approvals")
+    kind = models.CharField(max_length=16, choices=ApprovalKind.choices)
+    status = models.CharField(max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    term = models.CharField(max_length=100, blank=True)  # kind term: as typed
+    normalized = models.CharField(max_length=100, blank=True)
+    term_kind = models.CharField(max_length=16, choices=TermKind.choices, blank=True)
+    rule_kind = models.CharField(max_length=16, choices=RuleKind.choices, blank=True)  # kind suppress
+    estimate = models.PositiveIntegerField(default=0, help_text="Listings the change would restrict (estimate)")
+    other_brands_sellers = models.PositiveIntegerField(default=0, help_text="Of those, listings of sellers "
+                                                       "another brand authorized")
+    why = models.CharField(max_length=500)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ApprovalStatus.values), name="rule_approval_known_status"),
+        ]
+
+    def __str__(self) -> str:
+        what = f"“{self.term}”" if self.kind == ApprovalKind.TERM else f"suppress ({self.get_rule_kind_display()})"
+        return f"{self.brand}: {what} {self.get_status_display().lower()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ApprovalStatus.PENDING
+
+    @property
+    def is_term(self) -> bool:
+        return self.kind == ApprovalKind.TERM

@@ -22,8 +22,10 @@ from accounts.services import AccountError, account_create_verified
 from audit.services import audit_append
 from audit.transitions import transition
 
+from . import rule_claims
 from .countries import is_country
 from .models import (
+    ApprovalKind,
     Brand,
     BrandInvitation,
     BrandMember,
@@ -40,7 +42,7 @@ from .models import (
 )
 from .normalize import normalize_term
 from .selectors import membership, require_brand_admin, require_reviewer, right_documents_missing
-from .signals import protection_changed_on_commit
+from .signals import brand_hold_reasons, protection_changed_on_commit
 from .states import RIGHT_TRANSITIONS
 from .unregistered import DescribeError, unregistered_right_clean
 
@@ -72,10 +74,13 @@ def brand_create(*, user, name: str, website: str, owner_company: str, country: 
     if Brand.objects.filter(name__iexact=name).exists():
         raise RegistryError(f"A brand named “{name}” is already registered. If it is yours, ask its admin "
                             "to invite you.", field="name")
+    hold = " ".join(reason for _, reason in brand_hold_reasons.send(sender=Brand, user=user) if reason)
     with transaction.atomic():
-        brand = Brand.objects.create(name=name, website=website, owner_company=owner_company, country=country)
+        brand = Brand.objects.create(name=name, website=website, owner_company=owner_company, country=country,
+                                     held_for_review=bool(hold), hold_reason=hold[:500])
         BrandMember.objects.create(brand=brand, user=user, role=BrandRole.ADMIN, added_by=user)
-        audit_append(actor=user, action="brand.created", target=brand, data={"country": country})
+        audit_append(actor=user, action="brand.created", target=brand,
+                     data={"country": country, **({"held_for_review": hold[:500]} if hold else {})})
     return brand
 
 
@@ -90,34 +95,21 @@ def _check_authorization(role: str, authorized_until: date | None) -> None:
 
 
 def brand_member_invite(*, brand: Brand, by, email: str, role: str,
-                        authorized_until: date | None = None) -> BrandMember | BrandInvitation:
-    """Add the account with `email` as a member, or (no such account) leave a pending invitation.
-
-    Both are mailed after commit; the invitation carries a one-time link (only its hash is kept).
-    """
+                        authorized_until: date | None = None) -> BrandInvitation:
+    """Invite whoever holds `email` to act for the brand: a pending invitation, mailed after commit
+    with a one-time link (only its hash is kept). Nobody is added without consent: the invitee
+    accepts on the link's page (brand_invitation_accept). The answer and the mail are the same
+    whether or not an account with that address exists, so an invitation tells the inviter nothing
+    about who has an account; whether the invitee may be a member is checked when they accept."""
     require_brand_admin(user=by, brand=brand)
     email = email.strip().lower()
     _check_authorization(role, authorized_until)
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(email__iexact=email, is_active=True).order_by("id").first()
     with transaction.atomic():
-        if user is not None:
-            existing = BrandMember.objects.filter(brand=brand, user=user).first()
-            if existing is not None:
-                raise RegistryError(f"{email} is already a member of {brand} ({existing.get_role_display()}).",
-                                    field="email")
-            if not is_rights_holder(user):
-                raise RegistryError(f"{email} belongs to an account that is not a rights holder; brand members "
-                                    "must be rights holders.", field="email")
-            member = BrandMember.objects.create(brand=brand, user=user, role=role,
-                                                authorized_until=authorized_until, added_by=by)
-            audit_append(actor=by, action="brandmember.added", target=brand,
-                         data={"user": user.username, "role": role, "authorized_until": authorized_until})
-            _mail_on_commit(to=user.email, subject=f"You were added to {brand} on IP Portal",
-                            body=f"{by.display_name} added you to {brand} as {member.get_role_display()}.\n"
-                                 f"{settings.SITE_URL}{reverse('registry:brand_detail', args=[brand.pk])}\n")
-            return member
+        # Only the brand's own members are named here: the inviting admin sees them on the brand page.
+        existing = BrandMember.objects.filter(brand=brand, user__email__iexact=email).select_related("user").first()
+        if existing is not None:
+            raise RegistryError(f"{email} is already a member of {brand} ({existing.get_role_display()}).",
+                                field="email")
         pending = BrandInvitation.objects.filter(brand=brand, email=email, accepted_at__isnull=True).first()
         if pending is not None:
             raise RegistryError(f"{email} was already invited on {pending.created_at:%Y-%m-%d}; the invitation "
@@ -131,8 +123,9 @@ def brand_member_invite(*, brand: Brand, by, email: str, role: str,
         link = settings.SITE_URL + reverse("registry:invitation_accept", args=[token])
         _mail_on_commit(to=email, subject=f"Invitation to join {brand} on IP Portal",
                         body=f"{by.display_name} invited you to act for {brand} as "
-                             f"{invitation.get_role_display()}.\nOpen this link to create your account with "
-                             f"this e-mail address (or to log in, if you have one) and join:\n{link}\n")
+                             f"{invitation.get_role_display()}.\nOpen this link to accept or ignore it; there you "
+                             f"create your account with this e-mail address, or log in if you have one:\n{link}\n"
+                             "Nothing changes until you accept.\n")
     return invitation
 
 
@@ -176,20 +169,6 @@ def brand_invitation_signup(*, invitation: BrandInvitation, name: str, password:
             raise RegistryError(str(exc), field=exc.field) from exc
         brand_invitation_accept(invitation=invitation, user=user)
     return user
-
-
-def brand_invitations_accept_for(*, user) -> list[BrandMember]:
-    """Accept every pending invitation sent to `user`'s email (called when they log in)."""
-    if not user.email or not is_rights_holder(user):
-        return []
-    pending = BrandInvitation.objects.filter(email=user.email.lower(), accepted_at__isnull=True)
-    members = []
-    for inv in pending:
-        try:
-            members.append(brand_invitation_accept(invitation=inv, user=user))
-        except RegistryError:
-            continue  # accepted meanwhile by the link
-    return members
 
 
 def brand_invitation_cancel(*, invitation: BrandInvitation, by) -> None:
@@ -468,8 +447,13 @@ def rights_expire_due(*, today: date | None = None, chunk: int = 500) -> int:
 # --- protection rules ------------------------------------------------------------------------
 
 def protection_rules_set(*, brand: Brand, by, countries: list[str], countries_mode: str, sellers: list,
-                         sellers_mode: str, extra_terms: list[str], misspellings: list[str]) -> None:
-    """Replace the brand's rules and watched terms. Empty countries/sellers means the rule is not set."""
+                         sellers_mode: str, extra_terms: list[str], misspellings: list[str]) -> list:
+    """Replace the brand's rules and watched terms. Empty countries/sellers means the rule is not set.
+
+    Terms and suppress mode are claims checked first (registry.rule_claims): a generic word or another
+    brand's mark is refused; a term unrelated to the brand's marks, or a suppress mode restricting
+    many listings or another brand's authorized sellers, waits for a reviewer (the term unwatched,
+    the rule flagging). Returns those waiting approvals."""
     require_brand_admin(user=by, brand=brand)
     bad = [c for c in countries if not is_country(c)]
     if bad:
@@ -485,24 +469,54 @@ def protection_rules_set(*, brand: Brand, by, countries: list[str], countries_mo
             raise RegistryError(f"“{t.term}” is listed twice (same as “{seen[t.normalized]}”).",
                                 field="misspellings" if t.kind == TermKind.MISSPELLING else "extra_terms")
         seen[t.normalized] = t.term
+    watched, waiting = [], []
+    for t in terms:
+        verdict = rule_claims.term_verdict(brand=brand, term=t.term, norm=t.normalized)
+        if verdict.refused:
+            raise RegistryError(verdict.refused, field="misspellings" if t.kind == TermKind.MISSPELLING
+                                else "extra_terms")
+        (waiting if verdict.needs_review else watched).append((t, verdict.needs_review))
+    watched_terms = [t.term for t, _ in watched]
+    suppress_reviews = []
+    for kind, mode, ctry, sel in [(RuleKind.SHIPS_FROM, countries_mode, countries, []),
+                                  (RuleKind.SELLER, sellers_mode, [], sellers)]:
+        if mode != RuleMode.SUPPRESS:
+            continue
+        why, estimate, others = rule_claims.suppress_needs_review(
+            brand=brand, rule_kind=kind, countries=ctry, sellers=sel, terms=watched_terms)
+        if why:
+            suppress_reviews.append((kind, why, estimate, others))
+    modes = {RuleKind.SHIPS_FROM: countries_mode, RuleKind.SELLER: sellers_mode}
+    for kind, *_ in suppress_reviews:
+        modes[kind] = RuleMode.FLAG  # flag mode until a reviewer approves suppressing
     with transaction.atomic():
+        rule_claims.approvals_withdraw_pending(brand=brand, by=by)
         rule, _ = ProtectionRule.objects.update_or_create(
             brand=brand, kind=RuleKind.SHIPS_FROM,
-            defaults={"mode": countries_mode, "countries": sorted(set(countries)), "updated_by": by})
+            defaults={"mode": modes[RuleKind.SHIPS_FROM], "countries": sorted(set(countries)), "updated_by": by})
         seller_rule, _ = ProtectionRule.objects.update_or_create(
-            brand=brand, kind=RuleKind.SELLER, defaults={"mode": sellers_mode, "updated_by": by})
+            brand=brand, kind=RuleKind.SELLER, defaults={"mode": modes[RuleKind.SELLER], "updated_by": by})
         seller_rule.sellers.set(sellers)
         WatchedTerm.objects.filter(brand=brand).delete()
         try:
-            WatchedTerm.objects.bulk_create(terms)
+            WatchedTerm.objects.bulk_create([t for t, _ in watched])
         except IntegrityError:  # pragma: no cover - the duplicate check above runs first
             raise RegistryError("A term is listed twice.", field="extra_terms") from None
+        approvals = [rule_claims.approval_request(brand=brand, by=by, kind=ApprovalKind.TERM, why=why, term=t.term,
+                                                  normalized=t.normalized, term_kind=t.kind)
+                     for t, why in waiting]
+        approvals += [rule_claims.approval_request(brand=brand, by=by, kind=ApprovalKind.SUPPRESS,
+                                                   why=f"Suppress mode: {why}.", rule_kind=kind, estimate=estimate,
+                                                   other_brands_sellers=others)
+                      for kind, why, estimate, others in suppress_reviews]
         audit_append(actor=by, action="brand.rules_changed", target=brand, data={
-            "countries": rule.countries, "countries_mode": countries_mode,
-            "sellers": sorted(s.external_id for s in sellers), "sellers_mode": sellers_mode,
-            "terms": sorted(t.normalized for t in terms),
+            "countries": rule.countries, "countries_mode": modes[RuleKind.SHIPS_FROM],
+            "sellers": sorted(s.external_id for s in sellers), "sellers_mode": modes[RuleKind.SELLER],
+            "terms": sorted(t.normalized for t, _ in watched),
+            "waiting_for_review": [a.pk for a in approvals],
         })
         protection_changed_on_commit(brand_id=brand.pk, recheck=True)
+    return approvals
 
 
 def _terms(brand: Brand, raw: list[str], kind: str, field: str) -> list[WatchedTerm]:

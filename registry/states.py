@@ -10,3 +10,14 @@ RIGHT_TRANSITIONS: dict[str, frozenset[str]] = {
     S.REJECTED: frozenset({S.PENDING}),  # the holder corrects the right and submits it again
     S.EXPIRED: frozenset({S.PENDING}),
 }
+
+# A protection change waiting for a reviewer (RuleApproval): decided once; a later rule save
+# withdraws what is still pending.
+from .models import ApprovalStatus as A  # noqa: E402
+
+APPROVAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    A.PENDING: frozenset({A.APPROVED, A.REJECTED, A.WITHDRAWN}),
+    A.APPROVED: frozenset(),
+    A.REJECTED: frozenset(),
+    A.WITHDRAWN: frozenset(),
+}

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import require_rights_holder
+from accounts.permissions import require_reviewer, require_rights_holder
 from accounts.services import account_email_taken
 from accounts.views import MODEL_BACKEND
 from audit.selectors import audit_entries_for
@@ -31,6 +31,7 @@ from .forms import (
 from .models import BrandInvitation, BrandMember, RightKind, RightStatus, RuleKind, TermKind
 from .offices import OFFICES
 from .renewals import right_renew, right_renewal_refusal
+from .rule_claims import approval_decide, approvals_pending
 from .services import (
     RegistryError,
     brand_create,
@@ -111,12 +112,8 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
         except RegistryError as exc:
             _form_error(form, exc)
         else:
-            if isinstance(result, BrandMember):
-                messages.success(request, f"{result.user.display_name} is now {result.get_role_display().lower()} "
-                                          f"of {brand}.")
-            else:
-                messages.success(request, f"{result.email} has no account yet: we emailed an invitation. It is "
-                                          "accepted when they log in with that address.")
+            messages.success(request, f"We emailed an invitation to {result.email}. They join {brand} when they "
+                                      "accept it from the link; you see it below until then.")
             return redirect("registry:brand_detail", pk=brand.pk)
     return render(request, "registry/brand_detail.html", _brand_context(request, pk, invite_form=form), status=400)
 
@@ -345,18 +342,40 @@ def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            protection_rules_set(brand=brand, by=request.user, **form.cleaned_data)
+            waiting = protection_rules_set(brand=brand, by=request.user, **form.cleaned_data)
         except RegistryError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, f"Protection rules of {brand} saved. Existing listings are being "
                                       "checked again; the progress shows below.")
+            for approval in waiting:
+                messages.warning(request, f"Waiting for a trust-and-safety reviewer: {approval.why}"
+                                          + ("" if approval.is_term else " The rule flags until then."))
             return redirect("registry:rules_edit", pk=brand.pk)
     return render(request, "registry/rules_form.html",
                   {"form": form, "brand": brand, "protection": sel.brand_protection(brand=brand)})
 
 
 # --- reviewers -------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def rule_approval_queue(request: HttpRequest) -> HttpResponse:
+    """Watched terms and suppress modes waiting for a reviewer (registry.rule_claims)."""
+    require_reviewer(request.user)
+    return render(request, "registry/rule_approvals.html", {"approvals": approvals_pending()[:200]})
+
+
+@login_required
+@require_POST
+def rule_approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_reviewer(request.user)
+    approval = get_object_or_404(approvals_pending(), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    approval_decide(approval=approval, reviewer=request.user, approve=approve)
+    messages.success(request, f"{approval.brand}: {'approved' if approve else 'rejected'} — {approval.why}")
+    return redirect("registry:rule_approval_queue")
+
 
 @login_required
 @require_GET

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsRightsHolder
 from common.db import MAX_DB_INTEGER
+from common.ratelimit import ApiAnonThrottle, ApiUserThrottle, ReportFilingThrottle
 from complaints.models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReporterCapacity
 from complaints.selectors import evidence_carriable, report_cases, report_get_for_user, reports_for_user
 from complaints.services import ReportError, report_submit
@@ -31,9 +32,13 @@ from .services import WithdrawalError, report_withdraw
 MAX_API_LISTINGS = 10_000
 
 
-Errors = inline_serializer("ValidationErrors", fields={
-    "field_name": serializers.ListField(child=serializers.CharField(), help_text="Messages for that field"),
-})
+# A validation error: each field named by the request (or non_field_errors) with its messages; a
+# list field's messages may be keyed by item. Any field may appear, so none is required.
+Errors = {
+    "type": "object", "description": "Messages per field of the request",
+    "additionalProperties": {"oneOf": [{"type": "array", "items": {"type": "string"}},
+                                       {"type": "object"}, {"type": "string"}]},
+}
 Detail = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
 AUTH_ERRORS = {401: OpenApiResponse(Detail, description="No or bad token"),
                403: OpenApiResponse(Detail, description="Not a rights holder")}
@@ -59,7 +64,7 @@ class EvidenceUploadApi(APIView):
                     "text, CSV. Pass the returned ids as `evidence` when filing the report. If any file is "
                     "refused, none is kept.",
         request={"multipart/form-data": inline_serializer("EvidenceUpload", fields={
-            "files": serializers.ListField(child=serializers.FileField())})},
+            "files": serializers.ListField(child=serializers.FileField(), min_length=1)})},
         responses={201: EvidenceOut(many=True), 400: OpenApiResponse(Errors, description="Refused files"),
                    **AUTH_ERRORS},
     )
@@ -261,6 +266,8 @@ def report_error_response(exc: ReportError) -> ValidationError:
 
 class ReportListCreateApi(ListAPIView):
     permission_classes = [IsRightsHolder]
+    # Filing counts against RATE_LIMITS["report_filing"] with the form's filings.
+    throttle_classes = [ApiUserThrottle, ApiAnonThrottle, ReportFilingThrottle]
     serializer_class = ReportSummaryOut
 
     def get_queryset(self):

@@ -15,6 +15,7 @@ from appeals.selectors import appeal_files, appeal_get_for_party
 from appeals.services import AppealError, appeal_file_by_reporter, appeal_respond
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
+from common.ratelimit import rate_limited
 from complaints.forms import ReportFilterForm, ReportForm
 from complaints.kinds import SPECS, report_details_display
 from complaints.lanes import brand_lane_compute
@@ -90,7 +91,15 @@ def report_choose(request: HttpRequest) -> HttpResponse:
     return render(request, "reporters/report_choose.html", {"specs": SPECS.values(), "kinds": set(rights)})
 
 
+def _filing(request: HttpRequest) -> str | None:
+    """Who files, for RATE_LIMITS["report_filing"]: drafts and file removals are not filings."""
+    if request.POST.get("action") == "draft" or request.POST.get("remove_evidence"):
+        return None
+    return f"user:{request.user.pk}"
+
+
 @login_required
+@rate_limited("report_filing", what="reports filed in a short time", key=_filing)
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: int | None = None) -> HttpResponse:
     """A report form of one kind, new or continuing a draft.

@@ -168,6 +168,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_off_for_staff(settings):
+    """Personas log in with force_login and no second factor; tests/accounts/test_two_factor.py
+    turns the requirement back on."""
+    settings.OTP_REQUIRED_FOR_STAFF = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """The queue caches its per-filter counts; one test's counts must not leak into the next."""
     from django.core.cache import cache

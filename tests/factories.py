@@ -197,3 +197,28 @@ class SuspensionFactory(factory.django.DjangoModelFactory):
     seller = factory.SubFactory(SellerFactory)
     status = "approved"
     reason = "Repeated counterfeit listings."
+
+
+_ISSUED_KEYS: dict[int, tuple[int, str]] = {}
+
+
+def api_key_for(user) -> str:
+    """A live API token's key for `user`, the same on each call while that token lives, as
+    DRF's Token.objects.get_or_create gave (accounts.tokens keeps only its hash)."""
+    import secrets
+    from datetime import timedelta
+
+    from accounts.models import ApiToken
+    from accounts.tokens import token_hash
+
+    known = _ISSUED_KEYS.get(user.pk)
+    if known and ApiToken.objects.filter(pk=known[0], user=user, revoked_at__isnull=True).exists():
+        return known[1]
+    # Written directly (not by api_token_create, which refuses roles without API access): tests also
+    # check that a token of such a user is refused by the API.
+    key = secrets.token_hex(20)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token = ApiToken.objects.create(user=user, prefix=key[:6], key_hash=token_hash(key),
+                                    expires_at=timezone.now() + timedelta(days=90))
+    _ISSUED_KEYS[user.pk] = (token.pk, key)
+    return key

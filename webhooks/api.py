@@ -1,6 +1,6 @@
 """Webhook endpoints API for the marketplace's service account (token auth)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -73,10 +73,18 @@ def _validation_error(exc: WebhookError) -> exceptions.ValidationError:
 _ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
+def _page_of(name: str, item) -> serializers.Serializer:
+    """A page of PageNumberPagination, as these views answer (the schema said a bare list)."""
+    return inline_serializer(name, fields={
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": item(many=True)})
+
+
 class EndpointListApi(APIView):
     permission_classes = [IsMarketplaceForWebhooks]
 
-    @extend_schema(operation_id="webhook_endpoints_list", responses={200: EndpointOut(many=True), 403: ErrorOut})
+    @extend_schema(operation_id="webhook_endpoints_list",
+                   responses={200: _page_of("PaginatedEndpointList", EndpointOut), 403: ErrorOut})
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(webhook_endpoints(user=request.user), request, view=self)
@@ -140,8 +148,8 @@ class EndpointRotateSecretApi(APIView):
 class EndpointDeliveriesApi(APIView):
     permission_classes = [IsMarketplaceForWebhooks]
 
-    @extend_schema(operation_id="webhook_deliveries_list", responses={200: DeliveryOut(many=True), 403: ErrorOut,
-                                                                      404: ErrorOut})
+    @extend_schema(operation_id="webhook_deliveries_list",
+                   responses={200: _page_of("PaginatedDeliveryList", DeliveryOut), 403: ErrorOut, 404: ErrorOut})
     def get(self, request: Request, pk: int) -> Response:
         endpoint = webhook_endpoint_get(user=request.user, pk=pk)
         paginator = PageNumberPagination()

@@ -25,6 +25,8 @@ LABELS = {
     "ipright.described": "Unregistered right described by the reporter",
     "report.evidence": "Evidence filed", "report.withdrawn": "Report withdrawn",
     "report.linked": "Joined by another report on the same listing and right",
+    "case.refiled_after_withdrawal": ("Flag: this brand had this listing taken down, withdrew that report and "
+                                      "reports it again — check for a withdraw-and-refile loop"),
     "case.automation_held": ("The protection rule matched again and did not act: a person reinstated the listing, "
                              "and it has not changed since in what the rule reads"),
     "suspensionproposal.proposed": "Suspension proposed", "suspensionproposal.approved": "Suspension approved",

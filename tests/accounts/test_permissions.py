@@ -15,7 +15,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts import permissions
 from accounts.models import Role, User
@@ -24,13 +23,13 @@ from complaints.records import CaseError
 from complaints.sanctions import sanctions_for_senior
 from complaints.selectors import evidence_get_for_user
 from registry.selectors import require_reviewer as registry_require_reviewer
-from registry.services import RegistryError, brand_create, brand_invitations_accept_for
+from registry.services import RegistryError, brand_create, brand_invitation_accept, brand_member_invite
 from review.claims import case_claim, case_reassign
 from review.notes import case_note_add
 from suspensions.services import SuspensionError, suspension_propose
 from webhooks.services import WebhookError, webhook_endpoint_create
 
-from ..factories import UserFactory
+from ..factories import UserFactory, api_key_for
 from ..views import open_case
 
 ROLES = ["rights_holder", "reviewer", "senior_reviewer", "seller", "marketplace"]
@@ -154,8 +153,7 @@ def test_a_deactivated_accounts_session_is_anonymous_so_no_page_asks_its_role(cl
 @pytest.mark.django_db
 def test_a_deactivated_accounts_token_is_refused_before_any_role_check(client):
     holder = UserFactory(username="gone", role=Role.RIGHTS_HOLDER, is_active=False)
-    token = Token.objects.create(user=holder)
-    response = client.get(reverse("reports_api:report_list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("reports_api:report_list"), HTTP_AUTHORIZATION=f"Token {api_key_for(holder)}")
     assert response.status_code == 401
 
 
@@ -208,8 +206,14 @@ def test_each_service_refuses_the_wrong_role_with_the_same_words_as_before(what,
     assert str(exc.value) == message
 
 
+@pytest.mark.django_db
 def test_invitations_are_not_accepted_for_an_account_that_is_not_a_rights_holder():
-    assert brand_invitations_accept_for(user=_seller()) == []
+    admin = UserFactory(username="owner", role=Role.RIGHTS_HOLDER)
+    brand = brand_create(user=admin, name="Owned", website="", owner_company="Owned", country="US")
+    seller = UserFactory(username="selling", role=Role.SELLER)
+    invitation = brand_member_invite(brand=brand, by=admin, email=seller.email, role="agent")
+    with pytest.raises(RegistryError, match="rights-holder"):
+        brand_invitation_accept(invitation=invitation, user=seller)
 
 
 def _page(response) -> str:

@@ -4,7 +4,6 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from certificates import merkle
@@ -13,14 +12,15 @@ from certificates.models import Certificate, TreeHead
 from tests.certificates.conftest import as_file
 from tests.certificates.samples import edits, encode, picture, png, text
 
+from ..factories import api_key_for
+
 pytestmark = pytest.mark.django_db
 
 
 def api(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

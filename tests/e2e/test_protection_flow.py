@@ -9,13 +9,12 @@ import urllib.request
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from listings.models import Listing
 from registry.models import IPRight, RightStatus
 
-from ..factories import BrandMemberFactory, UserFactory
+from ..factories import BrandMemberFactory, UserFactory, api_key_for
 from .test_full_flow import PASSWORD, Sessions
 
 pytestmark = pytest.mark.browser
@@ -35,7 +34,7 @@ def test_register_verify_rule_ingest_and_see_it_suppressed(browser, live_server,
     brand = BrandMemberFactory(user=holder, brand__name="Zephyr Audio").brand
     UserFactory(username="checker", role=Role.REVIEWER, password=PASSWORD)
     market = UserFactory(username="market", role=Role.MARKETPLACE, password=PASSWORD)
-    token = Token.objects.create(user=market).key
+    token = api_key_for(market)
     people = Sessions(browser, live_server.url)
 
     page = people.page("holder")

@@ -2,12 +2,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEntry
 from listings.models import Listing, ListingStatus
 
-from ..factories import UserFactory
+from ..factories import UserFactory, api_key_for
 
 URL = "/api/v1/listings/"
 
@@ -18,8 +17,8 @@ def marketplace(db):
 
 
 def _post(client, user, payload):
-    token, _ = Token.objects.get_or_create(user=user)
-    return client.post(URL, payload, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client.post(URL, payload, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
 
 
 def _payload(world, **overrides):
@@ -103,5 +102,4 @@ def test_it_names_every_missing_field(world, client, marketplace):
 
 
 def test_it_refuses_a_get(world, client, marketplace):
-    token, _ = Token.objects.get_or_create(user=marketplace)
-    assert client.get(URL, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 405
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Token {api_key_for(marketplace)}").status_code == 405

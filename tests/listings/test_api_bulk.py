@@ -1,12 +1,11 @@
 """Bulk ingest: sellers and listings upserted by external id, bad items reported, good ones kept."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from complaints.models import Case, CaseSource
 from listings.models import Listing, Seller
 
-from ..factories import UserFactory
+from ..factories import UserFactory, api_key_for
 
 URL = "/api/v1/listings/bulk/"
 
@@ -17,8 +16,8 @@ def marketplace(db):
 
 
 def _post(client, user, payload):
-    token, _ = Token.objects.get_or_create(user=user)
-    return client.post(URL, payload, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client.post(URL, payload, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
 
 
 def _listing(i, seller="NEW-S1", **overrides):
@@ -73,8 +72,8 @@ def test_it_refuses_more_than_a_thousand_items_and_a_body_that_is_not_lists(worl
 def test_only_the_marketplace_may_ingest(world, client):
     assert _post(client, world.alice, {"listings": [_listing(1)]}).status_code == 403
     assert client.post(URL, {}, content_type="application/json").status_code in (401, 403)
-    token, _ = Token.objects.get_or_create(user=UserFactory(username="market2", role="marketplace"))
-    assert client.get(URL, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 405
+    key = api_key_for(UserFactory(username="market2", role="marketplace"))
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Token {key}").status_code == 405
 
 
 def test_ingested_listings_are_checked_by_monitoring(world, client, marketplace, django_capture_on_commit_callbacks):

@@ -8,7 +8,6 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from actions.models import Restriction, RestrictionSource
 from appeals.services import appeal_decide, appeal_file
@@ -23,7 +22,7 @@ from suspensions.services import suspension_approve, suspension_propose
 from webhooks.models import WebhookEvent
 
 from ..conftest import claim
-from ..factories import UserFactory, WebhookEndpointFactory
+from ..factories import UserFactory, WebhookEndpointFactory, api_key_for
 from ..monitoring.helpers import set_rules, upsert
 
 URL = "/api/v1/listings/bulk/"
@@ -166,7 +165,7 @@ def test_a_registered_optional_key_reaches_the_hook_with_the_listing_id(world, m
 @pytest.fixture
 def marketplace(db):
     user = UserFactory(username="market", role="marketplace")
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_key_for(user)
 
 
 def _ndjson(lines) -> bytes:

@@ -5,12 +5,11 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
 from listings.models import SellerMember
 
-from ..factories import UserFactory
+from ..factories import UserFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +20,10 @@ def marketplace(db):
 
 
 def _post(client, user, external_id, payload, capture):
-    token, _ = Token.objects.get_or_create(user=user)
+    key = api_key_for(user)
     with capture(execute=True):
         return client.post(reverse("listings_api:seller_account", args=[external_id]), payload,
-                           content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def test_a_new_person_gets_an_account_and_a_one_time_password_link(world, client, marketplace,

@@ -13,6 +13,7 @@ from registry.selectors import brand_protection
 from registry.services import (
     RegistryError,
     brand_create,
+    brand_invitation_accept,
     brand_member_invite,
     brand_member_remove,
     protection_rules_set,
@@ -38,12 +39,23 @@ def test_a_brand_with_a_bad_country_or_a_taken_name_is_refused(world):
     assert not Brand.objects.filter(name="Cobalt").exists()
 
 
-def test_inviting_an_existing_account_adds_it_at_once(world):
-    carol = UserFactory(username="carol")
+def test_inviting_an_existing_account_needs_its_consent_and_reveals_nothing(world):
+    carol = UserFactory(username="carol", role="rights_holder")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        member = brand_member_invite(brand=world.brand_a, by=world.alice, email="CAROL@example.test", role="agent")
-    assert member.user == carol and member.added_by == world.alice
-    assert mail.outbox[-1].to == ["carol@example.test"]
+        existing = brand_member_invite(brand=world.brand_a, by=world.alice, email="CAROL@example.test", role="agent")
+        unknown = brand_member_invite(brand=world.brand_a, by=world.alice, email="nobody@example.test", role="agent")
+    # The same answer and the same mail, account or not; nobody is a member before accepting.
+    assert isinstance(existing, BrandInvitation) and isinstance(unknown, BrandInvitation)
+    assert not BrandMember.objects.filter(brand=world.brand_a, user=carol).exists()
+    bodies = [m.body.split("/registry/invitations/")[0] for m in mail.outbox[-2:]]
+    assert bodies[0] == bodies[1] and mail.outbox[-2].to == ["carol@example.test"]
+
+
+def test_a_seller_account_is_invited_like_anyone_and_refused_only_when_accepting(world):
+    seller = UserFactory(username="sellerx", role="seller")
+    invitation = brand_member_invite(brand=world.brand_a, by=world.alice, email=seller.email, role="agent")
+    with pytest.raises(RegistryError, match="rights-holder"):
+        brand_invitation_accept(invitation=invitation, user=seller)
 
 
 def test_a_member_invited_twice_is_refused(world):
@@ -63,12 +75,12 @@ def test_an_email_without_account_gets_one_pending_invitation(world):
     assert BrandInvitation.objects.count() == 1
 
 
-def test_a_pending_invitation_is_accepted_when_that_person_logs_in(world, client):
+def test_logging_in_accepts_no_invitation(world, client):
     brand_member_invite(brand=world.brand_a, by=world.alice, email="dana@example.test", role="agent")
     dana = UserFactory(username="dana", email="dana@example.test")
     assert client.login(username="dana", password=PASSWORD)
-    assert BrandMember.objects.filter(brand=world.brand_a, user=dana, role="agent").exists()
-    assert BrandInvitation.objects.get().accepted_by == dana
+    assert not BrandMember.objects.filter(brand=world.brand_a, user=dana).exists()
+    assert BrandInvitation.objects.get().accepted_by is None
 
 
 def test_the_invitation_link_works_for_the_invited_account_only(world, client):
@@ -78,15 +90,7 @@ def test_the_invitation_link_works_for_the_invited_account_only(world, client):
     client.force_login(world.bob)
     assert client.get(link).status_code == 404
     erin = UserFactory(username="erin", email="erin@example.test")
-    from django.contrib.auth.signals import user_logged_in
-
-    user_logged_in.disconnect(dispatch_uid="registry.accept_invitations")  # accept through the link itself
-    try:
-        client.force_login(erin)
-    finally:
-        from registry.apps import _accept_invitations
-
-        user_logged_in.connect(_accept_invitations, dispatch_uid="registry.accept_invitations")
+    client.force_login(erin)
     assert client.get(link).status_code == 200
     assert client.post(link)["Location"] == reverse("registry:brand_detail", args=[world.brand_a.pk])
     assert BrandMember.objects.get(brand=world.brand_a, user=erin).role == "admin"

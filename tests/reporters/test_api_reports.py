@@ -2,23 +2,23 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from complaints.models import Case, CaseState, Priority, Report
 from listings.models import Listing
 from registry.models import IPRight
 
 from ..conftest import claim_and_remove, file_report
 from ..evidence.samples import ELF, PDF, upload
+from ..factories import api_key_for
 
 REPORTS = "/api/v1/reports/"
 
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 
@@ -166,12 +166,12 @@ def test_without_a_token_it_is_401(world):
 def test_the_token_page_creates_shows_once_and_revokes(world, client):
     client.force_login(world.alice)
     html = client.post(reverse("api_token"), {"action": "create"}).content.decode()
-    key = Token.objects.get(user=world.alice).key
+    key = html.split('data-testid="api-token">')[1].split("<")[0]
     assert key in html
     assert key not in client.get(reverse("api_token")).content.decode()
     assert api_with(key).get(REPORTS).status_code == 200
     client.post(reverse("api_token"), {"action": "revoke"})
-    assert not Token.objects.filter(user=world.alice).exists()
+    assert not ApiToken.objects.filter(user=world.alice, revoked_at__isnull=True).exists()
     assert api_with(key).get(REPORTS).status_code == 401
 
 
@@ -199,7 +199,7 @@ def test_the_marketplace_account_gets_its_token_in_the_ui_and_calls_its_api_with
     page = client.get(reverse("api_token")).content.decode()
     assert "pushing listings and managing webhook endpoints" in page
     html = client.post(reverse("api_token"), {"action": "create"}).content.decode()
-    key = Token.objects.get(user=marketplace).key
+    key = html.split('data-testid="api-token">')[1].split("<")[0]
     assert key in html
     assert api_with(key).get("/api/v1/webhooks/endpoints/").status_code == 200
     assert api_with(key).get(REPORTS).status_code == 403  # a marketplace token files no reports

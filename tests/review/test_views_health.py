@@ -131,8 +131,8 @@ def test_automatic_suppressions_are_counted_apart_and_not_as_decisions_taken_in_
     assert health.automated_total == 2 and dict(health.automated_per_day)[today] == 2
     # Of 2 h, 4 h, 6 h and 10 h; with the two automatic ones at 0 min it would be 3 h.
     assert health.median_to_decision == timedelta(hours=5)
-    client.force_login(world.rev1)
     with tm.travel(history + timedelta(hours=4), tick=False):
+        client.force_login(world.rev1)  # logged in then: a staff session ends after 30 idle minutes
         html = client.get(HEALTH).content.decode()
     assert 'data-testid="decided">4<' in html and 'data-testid="automated">2<' in html
     assert re.search(r'data-testid="automated-per-day"><th scope="row">Automatic</th>(<td class="num">0</td>)+'

@@ -5,7 +5,6 @@ form when a report joins it, and the e-mails, which say "automatic detection" an
 import pytest
 from django.core import mail
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from complaints.models import Case, CaseSource, Report
@@ -13,6 +12,7 @@ from decisions.services import case_decide
 from listings.models import ListingStatus
 
 from ..conftest import claim
+from ..factories import api_key_for
 from ..monitoring.helpers import set_rules, upsert
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_the_emails_say_automatic_detection_and_whose_right_it_is(world, confirm
 
 def test_a_report_joining_an_automatic_case_is_filed_once_by_api_and_read_back(world, detected):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.alice).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(world.alice)}")
     body = {
         "right": world.tm_a.pk, "capacity": "owner", "listings": ["AUTO-1", world.listings_b[0].external_id],
         "explanation": "Counterfeits of our ACME headphones.", "contact_email": "legal@acme.example",

@@ -2,11 +2,11 @@
 the field."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from webhooks import client as http_client
 from webhooks.models import DeliveryStatus, EndpointStatus, WebhookDelivery, WebhookEndpoint
 
+from ..factories import api_key_for
 from .webhooks import FakeReceiver, endpoint_for, marketplace_user, remove_listing
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,7 @@ def receiver(monkeypatch):
 
 
 def _auth(user) -> dict:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {api_key_for(user)}"}
 
 
 def _post(client, user, path, data=None):

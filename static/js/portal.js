@@ -1,0 +1,65 @@
+// Small behaviours every page may use, kept out of the templates so the Content-Security-Policy
+// needs no 'unsafe-inline'. Each looks for its data attribute; without JavaScript the pages work
+// as plain forms.
+(function () {
+  "use strict";
+
+  // A country select with a type-to-filter box (registry/_country_select.html).
+  function filterSelects(root) {
+    root.querySelectorAll("[data-filter-select]").forEach(function (box) {
+      var select = document.getElementById(box.dataset.filterSelect);
+      if (!select || box.dataset.ready) return;
+      box.dataset.ready = "1"; box.hidden = false;
+      box.addEventListener("input", function () {
+        var q = box.value.trim().toLowerCase(), first = null;
+        Array.from(select.options).forEach(function (o) {
+          var show = !o.value || o.text.toLowerCase().indexOf(q) !== -1;
+          o.hidden = !show; if (show && o.value && !first) first = o;
+        });
+        if (q && first) select.value = first.value;
+      });
+    });
+  }
+
+  // A list of checkboxes with a filter box (registry/rules_form.html): ticked ones first, so the
+  // current rule is visible without scrolling.
+  function filterChecklists(root) {
+    root.querySelectorAll("[data-filter-list]").forEach(function (box) {
+      var list = document.getElementById(box.dataset.filterList);
+      if (!list || box.dataset.ready) return;
+      box.dataset.ready = "1"; box.hidden = false;
+      Array.from(list.children).filter(function (l) { return l.querySelector("input").checked; })
+        .reverse().forEach(function (l) { list.prepend(l); });
+      box.addEventListener("input", function () {
+        var q = box.value.trim().toLowerCase();
+        Array.from(list.children).forEach(function (l) {
+          l.hidden = q && l.dataset.name.indexOf(q) === -1 && l.textContent.toLowerCase().indexOf(q) === -1;
+        });
+      });
+    });
+  }
+
+  // A select that submits its form when changed; data-clears names a field emptied first.
+  function autoSubmit(root) {
+    root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      if (select.dataset.ready) return;
+      select.dataset.ready = "1";
+      select.addEventListener("change", function () {
+        var clears = select.dataset.clears && select.form.elements[select.dataset.clears];
+        if (clears) clears.value = "";
+        select.form.submit();
+      });
+    });
+  }
+
+  function printButtons(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  function wire(root) { filterSelects(root); filterChecklists(root); autoSubmit(root); printButtons(root); }
+  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  // Parts swapped in by htmx get the same behaviours.
+  document.addEventListener("htmx:load", function (event) { wire(event.target); });
+})();
