@@ -65,9 +65,12 @@ def main() -> None:
 def _drop_queue(url: str, name: str) -> None:
     from kombu import Connection
 
+    from ipportal.celery import all_queues
+
     with Connection(url) as conn:
-        conn.default_channel.queue_delete(name)
-        conn.default_channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+        for queue in all_queues(name):  # the run's queue and its lanes'
+            conn.default_channel.queue_delete(queue)
+            conn.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def _seed():

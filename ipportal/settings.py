@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 import holidays
 from celery.schedules import crontab
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -221,6 +222,35 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "ipportal")
+# Lanes: work that cannot wait never queues behind work that can. Each task goes to the queue of
+# its lane, "<CELERY_QUEUE>.<lane>" (ipportal.celery.route_to_lane, which reads the default queue
+# when it publishes, so a test or bench that points it elsewhere takes every lane along); the
+# Procfile runs a worker per lane. A worker started without -Q consumes every lane and the default
+# queue (messages queued before the lanes, or by a task no lane names): `make worker`, the
+# embedded worker. tests/ipportal/test_task_lanes.py fails on a task no lane names.
+TASK_LANES = {
+    # Listing changes checked against the protection rules (and the suppressions they open).
+    "rules": ("monitoring.tasks.check_listings", "monitoring.tasks.recheck_chunk",
+              "monitoring.tasks.resume_stale_rechecks"),
+    # Takedowns and reinstatements reaching the marketplace, report-wide decisions, their sweeps.
+    "enforcement": ("enforcement.tasks.apply_action", "enforcement.tasks.apply_action_chunk",
+                    "enforcement.tasks.decide_report_cases", "enforcement.tasks.requeue_stale_actions",
+                    "decisions.tasks.requeue_stale_report_jobs", "enforcement.tasks.reinstate_counter_noticed"),
+    # Telling people and the marketplace: e-mails and signed webhooks, with their sweeps.
+    "notifications": ("enforcement.tasks.send_notification", "enforcement.tasks.requeue_unsent_notifications",
+                      "enforcement.webhooks.tasks.deliver_webhook",
+                      "enforcement.webhooks.tasks.sweep_webhook_deliveries"),
+    # Everything periodic that may run late: audit linking, purges, snapshots, daily figures.
+    "housekeeping": ("audit.tasks.link_pending_entries", "certificates.tasks.publish_sth",
+                     "complaints.tasks.evaluate_notifier_misuse", "complaints.tasks.expire_info_requests",
+                     "complaints.tasks.release_expired_claims", "enforcement.tasks.compute_good_faith_lanes",
+                     "evidence.tasks.purge_unattached_evidence", "registry.tasks.expire_rights",
+                     "transparency.tasks.compute_snapshots", "transparency.tasks.submit_statements"),
+}
+CELERY_TASK_ROUTES = ("ipportal.celery.route_to_lane",)
+# What a worker without -Q consumes: the default queue and every lane's.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in
+                      [CELERY_TASK_DEFAULT_QUEUE, *(f"{CELERY_TASK_DEFAULT_QUEUE}.{lane}" for lane in TASK_LANES)]]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Celery's Django fixup closes every database connection before and after each task unless this

@@ -32,7 +32,7 @@ from listings.models import Listing, ListingStatus
 from review.claims import case_claim
 from webhooks.models import WebhookEvent
 
-from ..celery_worker import Worker, wait_for
+from ..celery_worker import Worker, drop_queues, wait_for
 from ..conftest import file_report, redis_reachable, require_service
 from ..factories import ListingFactory, SuspensionFactory
 
@@ -61,12 +61,6 @@ def _forget_pools() -> None:
     celery_app.amqp._producer_pool = None
 
 
-def _drop_queue(url: str, name: str) -> None:
-    with Connection(url) as conn:
-        conn.default_channel.queue_delete(name)
-        conn.default_channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
-
-
 @pytest.fixture
 def services_up():
     require_service(connection.vendor == "postgresql",
@@ -85,7 +79,7 @@ def queue(services_up):
         yield name
     finally:
         restore()
-        _drop_queue(services_up, name)
+        drop_queues(services_up, name)
 
 
 @pytest.fixture
