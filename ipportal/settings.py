@@ -217,6 +217,20 @@ if EMBEDDED_WORKER:
     _queue_folder.mkdir(parents=True, exist_ok=True)
     (EMBEDDED_WORKER_DIR / "control").mkdir(exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The cache every web and worker process shares (the review queue's counts, written by a worker,
+# read by the pages): Redis when REDIS_URL names one, or the broker is Redis; the embedded worker's
+# folder in embedded mode (web and worker are two processes); in-process memory otherwise (tests,
+# manage.py, a bare runserver: tasks run in-process, so one process is all there is).
+REDIS_URL = env_str("REDIS_URL", "") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+                                         else "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "ipportal"}}
+elif EMBEDDED_WORKER:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(EMBEDDED_WORKER_DIR / "cache")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -245,7 +259,8 @@ TASK_LANES = {
                      "complaints.tasks.evaluate_notifier_misuse", "complaints.tasks.expire_info_requests",
                      "complaints.tasks.release_expired_claims", "enforcement.tasks.compute_good_faith_lanes",
                      "evidence.tasks.purge_unattached_evidence", "registry.tasks.expire_rights",
-                     "transparency.tasks.compute_snapshots", "transparency.tasks.submit_statements"),
+                     "transparency.tasks.compute_snapshots", "transparency.tasks.submit_statements",
+                     "review.tasks.refresh_queue_counts"),
 }
 CELERY_TASK_ROUTES = ("ipportal.celery.route_to_lane",)
 # What a worker without -Q consumes: the default queue and every lane's.
@@ -354,8 +369,15 @@ REVIEW_SLA_HOURS = {
     # A right described in the report, never checked: the reviewer weighs its existence as well.
     3: env_int("REVIEW_SLA_UNREGISTERED_HOURS", 120),
 }
-# The queue's per-filter counts scan the whole backlog; they are cached this long (0: never).
+# The queue's per-filter counts scan the whole backlog: beat recounts them every this many seconds
+# into the shared cache (review.queue.queue_counts_refresh); pages only read them, and show their
+# age. Kept this long, so a page shows counts "updating" only when beat or the workers stopped.
 REVIEW_QUEUE_COUNTS_SECONDS = env_int("REVIEW_QUEUE_COUNTS_SECONDS", 15)
+REVIEW_QUEUE_COUNTS_KEEP_SECONDS = env_int("REVIEW_QUEUE_COUNTS_KEEP_SECONDS", 600)
+CELERY_BEAT_SCHEDULE["refresh-review-queue-counts"] = {
+    "task": "review.tasks.refresh_queue_counts", "schedule": float(max(REVIEW_QUEUE_COUNTS_SECONDS, 1)),
+    "options": {"expires": float(max(REVIEW_QUEUE_COUNTS_SECONDS, 1))},  # workers down: don't pile these up
+}
 
 # Due process for sellers (counter_notices.services, appeals.services).
 # DSA Art. 20: appeals stay open at least six months after the decision.

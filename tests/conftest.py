@@ -167,6 +167,16 @@ def _media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_memory():
+    """Tests keep the cache in this process's memory: with a Redis broker the settings choose Redis
+    (settings.CACHES), whose clear() between tests would empty the broker's database."""
+    from django.test import override_settings
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The queue caches its per-filter counts; one test's counts must not leak into the next."""
