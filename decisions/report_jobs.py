@@ -7,7 +7,8 @@ walks them in chunks, each chunk one transaction that locks its cases in id orde
 case another reviewer is claiming now is left to them), decides those the reviewer can take (open,
 their own, lapsed claims) with the rules of a single decision (a Decision with the statement for
 that listing, the e-mails, and the strike: one per seller for the whole report, see
-suspensions.services), creates the chunk's actions attached to the job with no
+suspensions.services) written set-based, a few statements for the whole chunk (_decide_set; the
+rows are those deciding each case writes), creates the chunk's actions attached to the job with no
 task each, moves the job's cursor and counters, and on commit queues one apply_action_chunk for
 the chunk's actions (one listing UPDATE, actions.bulk). A re-run resumes after the last
 committed chunk (decided cases are no longer undecided, and the cursor has passed them); the
@@ -46,7 +47,8 @@ from .services import ACTION_FOR_OUTCOME, case_decide_locked, reason_get
 WALK_TASK = "enforcement.tasks.decide_report_cases"
 
 # Cases decided per transaction (and so actions per apply chunk): a chunk holds its cases' row
-# locks while it writes about twenty rows per case.
+# locks while it writes its rows, a few statements for all of them; the chunk's own statements (the
+# job's lock, cursor and progress, the apply task) are paid once per this many cases.
 CASES_PER_CHUNK = 500
 # A walk task decides chunks for this long, then queues its continuation, so no task runs near its
 # time limit however large the report.
