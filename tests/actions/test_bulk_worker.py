@@ -217,8 +217,10 @@ def test_a_redis_restart_mid_batch_loses_nothing(world, services_up, workers, tm
 
 
 def test_a_worker_killed_while_deciding_a_report_decides_and_enforces_each_case_exactly_once(
-        world, queue, workers, services_up, settings):
+        world, queue, workers, services_up, settings, monkeypatch):
     settings.ENFORCEMENT_STALE_SECONDS = 0  # the sweep (run by hand here) re-publishes the stopped walk
+    # Chunks of 100 (the job keeps its chunk size, so the worker walks it so): killed after the first.
+    monkeypatch.setattr("decisions.report_jobs.CASES_PER_CHUNK", 100)
     listings = ListingFactory.create_batch(250, seller=world.seller_a)
     report = file_report(reporter=world.alice, right=world.tm_a, listings=listings)
     first = report.cases.order_by("id").first()
