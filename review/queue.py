@@ -8,6 +8,7 @@ it, so no reviewer waits for a recount. Access checks are the caller's (selector
 """
 
 import logging
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -231,12 +232,13 @@ def queue_counts_refresh(*, now: datetime | None = None) -> int:
     housekeeping lane, and queued by a page that found no counts. Returns how many groups."""
     now = now or timezone.now()
     groups = _facet_groups(Case.objects.filter(state__in=UNDECIDED_STATES), now)
-    cache.set(_FACET_CACHE_KEY, (now, groups), settings.REVIEW_QUEUE_COUNTS_KEEP_SECONDS)
+    # The refresh's own token: a page's tally of these groups for a filter is kept under it.
+    cache.set(_FACET_CACHE_KEY, (now, groups, uuid.uuid4().hex), settings.REVIEW_QUEUE_COUNTS_KEEP_SECONDS)
     cache.delete(_REFRESH_QUEUED_KEY)
     return len(groups)
 
 
-def _backlog_groups() -> tuple[datetime, list[dict]] | None:
+def _backlog_groups() -> tuple[datetime, list[dict], str] | None:
     """The backlog's grouped counts as the last refresh left them, or None while there are none
     (first start, evicted, older than REVIEW_QUEUE_COUNTS_KEEP_SECONDS): a request never counts the
     backlog itself; it queues one refresh and the page says the counts are updating. (With tasks
@@ -270,18 +272,15 @@ def _failed_dimensions(values: dict, filters: QueueFilters) -> list[str]:
     return failed
 
 
-def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
-                 now: datetime | None = None) -> QueueFacets:
-    """Counts per filter value, the filtered total and its overdue cases: from the backlog's
-    grouped counts in the shared cache (queue_counts_refresh; `updating` while there are none),
-    plus one grouped query over the user's own claims."""
-    now = now or timezone.now()
-    cached = _backlog_groups()
-    computed_at, backlog = cached if cached is not None else (None, [])
-    mine_groups = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
+_TALLIES: dict[tuple, tuple[dict[str, Counter], int, int]] = {}
+
+
+def _tally(groups: list[dict], filters: QueueFilters,
+           rights: dict[int, RightInfo]) -> tuple[dict[str, Counter], int, int]:
+    """Counts per filter value, the filtered total and its overdue cases, from grouped counts."""
     counts: dict[str, Counter] = {dim: Counter() for dim in FACET_DIMENSIONS}
     total = overdue = 0
-    for g in (mine_groups if filters.mine else backlog):
+    for g in groups:
         values = _group_values(g, rights)
         failed = _failed_dimensions(values, filters)
         if len(failed) > 1:
@@ -294,6 +293,29 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
         if not failed:
             total += g["n"]
             overdue += g["n"] if g["overdue"] and g["state"] != CaseState.NEEDS_INFO else 0
+    return counts, total, overdue
+
+
+def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
+                 now: datetime | None = None) -> QueueFacets:
+    """Counts per filter value, the filtered total and its overdue cases: from the backlog's
+    grouped counts in the shared cache (queue_counts_refresh; `updating` while there are none),
+    plus one grouped query over the user's own claims."""
+    now = now or timezone.now()
+    cached = _backlog_groups()
+    computed_at, backlog, token = cached if cached is not None else (None, [], None)
+    mine_groups = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
+    if filters.mine:
+        counts, total, overdue = _tally(mine_groups, filters, rights)
+    else:
+        # The same groups tallied for the same filters give the same counts: once per refresh and
+        # filter in this process (a few thousand groups at a million cases), not per page.
+        key = (token, filters.kind, filters.brand, filters.source, filters.lane, filters.age, filters.state)
+        if key not in _TALLIES:
+            if len(_TALLIES) >= 256 or any(k[0] != token for k in _TALLIES):
+                _TALLIES.clear()
+            _TALLIES[key] = _tally(backlog, filters, rights)
+        counts, total, overdue = _TALLIES[key]
     # "Assigned to me" shows every undecided state unless one is chosen: count it that way.
     mine = 0
     for g in mine_groups:
