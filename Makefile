@@ -43,17 +43,17 @@ run: seed
 	@echo "    marketplace (the marketplace's service account), admin (superuser)"
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
 	  echo "  Tasks: Celery worker and beat on $$CELERY_BROKER_URL"; echo ""; \
-	  $(BIN)/honcho start -f Procfile web worker beat; \
+	  $(BIN)/honcho start -f Procfile; \
 	else \
 	  echo "  Tasks: Celery worker and beat, embedded (no CELERY_BROKER_URL set: messages are files in var/embedded/)"; \
 	  echo ""; \
 	  HOST=$(HOST) $(BIN)/honcho start -f Procfile.embedded -p $(PORT) web worker beat; \
 	fi
 
-## up: web (gunicorn) + worker + beat together, for PostgreSQL + Redis
+## up: web (gunicorn) + a worker per lane + beat together, for PostgreSQL + Redis
 up: migrate
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/honcho start -f Procfile web worker beat
+	$(BIN)/honcho start -f Procfile
 
 web: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, Min
 from django.utils import timezone
 
-from audit.services import AuditTarget, audit_append
+from audit.services import AuditTarget, audit_append, audit_append_many
 from audit.transitions import transition
 from common.db import insert_rows
 from common.dispatch import enqueue_many_on_commit
@@ -95,6 +95,30 @@ def bulk_job_add_action(*, job_id: int, action: NewAction) -> EnforcementAction:
         decision_id=action.decision_id, case_id=action.case_id, suspension_id=action.suspension_id)
     audit_append(actor=None, action="action.created", target=created, data={"kind": action.kind, "bulk_job": job_id})
     return created
+
+
+def bulk_job_add_decided(*, job_id: int, actions: list[NewAction], external_ids: dict[int, str], actor) -> list[int]:
+    """Requires the deciding transaction. The pending actions of decisions a report decision job
+    just took (action_create's, with `job`, for many at once): one INSERT of the rows, one of their
+    `action.created` audit entries. `external_ids`: {listing id: its external id}, for the entries'
+    readable copy. Returns the new actions' ids, in order; the job queues their chunk."""
+    if not actions:
+        return []
+    now = timezone.now()
+    insert_rows(EnforcementAction._meta.db_table,
+                ("decision_id", "case_id", "suspension_id", "listing_id", "bulk_job_id", "kind", "status",
+                 "idempotency_key", "attempts", "last_error", "created_at", "updated_at"),
+                [(a.decision_id, a.case_id, a.suspension_id, a.listing_id, job_id, a.kind, ActionStatus.PENDING,
+                  a.idempotency_key, 0, "", now, now) for a in actions])
+    ids = dict(EnforcementAction.objects.filter(idempotency_key__in=[a.idempotency_key for a in actions])
+               .values_list("idempotency_key", "id"))
+    label = EnforcementAction.audit_label
+    audit_append_many(actor=actor, entries=[
+        ("action.created",
+         AuditTarget(label, ids[a.idempotency_key],
+                     f"{ActionKind(a.kind).label} {external_ids[a.listing_id]} ({ActionStatus.PENDING})"),
+         {"kind": a.kind, "bulk_job": job_id}) for a in actions])
+    return [ids[a.idempotency_key] for a in actions]
 
 
 def bulk_job_apply_pending(*, job_id: int | None) -> int:

@@ -74,10 +74,12 @@ def _create_database(url: str) -> None:
 
 
 def _start_worker(queue: str, concurrency: int) -> subprocess.Popen:
+    from ipportal.celery import all_queues  # every lane's queue of this run (the takedowns: enforcement)
+
     log = open(REPO / "var" / f"{queue}.log", "wb") if (REPO / "var").is_dir() else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ipportal", "worker", "--pool=prefork",
-         f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}@%h", "--loglevel=WARNING",
+         f"--concurrency={concurrency}", "-Q", ",".join(all_queues(queue)), "-n", f"{queue}@%h", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -95,9 +97,12 @@ def _start_worker(queue: str, concurrency: int) -> subprocess.Popen:
 def _drop_queue(queue: str) -> None:
     from kombu import Connection
 
+    from ipportal.celery import all_queues
+
     with Connection(os.environ["CELERY_BROKER_URL"]) as conn:
-        conn.default_channel.queue_delete(queue)
-        conn.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        for name in all_queues(queue):  # the run's queue and its lanes'
+            conn.default_channel.queue_delete(name)
+            conn.default_channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
 
 def _seed(n: int):

@@ -7,7 +7,12 @@ re-created; --reuse keeps an already loaded one), with COPY: 100 rights of 50 br
 listings, 100,000 reports, CASES cases created over the last 14 days (90% open, most of them
 overdue, as in a backlog that big). Then prints the figures. Options: --cases N, --reuse; for a
 smoke run, smaller sizes: --listings N, --repeats N (requests per page scenario), --claims N (per
-claimer process).
+claimer process), --paced N and --pace S (the paced mode: N requests, one every S seconds).
+
+The counts: the page never counts the backlog; beat does, into the shared cache. So the page is
+measured cold (no counts cached: the page says they are updating and queues a refresh) and paced
+(a request every 5 s while a thread recounts every REVIEW_QUEUE_COUNTS_SECONDS, as beat and the
+housekeeping worker do), beside the floor: the recount a request used to pay.
 """
 
 import argparse
@@ -135,7 +140,6 @@ def _stats(samples: list[float]) -> str:
 
 
 def bench_queue_page(repeats: int) -> None:
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -155,6 +159,9 @@ def bench_queue_page(repeats: int) -> None:
         "assigned to me": {"mine": 1},
         "100 rows per page": {"size": 100},
     }
+    from review.queue import queue_counts_refresh
+
+    queue_counts_refresh()  # what beat keeps doing (bench_cold_and_paced measures without it)
     print("\nQueue page (GET /review/ through the test Client, logged in; counts cache warm):")
     for label, params in scenarios.items():
         client.get("/review/", params)  # warm
@@ -166,13 +173,6 @@ def bench_queue_page(repeats: int) -> None:
             assert response.status_code == 200, response.status_code
         print(f"  {label:38s} {_stats(times)}")
 
-    times = []
-    for _ in range(8):
-        cache.clear()
-        t = time.perf_counter()
-        client.get("/review/")
-        times.append(time.perf_counter() - t)
-    print(f"  {'default, counts cache cold':38s} {_stats(times)}")
 
     print("\nQueries per queue page:")
     for size in (25, 100):
@@ -191,6 +191,73 @@ def bench_queue_page(repeats: int) -> None:
             cur.fetchall()
             times.append(time.perf_counter() - t)
     print(f"\nBaseline: plain indexed SELECT of 25 open cases   {_stats(times)}")
+
+
+def bench_cold_and_paced(requests: int, pace: float) -> None:
+    """The page as reviewers meet it: cold (no counts in the cache: a fresh start, an eviction) and
+    paced like real use (one request every `pace` seconds while beat recounts every
+    REVIEW_QUEUE_COUNTS_SECONDS in a thread of this process, as the housekeeping worker does).
+    Queuing the refresh is recorded, not published: the bench has no worker."""
+    import threading
+    from unittest import mock
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+    from review import queue as review_queue
+
+    client = Client()
+    client.force_login(User.objects.get(username="senior"))
+    queued: list[str] = []
+    interval = max(settings.REVIEW_QUEUE_COUNTS_SECONDS, 1)
+    with mock.patch.object(review_queue, "enqueue", side_effect=queued.append):
+        t = time.perf_counter()
+        groups = review_queue.queue_counts_refresh()
+        recount = time.perf_counter() - t
+        print(f"\nFloor: the recount itself (one grouped query over the backlog, {groups} groups), which a "
+              f"request used to pay when the counts were missing: {recount * 1000:.0f} ms")
+        client.get("/review/")  # the process warm (URLs, templates), as a serving process is
+        times = []
+        for _ in range(8):
+            cache.delete_many([review_queue._FACET_CACHE_KEY, review_queue._REFRESH_QUEUED_KEY])
+            t = time.perf_counter()
+            response = client.get("/review/")
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200 and b"Counts updating" in response.content
+        print(f"  {'cold: no counts in the cache':38s} {_stats(times)}; refreshes queued: {len(queued)}")
+
+        stop = threading.Event()
+
+        def beat() -> None:
+            try:
+                while True:
+                    review_queue.queue_counts_refresh()
+                    if stop.wait(interval):
+                        return
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=beat, daemon=True)
+        cache.delete(review_queue._FACET_CACHE_KEY)
+        thread.start()
+        while cache.get(review_queue._FACET_CACHE_KEY) is None:  # beat's first run: the steady state
+            time.sleep(0.05)
+        times, updating = [], 0
+        start = time.perf_counter()
+        for i in range(requests):
+            time.sleep(max(0.0, start + i * pace - time.perf_counter()))
+            t = time.perf_counter()
+            response = client.get("/review/")
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200
+            updating += b"Counts updating" in response.content
+        stop.set()
+        thread.join()
+        print(f"  {f'paced: one request every {pace:g} s':38s} {_stats(times)}; beat recounting every "
+              f"{interval} s; pages with counts updating: {updating}")
 
 
 def _claimer_process(kind: str, index: int, claims: int, tag: str, barrier, out) -> None:
@@ -286,6 +353,8 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=150, help="claims per claimer process")
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded bench database")
     parser.add_argument("--claims-only", action="store_true", help="skip the queue page measurements")
+    parser.add_argument("--paced", type=int, default=24, help="requests in the paced mode (one every --pace s)")
+    parser.add_argument("--pace", type=float, default=5.0, help="seconds between paced requests")
     args = parser.parse_args()
     if min(args.cases, args.listings, args.repeats, args.claims) < 1:
         parser.error("--cases, --listings, --repeats and --claims must be at least 1")
@@ -313,6 +382,7 @@ def main() -> None:
         print(f"Loading {args.cases:,} cases with COPY ...", flush=True)
         load(args.cases, args.listings)
     if not args.claims_only:
+        bench_cold_and_paced(args.paced, args.pace)
         bench_queue_page(args.repeats)
     bench_claims(args.claims)
 

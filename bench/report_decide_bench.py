@@ -8,10 +8,13 @@ of N fresh listings (report_submit), the reviewer claims its first case and POST
 with "apply to all identical cases" through the whole stack (session, view, services). With a
 broker, the request's task messages go to a queue of this run's own (deleted at the end), so the
 request pays for publishing them as in production; without one, publishing is a no-op that counts.
-Then, if the request left a bulk job, it runs that job's work in-process (tasks eager: the walk
-deciding the cases and the chunks applying their takedowns; the e-mails' tasks are left out, other
-workers send them) and times it. Prints the request time of each run, the median, and the
-background time.
+Then, if the request left a bulk job, it runs that job's work in-process and times its two parts:
+the walk deciding the cases (a few statements per chunk of CASES_PER_CHUNK cases), then the chunks
+applying their takedowns (the e-mails' tasks are left out: the notifications lane sends them).
+Beside it, the floor, measured in the same run on a fresh report of as many cases: one SQL
+statement that moves the cases and inserts their decisions and pending actions (none of the audit
+entries, strikes, e-mails the real path writes), rolled back. Prints the request time of each run,
+the cases decided per second, decided and applied per second, the floor's and the ratio.
 """
 
 import argparse
@@ -65,9 +68,12 @@ def main() -> None:
 def _drop_queue(url: str, name: str) -> None:
     from kombu import Connection
 
+    from ipportal.celery import all_queues
+
     with Connection(url) as conn:
-        conn.default_channel.queue_delete(name)
-        conn.default_channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+        for queue in all_queues(name):  # the run's queue and its lanes'
+            conn.default_channel.queue_delete(queue)
+            conn.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def _seed():
@@ -113,7 +119,7 @@ def run(n: int, runs: int) -> None:
     broker = settings.CELERY_BROKER_URL
     print(f"runs: {runs}, {n} cases per report, PostgreSQL {connection.pg_version // 10000}, "
           f"{'broker ' + QUEUE if broker else 'no broker: publishing is a counting no-op'}")
-    request_times, background = [], []
+    request_times, background, floors = [], [], []
     for r in range(runs):
         report = _report(n, f"R{r}", reporter, brand, right)
         first = report.cases.order_by("id").first()
@@ -138,23 +144,78 @@ def run(n: int, runs: int) -> None:
         print(f"run {r + 1}: request {elapsed * 1000:,.0f} ms, redirected to {response['Location']}; "
               f"{decided} of {n} cases decided when the response was sent")
         if job is not None:
-            from decisions.tasks import decide_report_cases
-
-            app.conf.task_always_eager = True  # the background work, here, in-process
-            with mock.patch("notifications.tasks.send_notification.delay"):
-                t0 = time.perf_counter()
-                decide_report_cases.delay(job.pk)
-                background.append(time.perf_counter() - t0)
+            decide, apply = _background(app, job)
             job.refresh_from_db()
             assert report.cases.filter(state=CaseState.ACTIONED).count() == n, "the job left cases undecided"
-            print(f"  background (in-process): {job.cases_decided} cases decided, {job.done} of {job.total} "
-                  f"actions applied in {background[-1]:.2f} s ({job.get_status_display()})")
+            background.append((job.cases_decided, decide, apply))
+            floor = _floor(n, f"F{r}", reporter, brand, right, reviewer)
+            floors.append(floor)
+            rate, total = job.cases_decided / decide, job.cases_decided / (decide + apply)
+            print(f"  background (in-process): {job.cases_decided} cases decided in {decide:.2f} s "
+                  f"({rate:,.0f} cases/s); their {job.done} of {job.total} takedowns applied in {apply:.2f} s "
+                  f"(decided and applied: {total:,.0f} cases/s; {job.get_status_display()})")
+            print(f"  floor: one UPDATE of {n} cases and one INSERT each of their decisions and actions "
+                  f"(no audit, strikes, e-mails, restrictions): {n / floor:,.0f} cases/s; "
+                  f"decided at {n / floor / rate:.1f}x the floor's time")
     print(f"request median: {statistics.median(request_times) * 1000:,.0f} ms "
           f"(min {min(request_times) * 1000:,.0f}, max {max(request_times) * 1000:,.0f})")
     if background:
-        print(f"background median: {statistics.median(background):.2f} s")
+        decided = statistics.median(c / d for c, d, _ in background)
+        both = statistics.median(c / (d + a) for c, d, a in background)
+        floor = statistics.median(n / f for f in floors)
+        print(f"background median: decided {decided:,.0f} cases/s, decided and applied {both:,.0f} cases/s; "
+              f"floor {floor:,.0f} cases/s (ratio {floor / decided:.1f}x)")
     if not broker:
         print(f"messages published (counted): {len(published)}")
+
+
+def _background(app, job) -> tuple[float, float]:
+    """The job's work in-process, timed in its two parts: the walk deciding the cases (its chunk
+    messages kept), then those chunks applying the takedowns. The e-mails' tasks are left out
+    (the notifications lane sends them)."""
+    from actions.tasks import apply_action_chunk
+    from decisions.tasks import decide_report_cases
+
+    app.conf.task_always_eager = True  # the background work, here, in-process
+    chunks = []
+    with mock.patch("notifications.tasks.send_notification.delay"), \
+            mock.patch.object(apply_action_chunk, "delay", side_effect=lambda *a: chunks.append(a)):
+        t0 = time.perf_counter()
+        decide_report_cases.delay(job.pk)
+        decide = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for args in chunks:
+            apply_action_chunk.apply(args=args)
+        apply = time.perf_counter() - t0
+    return decide, apply
+
+
+def _floor(n: int, tag: str, reporter, brand, right, reviewer) -> float:
+    """The plain alternative's time: the same number of a fresh report's cases decided by one SQL
+    statement (the cases' UPDATE, their decisions with a statement as long as the real ones, their
+    pending actions), rolled back."""
+    from complaints.models import Case
+    from complaints.reasons import REASONS, statement_compose
+
+    report = _report(n, tag, reporter, brand, right)
+    case = Case.objects.select_related("right__brand", "report").filter(report=report).first()
+    text = statement_compose(case=case, reason=REASONS["tm_counterfeit"], facts="Replica sold at 5.")
+    sql = (
+        "WITH c AS (UPDATE complaints_case SET state = 'actioned', claimed_by_id = NULL, claim_expires_at = NULL, "
+        "updated_at = now() WHERE report_id = %s AND state IN ('open', 'in_review') RETURNING id, listing_id), "
+        "d AS (INSERT INTO complaints_decision (case_id, outcome, reason_code, statement, decided_by_id, automated, "
+        "created_at) SELECT id, 'remove', 'tm_counterfeit', %s, %s, false, now() FROM c RETURNING id, case_id) "
+        "INSERT INTO enforcement_enforcementaction (decision_id, case_id, listing_id, kind, status, "
+        "idempotency_key, attempts, last_error, created_at, updated_at) SELECT d.id, d.case_id, c.listing_id, "
+        "'remove', 'pending', 'floor:' || d.id, 0, '', now(), now() FROM d JOIN c ON c.id = d.case_id")
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [report.pk, text, reviewer.pk])
+            assert cursor.rowcount == n, cursor.rowcount
+        elapsed = time.perf_counter() - t0
+        transaction.set_rollback(True)
+    return elapsed
 
 
 if __name__ == "__main__":

@@ -16,6 +16,18 @@ class CaseError(Exception):
     pass
 
 
+def decision_check(*, facts: str, statement: str | None) -> None:
+    """CaseError unless the facts are given and the statement (None: composed) can be sent."""
+    if not facts.strip():
+        raise CaseError("Give the facts behind the decision; the seller reads them.")
+    if statement is not None and not statement.strip():
+        raise CaseError("The statement of reasons is empty. The seller reads it: write it, or press "
+                        "Preview to compose it from the reason and the facts.")
+    if statement is not None and FACTS_PLACEHOLDER in statement:
+        raise CaseError(f"The statement of reasons still says “{FACTS_PLACEHOLDER}”: it was composed before "
+                        "the facts were written. Press Preview to compose it again with your facts, or edit it.")
+
+
 def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: str,
                     supersedes: Decision | None = None, automated: bool = False,
                     statement: str | None = None, audit_data: dict | None = None) -> Decision:
@@ -26,14 +38,7 @@ def decision_record(*, case: Case, actor, reason: Reason, facts: str, to_state: 
     reason's template and the facts. `audit_data`: more for the decision's audit entry."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("decision_record must run inside the deciding service's transaction")
-    if not facts.strip():
-        raise CaseError("Give the facts behind the decision; the seller reads them.")
-    if statement is not None and not statement.strip():
-        raise CaseError("The statement of reasons is empty. The seller reads it: write it, or press "
-                        "Preview to compose it from the reason and the facts.")
-    if statement is not None and FACTS_PLACEHOLDER in statement:
-        raise CaseError(f"The statement of reasons still says “{FACTS_PLACEHOLDER}”: it was composed before "
-                        "the facts were written. Press Preview to compose it again with your facts, or edit it.")
+    decision_check(facts=facts, statement=statement)
     changes = {"claimed_by": None, "claim_expires_at": None} if case.state == CaseState.IN_REVIEW else {}
     transition(obj=case, to=to_state, actor=actor, table=CASE_TRANSITIONS, changes=changes,
                data={"reason": reason.code})

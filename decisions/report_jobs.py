@@ -7,7 +7,8 @@ walks them in chunks, each chunk one transaction that locks its cases in id orde
 case another reviewer is claiming now is left to them), decides those the reviewer can take (open,
 their own, lapsed claims) with the rules of a single decision (a Decision with the statement for
 that listing, the e-mails, and the strike: one per seller for the whole report, see
-suspensions.services), creates the chunk's actions attached to the job with no
+suspensions.services) written set-based, a few statements for the whole chunk (_decide_set; the
+rows are those deciding each case writes), creates the chunk's actions attached to the job with no
 task each, moves the job's cursor and counters, and on commit queues one apply_action_chunk for
 the chunk's actions (one listing UPDATE, actions.bulk). A re-run resumes after the last
 committed chunk (decided cases are no longer undecided, and the cursor has passed them); the
@@ -24,23 +25,31 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.permissions import is_reviewer
-from actions.bulk import bulk_job_refresh
-from actions.models import ActionStatus, BulkJob, BulkJobKind, EnforcementAction
+from actions.bulk import NewAction, bulk_job_add_decided, bulk_job_refresh
+from actions.models import ActionKind, ActionStatus, BulkJob, BulkJobKind, EnforcementAction
 from actions.services import CHUNK_TASK
-from audit.services import audit_append
+from audit.services import AuditTarget, audit_append, audit_append_many, audit_label
+from audit.transitions import IllegalTransition, check_move
+from common.db import insert_rows
 from common.dispatch import enqueue, enqueue_on_commit
 from complaints.models import Case, CaseState, Decision, Outcome
 from complaints.reasons import REASONS, statement_compose
+from complaints.records import decision_check
+from complaints.states import CASE_TRANSITIONS
+from notifications.services import notify_many_on_commit
+from registry.models import IPRight
 from review.claims import case_check_claim, case_claim_locked
 from suspensions.models import strike_event_for_report
+from suspensions.services import strikes_give_many
 
-from .services import case_decide_locked, reason_get
+from .services import ACTION_FOR_OUTCOME, case_decide_locked, reason_get
 
 WALK_TASK = "enforcement.tasks.decide_report_cases"
 
 # Cases decided per transaction (and so actions per apply chunk): a chunk holds its cases' row
-# locks while it writes about twenty rows per case.
-CASES_PER_CHUNK = 100
+# locks while it writes its rows, a few statements for all of them; the chunk's own statements (the
+# job's lock, cursor and progress, the apply task) are paid once per this many cases.
+CASES_PER_CHUNK = 500
 # A walk task decides chunks for this long, then queues its continuation, so no task runs near its
 # time limit however large the report.
 WALK_BUDGET_SECONDS = 60
@@ -150,32 +159,117 @@ def _walk_chunk(*, job_id: int, reviewer, reason, source: Case) -> bool:
 
 def _decide_chunk(*, ids: list[int], job: BulkJob, reviewer, reason, source: Case) -> tuple[list[int], int]:
     """Decide the cases of `ids` the reviewer can take; returns the decisions' ids and how many
-    cases were left because another reviewer held them."""
+    cases were left because another reviewer held them. The cases open or already the reviewer's
+    are decided together (_decide_set: a few statements for the chunk); a lapsed claim of another
+    reviewer, or an automatic suppression a rejection reverses, one by one (_decide_one)."""
     # Race: another reviewer claiming one of these now; SKIP LOCKED leaves it to them. Only the
-    # cases are locked; what a decision reads of their listing, seller, right, brand and report
-    # comes with them (four queries a case otherwise, of some 26).
-    rows = list(Case.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("listing__seller", "right__brand", "report").filter(pk__in=ids).order_by("id"))
-    decided = []
+    # cases are locked; their listings come with them, and the report, its right and brand (the
+    # same for the whole chunk) are read once and shared.
+    rows = list(Case.objects.select_for_update(skip_locked=True, of=("self",)).select_related("listing")
+                .filter(pk__in=ids).order_by("id"))
+    rights = {r.pk: r for r in IPRight.objects.select_related("brand").filter(pk__in={c.right_id for c in rows})}
+    for target in rows:
+        target.right, target.report = rights[target.right_id], job.report
     held = len(ids) - len(rows)  # locked: another reviewer claiming or deciding it right now
+    takeable = []
     for target in rows:
         mine = target.state == CaseState.IN_REVIEW and target.claimed_by_id == reviewer.pk
-        lapsed = target.claim_lapsed
-        if not (target.state == CaseState.OPEN or mine or lapsed):
+        if not (target.state == CaseState.OPEN or mine or target.claim_lapsed):
             # Held by another reviewer, or decided since the ids were read.
             held += target.state == CaseState.IN_REVIEW
             continue
-        if not mine:
-            # Claimed and decided in this one transaction: the claim never outlives it, so the
-            # reviewer's cap on open claims does not apply. (`target` takes the new state and keeps
-            # what came with it.)
-            case_claim_locked(case=target, reviewer=reviewer, cap_checked=True)
-        text = statement_for_case(statement=job.statement or None, source=source, target=target, reason=reason,
-                                  facts=job.facts)
-        decision = case_decide_locked(case=target, reviewer=reviewer, reason=reason, facts=job.facts,
-                                      statement=text, job=job, strike_event=strike_event_for_report(job.report_id))
-        decided.append(decision.pk)
-    return decided, held
+        takeable.append(target)
+    # A rejection reverses an automatic suppression with a reinstatement that first applies the
+    # case's pending takedowns (actions.services.action_create): those go one by one.
+    suppressed = set() if reason.restricts else set(
+        EnforcementAction.objects.filter(case__in=takeable, kind=ActionKind.SUPPRESS).values_list("case_id", flat=True))
+    together = [t for t in takeable if not _decided_alone(t, reviewer=reviewer, suppressed=suppressed)]
+    decided = dict(_decide_set(cases=together, job=job, reviewer=reviewer, reason=reason, source=source))
+    for target in takeable:
+        if target.pk not in decided:
+            decided[target.pk] = _decide_one(target=target, job=job, reviewer=reviewer, reason=reason,
+                                             source=source).pk
+    return [decided[t.pk] for t in takeable], held
+
+
+def _decided_alone(target: Case, *, reviewer, suppressed: set[int]) -> bool:
+    """A case _decide_set does not take: a lapsed claim of another reviewer (released, then
+    claimed), or one whose automatic suppression a rejection reverses."""
+    lapsed = target.state == CaseState.IN_REVIEW and target.claimed_by_id != reviewer.pk
+    return lapsed or target.pk in suppressed
+
+
+def _decide_one(*, target: Case, job: BulkJob, reviewer, reason, source: Case) -> Decision:
+    """One case, as a reviewer's own decision is taken (claimed here unless the reviewer holds it)."""
+    if not (target.state == CaseState.IN_REVIEW and target.claimed_by_id == reviewer.pk):
+        # Claimed and decided in this one transaction: the claim never outlives it, so the
+        # reviewer's cap on open claims does not apply. (`target` takes the new state and keeps
+        # what came with it.)
+        case_claim_locked(case=target, reviewer=reviewer, cap_checked=True)
+    text = statement_for_case(statement=job.statement or None, source=source, target=target, reason=reason,
+                              facts=job.facts)
+    return case_decide_locked(case=target, reviewer=reviewer, reason=reason, facts=job.facts, statement=text,
+                              job=job, strike_event=strike_event_for_report(job.report_id))
+
+
+def _decide_set(*, cases: list[Case], job: BulkJob, reviewer, reason, source: Case) -> list[tuple[int, int]]:
+    """Requires `cases` locked, each open or claimed by the reviewer. Decides them together, with
+    what _decide_one writes for each, in a few statements for all: one UPDATE of the cases, one
+    INSERT (COPY) of the decisions, one of the actions, the strikes (per seller, suspensions.services
+    strikes_give_many), the sellers' e-mails (one INSERT) and one INSERT of the audit entries
+    claim, move and decision would each append. Returns (case id, decision id) pairs."""
+    if not cases:
+        return []
+    to_state = CaseState.ACTIONED if reason.restricts else CaseState.REJECTED
+    texts = [statement_for_case(statement=job.statement or None, source=source, target=t, reason=reason,
+                                facts=job.facts) for t in cases]
+    for target, text in zip(cases, texts, strict=True):
+        decision_check(facts=job.facts, statement=text)
+        moves = ([] if target.state == CaseState.IN_REVIEW else [(target.state, CaseState.IN_REVIEW)]) + [
+            (CaseState.IN_REVIEW, to_state)]
+        for frm, to in moves:
+            if not check_move(CASE_TRANSITIONS, frm, to):
+                raise IllegalTransition(target, frm, to)
+    now = timezone.now()
+    claimed = [t.pk for t in cases if t.state == CaseState.OPEN]
+    # The claim and the decision in one write: a claim that never outlives the transaction (the
+    # cap on open claims does not apply, as in _decide_one), so only its audit entry remains.
+    Case.objects.filter(pk__in=[t.pk for t in cases]).update(state=to_state, claimed_by=None, claim_expires_at=None,
+                                                             updated_at=now)
+    # Rows as tuples, not instances (COPY); read back by case: each case's newest decision is the one
+    # taken here (its row is locked; an automatic suppression may have an older one).
+    insert_rows(Decision._meta.db_table, ("case_id", "outcome", "reason_code", "statement", "decided_by_id",
+                                          "automated", "supersedes_id", "created_at"),
+                [(t.pk, reason.outcome, reason.code, text.strip(), reviewer.pk, False, None, now)
+                 for t, text in zip(cases, texts, strict=True)])
+    decision_ids = dict(Decision.objects.filter(case_id__in=[t.pk for t in cases]).order_by("id")
+                        .values_list("case_id", "id"))
+    pairs = [(t, decision_ids[t.pk]) for t in cases]
+    outcome = Outcome(reason.outcome).label
+    entries = []
+    for target, decision_id in pairs:
+        if target.pk in claimed:
+            entries.append(("case.in_review", target, {"from": CaseState.OPEN, "to": CaseState.IN_REVIEW}))
+        entries.append((f"case.{to_state}", target, {"from": CaseState.IN_REVIEW, "to": to_state,
+                                                      "reason": reason.code}))
+        # The readable copy str(Decision) gives.
+        decision = AuditTarget(audit_label(Decision), decision_id, f"Decision #{decision_id} on {target.reference}: "
+                                                                   f"{outcome}")
+        entries.append((f"decision.{reason.outcome}", decision, {"case": target.pk, "reason": reason.code,
+                                                                 "bulk_job": job.pk}))
+    audit_append_many(actor=reviewer, entries=entries)
+    if reason.restricts:
+        kind = ACTION_FOR_OUTCOME[reason.outcome]
+        bulk_job_add_decided(job_id=job.pk, actor=reviewer, actions=[
+            NewAction(listing_id=t.listing_id, kind=kind, decision_id=d, case_id=t.pk,
+                      idempotency_key=f"decision:{d}:{kind}:{t.listing_id}") for t, d in pairs],
+            external_ids={t.listing_id: t.listing.external_id for t in cases})
+        if reason.outcome == Outcome.REMOVE:
+            strikes_give_many(decisions=[(d, t.listing.seller_id) for t, d in pairs],
+                              event_key=strike_event_for_report(job.report_id), actor=reviewer)
+        # Each seller's statement of reasons (decisions.services.notify_case_decided with a job).
+        notify_many_on_commit("case_decided_seller", [d for _, d in pairs])
+    return [(t.pk, d) for t, d in pairs]
 
 
 def _walk_end(*, job: BulkJob, error: str = "") -> None:

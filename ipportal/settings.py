@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 import holidays
 from celery.schedules import crontab
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -343,11 +344,55 @@ if EMBEDDED_WORKER:
     _queue_folder.mkdir(parents=True, exist_ok=True)
     (EMBEDDED_WORKER_DIR / "control").mkdir(exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The cache every web and worker process shares (the review queue's counts, written by a worker,
+# read by the pages): Redis when REDIS_URL names one, or the broker is Redis; the embedded worker's
+# folder in embedded mode (web and worker are two processes); in-process memory otherwise (tests,
+# manage.py, a bare runserver: tasks run in-process, so one process is all there is).
+REDIS_URL = env_str("REDIS_URL", "") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+                                         else "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "ipportal"}}
+elif EMBEDDED_WORKER:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(EMBEDDED_WORKER_DIR / "cache")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "ipportal")
+# Lanes: work that cannot wait never queues behind work that can. Each task goes to the queue of
+# its lane, "<CELERY_QUEUE>.<lane>" (ipportal.celery.route_to_lane, which reads the default queue
+# when it publishes, so a test or bench that points it elsewhere takes every lane along); the
+# Procfile runs a worker per lane. A worker started without -Q consumes every lane and the default
+# queue (messages queued before the lanes, or by a task no lane names): `make worker`, the
+# embedded worker. tests/ipportal/test_task_lanes.py fails on a task no lane names.
+TASK_LANES = {
+    # Listing changes checked against the protection rules (and the suppressions they open).
+    "rules": ("monitoring.tasks.check_listings", "monitoring.tasks.recheck_chunk",
+              "monitoring.tasks.resume_stale_rechecks"),
+    # Takedowns and reinstatements reaching the marketplace, report-wide decisions, their sweeps.
+    "enforcement": ("enforcement.tasks.apply_action", "enforcement.tasks.apply_action_chunk",
+                    "enforcement.tasks.decide_report_cases", "enforcement.tasks.requeue_stale_actions",
+                    "decisions.tasks.requeue_stale_report_jobs", "enforcement.tasks.reinstate_counter_noticed"),
+    # Telling people and the marketplace: e-mails and signed webhooks, with their sweeps.
+    "notifications": ("enforcement.tasks.send_notification", "enforcement.tasks.requeue_unsent_notifications",
+                      "enforcement.webhooks.tasks.deliver_webhook",
+                      "enforcement.webhooks.tasks.sweep_webhook_deliveries"),
+    # Everything periodic that may run late: audit linking, purges, snapshots, daily figures.
+    "housekeeping": ("audit.tasks.link_pending_entries", "certificates.tasks.publish_sth",
+                     "complaints.tasks.evaluate_notifier_misuse", "complaints.tasks.expire_info_requests",
+                     "complaints.tasks.release_expired_claims", "enforcement.tasks.compute_good_faith_lanes",
+                     "evidence.tasks.purge_unattached_evidence", "registry.tasks.expire_rights",
+                     "transparency.tasks.compute_snapshots", "transparency.tasks.submit_statements",
+                     "review.tasks.refresh_queue_counts"),
+}
+CELERY_TASK_ROUTES = ("ipportal.celery.route_to_lane",)
+# What a worker without -Q consumes: the default queue and every lane's.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in
+                      [CELERY_TASK_DEFAULT_QUEUE, *(f"{CELERY_TASK_DEFAULT_QUEUE}.{lane}" for lane in TASK_LANES)]]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Celery's Django fixup closes every database connection before and after each task unless this
@@ -462,8 +507,15 @@ REVIEW_SLA_HOURS = {
     # A right described in the report, never checked: the reviewer weighs its existence as well.
     3: env_int("REVIEW_SLA_UNREGISTERED_HOURS", 120),
 }
-# The queue's per-filter counts scan the whole backlog; they are cached this long (0: never).
+# The queue's per-filter counts scan the whole backlog: beat recounts them every this many seconds
+# into the shared cache (review.queue.queue_counts_refresh); pages only read them, and show their
+# age. Kept this long, so a page shows counts "updating" only when beat or the workers stopped.
 REVIEW_QUEUE_COUNTS_SECONDS = env_int("REVIEW_QUEUE_COUNTS_SECONDS", 15)
+REVIEW_QUEUE_COUNTS_KEEP_SECONDS = env_int("REVIEW_QUEUE_COUNTS_KEEP_SECONDS", 600)
+CELERY_BEAT_SCHEDULE["refresh-review-queue-counts"] = {
+    "task": "review.tasks.refresh_queue_counts", "schedule": float(max(REVIEW_QUEUE_COUNTS_SECONDS, 1)),
+    "options": {"expires": float(max(REVIEW_QUEUE_COUNTS_SECONDS, 1))},  # workers down: don't pile these up
+}
 
 # Due process for sellers (counter_notices.services, appeals.services).
 # DSA Art. 20: appeals stay open at least six months after the decision.

@@ -2,10 +2,13 @@
 
 Sized for a backlog of a million cases: the listed rows come from index scans (case_queue_idx,
 case_state_age_idx, case_state_due_idx) with LIMIT/OFFSET; the per-filter counts come from ONE
-grouped query over the backlog, cached for REVIEW_QUEUE_COUNTS_SECONDS because it reads every
-undecided row. Access checks are the caller's (selectors.require_reviewer).
+grouped query over the backlog, which reads every undecided row: beat runs it every
+REVIEW_QUEUE_COUNTS_SECONDS into the shared cache (queue_counts_refresh), and a request only reads
+it, so no reviewer waits for a recount. Access checks are the caller's (selectors.require_reviewer).
 """
 
+import logging
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,9 +19,12 @@ from django.db.models import BooleanField, CharField, Count, QuerySet, Value, Wh
 from django.db.models import Case as SqlCase
 from django.utils import timezone
 
+from common.dispatch import enqueue
 from complaints.models import UNDECIDED_STATES, Case, CaseState
 from complaints.sla import sla_hours
 from registry.models import IPRight
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,9 @@ class QueueFacets:
     overdue: int
     mine: int
     computed_at: datetime
+    # No counts of the backlog yet (queue_counts_refresh is queued): the page says so instead of
+    # counting; `counts` and the totals are then empty.
+    updating: bool = False
 
 
 @dataclass
@@ -101,7 +110,7 @@ class QueuePage:
     number: int
     size: int
     has_next: bool
-    total: int  # from the facet counts, so possibly REVIEW_QUEUE_COUNTS_SECONDS old
+    total: int  # from the facet counts, so possibly REVIEW_QUEUE_COUNTS_SECONDS old (0 while updating)
     offset: int = field(default=0)
 
     @property
@@ -197,7 +206,10 @@ def queue_page(*, user, filters: QueueFilters, rights: dict[int, RightInfo], tot
 
 # counts
 
-_FACET_CACHE_KEY = "review:queue-facet-groups:v1"
+_FACET_CACHE_KEY = "review:queue-facet-groups:v2"
+# Set while a refresh is queued, so a burst of requests finding the counts missing queues one.
+_REFRESH_QUEUED_KEY = "review:queue-facet-refresh-queued"
+REFRESH_TASK = "review.tasks.refresh_queue_counts"
 
 
 def _facet_groups(qs: QuerySet[Case], now: datetime) -> list[dict]:
@@ -213,17 +225,34 @@ def _facet_groups(qs: QuerySet[Case], now: datetime) -> list[dict]:
     )
 
 
-def _backlog_groups(now: datetime) -> tuple[datetime, list[dict]]:
-    """The grouped counts of the whole backlog, shared by every reviewer and cached briefly: this
-    is the one query that reads every undecided case."""
-    seconds = settings.REVIEW_QUEUE_COUNTS_SECONDS
-    cached = cache.get(_FACET_CACHE_KEY) if seconds else None
+def queue_counts_refresh(*, now: datetime | None = None) -> int:
+    """Count the whole backlog by facet (the one query that reads every undecided case: about a
+    second at a million cases) and keep the groups in the shared cache (Redis with a broker), for
+    every reviewer and every web process. Run by beat every REVIEW_QUEUE_COUNTS_SECONDS on the
+    housekeeping lane, and queued by a page that found no counts. Returns how many groups."""
+    now = now or timezone.now()
+    groups = _facet_groups(Case.objects.filter(state__in=UNDECIDED_STATES), now)
+    # The refresh's own token: a page's tally of these groups for a filter is kept under it.
+    cache.set(_FACET_CACHE_KEY, (now, groups, uuid.uuid4().hex), settings.REVIEW_QUEUE_COUNTS_KEEP_SECONDS)
+    cache.delete(_REFRESH_QUEUED_KEY)
+    return len(groups)
+
+
+def _backlog_groups() -> tuple[datetime, list[dict], str] | None:
+    """The backlog's grouped counts as the last refresh left them, or None while there are none
+    (first start, evicted, older than REVIEW_QUEUE_COUNTS_KEEP_SECONDS): a request never counts the
+    backlog itself; it queues one refresh and the page says the counts are updating. (With tasks
+    run in-process, no worker and no beat: the refresh runs here, there being no one else.)"""
+    cached = cache.get(_FACET_CACHE_KEY)
     if cached is not None:
         return cached
-    result = (now, _facet_groups(Case.objects.filter(state__in=UNDECIDED_STATES), now))
-    if seconds:
-        cache.set(_FACET_CACHE_KEY, result, seconds)
-    return result
+    if cache.add(_REFRESH_QUEUED_KEY, True, settings.REVIEW_QUEUE_COUNTS_KEEP_SECONDS):
+        try:
+            enqueue(REFRESH_TASK)
+        except Exception:  # noqa: BLE001 a broker outage must not turn the queue into an error page
+            cache.delete(_REFRESH_QUEUED_KEY)
+            logger.warning("review queue: the counts' refresh could not be queued", exc_info=True)
+    return cache.get(_FACET_CACHE_KEY)
 
 
 def _group_values(group: dict, rights: dict[int, RightInfo]) -> dict:
@@ -243,16 +272,15 @@ def _failed_dimensions(values: dict, filters: QueueFilters) -> list[str]:
     return failed
 
 
-def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
-                 now: datetime | None = None) -> QueueFacets:
-    """Counts per filter value, the filtered total and its overdue cases: one grouped query over
-    the backlog (cached) plus one over the user's own claims."""
-    now = now or timezone.now()
-    computed_at, backlog = _backlog_groups(now)
-    mine_groups = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
+_TALLIES: dict[tuple, tuple[dict[str, Counter], int, int]] = {}
+
+
+def _tally(groups: list[dict], filters: QueueFilters,
+           rights: dict[int, RightInfo]) -> tuple[dict[str, Counter], int, int]:
+    """Counts per filter value, the filtered total and its overdue cases, from grouped counts."""
     counts: dict[str, Counter] = {dim: Counter() for dim in FACET_DIMENSIONS}
     total = overdue = 0
-    for g in (mine_groups if filters.mine else backlog):
+    for g in groups:
         values = _group_values(g, rights)
         failed = _failed_dimensions(values, filters)
         if len(failed) > 1:
@@ -265,10 +293,35 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
         if not failed:
             total += g["n"]
             overdue += g["n"] if g["overdue"] and g["state"] != CaseState.NEEDS_INFO else 0
+    return counts, total, overdue
+
+
+def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
+                 now: datetime | None = None) -> QueueFacets:
+    """Counts per filter value, the filtered total and its overdue cases: from the backlog's
+    grouped counts in the shared cache (queue_counts_refresh; `updating` while there are none),
+    plus one grouped query over the user's own claims."""
+    now = now or timezone.now()
+    cached = _backlog_groups()
+    computed_at, backlog, token = cached if cached is not None else (None, [], None)
+    mine_groups = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
+    if filters.mine:
+        counts, total, overdue = _tally(mine_groups, filters, rights)
+    else:
+        # The same groups tallied for the same filters give the same counts: once per refresh and
+        # filter in this process (a few thousand groups at a million cases), not per page.
+        key = (token, filters.kind, filters.brand, filters.source, filters.lane, filters.age, filters.state)
+        if key not in _TALLIES:
+            if len(_TALLIES) >= 256 or any(k[0] != token for k in _TALLIES):
+                _TALLIES.clear()
+            _TALLIES[key] = _tally(backlog, filters, rights)
+        counts, total, overdue = _TALLIES[key]
     # "Assigned to me" shows every undecided state unless one is chosen: count it that way.
     mine = 0
     for g in mine_groups:
         if not [d for d in _failed_dimensions(_group_values(g, rights), filters) if d != "state"]:
             mine += g["n"]
-    return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine,
-                       computed_at=computed_at if not filters.mine else now)
+    if filters.mine:
+        return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine, computed_at=now)
+    return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine, computed_at=computed_at or now,
+                       updating=cached is None)

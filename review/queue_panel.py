@@ -52,12 +52,14 @@ def _facet(name: str, label: str, filters: QueueFilters, facets: QueueFacets, va
            any_label: str | None = "Any", hide_empty: bool = False) -> Facet:
     counts = facets.counts[name]
     current = getattr(filters, name)
+    # While the counts are updating every value is offered, with no number (-1).
+    unknown = facets.updating
     options = []
     if any_label is not None:
-        options.append(FacetOption(any_label, sum(v for k, v in counts.items() if k is not None),
+        options.append(FacetOption(any_label, -1 if unknown else sum(v for k, v in counts.items() if k is not None),
                                    queue_url(replace(filters, page=1, **{name: None})), current is None))
     for value, text in values:
-        n = counts.get(value, 0)
+        n = -1 if unknown else counts.get(value, 0)
         if hide_empty and not n and value != current:
             continue
         options.append(FacetOption(text, n, queue_url(replace(filters, page=1, **{name: value})), value == current))
@@ -67,7 +69,7 @@ def _facet(name: str, label: str, filters: QueueFilters, facets: QueueFacets, va
 def queue_panel(*, filters: QueueFilters, facets: QueueFacets, brands: list[tuple[int, str]]) -> list[Facet]:
     mine = Facet("mine", "Assigned", [
         # With "mine" on, only the user's own claims were counted: no number for everyone's (-1).
-        FacetOption("Everyone's", facets.total if not filters.mine else -1,
+        FacetOption("Everyone's", facets.total if not (filters.mine or facets.updating) else -1,
                     queue_url(replace(filters, mine=False, page=1,
                                       state=CaseState.OPEN if filters.state == ALL_UNDECIDED else filters.state)),
                     not filters.mine),

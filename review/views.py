@@ -67,7 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "prev_url": queue_url(replace(filters, page=page.number - 1)) if page.has_previous else None,
         "next_url": queue_url(replace(filters, page=page.number + 1)) if page.has_next else None,
         "clear_url": queue_url(QueueFilters(sort=filters.sort, size=filters.size)),
-        "counts_age": (now - facets.computed_at).total_seconds(),
+        "counts_age": (now - facets.computed_at).total_seconds() if not facets.updating else None,
     })
     return render(request, "review/queue.html", context)
 

@@ -36,8 +36,9 @@ from accounts.permissions import is_reviewer, is_senior
 from actions.bulk import NewAction, bulk_job_add_action, bulk_job_apply_pending, bulk_job_create
 from actions.models import ActionKind, BulkJobKind, EnforcementAction, Restriction
 from actions.services import action_apply
-from audit.services import audit_append
+from audit.services import audit_append, audit_append_many
 from audit.transitions import transition
+from common.db import insert_rows
 from complaints.models import Case, Decision
 from listings.models import Listing, Seller
 from notifications.services import notify_on_commit
@@ -108,6 +109,46 @@ def strike_give(*, decision: Decision, event_key: str | None = None) -> Strike:
     if created or standing_again:
         suspension_propose_if_due(seller=seller)
     return strike
+
+
+def strikes_give_many(*, decisions: list[tuple[int, int]], event_key: str, actor) -> int:
+    """strike_give for many removal decisions of one event (a chunk of a report-wide decision, all
+    taken by `actor`), set-based: `decisions` are (decision id, seller id) in decision order. Per
+    seller one locked read or insert of the event's strike; one INSERT of every link; one INSERT
+    of the audit entries strike_give writes one by one (strike.given for a seller's first, then
+    strike.covers); a suspension proposed where strike_give would propose one. Returns how many
+    strikes were given (new)."""
+    by_seller: dict[int, list[int]] = {}
+    for decision_id, seller_id in decisions:
+        by_seller.setdefault(seller_id, []).append(decision_id)
+    now = timezone.now()
+    links, entries, due = [], [], []
+    for seller_id in sorted(by_seller):  # locked in seller order: two chunks never wait on each other crosswise
+        ids = by_seller[seller_id]
+        # Race: as in strike_give (the unique (seller, event_key) index, the strike read FOR UPDATE).
+        strike, created = Strike.objects.select_for_update().select_related("seller").get_or_create(
+            seller_id=seller_id, event_key=event_key,
+            defaults={"created_at": now, "expires_at": now + timedelta(days=settings.STRIKE_EXPIRY_DAYS)})
+        standing_again = not created and strike.removed_at is not None
+        for i, decision_id in enumerate(ids):
+            links.append((strike.pk, decision_id, now, None, ""))
+            if created and i == 0:
+                entries.append(("strike.given", strike, {"seller": seller_id, "event": event_key,
+                                                         "decision": decision_id, "expires_at": strike.expires_at}))
+            else:
+                entries.append(("strike.covers", strike, {"decision": decision_id,
+                                                          "standing_again": standing_again and i == 0}))
+        if standing_again:
+            strike.removed_at, strike.removed_reason = None, ""
+            strike.save(update_fields=["removed_at", "removed_reason"])
+        if created or standing_again:
+            due.append(strike.seller)
+    insert_rows(StrikeDecision._meta.db_table, ("strike_id", "decision_id", "added_at", "reversed_at",
+                                                "reversed_reason"), links)
+    audit_append_many(actor=actor, entries=entries)
+    for seller in due:
+        suspension_propose_if_due(seller=seller)
+    return sum(1 for action, _, _ in entries if action == "strike.given")
 
 
 def strike_remove(*, decision: Decision, reason: str) -> Strike | None:

@@ -28,8 +28,30 @@ def worker_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def lane_queues(queue: str) -> list[str]:
+    """`queue` and each lane's queue named after it (ipportal.celery.all_queues): where a test that
+    points the default queue at `queue` sends its messages."""
+    from ipportal.celery import all_queues
+
+    return all_queues(queue)
+
+
+def drop_queues(url: str, queue: str) -> None:
+    """Delete `queue`, its lanes' queues and their routing tables from the broker."""
+    from kombu import Connection
+
+    with Connection(url) as conn:
+        channel = conn.default_channel
+        for name in lane_queues(queue):
+            channel.queue_delete(name)
+            # kombu keeps a queue's routing table in Redis after the queue is gone
+            channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+
+
 class Worker:
-    """One worker consuming only `queue`, its output in a log file."""
+    """One worker consuming `queue` and every lane's queue named after it (as `celery worker`
+    without -Q does, and .ci/run's tests need: the tasks they send go to several lanes), its
+    output in a log file."""
 
     def __init__(self, *, queue: str, log_path: Path, broker: str | None = None, pool: str = "solo",
                  concurrency: int = 1):
@@ -40,7 +62,8 @@ class Worker:
         self._log = open(log_path, "wb")  # closed in stop() or kill()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "ipportal", "worker", f"--pool={pool}",
-             f"--concurrency={concurrency}", "-Q", queue, "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+             f"--concurrency={concurrency}", "-Q", ",".join(lane_queues(queue)),
+             "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
              "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )

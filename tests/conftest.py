@@ -167,6 +167,16 @@ def _media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_memory():
+    """Tests keep the cache in this process's memory: with a Redis broker the settings choose Redis
+    (settings.CACHES), whose clear() between tests would empty the broker's database."""
+    from django.test import override_settings
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _second_factor_off_for_staff(settings):
     """Personas log in with force_login and no second factor; tests/accounts/test_two_factor.py

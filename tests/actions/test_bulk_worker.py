@@ -32,7 +32,7 @@ from listings.models import Listing, ListingStatus
 from review.claims import case_claim
 from webhooks.models import WebhookEvent
 
-from ..celery_worker import Worker, wait_for
+from ..celery_worker import Worker, drop_queues, wait_for
 from ..conftest import file_report, redis_reachable, require_service
 from ..factories import ListingFactory, SuspensionFactory
 
@@ -61,12 +61,6 @@ def _forget_pools() -> None:
     celery_app.amqp._producer_pool = None
 
 
-def _drop_queue(url: str, name: str) -> None:
-    with Connection(url) as conn:
-        conn.default_channel.queue_delete(name)
-        conn.default_channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
-
-
 @pytest.fixture
 def services_up():
     require_service(connection.vendor == "postgresql",
@@ -85,7 +79,7 @@ def queue(services_up):
         yield name
     finally:
         restore()
-        _drop_queue(services_up, name)
+        drop_queues(services_up, name)
 
 
 @pytest.fixture
@@ -223,8 +217,10 @@ def test_a_redis_restart_mid_batch_loses_nothing(world, services_up, workers, tm
 
 
 def test_a_worker_killed_while_deciding_a_report_decides_and_enforces_each_case_exactly_once(
-        world, queue, workers, services_up, settings):
+        world, queue, workers, services_up, settings, monkeypatch):
     settings.ENFORCEMENT_STALE_SECONDS = 0  # the sweep (run by hand here) re-publishes the stopped walk
+    # Chunks of 100 (the job keeps its chunk size, so the worker walks it so): killed after the first.
+    monkeypatch.setattr("decisions.report_jobs.CASES_PER_CHUNK", 100)
     listings = ListingFactory.create_batch(250, seller=world.seller_a)
     report = file_report(reporter=world.alice, right=world.tm_a, listings=listings)
     first = report.cases.order_by("id").first()

@@ -24,7 +24,7 @@ from complaints.models import CaseState
 from ipportal.celery import app as celery_app
 from listings.models import ListingStatus
 
-from ..celery_worker import Worker, wait_for
+from ..celery_worker import Worker, drop_queues, lane_queues, wait_for
 from ..conftest import claim_and_remove, file_report, redis_reachable, require_service
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -53,11 +53,7 @@ def queue():
         yield name
     finally:
         conf.task_always_eager, conf.task_default_queue = saved
-        with Connection(url) as conn:
-            channel = conn.default_channel
-            channel.queue_delete(name)
-            # kombu keeps the queue's routing table in Redis after the queue is gone
-            channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+        drop_queues(url, name)
 
 
 def queued(name: str, task: str = "enforcement.tasks.apply_action") -> int:
@@ -65,14 +61,16 @@ def queued(name: str, task: str = "enforcement.tasks.apply_action") -> int:
     messages whose headers name the task. Other tasks (emails, confirmations) are not counted."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     try:
-        return sum(json.loads(raw)["headers"]["task"] == task for raw in client.lrange(name, 0, -1))
+        return sum(json.loads(raw)["headers"]["task"] == task
+                   for queue in lane_queues(name) for raw in client.lrange(queue, 0, -1))
     finally:
         client.close()
 
 
 def purge(name: str) -> None:
     with Connection(settings.CELERY_BROKER_URL) as conn:
-        conn.default_channel.queue_purge(name)
+        for queue in lane_queues(name):
+            conn.default_channel.queue_purge(queue)
 
 
 @pytest.fixture

@@ -132,12 +132,19 @@ def bench_env(db: SmokeDatabase, *, broker: str | None = None) -> dict[str, str]
 def test_queue_bench_prints_page_and_claim_figures(smoke_database):
     db = smoke_database("queue")
     out = run_bench("queue_bench.py", "--cases", "200", "--listings", "100", "--repeats", "2", "--claims", "5",
-                    env=bench_env(db))
+                    "--paced", "2", "--pace", "0.2", env=bench_env(db))
 
     figure(out, rf"^Database {db.name}_bench: created$")
     for label in ("default (overdue first, lane, age)", "filtered: lane+kind+brand+age", "filtered: source=automatic",
-                  "sort=oldest, page 20", "assigned to me", "100 rows per page", "default, counts cache cold"):
+                  "sort=oldest, page 20", "assigned to me", "100 rows per page"):
         figure(out, rf"^  {re.escape(label)}\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=\d+\)$")
+    # The counts: never recounted by a request; cold pages say so and queue one refresh.
+    figure(out, r"^Floor: the recount itself \(one grouped query over the backlog, \d+ groups\), which a request "
+                r"used to pay when the counts were missing: \d+ ms$")
+    figure(out, r"^  cold: no counts in the cache\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=8\); "
+                r"refreshes queued: 8$")
+    figure(out, r"^  paced: one request every 0.2 s\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms\s+\(n=2\); "
+                r"beat recounting every \d+ s; pages with counts updating: \d$")
     # 180-odd of the 200 cases are open: a default page lists a full page of them.
     figure(out, r"^  default  size  25: \d+ queries, 25 rows listed$")
     figure(out, r"^  default  size 100: \d+ queries, 100 rows listed$")
@@ -171,9 +178,13 @@ def test_report_decide_bench_prints_the_request_and_background_times(smoke_datab
     figure(out, r"^runs: 1, 5 cases per report, PostgreSQL \d+, no broker: publishing is a counting no-op$")
     figure(out, r"^run 1: request [\d,]+ ms, redirected to /review/enforcement/jobs/\d+/; 1 of 5 cases decided "
                 r"when the response was sent$")
-    figure(out, r"^  background \(in-process\): 4 cases decided, 4 of 4 actions applied in [\d.]+ s \(Finished\)$")
+    figure(out, r"^  background \(in-process\): 4 cases decided in [\d.]+ s \([\d,]+ cases/s\); their 4 of 4 "
+                r"takedowns applied in [\d.]+ s \(decided and applied: [\d,]+ cases/s; Finished\)$")
+    figure(out, r"^  floor: one UPDATE of 5 cases and one INSERT each of their decisions and actions \(no audit, "
+                r"strikes, e-mails, restrictions\): [\d,]+ cases/s; decided at [\d.]+x the floor's time$")
     figure(out, r"^request median: [\d,]+ ms \(min [\d,]+, max [\d,]+\)$")
-    figure(out, r"^background median: [\d.]+ s$")
+    figure(out, r"^background median: decided [\d,]+ cases/s, decided and applied [\d,]+ cases/s; floor [\d,]+ "
+                r"cases/s \(ratio [\d.]+x\)$")
     # The walk, its takedown's task and the one e-mail task of the reviewer's own decision.
     figure(out, r"^messages published \(counted\): 3$")
     assert not database_exists(TEST_DATABASE_PREFIX + db.name)

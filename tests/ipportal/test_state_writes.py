@@ -17,6 +17,9 @@ ALLOWED = {
     # restrictions say, an action from pending to applied), recorded in the chunk's one audit entry
     # (docs/enforcement.md).
     ("actions/bulk.py", "actions_apply_chunk"): "the bulk chunk's set-based write",
+    # A report decision chunk claims and decides hundreds of cases with one UPDATE, each move checked
+    # against the case table first and audited as transition() would (docs/enforcement.md).
+    ("decisions/report_jobs.py", "_decide_set"): "a report decision chunk's set-based write",
     # A statement record's submission status (an outbox row, not a domain state): claimed and
     # answered a batch of up to 100 at a time with one UPDATE (docs/transparency.md#submission).
     ("transparency/services.py", "_claim"): "a submission batch claimed with one UPDATE",

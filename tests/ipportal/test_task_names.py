@@ -29,6 +29,7 @@ TASK_NAMES = {
     "monitoring.tasks.recheck_chunk",
     "monitoring.tasks.resume_stale_rechecks",
     "registry.tasks.expire_rights",
+    "review.tasks.refresh_queue_counts",
     "transparency.tasks.compute_snapshots",
     "transparency.tasks.submit_statements",
 }
