@@ -238,7 +238,7 @@ OTP_RECOVERY_CODES = 10
 # API tokens (accounts/tokens.py): stored as SHA-256 hashes, shown once, expire after this many days.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 # Rate limits, "<count>/<second|minute|hour|day>" (common/ratelimit.py; 429 with Retry-After). The
-# counters live in the cache: set CACHE_URL (Redis) in production so every process shares them.
+# counters live in the shared cache (CACHES below: Redis in production), so every process counts together.
 RATE_LIMITS = {
     # The API, per token (DRF throttles): 20 calls a second sustained is 20,000 listings a second in
     # bulk ingest; the marketplace's pushes and a brand's scripts stay far below it.
@@ -256,9 +256,6 @@ RATE_LIMITS = {
     # Login attempts from one address whatever the username (axes counts per username and address).
     "login_ip": env_str("RATE_LOGIN_IP", "30/10minute"),
 }
-CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -345,11 +342,12 @@ if EMBEDDED_WORKER:
     (EMBEDDED_WORKER_DIR / "control").mkdir(exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # The cache every web and worker process shares (the review queue's counts, written by a worker,
-# read by the pages): Redis when REDIS_URL names one, or the broker is Redis; the embedded worker's
-# folder in embedded mode (web and worker are two processes); in-process memory otherwise (tests,
-# manage.py, a bare runserver: tasks run in-process, so one process is all there is).
-REDIS_URL = env_str("REDIS_URL", "") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
-                                         else "")
+# read by the pages; the rate limits' counters): Redis when CACHE_URL or REDIS_URL names one, or the
+# broker is Redis; the embedded worker's folder in embedded mode (web and worker are two processes);
+# in-process memory otherwise (tests, manage.py, a bare runserver: tasks run in-process, so one
+# process is all there is).
+_BROKER_REDIS = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+REDIS_URL = env_str("CACHE_URL", "") or env_str("REDIS_URL", "") or _BROKER_REDIS
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": "ipportal"}}
@@ -387,7 +385,9 @@ TASK_LANES = {
                      "complaints.tasks.release_expired_claims", "enforcement.tasks.compute_good_faith_lanes",
                      "evidence.tasks.purge_unattached_evidence", "registry.tasks.expire_rights",
                      "transparency.tasks.compute_snapshots", "transparency.tasks.submit_statements",
-                     "review.tasks.refresh_queue_counts"),
+                     "review.tasks.refresh_queue_counts",
+                     # Evidence packages (legal/): long builds that must never hold up a takedown or a mail.
+                     "legal.tasks.build_package", "legal.tasks.requeue_stale_packages"),
 }
 CELERY_TASK_ROUTES = ("ipportal.celery.route_to_lane",)
 # What a worker without -Q consumes: the default queue and every lane's.
