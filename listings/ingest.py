@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .models import Listing, Seller
 from .services import listings_changed_on_commit
-from .signals import listings_written
+from .signals import listing_images_reported, listings_written
 
 MAX_ITEMS_PER_CALL = 1000
 
@@ -48,7 +48,7 @@ def sellers_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
     return result
 
 
-_LISTING_FIELDS = ("title", "description", "brand_name", "ships_from", "price", "currency", "url")
+_LISTING_FIELDS = ("title", "description", "brand_name", "ships_from", "price", "currency", "url")  # not images
 
 
 def listings_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
@@ -99,7 +99,17 @@ def listings_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
         if written:
             listings_written.send(sender=Listing, listing_ids=written)
         listings_changed_on_commit(listing_ids=written)
+        _report_images(items, [*created, *changed, *existing.values()])
     return result
+
+
+def _report_images(items: dict[int, dict], listings: list[Listing]) -> None:
+    """Items that carried `images`: their listings' pictures go to imagery (stored, fetched later)."""
+    ids = {lst.external_id: lst.pk for lst in listings}
+    images = {ids[i["external_id"]]: i["images"] for i in items.values()
+              if "images" in i and i["external_id"] in ids}
+    if images:
+        listing_images_reported.send(sender=Listing, images=images)
 
 
 def _listing(item: dict) -> Listing:

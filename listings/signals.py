@@ -11,3 +11,7 @@ from django.dispatch import Signal
 
 listings_written = Signal()  # kwargs: listing_ids: list[int]
 listings_changed = Signal()  # kwargs: listing_ids: list[int]
+# Sent inside the ingest transaction, after the listings are written, with `images`: {listing id:
+# [payload, …]} for each item that carried an `images` list (a URL string, {"url": …}, {"pdq": hex}
+# or {"phash": hex}). imagery stores the rows and queues the fetches (listings may not import it).
+listing_images_reported = Signal()  # kwargs: images: dict[int, list]
