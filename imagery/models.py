@@ -74,6 +74,11 @@ class ListingImage(models.Model):
         return self.status == ImageStatus.PENDING
 
     @property
+    def shows_picture(self) -> bool:
+        """Fetched and hashed here, so a thumbnail exists (a marketplace hash has none)."""
+        return self.status == ImageStatus.READY and self.origin == ImageOrigin.URL
+
+    @property
     def phash_hex(self) -> str:
         return "" if self.phash is None else f"{self.phash & 0xFFFFFFFFFFFFFFFF:016x}"
 
