@@ -17,10 +17,11 @@ from complaints.lanes import case_priority
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseSource, CaseState
 from complaints.sla import case_due_at
 from decisions.automated import case_release_automated, case_suppress_automated
+from imagery.matching import image_matches
 from listings.models import Listing
 from registry.models import Brand, IPRight, RuleMode
 
-from .matcher import Hit, ListingFacts, current_matcher
+from .matcher import Hit, ImageHit, ListingFacts, current_matcher
 from .models import ProtectionVersion, RecheckJob, RecheckStatus
 from .states import RECHECK_TRANSITIONS
 
@@ -48,7 +49,9 @@ def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None)
         automatic = automatic.filter(right__brand_id__in=brand_ids)
     for listing_id, case_id, right_id in automatic.values_list("listing_id", "pk", "right_id"):
         open_automatic[listing_id].append((case_id, right_id))
-    if not matcher.term_count and not open_automatic:
+    # Beside the text automaton: listing pictures near a reference picture of a verified right.
+    pictures = image_matches(listing_ids=listing_ids, brand_ids=brand_ids) if matcher.rules else {}
+    if not matcher.term_count and not open_automatic and not pictures:
         return 0
     rows = (Listing.objects.filter(pk__in=listing_ids)
             .values_list("pk", "title", "description", "brand_name", "ships_from", "seller_id"))
@@ -57,16 +60,30 @@ def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None)
         facts = ListingFacts(title=title, description=description, brand_name=brand_name,
                              ships_from=ships_from, seller_id=seller_id)
         hits = list(matcher.match(facts, brand_ids)) if matcher.term_count else []
+        hits += _image_hits(matcher, facts, pictures.get(pk, ()))
         matched = {hit.right_id for hit in hits}
         for case_id, right_id in open_automatic.get(pk, ()):
             if right_id not in matched:
                 case_release_automated(case_id=case_id)
         for hit in hits:
-            opened += case_open_automatic(listing_id=pk, hit=hit, text=getattr(facts, hit.field)) is not None
+            text = "" if isinstance(hit, ImageHit) else getattr(facts, hit.field)
+            opened += case_open_automatic(listing_id=pk, hit=hit, text=text) is not None
     return opened
 
 
-def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
+def _image_hits(matcher, facts: ListingFacts, pictures) -> list[ImageHit]:
+    """Image matches that break their brand's rules (exemptions as for text: authorized sellers
+    and countries), nearest first."""
+    hits = []
+    for match in sorted(pictures, key=lambda m: m.distance):
+        judged = matcher.rules_fired(facts, match.brand_id)
+        if judged is not None:
+            hits.append(ImageHit(brand_id=match.brand_id, right_id=match.right_id, rules=judged[0], mode=judged[1],
+                                 pair=match.detection()))
+    return hits
+
+
+def case_open_automatic(*, listing_id: int, hit: Hit | ImageHit, text: str) -> Case | None:
     """Open a system case for a rule hit; in suppress mode also suppress the listing (automated
     decision, applied after commit). None when the listing already has an undecided case or an
     active restriction for that right, a reviewer already rejected the same detection, or a
@@ -98,10 +115,17 @@ def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
             return None
         audit_append(actor=None, action="case.open", target=case, data={"automatic": detection})
         if hit.mode == RuleMode.SUPPRESS:
-            facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
-                     f"in its {detection['field']} and {detection['rule_label']} set by {right.brand}.")
-            case_suppress_automated(case=case, facts=facts)
+            case_suppress_automated(case=case, facts=_automatic_facts(detection, right))
     return case
+
+
+def _automatic_facts(detection: dict, right: IPRight) -> str:
+    if detection.get("by_image"):
+        return (f"A picture of the listing matches a reference picture of {right} ({detection['distance']} of "
+                f"{detection['bits']} perceptual-hash bits differ), detected automatically by image, and "
+                f"{detection['rule_label']} set by {right.brand}.")
+    return (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
+            f"in its {detection['field']} and {detection['rule_label']} set by {right.brand}.")
 
 
 def held_by_person(*, listing: Listing, right: IPRight, detection: dict) -> bool:
