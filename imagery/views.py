@@ -89,7 +89,7 @@ def photo_search(request: HttpRequest) -> HttpResponse:
     """Search the catalogue by photo: the listings whose pictures look like it, nearest first.
     From the report form, HTMX swaps the results in; "Add" and "Add all" fill the listings box."""
     require_rights_holder(request.user)
-    form = PhotoSearchForm(request.POST or None, request.FILES or None)
+    form = PhotoSearchForm(request.POST, request.FILES) if request.method == "POST" else PhotoSearchForm()
     results, searched = [], False
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["photo"]
