@@ -1,5 +1,7 @@
 """Reads for imagery's pages, each with its access check (another's object is a 404)."""
 
+from dataclasses import dataclass
+
 from django.http import Http404
 
 from accounts.permissions import is_reviewer, is_rights_holder
@@ -59,7 +61,17 @@ def image_pair_for_case(*, case) -> dict | None:
             "bits": detection.get("bits", 64)}
 
 
-def linked_sellers(*, seller_id: int) -> list[tuple[Seller, list[str]]]:
+@dataclass(frozen=True)
+class LinkedSeller:
+    seller: Seller
+    why: list[str]  # what links them, as people read it
+
+    @property
+    def pk(self) -> int:
+        return self.seller.pk
+
+
+def linked_sellers(*, seller_id: int) -> list[LinkedSeller]:
     """Sellers sharing a signal with this one (a linked id the marketplace sent, or the same opaque
     payment or address hash), each with what links them. Two queries."""
     own = list(SellerSignal.objects.filter(seller_id=seller_id).values_list("kind", "value"))
@@ -75,11 +87,11 @@ def linked_sellers(*, seller_id: int) -> list[tuple[Seller, list[str]]]:
                                                                                                   "kind"):
         shared.setdefault(other_id, set()).add(SellerSignal(kind=kind).get_kind_display())
     sellers = Seller.objects.in_bulk(list(shared))
-    return [(sellers[sid], sorted(kinds)) for sid, kinds in sorted(shared.items()) if sid in sellers]
+    return [LinkedSeller(sellers[sid], sorted(kinds)) for sid, kinds in sorted(shared.items()) if sid in sellers]
 
 
 def linked_seller_ids(*, seller_id: int) -> set[int]:
-    return {s.pk for s, _ in linked_sellers(seller_id=seller_id)}
+    return {linked.pk for linked in linked_sellers(seller_id=seller_id)}
 
 
 def listings_for_search(*, ranked: list[tuple[int, int]]) -> list[tuple[Listing, int]]:

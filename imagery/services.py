@@ -14,7 +14,7 @@ from certificates import fingerprints as fp
 from common import outbound
 from common.dispatch import enqueue, enqueue_many_on_commit
 from evidence.content import Refused
-from listings.models import Listing, Seller
+from listings.models import Seller
 from listings.services import listings_changed_on_commit
 from registry.models import IPRight
 from registry.signals import protection_changed_on_commit
@@ -248,19 +248,18 @@ def reference_remove(*, ref: ReferenceImage, by) -> None:
 
 # --- title fingerprints ---------------------------------------------------------------------
 
-def title_fingerprints_update(*, listing_ids: list[int]) -> None:
-    """Keep each listing's title SimHash current (one upsert per changed listing)."""
+def title_fingerprints_store(*, titles: dict[int, str]) -> None:
+    """Keep each listing's title SimHash current: one upsert statement for the batch."""
     from .matching import title_simhash
 
-    rows = Listing.objects.filter(pk__in=listing_ids).values_list("pk", "title")
-    have = dict(TitleFingerprint.objects.filter(listing_id__in=listing_ids).values_list("listing_id", "simhash"))
-    for pk, title in rows:
+    rows = []
+    for pk, title in titles.items():
         h = title_simhash(title)
-        if have.get(pk) == h:
-            continue
         b0, b1, b2, b3 = fp.bands(h)
-        TitleFingerprint.objects.update_or_create(listing_id=pk, defaults={
-            "simhash": h, "band0": b0, "band1": b1, "band2": b2, "band3": b3})
+        rows.append(TitleFingerprint(listing_id=pk, simhash=h, band0=b0, band1=b1, band2=b2, band3=b3))
+    if rows:
+        TitleFingerprint.objects.bulk_create(rows, update_conflicts=True, unique_fields=["listing"],
+                                             update_fields=["simhash", "band0", "band1", "band2", "band3"])
 
 
 # --- seller signals -------------------------------------------------------------------------

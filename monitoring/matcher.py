@@ -133,6 +133,31 @@ class ImageHit:
         }
 
 
+@dataclass(frozen=True)
+class RelistingHit:
+    """A new or changed listing that copies a listing removed for IP infringement (title or
+    picture), sold by the same seller or a linked one. Opens a case under the removed case's right."""
+
+    brand_id: int
+    right_id: int
+    mode: str
+    removed_case_id: int
+    removed_reference: str
+    why: str
+    decision: str
+    rules: tuple[str, ...] = ("relisting",)
+    field: str = "relisting"
+
+    def detection(self, listing_text: str = "") -> dict:
+        return {
+            "rules": list(self.rules), "rule_label": f"re-listing of {self.removed_reference}, removed for "
+                                                    "IP infringement", "mode": self.mode,
+            "relisting_of": self.removed_reference, "relisting_case": self.removed_case_id,
+            "relisting_why": self.why, "relisting_decision": self.decision,
+            "field": "relisting", "term": "", "term_source": "", "matched": "",
+        }
+
+
 class Matcher:
     def __init__(self, rules: dict[int, BrandRules], terms: list[TermEntry]):
         self.rules = rules
