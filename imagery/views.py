@@ -5,12 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import require_rights_holder
+from accounts.permissions import require_reviewer, require_rights_holder
 from certificates import fingerprints as fp
 from evidence.content import Refused
+from listings.models import Seller
 from registry.selectors import require_brand_admin, right_get_for_user
 
 from . import selectors as sel
@@ -108,3 +109,14 @@ def photo_search(request: HttpRequest) -> HttpResponse:
     status = 400 if form.errors else 200
     return render(request, template, {"form": form, "results": results, "searched": searched,
                                       "bits": fp.BANDS * 16}, status=status)
+
+
+@login_required
+@require_GET
+def seller_linked(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reviewers: a seller and the sellers linked to it, with what links them; a suspended one
+    flags the others for review."""
+    require_reviewer(request.user)
+    seller = get_object_or_404(Seller, pk=pk)
+    return render(request, "imagery/seller_linked.html", {
+        "seller": seller, "linked_sellers": sel.linked_sellers(seller_id=seller.pk)})

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/transparency/", include("transparency.api_urls")),
     path("", include("certificates.urls")),
     path("", include("imagery.urls")),
+    path("api/v1/", include("imagery.api_urls")),
     path("api/v1/", include("certificates.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
