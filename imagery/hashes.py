@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from certificates import fingerprints as fp
 from evidence.content import Refused, detect
@@ -22,15 +22,22 @@ THUMB_SIDE = 240
 IMAGE_TYPES = {EvidenceType.PNG, EvidenceType.JPEG, EvidenceType.WEBP}
 
 
+CROP_BOTTOM = 0.15  # the "crop" view drops the bottom 15%: where resellers lay a caption bar
+
+
 @dataclass(frozen=True)
 class Hashed:
     sha256: str
-    phash: int  # signed 64-bit
+    phash: int  # signed 64-bit, of the whole picture (certificates.fingerprints.image_phash)
     bands: tuple[int, int, int, int]
     pdq: str  # 64 hex characters
     width: int
     height: int
     thumbnail: bytes  # JPEG
+    crop_phash: int  # the picture without its bottom CROP_BOTTOM: a caption bar laid there is gone
+    crop_pdq: str
+    mirror_phash: int  # the picture mirrored left-right (kept for references: a mirrored copy matches it)
+    mirror_pdq: str
 
 
 def image_hash(data: bytes) -> Hashed:
@@ -45,9 +52,20 @@ def image_hash(data: bytes) -> Hashed:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
             rgb = _flatten(img)
+    w, h = rgb.size
+    cropped = rgb.crop((0, 0, w, max(1, int(h * (1 - CROP_BOTTOM)))))
+    mirrored = ImageOps.mirror(rgb)
     return Hashed(sha256=hashlib.sha256(data).hexdigest(), phash=phash, bands=tuple(fp.bands(phash)),
-                  pdq=pdq_hex(rgb), width=detected.width or rgb.width, height=detected.height or rgb.height,
-                  thumbnail=_thumbnail(rgb))
+                  pdq=pdq_hex(rgb), width=detected.width or w, height=detected.height or h,
+                  thumbnail=_thumbnail(rgb), crop_phash=_phash(cropped), crop_pdq=pdq_hex(cropped),
+                  mirror_phash=_phash(mirrored), mirror_pdq=pdq_hex(mirrored))
+
+
+def _phash(rgb: Image.Image) -> int:
+    """The same DCT hash as certificates.fingerprints.image_phash, of a view of the picture."""
+    import imagehash
+
+    return fp.to_signed(int(str(imagehash.phash(rgb.convert("L"))), 16))
 
 
 def _flatten(img: Image.Image) -> Image.Image:
@@ -98,9 +116,9 @@ def _box_1d(a: np.ndarray, window: int, axis: int) -> np.ndarray:
 
 def pdq_bits(rgb: Image.Image) -> np.ndarray:
     """256 booleans, row-major over the 16 x 16 DCT coefficients."""
-    if max(rgb.size) > 512:  # PDQ's own advice: downsample large pictures first; the filter blurs anyway
+    if max(rgb.size) > 256:  # downsample large pictures first (4x the 64 x 64 the filter blurs to)
         rgb = rgb.copy()
-        rgb.thumbnail((512, 512))
+        rgb.thumbnail((256, 256))
     arr = np.asarray(rgb, dtype=np.float64)
     luma = 0.299 * arr[..., 0] + 0.587 * arr[..., 1] + 0.114 * arr[..., 2]
     h, w = luma.shape

@@ -7,6 +7,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max
@@ -40,35 +41,78 @@ class ImageMatch:
                 "bits": 64 if self.hash_kind == "phash" else 256}
 
 
+# Views of a picture (imagery.hashes): the whole, without the bottom 15%, mirrored.
+FULL, CROP, MIRROR = 0, 1, 2
+# Which view of a listing picture is compared with which views of a reference.
+COMPATIBLE = {FULL: (FULL, MIRROR), CROP: (CROP,)}
+
+
 class ReferenceIndex:
-    """Every reference picture (ReferenceImage rows and image certificates with a right), with
-    their rights, in two multi-index tables: pHash (64 bits) and PDQ (256 bits)."""
+    """Every reference picture (ReferenceImage rows and image certificates with a right) in three
+    views, their pHashes in one multi-index table (64 bits) and the PDQ of each view beside them.
 
-    def __init__(self, refs: list[tuple[str, int, int, int, int, str]]):
-        # (ref kind, ref id, right id, brand id, signed pHash, pdq hex)
+    A listing picture matches a reference when one of its views (whole, or without the bottom
+    15%) is within IMAGERY_MATCH_BITS of a compatible view of the reference (the whole or its
+    mirror; the cropped view) and, where both sides have a PDQ, the two PDQs are within
+    IMAGERY_PDQ_VERIFY_BITS: pHash finds candidates fast, PDQ's 256 bits confirm them (simple logos
+    share pHash bits by chance; their PDQs do not). Marketplace PDQ hashes use their own table.
+    """
+
+    def __init__(self, refs: list[tuple]):
+        # refs: (ref kind, ref id, right id, brand id, [(view, signed pHash, pdq hex or ""), ...])
         self.refs = refs
-        self.phash = BinaryIndex(words_from_ints([r[4] for r in refs], 1))
-        with_pdq = [i for i, r in enumerate(refs) if r[5]]
-        self.pdq_positions = with_pdq
-        self.pdq = BinaryIndex(words_from_ints([int(refs[i][5], 16) for i in with_pdq], 4))
+        owners, views, hashes, pdqs = [], [], [], []
+        for pos, ref in enumerate(refs):
+            for view, phash, pdq in ref[4]:
+                owners.append(pos)
+                views.append(view)
+                hashes.append(phash)
+                pdqs.append(pdq)
+        self.owner = np.array(owners, dtype=np.int64)
+        self.view = np.array(views, dtype=np.int8)
+        self.has_pdq = np.array([bool(p) for p in pdqs], dtype=bool)
+        self.pdq_words = words_from_ints([int(p, 16) if p else 0 for p in pdqs], 4)
+        self.phash = BinaryIndex(words_from_ints(hashes, 1))
+        full_pdq = [i for i, p in enumerate(pdqs) if p and views[i] == FULL]
+        self.pdq_entries = full_pdq
+        self.pdq = BinaryIndex(self.pdq_words[full_pdq] if full_pdq else np.zeros((0, 4), dtype=np.uint64))
 
-    def match(self, *, phash: int | None, pdq: str) -> list[tuple[int, int, str]]:
-        """(ref position, distance, hash kind) of references near one listing image."""
-        out = []
-        if phash is not None:
-            q = words_from_ints([phash], 1)[0]
-            out += [(pos, d, "phash") for pos, d in self.phash.search(q, settings.IMAGERY_MATCH_BITS)]
-        elif pdq:
+    def match(self, *, phash: int | None, pdq: str, crop_phash: int | None = None,
+              crop_pdq: str = "") -> list[tuple[int, int, str]]:
+        """(ref position, pHash or PDQ distance, hash kind) of the references a listing picture
+        matches, nearest first, one per reference."""
+        if phash is None:
+            if not pdq:
+                return []
             q = words_from_ints([int(pdq, 16)], 4)[0]
-            out += [(self.pdq_positions[pos], d, "pdq")
+            return [(int(self.owner[self.pdq_entries[pos]]), d, "pdq")
                     for pos, d in self.pdq.search(q, settings.IMAGERY_PDQ_MATCH_BITS)]
-        return out
+        queries = [(FULL, phash, pdq)] + ([(CROP, crop_phash, crop_pdq)] if crop_phash is not None else [])
+        found = self.phash.search_many(words_from_ints([q[1] for q in queries], 1), settings.IMAGERY_MATCH_BITS)
+        best: dict[int, int] = {}
+        for (view, _, own_pdq), hits in zip(queries, found, strict=True):
+            if not hits:
+                continue
+            entries = np.array([e for e, _ in hits], dtype=np.int64)
+            keep = np.isin(self.view[entries], COMPATIBLE[view])
+            if own_pdq:
+                q = words_from_ints([int(own_pdq, 16)], 4)
+                pdq_d = np.bitwise_count(self.pdq_words[entries] ^ q).sum(axis=1)
+                keep &= ~self.has_pdq[entries] | (pdq_d <= settings.IMAGERY_PDQ_VERIFY_BITS)
+            for (entry, d), ok in zip(hits, keep.tolist(), strict=True):
+                owner = int(self.owner[entry])
+                if ok and d < best.get(owner, 65):
+                    best[owner] = d
+        return sorted(((pos, d, "phash") for pos, d in best.items()), key=lambda t: (t[1], t[0]))
 
 
-def _reference_rows() -> list[tuple[str, int, int, int, int, str]]:
-    rows = [(REF_REFERENCE, pk, right_id, brand_id, phash, pdq) for pk, right_id, brand_id, phash, pdq in
-            ReferenceImage.objects.values_list("pk", "right_id", "right__brand_id", "phash", "pdq")]
-    rows += [(REF_CERTIFICATE, pk, right_id, brand_id, h, "") for pk, right_id, brand_id, h in
+def _reference_rows() -> list[tuple]:
+    rows = [(REF_REFERENCE, pk, right_id, brand_id, [(FULL, phash, pdq), (CROP, crop, crop_pdq),
+                                                     (MIRROR, mirror, mirror_pdq)])
+            for pk, right_id, brand_id, phash, pdq, crop, crop_pdq, mirror, mirror_pdq in
+            ReferenceImage.objects.values_list("pk", "right_id", "right__brand_id", "phash", "pdq", "crop_phash",
+                                               "crop_pdq", "mirror_phash", "mirror_pdq")]
+    rows += [(REF_CERTIFICATE, pk, right_id, brand_id, [(FULL, h, "")]) for pk, right_id, brand_id, h in
              Certificate.objects.filter(fingerprint_kind=FingerprintKind.PHASH, right__isnull=False)
              .values_list("pk", "right_id", "right__brand_id", "fingerprint")]
     return rows
@@ -108,16 +152,16 @@ def image_matches(*, listing_ids: list[int], brand_ids: set[int] | None = None) 
     """For each listing, its current ready images near a reference of a verified right: the
     nearest pair per right. `brand_ids` limits it to those brands (a re-check)."""
     images = list(ListingImage.objects.filter(listing_id__in=listing_ids, current=True, status=ImageStatus.READY)
-                  .values_list("pk", "listing_id", "phash", "pdq"))
+                  .values_list("pk", "listing_id", "phash", "pdq", "crop_phash", "crop_pdq"))
     if not images:
         return {}
     index = current_reference_index()
     if not index.refs:
         return {}
     found: dict[tuple[int, int], ImageMatch] = {}
-    for image_id, listing_id, phash, pdq in images:
-        for pos, distance, hash_kind in index.match(phash=phash, pdq=pdq):
-            ref_kind, ref_id, right_id, brand_id, _, _ = index.refs[pos]
+    for image_id, listing_id, phash, pdq, crop_phash, crop_pdq in images:
+        for pos, distance, hash_kind in index.match(phash=phash, pdq=pdq, crop_phash=crop_phash, crop_pdq=crop_pdq):
+            ref_kind, ref_id, right_id, brand_id, _ = index.refs[pos]
             if brand_ids is not None and brand_id not in brand_ids:
                 continue
             best = found.get((listing_id, right_id))

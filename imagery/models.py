@@ -41,7 +41,11 @@ class ListingImage(models.Model):
     band1 = models.IntegerField(null=True, blank=True)
     band2 = models.IntegerField(null=True, blank=True)
     band3 = models.IntegerField(null=True, blank=True)
-    pdq = models.CharField(max_length=64, blank=True, help_text="256-bit PDQ in hex, when the marketplace sent it")
+    pdq = models.CharField(max_length=64, blank=True, help_text="256-bit PDQ in hex")
+    # The picture without its bottom 15% (imagery.hashes.CROP_BOTTOM): matched against the
+    # references' same view, so a caption bar laid over the bottom does not hide a copy.
+    crop_phash = models.BigIntegerField(null=True, blank=True)
+    crop_pdq = models.CharField(max_length=64, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail = models.BinaryField(null=True, blank=True, editable=False)
@@ -103,6 +107,10 @@ class ReferenceImage(models.Model):
     band2 = models.IntegerField()
     band3 = models.IntegerField()
     pdq = models.CharField(max_length=64, blank=True)
+    crop_phash = models.BigIntegerField()
+    crop_pdq = models.CharField(max_length=64)
+    mirror_phash = models.BigIntegerField()
+    mirror_pdq = models.CharField(max_length=64)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     thumbnail = models.BinaryField(editable=False)

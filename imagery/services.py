@@ -177,7 +177,8 @@ def _image_ready(img: ListingImage, hashed: Hashed) -> None:
     b0, b1, b2, b3 = hashed.bands
     transition(obj=img, to=ImageStatus.READY, actor=None, table=IMAGE_TRANSITIONS, field="status", changes={
         "sha256": hashed.sha256, "phash": hashed.phash, "band0": b0, "band1": b1, "band2": b2, "band3": b3,
-        "pdq": hashed.pdq, "width": hashed.width, "height": hashed.height, "thumbnail": hashed.thumbnail,
+        "pdq": hashed.pdq, "crop_phash": hashed.crop_phash, "crop_pdq": hashed.crop_pdq,
+        "width": hashed.width, "height": hashed.height, "thumbnail": hashed.thumbnail,
         "failure": "", "retry_at": None, "attempts": img.attempts + 1,
     })
 
@@ -226,7 +227,9 @@ def reference_add(*, right: IPRight, by, kind: str, label: str, data: bytes) -> 
         with transaction.atomic():
             ref = ReferenceImage.objects.create(
                 right=right, kind=kind, label=label.strip()[:200], sha256=hashed.sha256, phash=hashed.phash,
-                band0=b0, band1=b1, band2=b2, band3=b3, pdq=hashed.pdq, width=hashed.width, height=hashed.height,
+                band0=b0, band1=b1, band2=b2, band3=b3, pdq=hashed.pdq, crop_phash=hashed.crop_phash,
+                crop_pdq=hashed.crop_pdq, mirror_phash=hashed.mirror_phash, mirror_pdq=hashed.mirror_pdq,
+                width=hashed.width, height=hashed.height,
                 thumbnail=hashed.thumbnail, added_by=by)
             audit_append(actor=by, action="reference_image.add", target=ref,
                          data={"right": right.pk, "kind": kind, "sha256": hashed.sha256, "phash": ref.phash})

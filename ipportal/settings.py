@@ -400,8 +400,10 @@ IMAGERY_FETCH_TIMEOUT_SECONDS = env_int("IMAGERY_FETCH_TIMEOUT_SECONDS", 10)
 IMAGERY_FETCH_MAX_ATTEMPTS = env_int("IMAGERY_FETCH_MAX_ATTEMPTS", 5)
 IMAGERY_FETCH_BACKOFF_SECONDS = env_int("IMAGERY_FETCH_BACKOFF_SECONDS", 60)  # then x4 per attempt
 # Hamming distances that count as the same picture (bench/image_match_bench.py measures them).
-IMAGERY_MATCH_BITS = env_int("IMAGERY_MATCH_BITS", 10)  # of 64 pHash bits
-IMAGERY_PDQ_MATCH_BITS = env_int("IMAGERY_PDQ_MATCH_BITS", 31)  # of 256 PDQ bits
+# Of 64 pHash bits, for candidates: at most 7 keeps the index's probes within one bit per chunk.
+IMAGERY_MATCH_BITS = env_int("IMAGERY_MATCH_BITS", 7)
+IMAGERY_PDQ_VERIFY_BITS = env_int("IMAGERY_PDQ_VERIFY_BITS", 80)  # of 256 PDQ bits: a candidate confirmed
+IMAGERY_PDQ_MATCH_BITS = env_int("IMAGERY_PDQ_MATCH_BITS", 31)  # of 256 PDQ bits: marketplace PDQ hashes
 IMAGERY_SEARCH_BITS = env_int("IMAGERY_SEARCH_BITS", 11)  # search by image: a little wider, ranked
 IMAGERY_TITLE_BITS = env_int("IMAGERY_TITLE_BITS", 6)  # of 64 title SimHash bits (re-listings)
 

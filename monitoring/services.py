@@ -79,7 +79,7 @@ def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None)
 def relistings_find(*, rows: list[tuple]) -> dict[int, list[RelistingHit]]:
     """Listings among `rows` (pk, title, …, seller_id) that copy a listing removed for IP
     infringement: a title within
-    IMAGERY_TITLE_BITS of its SimHash or a picture within IMAGERY_MATCH_BITS, from the same seller
+    IMAGERY_TITLE_BITS of its SimHash or a picture within IMAGERY_SEARCH_BITS, from the same seller
     or a linked one (imagery.selectors.linked_sellers). One hit per removed case, nearest first;
     suppressed at once when the brand chose automatic suppression in any of its rules."""
     title_fingerprints_store(titles={row[0]: row[1] for row in rows})
@@ -95,7 +95,7 @@ def relistings_find(*, rows: list[tuple]) -> dict[int, list[RelistingHit]]:
         near: dict[int, str] = {}
         for other, d in listings_near_title(listing_id=pk, max_distance=settings.IMAGERY_TITLE_BITS):
             near[other] = f"its title is {d} of 64 fingerprint bits from the removed listing's"
-        for other, d in listings_near_images_of(listing_id=pk, max_distance=settings.IMAGERY_MATCH_BITS):
+        for other, d in listings_near_images_of(listing_id=pk, max_distance=settings.IMAGERY_SEARCH_BITS):
             near.setdefault(other, f"a picture is {d} of 64 bits from the removed listing's")
         if not near:
             continue
