@@ -43,6 +43,15 @@ def listing_images(*, listing_id: int) -> list[ListingImage]:
                 .order_by("position", "id"))
 
 
+def images_snapshot(*, listing_id: int) -> list[dict]:
+    """The listing's current pictures as reported, for a case's listing snapshot (ids stay valid:
+    replaced pictures are kept)."""
+    return [{"id": pk, "url": url, "origin": origin, "status": status, "sha256": sha, "phash": phash, "pdq": pdq}
+            for pk, url, origin, status, sha, phash, pdq in
+            ListingImage.objects.filter(listing_id=listing_id, current=True).order_by("position", "id")
+            .values_list("pk", "url", "origin", "status", "sha256", "phash", "pdq")]
+
+
 def image_pair_for_case(*, case) -> dict | None:
     """The matched pair an automatic case was opened on by image: the listing picture and the
     reference (a ReferenceImage, or a certificate's work), with the distance."""

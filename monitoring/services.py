@@ -18,7 +18,7 @@ from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Cas
 from complaints.sla import case_due_at
 from decisions.automated import case_release_automated, case_suppress_automated
 from imagery.matching import image_matches, listings_near_images_of, listings_near_title
-from imagery.selectors import linked_seller_ids
+from imagery.selectors import images_snapshot, linked_seller_ids
 from imagery.services import title_fingerprints_store
 from listings.models import Listing, ListingStatus
 from registry.models import Brand, IPRight, ProtectionRule, RuleMode
@@ -159,7 +159,8 @@ def case_open_automatic(*, listing_id: int, hit: Hit | ImageHit | RelistingHit, 
                 case = Case.objects.create(
                     report=None, listing=listing, right=right, source=CaseSource.AUTOMATIC, priority=priority,
                     due_at=case_due_at(priority=priority, created_at=timezone.now()),
-                    listing_snapshot=listing.snapshot(), detection=detection,
+                    listing_snapshot={**listing.snapshot(), "images": images_snapshot(listing_id=listing.pk)},
+                    detection=detection,
                 )
         except IntegrityError:  # race: a report opened a case for this listing and right a moment ago
             return None

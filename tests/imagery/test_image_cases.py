@@ -42,6 +42,9 @@ def test_a_captioned_re_encoded_copy_opens_an_automatic_case_and_suppresses(
     assert (case.source, case.right) == (CaseSource.AUTOMATIC, world.tm_a)
     assert case.detection["by_image"] is True and case.detection["reference"] == acme_protected.pk
     assert case.detection["listing_image"] == listing.images.get().pk
+    # The case keeps the pictures as reported.
+    assert [i["id"] for i in case.listing_snapshot["images"]] == [listing.images.get().pk]
+    assert case.listing_snapshot["images"][0]["sha256"] == listing.images.get().sha256
     assert case.detection["distance"] <= 10
     listing.refresh_from_db()
     assert listing.status == ListingStatus.SUPPRESSED
