@@ -38,12 +38,18 @@ _MASKS = {r: _flip_masks(r) for r in range(3)}
 def words_from_ints(values: list[int], words: int) -> np.ndarray:
     """Python ints (signed or unsigned, `64 * words` bits) as an (n, words) uint64 array, most
     significant word first."""
-    out = np.zeros((len(values), words), dtype=np.uint64)
-    for i, v in enumerate(values):
-        v &= (1 << (64 * words)) - 1
-        for w in range(words):
-            out[i, words - 1 - w] = (v >> (64 * w)) & 0xFFFFFFFFFFFFFFFF
-    return out
+    if words == 1:  # signed or unsigned 64-bit: reinterpret, no Python loop
+        arr = np.array([v - (1 << 64) if v >= 1 << 63 else v for v in values], dtype=np.int64)
+        return arr.view(np.uint64).reshape(-1, 1)
+    mask = (1 << (64 * words)) - 1
+    raw = b"".join((v & mask).to_bytes(8 * words, "big") for v in values)
+    return np.frombuffer(raw, dtype=">u8").astype(np.uint64).reshape(-1, words)
+
+
+def words_from_hex(values: list[str], words: int) -> np.ndarray:
+    """Hex strings of `64 * words` bits ("" for none: zeros) as an (n, words) uint64 array."""
+    raw = b"".join(bytes.fromhex(v) if v else bytes(8 * words) for v in values)
+    return np.frombuffer(raw, dtype=">u8").astype(np.uint64).reshape(-1, words)
 
 
 def _chunks(words: np.ndarray) -> np.ndarray:
@@ -71,10 +77,15 @@ class BinaryIndex:
             raise ValueError(f"max_distance {max_distance} needs chunks within {r} bits; at most 2 are supported")
         return r
 
-    def search_many(self, queries: np.ndarray, max_distance: int) -> list[list[tuple[int, int]]]:
+    def search_many(self, queries: np.ndarray, max_distance: int, batch: int = 32) -> list[list[tuple[int, int]]]:
         """For each query ((q, words) uint64), (position, distance) of every entry within
-        `max_distance` bits, nearest first. Vectorized over the whole batch."""
+        `max_distance` bits, nearest first. Vectorized over slices of `batch` queries."""
         queries = np.ascontiguousarray(queries, dtype=np.uint64).reshape(-1, self.words.shape[1])
+        if len(queries) > batch:
+            out: list[list[tuple[int, int]]] = []
+            for i in range(0, len(queries), batch):
+                out += self.search_many(queries[i:i + batch], max_distance, batch)
+            return out
         results: list[list[tuple[int, int]]] = [[] for _ in range(len(queries))]
         if not self.size or not len(queries):
             return results

@@ -16,7 +16,7 @@ from certificates import fingerprints as fp
 from certificates.models import Certificate, FingerprintKind
 from registry.models import RightStatus
 
-from .index import BinaryIndex, words_from_ints
+from .index import BinaryIndex, words_from_hex, words_from_ints
 from .models import ImageStatus, ListingImage, ReferenceImage, TitleFingerprint
 
 REF_REFERENCE = "reference"
@@ -71,7 +71,7 @@ class ReferenceIndex:
         self.owner = np.array(owners, dtype=np.int64)
         self.view = np.array(views, dtype=np.int8)
         self.has_pdq = np.array([bool(p) for p in pdqs], dtype=bool)
-        self.pdq_words = words_from_ints([int(p, 16) if p else 0 for p in pdqs], 4)
+        self.pdq_words = words_from_hex(pdqs, 4)
         self.phash = BinaryIndex(words_from_ints(hashes, 1))
         full_pdq = [i for i, p in enumerate(pdqs) if p and views[i] == FULL]
         self.pdq_entries = full_pdq
@@ -81,29 +81,44 @@ class ReferenceIndex:
               crop_pdq: str = "") -> list[tuple[int, int, str]]:
         """(ref position, pHash or PDQ distance, hash kind) of the references a listing picture
         matches, nearest first, one per reference."""
-        if phash is None:
-            if not pdq:
-                return []
-            q = words_from_ints([int(pdq, 16)], 4)[0]
-            return [(int(self.owner[self.pdq_entries[pos]]), d, "pdq")
-                    for pos, d in self.pdq.search(q, settings.IMAGERY_PDQ_MATCH_BITS)]
-        queries = [(FULL, phash, pdq)] + ([(CROP, crop_phash, crop_pdq)] if crop_phash is not None else [])
-        found = self.phash.search_many(words_from_ints([q[1] for q in queries], 1), settings.IMAGERY_MATCH_BITS)
-        best: dict[int, int] = {}
-        for (view, _, own_pdq), hits in zip(queries, found, strict=True):
+        return self.match_many([(phash, pdq, crop_phash, crop_pdq)])[0]
+
+    def match_many(self, pictures: list[tuple]) -> list[list[tuple[int, int, str]]]:
+        """`match` for many listing pictures ((phash, pdq, crop_phash, crop_pdq) each): one
+        vectorized lookup for all their views."""
+        out: list[list[tuple[int, int, str]]] = [[] for _ in pictures]
+        queries = []  # (picture, view, phash, pdq)
+        for i, (phash, pdq, crop_phash, crop_pdq) in enumerate(pictures):
+            if phash is None:
+                if pdq:
+                    q = words_from_hex([pdq], 4)[0]
+                    out[i] = [(int(self.owner[self.pdq_entries[pos]]), d, "pdq")
+                              for pos, d in self.pdq.search(q, settings.IMAGERY_PDQ_MATCH_BITS)]
+                continue
+            queries.append((i, FULL, phash, pdq))
+            if crop_phash is not None:
+                queries.append((i, CROP, crop_phash, crop_pdq))
+        if not queries or not self.phash.size:
+            return out
+        found = self.phash.search_many(words_from_ints([q[2] for q in queries], 1), settings.IMAGERY_MATCH_BITS)
+        own_pdq = words_from_hex([q[3] for q in queries], 4)
+        best: list[dict[int, int]] = [{} for _ in pictures]
+        for qi, ((i, view, _, pdq), hits) in enumerate(zip(queries, found, strict=True)):
             if not hits:
                 continue
-            entries = np.array([e for e, _ in hits], dtype=np.int64)
+            entries = np.fromiter((e for e, _ in hits), dtype=np.int64, count=len(hits))
             keep = np.isin(self.view[entries], COMPATIBLE[view])
-            if own_pdq:
-                q = words_from_ints([int(own_pdq, 16)], 4)
-                pdq_d = np.bitwise_count(self.pdq_words[entries] ^ q).sum(axis=1)
+            if pdq:
+                pdq_d = np.bitwise_count(self.pdq_words[entries] ^ own_pdq[qi]).sum(axis=1)
                 keep &= ~self.has_pdq[entries] | (pdq_d <= settings.IMAGERY_PDQ_VERIFY_BITS)
             for (entry, d), ok in zip(hits, keep.tolist(), strict=True):
                 owner = int(self.owner[entry])
-                if ok and d < best.get(owner, 65):
-                    best[owner] = d
-        return sorted(((pos, d, "phash") for pos, d in best.items()), key=lambda t: (t[1], t[0]))
+                if ok and d < best[i].get(owner, 65):
+                    best[i][owner] = d
+        for i, b in enumerate(best):
+            if b:
+                out[i] = sorted(((pos, d, "phash") for pos, d in b.items()), key=lambda t: (t[1], t[0]))
+        return out
 
 
 def _reference_rows() -> list[tuple]:
@@ -159,8 +174,9 @@ def image_matches(*, listing_ids: list[int], brand_ids: set[int] | None = None) 
     if not index.refs:
         return {}
     found: dict[tuple[int, int], ImageMatch] = {}
-    for image_id, listing_id, phash, pdq, crop_phash, crop_pdq in images:
-        for pos, distance, hash_kind in index.match(phash=phash, pdq=pdq, crop_phash=crop_phash, crop_pdq=crop_pdq):
+    matched = index.match_many([row[2:] for row in images])  # (phash, pdq, crop_phash, crop_pdq)
+    for (image_id, listing_id, *_), hits in zip(images, matched, strict=True):
+        for pos, distance, hash_kind in hits:
             ref_kind, ref_id, right_id, brand_id, _ = index.refs[pos]
             if brand_ids is not None and brand_id not in brand_ids:
                 continue
