@@ -107,7 +107,8 @@ class ReferenceIndex:
             if not hits:
                 continue
             entries = np.fromiter((e for e, _ in hits), dtype=np.int64, count=len(hits))
-            keep = np.isin(self.view[entries], COMPATIBLE[view])
+            views = self.view[entries]
+            keep = views == CROP if view == CROP else views != CROP  # COMPATIBLE, without np.isin's cost
             if pdq:
                 pdq_d = np.bitwise_count(self.pdq_words[entries] ^ own_pdq[qi]).sum(axis=1)
                 keep &= ~self.has_pdq[entries] | (pdq_d <= settings.IMAGERY_PDQ_VERIFY_BITS)
