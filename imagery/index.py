@@ -3,13 +3,13 @@
 Split each hash into m 16-bit chunks. Two hashes within d bits agree on some chunk to within
 r = d // m bits (pigeonhole: m · (r + 1) > d), so the candidates are the entries whose chunk equals
 one of the query chunk's values within r bits (1 + 16 + 120 values for r = 2), and only they are
-compared bit by bit. pHash (64 bits, m = 4, d = 10, r = 2) and PDQ (256 bits, m = 16, d = 31,
-r = 1) use the same code.
+compared bit by bit. pHash (64 bits, m = 4, d = 7, r = 1; search by photo d = 11, r = 2) and PDQ
+(256 bits, m = 16, d = 31, r = 1) use the same code.
 
 Why this and not a BK-tree: a BK-tree's lookup at radius 10 of 64 visits a large part of the tree
 in Python, one node at a time; here a lookup is a few array slices in NumPy, the same layout
-PostgreSQL uses with four B-tree indexes (selectors.near_listing_images), and it builds from
-arrays in about a second at 1M entries. `bench/image_match_bench.py` measures it beside a
+PostgreSQL uses with four B-tree indexes (imagery.matching.near_rows), and it builds from
+arrays in seconds at 1M entries. `bench/image_match_bench.py` measures it beside a
 vectorized linear scan.
 
 `BinaryIndex` keeps the entries in memory, per process (the references: imagery.matching); the
