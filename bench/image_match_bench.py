@@ -106,7 +106,7 @@ def quality(n_pictures: int, n_unrelated: int, n_references: int, settings):
           f"({raw / n_unrelated:.2%})")
     t0 = time.perf_counter()
     big = ReferenceIndex(_rows(refs) + _random_rows(max(0, n_references - len(refs)), len(refs), random.Random(7)))
-    print(f"   index of {len(big.refs):,} references ({big.phash.size:,} views) built in "
+    print(f"   index of {len(big.refs):,} references ({len(big.words):,} views) built in "
           f"{time.perf_counter() - t0:.1f} s")
     fp_big = sum(bool(_matches(big, u)) for u in unrelated)
     recall_big = sum(own in _matches(big, c) for name in ("reencode_jpeg_q30", "resize_50pct", "caption_bar")
@@ -121,7 +121,7 @@ def speed(big, listing_pictures: list, baseline_lookups: int, bits: int):
     from imagery.index import linear_search, words_from_ints
 
     n = len(listing_pictures)
-    print(f"2. matching speed in memory against {len(big.refs):,} references ({big.phash.size:,} views), {n:,} "
+    print(f"2. matching speed in memory against {len(big.refs):,} references ({len(big.words):,} views), {n:,} "
           f"listing pictures (two views each, PDQ check), threshold {bits} bits")
     times, answers = [], []
     t0 = time.perf_counter()
@@ -145,7 +145,7 @@ def speed(big, listing_pictures: list, baseline_lookups: int, bits: int):
     for h in listing_pictures[:baseline_lookups]:
         t = time.perf_counter()
         for value in (h.phash, h.crop_phash):
-            linear_search(big.phash.words, words_from_ints([value], 1)[0], bits)
+            linear_search(big.words, words_from_ints([value], 1)[0], bits)
         times.append(time.perf_counter() - t)
     print(f"   baseline, vectorized NumPy scan of every view (the same two pHash queries, no PDQ check): "
           f"{len(times) / sum(times):,.0f} listing pictures/s; p50 {ms(pct(times, 50))}, p95 {ms(pct(times, 95))} "

@@ -72,7 +72,13 @@ class ReferenceIndex:
         self.view = np.array(views, dtype=np.int8)
         self.has_pdq = np.array([bool(p) for p in pdqs], dtype=bool)
         self.pdq_words = words_from_hex(pdqs, 4)
-        self.phash = BinaryIndex(words_from_ints(hashes, 1))
+        self.words = words_from_ints(hashes, 1)
+        # One table per side of COMPATIBLE, so a query reads only the views it may match: the whole
+        # picture and its mirror for a whole listing picture, the cropped view for a cropped one.
+        self.sides = {}
+        for view, allowed in COMPATIBLE.items():
+            entries = np.nonzero(np.isin(self.view, allowed))[0].astype(np.int64)
+            self.sides[view] = (entries, BinaryIndex(self.words[entries]))
         full_pdq = [i for i, p in enumerate(pdqs) if p and views[i] == FULL]
         self.pdq_entries = full_pdq
         self.pdq = BinaryIndex(self.pdq_words[full_pdq] if full_pdq else np.zeros((0, 4), dtype=np.uint64))
@@ -98,17 +104,23 @@ class ReferenceIndex:
             queries.append((i, FULL, phash, pdq))
             if crop_phash is not None:
                 queries.append((i, CROP, crop_phash, crop_pdq))
-        if not queries or not self.phash.size:
+        if not queries or not len(self.words):
             return out
-        found = self.phash.search_many(words_from_ints([q[2] for q in queries], 1), settings.IMAGERY_MATCH_BITS)
+        found: list = [None] * len(queries)
+        for view, (side_entries, side) in self.sides.items():
+            mine = [qi for qi, q in enumerate(queries) if q[1] == view]
+            if not mine:
+                continue
+            hits = side.search_many(words_from_ints([queries[qi][2] for qi in mine], 1), settings.IMAGERY_MATCH_BITS)
+            for qi, h in zip(mine, hits, strict=True):
+                found[qi] = [(int(side_entries[pos]), d) for pos, d in h]
         own_pdq = words_from_hex([q[3] for q in queries], 4)
         best: list[dict[int, int]] = [{} for _ in pictures]
-        for qi, ((i, view, _, pdq), hits) in enumerate(zip(queries, found, strict=True)):
+        for qi, ((i, _, _, pdq), hits) in enumerate(zip(queries, found, strict=True)):
             if not hits:
                 continue
             entries = np.fromiter((e for e, _ in hits), dtype=np.int64, count=len(hits))
-            views = self.view[entries]
-            keep = views == CROP if view == CROP else views != CROP  # COMPATIBLE, without np.isin's cost
+            keep = np.ones(len(hits), dtype=bool)
             if pdq:
                 pdq_d = np.bitwise_count(self.pdq_words[entries] ^ own_pdq[qi]).sum(axis=1)
                 keep &= ~self.has_pdq[entries] | (pdq_d <= settings.IMAGERY_PDQ_VERIFY_BITS)
