@@ -250,3 +250,62 @@ def post(*, url: str, headers: dict[str, str], body: bytes, connect_timeout: flo
         finally:
             conn.close()
     return Answer(None, sanitize(last_error))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int | None  # None when no answer arrived
+    error: str  # "" on a 2xx within the size limit; otherwise short and sanitized
+    body: bytes = b""
+    content_type: str = ""
+
+
+def get(*, url: str, max_bytes: int, connect_timeout: float, read_timeout: float, allow_http: bool = False,
+        allow_loopback: bool = False, ssl_context: ssl.SSLContext | None = None) -> Fetched:
+    """GET `url` under the rules above and read at most `max_bytes` of its body (a longer body is
+    refused after reading one byte more, whatever Content-Length claimed). Never raises for a
+    network failure, a refused address or a redirect (not followed): the answer says what happened."""
+    refusal = url_refusal(url, allow_http=allow_http, allow_loopback=allow_loopback)
+    if refusal:
+        return Fetched(None, sanitize(f"Not fetched: {refusal}"))
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = vetted_addresses(parts.hostname, port, allow_loopback=allow_loopback)
+    except OutboundRefused as exc:
+        return Fetched(None, sanitize(str(exc)))
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    last_error = "Not fetched"
+    for address in addresses:
+        if parts.scheme == "https":
+            conn = _PinnedHTTPSConnection(parts.hostname, port, address=address, timeout=connect_timeout,
+                                          context=ssl_context or ssl.create_default_context())
+        else:
+            conn = _PinnedHTTPConnection(parts.hostname, port, address=address, timeout=connect_timeout)
+        try:
+            try:
+                conn.connect()
+            except (OSError, http.client.HTTPException) as exc:
+                last_error = _error_for(exc)
+                if isinstance(exc, ssl.SSLError):
+                    break
+                continue
+            conn.sock.settimeout(read_timeout)
+            conn.request("GET", path, headers={"User-Agent": "IP-Portal-Images/1", "Accept": "image/*"})
+            response = conn.getresponse()
+            if not 200 <= response.status < 300:
+                note = " (redirects are not followed)" if 300 <= response.status < 400 else ""
+                return Fetched(response.status,
+                               sanitize(f"HTTP {response.status} {sanitize(response.reason, 60)}{note}"))
+            declared = response.getheader("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                return Fetched(response.status, f"Too large: {int(declared):,} bytes (at most {max_bytes:,})")
+            body = response.read(max_bytes + 1)
+            if len(body) > max_bytes:
+                return Fetched(response.status, f"Too large: more than {max_bytes:,} bytes")
+            return Fetched(response.status, "", body, sanitize(response.getheader("Content-Type") or "", 100))
+        except (OSError, http.client.HTTPException) as exc:
+            return Fetched(None, _error_for(exc))
+        finally:
+            conn.close()
+    return Fetched(None, sanitize(last_error))

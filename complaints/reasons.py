@@ -229,7 +229,7 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         Outcome.UPHOLD: "This decision on your appeal is final on the platform; you may seek "
                         "out-of-court dispute settlement or judicial redress.",
     }[reason.outcome]
-    detection = ("automatic, by a protection rule the rights owner set" if not case.report_id
+    detection = (_automatic_detection(case.detection or {}) if not case.report_id
                  else "notice from the rights holder")
     automation = (
         (reason.automation or "Detection and decision were automated.") if automated else
@@ -244,6 +244,16 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         automation,
         how,
     ])
+
+
+def _automatic_detection(detection: dict) -> str:
+    """How an automatic case was detected, as its statement says it (DSA Art. 17(3)(c))."""
+    if detection.get("relisting_of"):
+        return f"automatic, as a re-listing of {detection['relisting_of']}, removed earlier"
+    if detection.get("by_image"):
+        return "automatic, by image: a picture of the listing matches a reference picture, under a " \
+               "protection rule the rights owner set"
+    return "automatic, by a protection rule the rights owner set"
 
 
 def reason_choices(*outcomes: str, appeal: bool = False, kind: str | None = None) -> list:

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "transparency",
     "certificates",
     "legal",
+    "imagery",
     "enforcement",  # migrations only (see enforcement/apps.py)
     "ipportal",  # the project: the demo data command
 ]
@@ -485,6 +486,10 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["publish-certificate-log-sth"] = {
     "task": "certificates.tasks.publish_sth", "schedule": 60.0, "options": {"expires": 60.0},
 }
+# Listing images whose fetch failed and is due again, or whose message was lost (imagery).
+CELERY_BEAT_SCHEDULE["retry-listing-image-fetches"] = {
+    "task": "imagery.tasks.retry_due_fetches", "schedule": 60.0, "options": {"expires": 60.0},
+}
 # An action still pending/running this long after its last attempt is re-queued by the sweep.
 ENFORCEMENT_STALE_SECONDS = env_int("ENFORCEMENT_STALE_SECONDS", 120)
 REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
@@ -582,6 +587,22 @@ WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
 # Outbound requests (common.outbound) never reach private, link-local or reserved addresses;
 # loopback only when this is on: development, a receiver on 127.0.0.1.
 OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
+
+# Listing images (imagery): fetched by a worker through common.outbound (no redirects, no private
+# addresses); pixels bounded by EVIDENCE_MAX_IMAGE_SIDE / _PIXELS, checked from the header.
+IMAGERY_ALLOW_HTTP = env_bool("IMAGERY_ALLOW_HTTP", WEBHOOK_ALLOW_HTTP)
+IMAGERY_MAX_IMAGE_BYTES = env_int("IMAGERY_MAX_IMAGE_BYTES", 8 * 1024 * 1024)
+IMAGERY_MAX_IMAGES_PER_LISTING = env_int("IMAGERY_MAX_IMAGES_PER_LISTING", 10)
+IMAGERY_FETCH_TIMEOUT_SECONDS = env_int("IMAGERY_FETCH_TIMEOUT_SECONDS", 10)
+IMAGERY_FETCH_MAX_ATTEMPTS = env_int("IMAGERY_FETCH_MAX_ATTEMPTS", 5)
+IMAGERY_FETCH_BACKOFF_SECONDS = env_int("IMAGERY_FETCH_BACKOFF_SECONDS", 60)  # then x4 per attempt
+# Hamming distances that count as the same picture (bench/image_match_bench.py measures them).
+# Of 64 pHash bits, for candidates: at most 7 keeps the index's probes within one bit per chunk.
+IMAGERY_MATCH_BITS = env_int("IMAGERY_MATCH_BITS", 7)
+IMAGERY_PDQ_VERIFY_BITS = env_int("IMAGERY_PDQ_VERIFY_BITS", 80)  # of 256 PDQ bits: a candidate confirmed
+IMAGERY_PDQ_MATCH_BITS = env_int("IMAGERY_PDQ_MATCH_BITS", 31)  # of 256 PDQ bits: marketplace PDQ hashes
+IMAGERY_SEARCH_BITS = env_int("IMAGERY_SEARCH_BITS", 11)  # search by image: a little wider, ranked
+IMAGERY_TITLE_BITS = env_int("IMAGERY_TITLE_BITS", 6)  # of 64 title SimHash bits (re-listings)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

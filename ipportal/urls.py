@@ -66,6 +66,8 @@ urlpatterns = [
     path("api/v1/webhooks/", include("webhooks.api_urls")),
     path("api/v1/transparency/", include("transparency.api_urls")),
     path("", include("certificates.urls")),
+    path("", include("imagery.urls")),
+    path("api/v1/", include("imagery.api_urls")),
     path("api/v1/", include("certificates.api_urls")),
     path("", include("legal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

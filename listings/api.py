@@ -2,8 +2,11 @@
 
 import json
 import logging
+import re
 import zlib
 
+from django.conf import settings
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -11,14 +14,69 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMarketplace, IsMarketplaceForListings
+from common.outbound import url_refusal
 
 from .ingest import MAX_ITEMS_PER_CALL, ingest_batch
 from .models import Listing, Seller
 from .schema import MAX_LISTING_ITEMS
 from .seller_accounts import SellerAccountError, seller_account_link
 from .services import listing_upsert
+from .signals import listing_images_reported
+
+_HEX = {"pdq": re.compile(r"^[0-9a-fA-F]{64}$"), "phash": re.compile(r"^[0-9a-fA-F]{16}$")}
+
+
+class ImageRef(serializers.Field):
+    """One listing image: a URL the portal fetches, or {"url": …}, or the marketplace's own hash
+    {"pdq": 64 hex} / {"phash": 16 hex} where the portal may not fetch. Stored and fetched by imagery."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = {"url": data}
+        if not isinstance(data, dict) or len([k for k in ("url", "pdq", "phash") if data.get(k)]) != 1:
+            raise serializers.ValidationError("Send a URL, or an object with one of url, pdq or phash.")
+        if data.get("url"):
+            url = str(data["url"]).strip()
+            refusal = "The URL is longer than 2,000 characters." if len(url) > 2000 else url_refusal(
+                url, allow_http=settings.IMAGERY_ALLOW_HTTP, allow_loopback=settings.OUTBOUND_ALLOW_LOOPBACK)
+            if refusal:
+                raise serializers.ValidationError(refusal)
+            return {"url": url}
+        kind = "pdq" if data.get("pdq") else "phash"
+        if not _HEX[kind].match(str(data[kind])):
+            raise serializers.ValidationError(f"A {kind} hash is {64 if kind == 'pdq' else 16} hexadecimal characters.")
+        return {kind: str(data[kind]).lower()}
+
+    def to_representation(self, value):
+        return value
+
+
+class ImageList(serializers.ListField):
+    """Errors as flat sentences ("Image 2: …"), as the bulk API reports every field's."""
+
+    def run_child_validation(self, data):
+        out, errors = [], []
+        for i, item in enumerate(data):
+            try:
+                out.append(self.child.run_validation(item))
+            except serializers.ValidationError as exc:
+                errors += [f"Image {i + 1}: {m}" for m in exc.detail]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return out
 
 log = logging.getLogger(__name__)
+
+
+def images_ingest_check(value) -> tuple[list | None, str | None]:
+    """The bulk ingest's check of an item's `images` (listings.schema.ingest_key_register; imagery
+    registers it): the same rules and messages as the single listing API."""
+    field = ImageList(child=ImageRef(), max_length=10)
+    try:
+        return field.run_validation(value), None
+    except serializers.ValidationError as exc:
+        detail = exc.detail if isinstance(exc.detail, list) else [exc.detail]
+        return None, " ".join(str(m) for m in detail)
 
 
 class ListingIn(serializers.Serializer):
@@ -31,6 +89,8 @@ class ListingIn(serializers.Serializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     currency = serializers.RegexField(r"^[A-Z]{3}$", max_length=3, required=False, default="USD")
     url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
+    images = ImageList(child=ImageRef(), required=False, max_length=10,
+                                   help_text="Optional. The listing's pictures, in order; an empty list removes them")
 
     def validate_seller_external_id(self, value):
         seller = Seller.objects.filter(external_id=value).first()
@@ -57,7 +117,11 @@ class ListingUpsertApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         seller = fields.pop("seller_external_id")
-        listing, created = listing_upsert(seller=seller, **fields)
+        images = fields.pop("images", None)
+        with transaction.atomic():
+            listing, created = listing_upsert(seller=seller, **fields)
+            if images is not None:
+                listing_images_reported.send(sender=Listing, images={listing.pk: images})
         return Response(ListingOut(listing).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

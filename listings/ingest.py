@@ -59,7 +59,7 @@ def sellers_upsert_bulk(*, items: dict[int, dict]) -> IngestResult:
     return result
 
 
-_LISTING_FIELDS = ("title", "description", "brand_name", "ships_from", "price", "currency", "url")
+_LISTING_FIELDS = ("title", "description", "brand_name", "ships_from", "price", "currency", "url")  # not images
 
 
 def listings_upsert_bulk(*, items: dict[int, dict], announce: bool = True) -> IngestResult:
@@ -92,7 +92,8 @@ def listings_upsert_bulk(*, items: dict[int, dict], announce: bool = True) -> In
             if current is None:
                 new[index] = item
             elif current.seller_id == item["seller"].pk and all(getattr(current, k) == v for k, v in fields.items()
-                                                                    if k != "content_hash"):
+                                                                    if k != "content_hash") \
+                    and not (item.get("extras") and current.content_hash != fields["content_hash"]):
                 result.unchanged.append(current.external_id)
             else:
                 for k, v in fields.items():
@@ -123,7 +124,8 @@ def _content_hash(item: dict) -> str:
     return listing_content_hash(seller_id=item["seller"].pk, title=item["title"],
                                 description=item.get("description", ""), brand_name=item.get("brand_name", ""),
                                 ships_from=item["ships_from"], price=item["price"],
-                                currency=item.get("currency", "USD"), url=item.get("url", ""))
+                                currency=item.get("currency", "USD"), url=item.get("url", ""),
+                                extras=item.get("extras"))
 
 
 def _written(listing: Listing, created: bool) -> "WrittenListing":
@@ -277,7 +279,7 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
         digest = listing_content_hash(seller_id=item["seller"].pk, title=item["title"],
                                       description=item["description"], brand_name=item["brand_name"],
                                       ships_from=item["ships_from"], price=item["price"], currency=item["currency"],
-                                      url=item["url"])
+                                      url=item["url"], extras=item.get("extras"))
         hashes[item["external_id"]] = digest
         buffer.write("\t".join((item["external_id"].translate(_COPY_ESCAPES), str(item["seller"].pk),
                                 item["title"].translate(_COPY_ESCAPES), item["description"].translate(_COPY_ESCAPES),

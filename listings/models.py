@@ -1,6 +1,7 @@
 """The portal's mirror of the marketplace: sellers and their listings."""
 
 import hashlib
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -59,12 +60,14 @@ CONTENT_FIELDS = ("seller_id", "title", "description", "brand_name", "ships_from
 
 
 def listing_content_hash(*, seller_id: int, title: str, description: str, brand_name: str, ships_from: str,
-                         price, currency: str, url: str) -> str:
+                         price, currency: str, url: str, extras: dict | None = None) -> str:
     """The listing's content hash (Listing.content_hash): equal exactly when every field the
     marketplace sends is equal, so a listing sent again unchanged costs the ingest merge nothing.
     The price is hashed at two decimals, as stored ("19.9" and "19.90" are one price)."""
     price_text = f"{Decimal(price):.2f}" if price is not None else ""
     payload = "\x1f".join((str(seller_id), title, description, brand_name, ships_from, price_text, currency, url))
+    if extras:  # the optional keys other apps take (images): a changed list is a changed listing
+        payload += "\x1e" + json.dumps(extras, sort_keys=True, default=str)
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 

@@ -19,3 +19,8 @@ listings_changed = Signal()  # kwargs: listing_ids: list[int]
 # monitoring checks the listings here and writes its cases and suppressions set-based; a receiver
 # that raises rolls the whole batch back.
 listings_ingested = Signal()
+
+# Sent inside the ingest transaction, after the listings are written, with `images`: {listing id:
+# [payload, …]} for each item that carried an `images` list (a URL string, {"url": …}, {"pdq": hex}
+# or {"phash": hex}). imagery stores the rows and queues the fetches (listings may not import it).
+listing_images_reported = Signal()  # kwargs: images: dict[int, list]

@@ -32,11 +32,12 @@ from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Dec
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
 from complaints.sla import case_due_at
 from decisions.automated import case_release_automated
+from imagery.matching import image_matches
 from listings.models import Listing, Seller
 from registry.models import IPRight, RuleMode
 
 from .matcher import Hit, current_matcher
-from .services import _reviewer_reversed, case_open_automatic, held_by_person
+from .services import _image_hits, _reviewer_reversed, case_open_automatic, held_by_person, relistings_find
 
 
 def on_listings_ingested(sender, *, listings, **kwargs) -> None:
@@ -57,18 +58,32 @@ def listings_check_written(*, listings) -> int:
                 listing_id__in=changed, source=CaseSource.AUTOMATIC, state__in=UNDECIDED_STATES).values_list(
                 "listing_id", "pk", "right_id"):
             open_automatic[listing_id].append((case_id, right_id))
-    if not matcher.term_count and not open_automatic:
+    # Beside the text automaton (imagery): pictures near a reference picture (hashes the marketplace
+    # sent; fetched pictures are checked when their fetch lands) and copies of removed listings. Few,
+    # so opened one by one; but they count as matches, so a changed listing keeps their cases.
+    pictures = image_matches(listing_ids=[w.id for w in listings], brand_ids=None) if matcher.rules else {}
+    relistings = relistings_find(rows=[(w.id, w.title, w.description, w.brand_name, w.ships_from, w.seller_id)
+                                       for w in listings])
+    if not matcher.term_count and not open_automatic and not pictures and not relistings:
         return 0
     hits: list[tuple[object, Hit]] = []
+    other: list[tuple[object, object]] = []
     # One scan for the batch (WrittenListing has the attributes the rules read).
-    matched_all = matcher.match_many(listings)
+    matched_all = matcher.match_many(listings) if matcher.term_count else [[] for _ in listings]
     for w, found in zip(listings, matched_all, strict=True):
+        more = _image_hits(matcher, w, pictures.get(w.id, ())) + relistings.get(w.id, [])
         if w.id in open_automatic:
-            matched = {hit.right_id for hit in found}
+            matched = {hit.right_id for hit in [*found, *more]}
             for case_id, right_id in open_automatic[w.id]:
                 if right_id not in matched:
                     _release(case_id)
         hits.extend((w, hit) for hit in found)
+        other.extend((w, hit) for hit in more)
+    opened = sum(case_open_automatic(listing_id=w.id, hit=hit, text="") is not None for w, hit in other)
+    return opened + _open_text_hits(hits)
+
+
+def _open_text_hits(hits: list) -> int:
     if not hits:
         return 0
     hits = _not_held(hits)

@@ -117,6 +117,51 @@ class Hit:
         }
 
 
+@dataclass(frozen=True)
+class ImageHit:
+    """A listing picture near a reference picture of a verified right, judged by the brand's rules
+    like a text hit. `pair` is imagery.matching.ImageMatch.detection()."""
+
+    brand_id: int
+    right_id: int
+    rules: tuple[str, ...]
+    mode: str
+    pair: dict
+    field: str = "image"
+
+    def detection(self, listing_text: str = "") -> dict:
+        return {
+            "rules": list(self.rules), "rule_label": " and ".join(RULE_LABELS[r] for r in self.rules),
+            "mode": self.mode, "by_image": True, "field": "image", "term": "", "term_source": "",
+            "matched": "", **self.pair,
+        }
+
+
+@dataclass(frozen=True)
+class RelistingHit:
+    """A new or changed listing that copies a listing removed for IP infringement (title or
+    picture), sold by the same seller or a linked one. Opens a case under the removed case's right."""
+
+    brand_id: int
+    right_id: int
+    mode: str
+    removed_case_id: int
+    removed_reference: str
+    why: str
+    decision: str
+    rules: tuple[str, ...] = ("relisting",)
+    field: str = "relisting"
+
+    def detection(self, listing_text: str = "") -> dict:
+        return {
+            "rules": list(self.rules), "rule_label": f"re-listing of {self.removed_reference}, removed for "
+                                                    "IP infringement", "mode": self.mode,
+            "relisting_of": self.removed_reference, "relisting_case": self.removed_case_id,
+            "relisting_why": self.why, "relisting_decision": self.decision,
+            "field": "relisting", "term": "", "term_source": "", "matched": "",
+        }
+
+
 class Matcher:
     def __init__(self, rules: dict[int, BrandRules], terms: list[TermEntry]):
         self.rules = rules
@@ -195,7 +240,20 @@ class Matcher:
         return [list(h.values()) for h in found]
 
     def _judge(self, listing: ListingFacts, entry: TermEntry, field: str, start: int, end: int) -> Hit | None:
-        rules = self.rules[entry.brand_id]
+        judged = self.rules_fired(listing, entry.brand_id)
+        if judged is None:
+            return None
+        fired, mode = judged
+        return Hit(brand_id=entry.brand_id, right_id=entry.right_id, term=entry.term, term_source=entry.source,
+                   field=field, start=start, end=end, rules=fired, mode=mode)
+
+    def rules_fired(self, listing: ListingFacts, brand_id: int) -> tuple[tuple[str, ...], str] | None:
+        """The brand's rules this listing breaks and the mode (suppress if any of them suppresses),
+        or None when it breaks none (its seller and country are authorized) or the brand set none.
+        Text hits and image hits (imagery) are judged by this one rule."""
+        rules = self.rules.get(brand_id)
+        if rules is None:
+            return None
         fired, modes = [], []
         if rules.countries is not None and listing.ships_from not in rules.countries:
             fired.append(RuleKind.SHIPS_FROM.value)
@@ -205,9 +263,7 @@ class Matcher:
             modes.append(rules.sellers_mode)
         if not fired:
             return None
-        mode = RuleMode.SUPPRESS.value if RuleMode.SUPPRESS in modes else RuleMode.FLAG.value
-        return Hit(brand_id=entry.brand_id, right_id=entry.right_id, term=entry.term, term_source=entry.source,
-                   field=field, start=start, end=end, rules=tuple(fired), mode=mode)
+        return tuple(fired), RuleMode.SUPPRESS.value if RuleMode.SUPPRESS in modes else RuleMode.FLAG.value
 
 
 def matcher_build() -> Matcher:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from actions.models import Restriction
+from actions.models import Restriction, RestrictionKind
 from audit.models import AuditEntry
 from audit.services import audit_append, audit_label
 from audit.transitions import transition
@@ -17,10 +17,13 @@ from complaints.lanes import case_priority
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseSource, CaseState
 from complaints.sla import case_due_at
 from decisions.automated import case_release_automated, case_suppress_automated
-from listings.models import Listing
-from registry.models import Brand, IPRight, RuleMode
+from imagery.matching import image_matches, listings_near_images_of, listings_near_title
+from imagery.selectors import images_snapshot, linked_seller_ids
+from imagery.services import title_fingerprints_store
+from listings.models import Listing, ListingStatus
+from registry.models import Brand, IPRight, ProtectionRule, RuleMode
 
-from .matcher import Hit, ListingFacts, current_matcher
+from .matcher import Hit, ImageHit, ListingFacts, RelistingHit, current_matcher
 from .models import ProtectionVersion, RecheckJob, RecheckStatus
 from .states import RECHECK_TRANSITIONS
 
@@ -48,25 +51,89 @@ def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None)
         automatic = automatic.filter(right__brand_id__in=brand_ids)
     for listing_id, case_id, right_id in automatic.values_list("listing_id", "pk", "right_id"):
         open_automatic[listing_id].append((case_id, right_id))
-    if not matcher.term_count and not open_automatic:
+    # Beside the text automaton: listing pictures near a reference picture of a verified right,
+    # and copies of listings removed for IP infringement (not in a brand's re-check).
+    pictures = image_matches(listing_ids=listing_ids, brand_ids=brand_ids) if matcher.rules else {}
+    rows = list(Listing.objects.filter(pk__in=listing_ids)
+                .values_list("pk", "title", "description", "brand_name", "ships_from", "seller_id"))
+    relistings = relistings_find(rows=rows) if brand_ids is None else {}
+    if not matcher.term_count and not open_automatic and not pictures and not relistings:
         return 0
-    rows = (Listing.objects.filter(pk__in=listing_ids)
-            .values_list("pk", "title", "description", "brand_name", "ships_from", "seller_id"))
     opened = 0
     for pk, title, description, brand_name, ships_from, seller_id in rows:
         facts = ListingFacts(title=title, description=description, brand_name=brand_name,
                              ships_from=ships_from, seller_id=seller_id)
         hits = list(matcher.match(facts, brand_ids)) if matcher.term_count else []
+        hits += _image_hits(matcher, facts, pictures.get(pk, ()))
+        hits += relistings.get(pk, [])
         matched = {hit.right_id for hit in hits}
         for case_id, right_id in open_automatic.get(pk, ()):
             if right_id not in matched:
                 case_release_automated(case_id=case_id)
         for hit in hits:
-            opened += case_open_automatic(listing_id=pk, hit=hit, text=getattr(facts, hit.field)) is not None
+            text = getattr(facts, hit.field) if isinstance(hit, Hit) else ""
+            opened += case_open_automatic(listing_id=pk, hit=hit, text=text) is not None
     return opened
 
 
-def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
+def relistings_find(*, rows: list[tuple]) -> dict[int, list[RelistingHit]]:
+    """Listings among `rows` (pk, title, …, seller_id) that copy a listing removed for IP
+    infringement: a title within
+    IMAGERY_TITLE_BITS of its SimHash or a picture within IMAGERY_SEARCH_BITS, from the same seller
+    or a linked one (imagery.selectors.linked_sellers). One hit per removed case, nearest first;
+    suppressed at once when the brand chose automatic suppression in any of its rules."""
+    title_fingerprints_store(titles={row[0]: row[1] for row in rows})
+    found: dict[int, list[RelistingHit]] = {}
+    if not Restriction.objects.filter(kind=RestrictionKind.REMOVED, lifted_at__isnull=True,
+                                      case__isnull=False).exists():
+        return found  # nothing removed for infringement: nothing to re-list
+    removed_now = set(Listing.objects.filter(pk__in=[r[0] for r in rows], status=ListingStatus.REMOVED)
+                      .values_list("pk", flat=True))
+    for pk, *_, seller_id in rows:
+        if pk in removed_now:
+            continue
+        near: dict[int, str] = {}
+        for other, d in listings_near_title(listing_id=pk, max_distance=settings.IMAGERY_TITLE_BITS):
+            near[other] = f"its title is {d} of 64 fingerprint bits from the removed listing's"
+        for other, d in listings_near_images_of(listing_id=pk, max_distance=settings.IMAGERY_SEARCH_BITS):
+            near.setdefault(other, f"a picture is {d} of 64 bits from the removed listing's")
+        if not near:
+            continue
+        removed = (Restriction.objects.filter(listing_id__in=list(near), kind=RestrictionKind.REMOVED,
+                                              lifted_at__isnull=True, case__isnull=False)
+                   .select_related("case__right__brand", "listing", "decision").order_by("-id"))
+        linked = None
+        for restriction in removed:
+            other_seller = restriction.listing.seller_id
+            if other_seller != seller_id:
+                linked = linked_seller_ids(seller_id=seller_id) if linked is None else linked
+                if other_seller not in linked:
+                    continue
+            case = restriction.case
+            who = "the same seller" if other_seller == seller_id else "a linked seller"
+            suppress = ProtectionRule.objects.filter(brand_id=case.right.brand_id, mode=RuleMode.SUPPRESS).exists()
+            decision = restriction.decision
+            found.setdefault(pk, []).append(RelistingHit(
+                brand_id=case.right.brand_id, right_id=case.right_id,
+                mode=RuleMode.SUPPRESS if suppress else RuleMode.FLAG, removed_case_id=case.pk,
+                removed_reference=case.reference, why=f"{near[restriction.listing_id]}, sold by {who}",
+                decision=f"{decision.get_outcome_display()} ({decision.reason_code})" if decision else "removed"))
+    return found
+
+
+def _image_hits(matcher, facts: ListingFacts, pictures) -> list[ImageHit]:
+    """Image matches that break their brand's rules (exemptions as for text: authorized sellers
+    and countries), nearest first."""
+    hits = []
+    for match in sorted(pictures, key=lambda m: m.distance):
+        judged = matcher.rules_fired(facts, match.brand_id)
+        if judged is not None:
+            hits.append(ImageHit(brand_id=match.brand_id, right_id=match.right_id, rules=judged[0], mode=judged[1],
+                                 pair=match.detection()))
+    return hits
+
+
+def case_open_automatic(*, listing_id: int, hit: Hit | ImageHit | RelistingHit, text: str) -> Case | None:
     """Open a system case for a rule hit; in suppress mode also suppress the listing (automated
     decision, applied after commit). None when the listing already has an undecided case or an
     active restriction for that right, a reviewer already rejected the same detection, or a
@@ -92,20 +159,28 @@ def case_open_automatic(*, listing_id: int, hit: Hit, text: str) -> Case | None:
                 case = Case.objects.create(
                     report=None, listing=listing, right=right, source=CaseSource.AUTOMATIC, priority=priority,
                     due_at=case_due_at(priority=priority, created_at=timezone.now()),
-                    listing_snapshot=listing.snapshot(), detection=detection,
+                    listing_snapshot={**listing.snapshot(), "images": images_snapshot(listing_id=listing.pk)},
+                    detection=detection,
                 )
         except IntegrityError:  # race: a report opened a case for this listing and right a moment ago
             return None
         audit_append(actor=None, action="case.open", target=case, data={"automatic": detection})
         if hit.mode == RuleMode.SUPPRESS:
-            case_suppress_automated(case=case, facts=_restriction_facts(detection=detection, brand=right.brand))
+            case_suppress_automated(case=case, facts=_automatic_facts(detection, right))
     return case
 
 
-def _restriction_facts(*, detection: dict, brand) -> str:
-    """What an automatic suppression says caused it: the rule and the watched term."""
+def _automatic_facts(detection: dict, right: IPRight) -> str:
+    if detection.get("relisting_of"):
+        return (f"The listing is a re-listing of {detection['relisting_of']}, removed for infringing {right}: "
+                f"{detection['relisting_why']}. Detected automatically; {right.brand} chose automatic "
+                "suppression.")
+    if detection.get("by_image"):
+        return (f"A picture of the listing matches a reference picture of {right} ({detection['distance']} of "
+                f"{detection['bits']} perceptual-hash bits differ), detected automatically by image, and "
+                f"{detection['rule_label']} set by {right.brand}.")
     return (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
-            f"in its {detection['field']} and {detection['rule_label']} set by {brand}.")
+            f"in its {detection['field']} and {detection['rule_label']} set by {right.brand}.")
 
 
 def flagged_cases_suppress(*, brand_id: int, rule_kind: str) -> int:
@@ -120,8 +195,7 @@ def flagged_cases_suppress(*, brand_id: int, rule_kind: str) -> int:
         if rule_kind not in (case.detection or {}).get("rules", []):
             continue
         with transaction.atomic():
-            case_suppress_automated(case=case, facts=_restriction_facts(detection=case.detection,
-                                                                        brand=case.right.brand))
+            case_suppress_automated(case=case, facts=_automatic_facts(case.detection, case.right))
         done += 1
     return done
 

@@ -19,6 +19,7 @@ from complaints.models import (
     Priority,
 )
 from complaints.selectors import report_evidence
+from imagery.selectors import image_pair_for_case, linked_sellers, listing_images
 from listings.models import ListingStatus
 
 from .forms import DecideForm, NoteForm, ReassignForm, RequestInfoForm
@@ -172,5 +173,8 @@ def case_page_context(case, user, **extra) -> dict:
                             if case.report_id else 0),
         "reassign_form": ReassignForm() if is_senior(user) and case.state in OPEN_OR_CLAIMED else None,
         "details": report_details_display(report=case.report) if case.report_id else [],
+        "pictures": listing_images(listing_id=case.listing_id),
+        "image_pair": image_pair_for_case(case=case),
+        "linked_sellers": linked_sellers(seller_id=case.listing.seller_id),
         **extra,
     }

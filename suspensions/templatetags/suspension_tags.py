@@ -24,3 +24,14 @@ def suspension_panel(context, case) -> dict:
     form = context.get("suspension_form")
     return {"case": case, "seller": case.listing.seller, "open": suspension_open_for(seller=case.listing.seller),
             "form": form or SuspensionProposeForm(), "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag
+def suspended_among(sellers) -> set:
+    """The ids of these sellers whose suspension is approved (imagery's linked sellers: a suspended
+    seller's linked accounts are flagged for review). One query."""
+    from ..models import Suspension, SuspensionStatus
+
+    ids = [s.pk for s in sellers]
+    return set(Suspension.objects.filter(seller_id__in=ids, status=SuspensionStatus.APPROVED)
+               .values_list("seller_id", flat=True)) if ids else set()

@@ -327,3 +327,20 @@ def test_package_bench_prints_build_baseline_and_checker_figures(smoke_database)
     figure(out, r"^ratio build / baseline: [\d.]+x; without the PDF .*: [\d.]+x$")
     checked = figure(out, r"^shipped checker: (\d+) problems, \d+ files and 60 audit entries checked in [\d.]+ s$")
     assert checked.group(1) == "0"
+
+
+def test_image_match_bench_prints_quality_speed_and_postgres_figures(smoke_database):
+    db = smoke_database("images")
+    out = run_bench("image_match_bench.py", "--pictures", "2", "--unrelated", "6", "--references", "500",
+                    "--lookups", "20", "--baseline-lookups", "5", "--pg-rows", "300", "--pg-lookups", "5",
+                    env=bench_env(db))
+
+    figure(out, r"^1\. quality: 4 references \(2 logos, 2 product pictures\) x 8 copies, 6 unrelated pictures; ")
+    for copy in ("reencode_jpeg_q30", "resize_50pct", "caption_bar", "crop_10pct", "mirrored", "colour_shift"):
+        figure(out, rf"^   {copy}\s+[\d.]+%\s+\d+\s+\d+\s+\d+$")
+    figure(out, r"^   false positives among the 4 labelled references: \d+ of 6 ")
+    figure(out, r"^   among 500 references \(labelled \+ random fill\): false positives \d+ of 6 .* recall [\d.]+%$")
+    figure(out, r"^   multi-index \(imagery\.matching\.ReferenceIndex\.match\): [\d,]+ listing pictures/s; p50 ")
+    figure(out, r"^   baseline, vectorized NumPy scan of every view .*: [\d,]+ listing pictures/s; ")
+    figure(out, r"^   band-index lookup \(imagery\.matching\.near_rows, <= \d+ bits\): p50 [\d.]+ ms, p95 ")
+    figure(out, r"^   baseline, linear SQL scan \(bit_count over every row\): p50 ")

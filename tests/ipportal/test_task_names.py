@@ -23,6 +23,8 @@ TASK_NAMES = {
     "enforcement.webhooks.tasks.deliver_webhook",
     "enforcement.webhooks.tasks.sweep_webhook_deliveries",
     "evidence.tasks.purge_unattached_evidence",
+    "imagery.tasks.fetch_listing_image",
+    "imagery.tasks.retry_due_fetches",
     "legal.tasks.build_package",
     "legal.tasks.requeue_stale_packages",
     "monitoring.tasks.check_listings",

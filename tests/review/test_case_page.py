@@ -131,8 +131,9 @@ def test_reviewer_endpoints_refuse_sellers_and_rights_holders(world, client, set
 
 # session and user, the case, evidence, decisions, timeline, questions, notes, the two records,
 # the seller's previous cases and active strikes, related open cases, the report's other undecided
-# cases, the seller's open suspension, what hides the listing now, the listing's test buys (legal_tags)
-QUERIES = 17
+# cases, the seller's open suspension, what hides the listing now, the listing's test buys (legal_tags),
+# the listing's pictures, the seller's link signals (imagery)
+QUERIES = 19
 
 
 @pytest.mark.parametrize("extra", [0, 6])

@@ -1,0 +1,297 @@
+"""Reads that match pictures and titles: listing images against the references of verified
+rights (in memory, per process), listing images near a photo (search by image, re-listings) and
+listings whose title is near another's (re-listings), both from the band indexes in the database.
+"""
+
+import hashlib
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max
+
+from certificates import fingerprints as fp
+from certificates.models import Certificate, FingerprintKind
+from registry.models import RightStatus
+
+from .index import BinaryIndex, words_from_hex, words_from_ints
+from .models import ImageStatus, ListingImage, ReferenceImage, TitleFingerprint
+
+REF_REFERENCE = "reference"
+REF_CERTIFICATE = "certificate"
+
+
+@dataclass(frozen=True)
+class ImageMatch:
+    listing_id: int
+    listing_image_id: int
+    right_id: int
+    brand_id: int
+    ref_kind: str  # REF_REFERENCE or REF_CERTIFICATE
+    ref_id: int
+    distance: int
+    hash_kind: str  # "phash" or "pdq"
+
+    def detection(self) -> dict:
+        """What a case keeps of the pair (the reviewer's side-by-side view reads it)."""
+        return {"listing_image": self.listing_image_id, "reference_kind": self.ref_kind, "reference": self.ref_id,
+                "distance": self.distance, "hash": self.hash_kind,
+                "bits": 64 if self.hash_kind == "phash" else 256}
+
+
+# Views of a picture (imagery.hashes): the whole, without the bottom 15%, mirrored.
+FULL, CROP, MIRROR = 0, 1, 2
+# Which view of a listing picture is compared with which views of a reference.
+COMPATIBLE = {FULL: (FULL, MIRROR), CROP: (CROP,)}
+
+
+class ReferenceIndex:
+    """Every reference picture (ReferenceImage rows and image certificates with a right) in three
+    views, their pHashes in one multi-index table (64 bits) and the PDQ of each view beside them.
+
+    A listing picture matches a reference when one of its views (whole, or without the bottom
+    15%) is within IMAGERY_MATCH_BITS of a compatible view of the reference (the whole or its
+    mirror; the cropped view) and, where both sides have a PDQ, the two PDQs are within
+    IMAGERY_PDQ_VERIFY_BITS: pHash finds candidates fast, PDQ's 256 bits confirm them (simple logos
+    share pHash bits by chance; their PDQs do not). Marketplace PDQ hashes use their own table.
+    """
+
+    def __init__(self, refs: list[tuple]):
+        # refs: (ref kind, ref id, right id, brand id, [(view, signed pHash, pdq hex or ""), ...])
+        self.refs = refs
+        owners, views, hashes, pdqs = [], [], [], []
+        for pos, ref in enumerate(refs):
+            for view, phash, pdq in ref[4]:
+                owners.append(pos)
+                views.append(view)
+                hashes.append(phash)
+                pdqs.append(pdq)
+        self.owner = np.array(owners, dtype=np.int64)
+        self.view = np.array(views, dtype=np.int8)
+        self.has_pdq = np.array([bool(p) for p in pdqs], dtype=bool)
+        self.pdq_words = words_from_hex(pdqs, 4)
+        self.words = words_from_ints(hashes, 1)
+        # One table per side of COMPATIBLE, so a query reads only the views it may match: the whole
+        # picture and its mirror for a whole listing picture, the cropped view for a cropped one.
+        self.sides = {}
+        for view, allowed in COMPATIBLE.items():
+            entries = np.nonzero(np.isin(self.view, allowed))[0].astype(np.int64)
+            self.sides[view] = (entries, BinaryIndex(self.words[entries]))
+        full_pdq = [i for i, p in enumerate(pdqs) if p and views[i] == FULL]
+        self.pdq_entries = full_pdq
+        self.pdq = BinaryIndex(self.pdq_words[full_pdq] if full_pdq else np.zeros((0, 4), dtype=np.uint64))
+
+    def match(self, *, phash: int | None, pdq: str, crop_phash: int | None = None,
+              crop_pdq: str = "") -> list[tuple[int, int, str]]:
+        """(ref position, pHash or PDQ distance, hash kind) of the references a listing picture
+        matches, nearest first, one per reference."""
+        return self.match_many([(phash, pdq, crop_phash, crop_pdq)])[0]
+
+    def match_many(self, pictures: list[tuple]) -> list[list[tuple[int, int, str]]]:
+        """`match` for many listing pictures ((phash, pdq, crop_phash, crop_pdq) each): one
+        vectorized lookup for all their views."""
+        out: list[list[tuple[int, int, str]]] = [[] for _ in pictures]
+        queries = []  # (picture, view, phash, pdq)
+        for i, (phash, pdq, crop_phash, crop_pdq) in enumerate(pictures):
+            if phash is None:
+                if pdq:
+                    q = words_from_hex([pdq], 4)[0]
+                    out[i] = [(int(self.owner[self.pdq_entries[pos]]), d, "pdq")
+                              for pos, d in self.pdq.search(q, settings.IMAGERY_PDQ_MATCH_BITS)]
+                continue
+            queries.append((i, FULL, phash, pdq))
+            if crop_phash is not None:
+                queries.append((i, CROP, crop_phash, crop_pdq))
+        if not queries or not len(self.words):
+            return out
+        found: list = [None] * len(queries)
+        for view, (side_entries, side) in self.sides.items():
+            mine = [qi for qi, q in enumerate(queries) if q[1] == view]
+            if not mine:
+                continue
+            hits = side.search_many(words_from_ints([queries[qi][2] for qi in mine], 1), settings.IMAGERY_MATCH_BITS)
+            for qi, h in zip(mine, hits, strict=True):
+                found[qi] = [(int(side_entries[pos]), d) for pos, d in h]
+        own_pdq = words_from_hex([q[3] for q in queries], 4)
+        best: list[dict[int, int]] = [{} for _ in pictures]
+        for qi, ((i, _, _, pdq), hits) in enumerate(zip(queries, found, strict=True)):
+            if not hits:
+                continue
+            entries = np.fromiter((e for e, _ in hits), dtype=np.int64, count=len(hits))
+            keep = np.ones(len(hits), dtype=bool)
+            if pdq:
+                pdq_d = np.bitwise_count(self.pdq_words[entries] ^ own_pdq[qi]).sum(axis=1)
+                keep &= ~self.has_pdq[entries] | (pdq_d <= settings.IMAGERY_PDQ_VERIFY_BITS)
+            for (entry, d), ok in zip(hits, keep.tolist(), strict=True):
+                owner = int(self.owner[entry])
+                if ok and d < best[i].get(owner, 65):
+                    best[i][owner] = d
+        for i, b in enumerate(best):
+            if b:
+                out[i] = sorted(((pos, d, "phash") for pos, d in b.items()), key=lambda t: (t[1], t[0]))
+        return out
+
+
+def _reference_rows() -> list[tuple]:
+    rows = [(REF_REFERENCE, pk, right_id, brand_id, [(FULL, phash, pdq), (CROP, crop, crop_pdq),
+                                                     (MIRROR, mirror, mirror_pdq)])
+            for pk, right_id, brand_id, phash, pdq, crop, crop_pdq, mirror, mirror_pdq in
+            ReferenceImage.objects.values_list("pk", "right_id", "right__brand_id", "phash", "pdq", "crop_phash",
+                                               "crop_pdq", "mirror_phash", "mirror_pdq")]
+    rows += [(REF_CERTIFICATE, pk, right_id, brand_id, [(FULL, h, "")]) for pk, right_id, brand_id, h in
+             Certificate.objects.filter(fingerprint_kind=FingerprintKind.PHASH, right__isnull=False)
+             .values_list("pk", "right_id", "right__brand_id", "fingerprint")]
+    return rows
+
+
+def _reference_version() -> tuple:
+    """Changes whenever a reference is added or removed, or a certificate gets a right."""
+    refs = ReferenceImage.objects.aggregate(n=Count("id"), m=Max("id"))
+    certs = Certificate.objects.filter(fingerprint_kind=FingerprintKind.PHASH, right__isnull=False).aggregate(
+        n=Count("id"), m=Max("id"))
+    return (refs["n"], refs["m"], certs["n"], certs["m"])
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple, ReferenceIndex] | None = None
+
+
+def current_reference_index() -> ReferenceIndex:
+    """This process's reference index, rebuilt when the references changed since it was built."""
+    global _cached
+    version = _reference_version()
+    cached = _cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _lock:
+        if _cached is None or _cached[0] != version:
+            _cached = (version, ReferenceIndex(_reference_rows()))
+        return _cached[1]
+
+
+def reference_index_forget() -> None:
+    global _cached
+    _cached = None
+
+
+def image_matches(*, listing_ids: list[int], brand_ids: set[int] | None = None) -> dict[int, list[ImageMatch]]:
+    """For each listing, its current ready images near a reference of a verified right: the
+    nearest pair per right. `brand_ids` limits it to those brands (a re-check)."""
+    images = list(ListingImage.objects.filter(listing_id__in=listing_ids, current=True, status=ImageStatus.READY)
+                  .values_list("pk", "listing_id", "phash", "pdq", "crop_phash", "crop_pdq"))
+    if not images:
+        return {}
+    index = current_reference_index()
+    if not index.refs:
+        return {}
+    found: dict[tuple[int, int], ImageMatch] = {}
+    matched = index.match_many([row[2:] for row in images])  # (phash, pdq, crop_phash, crop_pdq)
+    for (image_id, listing_id, *_), hits in zip(images, matched, strict=True):
+        for pos, distance, hash_kind in hits:
+            ref_kind, ref_id, right_id, brand_id, _ = index.refs[pos]
+            if brand_ids is not None and brand_id not in brand_ids:
+                continue
+            best = found.get((listing_id, right_id))
+            if best is None or distance < best.distance:
+                found[(listing_id, right_id)] = ImageMatch(listing_id, image_id, right_id, brand_id, ref_kind, ref_id,
+                                                           distance, hash_kind)
+    if not found:
+        return {}
+    from registry.models import IPRight
+
+    verified = set(IPRight.objects.filter(pk__in={m.right_id for m in found.values()}, status=RightStatus.VERIFIED)
+                   .values_list("pk", flat=True))
+    out: dict[int, list[ImageMatch]] = {}
+    for match in found.values():
+        if match.right_id in verified:
+            out.setdefault(match.listing_id, []).append(match)
+    return out
+
+
+# --- database multi-index search ------------------------------------------------------------
+
+def near_rows(*, table: str, column: str, value: int, max_distance: int, extra_where: str = "",
+              limit: int = 200) -> list[tuple[int, int]]:
+    """(row id, distance) of rows of `table` whose 64-bit `column` is within `max_distance` bits of
+    `value`, nearest first. Multi-index hashing over the table's band0..band3 indexes (the value
+    rides in each, so PostgreSQL reads the indexes only); SQLite filters candidates in Python."""
+    radius = fp.band_radius(max_distance)
+    values = [fp.near_values(band, radius) for band in fp.bands(value)]
+    if connection.vendor == "postgresql":
+        sql = " UNION ".join(
+            f"SELECT id, bit_count(({column} # %s)::bit(64)) AS d FROM {table} WHERE band{i} = ANY(%s) "
+            f"AND bit_count(({column} # %s)::bit(64)) <= %s {extra_where}" for i in range(4))
+        params: list = []
+        for vs in values:
+            params += [value, vs, value, max_distance]
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id, d FROM ({sql}) AS near ORDER BY d, id LIMIT %s", [*params, limit])
+            return [(row[0], row[1]) for row in cur.fetchall()]
+    placeholders = " OR ".join(f"band{i} IN ({','.join('%s' for _ in vs)})" for i, vs in enumerate(values))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, {column} FROM {table} WHERE ({placeholders}) {extra_where}",
+                    [v for vs in values for v in vs])
+        found = [(pk, fp.hamming(value, h)) for pk, h in cur.fetchall() if h is not None]
+    return sorted((t for t in found if t[1] <= max_distance), key=lambda t: (t[1], t[0]))[:limit]
+
+
+def listings_near_image(*, phash: int, max_distance: int, limit: int = 50) -> list[tuple[int, int]]:
+    """(listing id, distance) of listings whose current image is within `max_distance` bits of
+    `phash`, nearest first, one row per listing."""
+    rows = near_rows(table=ListingImage._meta.db_table, column="phash", value=phash, max_distance=max_distance,
+                     extra_where="AND phash IS NOT NULL", limit=limit * 4)
+    current = dict(ListingImage.objects.filter(pk__in=[r[0] for r in rows], current=True)
+                   .values_list("pk", "listing_id"))
+    best: dict[int, int] = {}
+    for pk, d in rows:
+        lid = current.get(pk)
+        if lid is not None and (lid not in best or d < best[lid]):
+            best[lid] = d
+    return sorted(best.items(), key=lambda t: (t[1], t[0]))[:limit]
+
+
+def title_simhash(title: str) -> int:
+    """64-bit SimHash (signed) of a title's normalized words and word pairs: titles are short, so
+    single words count too. The same normalization as certificates' text fingerprints."""
+    words = fp.normalize_text(title)
+    feats = set(words) | {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
+    if not feats:
+        return 0
+    counts = [0] * 64
+    for feat in feats:
+        h = int.from_bytes(hashlib.blake2b(feat.encode("utf-8"), digest_size=8).digest(), "big")
+        for bit in range(64):
+            counts[bit] += 1 if (h >> bit) & 1 else -1
+    return fp.to_signed(sum(1 << bit for bit in range(64) if counts[bit] > 0))
+
+
+def listings_near_title(*, listing_id: int, max_distance: int, limit: int = 50) -> list[tuple[int, int]]:
+    """(listing id, distance) of other listings whose title fingerprint is within `max_distance` bits."""
+    own = TitleFingerprint.objects.filter(listing_id=listing_id).values_list("simhash", flat=True).first()
+    if own is None:
+        return []
+    rows = near_rows(table=TitleFingerprint._meta.db_table, column="simhash", value=own, max_distance=max_distance,
+                     limit=limit + 1)
+    ids = dict(TitleFingerprint.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "listing_id"))
+    return [(ids[pk], d) for pk, d in rows if ids.get(pk) not in (None, listing_id)][:limit]
+
+
+def listings_near_images_of(*, listing_id: int, max_distance: int, limit: int = 50) -> list[tuple[int, int]]:
+    """(listing id, distance) of other listings with an image near one of this listing's current images."""
+    best: dict[int, int] = {}
+    for phash in ListingImage.objects.filter(listing_id=listing_id, current=True, phash__isnull=False).values_list(
+            "phash", flat=True):
+        for pk, d in near_rows(table=ListingImage._meta.db_table, column="phash", value=phash,
+                               max_distance=max_distance, extra_where="AND phash IS NOT NULL", limit=limit * 4):
+            best.setdefault(pk, d)
+    owners = dict(ListingImage.objects.filter(pk__in=list(best)).exclude(listing_id=listing_id)
+                  .values_list("pk", "listing_id"))
+    out: dict[int, int] = {}
+    for pk, d in best.items():
+        lid = owners.get(pk)
+        if lid is not None and (lid not in out or d < out[lid]):
+            out[lid] = d
+    return sorted(out.items(), key=lambda t: (t[1], t[0]))[:limit]
+

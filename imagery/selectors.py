@@ -1,0 +1,113 @@
+"""Reads for imagery's pages, each with its access check (another's object is a 404)."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from accounts.permissions import is_reviewer, is_rights_holder
+from listings.models import Listing, Seller, SellerMember
+from registry.models import IPRight
+from registry.selectors import brands_for_user, membership
+
+from .models import ImageStatus, ListingImage, ReferenceImage, SellerSignal
+
+
+def references_for_right(*, right: IPRight) -> list[ReferenceImage]:
+    return list(ReferenceImage.objects.filter(right=right).defer("thumbnail").order_by("id"))
+
+
+def reference_get_for_user(*, user, pk: int) -> ReferenceImage:
+    """A reference picture: reviewers, and the members of the right's brand."""
+    ref = ReferenceImage.objects.select_related("right__brand").filter(pk=pk).first()
+    if ref is None or not (is_reviewer(user) or membership(user=user, brand=ref.right.brand) is not None):
+        raise Http404("No such reference image")
+    return ref
+
+
+def listing_image_get_for_user(*, user, pk: int) -> ListingImage:
+    """A listing's picture as the marketplace shows it publicly: reviewers, rights holders (who
+    search the catalogue) and the listing's own seller."""
+    img = ListingImage.objects.select_related("listing").filter(pk=pk, status=ImageStatus.READY).first()
+    if img is None or img.thumbnail is None:
+        raise Http404("No such image")
+    if is_reviewer(user) or is_rights_holder(user):
+        return img
+    if SellerMember.objects.filter(user=user, seller_id=img.listing.seller_id).exists():
+        return img
+    raise Http404("No such image")
+
+
+def listing_images(*, listing_id: int) -> list[ListingImage]:
+    """The listing's current pictures, with their fetch state (no thumbnails loaded)."""
+    return list(ListingImage.objects.filter(listing_id=listing_id, current=True).defer("thumbnail")
+                .order_by("position", "id"))
+
+
+def images_snapshot(*, listing_id: int) -> list[dict]:
+    """The listing's current pictures as reported, for a case's listing snapshot (ids stay valid:
+    replaced pictures are kept)."""
+    return [{"id": pk, "url": url, "origin": origin, "status": status, "sha256": sha, "phash": phash, "pdq": pdq}
+            for pk, url, origin, status, sha, phash, pdq in
+            ListingImage.objects.filter(listing_id=listing_id, current=True).order_by("position", "id")
+            .values_list("pk", "url", "origin", "status", "sha256", "phash", "pdq")]
+
+
+def image_pair_for_case(*, case) -> dict | None:
+    """The matched pair an automatic case was opened on by image: the listing picture and the
+    reference (a ReferenceImage, or a certificate's work), with the distance."""
+    detection = case.detection or {}
+    if not detection.get("by_image"):
+        return None
+    from certificates.models import Certificate
+
+    image = ListingImage.objects.filter(pk=detection.get("listing_image")).defer("thumbnail").first()
+    ref, cert = None, None
+    if detection.get("reference_kind") == "certificate":
+        cert = Certificate.objects.filter(pk=detection.get("reference")).first()
+    else:
+        ref = ReferenceImage.objects.filter(pk=detection.get("reference")).defer("thumbnail").first()
+    return {"image": image, "reference": ref, "certificate": cert, "distance": detection.get("distance"),
+            "bits": detection.get("bits", 64)}
+
+
+@dataclass(frozen=True)
+class LinkedSeller:
+    seller: Seller
+    why: list[str]  # what links them, as people read it
+
+    @property
+    def pk(self) -> int:
+        return self.seller.pk
+
+
+def linked_sellers(*, seller_id: int) -> list[LinkedSeller]:
+    """Sellers sharing a signal with this one (a linked id the marketplace sent, or the same opaque
+    payment or address hash), each with what links them. Two queries."""
+    own = list(SellerSignal.objects.filter(seller_id=seller_id).values_list("kind", "value"))
+    if not own:
+        return []
+    from django.db.models import Q
+
+    q = Q()
+    for kind, value in own:
+        q |= Q(kind=kind, value=value)
+    shared: dict[int, set[str]] = {}
+    for other_id, kind in SellerSignal.objects.filter(q).exclude(seller_id=seller_id).values_list("seller_id",
+                                                                                                  "kind"):
+        shared.setdefault(other_id, set()).add(SellerSignal(kind=kind).get_kind_display())
+    sellers = Seller.objects.in_bulk(list(shared))
+    return [LinkedSeller(sellers[sid], sorted(kinds)) for sid, kinds in sorted(shared.items()) if sid in sellers]
+
+
+def linked_seller_ids(*, seller_id: int) -> set[int]:
+    return {linked.pk for linked in linked_sellers(seller_id=seller_id)}
+
+
+def listings_for_search(*, ranked: list[tuple[int, int]]) -> list[tuple[Listing, int]]:
+    """Listings in the order of `ranked` (listing id, distance), with their seller."""
+    found = Listing.objects.select_related("seller").in_bulk([lid for lid, _ in ranked])
+    return [(found[lid], d) for lid, d in ranked if lid in found]
+
+
+def brands_of(user):
+    return brands_for_user(user=user)

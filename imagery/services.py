@@ -1,0 +1,296 @@
+"""Writes for imagery: listing images as reported and fetched, reference images, title
+fingerprints, seller signals. Each operation one transaction; fetches are queued by task name."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import audit_append
+from audit.transitions import transition
+from certificates import fingerprints as fp
+from common import outbound
+from common.dispatch import enqueue, enqueue_many_on_commit
+from evidence.content import Refused
+from listings.models import Seller
+from listings.services import listings_changed_on_commit
+from registry.models import IPRight
+from registry.signals import protection_changed_on_commit
+
+from .hashes import Hashed, image_hash
+from .models import ImageOrigin, ImageStatus, ListingImage, ReferenceImage, SellerSignal, SignalKind, TitleFingerprint
+from .states import IMAGE_TRANSITIONS
+
+FETCH_TASK = "imagery.tasks.fetch_listing_image"
+_HEX16 = re.compile(r"^[0-9a-f]{16}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ImageryError(Exception):
+    """Bad input, with the field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# --- listing images, as reported -----------------------------------------------------------
+
+def image_payload_key(payload) -> tuple[str, str]:
+    """What identifies one reported image: ("url", …), ("pdq", hex) or ("phash", hex)."""
+    if isinstance(payload, str):
+        return ("url", payload.strip())
+    for kind in ("url", "pdq", "phash"):
+        if isinstance(payload, dict) and payload.get(kind):
+            return (kind, str(payload[kind]).strip().lower() if kind != "url" else str(payload[kind]).strip())
+    raise ImageryError("images", "Each image is a URL, or an object with one of url, pdq or phash.")
+
+
+def image_payload_refusal(payload) -> str | None:
+    """Why an image item is refused at the API (a sentence naming what to send), or None."""
+    try:
+        kind, value = image_payload_key(payload)
+    except ImageryError as exc:
+        return exc.message
+    if kind == "url":
+        if len(value) > 2000:
+            return "The image URL is longer than 2,000 characters."
+        return outbound.url_refusal(value, allow_http=settings.IMAGERY_ALLOW_HTTP,
+                                    allow_loopback=settings.OUTBOUND_ALLOW_LOOPBACK)
+    if kind == "pdq" and not _HEX64.match(value):
+        return "A PDQ hash is 64 hexadecimal characters (256 bits)."
+    if kind == "phash" and not _HEX16.match(value):
+        return "A pHash is 16 hexadecimal characters (64 bits)."
+    return None
+
+
+def on_listing_images_reported(sender, images: dict[int, list], **kwargs) -> None:
+    listing_images_record(images=images)
+
+
+def on_listings_ingested(sender, *, listings, extras: dict, **kwargs) -> None:
+    """The bulk ingest's batch: the listings that sent `images` (the ingest's content hash covers
+    them, so a changed list makes its listing written, and an unchanged one costs nothing)."""
+    listing_images_record(images={lid: keys["images"] for lid, keys in extras.items() if "images" in keys})
+
+
+def listing_images_record(*, images: dict[int, list]) -> int:
+    """Store the images each listing reported (`images`: listing id -> payloads, in order) and
+    queue a fetch for each URL after commit. A listing whose list is unchanged keeps its rows; a
+    changed list replaces the current rows (kept, `current` False, for the cases that cite them).
+    Hashes sent by the marketplace are ready at once, and their listings are checked again after
+    commit. Runs inside the ingest's transaction. Returns the number of new image rows."""
+    if not images:
+        return 0
+    limit = settings.IMAGERY_MAX_IMAGES_PER_LISTING
+    current: dict[int, list[ListingImage]] = {}
+    for img in ListingImage.objects.filter(listing_id__in=list(images), current=True).order_by("position", "id"):
+        current.setdefault(img.listing_id, []).append(img)
+    new_rows: list[ListingImage] = []
+    replaced: list[int] = []
+    recheck: set[int] = set()  # hashes ready now, or images dropped: the image matches may differ
+    for listing_id, payloads in images.items():
+        keys = []
+        for payload in list(payloads)[:limit]:
+            try:
+                keys.append(image_payload_key(payload))
+            except ImageryError:
+                continue  # refused by the API already; a direct caller's bad item is skipped
+        if [_row_key(img) for img in current.get(listing_id, [])] == keys:
+            continue
+        replaced += [img.pk for img in current.get(listing_id, [])]
+        if current.get(listing_id) or any(kind != "url" for kind, _ in keys):
+            recheck.add(listing_id)
+        new_rows += [_new_row(listing_id, position, kind, value) for position, (kind, value) in enumerate(keys)]
+    if replaced:
+        ListingImage.objects.filter(pk__in=replaced).update(current=False)
+    created = ListingImage.objects.bulk_create(new_rows, batch_size=500)
+    enqueue_many_on_commit(FETCH_TASK, [(img.pk,) for img in created if img.origin == ImageOrigin.URL])
+    listings_changed_on_commit(listing_ids=sorted(recheck))
+    return len(created)
+
+
+def _row_key(img: ListingImage) -> tuple[str, str]:
+    if img.origin == ImageOrigin.URL:
+        return ("url", img.url)
+    return ("pdq", img.pdq) if img.pdq else ("phash", img.phash_hex)
+
+
+def _new_row(listing_id: int, position: int, kind: str, value: str) -> ListingImage:
+    if kind == "url":
+        return ListingImage(listing_id=listing_id, position=position, origin=ImageOrigin.URL, url=value)
+    row = ListingImage(listing_id=listing_id, position=position, origin=ImageOrigin.HASH, status=ImageStatus.READY)
+    if kind == "pdq":
+        row.pdq = value
+    else:
+        signed = fp.to_signed(int(value, 16))
+        row.phash = signed
+        row.band0, row.band1, row.band2, row.band3 = fp.bands(signed)
+    return row
+
+
+# --- fetching -------------------------------------------------------------------------------
+
+def image_fetch(*, image_id: int) -> str | None:
+    """Fetch, check and hash one listing image. Idempotent: an image already ready, or failed and
+    not yet due again, is left alone (returns None). On success the image is ready and its listing
+    is checked again after commit; on failure it is failed with the reason and, unless the failure
+    is final (refused address, redirect, not an image, too large), retried later with backoff.
+    Returns the new status."""
+    img = ListingImage.objects.filter(pk=image_id, origin=ImageOrigin.URL).first()
+    if img is None or not _fetch_due(img):
+        return None
+    answer = outbound.get(url=img.url, max_bytes=settings.IMAGERY_MAX_IMAGE_BYTES,
+                          connect_timeout=settings.IMAGERY_FETCH_TIMEOUT_SECONDS,
+                          read_timeout=settings.IMAGERY_FETCH_TIMEOUT_SECONDS,
+                          allow_http=settings.IMAGERY_ALLOW_HTTP, allow_loopback=settings.OUTBOUND_ALLOW_LOOPBACK)
+    hashed, reason, final = None, answer.error, _final_failure(answer)
+    if not reason:
+        try:
+            hashed = image_hash(answer.body)
+        except Refused as exc:
+            reason, final = f"Not an acceptable image: {exc}", True
+    with transaction.atomic():
+        # Race: the sweep and a redelivered message fetch the same image; the lock lets one write.
+        img = ListingImage.objects.select_for_update().get(pk=image_id)
+        if not _fetch_due(img):
+            return None
+        if hashed is not None:
+            _image_ready(img, hashed)
+            listings_changed_on_commit(listing_ids=[img.listing_id])
+            return ImageStatus.READY
+        _image_failed(img, reason, final)
+    return ImageStatus.FAILED
+
+
+def _fetch_due(img: ListingImage) -> bool:
+    if img.is_pending:
+        return True
+    return img.is_failed and img.retry_at is not None and img.retry_at <= timezone.now()
+
+
+def _final_failure(answer: outbound.Fetched) -> bool:
+    """Failures a retry cannot fix: a refused URL or address, a redirect, a body over the limit."""
+    if answer.error.startswith(("Not fetched", "Not sent", "Too large")):
+        return True
+    return answer.status is not None and 300 <= answer.status < 400
+
+
+def _image_ready(img: ListingImage, hashed: Hashed) -> None:
+    b0, b1, b2, b3 = hashed.bands
+    transition(obj=img, to=ImageStatus.READY, actor=None, table=IMAGE_TRANSITIONS, field="status", changes={
+        "sha256": hashed.sha256, "phash": hashed.phash, "band0": b0, "band1": b1, "band2": b2, "band3": b3,
+        "pdq": hashed.pdq, "crop_phash": hashed.crop_phash, "crop_pdq": hashed.crop_pdq,
+        "width": hashed.width, "height": hashed.height, "thumbnail": hashed.thumbnail,
+        "failure": "", "retry_at": None, "attempts": img.attempts + 1,
+    })
+
+
+def _image_failed(img: ListingImage, reason: str, final: bool) -> None:
+    attempts = img.attempts + 1
+    retry_at = None
+    if not final and attempts < settings.IMAGERY_FETCH_MAX_ATTEMPTS:
+        retry_at = timezone.now() + timedelta(seconds=settings.IMAGERY_FETCH_BACKOFF_SECONDS * 4 ** (attempts - 1))
+    changes = {"failure": outbound.sanitize(reason), "attempts": attempts, "retry_at": retry_at}
+    if img.is_pending:
+        transition(obj=img, to=ImageStatus.FAILED, actor=None, table=IMAGE_TRANSITIONS, field="status",
+                   changes=changes, data={"reason": changes["failure"]})
+    else:  # failed again: same state, the attempt recorded
+        ListingImage.objects.filter(pk=img.pk).update(**changes, updated_at=timezone.now())
+        audit_append(actor=None, action="listingimage.fetch_failed", target=img,
+                     data={"reason": changes["failure"], "attempts": attempts})
+
+
+def images_retry_due(*, limit: int = 500, lost_after_seconds: int = 300) -> int:
+    """Beat: queue the fetches due again (failed, retry time passed) and the ones whose message
+    was lost (pending for a while). Returns how many were queued."""
+    now = timezone.now()
+    due = list(ListingImage.objects.filter(status=ImageStatus.FAILED, retry_at__lte=now, current=True)
+               .values_list("pk", flat=True)[:limit])
+    due += list(ListingImage.objects.filter(status=ImageStatus.PENDING, current=True,
+                                            created_at__lt=now - timedelta(seconds=lost_after_seconds))
+                .values_list("pk", flat=True)[:limit])
+    for pk in due:
+        enqueue(FETCH_TASK, pk)
+    return len(due)
+
+
+# --- reference images -----------------------------------------------------------------------
+
+def reference_add(*, right: IPRight, by, kind: str, label: str, data: bytes) -> ReferenceImage:
+    """Add a reference picture to a right: checked (an image, bounded pixels) and hashed once.
+    The brand's existing listings are checked against it after commit (a protection re-check).
+    Raises ImageryError("image", …) for a file that is not an acceptable picture or already there."""
+    try:
+        hashed = image_hash(data)
+    except Refused as exc:
+        raise ImageryError("image", f"This file cannot be a reference image: {exc}") from None
+    b0, b1, b2, b3 = hashed.bands
+    try:
+        with transaction.atomic():
+            ref = ReferenceImage.objects.create(
+                right=right, kind=kind, label=label.strip()[:200], sha256=hashed.sha256, phash=hashed.phash,
+                band0=b0, band1=b1, band2=b2, band3=b3, pdq=hashed.pdq, crop_phash=hashed.crop_phash,
+                crop_pdq=hashed.crop_pdq, mirror_phash=hashed.mirror_phash, mirror_pdq=hashed.mirror_pdq,
+                width=hashed.width, height=hashed.height,
+                thumbnail=hashed.thumbnail, added_by=by)
+            audit_append(actor=by, action="reference_image.add", target=ref,
+                         data={"right": right.pk, "kind": kind, "sha256": hashed.sha256, "phash": ref.phash})
+            protection_changed_on_commit(brand_id=right.brand_id, recheck=True)
+    except IntegrityError:
+        raise ImageryError("image", "This picture is already a reference of this right.") from None
+    return ref
+
+
+def reference_remove(*, ref: ReferenceImage, by) -> None:
+    """Remove a reference picture; open cases keep the pair they were opened on (in their detection)."""
+    with transaction.atomic():
+        audit_append(actor=by, action="reference_image.remove", target=ref,
+                     data={"right": ref.right_id, "sha256": ref.sha256})
+        brand_id = ref.right.brand_id
+        ref.delete()
+        protection_changed_on_commit(brand_id=brand_id, recheck=False)
+
+
+# --- title fingerprints ---------------------------------------------------------------------
+
+def title_fingerprints_store(*, titles: dict[int, str]) -> None:
+    """Keep each listing's title SimHash current: one upsert statement for the batch."""
+    from .matching import title_simhash
+
+    rows = []
+    for pk, title in titles.items():
+        h = title_simhash(title)
+        b0, b1, b2, b3 = fp.bands(h)
+        rows.append(TitleFingerprint(listing_id=pk, simhash=h, band0=b0, band1=b1, band2=b2, band3=b3))
+    if rows:
+        TitleFingerprint.objects.bulk_create(rows, update_conflicts=True, unique_fields=["listing"],
+                                             update_fields=["simhash", "band0", "band1", "band2", "band3"])
+
+
+# --- seller signals -------------------------------------------------------------------------
+
+def seller_signals_set(*, seller: Seller, linked_ids: list[str], fingerprints: list[dict]) -> int:
+    """Record what the marketplace says links this seller to others: its `linked_ids` (other
+    sellers' external ids: both sides get the pair's value) and opaque payment/address hashes.
+    Adds, never removes (a link once seen is history). Returns the signals added."""
+    rows: list[SellerSignal] = []
+    for other in sorted(set(linked_ids) - {seller.external_id}):
+        pair = "|".join(sorted([seller.external_id, other]))
+        rows.append(SellerSignal(seller=seller, kind=SignalKind.LINKED_ID, value=pair))
+        other_seller = Seller.objects.filter(external_id=other).first()
+        if other_seller is not None:
+            rows.append(SellerSignal(seller=other_seller, kind=SignalKind.LINKED_ID, value=pair))
+    for f in fingerprints:
+        rows.append(SellerSignal(seller=seller, kind=f["kind"], value=f["value"]))
+    with transaction.atomic():
+        before = SellerSignal.objects.filter(seller=seller).count()
+        SellerSignal.objects.bulk_create(rows, ignore_conflicts=True)
+        added = SellerSignal.objects.filter(seller=seller).count() - before
+        if added:
+            audit_append(actor=None, action="seller.signals_added", target=seller,
+                         data={"linked_ids": sorted(set(linked_ids)), "fingerprints": len(fingerprints)})
+    return added
