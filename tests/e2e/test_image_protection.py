@@ -9,7 +9,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -18,7 +17,7 @@ from listings.models import Listing, ListingStatus
 from registry.services import protection_rules_set
 
 from ..conftest import claim_and_remove
-from ..factories import BrandMemberFactory, SellerFactory, TrademarkFactory, UserFactory
+from ..factories import BrandMemberFactory, SellerFactory, TrademarkFactory, UserFactory, api_key_for
 from ..imagery.conftest import ImageServer
 from ..imagery.pictures import caption_bar, jpeg, logo, reencode
 from .test_seller_due_process import login
@@ -48,7 +47,7 @@ def acme(transactional_db, settings):
 
 def _api(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -2,20 +2,19 @@
 address hashes); reviewers see linked sellers on the case page and on the seller's links page,
 with a suspended one flagged."""
 
-from rest_framework.authtoken.models import Token
 
 from imagery.models import SellerSignal
 from imagery.selectors import linked_sellers
 from suspensions.models import Suspension, SuspensionStatus
 
-from ..factories import CaseFactory, SellerFactory, UserFactory
+from ..factories import CaseFactory, SellerFactory, UserFactory, api_key_for
 
 API = "/api/v1/sellers/signals/"
 
 
 def _post(client, user, payload):
-    token, _ = Token.objects.get_or_create(user=user)
-    return client.post(API, payload, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_key_for(user)
+    return client.post(API, payload, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def test_the_marketplace_links_sellers_by_id_and_by_fingerprint(world, client):

@@ -9,14 +9,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 from PIL import Image
-from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEntry
 from imagery import services
 from imagery.models import ImageStatus, ListingImage
 from listings.models import Listing
 
-from ..factories import UserFactory
+from ..factories import UserFactory, api_key_for
 from .pictures import jpeg, logo
 
 BULK = "/api/v1/listings/bulk/"
@@ -29,8 +28,8 @@ def marketplace(db):
 
 
 def _post(client, user, url, payload):
-    token, _ = Token.objects.get_or_create(user=user)
-    return client.post(url, payload, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_key_for(user)
+    return client.post(url, payload, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def _item(i, seller, **extra):
