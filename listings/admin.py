@@ -3,7 +3,7 @@ from django.contrib import admin
 from audit.admin_changes import AuditedAdminMixin
 from common.admin import ReadOnlyAdmin
 
-from .models import Listing, Seller, SellerLinkUse, SellerMember
+from .models import IngestStreamOffset, Listing, Seller, SellerLinkUse, SellerMember
 from .services import listing_upsert
 
 
@@ -51,3 +51,10 @@ class SellerLinkUseAdmin(ReadOnlyAdmin):
     """Seller-console links already used: each works once."""
 
     list_display = ["email", "seller", "used_at"]
+
+
+@admin.register(IngestStreamOffset)
+class IngestStreamOffsetAdmin(ReadOnlyAdmin):
+    """How far each stream partition's listing changes are applied (listings.stream)."""
+
+    list_display = ["stream", "last_ms", "last_seq", "applied", "updated_at"]
