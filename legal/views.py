@@ -162,7 +162,10 @@ def test_buy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     buy = test_buy_get(user=request.user, pk=pk)
     return render(request, "legal/test_buy_detail.html", {
         "buy": buy, "photos": buy.photos.select_related("file"), "staff": is_reviewer(request.user),
-        "may_report": buy.is_counterfeit and buy.case_id is None and not is_reviewer(request.user)})
+        "may_report": buy.is_counterfeit and buy.case_id is None and not is_reviewer(request.user),
+        "report_explanation": f"A test purchase ({buy.reference}, order {buy.order_reference} of "
+                              f"{buy.purchased_on:%Y-%m-%d}) was examined by {buy.examiner or 'us'} "
+                              "and found counterfeit."})
 
 
 @login_required

@@ -117,6 +117,11 @@ def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: 
     if request.method == "GET":
         if draft is None:
             initial = {"contact_email": request.user.email}
+            # A report started from elsewhere (a counterfeit test buy, legal/): its listing and
+            # what to cite, prefilled and shown, never filed without the reporter's own submit.
+            for name in ("listings", "explanation"):
+                if request.GET.get(name):
+                    initial[name] = request.GET[name][:2000]
         else:
             initial = {**draft.data, "evidence": [f.pk for f in draft.evidence.all()]}
         form = ReportForm(initial=initial, user=request.user, draft=draft, kind=kind)

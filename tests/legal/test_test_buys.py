@@ -44,6 +44,22 @@ def test_a_brand_admin_records_a_counterfeit_test_buy_that_strengthens_its_open_
     assert "Acme Labs" in detail and "Sealed bag #4" in detail
 
 
+def test_a_counterfeit_test_buy_without_a_case_starts_a_report_filled_in_with_it(world, client):
+    client.force_login(world.alice)
+    listing = world.listings_a[1]
+    response = client.post(reverse("legal:test_buy_new"), form(listing, brand=world.brand_a.pk,
+                           item_photos=[photo("front.png")]))
+    buy = TestBuy.objects.get()
+    assert buy.case is None
+    detail = client.get(response.url).content.decode()
+    link = detail.split('data-testid="report-from-test-buy"')[0].rsplit('href="', 1)[1].split('"')[0]
+    answer = client.get(link.replace("&amp;", "&"))
+    assert answer.status_code == 200, (link, answer.status_code)
+    report_form = answer.content.decode()
+    assert listing.external_id in report_form.split('name="listings"')[1].split("</textarea>")[0]
+    assert f"A test purchase ({buy.reference}, order ORD-77 of 2026-11-20) was examined by Acme Labs" in report_form
+
+
 def test_a_genuine_test_buy_does_not_attach_to_a_case(world):
     file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]])
     buy = record_buy(user=world.alice, listing=world.listings_a[0], brand=world.brand_a, case=None,
