@@ -36,9 +36,9 @@ from complaints.selectors import (
 )
 from complaints.services import ReportError, report_draft_delete, report_draft_save, report_submit
 from complaints.sla import sla_hours
-from counter_notices.forms import CourtActionForm
+from counter_notices.forms import CounterNoticeAnswerForm, CourtActionForm
 from counter_notices.models import CounterNoticeStatus
-from counter_notices.services import CounterNoticeError, court_action_show
+from counter_notices.services import CounterNoticeError, counter_notice_answer, court_action_show
 from evidence.forms import take_uploads
 from evidence.responses import evidence_response
 from evidence.services import evidence_accept
@@ -402,6 +402,7 @@ def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
         "appeal_form": forms.get("appeal_form") or ReporterAppealForm(),
         "response_form": forms.get("response_form") or ResponseForm(),
         "court_form": forms.get("court_form") or CourtActionForm(),
+        "answer_form": forms.get("answer_form") or CounterNoticeAnswerForm(),
         "files": forms.get("files", []),
         "timeline": audit_entries_for(targets=[case, *decisions, *appeals, *notices]),
     }, status=status)
@@ -435,6 +436,8 @@ def court_action(request: HttpRequest, pk: int) -> HttpResponse:
     notice = case.counter_notices.filter(status=CounterNoticeStatus.WAITING).first()
     if notice is None:
         raise Http404("No counter-notice waits for an answer on this case")
+    if not notice.is_dmca:
+        return _counter_notice_answer(request, case, notice)
     form = CourtActionForm(request.POST)
     files = take_uploads(request, form)
     if form.is_valid():
@@ -443,9 +446,27 @@ def court_action(request: HttpRequest, pk: int) -> HttpResponse:
         except (CounterNoticeError, IllegalTransition) as exc:
             form.add_error("evidence_upload" if not files else None, str(exc))
         else:
-            messages.success(request, "Court action recorded. The listing stays removed.")
+            messages.success(request, "Court filing uploaded. A reviewer checks it; meanwhile the listing stays "
+                                      "down and its reinstatement waits. You will see the result here.")
             return redirect("reporters:case", pk=pk)
     return _render_reporter_case(request, case, status=400, court_form=form, files=files)
+
+
+def _counter_notice_answer(request, case, notice) -> HttpResponse:
+    """A trademark, design or patent counter-notice: the brand answers with evidence."""
+    form = CounterNoticeAnswerForm(request.POST)
+    files = take_uploads(request, form)
+    if form.is_valid():
+        try:
+            counter_notice_answer(notice=notice, user=request.user, answer=form.cleaned_data["answer"],
+                                  evidence=files)
+        except (CounterNoticeError, IllegalTransition) as exc:
+            form.add_error("answer", str(exc))
+        else:
+            messages.success(request, "Answer sent. A senior reviewer now weighs the counter-notice and your "
+                                      "evidence; the listing stays down until they decide.")
+            return redirect("reporters:case", pk=case.pk)
+    return _render_reporter_case(request, case, status=400, answer_form=form, files=files)
 
 
 @login_required

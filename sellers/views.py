@@ -19,6 +19,7 @@ from appeals.services import AppealError, appeal_file, appeal_respond
 from audit.transitions import IllegalTransition
 from complaints.models import CaseState, Party
 from counter_notices.forms import CounterNoticeForm
+from counter_notices.models import CounterNoticeProcedure, procedure_for
 from counter_notices.services import CounterNoticeError, Statements, counter_notice_file
 from evidence.forms import take_uploads
 
@@ -110,8 +111,12 @@ def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = standing.case
     files: list = []
     if request.method == "GET":
+        # Prefilled from the listing and the account; the seller checks and completes them.
+        user = request.user
         form = CounterNoticeForm(initial={"location": case.listing.url or case.listing.external_id,
-                                          "material": f"Listing {case.listing.external_id} “{case.listing.title}”"})
+                                          "material": f"Listing {case.listing.external_id} “{case.listing.title}”",
+                                          "full_name": user.get_full_name(), "signature": "",
+                                          "email": user.email})
         return _render_counter(request, form, standing, files)
     form = CounterNoticeForm(request.POST)
     files = take_uploads(request, form)
@@ -126,16 +131,25 @@ def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
             if not exc.missing:
                 form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Counter-notice filed. {case.brand} has until "
-                                      f"{notice.court_action_due:%A %d %B %Y} to show a court action; otherwise "
-                                      f"your listing comes back on {notice.reinstate_on:%A %d %B %Y}.")
+            if notice.is_dmca:
+                messages.success(request, f"Counter-notice filed. {case.brand} has until "
+                                          f"{notice.court_action_due:%A %d %B %Y} to show a court action; otherwise "
+                                          f"your listing comes back on {notice.reinstate_on:%A %d %B %Y}.")
+            else:
+                messages.success(request, f"Counter-notice filed. {case.brand} may answer with evidence until "
+                                          f"{notice.court_action_due:%A %d %B %Y}; then a senior reviewer decides "
+                                          "whether your listing comes back. You will get an e-mail.")
             return redirect("sellers:notice_detail", pk=pk)
     return _render_counter(request, form, standing, files, status=400)
 
 
 def _render_counter(request, form, standing, files, status=200) -> HttpResponse:
+    procedure = procedure_for(standing.case.right.kind)
     return render(request, "sellers/counter_notice_form.html",
-                  {"form": form, "standing": standing, "case": standing.case, "files": files}, status=status)
+                  {"form": form, "standing": standing, "case": standing.case, "files": files,
+                   "dmca": procedure == CounterNoticeProcedure.DMCA, "answer_days": settings.COUNTER_NOTICE_ANSWER_DAYS,
+                   "court_days": settings.COUNTER_NOTICE_COURT_DAYS,
+                   "reinstate_days": settings.COUNTER_NOTICE_REINSTATE_DAYS}, status=status)
 
 
 @login_required
