@@ -416,7 +416,12 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "listings.models.ListingStatus",
         "EndpointStatusEnum": "webhooks.models.EndpointStatus",
         "DeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+        "RightKindEnum": "registry.models.RightKind",
     },
+    "DESCRIPTION": ("The IP Portal's REST API: rights holders file and follow reports in bulk; the marketplace "
+                    "pushes listings and receives signed webhooks.\n\n**Authentication**: send "
+                    "`Authorization: Token <your token>` (from the API token page). Another party's object "
+                    "answers 404; invalid input answers 400 with one list of messages per field."),
 }
 
 # DSA Transparency Database (transparency/): submission is off while DSA_TDB_URL is empty.

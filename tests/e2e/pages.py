@@ -15,6 +15,7 @@ ROLES = ["anonymous", "rights1", "rights3", "reviewer1", "senior1", "seller2", "
 def _anonymous() -> list[tuple[str, str]]:
     return [("login", "/accounts/login/"), ("help", "/help/"), ("help-page", "/help/after-filing/"),
             ("help-sellers", "/help/sellers/"), ("help-counter-notice", "/help/sellers/counter-notice/"),
+            ("help-counter-notices", "/help/counter-notices/"),
             ("transparency", "/transparency/"), ("verify-certificate", "/certificates/verify/"),
             ("not-found", "/no-such-page/")]
 
@@ -76,7 +77,7 @@ def _reviewer() -> list[tuple[str, str]]:
              ("case", f"/review/cases/{decided.pk}/"), ("automatic-case", f"/review/cases/{automatic.pk}/"),
              ("verification", "/registry/verification/"), ("verify-right", f"/registry/verification/{pending.pk}/"),
              ("enforcement", "/review/enforcement/"), ("disputes", "/certificates/disputes/"),
-             ("statements", "/transparency/statements/")]
+             ("statements", "/transparency/statements/"), ("counter-notices", "/review/counter-notices/")]
     job = BulkJob.objects.order_by("pk").first()
     if job:
         pages.append(("bulk-job", f"/review/enforcement/jobs/{job.pk}/"))
