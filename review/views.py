@@ -204,10 +204,12 @@ def queue_health_view(request: HttpRequest) -> HttpResponse:
     health = queue_health(user=request.user)
     return render(request, "review/health.html", {
         "health": health,
-        "age_chart": bar_chart("Backlog by age", health.backlog_by_age),
-        "day_chart": bar_chart("Decided per day", [(d.strftime("%d"), n) for d, n in health.decided_per_day]),
+        "age_chart": bar_chart("Backlog by age", health.backlog_by_age, x_label="Waiting for", y_label="Cases",
+                               legend="Undecided cases"),
+        "day_chart": bar_chart("Decided per day", [(d.strftime("%d"), n) for d, n in health.decided_per_day],
+                               x_label="Day of the month", y_label="Cases", legend="Cases decided"),
         "lane_chart": bar_chart("Overdue by lane", [(lane["label"], lane["overdue"]) for lane in health.lanes],
-                                width=360),
+                                width=360, x_label="Review lane", y_label="Cases", legend="Cases past their SLA"),
     })
 
 
