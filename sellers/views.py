@@ -22,6 +22,8 @@ from counter_notices.forms import CounterNoticeForm
 from counter_notices.models import CounterNoticeProcedure, procedure_for
 from counter_notices.services import CounterNoticeError, Statements, counter_notice_file
 from evidence.forms import take_uploads
+from suspensions.forms import SuspensionAppealForm
+from suspensions.services import SuspensionError, suspension_appeal_file
 
 from .selectors import (
     LISTING_FILTERS,
@@ -38,6 +40,10 @@ from .selectors import (
 @require_GET
 def seller_center(request: HttpRequest) -> HttpResponse:
     require_seller(request.user)
+    return _seller_center_page(request)
+
+
+def _seller_center_page(request: HttpRequest, suspension_form=None, http_status: int = 200) -> HttpResponse:
     status = request.GET.get("status", "all")
     if status not in LISTING_FILTERS:
         status = "all"
@@ -49,12 +55,35 @@ def seller_center(request: HttpRequest) -> HttpResponse:
         "listings": page.object_list, "page": page, "listing_total": page.paginator.count, "status": status,
         "q": query,
         "filters": list(LISTING_FILTERS), "standings": standings, "health": account_health(user=request.user),
+        "suspension_form": suspension_form or SuspensionAppealForm(),
         "strike_threshold": settings.STRIKE_SUSPENSION_THRESHOLD,
         "strike_expiry_days": settings.STRIKE_EXPIRY_DAYS,
         "next_steps": [s for s in standings if s.next_step and (s.can_appeal or s.can_counter
                                                                 or s.case.state == CaseState.APPEALED
                                                                 or s.counter_notice)],
-    })
+    }, status=http_status)
+
+
+@login_required
+@require_POST
+def suspension_appeal(request: HttpRequest) -> HttpResponse:
+    """The suspended seller appeals its suspension from Seller Center."""
+    require_seller(request.user)
+    health = account_health(user=request.user)
+    if health.suspension is None:
+        raise Http404("No suspension in force on your account")
+    form = SuspensionAppealForm(request.POST)
+    if form.is_valid():
+        try:
+            suspension_appeal_file(suspension=health.suspension, user=request.user,
+                                   statement=form.cleaned_data["statement"])
+        except SuspensionError as exc:
+            form.add_error("statement", str(exc))
+        else:
+            messages.success(request, "Appeal sent. A senior reviewer who took no part in the suspension rules on "
+                                      "it; your listings stay suppressed until then. You will see the ruling here.")
+            return redirect("sellers:seller_center")
+    return _seller_center_page(request, suspension_form=form, http_status=400)
 
 
 @login_required
