@@ -15,6 +15,7 @@ from appeals.selectors import appeal_files, appeal_get_for_party
 from appeals.services import AppealError, appeal_file_by_reporter, appeal_respond
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
+from common.text import plural
 from complaints.forms import ReportFilterForm, ReportForm
 from complaints.kinds import SPECS, report_details_display
 from complaints.lanes import brand_lane_compute
@@ -148,10 +149,13 @@ def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: 
 def _tell_filed(request: HttpRequest, report) -> None:
     opened = report.cases.count()
     linked = [link.case for link in report.case_links.select_related("case__listing", "case__report")]
-    text = f"Report {report.reference} filed: {opened} case(s) are in the review queue."
+    are = "is" if opened == 1 else "are"
+    text = f"Report {report.reference} filed: {plural(opened, 'case')} {are} in the review queue."
     if linked:
         shown = ", ".join(f"{c.listing.external_id} → {c.reference} ({c.origin})" for c in linked[:10])
-        text += (f" {len(linked)} listing(s) were already under review for this right and were linked to "
+        was = "was" if len(linked) == 1 else "were"
+        text += (f" {plural(len(linked), 'listing')} {was} already under review"
+                 f" for this right and {was} linked to "
                  f"those cases instead: {shown}{' …' if len(linked) > 10 else ''}.")
     messages.success(request, text + f" A confirmation was sent to {report.contact_email}.")
 
@@ -230,7 +234,7 @@ def _save_draft(request: HttpRequest, form: ReportForm, data, files, draft) -> H
     typed = _typed_fields(form, data, files)
     typed.pop("evidence")
     draft = report_draft_save(user=request.user, brand=brand, right=right, data=typed, evidence=files, draft=draft)
-    messages.success(request, f"Draft {draft.reference} saved with {len(files)} file(s). "
+    messages.success(request, f"Draft {draft.reference} saved with {plural(len(files), 'file')}. "
                               "Continue it any time from My reports.")
     return redirect("reporters:report_draft", draft_pk=draft.pk)
 
@@ -363,8 +367,8 @@ def report_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     except WithdrawalError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Report {report.reference} withdrawn: {counts['closed']} undecided case(s) "
-                                  f"closed, {counts['reinstated']} removed listing(s) being reinstated.")
+        messages.success(request, f"Report {report.reference} withdrawn: {plural(counts['closed'], 'undecided case')} "
+                                  f"closed, {plural(counts['reinstated'], 'removed listing')} being reinstated.")
     return redirect("reporters:report_detail", pk=pk)
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import require_reviewer, require_senior
 from audit.transitions import IllegalTransition
 from common.charts import bar_chart
+from common.text import plural
 from complaints.models import SanctionStatus
 from complaints.reasons import statement_preview
 from complaints.records import CaseError
@@ -251,7 +252,7 @@ def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except IllegalTransition:
                 form.add_error(None, "This proposal has already been decided.")
             else:
-                extra = f" {sanction.closed_cases} pending case(s) closed." if sanction.closed_cases else ""
+                extra = f" {plural(sanction.closed_cases, 'pending case')} closed." if sanction.closed_cases else ""
                 messages.success(request, f"{sanction.get_level_display()} of {sanction.subject_label} "
                                           f"{sanction.get_status_display().lower()}.{extra}")
                 return redirect("review:sanction_list")

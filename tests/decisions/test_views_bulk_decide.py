@@ -111,3 +111,18 @@ def test_applying_to_all_without_the_confirmation_decides_nothing(world, client)
     assert response.status_code == 400
     assert "Confirm applying the decision to the report&#x27;s other undecided cases" in response.content.decode()
     assert not BulkJob.objects.exists() and not Decision.objects.exists()
+
+
+def test_the_job_page_names_the_reason_in_words_and_links_the_skipped_cases(world, client,
+                                                                         django_capture_on_commit_callbacks):
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
+    claim(cases[2], world.rev2)
+    client.force_login(world.rev1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(cases[0]), ALL)
+    html = client.get(response["Location"]).content.decode()
+    assert "(tm_counterfeit)" not in html and "“Counterfeit goods bearing the registered mark" in html
+    assert 'data-testid="skipped-cases"' in html
+    assert f'href="{reverse("review:case_detail", args=[cases[2].pk])}">{cases[2].reference}</a>' in html
+    assert "held by rev2" in html and "every case reached" in html
