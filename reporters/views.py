@@ -197,7 +197,9 @@ def _take_evidence(request: HttpRequest, draft, data) -> tuple[list, list[str], 
     removed = next((f for f in carried if str(f.pk) == remove), None)
     carried = [f for f in carried if f is not removed]
     accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
-                               used_bytes=sum(f.size for f in carried), used_files=len(carried))
+                               used_bytes=sum(f.size for f in carried), used_files=len(carried), attached=carried)
+    for duplicate in accepted.duplicates:
+        messages.info(request, duplicate)
     files = carried + accepted.stored
     data.setlist("evidence", [str(f.pk) for f in files])
     return files, problems + accepted.refusals, removed
