@@ -56,6 +56,7 @@ LABELS = {
     "recheckjob.done": "Re-check of listings finished",
     "webhookendpoint.created": "Webhook endpoint added", "webhookendpoint.updated": "Webhook endpoint changed",
     "webhookendpoint.secret_rotated": "Webhook signing secret rotated",
+    "webhookendpoint.test_sent": "Webhook test event sent",
     "webhookevent.created": "Marketplace told by webhook", "webhookdelivery.redeliver": "Webhook sent again",
     "evidence.uploaded": "Evidence file uploaded", "evidence.deleted": "Evidence file deleted",
     "sanction.proposed": "Notifier sanction proposed",
