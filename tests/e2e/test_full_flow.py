@@ -102,7 +102,7 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     authority.check()
     page.get_by_role("button", name="Submit report").click()
     expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
-    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Report R-\d{7} filed: 2 case\(s\) are in the "
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Report R-\d{7} filed: 2 cases are in the "
                                                                r"review queue\. A confirmation was sent to "
                                                                r"rights1@demo\.ipportal\.local\.$"))
     report_url = page.url
