@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import require_reviewer
-from complaints.models import Case
+from complaints.models import UNDECIDED_STATES, Case
 
 from .models import ActionStatus, BulkJob, EnforcementAction
 
@@ -47,6 +47,15 @@ def bulk_job_get(*, user, pk: int) -> BulkJob:
         return BulkJob.objects.select_related("created_by", "report").get(pk=pk)
     except BulkJob.DoesNotExist:
         raise Http404("No such bulk job") from None
+
+
+def bulk_job_skipped_cases(*, job: BulkJob) -> list[Case]:
+    """A report-wide decision's cases it did not decide and that still wait: held by another reviewer or
+    reached after they moved on. Listed (linked) on the job's page once every case was reached."""
+    if not job.is_report_decision or not job.cases_skipped or not job.cases_done_at:
+        return []
+    return list(job.report.cases.filter(state__in=UNDECIDED_STATES).exclude(pk=job.source_case_id)
+                .select_related("listing", "claimed_by").order_by("id")[:200])
 
 
 def case_actions(*, case: Case) -> QuerySet[EnforcementAction]:

@@ -12,8 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.selectors import audit_link_backlog
 from audit.transitions import IllegalTransition
+from complaints.reasons import REASONS
 
-from .selectors import action_get_for_reviewer, actions_needing_attention, bulk_job_get, bulk_jobs_recent
+from .selectors import (
+    action_get_for_reviewer,
+    actions_needing_attention,
+    bulk_job_get,
+    bulk_job_skipped_cases,
+    bulk_jobs_recent,
+)
 from .services import action_retry
 
 
@@ -51,4 +58,5 @@ def bulk_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = bulk_job_get(user=request.user, pk=pk)
     # The page polls this same view with HTMX for the progress block only; a reload shows it too.
     template = "actions/_bulk_progress.html" if request.headers.get("HX-Request") else "actions/bulk_job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "skipped": bulk_job_skipped_cases(job=job),
+                                      "reason": REASONS.get(job.reason_code) if job.reason_code else None})

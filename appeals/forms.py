@@ -5,9 +5,17 @@ from complaints.reasons import reason_choices
 from evidence.forms import EvidenceFormMixin, EvidenceUploadField
 
 
+def _grant_deny(grant: str, deny: str, grant_label: str, deny_label: str) -> list:
+    """The ruling's reasons grouped under Grant and Deny, the words the appellant reads."""
+    blank, (_, grant_reasons), (_, deny_reasons) = reason_choices(grant, deny, appeal=True)
+    return [blank, (f"Grant the appeal: {grant_label}", grant_reasons),
+            (f"Deny the appeal: {deny_label}", deny_reasons)]
+
+
 class AppealDecideForm(forms.Form):
-    reason_code = forms.ChoiceField(choices=reason_choices(Outcome.REINSTATE, Outcome.UPHOLD, appeal=True),
-                                    label="Ruling")
+    reason_code = forms.ChoiceField(choices=_grant_deny(Outcome.REINSTATE, Outcome.UPHOLD, "reinstate the listing",
+                                                        "the restriction stands"),
+                                    label="Ruling: grant or deny, with the reason")
     facts = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Facts",
         help_text="What the appeal showed. The seller and the rights holder read this.",
@@ -17,8 +25,9 @@ class AppealDecideForm(forms.Form):
 class ReporterAppealDecideForm(AppealDecideForm):
     """The ruling on a rights holder's appeal against the rejection of their report."""
 
-    reason_code = forms.ChoiceField(choices=reason_choices(Outcome.REMOVE, Outcome.REJECT, appeal=True),
-                                    label="Ruling")
+    reason_code = forms.ChoiceField(choices=_grant_deny(Outcome.REMOVE, Outcome.REJECT, "remove the listing",
+                                                        "the rejection stands"),
+                                    label="Ruling: grant or deny, with the reason")
 
 
 class AppealForm(EvidenceFormMixin, forms.Form):

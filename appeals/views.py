@@ -10,9 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions.selectors import case_actions
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
-from complaints.models import Party
+from complaints.kinds import report_details_display
+from complaints.models import Outcome, Party
 from complaints.records import CaseError
+from complaints.selectors import report_evidence
 from evidence.responses import evidence_response
+from review.case_page import listing_diff
 
 from .forms import AppealDecideForm, ReporterAppealDecideForm
 from .selectors import appeal_evidence_get, appeal_files, appeal_get_for_senior, appeals_open
@@ -35,22 +38,41 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                appeal_decide(appeal=appeal, senior=request.user, **form.cleaned_data)
+                decision = appeal_decide(appeal=appeal, senior=request.user, **form.cleaned_data)
             except (AppealError, CaseError, IllegalTransition) as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Appeal on {appeal.case.reference} decided.")
+                messages.success(request, ruling_message(appeal, decision))
                 return redirect("appeals:appeal_list")
         status = 400
     case = appeal.case
     decisions = list(case.decisions.select_related("decided_by").order_by("id"))
     return render(request, "appeals/appeal_detail.html", {
-        "appeal": appeal, "case": case, "decisions": decisions, "form": form,
+        "appeal": appeal, "case": case, "decisions": decisions, "form": form, "report": case.report,
+        "diff": listing_diff(case=case), "listing": case.listing,
+        "details": report_details_display(report=case.report) if case.report_id else [],
+        "evidence": report_evidence(report=case.report) if case.report_id else [],
         "actions": case_actions(case=case),
         "timeline": audit_entries_for(targets=[case, appeal, *decisions]),
         "own_decision": appeal.decision.decided_by_id == request.user.pk,
         "files": appeal_files(appeal), "responses": list(appeal.responses.select_related("author")),
     }, status=status)
+
+
+def ruling_message(appeal, decision) -> str:
+    """What the ruling did and what follows, for the senior who made it."""
+    ref = appeal.case.reference
+    if decision.outcome == Outcome.REINSTATE:
+        return (f"Appeal on {ref} granted. The listing is being reinstated on the marketplace and the strike "
+                "for this decision is removed; the seller and the rights holder get your statement by e-mail.")
+    if decision.outcome == Outcome.REMOVE:
+        return (f"Appeal on {ref} granted. The listing is being removed on the marketplace; the seller gets the "
+                "statement of reasons and may appeal in turn, and the rights holder is told by e-mail.")
+    if decision.outcome == Outcome.UPHOLD:
+        return (f"Appeal on {ref} denied. The restriction stands; the seller and the rights holder get your "
+                "statement by e-mail. The decision is final on the portal.")
+    return (f"Appeal on {ref} denied. The rejection stands; the rights holder and the seller get your statement "
+            "by e-mail.")
 
 
 @login_required

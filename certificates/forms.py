@@ -24,7 +24,8 @@ class VerifyForm(forms.Form):
 
 
 class DisputeForm(WorkForm):
-    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Why it is not a copy",
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+                                label="Why it is not a copy",
                                 help_text="A reviewer compares both works side by side and reads this.")
 
     def __init__(self, *args, brands, **kwargs):
@@ -35,5 +36,5 @@ class DisputeForm(WorkForm):
 class DisputeDecideForm(forms.Form):
     outcome = forms.ChoiceField(widget=forms.RadioSelect, choices=[
         ("register", "Not a copy: register the work"), ("refuse", "A copy: the refusal stands")])
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason",
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Reason",
                              help_text="The applicant reads it.")

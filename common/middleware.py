@@ -76,3 +76,28 @@ class RequestBoundsMiddleware:
         if isinstance(exception, OverflowError):
             return _refuse(request, 400, "A number in the request is out of range.")
         return None
+
+
+class ErrorPagesMiddleware:
+    """The portal's own 404 and 500 pages while DEBUG is on (`make run`), unless a developer keeps
+    Django's debug pages with DEBUG_ERROR_PAGES=1. Off DEBUG, Django renders ours already (403 always).
+
+    Django builds its debug page where the exception is converted, before any middleware sees it,
+    so this swaps the finished response: an HTML 404 or 500 carrying the debug page's robots tag,
+    which no page of ours sends. JSON answers (the API) are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (settings.DEBUG and not settings.DEBUG_ERROR_PAGES and response.status_code in (404, 500)
+                and response.get("Content-Type", "").startswith("text/html")
+                and b'content="NONE,NOARCHIVE"' in getattr(response, "content", b"")):
+            from django.views import defaults
+
+            if response.status_code == 404:
+                return defaults.page_not_found(request, Http404())
+            return defaults.server_error(request)
+        return response

@@ -1,5 +1,6 @@
 """Help pages for rights holders: public, server-rendered, one template per page."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -21,6 +22,7 @@ PAGES = {
     "after-filing": "What happens after you file: steps and timelines",
     "avoid-rejection": "How to avoid a rejected report",
     "false-notices": "Consequences of false notices",
+    "counter-notices": "Counter-notices: copyright and the other rights",
     "bulk-api": "Filing in bulk: CSV and the API",
 }
 
@@ -37,7 +39,8 @@ def help_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"title": PAGES[slug], "pages": PAGES, "slug": slug,
                "lanes": [(label, sla_hours(p)) for p, label in Priority.choices],
                "unregistered_sla_hours": sla_hours(Priority.UNREGISTERED),
-               "design_years": UNREGISTERED_DESIGN_YEARS}
+               "design_years": UNREGISTERED_DESIGN_YEARS,
+               "court_days": settings.COUNTER_NOTICE_COURT_DAYS, "answer_days": settings.COUNTER_NOTICE_ANSWER_DAYS}
     if slug.startswith("report-"):
         kind = slug.removeprefix("report-")
         context.update(spec=SPECS[kind], described=DESCRIBED_SPECS.get(kind, []))

@@ -309,6 +309,8 @@ RESTRICTING_OUTCOMES = (Outcome.REMOVE, Outcome.SUPPRESS)
 # The reason the system records when no court action answered a counter-notice in time (listed
 # with the other system reasons in complaints.reasons).
 COUNTER_NOTICE_NO_COURT_ACTION = "counter_notice_no_court_action"
+# A senior reviewer reinstates on a trademark, design or patent counter-notice (counter_notices).
+COUNTER_NOTICE_GRANTED = "counter_notice_granted"
 # The reason the system records when a protection rule no longer matches the listing of its open
 # automatic case (the rule was relaxed, or the listing changed): the case closes, the suppression lifts.
 AUTO_RULE_NO_LONGER_MATCHES = "auto_rule_no_longer_matches"
@@ -351,7 +353,7 @@ class Decision(models.Model):
     @property
     def reinstated_after_counter_notice(self) -> bool:
         """The system reinstated the listing: no court action answered the seller's counter-notice."""
-        return self.reason_code == COUNTER_NOTICE_NO_COURT_ACTION
+        return self.reason_code in (COUNTER_NOTICE_NO_COURT_ACTION, COUNTER_NOTICE_GRANTED)
 
     @property
     def outranks_automation(self) -> bool:

@@ -5,7 +5,13 @@ from dataclasses import dataclass
 from registry.models import RightKind
 from registry.unregistered import described_summary
 
-from .models import AUTO_RULE_NO_LONGER_MATCHES, COUNTER_NOTICE_NO_COURT_ACTION, RESTRICTING_OUTCOMES, Outcome
+from .models import (
+    AUTO_RULE_NO_LONGER_MATCHES,
+    COUNTER_NOTICE_GRANTED,
+    COUNTER_NOTICE_NO_COURT_ACTION,
+    RESTRICTING_OUTCOMES,
+    Outcome,
+)
 
 ALL_KINDS = frozenset(RightKind.values)
 TM, CR, PT, DS = (frozenset({k}) for k in (RightKind.TRADEMARK, RightKind.COPYRIGHT, RightKind.PATENT,
@@ -126,9 +132,14 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
            "Counter-notice: the rights holder did not show a court action in time",
            "The seller filed a counter-notice with the statements the law requires, and the rights "
            "holder did not show, within 10 business days, that it filed a court action to restrain "
-           "the seller; the listing is restored (17 U.S.C. §512(g)(2)(C), applied to every IP type).",
+           "the seller; the listing is restored (17 U.S.C. §512(g)(2)(C)).",
            "Detection: notice from the rights holder. Decision: taken automatically when the deadline for "
-           "a court action passed; no person assessed the listing again."),
+           "a court action passed; no person assessed the listing again.", kinds=CR),
+    Reason(COUNTER_NOTICE_GRANTED, Outcome.REINSTATE,
+           "Counter-notice: a senior reviewer found the removal unfounded",
+           "The seller filed a counter-notice; the rights holder was asked to answer with evidence, and a "
+           "senior reviewer who took no part in the removal weighed both sides and found the restriction "
+           "not justified; the listing is restored.", kinds=TM | PT | DS),
     Reason("notifier_suspended", Outcome.REJECT, "Notice processing for this reporter is suspended",
            "The reporter's notices are suspended after repeated manifestly unfounded notices and a "
            "prior warning (DSA Art. 23); pending notices are closed without assessment."),
@@ -152,7 +163,8 @@ REASONS: dict[str, Reason] = {r.code: r for r in [
 # Reasons only the system records: a counter-notice unanswered by a court action, a reporter's
 # pending notices closed when their notice processing is suspended.
 NOTIFIER_SUSPENDED = "notifier_suspended"
-SYSTEM_REASONS = frozenset({COUNTER_NOTICE_NO_COURT_ACTION, NOTIFIER_SUSPENDED, AUTO_RULE_NO_LONGER_MATCHES})
+SYSTEM_REASONS = frozenset({COUNTER_NOTICE_NO_COURT_ACTION, COUNTER_NOTICE_GRANTED, NOTIFIER_SUSPENDED,
+                            AUTO_RULE_NO_LONGER_MATCHES})
 # The automatic suppression's reason for each kind of right (decisions/automated.py).
 AUTO_REASON_FOR_KIND = {RightKind.TRADEMARK: "auto_mark_outside_authorization",
                         **{k: "auto_right_outside_authorization" for k in (RightKind.COPYRIGHT, RightKind.PATENT,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.permissions import require_senior
 from audit.services import audit_append
 from audit.transitions import transition
+from common.text import plural
 from registry.models import Brand, BrandMember
 
 from .models import (
@@ -129,7 +130,8 @@ def sanction_evaluate(*, brand: Brand | None = None, reporter=None) -> Sanction 
             return None  # warned, and nothing unfounded since: wait
         level = SanctionLevel.SUSPENSION
         why.append(f"A warning was confirmed on {warning.decided_at:%Y-%m-%d}; since then "
-                   f"{since.unfounded + since.reversed} more notice(s) were unfounded or reversed.")
+                   f"{plural(since.unfounded + since.reversed, 'more notice')} "
+                   f"{'was' if since.unfounded + since.reversed == 1 else 'were'} unfounded or reversed.")
     try:
         with transaction.atomic():
             sanction = Sanction.objects.create(brand=brand, reporter=reporter, level=level,

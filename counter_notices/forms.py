@@ -2,11 +2,21 @@ from django import forms
 
 from evidence.forms import EvidenceFormMixin, EvidenceUploadField
 
+from .models import CounterNoticeGround
+
 
 class CounterNoticeForm(EvidenceFormMixin, forms.Form):
     """The statutory statements. Each is checked by the service, which names every one missing;
     the form leaves them optional so all the missing ones are named at once, in the law's words."""
 
+    # The marketplace's own counter-notice (trademark, design, patent) asks these instead of the
+    # statutory consents; the page shows the fields of the case's procedure.
+    ground = forms.ChoiceField(choices=CounterNoticeGround.choices, widget=forms.RadioSelect, required=False,
+                               label="Why the removal was wrong")
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000, label="Your explanation",
+        help_text="The facts the rights holder and the reviewer can check: your authorization, the supplier and "
+                  "invoice numbers, or how the product differs from the right.")
     material = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
                                label="The material that was removed",
                                help_text="For example: the listing's title, photos and description.")
@@ -35,6 +45,33 @@ class CounterNoticeForm(EvidenceFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_upload()
+
+
+class CounterNoticeAnswerForm(EvidenceFormMixin, forms.Form):
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, required=False,
+                             label="Your answer",
+                             help_text="Why the removal should stand, against the seller's ground.")
+    evidence_upload = EvidenceUploadField(required=False, label="Your evidence")
+    upload_help = "Test purchases, expert reports, the authorized-reseller list, a comparison with the right."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_upload()
+
+
+class CounterNoticeDecideForm(forms.Form):
+    outcome = forms.ChoiceField(widget=forms.RadioSelect, label="Your decision", choices=[
+        ("reinstate", "Grant: reinstate the listing"), ("reject", "Deny: the listing stays down")])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Reasons",
+                             help_text="The seller and the rights holder read them.")
+
+
+class FilingReviewForm(forms.Form):
+    outcome = forms.ChoiceField(widget=forms.RadioSelect, label="The court filing", choices=[
+        ("confirm", "Confirm: a court action against this seller over this material; the listing stays down"),
+        ("reject", "Reject: not such a filing; the counter-notice's deadline continues")])
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False,
+                           label="Note", help_text="Required when rejecting: the rights holder reads it.")
 
 
 class CourtActionForm(EvidenceFormMixin, forms.Form):

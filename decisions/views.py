@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from actions.selectors import case_actions
@@ -56,8 +57,9 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             if job is None:
                 messages.success(request, recorded)
                 return redirect("review:queue")
+            n = job.cases_total
             messages.success(request, f"{recorded} The same decision is being applied to the other "
-                                      f"{job.cases_total:,} undecided case(s) of {case.origin} "
+                                      f"{n:,} undecided case{pluralize(n)} of {case.origin} "
                                       "in the background; cases held by another reviewer are skipped. "
                                       "Sellers hear of each case as usual; the reporter gets one summary of them "
                                       "when the job finishes. Progress below.")

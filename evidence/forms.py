@@ -3,6 +3,7 @@ picked before the rest of the form is validated (so a file is never asked for tw
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 
 from .content import ACCEPTED
@@ -51,7 +52,9 @@ def take_uploads(request: HttpRequest, form) -> list:
     ids = {int(v) for v in request.POST.getlist("evidence") if v.isdigit()}
     carried = list(evidence_unattached().filter(uploaded_by=request.user, pk__in=ids).order_by("id"))
     accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
-                               used_bytes=sum(f.size for f in carried), used_files=len(carried))
+                               used_bytes=sum(f.size for f in carried), used_files=len(carried), attached=carried)
+    for duplicate in accepted.duplicates:
+        messages.info(request, duplicate)
     for refusal in accepted.refusals:
         form.add_error("evidence_upload", refusal)
     return carried + accepted.stored

@@ -41,18 +41,22 @@ class Accepted:
 
     stored: list[EvidenceFile] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
+    # Files picked again (same SHA-256 as one attached or earlier in the batch): attached once.
+    duplicates: list[str] = field(default_factory=list)
 
 
 def evidence_accept(*, uploaded_by, uploads: Iterable[UploadedFile], used_bytes: int = 0,
-                    used_files: int = 0) -> Accepted:
+                    used_files: int = 0, attached: Iterable[EvidenceFile] = ()) -> Accepted:
     """Check each upload by content and store the acceptable ones; refuse the rest with a reason.
 
     `used_bytes`/`used_files` are what the owning record (a report) already holds: the per-owner
     limits EVIDENCE_MAX_OWNER_BYTES/FILES count them. Every refusal is logged; a refused file
-    leaves nothing on disk or in the database.
+    leaves nothing on disk or in the database. A file with the same content (SHA-256) as one in
+    `attached` or earlier in the batch is not stored again: named in `duplicates`.
     """
     result = Accepted()
     loose_bytes, loose_files = _unattached_use(uploaded_by)
+    seen = {f.sha256 for f in attached}
     for upload in uploads:
         name = (upload.name or "unnamed")[:255]
         try:
@@ -63,6 +67,11 @@ def evidence_accept(*, uploaded_by, uploads: Iterable[UploadedFile], used_bytes:
             log.warning("evidence refused: user=%s file=%r reason=%s", uploaded_by.pk, name, exc)
             result.refusals.append(f"“{name}” was not accepted: {exc}")
             continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            result.duplicates.append(f"“{name}” is the same file as one already attached; it is attached once.")
+            continue
+        seen.add(digest)
         result.stored.append(_store(uploaded_by=uploaded_by, name=name, data=data,
                                     content_type=detected.content_type, width=detected.width,
                                     height=detected.height))

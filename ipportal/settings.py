@@ -46,6 +46,9 @@ def env_float(name: str, default: float) -> float:
 # Off unless asked for: `make run`, `make web` and Procfile.embedded turn it on (and the tests, through
 # tests/_debug_env.py). A production start that forgets it gets no tracebacks, settings or SQL on a 500.
 DEBUG = env_bool("DEBUG", False)
+# Django's debug pages for 404 and 500 (tracebacks, settings) instead of the portal's own, for a
+# developer who wants them; off, `make run` shows people what production shows.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
     raise RuntimeError("Set SECRET_KEY when DEBUG is off.")
@@ -120,6 +123,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "common.middleware.ErrorPagesMiddleware",  # the portal's 404/500 pages under DEBUG too
     "django.middleware.security.SecurityMiddleware",
     "common.openapi_errors.ApiErrorsAsJsonMiddleware",  # an /api/ 404 or 500 answers JSON, not a page
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY)
@@ -529,6 +533,9 @@ APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 183)
 # a court action; the listing is reinstated on the next business day (DMCA: 10 to 14).
 COUNTER_NOTICE_COURT_DAYS = env_int("COUNTER_NOTICE_COURT_DAYS", 10)
 COUNTER_NOTICE_REINSTATE_DAYS = env_int("COUNTER_NOTICE_REINSTATE_DAYS", 11)
+# Trademark, design, patent counter-notices: business days the rights holder has to answer before a
+# senior reviewer decides (no automatic restoration).
+COUNTER_NOTICE_ANSWER_DAYS = env_int("COUNTER_NOTICE_ANSWER_DAYS", 10)
 # Public holidays the business-day calendar skips besides weekends: those of the `holidays` package
 # for BUSINESS_HOLIDAYS_COUNTRY (ISO 3166-1 alpha-2; empty: none) and its optional
 # BUSINESS_HOLIDAYS_SUBDIVISION (a state or region, e.g. "CA" in the US, "BY" in DE), for any year,
@@ -633,6 +640,10 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "webhooks.models.DeliveryStatus",
         "RightKindEnum": "registry.choices.RightKind",  # several serializers' `kind` (check --deploy: W001)
     },
+    "DESCRIPTION": ("The IP Portal's REST API: rights holders file and follow reports in bulk; the marketplace "
+                    "pushes listings and receives signed webhooks.\n\n**Authentication**: send "
+                    "`Authorization: Token <your token>` (from the API token page). Another party's object "
+                    "answers 404; invalid input answers 400 with one list of messages per field."),
 }
 
 # DSA Transparency Database (transparency/): submission is off while DSA_TDB_URL is empty.

@@ -71,5 +71,6 @@ urlpatterns = [
     path("api/v1/", include("certificates.api_urls")),
     path("", include("legal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/docs.html"),
+         name="api_docs"),
 ]

@@ -111,7 +111,8 @@ class ListingOut(serializers.ModelSerializer):
 class ListingUpsertApi(APIView):
     permission_classes = [IsMarketplaceForListings]
 
-    @extend_schema(request=ListingIn, responses={200: ListingOut, 201: ListingOut})
+    @extend_schema(summary="Push one listing (created or updated by its external id)", request=ListingIn,
+                   responses={200: ListingOut, 201: ListingOut})
     def post(self, request: Request) -> Response:
         data = ListingIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -175,7 +176,7 @@ class ListingBulkIngestApi(APIView):
 
     permission_classes = [IsMarketplaceForListings]
 
-    @extend_schema(request=BulkIn, responses={
+    @extend_schema(summary="Push many listings and sellers at once", request=BulkIn, responses={
         200: OpenApiResponse(BulkOut, description="Stored what was valid; `errors` lists each refused item"),
         400: OpenApiResponse(description="The body is not two lists, a list has more than 1,000 items, an NDJSON "
                                          "body more than 10,000 lines, or the body is not JSON"),

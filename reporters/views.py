@@ -16,6 +16,7 @@ from appeals.services import AppealError, appeal_file_by_reporter, appeal_respon
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
 from common.ratelimit import rate_limited
+from common.text import plural
 from complaints.forms import ReportFilterForm, ReportForm
 from complaints.kinds import SPECS, report_details_display
 from complaints.lanes import brand_lane_compute
@@ -37,9 +38,9 @@ from complaints.selectors import (
 )
 from complaints.services import ReportError, report_draft_delete, report_draft_save, report_submit
 from complaints.sla import sla_hours
-from counter_notices.forms import CourtActionForm
+from counter_notices.forms import CounterNoticeAnswerForm, CourtActionForm
 from counter_notices.models import CounterNoticeStatus
-from counter_notices.services import CounterNoticeError, court_action_show
+from counter_notices.services import CounterNoticeError, counter_notice_answer, court_action_show
 from evidence.forms import take_uploads
 from evidence.responses import evidence_response
 from evidence.services import evidence_accept
@@ -171,10 +172,13 @@ def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: 
 def _tell_filed(request: HttpRequest, report) -> None:
     opened = report.cases.count()
     linked = [link.case for link in report.case_links.select_related("case__listing", "case__report")]
-    text = f"Report {report.reference} filed: {opened} case(s) are in the review queue."
+    are = "is" if opened == 1 else "are"
+    text = f"Report {report.reference} filed: {plural(opened, 'case')} {are} in the review queue."
     if linked:
         shown = ", ".join(f"{c.listing.external_id} → {c.reference} ({c.origin})" for c in linked[:10])
-        text += (f" {len(linked)} listing(s) were already under review for this right and were linked to "
+        was = "was" if len(linked) == 1 else "were"
+        text += (f" {plural(len(linked), 'listing')} {was} already under review"
+                 f" for this right and {was} linked to "
                  f"those cases instead: {shown}{' …' if len(linked) > 10 else ''}.")
     messages.success(request, text + f" A confirmation was sent to {report.contact_email}.")
 
@@ -216,7 +220,9 @@ def _take_evidence(request: HttpRequest, draft, data) -> tuple[list, list[str], 
     removed = next((f for f in carried if str(f.pk) == remove), None)
     carried = [f for f in carried if f is not removed]
     accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
-                               used_bytes=sum(f.size for f in carried), used_files=len(carried))
+                               used_bytes=sum(f.size for f in carried), used_files=len(carried), attached=carried)
+    for duplicate in accepted.duplicates:
+        messages.info(request, duplicate)
     files = carried + accepted.stored
     data.setlist("evidence", [str(f.pk) for f in files])
     return files, problems + accepted.refusals, removed
@@ -253,7 +259,7 @@ def _save_draft(request: HttpRequest, form: ReportForm, data, files, draft) -> H
     typed = _typed_fields(form, data, files)
     typed.pop("evidence")
     draft = report_draft_save(user=request.user, brand=brand, right=right, data=typed, evidence=files, draft=draft)
-    messages.success(request, f"Draft {draft.reference} saved with {len(files)} file(s). "
+    messages.success(request, f"Draft {draft.reference} saved with {plural(len(files), 'file')}. "
                               "Continue it any time from My reports.")
     return redirect("reporters:report_draft", draft_pk=draft.pk)
 
@@ -386,8 +392,8 @@ def report_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     except WithdrawalError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Report {report.reference} withdrawn: {counts['closed']} undecided case(s) "
-                                  f"closed, {counts['reinstated']} removed listing(s) being reinstated.")
+        messages.success(request, f"Report {report.reference} withdrawn: {plural(counts['closed'], 'undecided case')} "
+                                  f"closed, {plural(counts['reinstated'], 'removed listing')} being reinstated.")
     return redirect("reporters:report_detail", pk=pk)
 
 
@@ -425,6 +431,7 @@ def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
         "appeal_form": forms.get("appeal_form") or ReporterAppealForm(),
         "response_form": forms.get("response_form") or ResponseForm(),
         "court_form": forms.get("court_form") or CourtActionForm(),
+        "answer_form": forms.get("answer_form") or CounterNoticeAnswerForm(),
         "files": forms.get("files", []),
         "timeline": audit_entries_for(targets=[case, *decisions, *appeals, *notices]),
     }, status=status)
@@ -458,6 +465,8 @@ def court_action(request: HttpRequest, pk: int) -> HttpResponse:
     notice = case.counter_notices.filter(status=CounterNoticeStatus.WAITING).first()
     if notice is None:
         raise Http404("No counter-notice waits for an answer on this case")
+    if not notice.is_dmca:
+        return _counter_notice_answer(request, case, notice)
     form = CourtActionForm(request.POST)
     files = take_uploads(request, form)
     if form.is_valid():
@@ -466,9 +475,27 @@ def court_action(request: HttpRequest, pk: int) -> HttpResponse:
         except (CounterNoticeError, IllegalTransition) as exc:
             form.add_error("evidence_upload" if not files else None, str(exc))
         else:
-            messages.success(request, "Court action recorded. The listing stays removed.")
+            messages.success(request, "Court filing uploaded. A reviewer checks it; meanwhile the listing stays "
+                                      "down and its reinstatement waits. You will see the result here.")
             return redirect("reporters:case", pk=pk)
     return _render_reporter_case(request, case, status=400, court_form=form, files=files)
+
+
+def _counter_notice_answer(request, case, notice) -> HttpResponse:
+    """A trademark, design or patent counter-notice: the brand answers with evidence."""
+    form = CounterNoticeAnswerForm(request.POST)
+    files = take_uploads(request, form)
+    if form.is_valid():
+        try:
+            counter_notice_answer(notice=notice, user=request.user, answer=form.cleaned_data["answer"],
+                                  evidence=files)
+        except (CounterNoticeError, IllegalTransition) as exc:
+            form.add_error("answer", str(exc))
+        else:
+            messages.success(request, "Answer sent. A senior reviewer now weighs the counter-notice and your "
+                                      "evidence; the listing stays down until they decide.")
+            return redirect("reporters:case", pk=case.pk)
+    return _render_reporter_case(request, case, status=400, answer_form=form, files=files)
 
 
 @login_required

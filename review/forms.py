@@ -28,6 +28,16 @@ class DecideForm(forms.Form):
                   "edit it before recording. Changing the reason or the facts composes it again.",
     )
     apply_to_report = forms.BooleanField(required=False, label="Apply to all identical cases of this report")
+    # One click must not restrict many listings: applying to all asks for this second box too.
+    confirm_apply = forms.BooleanField(required=False, label="I confirm the other listings are decided the same way")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("apply_to_report") and not data.get("confirm_apply"):
+            self.add_error("confirm_apply", "Confirm applying the decision to the report's other undecided "
+                                            "cases: their listings are decided the same way, each with its "
+                                            "own statement of reasons.")
+        return data
 
     def __init__(self, *args, kind: str | None = None, **kwargs):
         """`kind`: the case's right's kind; only the reasons that fit it are offered (and accepted)."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import require_reviewer, require_senior
 from audit.transitions import IllegalTransition
 from common.charts import bar_chart
+from common.text import plural
 from complaints.models import SanctionStatus
 from complaints.reasons import statement_preview
 from complaints.records import CaseError
@@ -204,10 +205,12 @@ def queue_health_view(request: HttpRequest) -> HttpResponse:
     health = queue_health(user=request.user)
     return render(request, "review/health.html", {
         "health": health,
-        "age_chart": bar_chart("Backlog by age", health.backlog_by_age),
-        "day_chart": bar_chart("Decided per day", [(d.strftime("%d"), n) for d, n in health.decided_per_day]),
+        "age_chart": bar_chart("Backlog by age", health.backlog_by_age, x_label="Waiting for", y_label="Cases",
+                               legend="Undecided cases"),
+        "day_chart": bar_chart("Decided per day", [(d.strftime("%d"), n) for d, n in health.decided_per_day],
+                               x_label="Day of the month", y_label="Cases", legend="Cases decided"),
         "lane_chart": bar_chart("Overdue by lane", [(lane["label"], lane["overdue"]) for lane in health.lanes],
-                                width=360),
+                                width=360, x_label="Review lane", y_label="Cases", legend="Cases past their SLA"),
     })
 
 
@@ -249,7 +252,7 @@ def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except IllegalTransition:
                 form.add_error(None, "This proposal has already been decided.")
             else:
-                extra = f" {sanction.closed_cases} pending case(s) closed." if sanction.closed_cases else ""
+                extra = f" {plural(sanction.closed_cases, 'pending case')} closed." if sanction.closed_cases else ""
                 messages.success(request, f"{sanction.get_level_display()} of {sanction.subject_label} "
                                           f"{sanction.get_status_display().lower()}.{extra}")
                 return redirect("review:sanction_list")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from appeals.models import Appeal, AppealStatus
 from appeals.services import appeal_deadline, seller_appeal_refusal
 from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState, Decision, Party
-from counter_notices.models import CounterNotice, CounterNoticeStatus
+from counter_notices.models import OPEN_STATUSES, CounterNotice
 from counter_notices.services import counter_notice_refusal
 from decisions.challenges import restriction_in_force
 from listings.models import Listing, ListingStatus
@@ -43,7 +43,8 @@ def notice_standing(case: Case) -> NoticeStanding:
                        counter_notice=notices[-1] if notices else None)
     listing = f"{case.listing.external_id} “{case.listing.title}”"
     removal_in_force = restriction_in_force(case=case, decision=latest)
-    cn_waiting = s.counter_notice is not None and s.counter_notice.status == CounterNoticeStatus.WAITING
+    cn = s.counter_notice
+    cn_waiting = cn is not None and cn.is_waiting and cn.is_dmca
     if removal_in_force:
         s.appeal_until = appeal_deadline(latest)
         s.can_appeal = seller_appeal_refusal(case=case, decision=latest) is None
@@ -52,6 +53,13 @@ def notice_standing(case: Case) -> NoticeStanding:
         s.next_step = (f"Listing {listing} comes back on {s.counter_notice.reinstate_on:%A %d %B %Y} unless "
                        f"{case.brand} shows a court action by {s.counter_notice.court_action_due:%d %B}. "
                        "Nothing to do.")
+    elif cn is not None and cn.is_open and not cn.is_dmca:
+        s.next_step = (f"A senior reviewer decides your counter-notice on listing {listing}"
+                       + (f" once {case.brand} has answered or {cn.court_action_due:%d %B} has passed"
+                          if cn.is_waiting else "") + ". Nothing to do.")
+    elif cn is not None and cn.is_filing_under_review:
+        s.next_step = (f"{case.brand} uploaded a court filing against your counter-notice on listing {listing}; "
+                       "a reviewer is checking it. Nothing to do.")
     elif case.state == CaseState.APPEALED:
         s.next_step = f"A senior reviewer is deciding the appeal on listing {listing}. Nothing to do."
     elif s.can_appeal or s.can_counter:
@@ -129,7 +137,7 @@ def account_health(*, user) -> AccountHealth:
         listings=listings.count(),
         restricted=listings.exclude(status=ListingStatus.ACTIVE).count(),
         open_appeals=Appeal.objects.filter(mine, status=AppealStatus.OPEN).distinct().count(),
-        waiting_counter_notices=CounterNotice.objects.filter(mine, status=CounterNoticeStatus.WAITING)
+        waiting_counter_notices=CounterNotice.objects.filter(mine, status__in=OPEN_STATUSES)
         .distinct().count(),
         upheld=Case.objects.filter(listing__seller__members__user=user, state=CaseState.UPHELD).distinct().count(),
         strikes=strikes_with_coverage(Strike.objects.filter(seller__members__user=user, removed_at__isnull=True,

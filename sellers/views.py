@@ -19,8 +19,11 @@ from appeals.services import AppealError, appeal_file, appeal_respond
 from audit.transitions import IllegalTransition
 from complaints.models import CaseState, Party
 from counter_notices.forms import CounterNoticeForm
+from counter_notices.models import CounterNoticeProcedure, procedure_for
 from counter_notices.services import CounterNoticeError, Statements, counter_notice_file
 from evidence.forms import take_uploads
+from suspensions.forms import SuspensionAppealForm
+from suspensions.services import SuspensionError, suspension_appeal_file
 
 from .selectors import (
     LISTING_FILTERS,
@@ -37,6 +40,10 @@ from .selectors import (
 @require_GET
 def seller_center(request: HttpRequest) -> HttpResponse:
     require_seller(request.user)
+    return _seller_center_page(request)
+
+
+def _seller_center_page(request: HttpRequest, suspension_form=None, http_status: int = 200) -> HttpResponse:
     status = request.GET.get("status", "all")
     if status not in LISTING_FILTERS:
         status = "all"
@@ -48,12 +55,35 @@ def seller_center(request: HttpRequest) -> HttpResponse:
         "listings": page.object_list, "page": page, "listing_total": page.paginator.count, "status": status,
         "q": query,
         "filters": list(LISTING_FILTERS), "standings": standings, "health": account_health(user=request.user),
+        "suspension_form": suspension_form or SuspensionAppealForm(),
         "strike_threshold": settings.STRIKE_SUSPENSION_THRESHOLD,
         "strike_expiry_days": settings.STRIKE_EXPIRY_DAYS,
         "next_steps": [s for s in standings if s.next_step and (s.can_appeal or s.can_counter
                                                                 or s.case.state == CaseState.APPEALED
                                                                 or s.counter_notice)],
-    })
+    }, status=http_status)
+
+
+@login_required
+@require_POST
+def suspension_appeal(request: HttpRequest) -> HttpResponse:
+    """The suspended seller appeals its suspension from Seller Center."""
+    require_seller(request.user)
+    health = account_health(user=request.user)
+    if health.suspension is None:
+        raise Http404("No suspension in force on your account")
+    form = SuspensionAppealForm(request.POST)
+    if form.is_valid():
+        try:
+            suspension_appeal_file(suspension=health.suspension, user=request.user,
+                                   statement=form.cleaned_data["statement"])
+        except SuspensionError as exc:
+            form.add_error("statement", str(exc))
+        else:
+            messages.success(request, "Appeal sent. A senior reviewer who took no part in the suspension rules on "
+                                      "it; your listings stay suppressed until then. You will see the ruling here.")
+            return redirect("sellers:seller_center")
+    return _seller_center_page(request, suspension_form=form, http_status=400)
 
 
 @login_required
@@ -110,8 +140,12 @@ def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = standing.case
     files: list = []
     if request.method == "GET":
+        # Prefilled from the listing and the account; the seller checks and completes them.
+        user = request.user
         form = CounterNoticeForm(initial={"location": case.listing.url or case.listing.external_id,
-                                          "material": f"Listing {case.listing.external_id} “{case.listing.title}”"})
+                                          "material": f"Listing {case.listing.external_id} “{case.listing.title}”",
+                                          "full_name": user.get_full_name(), "signature": "",
+                                          "email": user.email})
         return _render_counter(request, form, standing, files)
     form = CounterNoticeForm(request.POST)
     files = take_uploads(request, form)
@@ -126,16 +160,25 @@ def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
             if not exc.missing:
                 form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Counter-notice filed. {case.brand} has until "
-                                      f"{notice.court_action_due:%A %d %B %Y} to show a court action; otherwise "
-                                      f"your listing comes back on {notice.reinstate_on:%A %d %B %Y}.")
+            if notice.is_dmca:
+                messages.success(request, f"Counter-notice filed. {case.brand} has until "
+                                          f"{notice.court_action_due:%A %d %B %Y} to show a court action; otherwise "
+                                          f"your listing comes back on {notice.reinstate_on:%A %d %B %Y}.")
+            else:
+                messages.success(request, f"Counter-notice filed. {case.brand} may answer with evidence until "
+                                          f"{notice.court_action_due:%A %d %B %Y}; then a senior reviewer decides "
+                                          "whether your listing comes back. You will get an e-mail.")
             return redirect("sellers:notice_detail", pk=pk)
     return _render_counter(request, form, standing, files, status=400)
 
 
 def _render_counter(request, form, standing, files, status=200) -> HttpResponse:
+    procedure = procedure_for(standing.case.right.kind)
     return render(request, "sellers/counter_notice_form.html",
-                  {"form": form, "standing": standing, "case": standing.case, "files": files}, status=status)
+                  {"form": form, "standing": standing, "case": standing.case, "files": files,
+                   "dmca": procedure == CounterNoticeProcedure.DMCA, "answer_days": settings.COUNTER_NOTICE_ANSWER_DAYS,
+                   "court_days": settings.COUNTER_NOTICE_COURT_DAYS,
+                   "reinstate_days": settings.COUNTER_NOTICE_REINSTATE_DAYS}, status=status)
 
 
 @login_required

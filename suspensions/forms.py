@@ -22,3 +22,17 @@ class SuspensionProposeForm(forms.Form):
         help_text=f"What you saw across the seller's listings, in at least {PROPOSAL_REASON_MIN_CHARS} characters. "
                   "The senior reviewer who decides reads this; the seller does not.",
     )
+
+
+class SuspensionAppealForm(forms.Form):
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False,
+                                label="Why the suspension is wrong",
+                                help_text="The facts a senior reviewer can check: reversed takedowns, invoices, "
+                                          "authorizations.")
+
+
+class SuspensionAppealDecideForm(forms.Form):
+    outcome = forms.ChoiceField(widget=forms.RadioSelect, label="Ruling", choices=[
+        ("grant", "Grant: lift the suspension"), ("deny", "Deny: the suspension stays")])
+    appeal_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Reasons",
+                                    help_text="The seller reads them.")

@@ -119,6 +119,17 @@ class Suspension(models.Model):
                                   related_name="+")
     lift_reason = models.TextField(blank=True)
     lift_job = models.OneToOneField(BulkJob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The seller's appeal against an approved suspension (one per suspension), ruled by a senior who
+    # took no part: neither proposed nor approved it, nor decided any of its strikes.
+    appeal_statement = models.TextField(blank=True)
+    appeal_filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    appeal_filed_at = models.DateTimeField(null=True, blank=True)
+    appeal_granted = models.BooleanField(null=True, blank=True)
+    appeal_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    appeal_decided_at = models.DateTimeField(null=True, blank=True)
+    appeal_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,3 +155,13 @@ class Suspension(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == SuspensionStatus.APPROVED
+
+    @property
+    def appeal_is_open(self) -> bool:
+        """The seller appealed the suspension and no senior has ruled yet."""
+        return self.appeal_filed_at is not None and self.appeal_decided_at is None
+
+    @property
+    def may_be_appealed(self) -> bool:
+        """In force and not yet appealed (one appeal per suspension)."""
+        return self.is_approved and self.appeal_filed_at is None

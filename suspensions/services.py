@@ -310,6 +310,52 @@ def suspension_lift(*, suspension: Suspension, senior, reason: str) -> Suspensio
     return locked
 
 
+def suspension_appeal_file(*, suspension: Suspension, user, statement: str) -> Suspension:
+    """A member of the suspended seller appeals the suspension, once: a senior reviewer who took no
+    part in it rules (suspension_appeal_decide). The suspension stays in force meanwhile."""
+    if not statement.strip():
+        raise SuspensionError("Say why the suspension is wrong: the facts a senior reviewer can check.",
+                              field="statement")
+    with transaction.atomic():
+        locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if not locked.seller.members.filter(user=user).exists():
+            raise SuspensionError("Only the suspended seller can appeal its suspension.")
+        if not locked.may_be_appealed:
+            raise SuspensionError("This suspension is not in force or was already appealed.")
+        Suspension.objects.filter(pk=locked.pk).update(appeal_statement=statement.strip(), appeal_filed_by=user,
+                                                       appeal_filed_at=timezone.now())
+        audit_append(actor=user, action="suspension.appeal_filed", target=locked, data={"seller": locked.seller_id})
+        locked.refresh_from_db()
+    return locked
+
+
+def suspension_took_part(*, suspension: Suspension, user) -> bool:
+    """The user proposed or approved the suspension, or decided one of its strikes' decisions."""
+    return (user.pk in (suspension.proposed_by_id, suspension.decided_by_id)
+            or suspension.strikes.filter(decisions__decided_by=user).exists())
+
+
+def suspension_appeal_decide(*, suspension: Suspension, senior, grant: bool, reason: str) -> Suspension:
+    """A senior reviewer who took no part rules on the seller's appeal: granted, the suspension is
+    lifted (its bulk job unsuppresses the listings it alone hid); denied, it stays in force."""
+    reason = _check_senior(senior=senior, reason=reason)
+    with transaction.atomic():
+        locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if not locked.appeal_is_open:
+            raise SuspensionError("No appeal waits for a ruling on this suspension.")
+        if suspension_took_part(suspension=locked, user=senior):
+            raise SuspensionError("You took part in this suspension; a senior reviewer who did not must rule "
+                                  "on the appeal.")
+        Suspension.objects.filter(pk=locked.pk).update(appeal_granted=grant, appeal_decided_by=senior,
+                                                       appeal_decided_at=timezone.now(), appeal_reason=reason)
+        audit_append(actor=senior, action="suspension.appeal_granted" if grant else "suspension.appeal_denied",
+                     target=locked, data={"reason": reason})
+        if grant:
+            suspension_lift(suspension=locked, senior=senior, reason=f"Appeal granted: {reason}")
+        locked.refresh_from_db()
+    return locked
+
+
 def suspension_restrict_ingested(*, listing_ids: list[int]) -> int:
     """Requires the transaction that wrote these listings (the listings_written receiver). A listing
     created (or moved) under a suspended seller is restricted at once, in that transaction: one

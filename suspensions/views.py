@@ -12,16 +12,18 @@ from audit.selectors import audit_entries_for
 from review.case_page import case_page_context
 from review.selectors import case_get_for_reviewer
 
-from .forms import SuspensionDecideForm, SuspensionLiftForm, SuspensionProposeForm
+from .forms import SuspensionAppealDecideForm, SuspensionDecideForm, SuspensionLiftForm, SuspensionProposeForm
 from .selectors import strikes_with_coverage, suspension_get_for_reviewer, suspensions_for_senior
 from .services import (
     SuspensionAlreadyOpen,
     SuspensionError,
     strikes_active,
+    suspension_appeal_decide,
     suspension_approve,
     suspension_lift,
     suspension_propose,
     suspension_reject,
+    suspension_took_part,
 )
 
 
@@ -60,6 +62,8 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = suspension_get_for_reviewer(user=request.user, pk=pk)
     if request.method == "POST":
         require_senior(request.user, "Only senior reviewers decide seller suspensions.")
+    if request.method == "POST" and "appeal" in request.POST:
+        return _appeal_ruling(request, proposal)
     lifting = request.method == "POST" and "lift" in request.POST
     decide_form = SuspensionDecideForm(request.POST if request.method == "POST" and not lifting else None)
     lift_form = SuspensionLiftForm(request.POST if lifting else None)
@@ -80,8 +84,31 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Suspension #{proposal.pk} of {proposal.seller}: recorded.")
                 return redirect("suspensions:suspension_detail", pk=proposal.pk)
         status = 400
+    return _detail_page(request, proposal, decide_form, lift_form, SuspensionAppealDecideForm(), status)
+
+
+def _appeal_ruling(request: HttpRequest, proposal) -> HttpResponse:
+    form = SuspensionAppealDecideForm(request.POST)
+    if form.is_valid():
+        grant = form.cleaned_data["outcome"] == "grant"
+        try:
+            suspension_appeal_decide(suspension=proposal, senior=request.user, grant=grant,
+                                     reason=form.cleaned_data["appeal_reason"])
+        except SuspensionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, (f"Appeal granted: the suspension of {proposal.seller} is lifted and the "
+                                       "listings it alone hid are being restored; the seller sees your reasons.")
+                             if grant else (f"Appeal denied: {proposal.seller} stays suspended; the seller sees "
+                                            "your reasons in Seller Center."))
+            return redirect("suspensions:suspension_detail", pk=proposal.pk)
+    return _detail_page(request, proposal, SuspensionDecideForm(), SuspensionLiftForm(), form, 400)
+
+
+def _detail_page(request, proposal, decide_form, lift_form, appeal_form, status) -> HttpResponse:
     strikes = strikes_with_coverage(proposal.strikes.all(), order=("created_at", "id"))
     return render(request, "suspensions/suspension_detail.html", {
+        "appeal_form": appeal_form, "took_part": suspension_took_part(suspension=proposal, user=request.user),
         "proposal": proposal, "strikes": strikes, "decide_form": decide_form, "lift_form": lift_form,
         "active_count": strikes_active(seller=proposal.seller).count(),
         "own_strike": any(link.decision.decided_by_id == request.user.pk for s in strikes for link in s.covered),

@@ -49,7 +49,8 @@ def _sections(snapshot) -> list[dict]:
     figures = snapshot.figures if snapshot else {}
     return [{"key": key, "title": title, "rows": figures.get(key, []),
              "chart": bar_chart(title, [(str(r[0]).split(" · ")[0] if key != "actions" else str(r[0]), r[1] or 0)
-                                        for r in figures.get(key, [])]) if key in CHARTED else None}
+                                        for r in figures.get(key, [])], y_label="Count", legend=title)
+             if key in CHARTED else None}
             for key, title in SECTIONS]
 
 

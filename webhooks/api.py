@@ -83,14 +83,17 @@ def _page_of(name: str, item) -> serializers.Serializer:
 class EndpointListApi(APIView):
     permission_classes = [IsMarketplaceForWebhooks]
 
-    @extend_schema(operation_id="webhook_endpoints_list",
-                   responses={200: _page_of("PaginatedEndpointList", EndpointOut), 403: ErrorOut})
+    @extend_schema(
+        operation_id="webhook_endpoints_list", summary="Your webhook endpoints",
+        responses={200: _page_of("PaginatedEndpointList", EndpointOut), 403: ErrorOut})
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(webhook_endpoints(user=request.user), request, view=self)
         return paginator.get_paginated_response(EndpointOut(page, many=True).data)
 
-    @extend_schema(operation_id="webhook_endpoints_create", request=EndpointIn,
+    @extend_schema(
+        operation_id="webhook_endpoints_create", summary="Add an endpoint (its signing secret is in the answer)",
+        request=EndpointIn,
                    responses={201: EndpointWithSecretOut, 400: OpenApiResponse(description="Field errors"),
                               403: ErrorOut})
     def post(self, request: Request) -> Response:
@@ -109,11 +112,15 @@ class EndpointListApi(APIView):
 class EndpointDetailApi(APIView):
     permission_classes = [IsMarketplaceForWebhooks]
 
-    @extend_schema(operation_id="webhook_endpoints_retrieve", responses={200: EndpointWithSecretOut, **_ERRORS})
+    @extend_schema(
+        operation_id="webhook_endpoints_retrieve", summary="One endpoint with its signing secrets",
+        responses={200: EndpointWithSecretOut, **_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         return Response(EndpointWithSecretOut(webhook_endpoint_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(operation_id="webhook_endpoints_update", request=EndpointPatchIn,
+    @extend_schema(
+        operation_id="webhook_endpoints_update", summary="Change an endpoint's URL, events or description",
+        request=EndpointPatchIn,
                    responses={200: EndpointOut, **_ERRORS})
     def patch(self, request: Request, pk: int) -> Response:
         endpoint = webhook_endpoint_get(user=request.user, pk=pk)
@@ -137,7 +144,9 @@ class EndpointDetailApi(APIView):
 class EndpointRotateSecretApi(APIView):
     permission_classes = [IsMarketplaceForWebhooks]
 
-    @extend_schema(operation_id="webhook_endpoints_rotate_secret", request=None,
+    @extend_schema(
+        operation_id="webhook_endpoints_rotate_secret", summary="Issue a new signing secret",
+        request=None,
                    responses={200: EndpointWithSecretOut, 403: ErrorOut, 404: ErrorOut})
     def post(self, request: Request, pk: int) -> Response:
         endpoint = webhook_endpoint_rotate_secret(endpoint=webhook_endpoint_get(user=request.user, pk=pk),
@@ -148,8 +157,9 @@ class EndpointRotateSecretApi(APIView):
 class EndpointDeliveriesApi(APIView):
     permission_classes = [IsMarketplaceForWebhooks]
 
-    @extend_schema(operation_id="webhook_deliveries_list",
-                   responses={200: _page_of("PaginatedDeliveryList", DeliveryOut), 403: ErrorOut, 404: ErrorOut})
+    @extend_schema(
+        operation_id="webhook_deliveries_list", summary="An endpoint's recent deliveries and their attempts",
+        responses={200: _page_of("PaginatedDeliveryList", DeliveryOut), 403: ErrorOut, 404: ErrorOut})
     def get(self, request: Request, pk: int) -> Response:
         endpoint = webhook_endpoint_get(user=request.user, pk=pk)
         paginator = PageNumberPagination()
@@ -160,7 +170,9 @@ class EndpointDeliveriesApi(APIView):
 class DeliveryRedeliverApi(APIView):
     permission_classes = [IsMarketplaceForWebhooks]
 
-    @extend_schema(operation_id="webhook_deliveries_redeliver", request=None,
+    @extend_schema(
+        operation_id="webhook_deliveries_redeliver", summary="Send a delivery again now",
+        request=None,
                    responses={202: DeliveryOut, **_ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         delivery = webhook_delivery_get(user=request.user, pk=pk)

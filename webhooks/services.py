@@ -19,6 +19,7 @@ conditional UPDATE fenced by `lease_token` (a stale or duplicate task message up
 
 import json
 import random
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -406,6 +407,30 @@ def webhook_deliveries_sweep(*, batch_size: int | None = None, max_batches: int 
         if len(due) < batch_size:
             break
     return queued
+
+
+# A test event: not a listing change, so not one of WebhookEventType (no endpoint subscribes to it);
+# sent to the one endpoint asked, signed and delivered like any event.
+TEST_EVENT_TYPE = "ping"
+
+
+def webhook_endpoint_send_test(*, endpoint: WebhookEndpoint, actor) -> WebhookDelivery:
+    """Send a signed test event ("ping") to this endpoint now, through the normal delivery path
+    (outbound checks, signature, retries): its result shows in the endpoint's deliveries."""
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        if locked.status != EndpointStatus.ENABLED:
+            raise WebhookError(None, "Enable the endpoint first; nothing is sent to a disabled endpoint.")
+        now = timezone.now()
+        event_id = f"test_{uuid.uuid4().hex}"
+        event = WebhookEvent.objects.create(event_id=event_id, type=TEST_EVENT_TYPE, action=None, payload={
+            "id": event_id, "type": TEST_EVENT_TYPE, "timestamp": _iso(now),
+            "data": {"endpoint_id": locked.pk, "message": "A test event from IP Portal: nothing changed."}})
+        delivery = WebhookDelivery.objects.create(event=event, endpoint=locked, next_attempt_at=now + _lease(),
+                                                  lease_token=1, window_started_at=now)
+        audit_append(actor=actor, action="webhookendpoint.test_sent", target=locked, data={"event": event_id})
+        _enqueue_on_commit(delivery.pk, 1)
+    return delivery
 
 
 def webhook_delivery_redeliver(*, delivery: WebhookDelivery, actor) -> WebhookDelivery:

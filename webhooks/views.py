@@ -15,6 +15,7 @@ from .services import (
     webhook_endpoint_disable,
     webhook_endpoint_enable,
     webhook_endpoint_rotate_secret,
+    webhook_endpoint_send_test,
     webhook_endpoint_update,
 )
 
@@ -72,6 +73,20 @@ def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, "New secret issued. Until "
                      f"{endpoint.previous_secret_expires_at:%Y-%m-%d %H:%M} UTC every request is signed with both "
                      "the new and the previous secret.")
+    return redirect("webhooks:webhook_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def endpoint_test(request: HttpRequest, pk: int) -> HttpResponse:
+    endpoint = webhook_endpoint_get(user=request.user, pk=pk)
+    try:
+        webhook_endpoint_send_test(endpoint=endpoint, actor=request.user)
+    except WebhookError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Test event sent. Its delivery is at the top of the list below: a 2xx answer "
+                                  "means your receiver got it and checked the signature.")
     return redirect("webhooks:webhook_detail", pk=pk)
 
 

@@ -2,7 +2,8 @@ from django import template
 
 register = template.Library()
 
-# What people read in timelines; unknown actions fall back to their stored name.
+# What people read in timelines and e-mails: the one place an audit action gets its words. An action
+# missing here is still shown in words (`audit_label` reads its parts), never as its stored code.
 LABELS = {
     "report.submitted": "Report filed",
     "case.open": "Case opened", "case.in_review": "Claimed for review",
@@ -31,9 +32,52 @@ LABELS = {
                              "and it has not changed since in what the rule reads"),
     "suspensionproposal.proposed": "Suspension proposed", "suspensionproposal.approved": "Suspension approved",
     "suspensionproposal.rejected": "Suspension rejected", "suspensionproposal.lifted": "Suspension lifted",
+    "suspension.appeal_filed": "Seller appealed the suspension",
+    "suspension.appeal_granted": "Suspension appeal granted", "suspension.appeal_denied": "Suspension appeal denied",
+    "decision.suppress": "Decision recorded: suppress",
+    "case.info_requested": "Question sent to the reporter", "case.info_answered": "Reporter answered the question",
+    "case.info_expired": "Question unanswered by its deadline", "case.note_added": "Internal note added",
+    "case.reassigned": "Reassigned to another reviewer",
+    "appeal.evidence": "Appeal files added", "appeal.response": "Other side responded to the appeal",
+    "appealresponse.created": "Other side responded to the appeal",
+    "counter_notice.filed": "Counter-notice filed by the seller",
+    "counternotice.waiting": "Counter-notice waiting for the rights holder again (court filing rejected)",
+    "counternotice.filing_review": "Court filing uploaded, under review",
+    "counternotice.court_action": "Court action confirmed: listing stays down",
+    "counternotice.reinstated": "Listing reinstated after the counter-notice",
+    "counternotice.for_decision": "Counter-notice sent to a senior reviewer",
+    "counternotice.rejected": "Counter-notice rejected: listing stays down",
+    "strike.given": "Strike given to the seller", "strike.covers": "Strike extended to another decision",
+    "strike.decision_reversed": "A decision under the strike was reversed", "strike.removed": "Strike removed",
+    "bulkjob.created": "Bulk job started", "bulkjob.chunk_applied": "Bulk job: a batch applied",
+    "bulkjob.running": "Bulk job running", "bulkjob.finished": "Bulk job finished", "bulkjob.failed": "Bulk job failed",
+    "report.bulk_decided": "Decision applied to the report's identical cases",
+    "brand.rules_changed": "Protection rules changed", "brand.created": "Brand created",
+    "brand.good_faith_entered": "Brand entered the good-faith lane",
+    "monitoring.recheck_started": "Listings re-checked against the protection rules",
+    "recheckjob.done": "Re-check of listings finished",
+    "webhookendpoint.created": "Webhook endpoint added", "webhookendpoint.updated": "Webhook endpoint changed",
+    "webhookendpoint.secret_rotated": "Webhook signing secret rotated",
+    "webhookendpoint.test_sent": "Webhook test event sent",
+    "webhookevent.created": "Marketplace told by webhook", "webhookdelivery.redeliver": "Webhook sent again",
+    "evidence.uploaded": "Evidence file uploaded", "evidence.deleted": "Evidence file deleted",
+    "sanction.proposed": "Notifier sanction proposed",
 }
+
+_MODEL_WORDS = {"counternotice": "Counter-notice", "counter_notice": "Counter-notice", "ipright": "Right",
+                "enforcementaction": "Enforcement", "bulkjob": "Bulk job", "suspensionproposal": "Suspension",
+                "webhookdelivery": "Webhook delivery", "webhookendpoint": "Webhook endpoint",
+                "notifiersanction": "Notifier sanction", "certificatedispute": "Certificate dispute",
+                "recheckjob": "Re-check", "brandinvitation": "Invitation", "brandmember": "Brand member"}
+
+
+def _in_words(action: str) -> str:
+    model, _, event = action.partition(".")
+    subject = _MODEL_WORDS.get(model, model.replace("_", " ").capitalize())
+    return f"{subject}: {event.replace('_', ' ')}" if event else subject
 
 
 @register.filter
 def audit_label(action: str) -> str:
-    return LABELS.get(action, action)
+    """The words for an audit action (LABELS), or its parts in words: never the stored code."""
+    return LABELS.get(action) or _in_words(action)

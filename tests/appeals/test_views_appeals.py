@@ -173,3 +173,26 @@ def test_the_list_runs_a_fixed_number_of_queries(world, client, django_assert_ma
         response = client.get(reverse("appeals:appeal_list"))
     assert len(re.findall(r'href="/review/appeals/\d+/"', response.content.decode())) == rows
     assert Appeal.objects.count() == rows
+
+
+def test_the_detail_gives_the_senior_the_whole_case_and_grant_or_deny(world, client):
+    appeal = _appeal(world)
+    client.force_login(world.senior)
+    html = client.get(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk})).content.decode()
+    assert f'href="{reverse("review:case_detail", args=[appeal.case.pk])}" data-testid="case-link"' in html
+    assert 'data-testid="listing-diff"' in html and "As reported" in html
+    assert 'data-testid="reporter-explanation"' in html and "Replica of our goods." in html
+    assert '<optgroup label="Grant the appeal: reinstate the listing">' in html
+    assert '<optgroup label="Deny the appeal: the restriction stands">' in html
+
+
+@pytest.mark.parametrize("code,said", [
+    ("appeal_genuine_goods", "granted. The listing is being reinstated on the marketplace"),
+    ("appeal_no_new_facts", "denied. The restriction stands"),
+])
+def test_the_result_says_what_happened_and_what_follows(world, client, code, said):
+    appeal = _appeal(world)
+    client.force_login(world.senior)
+    response = client.post(reverse("appeals:appeal_detail", kwargs={"pk": appeal.pk}),
+                           {"reason_code": code, "facts": "Checked."}, follow=True)
+    assert f"Appeal on {appeal.case.reference} {said}" in response.content.decode()

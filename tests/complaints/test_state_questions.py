@@ -58,9 +58,9 @@ def test_a_reason_restricts_exactly_when_a_decision_with_its_outcome_would(code)
     assert reason.restricts is Decision(outcome=reason.outcome).restricts
 
 
-def test_only_the_no_court_action_reason_reads_as_reinstated_after_a_counter_notice():
+def test_only_the_counter_notice_reasons_read_as_reinstated_after_a_counter_notice():
     yes = {code for code in REASONS if Decision(reason_code=code).reinstated_after_counter_notice}
-    assert yes == {"counter_notice_no_court_action"}
+    assert yes == {"counter_notice_no_court_action", "counter_notice_granted"}
 
 
 def test_a_sanction_is_proposed_only_in_the_proposed_status():

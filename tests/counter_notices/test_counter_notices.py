@@ -21,9 +21,12 @@ from counter_notices.models import CounterNotice, CounterNoticeStatus
 from counter_notices.services import (
     CounterNoticeError,
     Statements,
+    counter_notice_answer,
+    counter_notice_decide,
     counter_notice_file,
     counter_notices_reinstate_due,
     court_action_show,
+    court_filing_review,
 )
 from evidence.services import evidence_accept
 from listings.models import ListingStatus
@@ -56,7 +59,7 @@ def _holidays(settings):
 @pytest.fixture
 def filed(world):
     with time_machine.travel(FILED, tick=False):
-        case = removed_case(world)
+        case = removed_case(world, kind="copyright")
         with TestCase.captureOnCommitCallbacks(execute=True):
             notice = counter_notice_file(case=case, user=world.sam, statements=statements())
     return notice
@@ -115,11 +118,16 @@ def test_a_late_beat_still_reinstates_within_fourteen_business_days(filed):
     assert listing_status(filed) == ListingStatus.ACTIVE
 
 
-def test_a_court_action_shown_in_time_keeps_the_listing_down(filed, world):
+def test_a_court_action_shown_in_time_and_confirmed_keeps_the_listing_down(filed, world):
     with time_machine.travel(datetime(2027, 1, 4, 18, tzinfo=UTC), tick=False):
         court_action_show(notice=filed, user=world.agent, note="N.D. Cal. 3:27-cv-00001", filing=pdf(world.agent))
     filed.refresh_from_db()
-    assert filed.status == CounterNoticeStatus.COURT_ACTION and filed.court_action_by == world.agent
+    assert filed.status == CounterNoticeStatus.FILING_REVIEW and filed.court_action_by == world.agent
+    # While the filing waits for its check, the clock does not reinstate.
+    assert run_beat(datetime(2027, 1, 6, tzinfo=UTC)) == 0
+    court_filing_review(notice=filed, reviewer=world.rev2, confirm=True, note="")
+    filed.refresh_from_db()
+    assert filed.status == CounterNoticeStatus.COURT_ACTION and filed.reviewed_by == world.rev2
     assert filed.evidence_links.get().party == "reporter"
     assert run_beat(datetime(2027, 1, 20, tzinfo=UTC)) == 0
     assert listing_status(filed) == ListingStatus.REMOVED
@@ -152,7 +160,7 @@ def test_a_court_action_needs_the_filing_and_the_reporting_brand(filed, world):
     ({"consent_service": False}, "consent_service"), ({"signature": ""}, "signature"),
 ])
 def test_a_counter_notice_missing_a_statement_is_refused_naming_it(world, missing, field):
-    case = removed_case(world)
+    case = removed_case(world, kind="copyright")
     with pytest.raises(CounterNoticeError) as exc:
         counter_notice_file(case=case, user=world.sam, statements=statements(**missing))
     assert list(exc.value.missing) == [field]
@@ -160,7 +168,7 @@ def test_a_counter_notice_missing_a_statement_is_refused_naming_it(world, missin
 
 
 def test_every_missing_statement_is_named_at_once(world):
-    case = removed_case(world)
+    case = removed_case(world, kind="copyright")
     with pytest.raises(CounterNoticeError) as exc:
         counter_notice_file(case=case, user=world.sam, statements=statements(
             perjury_statement=False, phone="", consent_service=False))
@@ -169,7 +177,7 @@ def test_every_missing_statement_is_named_at_once(world):
 
 
 def test_a_counter_notice_on_someone_elses_listing_is_refused(world):
-    case = removed_case(world)
+    case = removed_case(world, kind="copyright")
     with pytest.raises(CounterNoticeError, match="your own listings"):
         counter_notice_file(case=case, user=world.sue, statements=statements())
     assert CounterNotice.objects.count() == 0
@@ -183,7 +191,7 @@ def test_a_second_counter_notice_on_the_same_decision_is_refused(filed, world):
 def test_no_appeal_while_a_counter_notice_runs_and_no_counter_notice_while_an_appeal_is_open(filed, world):
     with pytest.raises(AppealError, match="counter-notice on this decision is running"):
         appeal_file(case=filed.case, user=world.sam, statement="Also appealing.")
-    other = removed_case(world, listing=world.listings_a[1])
+    other = removed_case(world, listing=world.listings_a[1], kind="copyright")
     appeal_file(case=other, user=world.sam, statement="Genuine.")
     with pytest.raises(CounterNoticeError, match="appeal on this decision is open"):
         counter_notice_file(case=other, user=world.sam, statements=statements())
@@ -194,3 +202,90 @@ def test_a_counter_notice_reinstatement_is_not_counted_as_reversed_on_appeal(fil
     run_beat(datetime(2027, 1, 5, 9, tzinfo=UTC))
     figures = reporter_figures(reporter=world.alice)
     assert (figures.takedowns, figures.reversed) == (1, 0)
+
+
+def test_a_rejected_court_filing_lets_the_deadline_continue(filed, world):
+    with time_machine.travel(datetime(2027, 1, 4, 18, tzinfo=UTC), tick=False):
+        court_action_show(notice=filed, user=world.alice, note="x", filing=pdf(world.alice, "recipe.pdf"))
+    with pytest.raises(CounterNoticeError, match="Say why"):
+        court_filing_review(notice=filed, reviewer=world.rev1, confirm=False, note=" ")
+    with pytest.raises(CounterNoticeError, match="Only reviewers"):
+        court_filing_review(notice=filed, reviewer=world.alice, confirm=True, note="")
+    court_filing_review(notice=filed, reviewer=world.rev1, confirm=False, note="A recipe, not a court filing.")
+    filed.refresh_from_db()
+    assert filed.status == CounterNoticeStatus.WAITING and filed.review_note == "A recipe, not a court filing."
+    assert run_beat(datetime(2027, 1, 5, 9, tzinfo=UTC)) == 1
+    assert listing_status(filed) == ListingStatus.ACTIVE
+
+
+def reviewed_statements(**overrides) -> Statements:
+    fields = dict(material="Listing 1", location="", perjury_statement=False, full_name="Sam Seller", address="",
+                  phone="", consent_jurisdiction=False, consent_service=False, signature="Sam Seller",
+                  ground="genuine_goods", explanation="Bought from Acme's distributor, invoice 2026-114.")
+    fields.update(overrides)
+    return Statements(**fields)
+
+
+@pytest.fixture
+def reviewed(world):
+    with time_machine.travel(FILED, tick=False):
+        case = removed_case(world)  # a trademark removal
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return counter_notice_file(case=case, user=world.sam, statements=reviewed_statements())
+
+
+def test_a_trademark_counter_notice_takes_the_reviewed_procedure_without_the_statutory_consents(reviewed):
+    assert reviewed.procedure == "reviewed" and reviewed.ground == "genuine_goods"
+    assert reviewed.reinstate_on is None and reviewed.court_action_due == date(2027, 1, 4)
+    assert not reviewed.perjury_statement
+    [message] = [m for m in mail.outbox if "answer" in m.subject]
+    assert "senior reviewer decides" in message.body
+
+
+def test_a_reviewed_counter_notice_needs_a_ground_and_an_explanation(world):
+    case = removed_case(world)
+    with pytest.raises(CounterNoticeError) as exc:
+        counter_notice_file(case=case, user=world.sam, statements=reviewed_statements(ground="", explanation=""))
+    assert set(exc.value.missing) == {"ground", "explanation"}
+    with pytest.raises(CounterNoticeError) as exc:
+        counter_notice_file(case=case, user=world.sam, statements=reviewed_statements(ground="it_is_fine"))
+    assert list(exc.value.missing) == ["ground"]
+
+
+def test_a_reviewed_counter_notice_is_never_restored_by_the_clock(reviewed, world):
+    assert run_beat(datetime(2027, 2, 1, tzinfo=UTC)) == 0
+    assert listing_status(reviewed) == ListingStatus.REMOVED
+    reviewed.refresh_from_db()
+    assert reviewed.status == CounterNoticeStatus.FOR_DECISION  # unanswered: to a senior
+
+
+def test_the_rights_holder_answers_then_a_senior_who_took_no_part_reinstates(reviewed, world):
+    with time_machine.travel(datetime(2027, 1, 4, 12, tzinfo=UTC), tick=False):
+        with pytest.raises(CounterNoticeError, match="court filing"):
+            court_action_show(notice=reviewed, user=world.alice, note="x", filing=pdf(world.alice))
+        counter_notice_answer(notice=reviewed, user=world.alice, answer="Test purchase: fake hologram.")
+    reviewed.refresh_from_db()
+    assert reviewed.status == CounterNoticeStatus.FOR_DECISION and reviewed.answered_by == world.alice
+    with pytest.raises(CounterNoticeError, match="Only a senior"):
+        counter_notice_decide(notice=reviewed, senior=world.rev2, reinstate=True, reason="x")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        counter_notice_decide(notice=reviewed, senior=world.senior, reinstate=True,
+                              reason="The distributor's invoice matches; the hologram photo is of another item.")
+    reviewed.refresh_from_db()
+    assert reviewed.status == CounterNoticeStatus.REINSTATED
+    assert reviewed.reinstatement.reason_code == "counter_notice_granted"
+    assert reviewed.reinstatement.decided_by == world.senior
+    assert listing_status(reviewed) == ListingStatus.ACTIVE
+
+
+def test_the_senior_who_removed_the_listing_may_not_decide_and_a_denial_keeps_it_down(world):
+    with time_machine.travel(FILED, tick=False):
+        case = removed_case(world, reviewer=world.senior)
+        notice = counter_notice_file(case=case, user=world.sam, statements=reviewed_statements())
+    run_beat(datetime(2027, 1, 5, tzinfo=UTC))
+    with pytest.raises(CounterNoticeError, match="different senior"):
+        counter_notice_decide(notice=notice, senior=world.senior, reinstate=True, reason="x")
+    counter_notice_decide(notice=notice, senior=world.senior2, reinstate=False, reason="No invoice was shown.")
+    notice.refresh_from_db()
+    assert notice.status == CounterNoticeStatus.REJECTED and notice.review_note == "No invoice was shown."
+    assert listing_status(notice) == ListingStatus.REMOVED

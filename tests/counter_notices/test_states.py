@@ -24,3 +24,17 @@ def test_a_counter_notice_moves_only_as_the_table_allows(current, to):
         reinstate_on=date(2027, 1, 5),
     )
     assert_move_obeys_table(obj=notice, to=to, table=COUNTER_NOTICE_TRANSITIONS, field="status")
+
+
+# Written out: a copyright filing is checked before it closes the counter-notice; a reviewed one
+# (trademark, design, patent) ends only by a senior's decision.
+EXPECTED = {
+    ("waiting", "filing_review"), ("waiting", "reinstated"), ("waiting", "for_decision"),
+    ("filing_review", "court_action"), ("filing_review", "waiting"),
+    ("for_decision", "reinstated"), ("for_decision", "rejected"),
+}
+
+
+def test_the_table_allows_exactly_the_expected_moves():
+    allowed = {(a, b) for a, targets in COUNTER_NOTICE_TRANSITIONS.items() for b in targets}
+    assert allowed == EXPECTED

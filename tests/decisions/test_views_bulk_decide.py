@@ -14,7 +14,7 @@ def _url(case):
     return reverse("decisions:case_decide", kwargs={"pk": case.pk})
 
 
-ALL = {"reason_code": "tm_counterfeit", "facts": "Same fake.", "apply_to_report": "on"}
+ALL = {"reason_code": "tm_counterfeit", "facts": "Same fake.", "apply_to_report": "on", "confirm_apply": "on"}
 
 
 def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world, client,
@@ -24,7 +24,8 @@ def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world
     claim(cases[2], world.rev2)
     client.force_login(world.rev1)
     html = client.get(reverse("review:case_detail", kwargs={"pk": cases[0].pk})).content.decode()
-    assert "Apply to all identical cases of this report (2 other undecided)" in html
+    assert "Apply to all identical cases of this report: <b data-testid=\"apply-all-count\">2 more listings</b>" in html
+    assert "I confirm: 2 more listings will be decided as this one" in html
     with django_capture_on_commit_callbacks(execute=False) as callbacks:  # the walk not run yet
         response = client.post(_url(cases[0]), ALL)
     job = BulkJob.objects.get()
@@ -32,7 +33,7 @@ def test_it_decides_the_reviewers_case_and_sends_them_to_the_jobs_progress(world
     assert report.cases.filter(state=CaseState.ACTIONED).count() == 1  # only the reviewer's own, in the request
     page = client.get(response["Location"]).content.decode()
     assert (f"Decision on {cases[0].reference} recorded: Remove listing. The seller and the reporter are notified. "
-            f"The same decision is being applied to the other 2 undecided case(s) of report {report.reference} in "
+            f"The same decision is being applied to the other 2 undecided cases of report {report.reference} in "
             "the background; cases held by another reviewer are skipped. Sellers hear of each case as usual; the "
             "reporter gets one summary of them when the job finishes. Progress below.") in page
     assert "Cases: <b>0</b> of 2 decided" in page and 'hx-trigger="every 2s"' in page
@@ -100,3 +101,28 @@ def test_the_report_decision_jobs_page_is_for_reviewers_only(world, client, djan
     assert client.get(reverse("actions:bulk_job", args=[job.pk])).status_code == 200
     client.force_login(world.alice)
     assert client.get(reverse("actions:bulk_job", args=[job.pk])).status_code == 403
+
+
+def test_applying_to_all_without_the_confirmation_decides_nothing(world, client):
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
+    client.force_login(world.rev1)
+    response = client.post(_url(cases[0]), {**ALL, "confirm_apply": ""})
+    assert response.status_code == 400
+    assert "Confirm applying the decision to the report&#x27;s other undecided cases" in response.content.decode()
+    assert not BulkJob.objects.exists() and not Decision.objects.exists()
+
+
+def test_the_job_page_names_the_reason_in_words_and_links_the_skipped_cases(world, client,
+                                                                         django_capture_on_commit_callbacks):
+    report, cases = report_with_cases(world, 3)
+    claim(cases[0], world.rev1)
+    claim(cases[2], world.rev2)
+    client.force_login(world.rev1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(cases[0]), ALL)
+    html = client.get(response["Location"]).content.decode()
+    assert "(tm_counterfeit)" not in html and "“Counterfeit goods bearing the registered mark" in html
+    assert 'data-testid="skipped-cases"' in html
+    assert f'href="{reverse("review:case_detail", args=[cases[2].pk])}">{cases[2].reference}</a>' in html
+    assert "held by rev2" in html and "every case reached" in html

@@ -58,7 +58,7 @@ def test_upload_error_draft_resume_and_inline_image(browser, live_server, shot):
     page.get_by_label("Add evidence files").set_input_files(
         [{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_role("status")).to_contain_text("saved with 2 file(s)")
+    expect(page.get_by_role("status")).to_contain_text("saved with 2 files")
     expect(page).to_have_url(re.compile(r"/reports/drafts/\d+/$"))
 
     page.get_by_role("navigation").get_by_role("link", name="My reports").click()

@@ -102,7 +102,7 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     authority.check()
     page.get_by_role("button", name="Submit report").click()
     expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
-    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Report R-\d{7} filed: 2 case\(s\) are in the "
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Report R-\d{7} filed: 2 cases are in the "
                                                                r"review queue\. A confirmation was sent to "
                                                                r"rights1@demo\.ipportal\.local\.$"))
     report_url = page.url
@@ -192,7 +192,7 @@ def test_report_remove_appeal_reinstate_through_the_pages(browser, live_server, 
     shot(page, "07-senior1-appeal")
     page.get_by_role("button", name="Record ruling").click()
     expect(page).to_have_url(re.compile(r"/review/appeals/$"))
-    expect(page.get_by_role("status")).to_have_text(f"Appeal on {case_ref} decided.")
+    expect(page.get_by_role("status")).to_contain_text(f"Appeal on {case_ref} granted. The listing is being reinstated")
     expect(page.get_by_role("row").filter(has_text=REMOVED)).to_have_count(0)
     assert listing_status(REMOVED) == ListingStatus.ACTIVE  # the reinstatement task ran
     page.close()

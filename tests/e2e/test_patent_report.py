@@ -54,7 +54,7 @@ def test_file_a_patent_report_with_a_csv_and_evidence_then_withdraw_it(browser, 
     page.get_by_role("button", name="Submit report").click()
 
     expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
-    expect(page.get_by_role("status")).to_contain_text("filed: 3 case(s) are in the review queue")
+    expect(page.get_by_role("status")).to_contain_text("filed: 3 cases are in the review queue")
     expect(page.get_by_text("<script>alert(1)</script> The hinge copies claim 1.")).to_be_visible()
     expect(page.get_by_text("claim-chart.pdf")).to_be_visible()
     for listing in ("L-000105", "L-000115", "L-000125"):
@@ -64,7 +64,7 @@ def test_file_a_patent_report_with_a_csv_and_evidence_then_withdraw_it(browser, 
     page.get_by_text("Withdraw this report", exact=True).click()
     page.get_by_label("I want to withdraw this report").check()
     page.get_by_role("button", name="Withdraw report").click()
-    expect(page.get_by_role("status")).to_contain_text("3 undecided case(s) closed")
+    expect(page.get_by_role("status")).to_contain_text("3 undecided cases closed")
     expect(page.get_by_test_id("case-state-L-000105")).to_have_text("Withdrawn")
     shot(page, "patent-3-withdrawn")
     page.close()
@@ -101,7 +101,7 @@ def test_file_a_design_or_copyright_report(browser, live_server, kind, right_lab
     page.get_by_label("Under penalty of perjury").check()
     page.get_by_label("Electronic signature").fill("Rita Holt")
     page.get_by_role("button", name="Submit report").click()
-    expect(page.get_by_role("status")).to_contain_text("filed: 1 case(s) are in the review queue")
+    expect(page.get_by_role("status")).to_contain_text("filed: 1 case is in the review queue")
     for value in answers.values():
         expect(page.get_by_text(value, exact=True)).to_be_visible()
     page.close()
@@ -143,7 +143,7 @@ def test_file_a_design_report_with_an_unregistered_design(browser, live_server, 
     shot(page, "unregistered-1-form")
     page.get_by_role("button", name="Submit report").click()
 
-    expect(page.get_by_role("status")).to_contain_text("filed: 1 case(s) are in the review queue")
+    expect(page.get_by_role("status")).to_contain_text("filed: 1 case is in the review queue")
     facts = page.get_by_test_id("unregistered-description")
     expect(facts).to_contain_text("Unregistered right — described by the reporter")
     expect(facts).to_contain_text(disclosed)

@@ -40,7 +40,9 @@ def test_a_decision_applied_to_a_whole_report_shows_its_progress(browser, live_s
     expect(page.get_by_test_id("case-state")).to_have_text("In review")
     page.get_by_label("Reason").select_option(label="Counterfeit goods bearing the registered mark")
     page.get_by_label("Facts").fill("The same replica headphones in each listing.")
-    page.get_by_label("Apply to all identical cases of this report (4 other undecided)").check()
+    expect(page.get_by_test_id("apply-all-count")).to_have_text("4 more listings")
+    page.get_by_label("Apply to all identical cases of this report").check()
+    page.get_by_label("I confirm: 4 more listings").check()
     # The statement follows the facts (HTMX) before it is recorded: one composed before them is refused.
     expect(page.get_by_label("Statement the seller reads")).to_have_value(
         re.compile(re.escape("Facts: The same replica headphones in each listing.")))
@@ -50,7 +52,7 @@ def test_a_decision_applied_to_a_whole_report_shows_its_progress(browser, live_s
         expect(page).to_have_url(re.compile(rf"/review/enforcement/jobs/{job.pk}/$"))
     expect(page.get_by_role("status")).to_contain_text(
         f"Decision on {first.reference} recorded: Remove listing. The seller and the reporter are notified. "
-        f"The same decision is being applied to the other 4 undecided case(s) of report {report.reference}")
+        f"The same decision is being applied to the other 4 undecided cases of report {report.reference}")
     cases = page.get_by_test_id("bulk-cases")
     expect(cases).to_contain_text("Cases: 0 of 4 decided")
     report_job_walk(job_id=job.pk, budget_seconds=0)  # a worker decides the first chunk (its takedowns eager)

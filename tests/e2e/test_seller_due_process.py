@@ -31,9 +31,7 @@ from ..factories import (
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def removed(transactional_db):
-    """sam's listing, removed on alice's (Acme's) notice by rev1; senior2 has no part in it."""
+def _removed(kind: str):
     alice = UserFactory(username="alice", role=Role.RIGHTS_HOLDER)
     acme = BrandMemberFactory(user=alice, brand__name="Acme").brand
     sam = UserFactory(username="sam", role=Role.SELLER)
@@ -41,10 +39,28 @@ def removed(transactional_db):
     listing = ListingFactory(seller=seller, external_id="L-777", title="ACME headphones")
     UserFactory(username="senior2", role=Role.SENIOR_REVIEWER)
     rev1 = UserFactory(username="rev1", role=Role.REVIEWER)
-    case = file_report(reporter=alice, right=TrademarkFactory(brand=acme, name="ACME"), listings=[listing]).cases.get()
-    claim_and_remove(case=case, reviewer=rev1)
+    if kind == "copyright":
+        right = TrademarkFactory(brand=acme, kind="copyright", name="Acme product photographs", office="",
+                                 registration_number="", work_type="image", author="Acme")
+        code = "cr_unauthorized_copy"
+    else:
+        right, code = TrademarkFactory(brand=acme, name="ACME"), "tm_counterfeit"
+    case = file_report(reporter=alice, right=right, listings=[listing]).cases.get()
+    claim_and_remove(case=case, reviewer=rev1, code=code)
     assert Listing.objects.get(pk=listing.pk).status == ListingStatus.REMOVED
     return case
+
+
+@pytest.fixture
+def removed(transactional_db):
+    """sam's listing, removed on alice's (Acme's) trademark notice by rev1; senior2 has no part in it."""
+    return _removed("trademark")
+
+
+@pytest.fixture
+def removed_copyright(transactional_db):
+    """The same under Acme's copyright: its counter-notice is the DMCA's."""
+    return _removed("copyright")
 
 
 def login(browser, base_url: str, username: str):
@@ -96,7 +112,7 @@ def test_a_seller_appeals_with_an_invoice_and_a_senior_reinstates(browser, live_
     page.get_by_label("Ruling").select_option(label="The seller showed the goods are genuine or authorized")
     page.get_by_label("Facts").fill("The invoice from the authorized distributor matches the goods.")
     page.get_by_role("button", name="Record ruling").click()
-    expect(page.get_by_role("status")).to_have_text(f"Appeal on {removed.reference} decided.")
+    expect(page.get_by_role("status")).to_contain_text(f"Appeal on {removed.reference} granted.")
     page.context.close()
     assert status_of(removed) == ListingStatus.ACTIVE
 
@@ -109,7 +125,8 @@ def test_a_seller_appeals_with_an_invoice_and_a_senior_reinstates(browser, live_
 
 
 def test_a_seller_files_a_counter_notice_and_with_the_clock_moved_sees_the_listing_back(
-        browser, live_server, removed, shot):
+        browser, live_server, removed_copyright, shot):
+    removed = removed_copyright
     page = login(browser, live_server.url, "sam")
     page.goto(f"/seller/notices/{removed.pk}/")
     page.get_by_role("link", name="File a counter-notice instead").click()

@@ -89,11 +89,11 @@ def test_the_per_report_file_count_is_bounded(world, settings):
 def test_the_purge_deletes_only_old_uploads_nothing_took(world, _media_root):
     with time_machine.travel(timezone.now() - timedelta(days=2)):
         old_loose, old_kept = evidence_accept(uploaded_by=world.alice,
-                                              uploads=[upload("a.pdf", PDF), upload("b.pdf", PDF)]).stored
+                                              uploads=[upload("a.pdf", PDF), upload("b.png", image("PNG"))]).stored
         report_draft_save(user=world.alice, brand=world.brand_a, data={}, evidence=[old_kept])
     [new_loose] = evidence_accept(uploaded_by=world.alice, uploads=[upload("c.pdf", PDF)]).stored
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert evidence_purge_unattached(older_than=timedelta(hours=24)) == 1
-    assert set(EvidenceFile.objects.values_list("original_name", flat=True)) == {"b.pdf", "c.pdf"}
+    assert set(EvidenceFile.objects.values_list("original_name", flat=True)) == {"b.png", "c.pdf"}
     assert not evidence_path(old_loose).exists()
     assert evidence_path(old_kept).exists() and evidence_path(new_loose).exists()

@@ -17,3 +17,21 @@ def test_the_api_docs_load_swagger_ui_from_our_own_static_files(client, db):
     # (a bare "cdn" search also matched random tokens in the page now and then).
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources and all(s.startswith(("/", "#")) for s in sources), sources
+
+
+def test_every_operation_has_a_summary_and_every_enum_a_name(client, db):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    missing = [f"{method} {path}" for path, ops in schema["paths"].items() for method, op in ops.items()
+               if not op.get("summary")]
+    assert missing == []
+    assert [n for n in schema["components"]["schemas"] if re.search(r"[0-9a-f]{3}Enum$", n)] == []
+    assert "RightKindEnum" in schema["components"]["schemas"]
+    assert "Authorization: Token" in schema["info"]["description"]
+
+
+def test_the_api_docs_have_a_way_back_and_an_authentication_section(client, db):
+    html = client.get("/api/docs/").content.decode()
+    assert '<html lang="en">' in html and "Back to the portal" in html
+    assert 'data-testid="api-auth"' in html and "Authorization: Token" in html

@@ -91,7 +91,7 @@ def test_a_validation_error_on_a_draft_keeps_its_files(world, client):
 
 def test_a_file_removed_from_a_draft_is_deleted_when_the_draft_is_saved(world, client):
     client.force_login(world.alice)
-    draft = _save_draft(client, world, evidence_upload=[upload("a.pdf", PDF), upload("b.pdf", PDF)])
+    draft = _save_draft(client, world, evidence_upload=[upload("a.pdf", PDF), upload("b.png", image("PNG"))])
     a, b = draft.evidence.order_by("id")
     url = reverse("reporters:report_draft", kwargs={"draft_pk": draft.pk})
     with TestCase.captureOnCommitCallbacks(execute=True):

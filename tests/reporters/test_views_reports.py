@@ -94,7 +94,7 @@ def test_filing_a_report_opens_its_cases_and_shows_the_report(world, client):
     response = client.post(TM_FORM, _form(world), follow=True)
     report = Report.objects.get()
     assert response.redirect_chain == [(reverse("reporters:report_detail", kwargs={"pk": report.pk}), 302)]
-    assert f"Report {report.reference} filed: 2 case(s)" in response.content.decode()
+    assert f"Report {report.reference} filed: 2 cases are" in response.content.decode()
     assert [c.listing for c in report.cases.order_by("id")] == world.listings_a[:2]
     assert report.reporter == world.alice and report.signature == "Alice Example"
 
@@ -118,7 +118,7 @@ def test_a_listing_already_under_review_is_linked_and_the_reporter_told(world, c
     html = response.content.decode()
     report = Report.objects.latest("id")
     assert f"{world.listings_a[0].external_id} → {case.reference}" in html
-    assert "were already under review for this right and were linked" in html
+    assert "1 listing was already under review for this right and was linked" in html
     assert list(report.linked_cases.all()) == [case]
     assert [c.listing for c in report.cases.all()] == [world.listings_a[1]]
     assert Case.objects.count() == 2

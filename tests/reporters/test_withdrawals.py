@@ -74,7 +74,7 @@ def test_the_page_withdraws_with_confirmation(world, client, mixed):
     response = client.post(url, follow=True)
     assert "Tick “I want to withdraw this report”" in response.content.decode()
     response = client.post(url, {"confirm": "yes"}, follow=True)
-    assert "2 undecided case(s) closed, 1 removed listing(s) being reinstated" in response.content.decode()
+    assert "2 undecided cases closed, 1 removed listing being reinstated" in response.content.decode()
     assert 'data-testid="withdrawn"' in response.content.decode()
 
 

@@ -63,7 +63,8 @@ def test_the_seller_files_a_counter_notice_and_the_brand_is_told(world, client, 
             "material": "ACME headphones", "location": "Listing AUTO-1", "full_name": "Sue Seller",
             "address": "1 Market Street, Springfield", "phone": "+1 555 0100", "email": "sue@example.test",
             "perjury_statement": "on", "consent_jurisdiction": "on", "consent_service": "on",
-            "signature": "Sue Seller"})
+            "signature": "Sue Seller", "ground": "authorized_reseller",
+            "explanation": "Acme's reseller agreement 2026-7 covers this listing."})
     assert response.status_code == 302, response.content.decode()[:2000]
     (told,) = [m for m in mail.outbox if m.subject.startswith("Counter-notice on")]
     assert "automatic detection for Acme" in told.body and world.alice.email in told.to

@@ -161,7 +161,7 @@ def _counter_form(**overrides):
 
 
 def test_a_counter_notice_missing_statements_names_each_and_keeps_the_rest(world, client):
-    case = removed_case(world)
+    case = removed_case(world, kind="copyright")
     client.force_login(world.sam)
     url = reverse("sellers:counter_notice_new", args=[case.pk])
     response = client.post(url, _counter_form(perjury_statement=None, phone="", consent_service=None))
@@ -174,7 +174,7 @@ def test_a_counter_notice_missing_statements_names_each_and_keeps_the_rest(world
 
 
 def test_the_seller_files_a_counter_notice_and_sees_the_date(world, client):
-    case = removed_case(world)
+    case = removed_case(world, kind="copyright")
     client.force_login(world.sam)
     assert client.get(reverse("sellers:counter_notice_new", args=[case.pk])).status_code == 200
     response = client.post(reverse("sellers:counter_notice_new", args=[case.pk]), _counter_form(), follow=True)
@@ -203,7 +203,7 @@ def test_the_case_page_is_for_the_reporting_brand_only(world, client):
 
 
 def test_the_rights_holder_sees_a_counter_notice_and_uploads_the_court_filing(world, client):
-    case = removed_case(world)
+    case = removed_case(world, kind="copyright")
     counter_notice_file(case=case, user=world.sam, statements=statements())
     client.force_login(world.alice)
     report_html = client.get(reverse("reporters:report_detail", args=[case.report_id])).content.decode()
@@ -215,7 +215,7 @@ def test_the_rights_holder_sees_a_counter_notice_and_uploads_the_court_filing(wo
     assert response.status_code == 400 and "Upload the court filing" in response.content.decode()
     response = client.post(url, {"note": "No. 3:27-cv-1", "evidence_upload": pdf_upload("complaint.pdf")})
     assert response.status_code == 302
-    assert CounterNotice.objects.get().status == CounterNoticeStatus.COURT_ACTION
+    assert CounterNotice.objects.get().status == CounterNoticeStatus.FILING_REVIEW
     client.force_login(world.bob)
     assert client.post(url, {"note": "x"}).status_code == 404
 
@@ -326,3 +326,27 @@ def test_seller_center_pages_a_long_listing_list_and_keeps_the_filter(world, cli
     assert 'href="?status=all&amp;q=Lamp&amp;page=2"' in first
     second = client.get(reverse("sellers:seller_center"), {"q": "Lamp", "page": 2}).content.decode()
     assert second.count('data-testid="listing-') == 10
+
+
+def test_a_trademark_counter_notice_asks_why_prefilled_and_the_brand_answers_with_evidence(world, client):
+    case = removed_case(world)
+    client.force_login(world.sam)
+    url = reverse("sellers:counter_notice_new", args=[case.pk])
+    form = client.get(url).content.decode()
+    assert "reviewed by the marketplace" in form and "not restored automatically" in form
+    assert "penalty of perjury" not in form and "authorized reseller" in form
+    assert case.listing.external_id in form  # the material, prefilled from the listing
+    response = client.post(url, {"material": "The listing", "full_name": "Sam Seller", "signature": "Sam Seller",
+                                 "ground": "genuine_goods", "explanation": "Invoice 2026-114 from Acme's distributor."},
+                           follow=True)
+    notice = CounterNotice.objects.get()
+    assert notice.procedure == "reviewed" and notice.reinstate_on is None
+    assert "then a senior reviewer decides" in response.content.decode()
+    client.force_login(world.alice)
+    html = client.get(holder_url(case)).content.decode()
+    assert "Answer the counter-notice" in html and "Invoice 2026-114" in html
+    response = client.post(reverse("reporters:court_action", args=[case.pk]),
+                           {"answer": "Our test buy was a fake.", "evidence_upload": pdf_upload("buy.pdf")})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == CounterNoticeStatus.FOR_DECISION and notice.evidence_links.count() == 1

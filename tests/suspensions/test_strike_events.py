@@ -13,7 +13,7 @@ from django.test import TestCase
 from appeals.services import appeal_decide, appeal_file
 from audit.models import AuditEntry
 from complaints.models import Case, CaseSource, CaseState
-from counter_notices.services import counter_notice_file, counter_notices_reinstate_due
+from counter_notices.services import counter_notice_decide, counter_notice_file, counter_notices_reinstate_due
 from decisions.report_jobs import report_cases_decide
 from decisions.services import case_decide
 from reporters.services import report_withdraw
@@ -22,7 +22,7 @@ from suspensions.models import Strike, StrikeDecision, Suspension, strike_event_
 from suspensions.services import SuspensionError, strikes_active, suspension_approve
 
 from ..conftest import claim, claim_and_remove, file_report, report_with_cases
-from ..counter_notices.test_counter_notices import statements
+from ..counter_notices.test_counter_notices import reviewed_statements
 from ..factories import ListingFactory
 from ..monitoring.helpers import set_rules, upsert
 
@@ -157,10 +157,12 @@ def test_a_counter_notice_reinstatement_reverses_only_its_listing(world):
     with time_machine.travel(datetime(2026, 12, 1, 15, tzinfo=UTC), tick=False):
         decide_report_wide(world, cases)
         with TestCase.captureOnCommitCallbacks(execute=True):
-            counter_notice_file(case=cases[0], user=world.sam, statements=statements())
+            # A trademark removal: the reviewed counter-notice, which a senior grants.
+            notice = counter_notice_file(case=cases[0], user=world.sam, statements=reviewed_statements())
     with time_machine.travel(datetime(2026, 12, 31, 15, tzinfo=UTC), tick=False), \
             TestCase.captureOnCommitCallbacks(execute=True):
-        assert counter_notices_reinstate_due() == 1
+        assert counter_notices_reinstate_due() == 0  # never restored by the clock: to a senior
+        counter_notice_decide(notice=notice, senior=world.senior, reinstate=True, reason="Invoice checks out.")
     strike = Strike.objects.get()
     assert strike.removed_at is None
     reversed_ = strike.links.filter(reversed_at__isnull=False)

@@ -180,3 +180,23 @@ def test_the_detail_page_has_a_pinned_query_count(world, client, market, receive
     _as(client, market)
     with django_assert_max_num_queries(8):
         assert client.get(f"{LIST}{endpoint.pk}/").status_code == 200
+
+
+def test_send_test_event_delivers_a_signed_ping_to_that_endpoint_only(client, market, theirs, receiver,
+                                                                      django_capture_on_commit_callbacks):
+    mine = endpoint_for(market)
+    other_mine = endpoint_for(market, url="https://second.example.test/hook")
+    url = reverse("webhooks:webhook_test", args=[mine.pk])
+    page = _as(client, market).get(reverse("webhooks:webhook_detail", args=[mine.pk]))
+    assert "Send test event" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "Test event sent." in response.content.decode()
+    [call] = receiver.calls
+    assert call["url"] == mine.url and b'"type":"ping"' in call["body"]
+    assert call["headers"]["webhook-signature"].startswith("v1,")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.endpoint == mine and delivery.status == DeliveryStatus.DELIVERED
+    assert not WebhookDelivery.objects.filter(endpoint=other_mine).exists()
+    assert client.get(url).status_code == 405
+    assert client.post(reverse("webhooks:webhook_test", args=[theirs.pk])).status_code == 404

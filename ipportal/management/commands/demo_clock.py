@@ -143,7 +143,8 @@ class Command(BaseCommand):
     def _upcoming(self) -> None:
         self.stdout.write("Coming deadlines (move the clock with --advance, e.g. --advance 11d):")
         today = timezone.localdate()
-        waiting = CounterNotice.objects.filter(status=NoticeStatus.WAITING).order_by("reinstate_on")
+        waiting = CounterNotice.objects.filter(status=NoticeStatus.WAITING,
+                                               reinstate_on__isnull=False).order_by("reinstate_on")
         for n in waiting.select_related("case__listing"):
             self.stdout.write(f"  counter-notice CN-{n.pk} on {n.case.reference} ({n.case.listing.external_id}): "
                               f"listing back on {n.reinstate_on} (in {(n.reinstate_on - today).days} days)")
