@@ -392,7 +392,10 @@ TASK_LANES = {
                      "transparency.tasks.compute_snapshots", "transparency.tasks.submit_statements",
                      "review.tasks.refresh_queue_counts",
                      # Evidence packages (legal/): long builds that must never hold up a takedown or a mail.
-                     "legal.tasks.build_package", "legal.tasks.requeue_stale_packages"),
+                     "legal.tasks.build_package", "legal.tasks.requeue_stale_packages",
+                     # Listing pictures fetched from the marketplace (imagery/): slow hosts wait here,
+                     # never ahead of a rule check; a fetched picture's check goes to the rules lane.
+                     "imagery.tasks.fetch_listing_image", "imagery.tasks.retry_due_fetches"),
 }
 CELERY_TASK_ROUTES = ("ipportal.celery.route_to_lane",)
 # What a worker without -Q consumes: the default queue and every lane's.

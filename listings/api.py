@@ -7,7 +7,7 @@ import zlib
 
 from django.conf import settings
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +26,13 @@ from .signals import listing_images_reported
 _HEX = {"pdq": re.compile(r"^[0-9a-fA-F]{64}$"), "phash": re.compile(r"^[0-9a-fA-F]{16}$")}
 
 
+@extend_schema_field({"oneOf": [
+    {"type": "string", "format": "uri", "description": "The picture's URL, fetched by the portal"},
+    {"type": "object", "properties": {"url": {"type": "string", "format": "uri"}}, "required": ["url"]},
+    {"type": "object", "properties": {"pdq": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}}, "required": ["pdq"]},
+    {"type": "object", "properties": {"phash": {"type": "string", "pattern": "^[0-9a-fA-F]{16}$"}},
+     "required": ["phash"]},
+]})
 class ImageRef(serializers.Field):
     """One listing image: a URL the portal fetches, or {"url": …}, or the marketplace's own hash
     {"pdq": 64 hex} / {"phash": 16 hex} where the portal may not fetch. Stored and fetched by imagery."""
@@ -196,7 +203,7 @@ class ListingBulkIngestApi(APIView):
                 raw = _gunzip(request.body) if encoding == "gzip" else request.body
             except BodyRefused as exc:
                 log.warning("bulk ingest body refused from user %s: %s", request.user.pk, exc)
-                return Response({"detail": str(exc)}, status=exc.status)
+                return Response({"detail": str(exc)}, status=exc.http_status)
             if ndjson:
                 parsed = ndjson_items(raw)
                 if isinstance(parsed, str):
@@ -236,7 +243,7 @@ MAX_DECODED_BYTES = 128 * 1024 * 1024
 class BodyRefused(Exception):
     def __init__(self, message: str, status_code: int):
         super().__init__(message)
-        self.status = status_code
+        self.http_status = status_code
 
 
 def _gunzip(body: bytes) -> bytes:
