@@ -4,7 +4,9 @@ CSRF), and the public reads: a certificate, the log's key, its latest tree head,
 consistency proofs."""
 
 import base64
+import logging
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -43,6 +45,8 @@ CONFLICT = inline_serializer("DuplicateWork", fields={
 ERRORS = inline_serializer("WorkErrors", fields={
     "field_name": serializers.ListField(child=serializers.CharField())})
 PUBLIC = {"authentication_classes": [], "permission_classes": [AllowAny]}
+
+log = logging.getLogger(__name__)
 
 
 class WorkIn(serializers.Serializer):
@@ -109,9 +113,17 @@ class LogKeyApi(APIView):
     permission_classes = PUBLIC["permission_classes"]
 
     @extend_schema(summary="The log's public key (public)", responses={200: inline_serializer("LogKey", fields={
-        "algorithm": serializers.CharField(), "public_key": B64})})
+        "algorithm": serializers.CharField(), "public_key": B64}),
+        503: OpenApiResponse(description="The installation has not configured its log key")})
     def get(self, request: Request) -> Response:
-        return Response({"algorithm": "Ed25519", "public_key": base64.b64encode(public_key_raw()).decode()})
+        try:
+            key = public_key_raw()
+        except ImproperlyConfigured as exc:
+            # An operator's setting, not the caller's fault nor a crash: said as such, and logged.
+            log.error("certificate log key: %s", exc)
+            return Response({"detail": "The certificate log's key is not configured on this installation."},
+                            status=503)
+        return Response({"algorithm": "Ed25519", "public_key": base64.b64encode(key).decode()})
 
 
 class LogSthApi(APIView):

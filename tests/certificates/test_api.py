@@ -194,3 +194,17 @@ def test_a_title_with_script_is_refused(world, title):
     r = post_work(api(world.alice), png(1), title=title)
     assert r.status_code == 400 and "title" in r.json()
     assert not Certificate.objects.exists()
+
+
+def test_an_installation_without_its_log_key_says_so_with_503_not_a_crash(db, settings, caplog):
+    from certificates.logkey import _key_for
+
+    settings.CERTIFICATES_LOG_KEY, settings.CERTIFICATES_EMBEDDED_KEY = "", False
+    _key_for.cache_clear()
+    try:
+        answer = Client().get("/api/v1/log/key/")
+    finally:
+        _key_for.cache_clear()
+    assert answer.status_code == 503
+    assert "not configured" in answer.json()["detail"]
+    assert "Set CERTIFICATES_LOG_KEY" in caplog.text
