@@ -86,7 +86,7 @@ class Listing(models.Model):
     status = models.CharField(max_length=16, choices=ListingStatus.choices, default=ListingStatus.ACTIVE)
     # listing_content_hash of the fields as last written by an ingest path; empty when written
     # otherwise (fixtures, an old row): then the next ingest of it always writes.
-    content_hash = models.CharField(max_length=32, blank=True, default="")
+    content_hash = models.CharField(max_length=32, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
