@@ -7,9 +7,9 @@ from common.ratelimit import form_started_stamp
 class BotTrapForm(forms.Form):
     """A hidden field people leave empty, and when the form was shown (common.ratelimit)."""
 
-    website = forms.CharField(required=False, label="Leave this empty",
+    website = forms.CharField(required=False, max_length=200, label="Leave this empty",
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,9 +19,10 @@ class BotTrapForm(forms.Form):
 
 class PasswordPairForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password1 = forms.CharField(label="Password", max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 help_text="At least 8 characters, not only digits, not a common password.")
-    password2 = forms.CharField(label="Password again",
+    password2 = forms.CharField(label="Password again", max_length=128,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def email_for_validation(self) -> str:

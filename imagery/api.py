@@ -41,7 +41,8 @@ class SellerSignalsApi(APIView):
 
     permission_classes = [IsMarketplaceForListings]
 
-    @extend_schema(request=SellerSignalsIn, responses={
+    @extend_schema(summary="Send what links a seller to other accounts (linked ids, opaque fingerprints)",
+                   request=SellerSignalsIn, responses={
         200: SellerSignalsOut, 400: OpenApiResponse(description="Unknown seller or a malformed fingerprint"),
         401: OpenApiResponse(description="No or an invalid token"),
         403: OpenApiResponse(description="Not the marketplace's service account")})

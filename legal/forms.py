@@ -29,7 +29,7 @@ class TestBuyForm(forms.Form):
                                    help_text="The address or pick-up point the item was delivered to")
     verdict = forms.ChoiceField(choices=Verdict.choices, label="Verdict")
     examiner = forms.CharField(max_length=200, label="Examined by", help_text="The lab or expert")
-    custody_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Chain of custody",
+    custody_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Chain of custody",
                                     help_text="Who held the item, when, and where it is now")
     item_photos = PhotosField(required=False, label="Photos of the item")
     packaging_photos = PhotosField(required=False, label="Photos of the packaging")
@@ -59,9 +59,11 @@ class ReferralForm(forms.Form):
     agency = forms.ChoiceField(choices=Agency.choices, label="Refer to")
     agency_name = forms.CharField(max_length=200, label="Agency or firm")
     contact = forms.CharField(max_length=300, label="Contact", help_text="Who, and how to reach them")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+                            label="Notes")
 
 
 class OffenceForm(forms.Form):
     threat = forms.ChoiceField(choices=ThreatKind.choices, label="Threat")
-    suspicion = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What you suspect, and why")
+    suspicion = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+                                label="What you suspect, and why")

@@ -16,8 +16,7 @@ from playwright.sync_api import expect
 from .pages import ROLES, axe_violations, main_pages, overflow
 from .test_full_flow import PASSWORD
 
-MERGED = "pages merged this session still overflow or fail axe (issue 18 open; stop note)"
-pytestmark = [pytest.mark.browser, pytest.mark.xfail(reason=MERGED, strict=False)]
+pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1280)
 
