@@ -9,8 +9,8 @@ from audit.templatetags.audit_tags import LABELS, audit_label
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["accounts", "actions", "appeals", "audit", "certificates", "complaints", "counter_notices", "decisions",
-        "imagery", "legal", "evidence", "listings", "monitoring", "notifications", "registry", "reporters", "review", "sellers",
-        "suspensions", "transparency", "webhooks"]
+        "imagery", "legal", "evidence", "listings", "monitoring", "notifications", "registry", "reporters", "review",
+        "sellers", "suspensions", "transparency", "webhooks"]
 ADMIN_ONLY = {"admin.added", "admin.changed", "admin.deleted", "api_token.created", "api_token.revoked",
               "report_draft.created", "report_draft.deleted", "certificate.registered", "certificate_dispute.opened",
               "brandinvitation.cancelled", "brandinvitation.created", "brandmember.added", "brandmember.removed",
