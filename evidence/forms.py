@@ -1,14 +1,18 @@
 """The evidence file picker every form with uploads uses, and the view helper that stores what it
 picked before the rest of the form is validated (so a file is never asked for twice)."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .content import ACCEPTED
+from .models import EvidenceFile
 from .selectors import evidence_unattached
-from .services import evidence_accept
+from .services import evidence_accept, evidence_delete
 
 
 class MultipleFileInput(forms.FileInput):
@@ -43,18 +47,54 @@ class EvidenceFormMixin:
         field.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.webp,.txt,.csv"
 
 
-def take_uploads(request: HttpRequest, form) -> list:
-    """Store the files just picked (checked by content) and add those stored on an earlier try.
-    Each refused file is an error on the form's `evidence_upload` field, so the form is invalid
-    and shows why while keeping what was accepted.
+@dataclass
+class Carried:
+    """What a form with uploads carries after one POST: its files (kept from earlier tries plus
+    those just stored), the problems to show, and the file the user asked to remove, if any."""
 
-    Returns the files the form now carries."""
-    ids = {int(v) for v in request.POST.getlist("evidence") if v.isdigit()}
-    carried = list(evidence_unattached().filter(uploaded_by=request.user, pk__in=ids).order_by("id"))
+    files: list[EvidenceFile]
+    problems: list[str]
+    removed: EvidenceFile | None
+
+
+def uploads_carry(request: HttpRequest, *, carriable: QuerySet[EvidenceFile] | None = None) -> Carried:
+    """The one way a form keeps files across errors: the ids posted as `evidence` that `carriable`
+    allows (by default the user's own uploads no record took yet: their bounded draft, counted by
+    the unattached quota and purged after a day), minus a "remove_evidence", plus the files just
+    picked in `evidence_upload`, stored and checked by content.
+
+    An id the user may not carry (another user's file, one filed or purged) is dropped with a
+    problem, never attached: a draft is its uploader's alone."""
+    if carriable is None:
+        carriable = evidence_unattached().filter(uploaded_by=request.user)
+    ids = {int(v) for v in request.POST.getlist("evidence") if v.isdigit() and len(v) <= 18}
+    carried = list(carriable.filter(pk__in=ids).order_by("id"))
+    problems = []
+    if len(carried) < len(ids):
+        problems.append("A file uploaded earlier is no longer available; upload it again.")
+    remove = request.POST.get("remove_evidence", "")
+    removed = next((f for f in carried if str(f.pk) == remove), None)
+    carried = [f for f in carried if f is not removed]
     accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
                                used_bytes=sum(f.size for f in carried), used_files=len(carried), attached=carried)
     for duplicate in accepted.duplicates:
         messages.info(request, duplicate)
-    for refusal in accepted.refusals:
-        form.add_error("evidence_upload", refusal)
-    return carried + accepted.stored
+    return Carried(files=carried + accepted.stored, problems=problems + accepted.refusals, removed=removed)
+
+
+def take_uploads(request: HttpRequest, form) -> list:
+    """Carry the form's files (uploads_carry) for a form whose view files them on success.
+
+    Each problem is an error on the form's `evidence_upload` field; a "remove" is not a filing:
+    the removed upload is deleted (it frees the user's quota) and the form is shown again, as
+    typed. Either way the form is invalid, so nothing is filed and nothing typed is lost.
+
+    Returns the files the form now carries."""
+    carried = uploads_carry(request)
+    for problem in carried.problems:
+        form.add_error("evidence_upload", problem)
+    if carried.removed is not None:
+        evidence_delete(files=[carried.removed], actor=request.user)
+        form.add_error(None, f"Removed “{carried.removed.original_name}”. Nothing was filed yet: check the "
+                             "form and send it again.")
+    return carried.files

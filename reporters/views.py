@@ -41,9 +41,8 @@ from complaints.sla import sla_hours
 from counter_notices.forms import CounterNoticeAnswerForm, CourtActionForm
 from counter_notices.models import CounterNoticeStatus
 from counter_notices.services import CounterNoticeError, counter_notice_answer, court_action_show
-from evidence.forms import take_uploads
+from evidence.forms import take_uploads, uploads_carry
 from evidence.responses import evidence_response
-from evidence.services import evidence_accept
 from listings.selectors import listing_csv_parse, listing_search, parse_listing_refs
 from registry.models import RightKind
 from registry.selectors import brand_get_for_user, brands_for_user, rights_for_user
@@ -207,25 +206,14 @@ def _take_listings_csv(request: HttpRequest, data) -> list[str]:
 
 
 def _take_evidence(request: HttpRequest, draft, data) -> tuple[list, list[str], object]:
-    """Store the files just picked, apply a "remove", and write the carried ids back into `data`.
+    """Carry the form's files as every form does (uploads_carry), the draft's among them, and write
+    the carried ids back into `data`.
 
     Returns (files the form now carries, problems to show, the file removed or None).
     """
-    ids = {int(v) for v in data.getlist("evidence") if v.isdigit()}
-    carried = list(evidence_carriable(user=request.user, draft=draft).filter(pk__in=ids).order_by("id"))
-    problems = []
-    if len(carried) < len(ids):
-        problems.append("A file uploaded earlier is no longer available; upload it again.")
-    remove = data.get("remove_evidence", "")
-    removed = next((f for f in carried if str(f.pk) == remove), None)
-    carried = [f for f in carried if f is not removed]
-    accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
-                               used_bytes=sum(f.size for f in carried), used_files=len(carried), attached=carried)
-    for duplicate in accepted.duplicates:
-        messages.info(request, duplicate)
-    files = carried + accepted.stored
-    data.setlist("evidence", [str(f.pk) for f in files])
-    return files, problems + accepted.refusals, removed
+    carried = uploads_carry(request, carriable=evidence_carriable(user=request.user, draft=draft))
+    data.setlist("evidence", [str(f.pk) for f in carried.files])
+    return carried.files, carried.problems, carried.removed
 
 
 def _typed_fields(form: ReportForm, data, files) -> dict:

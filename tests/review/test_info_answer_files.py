@@ -111,8 +111,11 @@ def test_an_answer_cannot_carry_another_users_file_or_one_already_filed(world, c
     bobs = EvidenceFile.objects.create(storage_name="x1", original_name="b.pdf", content_type="application/pdf",
                                        size=3, sha256="0" * 64, uploaded_by=world.bob)
     client.force_login(world.alice)
-    # Carried ids are filtered to the user's own loose files: bob's is silently not carried.
-    assert client.post(_url(case, info), {"answer": "Mine.", "evidence": [bobs.pk]}).status_code == 302
+    # Carried ids are filtered to the user's own loose files: bob's is not carried, and the answer
+    # is not sent without the file alice believes is attached.
+    response = client.post(_url(case, info), {"answer": "Mine.", "evidence": [bobs.pk]})
+    assert response.status_code == 400
+    assert "A file uploaded earlier is no longer available" in response.content.decode()
     assert not InfoAnswerEvidence.objects.exists()
     other = open_case(world, listing=world.listings_a[1])
     claim(other, world.rev1)
