@@ -28,6 +28,8 @@ import ipaddress
 import re
 import socket
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -206,22 +208,28 @@ def _error_for(exc: BaseException) -> str:
     return f"{type(exc).__name__}" + (f" (errno {exc.errno})" if getattr(exc, "errno", None) else "")
 
 
-def post(*, url: str, headers: dict[str, str], body: bytes, connect_timeout: float, read_timeout: float,
-         allow_http: bool = False, allow_loopback: bool = False,
-         ssl_context: ssl.SSLContext | None = None) -> Answer:
-    """POST `body` to `url` under the rules above. Never raises for a network failure or a
-    refused address: the answer says what happened."""
+class _NotConnected(Exception):
+    """No connection was made; the message (short, sanitized) says why."""
+
+
+@contextmanager
+def _connect(url: str, *, not_sent: str, connect_timeout: float, read_timeout: float, allow_http: bool,
+             allow_loopback: bool, ssl_context: ssl.SSLContext | None) -> Iterator[tuple[http.client.HTTPConnection,
+                                                                                      str]]:
+    """Vet `url` under the rules above and connect to the first of its vetted addresses that takes
+    the connection. Yields (connection, path), the read timeout set from then on, and closes the
+    connection after; raises _NotConnected ("<not_sent>: why") when nothing was connected."""
     refusal = url_refusal(url, allow_http=allow_http, allow_loopback=allow_loopback)
     if refusal:
-        return Answer(None, sanitize(f"Not sent: {refusal}"))
+        raise _NotConnected(sanitize(f"{not_sent}: {refusal}"))
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = vetted_addresses(parts.hostname, port, allow_loopback=allow_loopback)
     except OutboundRefused as exc:
-        return Answer(None, sanitize(str(exc)))
+        raise _NotConnected(sanitize(str(exc))) from exc
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    last_error = "Not sent"
+    last_error = not_sent
     for address in addresses:  # all vetted; the first that takes the connection is used
         if parts.scheme == "https":
             conn = _PinnedHTTPSConnection(parts.hostname, port, address=address, timeout=connect_timeout,
@@ -229,27 +237,46 @@ def post(*, url: str, headers: dict[str, str], body: bytes, connect_timeout: flo
         else:
             conn = _PinnedHTTPConnection(parts.hostname, port, address=address, timeout=connect_timeout)
         try:
-            try:
-                conn.connect()
-            except (OSError, http.client.HTTPException) as exc:
-                last_error = _error_for(exc)
-                if isinstance(exc, ssl.SSLError):
-                    break  # the host answered: another of its addresses would present the same
-                continue
-            conn.sock.settimeout(read_timeout)  # from here on: sending, and waiting for the answer
+            conn.connect()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            last_error = _error_for(exc)
+            if isinstance(exc, ssl.SSLError):
+                break  # the host answered: another of its addresses would present the same
+            continue
+        conn.sock.settimeout(read_timeout)  # from here on: sending, and waiting for the answer
+        try:
+            yield conn, path
+        finally:
+            conn.close()
+        return
+    raise _NotConnected(sanitize(last_error))
+
+
+def _status_error(response: http.client.HTTPResponse) -> str:
+    note = " (redirects are not followed)" if 300 <= response.status < 400 else ""
+    return sanitize(f"HTTP {response.status} {sanitize(response.reason, 60)}{note}")
+
+
+def post(*, url: str, headers: dict[str, str], body: bytes, connect_timeout: float, read_timeout: float,
+         allow_http: bool = False, allow_loopback: bool = False,
+         ssl_context: ssl.SSLContext | None = None) -> Answer:
+    """POST `body` to `url` under the rules above. Never raises for a network failure or a
+    refused address: the answer says what happened."""
+    try:
+        with _connect(url, not_sent="Not sent", connect_timeout=connect_timeout, read_timeout=read_timeout,
+                      allow_http=allow_http, allow_loopback=allow_loopback, ssl_context=ssl_context) as (conn, path):
             conn.request("POST", path, body=body, headers={
                 "Content-Type": "application/json", "User-Agent": "IP-Portal-Webhooks/1", **headers,
             })
             response = conn.getresponse()
             if 200 <= response.status < 300:
                 return Answer(response.status, "")
-            note = " (redirects are not followed)" if 300 <= response.status < 400 else ""
-            return Answer(response.status, sanitize(f"HTTP {response.status} {sanitize(response.reason, 60)}{note}"))
-        except (OSError, http.client.HTTPException) as exc:
-            return Answer(None, _error_for(exc))
-        finally:
-            conn.close()
-    return Answer(None, sanitize(last_error))
+            return Answer(response.status, _status_error(response))
+    except _NotConnected as exc:
+        return Answer(None, str(exc))
+    except (OSError, http.client.HTTPException) as exc:
+        return Answer(None, _error_for(exc))
 
 
 @dataclass(frozen=True)
@@ -265,38 +292,13 @@ def get(*, url: str, max_bytes: int, connect_timeout: float, read_timeout: float
     """GET `url` under the rules above and read at most `max_bytes` of its body (a longer body is
     refused after reading one byte more, whatever Content-Length claimed). Never raises for a
     network failure, a refused address or a redirect (not followed): the answer says what happened."""
-    refusal = url_refusal(url, allow_http=allow_http, allow_loopback=allow_loopback)
-    if refusal:
-        return Fetched(None, sanitize(f"Not fetched: {refusal}"))
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        addresses = vetted_addresses(parts.hostname, port, allow_loopback=allow_loopback)
-    except OutboundRefused as exc:
-        return Fetched(None, sanitize(str(exc)))
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    last_error = "Not fetched"
-    for address in addresses:
-        if parts.scheme == "https":
-            conn = _PinnedHTTPSConnection(parts.hostname, port, address=address, timeout=connect_timeout,
-                                          context=ssl_context or ssl.create_default_context())
-        else:
-            conn = _PinnedHTTPConnection(parts.hostname, port, address=address, timeout=connect_timeout)
-        try:
-            try:
-                conn.connect()
-            except (OSError, http.client.HTTPException) as exc:
-                last_error = _error_for(exc)
-                if isinstance(exc, ssl.SSLError):
-                    break
-                continue
-            conn.sock.settimeout(read_timeout)
+        with _connect(url, not_sent="Not fetched", connect_timeout=connect_timeout, read_timeout=read_timeout,
+                      allow_http=allow_http, allow_loopback=allow_loopback, ssl_context=ssl_context) as (conn, path):
             conn.request("GET", path, headers={"User-Agent": "IP-Portal-Images/1", "Accept": "image/*"})
             response = conn.getresponse()
             if not 200 <= response.status < 300:
-                note = " (redirects are not followed)" if 300 <= response.status < 400 else ""
-                return Fetched(response.status,
-                               sanitize(f"HTTP {response.status} {sanitize(response.reason, 60)}{note}"))
+                return Fetched(response.status, _status_error(response))
             declared = response.getheader("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 return Fetched(response.status, f"Too large: {int(declared):,} bytes (at most {max_bytes:,})")
@@ -304,8 +306,7 @@ def get(*, url: str, max_bytes: int, connect_timeout: float, read_timeout: float
             if len(body) > max_bytes:
                 return Fetched(response.status, f"Too large: more than {max_bytes:,} bytes")
             return Fetched(response.status, "", body, sanitize(response.getheader("Content-Type") or "", 100))
-        except (OSError, http.client.HTTPException) as exc:
-            return Fetched(None, _error_for(exc))
-        finally:
-            conn.close()
-    return Fetched(None, sanitize(last_error))
+    except _NotConnected as exc:
+        return Fetched(None, str(exc))
+    except (OSError, http.client.HTTPException) as exc:
+        return Fetched(None, _error_for(exc))
