@@ -288,3 +288,11 @@ class InvitationSignupForm(PasswordPairForm):
 
     def email_for_validation(self) -> str:
         return self._email
+
+
+class BrandHoldForm(forms.Form):
+    decision = forms.ChoiceField(widget=forms.RadioSelect, label="Decision", choices=[
+        ("release", "Release: the brand's members may file again"),
+        ("keep", "Keep held: its notices keep waiting")])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Reason",
+                             help_text="Kept in the brand's history: what you checked and why.")

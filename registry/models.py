@@ -6,6 +6,15 @@ from .choices import RightKind, WorkType
 from .unregistered import described_facts
 
 
+class HoldStatus(models.TextChoices):
+    """A brand held for review (registry/states.py HOLD_TRANSITIONS): "none" was never held."""
+
+    NONE = "none", "Never held"
+    HELD = "held", "Held for review"
+    KEPT = "kept", "Kept on hold after review"
+    RELEASED = "released", "Released after review"
+
+
 class Brand(models.Model):
     name = models.CharField(max_length=200, unique=True)
     website = models.URLField(blank=True)
@@ -22,15 +31,27 @@ class Brand(models.Model):
     # people without an account have no brand of their own. It has no members.
     holds_open_notices = models.BooleanField(default=False)
     # Opened by a member of a brand whose notices are suspended (or by a suspended reporter): its
-    # notices wait until trust and safety release it (admin), so a new brand is no way around a
-    # suspension. Set by brand_create from the apps that know sanctions (registry.signals).
+    # notices wait until a senior reviewer releases it (brand_hold_decide), so a new brand is no way
+    # around a suspension. Set by brand_create from the apps that know sanctions (registry.signals).
+    # `held_for_review` is what filing asks; `hold_status` is where the review stands.
     held_for_review = models.BooleanField(default=False)
     hold_reason = models.CharField(max_length=500, blank=True)
+    hold_status = models.CharField(max_length=16, choices=HoldStatus.choices, default=HoldStatus.NONE)
+    hold_decision = models.CharField(max_length=2000, blank=True, help_text="The senior reviewer's reason")
+    hold_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    hold_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["holds_open_notices"], condition=Q(holds_open_notices=True),
-                                               name="one_brand_holds_open_notices")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_for_review=True, hold_status__in=["held", "kept"])
+                | Q(held_for_review=False, hold_status__in=["none", "released"]),
+                name="brand_held_matches_hold_status"),
+            models.UniqueConstraint(fields=["holds_open_notices"], condition=Q(holds_open_notices=True),
+                                    name="one_brand_holds_open_notices"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -208,3 +208,10 @@ def brand_protection(*, brand: Brand) -> BrandProtection:
         seller_ids=seller_ids or None,
         sellers_mode=seller.mode if seller else RuleMode.FLAG,
     )
+
+
+def brands_held() -> QuerySet[Brand]:
+    """Brands held for review (held, or kept on hold after review), the longest-waiting first,
+    with their members for the page."""
+    return (Brand.objects.filter(held_for_review=True).select_related("hold_decided_by")
+            .prefetch_related("members__user").order_by("created_at", "id"))

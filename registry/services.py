@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import is_rights_holder
+from accounts.permissions import is_rights_holder, is_senior
 from accounts.services import AccountError, account_create_verified
 from audit.services import audit_append
 from audit.transitions import transition
@@ -30,6 +30,7 @@ from .models import (
     BrandInvitation,
     BrandMember,
     BrandRole,
+    HoldStatus,
     IPRight,
     ProtectionRule,
     RightKind,
@@ -43,7 +44,7 @@ from .models import (
 from .normalize import normalize_term
 from .selectors import membership, require_brand_admin, require_reviewer, right_documents_missing
 from .signals import brand_hold_reasons, protection_changed_on_commit
-from .states import RIGHT_TRANSITIONS
+from .states import HOLD_TRANSITIONS, RIGHT_TRANSITIONS
 from .unregistered import DescribeError, unregistered_right_clean
 
 CODE_TTL = timedelta(days=7)
@@ -77,11 +78,32 @@ def brand_create(*, user, name: str, website: str, owner_company: str, country: 
     hold = " ".join(reason for _, reason in brand_hold_reasons.send(sender=Brand, user=user) if reason)
     with transaction.atomic():
         brand = Brand.objects.create(name=name, website=website, owner_company=owner_company, country=country,
-                                     held_for_review=bool(hold), hold_reason=hold[:500])
+                                     held_for_review=bool(hold), hold_reason=hold[:500],
+                                     hold_status=HoldStatus.HELD if hold else HoldStatus.NONE)
         BrandMember.objects.create(brand=brand, user=user, role=BrandRole.ADMIN, added_by=user)
         audit_append(actor=user, action="brand.created", target=brand,
                      data={"country": country, **({"held_for_review": hold[:500]} if hold else {})})
     return brand
+
+
+HOLD_DECISION_MIN_CHARS = 10
+
+
+def brand_hold_decide(*, brand: Brand, senior, release: bool, reason: str) -> Brand:
+    """A senior reviewer releases a brand held for review (its members may file again) or keeps it
+    held, with a reason either way (HOLD_TRANSITIONS; audited as brand.released / brand.kept)."""
+    if not is_senior(senior):
+        raise RegistryError("Only senior reviewers release brands held for review.")
+    reason = reason.strip()
+    if len(reason) < HOLD_DECISION_MIN_CHARS:
+        raise RegistryError(f"Give the reason in at least {HOLD_DECISION_MIN_CHARS} characters: the brand's "
+                            "history keeps it.", field="reason")
+    to = HoldStatus.RELEASED if release else HoldStatus.KEPT
+    with transaction.atomic():
+        return transition(obj=brand, to=to, actor=senior, table=HOLD_TRANSITIONS, field="hold_status",
+                          changes={"held_for_review": not release, "hold_decision": reason[:2000],
+                                   "hold_decided_by": senior, "hold_decided_at": timezone.now()},
+                          data={"reason": reason[:2000], "held_because": brand.hold_reason})
 
 
 def _check_authorization(role: str, authorized_until: date | None) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hold_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("rights/<int:pk>/documents/", views.right_document_upload, name="right_document_upload"),
     path("documents/<int:pk>/", views.right_document_download, name="right_document_download"),
     path("documents/<int:pk>/image/", views.right_document_inline, name="right_document_inline"),
+    path("held-brands/", hold_views.held_brands, name="held_brands"),
+    path("held-brands/<int:pk>/", hold_views.held_brand_decide, name="held_brand_decide"),
     path("verification/", views.verification_queue, name="verification_queue"),
     path("rule-approvals/", views.rule_approval_queue, name="rule_approval_queue"),
     path("rule-approvals/<int:pk>/", views.rule_approval_decide, name="rule_approval_decide"),

@@ -54,6 +54,7 @@ LABELS = {
     "report.bulk_decided": "Decision applied to the report's identical cases",
     "brand.rules_changed": "Protection rules changed", "brand.created": "Brand created",
     "brand.good_faith_entered": "Brand entered the good-faith lane",
+    "brand.released": "Brand released from its hold for review", "brand.kept": "Brand kept on hold after review",
     "monitoring.recheck_started": "Listings re-checked against the protection rules",
     "recheckjob.done": "Re-check of listings finished",
     "webhookendpoint.created": "Webhook endpoint added", "webhookendpoint.updated": "Webhook endpoint changed",

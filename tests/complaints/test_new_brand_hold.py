@@ -6,7 +6,7 @@ import pytest
 from complaints.models import Sanction, SanctionLevel
 from complaints.sanctions import sanction_confirm
 from complaints.services import ReportError
-from registry.services import brand_create
+from registry.services import brand_create, brand_hold_decide
 
 from ..conftest import file_report
 from ..factories import ListingFactory, TrademarkFactory
@@ -38,6 +38,8 @@ def test_others_open_brands_as_before_and_release_lets_it_file(world):
     other = brand_create(user=world.bob, name="Bob Two", website="", owner_company="B", country="US")
     assert not other.held_for_review
     held = brand_create(user=world.agent, name="Acme Three", website="", owner_company="A", country="US")
-    held.held_for_review = False  # released by trust and safety in admin
-    held.save()
+    with pytest.raises(ReportError, match="held for review"):
+        file_report(reporter=world.agent, right=TrademarkFactory(brand=held, name="ACMEFOUR"),
+                    listings=[ListingFactory()])
+    brand_hold_decide(brand=held, senior=world.senior, release=True, reason="Separate company, checked registry.")
     file_report(reporter=world.agent, right=TrademarkFactory(brand=held, name="ACMETHREE"), listings=[ListingFactory()])
