@@ -12,11 +12,13 @@ import hashlib
 import logging
 import re
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
 log = logging.getLogger("ipportal.security")
@@ -69,9 +71,15 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def too_many(wait: int, what: str) -> HttpResponse:
+def wait_words(wait: int) -> str:
+    """When a refused request may be made again, for a person: "in 12 minutes (at 14:05 UTC)"."""
     minutes = max(1, round(wait / 60))
-    response = HttpResponse(f"Too many {what}. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+    at = timezone.localtime(timezone.now() + timedelta(seconds=wait))
+    return f"in {minutes} minute{'s' if minutes != 1 else ''} (at {at:%H:%M} {at.tzname()})"
+
+
+def too_many(wait: int, what: str) -> HttpResponse:
+    response = HttpResponse(f"Too many {what}. Try again {wait_words(wait)}.",
                             status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(wait)
     return response

@@ -15,7 +15,7 @@ from appeals.selectors import appeal_files, appeal_get_for_party
 from appeals.services import AppealError, appeal_file_by_reporter, appeal_respond
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
-from common.ratelimit import rate_limited
+from common.ratelimit import rate_take, wait_words
 from common.text import plural
 from complaints.forms import ReportFilterForm, ReportForm
 from complaints.kinds import SPECS, report_details_display
@@ -99,7 +99,6 @@ def _filing(request: HttpRequest) -> str | None:
 
 
 @login_required
-@rate_limited("report_filing", what="reports filed in a short time", key=_filing)
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: int | None = None) -> HttpResponse:
     """A report form of one kind, new or continuing a draft.
@@ -127,10 +126,16 @@ def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: 
         form = ReportForm(initial=initial, user=request.user, draft=draft, kind=kind)
         return _render_report_form(request, form, draft)
 
+    # Counted before anything else (a refused filing still counts), answered after the files are
+    # kept, so the form comes back as typed.
+    filer = _filing(request)
+    wait = rate_take("report_filing", filer) if filer else None
     data = request.POST.copy()
     files, problems, removed = _take_evidence(request, draft, data)
     csv_problems = _take_listings_csv(request, data)
     form = ReportForm(data, user=request.user, draft=draft, kind=kind)
+    if wait is not None:
+        return _too_many_filings(request, form, data, files, draft, wait)
     if removed is not None:
         # Removing a file is not a submission: show the form again as typed, without errors.
         messages.info(request, f"Removed “{removed.original_name}” from this report.")
@@ -166,6 +171,19 @@ def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: 
             _tell_filed(request, report)
             return redirect("reporters:report_detail", pk=report.pk)
     return _render_report_form(request, form, draft)
+
+
+def _too_many_filings(request: HttpRequest, form: ReportForm, data, files, draft, wait: int) -> HttpResponse:
+    """The filing limit (RATE_LIMITS["report_filing"], shared with the API) reached: the form again,
+    everything typed and every file kept, with when filing opens again; 429 with Retry-After."""
+    messages.error(request, f"Not filed: you reached the filing limit ({settings.RATE_LIMITS['report_filing']} "
+                            f"reports). You can file again {wait_words(wait)}. Nothing you typed was lost: it is "
+                            "below, and “Save draft” keeps it meanwhile.")
+    form = ReportForm(initial=_typed_fields(form, data, files), user=request.user, draft=draft, kind=form.kind)
+    response = _render_report_form(request, form, draft)
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _tell_filed(request: HttpRequest, report) -> None:
