@@ -55,3 +55,10 @@ class SignupForm(BotTrapForm, PasswordPairForm):
 
     def email_for_validation(self) -> str:
         return self.data.get("email", "")
+
+
+class AccessResetForm(forms.Form):
+    two_factor = forms.BooleanField(required=False, label="Remove their two-step sign-in (they enrol again)")
+    lockout = forms.BooleanField(required=False, label="Lift the lockout after wrong passwords")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, label="Reason",
+                             help_text="How you confirmed who asked; kept in the audit log and sent to them.")

@@ -71,6 +71,16 @@ def require_marketplace(user, message: str = "Webhooks are for the marketplace's
         raise PermissionDenied(message)
 
 
+def is_admin(user) -> bool:
+    """Administrators: Django staff or superusers (the people who may reset others' sign-in)."""
+    return bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def require_admin(user, message: str = "Only administrators can see this page.") -> None:
+    if not is_admin(user):
+        raise PermissionDenied(message)
+
+
 class IsRightsHolder(permissions.BasePermission):
     message = "Only rights holders file and follow reports."
 

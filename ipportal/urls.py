@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import staff_views
 from accounts.views import (
     api_token,
     home,
@@ -47,6 +48,8 @@ urlpatterns = [
     path("account/2fa/verify/", two_factor_verify, name="two_factor_verify"),
     path("account/2fa/codes/", two_factor_codes, name="two_factor_codes"),
     path("account/2fa/disable/", two_factor_disable, name="two_factor_disable"),
+    path("account/staff/sign-in/", staff_views.staff_access, name="staff_access"),
+    path("account/staff/sign-in/<int:pk>/reset/", staff_views.staff_access_reset, name="staff_access_reset"),
     path("admin/", admin.site.urls),
     path("", include("reporters.urls")),
     path("", include("review.urls")),

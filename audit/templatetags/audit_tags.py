@@ -67,6 +67,8 @@ LABELS = {
     "account.verified": "E-mail address confirmed",
     "two_factor.enabled": "Two-step sign-in turned on", "two_factor.disabled": "Two-step sign-in turned off",
     "two_factor.recovery_codes_issued": "Recovery codes issued",
+    "two_factor.reset": "Two-step sign-in reset by an administrator",
+    "login_lockout.reset": "Login lockout lifted by an administrator",
     "two_factor.recovery_code_used": "Signed in with a recovery code",
     "open_notice.filed": "Notice filed through the open form",
     "rule_approval.requested": "Protection rule sent for the marketplace's approval",
