@@ -393,6 +393,7 @@ TASK_LANES = {
                      "review.tasks.refresh_queue_counts",
                      # Evidence packages (legal/): long builds that must never hold up a takedown or a mail.
                      "legal.tasks.build_package", "legal.tasks.requeue_stale_packages",
+                     "legal.tasks.delete_expired_packages",
                      # Listing pictures fetched from the marketplace (imagery/): slow hosts wait here,
                      # never ahead of a rule check; a fetched picture's check goes to the rules lane.
                      "imagery.tasks.fetch_listing_image", "imagery.tasks.retry_due_fetches"),
@@ -437,6 +438,12 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-evidence-packages": {
         "task": "legal.tasks.requeue_stale_packages",
         "schedule": 120.0,
+    },
+    # Evidence package ZIPs past their link's expiry (LEGAL_PACKAGE_LINK_HOURS) are deleted hourly.
+    "delete-expired-evidence-packages": {
+        "task": "legal.tasks.delete_expired_packages",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
     },
     "requeue-stale-report-jobs": {
         "task": "decisions.tasks.requeue_stale_report_jobs",

@@ -22,6 +22,9 @@ class PackageStatus(models.TextChoices):
     BUILDING = "building", "Building"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+    # Past its link's expiry, the ZIP is deleted by housekeeping (packages_delete_expired); the row,
+    # its ZIP and manifest digests and its downloads stay for the audit.
+    EXPIRED = "expired", "Expired, files deleted"
 
 
 class EvidencePackage(models.Model):
@@ -79,6 +82,14 @@ class EvidencePackage(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == PackageStatus.FAILED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == PackageStatus.EXPIRED
+
+    @property
+    def subject_id(self) -> int:
+        return self.case_id or self.report_id or self.seller_id
 
     @property
     def percent(self) -> int:

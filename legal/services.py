@@ -127,9 +127,37 @@ def packages_requeue_stale() -> int:
     return len(ids)
 
 
+def packages_delete_expired(*, now=None, batch: int = 100) -> int:
+    """Housekeeping: delete the ZIP of each ready package whose link expired and mark it expired.
+    The row, its ZIP and manifest digests and its downloads stay (audit). Idempotent: the file is
+    unlinked (missing is fine) before the move, so a crash in between is finished by the next run.
+    Returns how many packages expired."""
+    now = now or timezone.now()
+    ids = list(EvidencePackage.objects.filter(status=PackageStatus.READY, expires_at__lte=now)
+               .order_by("id").values_list("id", flat=True)[:batch])
+    expired = 0
+    for package_id in ids:
+        with transaction.atomic():
+            # SKIP LOCKED: a package another run holds is that run's to expire.
+            package = (EvidencePackage.objects.select_for_update(skip_locked=True)
+                       .filter(pk=package_id, status=PackageStatus.READY, expires_at__lte=now).first())
+            if package is None:
+                continue
+            if package.storage_name:
+                packages.package_path(package).unlink(missing_ok=True)
+            transition(obj=package, to=PackageStatus.EXPIRED, actor=None, table=PACKAGE_TRANSITIONS, field="status",
+                       data={"sha256": package.sha256, "manifest_sha256": package.manifest_sha256,
+                             "expired_at": package.expires_at.isoformat()})
+            expired += 1
+    return expired
+
+
 def package_refusal(package: EvidencePackage, now=None) -> str | None:
     """Why the package cannot be downloaded now, or None."""
     now = now or timezone.now()
+    if package.is_expired:
+        return ("This package expired and its files were deleted. Build it again: the new package holds the "
+                "case as it is now.")
     if not package.is_ready:
         return "This package is not ready: it is still being built, or its build failed."
     if package.expires_at is None or package.expires_at <= now:

@@ -4,11 +4,13 @@ from .models import ReferralState as R
 
 # A package is built once: queued, claimed by its task, then ready or failed. A redelivered task
 # finds it building and builds it again from the start (the file is rewritten, never appended).
+# A ready package's file is deleted after its link expires (expired); a new request builds anew.
 PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {
     P.QUEUED: frozenset({P.BUILDING, P.FAILED}),
     P.BUILDING: frozenset({P.BUILDING, P.READY, P.FAILED}),
-    P.READY: frozenset(),
+    P.READY: frozenset({P.EXPIRED}),
     P.FAILED: frozenset(),
+    P.EXPIRED: frozenset(),
 }
 
 # A brand's request is accepted into a draft or refused by staff; staff send the draft; the agency

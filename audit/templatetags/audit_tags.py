@@ -78,6 +78,7 @@ LABELS = {
     "case.test_buy_added": "Test buy added to the case", "testbuy.recorded": "Test buy recorded",
     "evidencepackage.requested": "Evidence package requested",
     "evidencepackage.downloaded": "Evidence package downloaded",
+    "evidencepackage.expired": "Evidence package expired: its files were deleted",
     "legal.refused": "Legal action refused: not this account's case",
     "offencenotification.flagged": "Suspected criminal offence flagged",
     "referral.created": "Referral drafted", "referral.requested": "Referral requested by the brand",

@@ -26,6 +26,7 @@ TASK_NAMES = {
     "imagery.tasks.fetch_listing_image",
     "imagery.tasks.retry_due_fetches",
     "legal.tasks.build_package",
+    "legal.tasks.delete_expired_packages",
     "legal.tasks.requeue_stale_packages",
     "monitoring.tasks.check_listings",
     "monitoring.tasks.recheck_chunk",
