@@ -89,7 +89,7 @@ def _senior() -> list[tuple[str, str]]:
     from suspensions.models import Suspension
 
     pages = [("appeals", "/review/appeals/"), ("suspensions", "/review/suspensions/"),
-             ("notifiers", "/review/notifiers/")]
+             ("notifiers", "/review/notifiers/"), ("held-brands", "/registry/held-brands/")]
     for appeal in Appeal.objects.order_by("pk")[:2]:
         pages.append((f"appeal-{appeal.pk}", f"/review/appeals/{appeal.pk}/"))
     suspension = Suspension.objects.order_by("pk").first()

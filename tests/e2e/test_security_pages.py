@@ -33,7 +33,7 @@ def test_security_pages_work_and_fit(transactional_db, browser, live_server, wor
                                        brand=world.brand_a)
     sanction_confirm(sanction=sanction, senior=world.senior)
     held = brand_create(user=world.agent, name="Acme Two With A Rather Long Name For Phones", website="",
-                 owner_company="Acme", country="US")
+                       owner_company="Acme", country="US")
     admin = UserFactory(username="admin", is_staff=True)
     invoice = tmp_path / "supplier-invoice-2026-with-a-long-file-name.pdf"
     invoice.write_bytes(PDF)
