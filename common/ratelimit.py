@@ -109,14 +109,18 @@ def _who(request) -> str:
 
 
 class UploadRateLimitMiddleware:
-    """Every request carrying files (multipart POST) counts against RATE_LIMITS["uploads"] for its
-    user: evidence for reports, appeals, counter-notices, court filings, right documents, works."""
+    """Every request carrying files (a multipart POST with at least one file) counts against
+    RATE_LIMITS["uploads"] for its user: evidence for reports, appeals, counter-notices, court
+    filings, right documents, works."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST" and request.content_type == "multipart/form-data":
+        # Only requests that carry a file: every upload form is multipart, and a report form sent
+        # with no file picked (a typo fixed, a draft saved) must meet the filing limit and its
+        # kept-as-typed answer, not this bare 429. A file part left empty is no file (Django drops it).
+        if request.method == "POST" and request.content_type == "multipart/form-data" and request.FILES:
             wait = rate_take("uploads", _who(request))
             if wait is not None:
                 return too_many(wait, "uploads")

@@ -118,6 +118,19 @@ def test_uploads_are_limited_per_user(world, settings, client):
     assert other.status_code != 429
 
 
+def test_a_form_sent_without_a_file_is_not_an_upload(world, settings, client):
+    # The report form is multipart: fixing a typo without picking a file must not use up the
+    # uploads limit and meet its bare 429 (the filing limit answers with the form as typed).
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "uploads": "1/hour"}
+    client.force_login(world.alice)
+    url = reverse("reporters:report_form", args=["trademark"])
+    for _ in range(3):
+        response = client.post(url, {"explanation": "x"})  # the test client posts multipart/form-data
+        assert response.status_code != 429
+    assert client.post(url, {"action": "draft", "evidence_upload": SimpleUploadedFile("a.txt", b"hi")}
+                       ).status_code != 429
+
+
 @pytest.mark.parametrize("rate, expected", [("120/hour", (120, 3600)), ("30/10minute", (30, 600)),
                                             ("5/second", (5, 1)), ("2/days", (2, 86400))])
 def test_rates_are_read_from_settings_strings(rate, expected):
