@@ -114,7 +114,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return notice_page(request, pk, form=form, files=files, status=400)
 
 
-def notice_page(request: HttpRequest, pk: int, *, form=None, response_form=None, files=(), status=200) -> HttpResponse:
+def notice_page(request: HttpRequest, pk: int, *, form=None, response_form=None, files=(), response_files=(),
+                status=200) -> HttpResponse:
     """The notice as the seller sees it: every statement of reasons, who complained, the deadlines,
     the appeal or counter-notice and the other side's responses, and what can be done now."""
     require_seller(request.user)
@@ -128,7 +129,8 @@ def notice_page(request: HttpRequest, pk: int, *, form=None, response_form=None,
         "appeal": standing.appeal, "appeals": [(a, appeal_files(a)) for a in appeals],
         "form": form or AppealForm(), "can_appeal": standing.can_appeal, "listing": case.listing,
         "counter_notice": standing.counter_notice, "open_reporter_appeal": open_reporter_appeal,
-        "response_form": response_form or ResponseForm(), "files": list(files),
+        # Each form carries its own kept files: an appeal's never ride along with a response.
+        "response_form": response_form or ResponseForm(), "files": list(files), "response_files": list(response_files),
     }, status=status)
 
 
@@ -196,7 +198,7 @@ def appeal_response(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Response filed. The senior reviewer reads it before ruling.")
             return redirect("sellers:notice_detail", pk=appeal.case_id)
-    return notice_page(request, appeal.case_id, response_form=form, files=files, status=400)
+    return notice_page(request, appeal.case_id, response_form=form, response_files=files, status=400)
 
 
 HELP_PAGES = {

@@ -5,10 +5,12 @@ another seller, refused past the unattached quota."""
 from django.urls import reverse
 
 from appeals.models import Appeal, AppealEvidence
+from appeals.services import appeal_file_by_reporter
 from counter_notices.models import CounterNotice
 from evidence.models import EvidenceFile
 from evidence.selectors import evidence_unattached
 
+from ..appeals.test_appeals_due_process import rejected_case
 from ..evidence.samples import PDF, upload
 from ..views import removed_case
 from .test_views_due_process import _counter_form, notice_url
@@ -95,3 +97,18 @@ def test_uploads_past_the_unattached_quota_are_refused_with_the_reason(world, cl
     assert "“second.pdf” was not accepted" in html and "not yet filed with any report or appeal" in html
     assert [f.pk for f in response.context["files"]] == [kept.pk]
     assert EvidenceFile.objects.filter(uploaded_by=world.sam).count() == 1
+
+
+def test_a_failed_response_to_the_rights_holders_appeal_keeps_its_file_in_that_form(world, client):
+    case = rejected_case(world)
+    appeal = appeal_file_by_reporter(case=case, user=world.alice, statement="Our logo.", evidence=[])
+    client.force_login(world.sam)
+    url = reverse("sellers:appeal_response", args=[appeal.pk])
+    response = client.post(url, {"statement": "", "evidence_upload": pdf("licence.pdf")})
+    assert response.status_code == 400
+    kept = response.context["response_files"]
+    assert [f.original_name for f in kept] == ["licence.pdf"] and response.context["files"] == []
+    assert response.content.decode().count('name="evidence" value=') == 1
+    response = client.post(url, {"statement": "Compatible part, not the brand's.", "evidence": [kept[0].pk]})
+    assert response.status_code == 302
+    assert appeal.responses.get().evidence_links.get().file_id == kept[0].pk
