@@ -24,27 +24,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _pg import bench_url, copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
+from _pg import (  # noqa: E402  (bench/, beside this script)
+    bench_url,
+    copy_cases,
+    copy_decisions,
+    copy_listings,
+    copy_reports,
+    prepare_database,
+    seed_people,
+)
 
 CASES_PER_REPORT = 10
 
-
-def _first_id(cur, table: str) -> int:
-    cur.execute(f"SELECT min(id) FROM {table}")
-    return cur.fetchone()[0]
 
 
 def load(n: int):
     from django.db import connection, transaction
 
-    from accounts.models import Role, User
     from audit.services import AuditTarget, audit_append_many, audit_chain_pending
     from listings.models import Seller
     from registry.models import Brand, IPRight, RightKind, RightStatus
 
     t0 = time.perf_counter()
-    reviewer = User.objects.create(username="reviewer", role=Role.REVIEWER)
-    reporter = User.objects.create(username="reporter", role=Role.RIGHTS_HOLDER)
+    reviewer, reporter = seed_people()
     brand = Brand.objects.create(name="Acme", owner_company="Acme Ltd", country="DE")
     right = IPRight.objects.create(brand=brand, kind=RightKind.TRADEMARK, name="ACME", office="EUIPO",
                                    registration_number="9000001", status=RightStatus.VERIFIED)
@@ -52,39 +54,29 @@ def load(n: int):
     now = datetime.now(UTC)
     with connection.cursor() as cur:
         raw = cur.cursor
-        copy_rows(raw, "listings_listing",
-                  ["external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
-                   "url", "status", "created_at", "updated_at"],
-                  ((f"L-{i:07d}", seller.pk, f"ACME replica product {i}", "A 1:1 copy of ACME goods.", "ACME", "CN",
-                    "9.99", "USD", "", "removed", (now - timedelta(days=60)).isoformat(), now.isoformat())
-                   for i in range(n)))
-        first_listing = _first_id(raw, "listings_listing")
+        first_listing = copy_listings(
+            raw,
+            ((f"L-{i:07d}", seller.pk, f"ACME replica product {i}", "A 1:1 copy of ACME goods.", "ACME", "CN",
+              "9.99", "USD", "", "removed", (now - timedelta(days=60)).isoformat(), now.isoformat())
+             for i in range(n)))
         n_reports = -(-n // CASES_PER_REPORT)
-        copy_rows(raw, "complaints_report",
-                  ["brand_id", "right_id", "reporter_id", "kind", "capacity", "infringement_type", "explanation",
-                   "contact_email", "decl_good_faith", "decl_accurate", "decl_authority", "signature", "signed_at",
-                   "created_at", "details"],
-                  ((brand.pk, right.pk, reporter.pk, "trademark", "owner", "counterfeit", "Replica of our goods.",
-                    "legal@example.test", "t", "t", "t", "Bench", now.isoformat(), now.isoformat(),
-                    '{"where_on_listing": ["title"]}') for _ in range(n_reports)))
-        first_report = _first_id(raw, "complaints_report")
+        first_report = copy_reports(
+            raw,
+            ((brand.pk, right.pk, reporter.pk, "trademark", "owner", "counterfeit", "Replica of our goods.",
+              "legal@example.test", "t", "t", "t", "Bench", now.isoformat(), now.isoformat(),
+              '{"where_on_listing": ["title"]}') for _ in range(n_reports)))
         snapshot = '{"title": "ACME replica product", "price": "9.99", "ships_from": "CN"}'
-        copy_rows(raw, "complaints_case",
-                  ["report_id", "listing_id", "right_id", "brand_id", "kind", "state", "priority", "source",
-                   "claimed_by_id", "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at",
-                   "detection"],
-                  ((first_report + i // CASES_PER_REPORT, first_listing + i, right.pk, brand.pk, "trademark",
-                    "actioned", 1, "report", None, None, snapshot, now.isoformat(),
-                    (now + timedelta(hours=24)).isoformat(), now.isoformat(), "{}") for i in range(n)))
-        first_case = _first_id(raw, "complaints_case")
+        first_case = copy_cases(
+            raw,
+            ((first_report + i // CASES_PER_REPORT, first_listing + i, right.pk, brand.pk, "trademark",
+              "actioned", 1, "report", None, None, snapshot, now.isoformat(),
+              (now + timedelta(hours=24)).isoformat(), now.isoformat(), "{}") for i in range(n)))
         statement = ("We removed your listing because it offers a counterfeit of the ACME trademark "
                      "(EUIPO 9000001). Facts: the title says replica 1:1. You can appeal within six months.")
-        copy_rows(raw, "complaints_decision",
-                  ["case_id", "outcome", "reason_code", "statement", "decided_by_id", "automated", "supersedes_id",
-                   "created_at"],
-                  ((first_case + i, "remove", "tm_counterfeit", statement, reviewer.pk, "f", None, now.isoformat())
-                   for i in range(n)))
-        first_decision = _first_id(raw, "complaints_decision")
+        first_decision = copy_decisions(
+            raw,
+            ((first_case + i, "remove", "tm_counterfeit", statement, reviewer.pk, "f", None, now.isoformat())
+              for i in range(n)))
     with transaction.atomic():
         entries = []
         for i in range(n):

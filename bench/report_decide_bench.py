@@ -10,7 +10,10 @@ broker, the request's task messages go to a queue of this run's own (deleted at 
 request pays for publishing them as in production; without one, publishing is a no-op that counts.
 Then, if the request left a bulk job, it runs that job's work in-process and times its two parts:
 the walk deciding the cases (a few statements per chunk of CASES_PER_CHUNK cases), then the chunks
-applying their takedowns (the e-mails' tasks are left out: the notifications lane sends them).
+applying their takedowns (the e-mails' tasks are left out: the notifications lane sends them). As in
+production with workers, the audit entries are linked into the chain by the beat's task, not after
+each commit: that run is timed apart, after the walk and the chunks (entries linked per second,
+which must stay above what the walk writes), and a third rate counts it in as if it ran inline.
 Beside it, the floor, measured in the same run on a fresh report of as many cases: one SQL
 statement that moves the cases and inserts their decisions and pending actions (none of the audit
 entries, strikes, e-mails the real path writes), rolled back. Prints the request time of each run,
@@ -56,6 +59,9 @@ def main() -> None:
     settings.OTP_REQUIRED_FOR_STAFF = False  # the bench measures the pages, not the second factor
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MAX_LISTINGS_PER_REPORT = max(args.cases, 300)
+    # As in production with workers: audit entries are linked by the beat's task, not after each
+    # commit (the run after each job's work is timed apart, see _background).
+    settings.AUDIT_LINK_AFTER_COMMIT = False
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -145,36 +151,43 @@ def run(n: int, runs: int) -> None:
         print(f"run {r + 1}: request {elapsed * 1000:,.0f} ms, redirected to {response['Location']}; "
               f"{decided} of {n} cases decided when the response was sent")
         if job is not None:
-            decide, apply = _background(app, job)
+            decide, apply, link, entries = _background(app, job)
             job.refresh_from_db()
             assert report.cases.filter(state=CaseState.ACTIONED).count() == n, "the job left cases undecided"
-            background.append((job.cases_decided, decide, apply))
+            background.append((job.cases_decided, decide, apply, link))
             floor = _floor(n, f"F{r}", reporter, brand, right, reviewer)
             floors.append(floor)
             rate, total = job.cases_decided / decide, job.cases_decided / (decide + apply)
             print(f"  background (in-process): {job.cases_decided} cases decided in {decide:.2f} s "
                   f"({rate:,.0f} cases/s); their {job.done} of {job.total} takedowns applied in {apply:.2f} s "
                   f"(decided and applied: {total:,.0f} cases/s; {job.get_status_display()})")
+            print(f"  audit chain (the beat's link task): {entries} entries linked in {link:.2f} s "
+                  f"({entries / link:,.0f} entries/s); decided with the linking inline: "
+                  f"{job.cases_decided / (decide + link):,.0f} cases/s")
             print(f"  floor: one UPDATE of {n} cases and one INSERT each of their decisions and actions "
                   f"(no audit, strikes, e-mails, restrictions): {n / floor:,.0f} cases/s; "
                   f"decided at {n / floor / rate:.1f}x the floor's time")
     print(f"request median: {statistics.median(request_times) * 1000:,.0f} ms "
           f"(min {min(request_times) * 1000:,.0f}, max {max(request_times) * 1000:,.0f})")
     if background:
-        decided = statistics.median(c / d for c, d, _ in background)
-        both = statistics.median(c / (d + a) for c, d, a in background)
+        decided = statistics.median(c / d for c, d, _, _ in background)
+        both = statistics.median(c / (d + a) for c, d, a, _ in background)
+        inline = statistics.median(c / (d + k) for c, d, _, k in background)
         floor = statistics.median(n / f for f in floors)
-        print(f"background median: decided {decided:,.0f} cases/s, decided and applied {both:,.0f} cases/s; "
+        print(f"background median: decided {decided:,.0f} cases/s, decided and applied {both:,.0f} cases/s, "
+              f"decided with the audit linking inline {inline:,.0f} cases/s; "
               f"floor {floor:,.0f} cases/s (ratio {floor / decided:.1f}x)")
     if not broker:
         print(f"messages published (counted): {len(published)}")
 
 
-def _background(app, job) -> tuple[float, float]:
-    """The job's work in-process, timed in its two parts: the walk deciding the cases (its chunk
-    messages kept), then those chunks applying the takedowns. The e-mails' tasks are left out
-    (the notifications lane sends them)."""
+def _background(app, job) -> tuple[float, float, float, int]:
+    """The job's work in-process, timed in its three parts: the walk deciding the cases (its chunk
+    messages kept), then those chunks applying the takedowns, then the beat's run linking their
+    audit entries (returned with how many it linked). The e-mails' tasks are left out (the
+    notifications lane sends them)."""
     from actions.tasks import apply_action_chunk
+    from audit.services import audit_chain_pending
     from decisions.tasks import decide_report_cases
 
     app.conf.task_always_eager = True  # the background work, here, in-process
@@ -188,7 +201,10 @@ def _background(app, job) -> tuple[float, float]:
         for args in chunks:
             apply_action_chunk.apply(args=args)
         apply = time.perf_counter() - t0
-    return decide, apply
+    t0 = time.perf_counter()
+    entries = audit_chain_pending()
+    link = time.perf_counter() - t0
+    return decide, apply, link, entries
 
 
 def _floor(n: int, tag: str, reporter, brand, right, reviewer) -> float:

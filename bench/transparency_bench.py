@@ -30,7 +30,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _pg import bench_url, copy_rows, prepare_database  # noqa: E402  (bench/, beside this script)
+from _pg import (  # noqa: E402  (bench/, beside this script)
+    bench_url,
+    copy_cases,
+    copy_decisions,
+    copy_listings,
+    copy_reports,
+    copy_rows,
+    first_id,
+    prepare_database,
+    seed_people,
+)
 
 N_BRANDS, N_RIGHTS, CASES_PER_REPORT = 50, 100, 10
 REMOVE = {"trademark": "tm_counterfeit", "copyright": "cr_unauthorized_copy", "patent": "pt_product_infringes",
@@ -40,24 +50,15 @@ SUPPRESS = {"trademark": "tm_suppress_unclear", "copyright": "cr_suppress_unclea
 
 
 
-
-
-def _first_id(cur, table: str) -> int:
-    cur.execute(f"SELECT min(id) FROM {table}")
-    return cur.fetchone()[0]
-
-
 def load(n: int) -> None:
     from django.db import connection
 
-    from accounts.models import Role, User
     from listings.models import Seller
     from registry.models import Brand, IPRight, RightKind, RightStatus
 
     rng = random.Random(2026)
     t0 = time.perf_counter()
-    reviewer = User.objects.create(username="reviewer", role=Role.REVIEWER)
-    reporter = User.objects.create(username="reporter", role=Role.RIGHTS_HOLDER)
+    reviewer, reporter = seed_people()
     brands = Brand.objects.bulk_create(
         Brand(name=f"Brand {i:02d}", owner_company=f"Brand {i:02d} Ltd", country="DE", trusted_flagger=i < 5)
         for i in range(N_BRANDS))
@@ -70,22 +71,17 @@ def load(n: int) -> None:
     now = datetime.now(UTC)
     with connection.cursor() as cur:
         raw = cur.cursor
-        copy_rows(raw, "listings_listing",
-              ["external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
-               "url", "status", "created_at", "updated_at"],
-              ((f"L-{i:07d}", sellers[i % 1000].pk, f"Replica product {i}", "A copy.", "", "CN", "9.99", "USD",
-                "", "removed", (now - timedelta(days=120)).isoformat(), now.isoformat()) for i in range(n)))
-        first_listing = _first_id(raw, "listings_listing")
+        first_listing = copy_listings(
+            raw,
+            ((f"L-{i:07d}", sellers[i % 1000].pk, f"Replica product {i}", "A copy.", "", "CN", "9.99", "USD",
+              "", "removed", (now - timedelta(days=120)).isoformat(), now.isoformat()) for i in range(n)))
         n_reports = -(-n // CASES_PER_REPORT)
         report_right = [rights[j % N_RIGHTS] for j in range(n_reports)]
-        copy_rows(raw, "complaints_report",
-              ["brand_id", "right_id", "reporter_id", "kind", "capacity", "infringement_type", "explanation",
-               "contact_email", "decl_good_faith", "decl_accurate", "decl_authority", "signature", "signed_at",
-               "created_at", "details"],
-              ((r.brand_id, r.pk, reporter.pk, r.kind, "owner", "counterfeit" if r.kind == "trademark" else "",
-                "Replica of our goods.", "legal@example.test", "t", "t", "t", "Bench", now.isoformat(),
-                now.isoformat(), '{"where_on_listing": ["title", "images"]}') for r in report_right))
-        first_report = _first_id(raw, "complaints_report")
+        first_report = copy_reports(
+            raw,
+            ((r.brand_id, r.pk, reporter.pk, r.kind, "owner", "counterfeit" if r.kind == "trademark" else "",
+              "Replica of our goods.", "legal@example.test", "t", "t", "t", "Bench", now.isoformat(),
+              now.isoformat(), '{"where_on_listing": ["title", "images"]}') for r in report_right))
         plan = []  # per case: (created, decided, automatic, kind, outcome)
         for i in range(n):
             right = report_right[i // CASES_PER_REPORT]
@@ -96,26 +92,21 @@ def load(n: int) -> None:
             source = "automatic" if automatic else "trusted_flagger" if trusted else "report"
             outcome = "suppress" if automatic or rng.random() < .3 else "remove"
             plan.append((created, min(decided, now), source, right, outcome))
-        copy_rows(raw, "complaints_case",
-              ["report_id", "listing_id", "right_id", "brand_id", "kind", "state", "priority", "source",
-               "claimed_by_id", "claim_expires_at", "listing_snapshot", "created_at", "due_at", "updated_at",
-               "detection"],
-              ((None if src == "automatic" else first_report + i // CASES_PER_REPORT, first_listing + i, r.pk,
-                r.brand_id, r.kind, "actioned", 1, src, None, None, '{"title": "Replica"}', c.isoformat(),
-                (c + timedelta(hours=24)).isoformat(), d.isoformat(),
-                '{"field": "title", "rule_label": "ships from outside the authorized countries"}'
-                if src == "automatic" else "{}")
-               for i, (c, d, src, r, _) in enumerate(plan)))
-        first_case = _first_id(raw, "complaints_case")
-        copy_rows(raw, "complaints_decision",
-              ["case_id", "outcome", "reason_code", "statement", "decided_by_id", "automated", "supersedes_id",
-               "created_at"],
-              ((first_case + i, o, ("auto_mark_outside_authorization" if r.kind == "trademark"
-                                    else "auto_right_outside_authorization") if src == "automatic"
-                else (REMOVE if o == "remove" else SUPPRESS)[r.kind], "Statement of reasons.",
-                None if src == "automatic" else reviewer.pk, "t" if src == "automatic" else "f", None, d.isoformat())
-               for i, (_, d, src, r, o) in enumerate(plan)))
-        first_decision = _first_id(raw, "complaints_decision")
+        first_case = copy_cases(
+            raw,
+            ((None if src == "automatic" else first_report + i // CASES_PER_REPORT, first_listing + i, r.pk,
+              r.brand_id, r.kind, "actioned", 1, src, None, None, '{"title": "Replica"}', c.isoformat(),
+              (c + timedelta(hours=24)).isoformat(), d.isoformat(),
+              '{"field": "title", "rule_label": "ships from outside the authorized countries"}'
+              if src == "automatic" else "{}")
+             for i, (c, d, src, r, _) in enumerate(plan)))
+        first_decision = copy_decisions(
+            raw,
+            ((first_case + i, o, ("auto_mark_outside_authorization" if r.kind == "trademark"
+                                  else "auto_right_outside_authorization") if src == "automatic"
+              else (REMOVE if o == "remove" else SUPPRESS)[r.kind], "Statement of reasons.",
+              None if src == "automatic" else reviewer.pk, "t" if src == "automatic" else "f", None, d.isoformat())
+             for i, (_, d, src, r, o) in enumerate(plan)))
         copy_rows(raw, "enforcement_enforcementaction",
               ["decision_id", "case_id", "listing_id", "bulk_job_id", "suspension_id", "kind", "status",
                "idempotency_key", "attempts", "last_error", "last_attempt_at", "applied_at", "created_at",
@@ -123,7 +114,7 @@ def load(n: int) -> None:
               ((first_decision + i, first_case + i, first_listing + i, None, None, o, "applied",
                 f"decision:{first_decision + i}:{o}:{first_listing + i}", 1, "", d.isoformat(), d.isoformat(),
                 d.isoformat(), d.isoformat()) for i, (_, d, _, _, o) in enumerate(plan)))
-        first_action = _first_id(raw, "enforcement_enforcementaction")
+        first_action = first_id(raw, "enforcement_enforcementaction")
         copy_rows(raw, "actions_restriction",
               ["listing_id", "kind", "source", "case_id", "decision_id", "suspension_id", "imposed_by_id",
                "started_at", "lifted_at", "lifted_by_id", "cleared_facts"],

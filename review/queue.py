@@ -4,7 +4,9 @@ Sized for a backlog of a million cases: the listed rows come from index scans (c
 case_state_age_idx, case_state_due_idx) with LIMIT/OFFSET; the per-filter counts come from ONE
 grouped query over the backlog, which reads every undecided row: beat runs it every
 REVIEW_QUEUE_COUNTS_SECONDS into the shared cache (queue_counts_refresh), and a request only reads
-it, so no reviewer waits for a recount. Access checks are the caller's (selectors.require_reviewer).
+it, so no reviewer waits for a recount; the queue health page reads the same groups
+(queue_backlog_groups), and a priority page past the last overdue case takes their count of overdue
+cases instead of counting them. Access checks are the caller's (selectors.require_reviewer).
 """
 
 import logging
@@ -99,6 +101,9 @@ class QueueFacets:
     overdue: int
     mine: int
     computed_at: datetime
+    # The filtered cases due by then, in any state (the first half of the priority sort, which
+    # lists a waiting case past its due time there too; `overdue` leaves those out).
+    past_due: int = 0
     # No counts of the backlog yet (queue_counts_refresh is queued): the page says so instead of
     # counting; `counts` and the totals are then empty.
     updating: bool = False
@@ -176,9 +181,13 @@ def filtered_cases(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
 
 
 def queue_page(*, user, filters: QueueFilters, rights: dict[int, RightInfo], total: int,
-               now: datetime | None = None) -> QueuePage:
-    """One page of the queue: at most 2 row queries (3 on a page past every overdue case), each
-    with LIMIT, whatever the page size or backlog."""
+               past_due: int | None = None, now: datetime | None = None) -> QueuePage:
+    """One page of the queue: at most 2 row queries, each with LIMIT, whatever the page size or
+    backlog. `past_due`: the filtered cases due by now, from the facet counts (QueueFacets.past_due),
+    for a priority page that starts after the last overdue case; None while the counts are updating,
+    and that page counts them (a third query). From the cache they may be a refresh old: the
+    boundary between the two halves may then show a case twice or skip one, as the queue moving
+    under a reader does anyway."""
     now = now or timezone.now()
     base = filtered_cases(user=user, filters=filters, rights=rights, now=now).select_related(
         "listing__seller", "right__brand", "claimed_by")
@@ -195,7 +204,9 @@ def queue_page(*, user, filters: QueueFilters, rights: dict[int, RightInfo], tot
         if len(rows) < want:
             if rows or offset == 0:
                 n_overdue = offset + len(rows)
-            else:  # this page starts after the last overdue case: how many were there?
+            elif past_due is not None:  # this page starts after the last overdue case: counted by beat
+                n_overdue = min(past_due, offset)
+            else:  # no counts yet: count them here
                 n_overdue = filtered_cases(user=user, filters=filters, rights=rights, now=now) \
                     .filter(due_at__lte=now).count()
             rest_offset = offset + len(rows) - n_overdue
@@ -238,7 +249,7 @@ def queue_counts_refresh(*, now: datetime | None = None) -> int:
     return len(groups)
 
 
-def _backlog_groups() -> tuple[datetime, list[dict], str] | None:
+def queue_backlog_groups() -> tuple[datetime, list[dict], str] | None:
     """The backlog's grouped counts as the last refresh left them, or None while there are none
     (first start, evicted, older than REVIEW_QUEUE_COUNTS_KEEP_SECONDS): a request never counts the
     backlog itself; it queues one refresh and the page says the counts are updating. (With tasks
@@ -272,14 +283,15 @@ def _failed_dimensions(values: dict, filters: QueueFilters) -> list[str]:
     return failed
 
 
-_TALLIES: dict[tuple, tuple[dict[str, Counter], int, int]] = {}
+_TALLIES: dict[tuple, tuple[dict[str, Counter], int, int, int]] = {}
 
 
 def _tally(groups: list[dict], filters: QueueFilters,
-           rights: dict[int, RightInfo]) -> tuple[dict[str, Counter], int, int]:
-    """Counts per filter value, the filtered total and its overdue cases, from grouped counts."""
+           rights: dict[int, RightInfo]) -> tuple[dict[str, Counter], int, int, int]:
+    """Counts per filter value, the filtered total, its overdue cases and its cases due (any
+    state), from grouped counts."""
     counts: dict[str, Counter] = {dim: Counter() for dim in FACET_DIMENSIONS}
-    total = overdue = 0
+    total = overdue = past_due = 0
     for g in groups:
         values = _group_values(g, rights)
         failed = _failed_dimensions(values, filters)
@@ -293,7 +305,8 @@ def _tally(groups: list[dict], filters: QueueFilters,
         if not failed:
             total += g["n"]
             overdue += g["n"] if g["overdue"] and g["state"] != CaseState.NEEDS_INFO else 0
-    return counts, total, overdue
+            past_due += g["n"] if g["overdue"] else 0
+    return counts, total, overdue, past_due
 
 
 def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
@@ -302,11 +315,11 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
     grouped counts in the shared cache (queue_counts_refresh; `updating` while there are none),
     plus one grouped query over the user's own claims."""
     now = now or timezone.now()
-    cached = _backlog_groups()
+    cached = queue_backlog_groups()
     computed_at, backlog, token = cached if cached is not None else (None, [], None)
     mine_groups = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
     if filters.mine:
-        counts, total, overdue = _tally(mine_groups, filters, rights)
+        counts, total, overdue, past_due = _tally(mine_groups, filters, rights)
     else:
         # The same groups tallied for the same filters give the same counts: once per refresh and
         # filter in this process (a few thousand groups at a million cases), not per page.
@@ -315,13 +328,14 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
             if len(_TALLIES) >= 256 or any(k[0] != token for k in _TALLIES):
                 _TALLIES.clear()
             _TALLIES[key] = _tally(backlog, filters, rights)
-        counts, total, overdue = _TALLIES[key]
+        counts, total, overdue, past_due = _TALLIES[key]
     # "Assigned to me" shows every undecided state unless one is chosen: count it that way.
     mine = 0
     for g in mine_groups:
         if not [d for d in _failed_dimensions(_group_values(g, rights), filters) if d != "state"]:
             mine += g["n"]
     if filters.mine:
-        return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine, computed_at=now)
+        return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine, computed_at=now,
+                           past_due=past_due)
     return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine, computed_at=computed_at or now,
-                       updating=cached is None)
+                       updating=cached is None, past_due=past_due)

@@ -7,26 +7,21 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    CharField,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import require_reviewer
-from complaints.models import UNDECIDED_STATES, Case, CaseState, Decision, Outcome, Priority
+from complaints.models import Case, CaseState, Decision, Outcome, Priority
 from complaints.sla import sla_hours
-from review.queue import AGE_BUCKETS
+from review.queue import AGE_BUCKETS, queue_backlog_groups
 
 _QUEUE = "Only trust-and-safety reviewers can see the review queue."
 
@@ -64,6 +59,7 @@ class QueueHealth:
     automated_total: int
     overdue: int
     backlog: int
+    counted_at: datetime | None = None  # when beat counted the backlog figures; None: being counted
 
 
 class _Median(Aggregate):
@@ -88,20 +84,19 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
     """What a reviewer needs to see whether the queue is keeping up. Reviewers only."""
     require_reviewer(user, _QUEUE)
     now = now or timezone.now()
-    whens = [When(created_at__gt=now - timedelta(hours=b.max_hours), then=Value(b.key)) for b in AGE_BUCKETS[:-1]]
-    age = SqlCase(*whens, default=Value(AGE_BUCKETS[-1].key), output_field=CharField())
-    # The SLA clock stops while the case waits for the reporter's answer.
-    overdue = SqlCase(When(due_at__lte=now, state__in=[CaseState.OPEN, CaseState.IN_REVIEW], then=Value(1)),
-                      default=Value(0), output_field=IntegerField())
-    rows = list(Case.objects.filter(state__in=UNDECIDED_STATES).annotate(age=age, late=overdue)
-                .values("age", "priority", "late").annotate(n=Count("id")).order_by())
+    # The backlog's figures from the queue's grouped counts, which beat keeps in the shared cache
+    # (review.queue.queue_counts_refresh): the page never reads every undecided case itself.
+    cached = queue_backlog_groups()
+    counted_at, groups, _ = cached if cached is not None else (None, [], None)
     by_age = {b.key: 0 for b in AGE_BUCKETS}
     lanes = {p: {"label": label, "sla_hours": sla_hours(p), "backlog": 0, "overdue": 0}
              for p, label in Priority.choices}
-    for r in rows:
-        by_age[r["age"]] += r["n"]
-        lanes[r["priority"]]["backlog"] += r["n"]
-        lanes[r["priority"]]["overdue"] += r["n"] * r["late"]
+    for g in groups:
+        by_age[g["age"]] += g["n"]
+        lanes[g["priority"]]["backlog"] += g["n"]
+        # The SLA clock stops while the case waits for the reporter's answer.
+        if g["overdue"] and g["state"] != CaseState.NEEDS_INFO:
+            lanes[g["priority"]]["overdue"] += g["n"]
 
     first_day = timezone.localdate(now) - timedelta(days=days - 1)
     since = datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone())
@@ -130,4 +125,5 @@ def queue_health(*, user, days: int = 14, now: datetime | None = None) -> QueueH
         automated_total=sum(automated.values()),
         overdue=sum(lane["overdue"] for lane in lanes.values()),
         backlog=sum(by_age.values()),
+        counted_at=counted_at,
     )

@@ -58,7 +58,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.queue_filters()
     now = timezone.now()
     facets = queue_facets(user=request.user, filters=filters, rights=rights, now=now)
-    page = queue_page(user=request.user, filters=filters, rights=rights, total=facets.total, now=now)
+    page = queue_page(user=request.user, filters=filters, rights=rights, total=facets.total,
+                      past_due=None if facets.updating else facets.past_due, now=now)
     context.update({
         "filters": filters, "facets": facets, "page": page, "now": now,
         "panel": queue_panel(filters=filters, facets=facets, brands=brands),

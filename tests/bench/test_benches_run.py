@@ -180,11 +180,13 @@ def test_report_decide_bench_prints_the_request_and_background_times(smoke_datab
                 r"when the response was sent$")
     figure(out, r"^  background \(in-process\): 4 cases decided in [\d.]+ s \([\d,]+ cases/s\); their 4 of 4 "
                 r"takedowns applied in [\d.]+ s \(decided and applied: [\d,]+ cases/s; Finished\)$")
+    figure(out, r"^  audit chain \(the beat's link task\): \d+ entries linked in [\d.]+ s \([\d,]+ entries/s\); "
+                r"decided with the linking inline: [\d,]+ cases/s$")
     figure(out, r"^  floor: one UPDATE of 5 cases and one INSERT each of their decisions and actions \(no audit, "
                 r"strikes, e-mails, restrictions\): [\d,]+ cases/s; decided at [\d.]+x the floor's time$")
     figure(out, r"^request median: [\d,]+ ms \(min [\d,]+, max [\d,]+\)$")
-    figure(out, r"^background median: decided [\d,]+ cases/s, decided and applied [\d,]+ cases/s; floor [\d,]+ "
-                r"cases/s \(ratio [\d.]+x\)$")
+    figure(out, r"^background median: decided [\d,]+ cases/s, decided and applied [\d,]+ cases/s, decided with the "
+                r"audit linking inline [\d,]+ cases/s; floor [\d,]+ cases/s \(ratio [\d.]+x\)$")
     # The walk, its takedown's task and the one e-mail task of the reviewer's own decision.
     figure(out, r"^messages published \(counted\): 3$")
     assert not database_exists(TEST_DATABASE_PREFIX + db.name)

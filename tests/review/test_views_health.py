@@ -2,8 +2,11 @@
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -102,6 +105,34 @@ def test_health_runs_a_fixed_number_of_queries(world, client, history, django_as
     client.force_login(world.rev1)
     with django_assert_max_num_queries(6):
         client.get(HEALTH)
+
+
+def test_the_backlog_figures_come_from_the_counts_beat_keeps(world, client, history):
+    from review.queue import queue_counts_refresh
+
+    queue_counts_refresh()  # beat's run
+    Case.objects.filter(state=CaseState.OPEN).update(state=CaseState.REJECTED)  # decided since
+    client.force_login(world.rev1)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(HEALTH).content.decode()
+    assert 'data-testid="backlog">5<' in html and 'data-testid="overdue">3<' in html  # as counted
+    assert "the backlog counted at" in html and "Counts updating" not in html
+    assert not [q for q in queries.captured_queries if 'FROM "complaints_case"' in q["sql"]]
+    queue_counts_refresh()
+    assert 'data-testid="backlog">1<' in client.get(HEALTH).content.decode()  # the waiting one
+
+
+def test_without_counts_the_page_says_they_are_updating_and_queues_one_refresh(world, client, history):
+    from review import queue as review_queue
+
+    client.force_login(world.rev1)
+    with mock.patch.object(review_queue, "enqueue") as enqueue, CaptureQueriesContext(connection) as queries:
+        html = client.get(HEALTH).content.decode()
+        client.get(HEALTH)
+    assert 'data-testid="health-updating"' in html and 'data-testid="backlog">0<' in html
+    assert 'data-testid="decided">3<' in html  # the decisions are read as before
+    enqueue.assert_called_once_with("review.tasks.refresh_queue_counts")
+    assert not [q for q in queries.captured_queries if 'FROM "complaints_case"' in q["sql"]]
 
 
 def test_automatic_suppressions_are_counted_apart_and_not_as_decisions_taken_in_no_time(

@@ -2,12 +2,17 @@
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints.models import Case, CaseSource
 from registry.models import RightKind, RightStatus
+from review import queue as review_queue
 from review.claims import case_claim
 
 from ..conftest import file_report
@@ -191,6 +196,26 @@ def test_a_page_starting_after_the_overdue_cases_continues_the_order(world, clie
     client.force_login(world.rev1)
     whole = _rows(client.get(QUEUE, {"size": 50}))
     assert _rows(client.get(QUEUE, {"page": 2})) == whole[25:36]
+
+
+def test_a_page_after_the_overdue_cases_takes_their_number_from_the_counts(world, client, backlog):
+    file_report(reporter=world.alice, right=world.tm_a, listings=[ListingFactory() for _ in range(30)])
+    client.force_login(world.rev1)
+    whole = _rows(client.get(QUEUE, {"size": 50}))  # the counts are in the cache now
+    with CaptureQueriesContext(connection) as queries:
+        page = _rows(client.get(QUEUE, {"page": 2}))
+    assert page == whole[25:36]
+    assert not [q for q in queries.captured_queries if '"__count"' in q["sql"]]  # the 5 overdue not counted
+
+
+def test_a_page_after_the_overdue_cases_counts_them_while_the_counts_are_updating(world, client, backlog):
+    file_report(reporter=world.alice, right=world.tm_a, listings=[ListingFactory() for _ in range(30)])
+    client.force_login(world.rev1)
+    whole = _rows(client.get(QUEUE, {"size": 50}))
+    cache.clear()
+    with mock.patch.object(review_queue, "enqueue"):
+        response = client.get(QUEUE, {"page": 2})
+    assert "Counts updating" in response.content.decode() and _rows(response) == whole[25:36]
 
 
 @pytest.mark.parametrize("size", [5, 50])
