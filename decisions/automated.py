@@ -6,15 +6,20 @@ review queue: a reviewer confirms (remove) or reverses (reject, which reinstates
 """
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from actions.models import ActionKind
-from actions.services import action_create
-from audit.services import audit_append
-from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, Case, CaseState, Decision
+from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
+from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction
+from actions.services import action_apply, action_create
+from audit.services import AuditTarget, audit_append, audit_append_many, audit_label
+from audit.transitions import IllegalTransition, check_move
+from common.db import insert_rows
+from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseState, Decision, Outcome
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
-from complaints.records import decision_record
-from notifications.services import notify_on_commit
+from complaints.records import decision_check, decision_record
+from complaints.states import CASE_TRANSITIONS
+from notifications.services import notify_many_on_commit, notify_on_commit
 
 
 def case_suppress_automated(*, case: Case, facts: str) -> Decision:
@@ -55,3 +60,83 @@ def case_release_automated(*, case_id: int) -> Decision | None:
             action_create(decision=decision, kind=ActionKind.REINSTATE, actor=None)
         notify_on_commit("case_decided", decision.pk)
     return decision
+
+
+def _release_facts(case: Case) -> str:
+    rule = case.detection.get("rule_label", "the protection rule")
+    return (f"The listing was restricted automatically because {rule}. On "
+            f"{timezone.localdate():%Y-%m-%d} the rule no longer matched it.")
+
+
+def cases_release_automated(*, case_ids: list[int]) -> list[int]:
+    """Requires the caller's transaction (an ingest batch's). case_release_automated for many cases
+    in a few statements, whatever their number: the cases locked (primary-key order) and moved in one
+    UPDATE, their decisions and statements in one INSERT, the audit entries in one, the
+    reinstatements of their automatic suppressions as one bulk job applied here (restrictions lifted,
+    listing status, webhook outbox: actions.bulk), the e-mails of each decision and reinstatement on commit. The cases
+    decided meanwhile are left. Returns the decisions' ids."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("cases_release_automated must run inside the caller's transaction")
+    # Race: a reviewer deciding one of these now; the lock waits for them, then the state filter
+    # (re-read under the lock) leaves the case they decided.
+    locked = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=case_ids).order_by("pk")
+                  .values_list("pk", flat=True))
+    cases = list(Case.objects.select_related("listing", "brand", "right__brand")
+                 .filter(pk__in=locked, state__in=UNDECIDED_STATES).order_by("pk"))
+    if not cases:
+        return []
+    reason = REASONS[AUTO_RULE_NO_LONGER_MATCHES]
+    to_state = CaseState.REJECTED
+    texts = []
+    for case in cases:
+        facts = _release_facts(case)
+        decision_check(facts=facts, statement=None)
+        if not check_move(CASE_TRANSITIONS, case.state, to_state):
+            raise IllegalTransition(case, case.state, to_state)
+        texts.append(statement_compose(case=case, reason=reason, facts=facts, automated=True).strip())
+    ids = [case.pk for case in cases]
+    # What each supersedes: its newest decision so far (the automatic suppression's, if any).
+    latest = dict(Decision.objects.filter(case_id__in=ids).values("case_id").annotate(last=Max("id"))
+                  .values_list("case_id", "last"))
+    now = timezone.now()
+    Case.objects.filter(pk__in=ids).update(state=to_state, claimed_by=None, claim_expires_at=None, updated_at=now)
+    insert_rows(Decision._meta.db_table, ("case_id", "outcome", "reason_code", "statement", "decided_by_id",
+                                          "automated", "supersedes_id", "created_at"),
+                [(case.pk, reason.outcome, reason.code, text, None, True, latest.get(case.pk), now)
+                 for case, text in zip(cases, texts, strict=True)])
+    # Each case's newest decision is the one taken here (its row is locked).
+    decision_ids = dict(Decision.objects.filter(case_id__in=ids).order_by("id").values_list("case_id", "id"))
+    outcome = Outcome(reason.outcome).label
+    entries = []
+    for case in cases:
+        decision_id = decision_ids[case.pk]
+        entries.append((f"case.{to_state}", case, {"from": case.state, "to": to_state, "reason": reason.code}))
+        # The readable copy str(Decision) gives.
+        target = AuditTarget(audit_label(Decision), decision_id,
+                             f"Decision #{decision_id} on {case.reference}: {outcome}")
+        entries.append((f"decision.{reason.outcome}", target, {"case": case.pk, "reason": reason.code}))
+    audit_append_many(actor=None, entries=entries)
+    suppressed = set(EnforcementAction.objects.filter(case_id__in=ids, kind=ActionKind.SUPPRESS)
+                     .values_list("case_id", flat=True))
+    if suppressed:
+        # A reinstatement comes after what it reverses (actions.services.action_create): the
+        # takedowns of these cases still pending are applied first. Rare: an ingest batch applies
+        # its suppressions in its own transaction.
+        for pending in (EnforcementAction.objects.filter(case_id__in=suppressed, status=ActionStatus.PENDING,
+                                                         kind__in=[ActionKind.REMOVE, ActionKind.SUPPRESS])
+                        .order_by("pk").values_list("pk", flat=True)):
+            action_apply(action_id=pending)
+        job = bulk_job_create(
+            kind=BulkJobKind.TAKEDOWNS, title=f"Automatic cases released by an ingest batch ({len(suppressed)})",
+            queue_chunks=False,
+            actions=[NewAction(listing_id=case.listing_id, kind=ActionKind.REINSTATE,
+                               decision_id=decision_ids[case.pk], case_id=case.pk,
+                               idempotency_key=f"decision:{decision_ids[case.pk]}:{ActionKind.REINSTATE}:"
+                                               f"{case.listing_id}")
+                     for case in cases if case.pk in suppressed])
+        bulk_job_apply_pending(job_id=job.pk)
+        # Each reinstatement's e-mails, as action_apply queues them for an action of no job.
+        notify_many_on_commit("action_applied", EnforcementAction.objects.filter(bulk_job=job).values_list(
+            "pk", flat=True))
+    notify_many_on_commit("case_decided", [decision_ids[case.pk] for case in cases])
+    return [decision_ids[case.pk] for case in cases]

@@ -3,6 +3,7 @@ rights (in memory, per process), listing images near a photo (search by image, r
 listings whose title is near another's (re-listings), both from the band indexes in the database.
 """
 
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -259,12 +260,18 @@ def title_simhash(title: str) -> int:
     feats = set(words) | {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
     if not feats:
         return 0
-    counts = [0] * 64
-    for feat in feats:
-        h = int.from_bytes(hashlib.blake2b(feat.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(64):
-            counts[bit] += 1 if (h >> bit) & 1 else -1
-    return fp.to_signed(sum(1 << bit for bit in range(64) if counts[bit] > 0))
+    # A bit is set when more than half the features have it (a count of +1 per set bit and -1 per
+    # clear one, summed, is positive); the features' bits are cached (titles repeat their words).
+    ones = [sum(column) for column in zip(*(_feature_bits(feat) for feat in feats), strict=True)]
+    half = len(feats)
+    return fp.to_signed(sum(1 << bit for bit in range(64) if 2 * ones[bit] > half))
+
+
+@functools.lru_cache(maxsize=65536)
+def _feature_bits(feat: str) -> tuple[int, ...]:
+    """A feature's 64-bit hash as its bits, lowest first."""
+    h = int.from_bytes(hashlib.blake2b(feat.encode("utf-8"), digest_size=8).digest(), "big")
+    return tuple((h >> bit) & 1 for bit in range(64))
 
 
 def listings_near_title(*, listing_id: int, max_distance: int, limit: int = 50) -> list[tuple[int, int]]:

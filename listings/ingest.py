@@ -273,14 +273,25 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
     """COPY the batch into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE ... WHERE
     the content hash differs, returning the rows it wrote (xmax = 0: inserted)."""
     now = timezone.now()
+    hashes = {item["external_id"]: listing_content_hash(
+        seller_id=item["seller"].pk, title=item["title"], description=item["description"],
+        brand_name=item["brand_name"], ships_from=item["ships_from"], price=item["price"], currency=item["currency"],
+        url=item["url"], extras=item.get("extras")) for item in valid.values()}
+    # The listings stored with these very hashes are unchanged: one read, and only the others are
+    # copied and merged (a batch sent again costs its parse, its hashes and this query). A listing
+    # another batch changes meanwhile is the other batch's to write, as if it had come second.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT external_id, content_hash FROM {Listing._meta.db_table} WHERE external_id = ANY(%s)",
+                       [list(hashes)])
+        stored = dict(cursor.fetchall())
+    result = IngestResult()
+    changed = [item for item in valid.values() if stored.get(item["external_id"]) != hashes[item["external_id"]]]
+    if not changed:
+        result.unchanged = list(hashes)
+        return result
     buffer = io.StringIO()
-    hashes = {}
-    for item in valid.values():
-        digest = listing_content_hash(seller_id=item["seller"].pk, title=item["title"],
-                                      description=item["description"], brand_name=item["brand_name"],
-                                      ships_from=item["ships_from"], price=item["price"], currency=item["currency"],
-                                      url=item["url"], extras=item.get("extras"))
-        hashes[item["external_id"]] = digest
+    for item in changed:
+        digest = hashes[item["external_id"]]
         buffer.write("\t".join((item["external_id"].translate(_COPY_ESCAPES), str(item["seller"].pk),
                                 item["title"].translate(_COPY_ESCAPES), item["description"].translate(_COPY_ESCAPES),
                                 item["brand_name"].translate(_COPY_ESCAPES), item["ships_from"], str(item["price"]),
@@ -305,7 +316,7 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
             "RETURNING l.id, l.external_id, (l.xmax = 0), l.seller_id, l.title, l.description, l.brand_name, "
             "l.ships_from, l.price, l.currency, l.url", [now, now])
         written = [WrittenListing(*row) for row in cursor.fetchall()]
-    result = IngestResult(written=written)
+    result.written = written
     done = set()
     for w in written:
         (result.created if w.created else result.updated).append(w.external_id)

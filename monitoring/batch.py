@@ -13,9 +13,9 @@ and what follows is written with a handful of statements, whatever the number of
   statement records and one audit entry per chunk).
 No e-mail, commit or chain link per hit: the audit chain is linked after commit (or by beat), the
 webhook deliveries go through their outbox.
-An automatic case whose rule no longer matches its changed listing is released one by one
-(decisions.automated.case_release_automated, its reinstatement applied in the batch's transaction):
-a seller who fixed a title; a few statements per case, not yet set-based.
+The automatic cases whose rule no longer matches their changed listing (a seller who fixed a
+title) are released together (decisions.automated.cases_release_automated: a few statements for
+the batch, their reinstatements applied in the batch's transaction).
 """
 
 from collections import defaultdict
@@ -24,14 +24,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
-from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction, Restriction
-from actions.services import action_apply
+from actions.models import ActionKind, BulkJobKind, Restriction
 from audit.services import AuditTarget, audit_append_many, audit_label
 from complaints.lanes import case_priority
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
 from complaints.sla import case_due_at
-from decisions.automated import case_release_automated
+from decisions.automated import cases_release_automated
 from imagery.matching import image_matches
 from listings.models import Listing, Seller
 from registry.models import IPRight, RuleMode
@@ -68,6 +67,7 @@ def listings_check_written(*, listings) -> int:
         return 0
     hits: list[tuple[object, Hit]] = []
     other: list[tuple[object, object]] = []
+    released: list[int] = []
     # One scan for the batch (WrittenListing has the attributes the rules read).
     matched_all = matcher.match_many(listings) if matcher.term_count else [[] for _ in listings]
     for w, found in zip(listings, matched_all, strict=True):
@@ -76,9 +76,11 @@ def listings_check_written(*, listings) -> int:
             matched = {hit.right_id for hit in [*found, *more]}
             for case_id, right_id in open_automatic[w.id]:
                 if right_id not in matched:
-                    _release(case_id)
+                    released.append(case_id)
         hits.extend((w, hit) for hit in found)
         other.extend((w, hit) for hit in more)
+    # Released before any case opens, as one by one: a released case no longer holds a hit off.
+    cases_release_automated(case_ids=released)
     opened = sum(case_open_automatic(listing_id=w.id, hit=hit, text="") is not None for w, hit in other)
     return opened + _open_text_hits(hits)
 
@@ -97,18 +99,6 @@ def _open_text_hits(hits: list) -> int:
         # case per listing and right). The per-listing path sees it and skips that one.
         return sum(case_open_automatic(listing_id=w.id, hit=hit, text=getattr(w, hit.field)) is not None
                    for w, hit in hits)
-
-
-def _release(case_id: int) -> None:
-    """The case's rule no longer matches its changed listing: released (decisions.automated), and
-    its reinstatement applied here, in the batch's transaction, rather than by a task per case
-    after commit (the task queued for it then finds it applied and does nothing)."""
-    decision = case_release_automated(case_id=case_id)
-    if decision is None:
-        return
-    for action_id in EnforcementAction.objects.filter(decision=decision, status=ActionStatus.PENDING).values_list(
-            "pk", flat=True):
-        action_apply(action_id=action_id)
 
 
 def _not_held(hits: list) -> list:

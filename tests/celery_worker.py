@@ -48,28 +48,52 @@ def drop_queues(url: str, queue: str) -> None:
             channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
 
-class Worker:
+class PortalProcess:
+    """A process of the portal's (a worker, a stream consumer) against the test database, run from
+    the repository with `args`, its output in a log file; `env` adds to or overrides the
+    environment (the database is pytest-django's)."""
+
+    stop_timeout = 15.0
+
+    def __init__(self, *, args: list[str], log_path: Path, env: dict[str, str]):
+        self.log_path = log_path
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ipportal.settings", "DATABASE_URL": worker_database_url(),
+               "PYTHONUNBUFFERED": "1", **env}
+        self._log = open(log_path, "wb")  # closed in stop() or kill()
+        self.proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+
+class Worker(PortalProcess):
     """One worker consuming `queue` and every lane's queue named after it (as `celery worker`
     without -Q does, and .ci/run's tests need: the tasks they send go to several lanes), its
     output in a log file."""
 
     def __init__(self, *, queue: str, log_path: Path, broker: str | None = None, pool: str = "solo",
                  concurrency: int = 1):
-        self.log_path = log_path
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ipportal.settings", "DATABASE_URL": worker_database_url(),
-               "CELERY_BROKER_URL": broker or settings.CELERY_BROKER_URL, "CELERY_QUEUE": queue,
-               "PYTHONUNBUFFERED": "1"}
-        self._log = open(log_path, "wb")  # closed in stop() or kill()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ipportal", "worker", f"--pool={pool}",
-             f"--concurrency={concurrency}", "-Q", ",".join(lane_queues(queue)),
-             "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        super().__init__(
+            args=[sys.executable, "-m", "celery", "-A", "ipportal", "worker", f"--pool={pool}",
+                  f"--concurrency={concurrency}", "-Q", ",".join(lane_queues(queue)),
+                  "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+                  "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            log_path=log_path, env={"CELERY_BROKER_URL": broker or settings.CELERY_BROKER_URL, "CELERY_QUEUE": queue})
 
     def wait_ready(self) -> None:
         wait_for(lambda: " ready." in self.log(), what="the worker to be ready", worker=self)
@@ -83,21 +107,6 @@ class Worker:
     def results(self, task: str = APPLY_ACTION) -> list[str]:
         return [line.split(" succeeded in ", 1)[1].rsplit(": ", 1)[-1] if " succeeded in " in line
                 else line.split(" raised unexpected: ", 1)[1] for line in self.finished(task)]
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self._log.close()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log.close()
 
 
 def wait_for(predicate, *, what: str, worker: Worker | None = None, timeout: float = DEADLINE) -> None:

@@ -222,3 +222,18 @@ def test_a_listing_changed_out_of_the_rules_reach_is_released_by_the_batch_itsel
     case.refresh_from_db()
     assert case.is_undecided is False
     assert not Restriction.objects.filter(case=case, lifted_at__isnull=True).exists()
+
+
+@pytest.mark.postgres
+def test_a_batch_sent_again_unchanged_is_only_read(world, require_postgres):
+    items = [item(f"U{i}", world.seller_a) for i in range(5)]
+    ingest_batch(listings=items)
+    with CaptureQueriesContext(connection) as queries:
+        again = ingest_batch(listings=items)
+    assert again.counts("listing") == {"created": 0, "updated": 0, "unchanged": 5, "failed": 0}
+    statements = " ".join(q["sql"] for q in queries.captured_queries).upper()
+    assert "INSERT" not in statements and "LISTING_STAGE" not in statements
+    # One changed among them: only it is written.
+    mixed = ingest_batch(listings=[*items[:4], dict(items[4], title="Lamp U4, brass")])
+    assert mixed.counts("listing") == {"created": 0, "updated": 1, "unchanged": 4, "failed": 0}
+    assert [w.external_id for w in mixed.listings.written] == ["G-U4"]

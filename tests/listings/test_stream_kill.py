@@ -30,48 +30,29 @@ from listings.models import IngestStreamOffset, Listing, ListingStatus
 from listings.stream import GROUP, StreamConsumer, stream_key, stream_publish
 from registry.services import protection_rules_set
 
-from ..celery_worker import worker_database_url
+from ..celery_worker import PortalProcess
 from ..conftest import redis_reachable, require_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-REPO = Path(__file__).resolve().parents[2]
 PARTITIONS = 4
 LISTINGS = 300
 VERSIONS = 8
 DEADLINE = 120.0
 
 
-class Consumer:
+class Consumer(PortalProcess):
+    """One `manage.py ingest_stream` process (tests.celery_worker.PortalProcess)."""
+
+    stop_timeout = 20.0
+
     def __init__(self, *, redis_url: str, prefix: str, name: str, log_path: Path, batch: int = 50,
                  idle_exit: float | None = None):
-        self.log_path = log_path
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ipportal.settings", "DATABASE_URL": worker_database_url(),
-               "CELERY_BROKER_URL": "", "PYTHONUNBUFFERED": "1"}
         args = [sys.executable, "manage.py", "ingest_stream", "--redis", redis_url, "--prefix", prefix,
                 "--partitions", str(PARTITIONS), "--name", name, "--batch", str(batch), "--lease-ms", "1500"]
         if idle_exit is not None:
             args += ["--idle-exit", str(idle_exit)]
-        self._log = open(log_path, "wb")
-        self.proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self._log.close()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log.close()
+        super().__init__(args=args, log_path=log_path, env={"CELERY_BROKER_URL": ""})
 
 
 def wait_for(predicate, *, what: str, consumers=(), timeout: float = DEADLINE) -> None:
