@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.permissions import is_reviewer, is_senior
 from actions.models import ActionKind
 from actions.services import action_create
+from audit.selectors import audit_entry_latest
 from audit.services import audit_append
 from audit.transitions import transition
 from common.business_days import add_business_days
@@ -33,6 +34,7 @@ from decisions.challenges import challenge_open, restriction_in_force
 from evidence.models import EvidenceFile
 from evidence.services import EvidenceLimitError, evidence_check_filing
 from notifications.mails import brand_admin_emails
+from notifications.services import notify_on_commit
 from registry.selectors import brands_for_user
 from suspensions.services import strike_remove
 
@@ -255,7 +257,8 @@ def counter_notice_answer(*, notice: CounterNotice, user, answer: str,
 def counter_notice_decide(*, notice: CounterNotice, senior, reinstate: bool, reason: str) -> CounterNotice:
     """A senior reviewer who took no part in the decision rules on a trademark, design or patent
     counter-notice: reinstate (a decision with its statement of reasons, a reinstate action, the
-    strike removed) or reject (the listing stays down; the seller reads the reason)."""
+    strike removed) or reject (the listing stays down). E-mails the ruling to the seller and the
+    rights holder after commit."""
     if not reason.strip():
         raise CounterNoticeError("Give the reasons for your decision; the seller and the rights holder read them.")
     with transaction.atomic():
@@ -268,6 +271,8 @@ def counter_notice_decide(*, notice: CounterNotice, senior, reinstate: bool, rea
         if locked.status != Status.FOR_DECISION:
             raise CounterNoticeError("This counter-notice is not waiting for a decision.")
         changes = {"reviewed_by": senior, "reviewed_at": timezone.now(), "review_note": reason.strip()}
+        # The seller and the rights holder read the ruling, its reasons and what follows.
+        notify_on_commit("counter_notice_decided", locked.pk)
         if not reinstate:
             transition(obj=locked, to=Status.REJECTED, actor=senior, table=COUNTER_NOTICE_TRANSITIONS,
                        field="status", changes=changes)
@@ -287,7 +292,9 @@ def counter_notice_decide(*, notice: CounterNotice, senior, reinstate: bool, rea
 def court_filing_review(*, notice: CounterNotice, reviewer, confirm: bool, note: str) -> CounterNotice:
     """A reviewer checks the court filing a rights holder uploaded against a copyright counter-notice:
     confirmed, the listing stays down; rejected (not a filing against this seller over this
-    material), the counter-notice waits again and its reinstatement day holds."""
+    material), the counter-notice waits again and its reinstatement day holds. E-mails the check to
+    the seller and the rights holder after commit (one step per check: a rejected filing may be
+    followed by another, so the step is the check's audit entry)."""
     if not confirm and not note.strip():
         raise CounterNoticeError("Say why the filing is not accepted; the rights holder reads it.")
     with transaction.atomic():
@@ -299,7 +306,9 @@ def court_filing_review(*, notice: CounterNotice, reviewer, confirm: bool, note:
         transition(obj=locked, to=Status.COURT_ACTION if confirm else Status.WAITING, actor=reviewer,
                    table=COUNTER_NOTICE_TRANSITIONS, field="status",
                    changes={"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_note": note.strip()},
-                   data={"confirmed": confirm})
+                   data={"confirmed": confirm, "note": note.strip()})
+        entry = audit_entry_latest(target=locked, action=f"{locked.audit_label.split('.')[1]}.{locked.status}")
+        notify_on_commit("court_filing_reviewed", entry.pk)
     return locked
 
 

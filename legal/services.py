@@ -17,6 +17,7 @@ from audit.transitions import IllegalTransition, transition
 from common.dispatch import enqueue, enqueue_on_commit
 from complaints.models import UNDECIDED_STATES, Case
 from evidence.services import evidence_accept, evidence_delete
+from notifications.services import notify_on_commit
 
 from . import packages
 from .models import (
@@ -331,7 +332,8 @@ def share_link_use(*, token: str, ip=None, user_agent: str = "") -> tuple[Eviden
 
 def offence_flag(*, case, reviewer, threat: str, suspicion: str) -> OffenceNotification:
     """A reviewer flags a suspected offence threatening life or safety on a case: recorded at once,
-    shown to every senior on every page until one notifies or dismisses it. One open flag per case."""
+    shown to every senior on every page until one notifies or dismisses it, and e-mailed to every
+    senior reviewer after commit. One open flag per case."""
     require_reviewer(reviewer, "Only reviewers flag a suspected criminal offence.")
     if not suspicion.strip():
         raise LegalError("Say what you suspect and why: the authority reads it.", "suspicion")
@@ -342,6 +344,9 @@ def offence_flag(*, case, reviewer, threat: str, suspicion: str) -> OffenceNotif
                                                   flagged_by=reviewer)
         audit_append(actor=reviewer, action="offencenotification.flagged", target=flag,
                      data={"case": case.pk, "threat": threat})
+        # Art. 18 asks for prompt notification: every senior hears of the flag, not only one who
+        # happens to open a page.
+        notify_on_commit("offence_flagged", flag.pk)
     security_log.warning("Art. 18 flag %s on %s by %s", flag.reference, case.reference, reviewer.get_username())
     return flag
 
