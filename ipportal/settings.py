@@ -183,7 +183,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # One date format everywhere people read dates (common.dates).
-            "builtins": ["common.templatetags.dates"],
+            "builtins": ["common.templatetags.dates", "accounts.templatetags.people"],
         },
     },
 ]
