@@ -26,6 +26,7 @@ from actions.services import action_create
 from audit.selectors import audit_entry_latest
 from audit.services import audit_append
 from audit.transitions import transition
+from common import dates
 from common.business_days import add_business_days
 from complaints.models import Case, CaseState, Decision, Party
 from complaints.reasons import COUNTER_NOTICE_GRANTED, COUNTER_NOTICE_NO_COURT_ACTION, REASONS
@@ -200,11 +201,11 @@ def _tell_rights_holder_on_commit(notice: CounterNotice, case: Case) -> None:
         f"on {'your report ' + report.reference if report else 'automatic detection for ' + str(case.brand)} "
         f"(case {case.reference}).\n\n"
         f"If you have filed a court action to restrain the seller, upload the filing by "
-        f"{notice.court_action_due:%A %d %B %Y} on the case page: {url}\n"
-        f"Otherwise the listing is reinstated on {notice.reinstate_on:%A %d %B %Y}."
+        f"{dates.deadline(notice.court_action_due)} on the case page: {url}\n"
+        f"Otherwise the listing is reinstated on {dates.deadline(notice.reinstate_on)}."
     )
     transaction.on_commit(lambda: send_mail(
-        f"Counter-notice on {case.reference}: act by {notice.court_action_due:%Y-%m-%d}", body,
+        f"Counter-notice on {case.reference}: act by {dates.deadline(notice.court_action_due)}", body,
         None, [report.contact_email] if report else brand_admin_emails(case.brand), fail_silently=True), robust=True)
 
 
@@ -214,12 +215,12 @@ def _tell_rights_holder_reviewed(notice: CounterNotice, case: Case, url: str) ->
         f"The seller of listing {case.listing.external_id} filed a counter-notice against the removal "
         f"on {'your report ' + report.reference if report else 'automatic detection for ' + str(case.brand)} "
         f"(case {case.reference}): {notice.get_ground_display().lower()}.\n\n"
-        f"You may answer with your evidence by {notice.court_action_due:%A %d %B %Y} on the case page: {url}\n"
+        f"You may answer with your evidence by {dates.deadline(notice.court_action_due)} on the case page: {url}\n"
         "Then a senior reviewer decides whether the listing comes back; nothing is restored without that "
         "decision."
     )
     transaction.on_commit(lambda: send_mail(
-        f"Counter-notice on {case.reference}: answer by {notice.court_action_due:%Y-%m-%d}", body,
+        f"Counter-notice on {case.reference}: answer by {dates.deadline(notice.court_action_due)}", body,
         None, [report.contact_email] if report else brand_admin_emails(case.brand), fail_silently=True), robust=True)
 
 
@@ -230,7 +231,8 @@ def _locked_for_rights_holder(notice: CounterNotice, user) -> CounterNotice:
     if locked.status != Status.WAITING:
         raise CounterNoticeError("This counter-notice is not waiting for you.")
     if timezone.localdate() > locked.court_action_due:
-        raise CounterNoticeError(f"The deadline to answer was {locked.court_action_due:%Y-%m-%d}; it has passed.")
+        raise CounterNoticeError(f"The deadline to answer was {dates.deadline(locked.court_action_due)}; "
+                                 "it has passed.")
     return locked
 
 
@@ -347,8 +349,8 @@ def counter_notice_reinstate(*, notice_id: int, today=None) -> bool:
         decision = decision_record(
             case=case, actor=None, reason=REASONS[COUNTER_NOTICE_NO_COURT_ACTION], automated=True,
             supersedes=notice.decision, to_state=CaseState.REINSTATED,
-            facts=f"The seller filed a counter-notice on {notice.created_at:%Y-%m-%d}. The rights holder "
-                  f"was told the same day and did not show a court action by {notice.court_action_due:%Y-%m-%d}.",
+            facts=f"The seller filed a counter-notice on {dates.day(notice.created_at)}. The rights holder was "
+                  f"told the same day and did not show a court action by {dates.deadline(notice.court_action_due)}.",
         )
         transition(obj=notice, to=Status.REINSTATED, actor=None, table=COUNTER_NOTICE_TRANSITIONS,
                    field="status", changes={"reinstatement": decision})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from actions.models import ActionKind
 from actions.services import action_create
 from audit.services import audit_append
+from common import dates
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, Case, CaseState, Decision
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
 from complaints.records import decision_record
@@ -50,7 +51,7 @@ def case_release_automated(*, case_id: int) -> Decision | None:
             case=case, actor=None, reason=REASONS[AUTO_RULE_NO_LONGER_MATCHES], automated=True,
             to_state=CaseState.REJECTED, supersedes=case.decisions.order_by("-id").first(),
             facts=f"The listing was restricted automatically because {rule}. On "
-                  f"{timezone.localdate():%Y-%m-%d} the rule no longer matched it.")
+                  f"{dates.day(timezone.localdate())} the rule no longer matched it.")
         if case.actions.filter(kind=ActionKind.SUPPRESS).exists():
             action_create(decision=decision, kind=ActionKind.REINSTATE, actor=None)
         notify_on_commit("case_decided", decision.pk)

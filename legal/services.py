@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.permissions import is_reviewer, require_reviewer, require_senior
 from audit.services import audit_append, audit_chain_pending
 from audit.transitions import IllegalTransition, transition
+from common import dates
 from common.dispatch import enqueue, enqueue_on_commit
 from complaints.models import UNDECIDED_STATES, Case
 from evidence.services import evidence_accept, evidence_delete
@@ -269,7 +270,7 @@ def referral_move(*, referral: Referral, to: str, actor, note: str = "") -> Refe
     changes = {}
     if note.strip():
         changes["notes"] = (referral.notes + "\n" if referral.notes else "") + \
-            f"[{timezone.now():%Y-%m-%d} {actor.get_username()}] {note.strip()}"
+            f"[{dates.day(timezone.now())} {actor.get_username()}] {note.strip()}"
     with transaction.atomic():
         return transition(obj=referral, to=to, actor=actor, table=REFERRAL_TRANSITIONS, changes=changes,
                           data={"note": note.strip()} if note.strip() else None)

@@ -10,3 +10,9 @@ register = template.Library()
 register.filter("day", dates.day)
 register.filter("moment", dates.moment)
 register.filter("deadline", dates.deadline)
+
+
+@register.filter
+def isodate(value) -> str:
+    """A day for machines (a form value, a query string): 2026-12-04."""
+    return value.strftime("%Y-%m-%d") if value else ""
