@@ -36,9 +36,13 @@ def test_no_template_formats_a_date_by_hand():
     for path in (ROOT / "templates").rglob("*"):
         if path.suffix not in (".html", ".txt"):
             continue
-        for name, fmt in re.findall(r"\|(date|time):[\"']([^\"']*)[\"']", path.read_text()):
+        text = path.read_text()
+        for name, fmt in re.findall(r"\|(date|time):[\"']([^\"']*)[\"']", text):
             if (name, fmt) not in ALLOWED_TEMPLATE_FORMATS:
                 stray.append(f"{path.relative_to(ROOT)}: |{name}:{fmt!r}")
+        for fmt in re.findall(r"\{% now [\"']([^\"']*)[\"']", text):
+            if fmt not in ("DATE_FORMAT", "DATETIME_FORMAT", "Y"):
+                stray.append(f"{path.relative_to(ROOT)}: {{% now {fmt!r} %}}")
     assert stray == [], "Use |day, |moment or |deadline (common.dates):\n" + "\n".join(stray)
 
 
