@@ -10,6 +10,18 @@ class Role(models.TextChoices):
     MARKETPLACE = "marketplace", "Marketplace service account"
 
 
+# The stand-in account of someone who reported through the open notice form (complaints.open_notices):
+# its username is this prefix and a hash of their address, which people never read (`person_name`).
+NOTIFIER_USERNAME_PREFIX = "notifier-"
+PUBLIC_NOTIFIER = "Member of the public (open notice)"
+
+
+def person_name(username: str) -> str:
+    """Who acted, as people read it, from a username (an audit entry's `actor_repr`): an open
+    notifier's stand-in account reads as PUBLIC_NOTIFIER."""
+    return PUBLIC_NOTIFIER if username.startswith(NOTIFIER_USERNAME_PREFIX) else username
+
+
 class User(AbstractUser):
     """A person or service account. Brand and seller memberships live with those accounts."""
 
@@ -36,7 +48,14 @@ class User(AbstractUser):
         return self.role == Role.MARKETPLACE
 
     @property
+    def is_open_notifier(self) -> bool:
+        """The stand-in account of an open notice's notifier: no role, never logs in."""
+        return not self.role and self.username.startswith(NOTIFIER_USERNAME_PREFIX)
+
+    @property
     def display_name(self) -> str:
+        if self.is_open_notifier:
+            return PUBLIC_NOTIFIER
         return self.get_full_name() or self.username
 
 

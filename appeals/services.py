@@ -15,6 +15,7 @@ from actions.models import ActionKind
 from actions.services import action_create
 from audit.services import audit_append
 from audit.transitions import transition
+from common import dates
 from complaints.models import Case, CaseState, Decision, Outcome, Party
 from complaints.reasons import NOTIFIER_SUSPENDED
 from complaints.records import decision_record
@@ -61,7 +62,7 @@ def _appealed(case: Case, decision: Decision) -> bool:
 def _window_refusal(decision: Decision) -> str | None:
     deadline = appeal_deadline(decision)
     if timezone.now() > deadline:
-        return (f"The window to appeal this decision closed on {deadline:%Y-%m-%d} "
+        return (f"The window to appeal this decision closed on {dates.day(deadline)} "
                 f"({settings.APPEAL_WINDOW_DAYS} days after it was made). It can no longer "
                 "be appealed on the platform; you may still seek out-of-court dispute "
                 "settlement or go to court.")

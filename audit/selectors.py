@@ -26,6 +26,12 @@ def audit_entries_for(*, targets: Iterable[models.Model]) -> models.QuerySet[Aud
     return AuditEntry.objects.filter(q).order_by("id")
 
 
+def audit_entry_latest(*, target: models.Model, action: str) -> AuditEntry:
+    """The newest entry of `action` about `target` (a step keyed by the entry that records it)."""
+    return AuditEntry.objects.filter(target_type=audit_label(target), target_id=target.pk,
+                                     action=action).latest("id")
+
+
 @dataclass(frozen=True)
 class Finding:
     """One sign of tampering: `kind` is edited, deleted, inserted, reordered or actor changed."""

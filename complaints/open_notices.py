@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import NOTIFIER_USERNAME_PREFIX
 from audit.services import audit_append
 from listings.models import Listing
 from listings.selectors import listings_by_external_ids, parse_listing_refs
@@ -134,7 +135,7 @@ def _open_notices_brand() -> Brand:
 def _notifier_account(notice: OpenNotice):
     """The inactive, role-less account that stands for the notifier's e-mail address."""
     User = get_user_model()
-    username = "notifier-" + hashlib.sha256(notice.email.encode()).hexdigest()[:20]
+    username = NOTIFIER_USERNAME_PREFIX + hashlib.sha256(notice.email.encode()).hexdigest()[:20]
     user, created = User.objects.get_or_create(
         username=username, defaults={"email": notice.email, "is_active": False, "first_name": notice.name[:150]})
     if created:

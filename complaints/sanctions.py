@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.permissions import require_senior
 from audit.services import audit_append
 from audit.transitions import transition
+from common import dates
 from common.text import plural
 from registry.models import Brand, BrandMember
 
@@ -129,7 +130,7 @@ def sanction_evaluate(*, brand: Brand | None = None, reporter=None) -> Sanction 
         if since.unfounded + since.reversed + since.withdrawn == 0:
             return None  # warned, and nothing unfounded since: wait
         level = SanctionLevel.SUSPENSION
-        why.append(f"A warning was confirmed on {warning.decided_at:%Y-%m-%d}; since then "
+        why.append(f"A warning was confirmed on {dates.day(warning.decided_at)}; since then "
                    f"{plural(since.unfounded + since.reversed, 'more notice')} "
                    f"{'was' if since.unfounded + since.reversed == 1 else 'were'} unfounded or reversed.")
     try:
@@ -185,7 +186,7 @@ def _close_pending(*, sanction: Sanction, senior) -> int:
     for case in pending:
         decision_record(case=case, actor=senior, reason=REASONS["notifier_suspended"], to_state=CaseState.REJECTED,
                         facts=f"Notice processing for {sanction.subject_label} was suspended on "
-                              f"{timezone.now():%Y-%m-%d}: {sanction.reason}")
+                              f"{dates.day(timezone.now())}: {sanction.reason}")
         closed += 1
     return closed
 

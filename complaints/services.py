@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_append, audit_append_many
+from common import dates
 from evidence.models import EvidenceFile
 from evidence.services import evidence_delete
 from listings.models import Listing
@@ -148,7 +149,7 @@ def _check_not_suspended(*, reporter, brand: Brand) -> None:
     sanction = reporter_suspension(reporter=reporter, brand=brand)
     if sanction is not None:
         raise ReportError(f"Notice processing for {sanction.subject_label} is suspended since "
-                          f"{sanction.decided_at:%Y-%m-%d}: {sanction.reason} See Notice standing for "
+                          f"{dates.day(sanction.decided_at)}: {sanction.reason} See Notice standing for "
                           "your figures and how to ask for the suspension to be lifted.", field="right")
 
 

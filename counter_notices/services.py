@@ -23,8 +23,10 @@ from django.utils import timezone
 from accounts.permissions import is_reviewer, is_senior
 from actions.models import ActionKind
 from actions.services import action_create
+from audit.selectors import audit_entry_latest
 from audit.services import audit_append
 from audit.transitions import transition
+from common import dates
 from common.business_days import add_business_days
 from complaints.models import Case, CaseState, Decision, Party
 from complaints.reasons import COUNTER_NOTICE_GRANTED, COUNTER_NOTICE_NO_COURT_ACTION, REASONS
@@ -33,6 +35,7 @@ from decisions.challenges import challenge_open, restriction_in_force
 from evidence.models import EvidenceFile
 from evidence.services import EvidenceLimitError, evidence_check_filing
 from notifications.mails import brand_admin_emails
+from notifications.services import notify_on_commit
 from registry.selectors import brands_for_user
 from suspensions.services import strike_remove
 
@@ -198,11 +201,11 @@ def _tell_rights_holder_on_commit(notice: CounterNotice, case: Case) -> None:
         f"on {'your report ' + report.reference if report else 'automatic detection for ' + str(case.brand)} "
         f"(case {case.reference}).\n\n"
         f"If you have filed a court action to restrain the seller, upload the filing by "
-        f"{notice.court_action_due:%A %d %B %Y} on the case page: {url}\n"
-        f"Otherwise the listing is reinstated on {notice.reinstate_on:%A %d %B %Y}."
+        f"{dates.deadline(notice.court_action_due)} on the case page: {url}\n"
+        f"Otherwise the listing is reinstated on {dates.deadline(notice.reinstate_on)}."
     )
     transaction.on_commit(lambda: send_mail(
-        f"Counter-notice on {case.reference}: act by {notice.court_action_due:%Y-%m-%d}", body,
+        f"Counter-notice on {case.reference}: act by {dates.deadline(notice.court_action_due)}", body,
         None, [report.contact_email] if report else brand_admin_emails(case.brand), fail_silently=True), robust=True)
 
 
@@ -212,12 +215,12 @@ def _tell_rights_holder_reviewed(notice: CounterNotice, case: Case, url: str) ->
         f"The seller of listing {case.listing.external_id} filed a counter-notice against the removal "
         f"on {'your report ' + report.reference if report else 'automatic detection for ' + str(case.brand)} "
         f"(case {case.reference}): {notice.get_ground_display().lower()}.\n\n"
-        f"You may answer with your evidence by {notice.court_action_due:%A %d %B %Y} on the case page: {url}\n"
+        f"You may answer with your evidence by {dates.deadline(notice.court_action_due)} on the case page: {url}\n"
         "Then a senior reviewer decides whether the listing comes back; nothing is restored without that "
         "decision."
     )
     transaction.on_commit(lambda: send_mail(
-        f"Counter-notice on {case.reference}: answer by {notice.court_action_due:%Y-%m-%d}", body,
+        f"Counter-notice on {case.reference}: answer by {dates.deadline(notice.court_action_due)}", body,
         None, [report.contact_email] if report else brand_admin_emails(case.brand), fail_silently=True), robust=True)
 
 
@@ -228,7 +231,8 @@ def _locked_for_rights_holder(notice: CounterNotice, user) -> CounterNotice:
     if locked.status != Status.WAITING:
         raise CounterNoticeError("This counter-notice is not waiting for you.")
     if timezone.localdate() > locked.court_action_due:
-        raise CounterNoticeError(f"The deadline to answer was {locked.court_action_due:%Y-%m-%d}; it has passed.")
+        raise CounterNoticeError(f"The deadline to answer was {dates.deadline(locked.court_action_due)}; "
+                                 "it has passed.")
     return locked
 
 
@@ -255,7 +259,8 @@ def counter_notice_answer(*, notice: CounterNotice, user, answer: str,
 def counter_notice_decide(*, notice: CounterNotice, senior, reinstate: bool, reason: str) -> CounterNotice:
     """A senior reviewer who took no part in the decision rules on a trademark, design or patent
     counter-notice: reinstate (a decision with its statement of reasons, a reinstate action, the
-    strike removed) or reject (the listing stays down; the seller reads the reason)."""
+    strike removed) or reject (the listing stays down). E-mails the ruling to the seller and the
+    rights holder after commit."""
     if not reason.strip():
         raise CounterNoticeError("Give the reasons for your decision; the seller and the rights holder read them.")
     with transaction.atomic():
@@ -268,6 +273,8 @@ def counter_notice_decide(*, notice: CounterNotice, senior, reinstate: bool, rea
         if locked.status != Status.FOR_DECISION:
             raise CounterNoticeError("This counter-notice is not waiting for a decision.")
         changes = {"reviewed_by": senior, "reviewed_at": timezone.now(), "review_note": reason.strip()}
+        # The seller and the rights holder read the ruling, its reasons and what follows.
+        notify_on_commit("counter_notice_decided", locked.pk)
         if not reinstate:
             transition(obj=locked, to=Status.REJECTED, actor=senior, table=COUNTER_NOTICE_TRANSITIONS,
                        field="status", changes=changes)
@@ -287,7 +294,9 @@ def counter_notice_decide(*, notice: CounterNotice, senior, reinstate: bool, rea
 def court_filing_review(*, notice: CounterNotice, reviewer, confirm: bool, note: str) -> CounterNotice:
     """A reviewer checks the court filing a rights holder uploaded against a copyright counter-notice:
     confirmed, the listing stays down; rejected (not a filing against this seller over this
-    material), the counter-notice waits again and its reinstatement day holds."""
+    material), the counter-notice waits again and its reinstatement day holds. E-mails the check to
+    the seller and the rights holder after commit (one step per check: a rejected filing may be
+    followed by another, so the step is the check's audit entry)."""
     if not confirm and not note.strip():
         raise CounterNoticeError("Say why the filing is not accepted; the rights holder reads it.")
     with transaction.atomic():
@@ -299,7 +308,9 @@ def court_filing_review(*, notice: CounterNotice, reviewer, confirm: bool, note:
         transition(obj=locked, to=Status.COURT_ACTION if confirm else Status.WAITING, actor=reviewer,
                    table=COUNTER_NOTICE_TRANSITIONS, field="status",
                    changes={"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_note": note.strip()},
-                   data={"confirmed": confirm})
+                   data={"confirmed": confirm, "note": note.strip()})
+        entry = audit_entry_latest(target=locked, action=f"{locked.audit_label.split('.')[1]}.{locked.status}")
+        notify_on_commit("court_filing_reviewed", entry.pk)
     return locked
 
 
@@ -338,8 +349,8 @@ def counter_notice_reinstate(*, notice_id: int, today=None) -> bool:
         decision = decision_record(
             case=case, actor=None, reason=REASONS[COUNTER_NOTICE_NO_COURT_ACTION], automated=True,
             supersedes=notice.decision, to_state=CaseState.REINSTATED,
-            facts=f"The seller filed a counter-notice on {notice.created_at:%Y-%m-%d}. The rights holder "
-                  f"was told the same day and did not show a court action by {notice.court_action_due:%Y-%m-%d}.",
+            facts=f"The seller filed a counter-notice on {dates.day(notice.created_at)}. The rights holder was "
+                  f"told the same day and did not show a court action by {dates.deadline(notice.court_action_due)}.",
         )
         transition(obj=notice, to=Status.REINSTATED, actor=None, table=COUNTER_NOTICE_TRANSITIONS,
                    field="status", changes={"reinstatement": decision})

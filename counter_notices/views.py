@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import is_senior
 from audit.transitions import IllegalTransition
+from common import dates
 from complaints.models import Party
 from evidence.responses import evidence_response
 
@@ -65,8 +66,8 @@ def _act(request, notice, data) -> str:
         if confirm:
             return "Court filing confirmed. The listing stays down; the seller and the rights holder see it."
         return (f"Court filing rejected. The counter-notice waits again: the listing comes back on "
-                f"{notice.reinstate_on:%A %d %B %Y} unless a valid filing is shown by "
-                f"{notice.court_action_due:%A %d %B %Y}.")
+                f"{dates.deadline(notice.reinstate_on)} unless a valid filing is shown by "
+                f"{dates.deadline(notice.court_action_due)}.")
     reinstate = data["outcome"] == "reinstate"
     counter_notice_decide(notice=notice, senior=request.user, reinstate=reinstate, reason=data["reason"])
     if reinstate:

@@ -14,6 +14,7 @@ from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAct
 from actions.services import action_apply, action_create
 from audit.services import AuditTarget, audit_append, audit_append_many, audit_label
 from audit.transitions import IllegalTransition, check_move
+from common import dates
 from common.db import insert_rows
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseState, Decision, Outcome
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
@@ -55,7 +56,7 @@ def case_release_automated(*, case_id: int) -> Decision | None:
             case=case, actor=None, reason=REASONS[AUTO_RULE_NO_LONGER_MATCHES], automated=True,
             to_state=CaseState.REJECTED, supersedes=case.decisions.order_by("-id").first(),
             facts=f"The listing was restricted automatically because {rule}. On "
-                  f"{timezone.localdate():%Y-%m-%d} the rule no longer matched it.")
+                  f"{dates.day(timezone.localdate())} the rule no longer matched it.")
         if case.actions.filter(kind=ActionKind.SUPPRESS).exists():
             action_create(decision=decision, kind=ActionKind.REINSTATE, actor=None)
         notify_on_commit("case_decided", decision.pk)

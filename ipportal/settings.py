@@ -182,6 +182,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # One date format everywhere people read dates (common.dates).
+            "builtins": ["common.templatetags.dates", "accounts.templatetags.people"],
         },
     },
 ]
@@ -267,6 +269,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# The `date` filter without a format, the admin and widgets: the project's formats (common.dates).
+FORMAT_MODULE_PATH = ["ipportal.formats"]
 USE_I18N = True
 USE_TZ = True
 

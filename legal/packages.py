@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from audit.models import AuditChainHead, AuditEntry
 from audit.services import GENESIS, audit_label
+from common import dates
 from complaints.models import Case, Decision, Outcome, Report, ReportEvidence
 from evidence.models import EvidenceFile
 from evidence.services import evidence_path
@@ -285,7 +286,7 @@ class Builder:
             f = link.file
             self.writer.add_file(f"evidence/{link.report.reference}/{f.pk}-{f.download_name}", evidence_path(f),
                                  f"Evidence filed with {link.report.reference} ({f.get_content_type_display()}), "
-                                 f"uploaded {f.created_at:%Y-%m-%d}; SHA-256 at upload {f.sha256}")
+                                 f"uploaded {dates.day(f.created_at)}; SHA-256 at upload {f.sha256}")
             ids.append(f.pk)
         return ids
 

@@ -14,9 +14,11 @@ from django.utils import timezone
 from accounts.permissions import is_reviewer, require_reviewer, require_senior
 from audit.services import audit_append, audit_chain_pending
 from audit.transitions import IllegalTransition, transition
+from common import dates
 from common.dispatch import enqueue, enqueue_on_commit
 from complaints.models import UNDECIDED_STATES, Case
 from evidence.services import evidence_accept, evidence_delete
+from notifications.services import notify_on_commit
 
 from . import packages
 from .models import (
@@ -296,7 +298,7 @@ def referral_move(*, referral: Referral, to: str, actor, note: str = "") -> Refe
     changes = {}
     if note.strip():
         changes["notes"] = (referral.notes + "\n" if referral.notes else "") + \
-            f"[{timezone.now():%Y-%m-%d} {actor.get_username()}] {note.strip()}"
+            f"[{dates.day(timezone.now())} {actor.get_username()}] {note.strip()}"
     with transaction.atomic():
         return transition(obj=referral, to=to, actor=actor, table=REFERRAL_TRANSITIONS, changes=changes,
                           data={"note": note.strip()} if note.strip() else None)
@@ -359,7 +361,8 @@ def share_link_use(*, token: str, ip=None, user_agent: str = "") -> tuple[Eviden
 
 def offence_flag(*, case, reviewer, threat: str, suspicion: str) -> OffenceNotification:
     """A reviewer flags a suspected offence threatening life or safety on a case: recorded at once,
-    shown to every senior on every page until one notifies or dismisses it. One open flag per case."""
+    shown to every senior on every page until one notifies or dismisses it, and e-mailed to every
+    senior reviewer after commit. One open flag per case."""
     require_reviewer(reviewer, "Only reviewers flag a suspected criminal offence.")
     if not suspicion.strip():
         raise LegalError("Say what you suspect and why: the authority reads it.", "suspicion")
@@ -370,6 +373,9 @@ def offence_flag(*, case, reviewer, threat: str, suspicion: str) -> OffenceNotif
                                                   flagged_by=reviewer)
         audit_append(actor=reviewer, action="offencenotification.flagged", target=flag,
                      data={"case": case.pk, "threat": threat})
+        # Art. 18 asks for prompt notification: every senior hears of the flag, not only one who
+        # happens to open a page.
+        notify_on_commit("offence_flagged", flag.pk)
     security_log.warning("Art. 18 flag %s on %s by %s", flag.reference, case.reference, reviewer.get_username())
     return flag
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import is_reviewer, is_senior, require_reviewer
 from audit.transitions import IllegalTransition
+from common import dates
 from evidence.responses import evidence_response
 
 from .dossier import seller_dossier
@@ -164,7 +165,7 @@ def test_buy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "buy": buy, "photos": buy.photos.select_related("file"), "staff": is_reviewer(request.user),
         "may_report": buy.is_counterfeit and buy.case_id is None and not is_reviewer(request.user),
         "report_explanation": f"A test purchase ({buy.reference}, order {buy.order_reference} of "
-                              f"{buy.purchased_on:%Y-%m-%d}) was examined by {buy.examiner or 'us'} "
+                              f"{dates.day(buy.purchased_on)}) was examined by {buy.examiner or 'us'} "
                               "and found counterfeit."})
 
 

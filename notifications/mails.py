@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
+from accounts.models import Role
 from registry.models import BrandRole
 
-SELLER, REPORTER = "seller", "reporter"
+SELLER, REPORTER, SENIOR = "seller", "reporter", "senior"
 
 
 @dataclass
@@ -44,6 +46,14 @@ def steps() -> frozenset[str]:
 
 def emails(users) -> list[str]:
     return [u.email for u in users if u.email]
+
+
+def senior_reviewer_emails(*, exclude=None) -> list[str]:
+    """Every active senior reviewer but `exclude` (who acted and knows)."""
+    seniors = get_user_model().objects.filter(role=Role.SENIOR_REVIEWER, is_active=True).order_by("id")
+    if exclude is not None:
+        seniors = seniors.exclude(pk=exclude.pk)
+    return emails(seniors)
 
 
 def seller_emails(seller) -> list[str]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit.services import audit_append
 from audit.transitions import transition
+from common import dates
 
 from .documents import right_file_accept
 from .models import DocumentRole, IPRight, RightDocument, RightKind, RightStatus
@@ -44,8 +45,8 @@ def right_renewal_refusal(*, right: IPRight, today: date | None = None) -> str |
         if right.expires_on is None:
             return f"{right} has no expiry date, so there is nothing to renew."
         if right.expires_on > today + timedelta(days=RENEWAL_WINDOW_DAYS):
-            return (f"{right} expires on {right.expires_on:%Y-%m-%d}; it can be renewed here from "
-                    f"{right.expires_on - timedelta(days=RENEWAL_WINDOW_DAYS):%Y-%m-%d} "
+            return (f"{right} expires on {dates.day(right.expires_on)}; it can be renewed here from "
+                    f"{dates.day(right.expires_on - timedelta(days=RENEWAL_WINDOW_DAYS))} "
                     f"({RENEWAL_WINDOW_DAYS} days before).")
         return None
     if right.is_pending:
@@ -68,10 +69,10 @@ def right_renew(*, right: IPRight, by, expires_on: date | None, upload: Uploaded
     if expires_on is None:
         raise RegistryError("Enter the new expiry date from the renewal certificate.", field="expires_on")
     if expires_on <= today:
-        raise RegistryError(f"The new expiry date {expires_on:%Y-%m-%d} is not in the future. Enter the date the "
+        raise RegistryError(f"The new expiry date {dates.day(expires_on)} is not in the future. Enter the date the "
                             "renewed registration runs to.", field="expires_on")
     if right.expires_on and expires_on <= right.expires_on:
-        raise RegistryError(f"The new expiry date must be after the current one ({right.expires_on:%Y-%m-%d}).",
+        raise RegistryError(f"The new expiry date must be after the current one ({dates.day(right.expires_on)}).",
                             field="expires_on")
     if upload is None:
         raise RegistryError("Upload the office's renewal certificate or extract: a reviewer checks the renewal "

@@ -21,6 +21,7 @@ from accounts.permissions import is_rights_holder, is_senior
 from accounts.services import AccountError, account_create_verified
 from audit.services import audit_append
 from audit.transitions import transition
+from common import dates
 
 from . import rule_claims
 from .countries import is_country
@@ -134,7 +135,7 @@ def brand_member_invite(*, brand: Brand, by, email: str, role: str,
                                 field="email")
         pending = BrandInvitation.objects.filter(brand=brand, email=email, accepted_at__isnull=True).first()
         if pending is not None:
-            raise RegistryError(f"{email} was already invited on {pending.created_at:%Y-%m-%d}; the invitation "
+            raise RegistryError(f"{email} was already invited on {dates.day(pending.created_at)}; the invitation "
                                 "is still open. Cancel it first to send a new one.", field="email")
         token = secrets.token_urlsafe(32)
         invitation = BrandInvitation.objects.create(

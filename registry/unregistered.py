@@ -21,6 +21,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from common import dates
+
 from .choices import RightKind, WorkType
 from .countries import is_country
 
@@ -114,7 +116,7 @@ def unregistered_right_clean(*, kind: str, values: dict, today: date | None = No
         if ends <= today:
             raise DescribeError(
                 f"An unregistered design is protected for {UNREGISTERED_DESIGN_YEARS} years from when it was "
-                f"first made available to the public; this one's protection ended on {ends:%Y-%m-%d}. Only a "
+                f"first made available to the public; this one's protection ended on {dates.day(ends)}. Only a "
                 "registered design can support a report now.", field="first_published_on")
         out["expires_on"] = ends
     return out
@@ -172,14 +174,14 @@ def described_facts(right) -> list[tuple[str, str]]:
         if not value:
             continue
         if f.widget == "date":
-            value = f"{value:%Y-%m-%d}"
+            value = f"{dates.day(value)}"
         elif f.widget == "countries":
             value = ", ".join(value)
         elif f.widget == "choice":
             value = dict(f.choices).get(value, value)
         rows.append((f.label, str(value)))
     if right.kind == RightKind.DESIGN and right.expires_on:
-        rows.append(("Protected until", f"{right.expires_on:%Y-%m-%d}"))
+        rows.append(("Protected until", f"{dates.day(right.expires_on)}"))
     return rows
 
 

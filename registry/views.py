@@ -11,6 +11,7 @@ from accounts.permissions import require_reviewer, require_rights_holder
 from accounts.services import account_email_taken
 from accounts.views import MODEL_BACKEND
 from audit.selectors import audit_entries_for
+from common import dates
 from evidence.responses import evidence_response
 
 from . import selectors as sel
@@ -282,7 +283,7 @@ def right_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
         except RegistryError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, f"{right} is renewed to {form.cleaned_data['expires_on']:%Y-%m-%d} and waits "
+            messages.success(request, f"{right} is renewed to {dates.day(form.cleaned_data['expires_on'])} and waits "
                                       "for a reviewer to check the renewal document.")
             return redirect("registry:right_detail", pk=right.pk)
     return render(request, "registry/right_renew.html",

@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 
 from appeals.models import Appeal, AppealStatus
 from appeals.services import reporter_appeal_refusal
+from common import dates
 from complaints.models import UNDECIDED_STATES, Case, CaseState, Decision, InfoRequest, Party, Report
 from counter_notices.models import CounterNotice, CounterNoticeStatus
 from registry.models import IPRight, RightStatus
@@ -74,13 +75,13 @@ def needs_you(*, user, today: date | None = None) -> list[Waiting]:
               .select_related("case__listing")):
         items.append(Waiting(
             "Counter-notice", f"The seller of “{n.case.listing.title}” ({n.case.reference}) filed a counter-notice. "
-            f"Show a court action by {n.court_action_due:%Y-%m-%d}, or the listing comes back on "
-            f"{n.reinstate_on:%Y-%m-%d}.", n.court_action_due, reverse("reporters:case", args=[n.case_id])))
+            f"Show a court action by {dates.deadline(n.court_action_due)}, or the listing comes back on "
+            f"{dates.deadline(n.reinstate_on)}.", n.court_action_due, reverse("reporters:case", args=[n.case_id])))
     for r in IPRight.objects.filter(brand__in=brands, registered=True, status=RightStatus.VERIFIED,
                                     expires_on__isnull=False,
                                     expires_on__lte=today + timedelta(days=EXPIRY_NOTICE_DAYS)).select_related("brand"):
         items.append(Waiting(
-            "Right expiring", f"{r} of {r.brand.name} expires on {r.expires_on:%Y-%m-%d}: renew it to keep "
+            "Right expiring", f"{r} of {r.brand.name} expires on {dates.day(r.expires_on)}: renew it to keep "
             "reporting with it.", r.expires_on, reverse("registry:right_detail", args=[r.pk])))
     return sorted(items, key=lambda w: (w.due is None, w.due or date.max))
 

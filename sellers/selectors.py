@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from appeals.models import Appeal, AppealStatus
 from appeals.services import appeal_deadline, seller_appeal_refusal
+from common import dates
 from complaints.models import RESTRICTING_OUTCOMES, Case, CaseState, Decision, Party
 from counter_notices.models import OPEN_STATUSES, CounterNotice
 from counter_notices.services import counter_notice_refusal
@@ -50,12 +51,12 @@ def notice_standing(case: Case) -> NoticeStanding:
         s.can_appeal = seller_appeal_refusal(case=case, decision=latest) is None
         s.can_counter = counter_notice_refusal(case=case, decision=latest) is None
     if cn_waiting:
-        s.next_step = (f"Listing {listing} comes back on {s.counter_notice.reinstate_on:%A %d %B %Y} unless "
-                       f"{case.brand} shows a court action by {s.counter_notice.court_action_due:%d %B}. "
+        s.next_step = (f"Listing {listing} comes back on {dates.deadline(s.counter_notice.reinstate_on)} unless "
+                       f"{case.brand} shows a court action by {dates.deadline(s.counter_notice.court_action_due)}. "
                        "Nothing to do.")
     elif cn is not None and cn.is_open and not cn.is_dmca:
         s.next_step = (f"A senior reviewer decides your counter-notice on listing {listing}"
-                       + (f" once {case.brand} has answered or {cn.court_action_due:%d %B} has passed"
+                       + (f" once {case.brand} has answered or {dates.deadline(cn.court_action_due)} has passed"
                           if cn.is_waiting else "") + ". Nothing to do.")
     elif cn is not None and cn.is_filing_under_review:
         s.next_step = (f"{case.brand} uploaded a court filing against your counter-notice on listing {listing}; "
@@ -64,7 +65,7 @@ def notice_standing(case: Case) -> NoticeStanding:
         s.next_step = f"A senior reviewer is deciding the appeal on listing {listing}. Nothing to do."
     elif s.can_appeal or s.can_counter:
         s.next_step = (f"Listing {listing} was removed after {_after(case)}. If it is genuine "
-                       f"or authorized, appeal with your invoices by {s.appeal_until:%d %B %Y}; if it was "
+                       f"or authorized, appeal with your invoices by {dates.deadline(s.appeal_until)}; if it was "
                        "removed by mistake, you can file a counter-notice instead.")
     return s
 

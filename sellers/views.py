@@ -17,6 +17,7 @@ from appeals.models import AppealStatus
 from appeals.selectors import appeal_files, appeal_get_for_party
 from appeals.services import AppealError, appeal_file, appeal_respond
 from audit.transitions import IllegalTransition
+from common import dates
 from complaints.models import CaseState, Party
 from counter_notices.forms import CounterNoticeForm
 from counter_notices.models import CounterNoticeProcedure, procedure_for
@@ -164,11 +165,12 @@ def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if notice.is_dmca:
                 messages.success(request, f"Counter-notice filed. {case.brand} has until "
-                                          f"{notice.court_action_due:%A %d %B %Y} to show a court action; otherwise "
-                                          f"your listing comes back on {notice.reinstate_on:%A %d %B %Y}.")
+                                          f"{dates.deadline(notice.court_action_due)} to show a court action; "
+                                          "otherwise "
+                                          f"your listing comes back on {dates.deadline(notice.reinstate_on)}.")
             else:
                 messages.success(request, f"Counter-notice filed. {case.brand} may answer with evidence until "
-                                          f"{notice.court_action_due:%A %d %B %Y}; then a senior reviewer decides "
+                                          f"{dates.deadline(notice.court_action_due)}; then a senior reviewer decides "
                                           "whether your listing comes back. You will get an e-mail.")
             return redirect("sellers:notice_detail", pk=pk)
     return _render_counter(request, form, standing, files, status=400)

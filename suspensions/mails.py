@@ -8,7 +8,7 @@ from .models import Suspension
 from .selectors import strikes_with_coverage
 
 
-@step("seller_suspended", "suspension_lifted")
+@step("seller_suspended", "suspension_lifted", "suspension_appeal_decided")
 def suspension_step(suspension_id: int) -> list[Mail]:
     suspension = Suspension.objects.select_related("seller").get(pk=suspension_id)
     return [Mail(SELLER, seller_emails(suspension.seller), {

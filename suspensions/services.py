@@ -290,6 +290,14 @@ def suspension_lift(*, suspension: Suspension, senior, reason: str) -> Suspensio
     automatic suppression) stays hidden; only listings the suspension alone hid go back up."""
     reason = _check_senior(senior=senior, reason=reason)
     with transaction.atomic():
+        locked = _lift(suspension=suspension, senior=senior, reason=reason)
+        notify_on_commit("suspension_lifted", locked.pk)
+    return locked
+
+
+def _lift(*, suspension: Suspension, senior, reason: str) -> Suspension:
+    """suspension_lift without its e-mail (an appeal granted says it in the ruling's)."""
+    with transaction.atomic():
         locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if locked.status != SuspensionStatus.APPROVED:
             raise SuspensionError("Only an approved suspension can be lifted.")
@@ -306,7 +314,6 @@ def suspension_lift(*, suspension: Suspension, senior, reason: str) -> Suspensio
                             field="status", data={"reason": reason, "bulk_job": job.pk},
                             changes={"lifted_by": senior, "lift_reason": reason, "lift_job": job})
         seller_standing_changed.send(sender=Suspension, suspension=locked, suspended=False)
-        notify_on_commit("suspension_lifted", locked.pk)
     return locked
 
 
@@ -337,7 +344,8 @@ def suspension_took_part(*, suspension: Suspension, user) -> bool:
 
 def suspension_appeal_decide(*, suspension: Suspension, senior, grant: bool, reason: str) -> Suspension:
     """A senior reviewer who took no part rules on the seller's appeal: granted, the suspension is
-    lifted (its bulk job unsuppresses the listings it alone hid); denied, it stays in force."""
+    lifted (its bulk job unsuppresses the listings it alone hid); denied, it stays in force. The
+    seller gets one e-mail with the ruling, its reasons and what follows, after commit."""
     reason = _check_senior(senior=senior, reason=reason)
     with transaction.atomic():
         locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
@@ -351,7 +359,8 @@ def suspension_appeal_decide(*, suspension: Suspension, senior, grant: bool, rea
         audit_append(actor=senior, action="suspension.appeal_granted" if grant else "suspension.appeal_denied",
                      target=locked, data={"reason": reason})
         if grant:
-            suspension_lift(suspension=locked, senior=senior, reason=f"Appeal granted: {reason}")
+            _lift(suspension=locked, senior=senior, reason=f"Appeal granted: {reason}")
+        notify_on_commit("suspension_appeal_decided", locked.pk)
         locked.refresh_from_db()
     return locked
 

@@ -32,6 +32,7 @@ from actions.events import AppliedAction, action_event_id
 from actions.models import ActionKind
 from audit.services import audit_append
 from audit.transitions import transition
+from common import dates
 from common.db import insert_rows
 from common.dispatch import enqueue_on_commit
 from complaints.models import Decision
@@ -368,7 +369,7 @@ def _record(*, delivery_id: int, token: int, result: client.PostResult, final: b
             transition(obj=delivery, to=DeliveryStatus.FAILED, actor=None, table=DELIVERY_TRANSITIONS,
                        field="status", changes={**seen, "next_attempt_at": None})
             _endpoint_disable(endpoint_id=delivery.endpoint_id, actor=None,
-                              reason=f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC (asked us to stop).")
+                              reason=f"The receiver answered 410 Gone on {dates.moment(now)} (asked us to stop).")
             return "gone"
         deadline = delivery.window_started_at + timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS)
         if final or now >= deadline:

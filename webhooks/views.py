@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common import dates
+
 from .forms import EndpointForm
 from .selectors import webhook_deliveries, webhook_delivery_get, webhook_endpoint_get, webhook_endpoints
 from .services import (
@@ -71,7 +73,7 @@ def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = webhook_endpoint_rotate_secret(endpoint=webhook_endpoint_get(user=request.user, pk=pk),
                                               actor=request.user)
     messages.success(request, "New secret issued. Until "
-                     f"{endpoint.previous_secret_expires_at:%Y-%m-%d %H:%M} UTC every request is signed with both "
+                     f"{dates.moment(endpoint.previous_secret_expires_at)} every request is signed with both "
                      "the new and the previous secret.")
     return redirect("webhooks:webhook_detail", pk=pk)
 

@@ -4,6 +4,7 @@ appeal to respond to)."""
 from django import template
 
 from appeals.models import Appeal, AppealStatus
+from common import dates
 from complaints.models import Party
 from counter_notices.models import CounterNotice, CounterNoticeStatus
 
@@ -17,8 +18,8 @@ def due_process_flags(cases) -> dict[int, str]:
     for a in Appeal.objects.filter(case_id__in=ids, status=AppealStatus.OPEN, party=Party.SELLER):
         flags[a.case_id] = "The seller appealed: you may respond"
     for n in CounterNotice.objects.filter(case_id__in=ids, status=CounterNoticeStatus.WAITING):
-        flags[n.case_id] = (f"Counter-notice: show a court action by {n.court_action_due:%d %b %Y}" if n.is_dmca
-                            else f"Counter-notice: answer by {n.court_action_due:%d %b %Y}")
+        flags[n.case_id] = (f"Counter-notice: show a court action by {dates.deadline(n.court_action_due)}" if n.is_dmca
+                            else f"Counter-notice: answer by {dates.deadline(n.court_action_due)}")
     return flags
 
 

@@ -185,6 +185,32 @@ def test_the_reviewer_sees_a_notice_from_the_public_with_the_notifiers_words(wor
     page = client.get(f"/review/cases/{case.pk}/").content.decode()
     assert "from the public" in page and "Nora Notifier (nora@example.test)" in page
     assert "Rights owner: Acme Audio Inc." in page and "an agent authorized by the rights owner" in page
-    # Named by what they typed; the stand-in account's hashed username shows only in the timeline, where
-    # it keeps the notifier's address from the seller's eyes.
+    # Named by what they typed; the stand-in account reads "Member of the public (open notice)" wherever
+    # it shows (timelines), never its hashed username.
     assert "<dt>Reporter</dt><dd>Nora Notifier, an agent" in page
+
+
+def test_the_stand_in_account_never_shows_and_every_mail_to_the_notifier_carries_the_follow_link(
+        client, world, django_capture_on_commit_callbacks):
+    from appeals.services import appeal_file
+
+    client.post("/notices/", _form(client, listings=world.listings_a[0].external_id))
+    follow_path = client.get(_confirm_link(mail.outbox[-1]))["Location"].split("?")[0]
+    case = OpenNotice.objects.get().report.cases.get()
+    claim(case, world.rev1)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(case=case, reviewer=world.rev1, reason_code="tm_counterfeit", facts="Fake headphones.")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_file(case=case, user=world.sam, statement="They are genuine: invoice attached.")
+    to_nora = [m for m in mail.outbox if m.to == ["nora@example.test"]]
+    subjects = " | ".join(m.subject for m in to_nora)
+    assert "removed" in subjects and "appealed" in subjects  # the enforcement and the appeal reached her
+    for message in to_nora:
+        assert "notifier-" not in message.body and "notifier-" not in message.subject
+        if "Confirm" not in message.subject:
+            assert follow_path in message.body, message.subject
+    client.force_login(world.rev2)
+    page = client.get(f"/review/cases/{case.pk}/").content.decode()
+    assert "notifier-" not in page
+    assert "Member of the public (open notice) · Case opened" in page  # the timeline says who, in words
+    assert "Nora Notifier" in page  # the reviewer still reads the notifier's own name in the report's facts

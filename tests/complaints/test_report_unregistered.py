@@ -160,7 +160,7 @@ def test_the_statement_of_reasons_names_the_right_as_unregistered(world):
     statement = decision.statement
     assert "Right relied on: Unregistered trademark “ZENOR” held by Acme" in statement
     assert "The right is not registered with an office: it was described by the reporter (in use in commerce " \
-           "since: 2019-03-01; countries where it is used: CA, US) and has not been verified" in statement
+           "since: 1 March 2019; countries where it is used: CA, US) and has not been verified" in statement
     assert "registered trademark" not in statement.replace("Unregistered trademark", "").replace(
         "unregistered trademark", "")
     assert "an unregistered trademark protected by its use" in statement
@@ -183,7 +183,7 @@ def test_the_report_page_says_unregistered_and_shows_the_description(world, clie
     report = file_unregistered(world, listings=world.listings_a[:1])
     client.force_login(world.agent)
     html = client.get(reverse("reporters:report_detail", args=[report.pk])).content.decode()
-    assert "Unregistered right — described by the reporter" in html and "2019-03-01" in html
+    assert "Unregistered right — described by the reporter" in html and "1 March 2019" in html
     client.force_login(world.bob)
     assert client.get(reverse("reporters:report_detail", args=[report.pk])).status_code == 404
 

@@ -83,7 +83,7 @@ def test_an_expired_right_is_renewed_with_a_refused_file_first(browser, live_ser
         [{"name": "renewal.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_role("button", name="Renew", exact=True).click()
     expect(page.get_by_test_id("right-status")).to_have_text("Pending verification")
-    expect(page.get_by_role("status").first).to_contain_text("is renewed to 2036-05-01")
+    expect(page.get_by_role("status").first).to_contain_text("is renewed to 1 May 2036")
     expect(page.get_by_test_id("right-documents")).to_contain_text("renewal.pdf")
     expect(page.locator(".timeline")).to_contain_text("Renewed with a new expiry date")
     shot(page, "right-renewal-2-pending")

@@ -57,7 +57,8 @@ def test_a_counterfeit_test_buy_without_a_case_starts_a_report_filled_in_with_it
     assert answer.status_code == 200, (link, answer.status_code)
     report_form = answer.content.decode()
     assert listing.external_id in report_form.split('name="listings"')[1].split("</textarea>")[0]
-    assert f"A test purchase ({buy.reference}, order ORD-77 of 2026-11-20) was examined by Acme Labs" in report_form
+    assert (f"A test purchase ({buy.reference}, order ORD-77 of 20 November 2026) was examined by Acme Labs"
+            in report_form)
 
 
 def test_a_genuine_test_buy_does_not_attach_to_a_case(world):

@@ -70,7 +70,7 @@ def test_each_kind_checks_its_own_fields(kind, values, field, message):
 
 def test_an_unregistered_design_lasts_three_years_from_first_disclosure():
     assert clean("design", DESIGN)["expires_on"] == date(2028, 1, 10)
-    with pytest.raises(DescribeError, match="protection ended on 2026-06-14") as exc:
+    with pytest.raises(DescribeError, match="protection ended on 14 June 2026") as exc:
         clean("design", {**DESIGN, "first_published_on": "2023-06-14"})
     assert exc.value.field == "first_published_on"
 
@@ -166,7 +166,7 @@ def test_an_unregistered_design_expires_with_the_others(world, time_machine):
 def test_the_right_page_says_it_is_unregistered_and_offers_no_verification(world, client, described):
     client.force_login(world.alice)
     html = client.get(reverse("registry:right_detail", args=[described.pk])).content.decode()
-    assert "Unregistered right — described by the reporter" in html and "US" in html and "2019-03-01" in html
+    assert "Unregistered right — described by the reporter" in html and "US" in html and "1 March 2019" in html
     assert 'data-testid="verification"' not in html and 'data-testid="documents"' not in html
     response = client.get(reverse("registry:right_edit", args=[described.pk]))
     assert response.status_code == 302 and response.url == reverse("registry:right_detail", args=[described.pk])

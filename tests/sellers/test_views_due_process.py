@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from appeals.models import Appeal, AppealEvidence
 from appeals.services import appeal_file, appeal_file_by_reporter
+from common import dates
 from complaints.models import CaseState
 from counter_notices.models import CounterNotice, CounterNoticeStatus
 from counter_notices.services import counter_notice_file
@@ -181,7 +182,7 @@ def test_the_seller_files_a_counter_notice_and_sees_the_date(world, client):
     notice = CounterNotice.objects.get()
     html = response.content.decode()
     assert notice.status == CounterNoticeStatus.WAITING
-    assert f"comes back on {notice.reinstate_on:%A %d %B %Y}" in html
+    assert f"comes back on {dates.deadline(notice.reinstate_on)}" in html
     assert 'data-testid="reinstate-on"' in html
 
 

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from common import dates
 from common.dispatch import task
 from complaints.models import InfoRequest
 from counter_notices.models import CounterNotice
@@ -150,7 +151,7 @@ class Command(BaseCommand):
                               f"listing back on {n.reinstate_on} (in {(n.reinstate_on - today).days} days)")
         for q in InfoRequest.objects.filter(answered_at__isnull=True, expired_at__isnull=True) \
                 .select_related("case").order_by("deadline"):
-            self.stdout.write(f"  question on {q.case.reference}: deadline {q.deadline:%Y-%m-%d %H:%M}")
+            self.stdout.write(f"  question on {q.case.reference}: deadline {dates.moment(q.deadline)}")
         for r in IPRight.objects.filter(status__in=[RightStatus.PENDING, RightStatus.VERIFIED],
                                         expires_on__lte=today + timedelta(days=60)).select_related("brand"):
             self.stdout.write(f"  right {r} of {r.brand}: expires {r.expires_on}")
