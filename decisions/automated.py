@@ -66,7 +66,7 @@ def case_release_automated(*, case_id: int) -> Decision | None:
 def _release_facts(case: Case) -> str:
     rule = case.detection.get("rule_label", "the protection rule")
     return (f"The listing was restricted automatically because {rule}. On "
-            f"{timezone.localdate():%Y-%m-%d} the rule no longer matched it.")
+            f"{dates.day(timezone.localdate())} the rule no longer matched it.")
 
 
 def cases_release_automated(*, case_ids: list[int]) -> list[int]:
