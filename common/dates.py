@@ -13,6 +13,7 @@ from django.utils import dateformat, timezone
 DAY = "j F Y"
 MOMENT = "j F Y, H:i T"
 DEADLINE = "l j F Y"
+CLOCK = "H:i T"
 
 
 def _local(value):
@@ -34,3 +35,8 @@ def moment(value: datetime | None) -> str:
 def deadline(value: date | datetime | None) -> str:
     """ "Friday 4 December 2026" """
     return dateformat.format(_local(value), DEADLINE) if value else ""
+
+
+def clock(value: datetime | None) -> str:
+    """ "14:05 UTC": a time later today, e.g. when a refused request may be made again """
+    return dateformat.format(_local(value), CLOCK) if value else ""

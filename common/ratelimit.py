@@ -21,6 +21,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
+from common import dates
+
 log = logging.getLogger("ipportal.security")
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -75,7 +77,7 @@ def wait_words(wait: int) -> str:
     """When a refused request may be made again, for a person: "in 12 minutes (at 14:05 UTC)"."""
     minutes = max(1, round(wait / 60))
     at = timezone.localtime(timezone.now() + timedelta(seconds=wait))
-    return f"in {minutes} minute{'s' if minutes != 1 else ''} (at {at:%H:%M} {at.tzname()})"
+    return f"in {minutes} minute{'s' if minutes != 1 else ''} (at {dates.clock(at)})"
 
 
 def too_many(wait: int, what: str) -> HttpResponse:

@@ -134,8 +134,11 @@ def test_next_never_leaves_the_portal(client):
 def test_a_code_is_refused_a_second_time(client):
     UserFactory(username="alice", role="rights_holder")
     _login(client, "alice")
-    secret, _, _ = _enrol(client)
+    page = client.get(reverse("two_factor_setup"))
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7=]+)<', page.content.decode()).group(1)
+    code = pyotp.TOTP(secret).now()
+    assert client.post(reverse("two_factor_setup"), {"code": code}).status_code == 200
     client.post(reverse("logout"))
     _login(client, "alice")
-    # The code that confirmed the enrolment, replayed within its 30 seconds.
-    assert client.post(reverse("two_factor_verify"), {"code": pyotp.TOTP(secret).now()}).status_code == 400
+    # The very code that confirmed the enrolment, replayed (the same one even if its 30 seconds rolled over).
+    assert client.post(reverse("two_factor_verify"), {"code": code}).status_code == 400

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from common import dates
 from complaints.models import CaseState, Report
 from registry.models import Brand, IPRight
 
@@ -146,7 +147,7 @@ def test_file_a_design_report_with_an_unregistered_design(browser, live_server, 
     expect(page.get_by_role("status")).to_contain_text("filed: 1 case is in the review queue")
     facts = page.get_by_test_id("unregistered-description")
     expect(facts).to_contain_text("Unregistered right — described by the reporter")
-    expect(facts).to_contain_text(disclosed)
+    expect(facts).to_contain_text(dates.day(date.fromisoformat(disclosed)))
     expect(facts).to_contain_text("A faceted conical shade on a triangular base.")
     shot(page, "unregistered-2-filed")
     page.close()

@@ -20,6 +20,9 @@ ALLOWED = {
     # A report decision chunk claims and decides hundreds of cases with one UPDATE, each move checked
     # against the case table first and audited as transition() would (docs/enforcement.md).
     ("decisions/report_jobs.py", "_decide_set"): "a report decision chunk's set-based write",
+    # An ingest batch releases the automatic cases whose rule no longer matches with one UPDATE, each
+    # move checked against the case table first and audited (tests/listings/test_release_set_based.py).
+    ("decisions/automated.py", "cases_release_automated"): "an ingest batch's set-based release",
     # A statement record's submission status (an outbox row, not a domain state): claimed and
     # answered a batch of up to 100 at a time with one UPDATE (docs/transparency.md#submission).
     ("transparency/services.py", "_claim"): "a submission batch claimed with one UPDATE",
