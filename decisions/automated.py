@@ -51,12 +51,10 @@ def case_release_automated(*, case_id: int) -> Decision | None:
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None or not case.is_undecided:
             return None
-        rule = case.detection.get("rule_label", "the protection rule")
         decision = decision_record(
             case=case, actor=None, reason=REASONS[AUTO_RULE_NO_LONGER_MATCHES], automated=True,
             to_state=CaseState.REJECTED, supersedes=case.decisions.order_by("-id").first(),
-            facts=f"The listing was restricted automatically because {rule}. On "
-                  f"{dates.day(timezone.localdate())} the rule no longer matched it.")
+            facts=_release_facts(case))
         if case.actions.filter(kind=ActionKind.SUPPRESS).exists():
             action_create(decision=decision, kind=ActionKind.REINSTATE, actor=None)
         notify_on_commit("case_decided", decision.pk)

@@ -1,3 +1,4 @@
+from .models import HoldStatus as H
 from .models import RightStatus as S
 
 # Allowed moves of an IP right's verification status.
@@ -25,8 +26,6 @@ APPROVAL_TRANSITIONS: dict[str, frozenset[str]] = {
 # A brand held for review (Brand.hold_status): a senior reviewer releases it, or keeps it held
 # with a reason and may release it later; a released brand is not held again by this table (a
 # new hold would come from a new brand_create).
-from .models import HoldStatus as H  # noqa: E402
-
 HOLD_TRANSITIONS: dict[str, frozenset[str]] = {
     H.NONE: frozenset(),
     H.HELD: frozenset({H.KEPT, H.RELEASED}),
