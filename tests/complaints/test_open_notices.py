@@ -2,6 +2,8 @@
 enters the queue, in the lowest lane and with its source, only once the e-mail is confirmed."""
 
 import re
+import time
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -140,6 +142,24 @@ def test_forged_and_tampered_links_open_nothing(client, world):
     assert client.get(link[:-3] + "xx/").status_code == 400
     assert client.get("/notices/follow/1/").status_code == 404
     assert Report.objects.count() == 0
+
+
+def test_the_follow_link_is_one_link_per_notice_and_links_mailed_before_still_open(client, world):
+    from django.core import signing
+
+    from complaints.open_notices import open_notice_follow_path
+
+    client.post("/notices/", _form(client, listings=world.listings_a[0].external_id))
+    notice = OpenNotice.objects.get()
+    first = open_notice_follow_path(notice)
+    with mock.patch("django.core.signing.time.time", return_value=time.time() + 3600):
+        assert open_notice_follow_path(notice) == first  # an hour on, the same link
+    client.get(_confirm_link(mail.outbox[-1]))
+    assert client.get(first).status_code == 200
+    stamped = signing.dumps(notice.pk, salt="complaints.open_notices.follow")  # how links were signed before
+    assert client.get(f"/notices/follow/{stamped}/").status_code == 200
+    forged = signing.Signer(salt="another.salt").sign(str(notice.pk))
+    assert client.get(f"/notices/follow/{forged}/").status_code == 404
 
 
 def test_a_real_brand_named_like_the_open_notices_brand_never_receives_them(world):
