@@ -25,9 +25,9 @@ class BrandMemberInline(admin.TabularInline):
 @admin.register(Brand)
 class BrandAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "owner_company", "country", "trusted_flagger", "held_for_review"]
-    list_filter = ["held_for_review", "trusted_flagger"]
+    list_filter = ["hold_status", "trusted_flagger"]
     # Released or kept by a senior reviewer on the held-brands page (brand_hold_decide), with a reason.
-    readonly_fields = ["held_for_review", "hold_reason", "hold_status", "hold_decision", "hold_decided_by",
+    readonly_fields = ["hold_reason", "hold_status", "hold_decision", "hold_decided_by",
                        "hold_decided_at"]
     search_fields = ["name", "owner_company"]
     inlines = [BrandMemberInline]

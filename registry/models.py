@@ -15,6 +15,9 @@ class HoldStatus(models.TextChoices):
     RELEASED = "released", "Released after review"
 
 
+HOLDING = (HoldStatus.HELD, HoldStatus.KEPT)  # the statuses in which a brand may not file
+
+
 class Brand(models.Model):
     name = models.CharField(max_length=200, unique=True)
     website = models.URLField(blank=True)
@@ -33,8 +36,6 @@ class Brand(models.Model):
     # Opened by a member of a brand whose notices are suspended (or by a suspended reporter): its
     # notices wait until a senior reviewer releases it (brand_hold_decide), so a new brand is no way
     # around a suspension. Set by brand_create from the apps that know sanctions (registry.signals).
-    # `held_for_review` is what filing asks; `hold_status` is where the review stands.
-    held_for_review = models.BooleanField(default=False)
     hold_reason = models.CharField(max_length=500, blank=True)
     hold_status = models.CharField(max_length=16, choices=HoldStatus.choices, default=HoldStatus.NONE)
     hold_decision = models.CharField(max_length=2000, blank=True, help_text="The senior reviewer's reason")
@@ -45,16 +46,17 @@ class Brand(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(held_for_review=True, hold_status__in=["held", "kept"])
-                | Q(held_for_review=False, hold_status__in=["none", "released"]),
-                name="brand_held_matches_hold_status"),
             models.UniqueConstraint(fields=["holds_open_notices"], condition=Q(holds_open_notices=True),
                                     name="one_brand_holds_open_notices"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def held_for_review(self) -> bool:
+        """Whether filing is barred: the brand is held, or kept on hold after review."""
+        return self.hold_status in HOLDING
 
 
 class BrandRole(models.TextChoices):

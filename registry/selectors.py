@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.permissions import is_reviewer
 
 from .models import (
+    HOLDING,
     Brand,
     BrandInvitation,
     BrandMember,
@@ -213,5 +214,5 @@ def brand_protection(*, brand: Brand) -> BrandProtection:
 def brands_held() -> QuerySet[Brand]:
     """Brands held for review (held, or kept on hold after review), the longest-waiting first,
     with their members for the page."""
-    return (Brand.objects.filter(held_for_review=True).select_related("hold_decided_by")
+    return (Brand.objects.filter(hold_status__in=HOLDING).select_related("hold_decided_by")
             .prefetch_related("members__user").order_by("created_at", "id"))

@@ -79,7 +79,7 @@ def brand_create(*, user, name: str, website: str, owner_company: str, country: 
     hold = " ".join(reason for _, reason in brand_hold_reasons.send(sender=Brand, user=user) if reason)
     with transaction.atomic():
         brand = Brand.objects.create(name=name, website=website, owner_company=owner_company, country=country,
-                                     held_for_review=bool(hold), hold_reason=hold[:500],
+                                     hold_reason=hold[:500],
                                      hold_status=HoldStatus.HELD if hold else HoldStatus.NONE)
         BrandMember.objects.create(brand=brand, user=user, role=BrandRole.ADMIN, added_by=user)
         audit_append(actor=user, action="brand.created", target=brand,
@@ -102,7 +102,7 @@ def brand_hold_decide(*, brand: Brand, senior, release: bool, reason: str) -> Br
     to = HoldStatus.RELEASED if release else HoldStatus.KEPT
     with transaction.atomic():
         return transition(obj=brand, to=to, actor=senior, table=HOLD_TRANSITIONS, field="hold_status",
-                          changes={"held_for_review": not release, "hold_decision": reason[:2000],
+                          changes={"hold_decision": reason[:2000],
                                    "hold_decided_by": senior, "hold_decided_at": timezone.now()},
                           data={"reason": reason[:2000], "held_because": brand.hold_reason})
 

@@ -2,7 +2,6 @@
 reason (HOLD_TRANSITIONS), audited; nobody else may see or decide."""
 
 import pytest
-from django.db import IntegrityError
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -10,6 +9,7 @@ from audit.transitions import IllegalTransition
 from complaints.models import Sanction, SanctionLevel
 from complaints.sanctions import sanction_confirm
 from registry.models import Brand, HoldStatus
+from registry.selectors import brands_held
 from registry.services import RegistryError, brand_create, brand_hold_decide
 from registry.states import HOLD_TRANSITIONS
 
@@ -104,6 +104,10 @@ def test_the_page_needs_a_login_and_a_post(world, client, held):
     assert _decide(client, world.brand_a, "release").status_code == 404  # not held
 
 
-def test_the_database_refuses_a_hold_flag_out_of_step(world, held):
-    with pytest.raises(IntegrityError):
-        Brand.objects.filter(pk=held.pk).update(held_for_review=False)
+def test_filing_is_barred_exactly_while_held_or_kept(world, held):
+    for status, barred in [(HoldStatus.HELD, True), (HoldStatus.KEPT, True), (HoldStatus.RELEASED, False),
+                           (HoldStatus.NONE, False)]:
+        Brand.objects.filter(pk=held.pk).update(hold_status=status)
+        held.refresh_from_db()
+        assert held.held_for_review is barred
+        assert (held in brands_held()) is barred
