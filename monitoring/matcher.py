@@ -7,7 +7,8 @@ ships from outside the brand's authorized countries, or its seller is not author
 brand set that rule. Only brands with a verified trademark are protected (unverified rights never
 drive automatic protection); extra terms and misspellings ride on that verification.
 
-The automaton is built once per process and rebuilt when ProtectionVersion changes.
+The automaton (ahocorasick_rs: a DFA, one table step per byte) is built once per process and
+rebuilt when ProtectionVersion changes.
 """
 
 import re
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate, chain
 from operator import attrgetter
 
-import ahocorasick
+import ahocorasick_rs
 from django.db.models import Min
 
 from registry.models import IPRight, ProtectionRule, RightKind, RightStatus, RuleKind, RuleMode, WatchedTerm
@@ -29,6 +30,10 @@ from .models import ProtectionVersion
 _SPACE = re.compile(r"\s+")
 _ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.isspace() takes in ASCII, but the space
 _SEP = "\x00"  # between fields in match_many's one text: no term holds it, and it is not a letter or digit
+# Whitespace normalize_text would change, searched by the automaton beside the terms (never a term:
+# a normalized term holds none of them). A batch's lowered ASCII text in which the scan meets none
+# is its normalized text already; one that holds one is normalized field by field and scanned again.
+_UNNORMAL = ("  ", *_ASCII_SPACES)
 FIELDS = ("brand_name", "title", "description")  # scanned in this order; the first field that hits wins
 _FIELDS_OF = attrgetter(*FIELDS)  # a listing's fields as a tuple, in FIELDS order
 _PLUS_ONE = (1).__add__
@@ -168,16 +173,21 @@ class RelistingHit:
 class Matcher:
     def __init__(self, rules: dict[int, BrandRules], terms: list[TermEntry]):
         self.rules = rules
-        self.automaton = ahocorasick.Automaton()
         by_term: dict[str, list[TermEntry]] = {}
         for t in terms:
-            if t.brand_id in rules and t.term and _SEP not in t.term:
+            if t.brand_id in rules and t.term and _SEP not in t.term and t.term not in _UNNORMAL:
                 by_term.setdefault(t.term, []).append(t)
-        for term, entries in by_term.items():
-            self.automaton.add_word(term, (len(term), tuple(entries)))
         self.term_count = len(by_term)
-        if by_term:
-            self.automaton.make_automaton()
+        # The entries of the automaton's pattern i (none for the whitespace patterns after the terms).
+        self._entries = [tuple(entries) for entries in by_term.values()] + [()] * len(_UNNORMAL)
+        self.automaton = (ahocorasick_rs.AhoCorasick([*by_term, *_UNNORMAL],
+                                                     implementation=ahocorasick_rs.Implementation.DFA)
+                          if by_term else None)
+
+    def scan(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence of every pattern in `text`, overlapping ones included, as (pattern, start,
+        end) with `end` exclusive: by end, and the longest first among those ending together."""
+        return self.automaton.find_matches_as_indexes(text, overlapping=True)
 
     def match(self, listing: ListingFacts, brand_ids: set[int] | None = None) -> list[Hit]:
         """One hit per brand whose term the listing uses and whose rule it breaks."""
@@ -190,63 +200,73 @@ class Matcher:
                 continue
             norm = normalize_text(text)
             n = len(norm)
-            for end, (length, entries) in self.automaton.iter(norm):
-                start = end - length + 1
-                if (start > 0 and norm[start - 1].isalnum()) or (end + 1 < n and norm[end + 1].isalnum()):
+            for pattern, start, end in self.scan(norm):
+                if (start > 0 and norm[start - 1].isalnum()) or (end < n and norm[end].isalnum()):
                     continue  # not a whole word
-                for entry in entries:
+                for entry in self._entries[pattern]:
                     if entry.brand_id in found or (brand_ids is not None and entry.brand_id not in brand_ids):
                         continue
-                    hit = self._judge(listing, entry, field, start, end + 1)
+                    hit = self._judge(listing, entry, field, start, end)
                     if hit is not None:
                         found[entry.brand_id] = hit
         return list(found.values())
 
-    def match_many(self, listings, brand_ids: set[int] | None = None) -> list[list[Hit]]:
+    def match_many(self, listings, brand_ids: set[int] | None = None) -> list[tuple[Hit, ...]]:
         """match() for many listings (anything with ListingFacts' attributes), in one scan: their
         fields, normalized, joined into one text the automaton reads in one call, each hit mapped
         back to its listing and field by its offset. The same hits as match(), at a fraction of the
         per-listing cost (one C call each for normalizing and scanning a batch, where match() makes
-        three of each per listing)."""
+        three of each per listing). A listing no term hits gets the empty tuple."""
         if not self.term_count or not listings:
-            return [[] for _ in listings]
+            return [()] * len(listings)
         # The fields in FIELDS order, listing after listing: one C call per listing (attrgetter).
         fields = list(chain.from_iterable(map(_FIELDS_OF, listings)))
-        if None in fields:  # an absent field reads as empty
+        try:
+            text = _SEP.join(fields)
+        except TypeError:  # an absent field reads as empty
             fields = [f or "" for f in fields]
-        text = _SEP.join(fields)
+            text = _SEP.join(fields)
         if text.isascii():
             text = text.lower()  # casefold() on ASCII; lengths, so offsets, unchanged
-            # Whitespace normalize_text would change (two spaces, another space character): rare
-            # in one field, common in a batch; each `in` is one C scan.
-            if "  " in text or any(ch in text for ch in _ASCII_SPACES):
+            found = self.scan(text)
+            # Whitespace normalize_text would change (two spaces, another space character): rare in
+            # one field, common in a batch. The scan looked for it too (the patterns after the terms).
+            if any(pattern >= self.term_count for pattern, _, _ in found):
                 fields = [normalize_text(f) for f in fields]
                 text = _SEP.join(fields)
+                found = self.scan(text)
         else:
             fields = [normalize_text(f) for f in fields]
             text = _SEP.join(fields)
+            found = self.scan(text)
+        return self._hits_of_batch(listings, fields, text, found, brand_ids)
+
+    def _hits_of_batch(self, listings, fields: list[str], text: str, found: list[tuple[int, int, int]],
+                       brand_ids: set[int] | None) -> list[tuple[Hit, ...]]:
+        """match_many's scan of the batch's one text mapped back to listings and fields."""
         # Where each field starts in the text: its length and the separator's, summed (in C).
         starts = list(accumulate(map(_PLUS_ONE, map(len, fields)), initial=0))
         n = len(text)
-        found: dict[int, dict[int, Hit]] = {}  # by listing index; only the listings a term hits
+        by_listing: dict[int, dict[int, Hit]] = {}  # only the listings a term hits
         per_listing = len(FIELDS)
-        for end, (length, entries) in self.automaton.iter(text):
-            start = end - length + 1
-            if (start > 0 and text[start - 1].isalnum()) or (end + 1 < n and text[end + 1].isalnum()):
+        entries_of = self._entries
+        for pattern, start, end in found:
+            if (start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum()):
                 continue  # not a whole word
             segment = bisect_right(starts, start) - 1
             index, field = divmod(segment, per_listing)
-            listing, hits = listings[index], found.setdefault(index, {})
+            listing, hits = listings[index], by_listing.setdefault(index, {})
             offset = starts[segment]
-            for entry in entries:
+            for entry in entries_of[pattern]:
                 if entry.brand_id in hits or (brand_ids is not None and entry.brand_id not in brand_ids):
                     continue
-                hit = self._judge(listing, entry, FIELDS[field], start - offset, end + 1 - offset)
+                hit = self._judge(listing, entry, FIELDS[field], start - offset, end - offset)
                 if hit is not None:
                     hits[entry.brand_id] = hit
-        result: list[list[Hit]] = [[] for _ in listings]
-        for index, hits in found.items():
-            result[index] = list(hits.values())
+        # One shared empty tuple for the listings no term hits: no object made (nor collected) per listing.
+        result: list[tuple[Hit, ...]] = [()] * len(listings)
+        for index, hits in by_listing.items():
+            result[index] = tuple(hits.values())
         return result
 
     def _judge(self, listing: ListingFacts, entry: TermEntry, field: str, start: int, end: int) -> Hit | None:
