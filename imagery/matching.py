@@ -256,22 +256,39 @@ def listings_near_image(*, phash: int, max_distance: int, limit: int = 50) -> li
 def title_simhash(title: str) -> int:
     """64-bit SimHash (signed) of a title's normalized words and word pairs: titles are short, so
     single words count too. The same normalization as certificates' text fingerprints."""
+    return title_simhashes([title])[0]
+
+
+def title_simhashes(titles: list[str]) -> list[int]:
+    """title_simhash of each title, counted for the batch at once: every title's feature hashes in
+    one array, unpacked to bits and summed per title (a sparse title-by-feature matrix times the
+    bits), a bit set when more than half the title's features have it. A title without words
+    hashes to 0."""
+    from scipy import sparse
+
+    feats_of = [_title_features(title) for title in titles]
+    sizes = np.fromiter(map(len, feats_of), dtype=np.int64, count=len(titles))
+    ends = np.cumsum(sizes)
+    total = int(ends[-1]) if len(titles) else 0
+    hashes = np.fromiter((_feature_hash(feat) for feats in feats_of for feat in feats), dtype="<u8", count=total)
+    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")  # bit b in column b
+    owner = sparse.csr_matrix((np.ones(total, dtype=np.int32), np.arange(total), np.concatenate(([0], ends))),
+                              shape=(len(titles), total))
+    ones = owner @ bits.astype(np.int32)  # (titles, 64): how many of each title's features have the bit
+    chosen = 2 * ones > sizes[:, None]
+    out = np.packbits(chosen, axis=1, bitorder="little").view("<u8").ravel()
+    return out.view("<i8").tolist()  # the signed BIGINT the database keeps (fp.to_signed)
+
+
+def _title_features(title: str) -> set[str]:
     words = fp.normalize_text(title)
-    feats = set(words) | {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
-    if not feats:
-        return 0
-    # A bit is set when more than half the features have it (a count of +1 per set bit and -1 per
-    # clear one, summed, is positive); the features' bits are cached (titles repeat their words).
-    ones = [sum(column) for column in zip(*(_feature_bits(feat) for feat in feats), strict=True)]
-    half = len(feats)
-    return fp.to_signed(sum(1 << bit for bit in range(64) if 2 * ones[bit] > half))
+    return set(words) | {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
 
 
 @functools.lru_cache(maxsize=65536)
-def _feature_bits(feat: str) -> tuple[int, ...]:
-    """A feature's 64-bit hash as its bits, lowest first."""
-    h = int.from_bytes(hashlib.blake2b(feat.encode("utf-8"), digest_size=8).digest(), "big")
-    return tuple((h >> bit) & 1 for bit in range(64))
+def _feature_hash(feat: str) -> int:
+    """A feature's 64-bit hash (cached: titles repeat their words)."""
+    return int.from_bytes(hashlib.blake2b(feat.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def listings_near_title(*, listing_id: int, max_distance: int, limit: int = 50) -> list[tuple[int, int]]:

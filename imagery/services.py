@@ -4,8 +4,9 @@ fingerprints, seller signals. Each operation one transaction; fetches are queued
 import re
 from datetime import timedelta
 
+import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_append
@@ -258,17 +259,30 @@ def reference_remove(*, ref: ReferenceImage, by) -> None:
 # --- title fingerprints ---------------------------------------------------------------------
 
 def title_fingerprints_store(*, titles: dict[int, str]) -> None:
-    """Keep each listing's title SimHash current: one upsert statement for the batch."""
-    from .matching import title_simhash
+    """Keep each listing's title SimHash current: the batch's hashes counted at once, one upsert
+    statement (on PostgreSQL the columns as arrays, not a row object per listing)."""
+    from .matching import title_simhashes
 
-    rows = []
-    for pk, title in titles.items():
-        h = title_simhash(title)
-        b0, b1, b2, b3 = fp.bands(h)
-        rows.append(TitleFingerprint(listing_id=pk, simhash=h, band0=b0, band1=b1, band2=b2, band3=b3))
-    if rows:
-        TitleFingerprint.objects.bulk_create(rows, update_conflicts=True, unique_fields=["listing"],
-                                             update_fields=["simhash", "band0", "band1", "band2", "band3"])
+    if not titles:
+        return
+    ids = list(titles)
+    hashes = title_simhashes(list(titles.values()))
+    if connection.vendor != "postgresql":
+        TitleFingerprint.objects.bulk_create(
+            [TitleFingerprint(listing_id=pk, simhash=h, band0=b0, band1=b1, band2=b2, band3=b3)
+             for pk, h, (b0, b1, b2, b3) in zip(ids, hashes, map(fp.bands, hashes), strict=True)],
+            update_conflicts=True, unique_fields=["listing"], update_fields=["simhash", "band0", "band1", "band2",
+                                                                             "band3"])
+        return
+    unsigned = np.array(hashes, dtype=np.int64).view(np.uint64)
+    bands = [((unsigned >> np.uint64(fp.BAND_BITS * (fp.BANDS - 1 - i))) & np.uint64(0xFFFF)).tolist()
+             for i in range(fp.BANDS)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TitleFingerprint._meta.db_table} (listing_id, simhash, band0, band1, band2, band3) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::int[], %s::int[], %s::int[]) "
+            "ON CONFLICT (listing_id) DO UPDATE SET simhash = EXCLUDED.simhash, band0 = EXCLUDED.band0, "
+            "band1 = EXCLUDED.band1, band2 = EXCLUDED.band2, band3 = EXCLUDED.band3", [ids, hashes, *bands])
 
 
 # --- seller signals -------------------------------------------------------------------------

@@ -72,6 +72,8 @@ def _normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 def original_span(text: str, start: int, end: int) -> str:
     """The words of `text` behind normalized offsets [start, end)."""
+    if text.isascii() and end <= len(text) and len(normalize_text(text)) == len(text):
+        return text[start:end]  # ASCII with no whitespace run collapsed: the offsets are the text's own
     norm, src = _normalize_with_map(text)
     if end > len(src) or norm != normalize_text(text):  # pragma: no cover - defensive
         return norm[start:end]

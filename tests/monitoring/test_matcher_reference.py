@@ -15,7 +15,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitoring.matcher import FIELDS, BrandRules, ListingFacts, Matcher, TermEntry
+from monitoring.matcher import FIELDS, BrandRules, ListingFacts, Matcher, TermEntry, _normalize_with_map, original_span
 from registry.normalize import normalize_term
 
 ASCII_LETTERS = "abkAB1"
@@ -128,3 +128,14 @@ def test_the_reference_sees_what_the_generated_worlds_are_about():
     matcher = Matcher(rules, terms)
     assert key(matcher.match(listing)) == expected
     assert [key(h) for h in matcher.match_many([listing, listing])] == [expected, expected]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aB1 -\t\n\x1cé", max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_a_hits_original_words_are_read_through_the_character_map(text, start, length):
+    """original_span's shortcut (ASCII, nothing collapsed) gives what the character map gives."""
+    norm, src = _normalize_with_map(text)
+    end = min(start + length + 1, len(norm))
+    if start >= end:
+        return
+    assert original_span(text, start, end) == text[src[start]:src[end - 1] + 1]
