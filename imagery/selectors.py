@@ -9,7 +9,7 @@ from listings.models import Listing, Seller, SellerMember
 from registry.models import IPRight
 from registry.selectors import brands_for_user, membership
 
-from .models import ImageStatus, ListingImage, ReferenceImage, SellerSignal
+from .models import ImageStatus, ListingImage, ReferenceImage, SellerSignal, SignalKind
 
 
 def references_for_right(*, right: IPRight) -> list[ReferenceImage]:
@@ -80,12 +80,12 @@ class LinkedSeller:
         return self.seller.pk
 
 
-def linked_sellers(*, seller_id: int) -> list[LinkedSeller]:
-    """Sellers sharing a signal with this one (a linked id the marketplace sent, or the same opaque
-    payment or address hash), each with what links them. Two queries."""
+def shared_signal_kinds(*, seller_id: int) -> dict[int, set[str]]:
+    """The sellers sharing a signal with this one, each with the SignalKind values they share.
+    One query (none if the seller has no signal)."""
     own = list(SellerSignal.objects.filter(seller_id=seller_id).values_list("kind", "value"))
     if not own:
-        return []
+        return {}
     from django.db.models import Q
 
     q = Q()
@@ -94,9 +94,19 @@ def linked_sellers(*, seller_id: int) -> list[LinkedSeller]:
     shared: dict[int, set[str]] = {}
     for other_id, kind in SellerSignal.objects.filter(q).exclude(seller_id=seller_id).values_list("seller_id",
                                                                                                   "kind"):
-        shared.setdefault(other_id, set()).add(SellerSignal(kind=kind).get_kind_display())
+        shared.setdefault(other_id, set()).add(kind)
+    return shared
+
+
+def linked_sellers(*, seller_id: int) -> list[LinkedSeller]:
+    """Sellers sharing a signal with this one (a linked id the marketplace sent, or the same opaque
+    payment or address hash), each with what links them. Three queries."""
+    shared = shared_signal_kinds(seller_id=seller_id)
+    if not shared:
+        return []
     sellers = Seller.objects.in_bulk(list(shared))
-    return [LinkedSeller(sellers[sid], sorted(kinds)) for sid, kinds in sorted(shared.items()) if sid in sellers]
+    return [LinkedSeller(sellers[sid], sorted(SignalKind(kind).label for kind in kinds))
+            for sid, kinds in sorted(shared.items()) if sid in sellers]
 
 
 def linked_seller_ids(*, seller_id: int) -> set[int]:

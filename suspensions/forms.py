@@ -36,3 +36,12 @@ class SuspensionAppealDecideForm(forms.Form):
         ("grant", "Grant: lift the suspension"), ("deny", "Deny: the suspension stays")])
     appeal_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Reasons",
                                     help_text="The seller reads them.")
+
+
+class LinkedFlagDecideForm(forms.Form):
+    decision = forms.ChoiceField(widget=forms.RadioSelect, label="Decision", choices=[
+        ("clear", "Clear: nothing to act on"),
+        ("escalate", "Escalate: propose suspending this seller (a senior reviewer decides)")])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Why",
+                             help_text=f"What you checked. At least {PROPOSAL_REASON_MIN_CHARS} characters to "
+                                       "escalate: the senior reviewer decides on it; the seller never reads it.")

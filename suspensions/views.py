@@ -12,11 +12,25 @@ from audit.selectors import audit_entries_for
 from review.case_page import case_page_context
 from review.selectors import case_get_for_reviewer
 
-from .forms import SuspensionAppealDecideForm, SuspensionDecideForm, SuspensionLiftForm, SuspensionProposeForm
-from .selectors import strikes_with_coverage, suspension_get_for_reviewer, suspensions_for_senior
+from .forms import (
+    LinkedFlagDecideForm,
+    SuspensionAppealDecideForm,
+    SuspensionDecideForm,
+    SuspensionLiftForm,
+    SuspensionProposeForm,
+)
+from .selectors import (
+    linked_flag_get_open,
+    linked_flags_open,
+    strikes_with_coverage,
+    suspension_get_for_reviewer,
+    suspensions_for_senior,
+)
 from .services import (
     SuspensionAlreadyOpen,
     SuspensionError,
+    linked_flag_clear,
+    linked_flag_escalate,
     strikes_active,
     suspension_appeal_decide,
     suspension_approve,
@@ -118,3 +132,42 @@ def _detail_page(request, proposal, decide_form, lift_form, appeal_form, status)
         "is_approved": proposal.is_approved,
         "timeline": audit_entries_for(targets=[proposal]),
     }, status=status)
+
+
+@login_required
+@require_GET
+def linked_flag_list(request: HttpRequest) -> HttpResponse:
+    """Reviewers: the accounts linked to a suspended seller, waiting for review, oldest first."""
+    return _linked_flags_page(request)
+
+
+def _linked_flags_page(request: HttpRequest, *, failed=None, form=None, status: int = 200) -> HttpResponse:
+    flags = list(linked_flags_open(user=request.user)[:200])
+    rows = [(f, form if failed is not None and f.pk == failed.pk else LinkedFlagDecideForm(prefix=f"f{f.pk}"))
+            for f in flags]
+    return render(request, "suspensions/linked_flag_list.html", {"rows": rows}, status=status)
+
+
+@login_required
+@require_POST
+def linked_flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clear a flag with a reason, or escalate it (a suspension of the linked seller proposed)."""
+    flag = linked_flag_get_open(user=request.user, pk=pk)
+    form = LinkedFlagDecideForm(request.POST, prefix=f"f{flag.pk}")
+    if form.is_valid():
+        escalate = form.cleaned_data["decision"] == "escalate"
+        try:
+            if escalate:
+                flag = linked_flag_escalate(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
+            else:
+                flag = linked_flag_clear(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
+        except SuspensionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            if escalate:
+                messages.success(request, f"{flag.seller.name}: suspension #{flag.escalated_to_id} proposed "
+                                          "(or already open); a senior reviewer decides it.")
+            else:
+                messages.success(request, f"{flag.seller.name}: flag cleared.")
+            return redirect("suspensions:linked_flag_list")
+    return _linked_flags_page(request, failed=flag, form=form, status=400)
