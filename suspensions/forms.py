@@ -39,9 +39,11 @@ class SuspensionAppealDecideForm(forms.Form):
 
 
 class LinkedFlagDecideForm(forms.Form):
-    decision = forms.ChoiceField(widget=forms.RadioSelect, label="Decision", choices=[
+    decision = forms.ChoiceField(widget=forms.RadioSelect, label="Decision", error_messages={
+        "required": "Choose a decision: clear or escalate."}, choices=[
         ("clear", "Clear: nothing to act on"),
         ("escalate", "Escalate: propose suspending this seller (a senior reviewer decides)")])
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Why",
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Reason",
+                             error_messages={"required": "Give a reason: what you checked on this seller."},
                              help_text=f"What you checked. At least {PROPOSAL_REASON_MIN_CHARS} characters to "
                                        "escalate: the senior reviewer decides on it; the seller never reads it.")
