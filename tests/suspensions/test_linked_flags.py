@@ -6,7 +6,7 @@ import pytest
 
 from audit.models import AuditEntry
 from audit.templatetags.audit_tags import LABELS
-from suspensions.models import LinkedAccountFlag, LinkedFlagStatus, Suspension, SuspensionStatus
+from suspensions.models import LinkedAccountFlag, LinkedFlagStatus, Suspension
 from suspensions.services import (
     SuspensionError,
     linked_flag_clear,
