@@ -441,6 +441,23 @@ def linked_flags_raise(*, suspension: Suspension) -> int:
     return len(flags)
 
 
+def linked_flags_for_new_signals(*, seller_ids: list[int]) -> int:
+    """Requires the transaction that stored new linking signals of these sellers (imagery's
+    seller_signals_added). A link that arrives while a seller is suspended is flagged too: each
+    approved suspension of these sellers, or of a seller now linked to one, raises what it has not
+    raised yet. Returns how many flags."""
+    if not Suspension.objects.filter(status=SuspensionStatus.APPROVED).exists():
+        return 0
+    related = set(seller_ids)
+    for seller_id in seller_ids:
+        related |= set(shared_signal_kinds(seller_id=seller_id))
+    # Race: a senior lifting one of these suspensions meanwhile. The row lock makes them take turns;
+    # a suspension lifted first no longer matches (PostgreSQL re-checks the filter on the locked row).
+    suspensions = (Suspension.objects.select_for_update().filter(seller_id__in=related,
+                                                                 status=SuspensionStatus.APPROVED).order_by("pk"))
+    return sum(linked_flags_raise(suspension=suspension) for suspension in suspensions)
+
+
 def linked_flags_withdraw(*, suspension: Suspension, actor) -> int:
     """Requires the lifting transaction. The open flags the suspension raised are withdrawn (nobody
     looked yet; the reason they were raised is gone). Decided ones stay as they are."""

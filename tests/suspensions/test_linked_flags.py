@@ -3,6 +3,7 @@ approved (not for unlinked or already suspended sellers, never twice), withdrawn
 before anyone looked, cleared or escalated by a reviewer, each move audited (LINKED_FLAG_TRANSITIONS)."""
 
 import pytest
+from django.db import transaction
 
 from audit.models import AuditEntry
 from audit.templatetags.audit_tags import LABELS
@@ -63,25 +64,40 @@ def test_approving_twice_or_running_the_hook_again_raises_no_second_flag(ring):
     suspension = approve(ring, ring.seller_a)
     with pytest.raises(SuspensionError):
         suspension_approve(suspension=suspension, senior=ring.senior2, reason=APPROVAL_REASON)
-    from django.db import transaction
-
     with transaction.atomic():
         assert linked_flags_raise(suspension=suspension) == 0
     assert LinkedAccountFlag.objects.count() == 2
     assert AuditEntry.objects.filter(action="linkedaccountflag.raised").count() == 2
 
 
-def test_a_rerun_does_not_bring_back_a_cleared_flag_but_flags_a_link_that_arrived_since(ring):
+def test_a_rerun_does_not_bring_back_a_cleared_flag(ring):
     suspension = approve(ring, ring.seller_a)
     cleared = LinkedAccountFlag.objects.get(seller=ring.seller_b)
     linked_flag_clear(flag=cleared, reviewer=ring.rev2, reason="Family business, different products.")
-    late = SellerFactory()
-    link_by_id(ring.seller_a, late)
-    from django.db import transaction
-
     with transaction.atomic():
-        assert linked_flags_raise(suspension=suspension) == 1
-    assert _flags() == {(ring.seller_b.pk, "cleared"), (ring.third.pk, "open"), (late.pk, "open")}
+        assert linked_flags_raise(suspension=suspension) == 0
+    assert _flags() == {(ring.seller_b.pk, "cleared"), (ring.third.pk, "open")}
+
+
+def test_a_link_that_arrives_after_the_approval_is_flagged_when_it_arrives(ring):
+    suspension = approve(ring, ring.seller_a)
+    late, by_address = SellerFactory(), SellerFactory()
+    link_by_id(late, ring.seller_a)  # sent about the new account: both sides get the link
+    link_by_address(by_address)  # the suspended seller's address, sent about the other seller
+    link_by_address(ring.stranger, value="addr:elsewhere")  # nothing new: no flag
+    assert _flags(suspension=suspension) == {(ring.seller_b.pk, "open"), (ring.third.pk, "open"),
+                                             (late.pk, "open"), (by_address.pk, "open")}
+    link_by_id(late, ring.seller_a)  # sent again: nothing new
+    assert LinkedAccountFlag.objects.filter(suspension=suspension).count() == 4
+
+
+def test_a_link_that_arrives_after_the_lift_raises_nothing(ring):
+    suspension = approve(ring, ring.seller_a)
+    suspension_lift(suspension=suspension, senior=ring.senior2, reason="The takedowns were reversed.")
+    link_by_id(SellerFactory(), ring.seller_a)
+    assert _flags(suspension=suspension) == {(ring.seller_b.pk, "withdrawn"), (ring.third.pk, "withdrawn")}
+    # The fourth seller is still suspended: the seller it shares an address with, no longer suspended, is flagged.
+    assert _flags(suspension=ring.fourth_suspension) == {(ring.seller_a.pk, "open"), (ring.third.pk, "open")}
 
 
 def test_a_seller_with_no_links_raises_nothing(world):
