@@ -78,6 +78,12 @@ def reference_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     return _jpeg(sel.reference_get_for_user(user=request.user, pk=pk).thumbnail)
 
 
+def case_image_response(*, case, pk: int) -> HttpResponse:
+    """The thumbnail of a picture of `case`'s listing, for a viewer the caller found may see the
+    case (the rights holder's and the seller's pages scope their pictures so)."""
+    return _jpeg(sel.case_image_get(case=case, pk=pk).thumbnail)
+
+
 @login_required
 @require_GET
 def listing_image_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -13,6 +13,7 @@ from accounts.permissions import is_reviewer, is_senior, require_reviewer
 from audit.transitions import IllegalTransition
 from common import dates
 from evidence.responses import evidence_response
+from imagery.selectors import linked_sellers as signal_linked_sellers
 
 from .dossier import seller_dossier
 from .forms import OffenceForm, ReferralForm, TestBuyForm
@@ -321,9 +322,11 @@ def share(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def seller_dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
     seller = seller_get_for_staff(user=request.user, pk=pk)
-    return render(request, "legal/seller_dossier.html", {"d": seller_dossier(seller), "seller": seller,
-                                                         "packages": packages_for(user=request.user).filter(
-                                                             seller=seller)[:10]})
+    return render(request, "legal/seller_dossier.html", {
+        "d": seller_dossier(seller), "seller": seller,
+        "packages": packages_for(user=request.user).filter(seller=seller)[:10],
+        # What the marketplace says ties this seller to others (imagery); staff only, as the page.
+        "linked_sellers": signal_linked_sellers(seller_id=seller.pk)})
 
 
 # --- DSA Art. 18 -------------------------------------------------------------------------------

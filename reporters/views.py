@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import require_rights_holder
@@ -43,6 +44,8 @@ from counter_notices.models import CounterNoticeStatus
 from counter_notices.services import CounterNoticeError, counter_notice_answer, court_action_show
 from evidence.forms import take_uploads, uploads_carry
 from evidence.responses import evidence_response
+from imagery.selectors import case_pictures
+from imagery.views import case_image_response
 from listings.selectors import listing_csv_parse, listing_search, parse_listing_refs
 from registry.models import RightKind
 from registry.selectors import brand_get_for_user, brands_for_user, rights_for_user
@@ -422,6 +425,14 @@ def reporter_case(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_reporter_case(request, case)
 
 
+@login_required
+@require_GET
+def case_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """A picture of the case's listing, as reported or now, for the members of the case's brand."""
+    require_rights_holder(request.user)
+    return case_image_response(case=reporter_case_get(user=request.user, pk=pk), pk=image_pk)
+
+
 def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
     appeals = list(case.appeals.all().order_by("id"))
     notices = list(case.counter_notices.all().order_by("id"))
@@ -440,6 +451,8 @@ def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
         "answer_form": forms.get("answer_form") or CounterNoticeAnswerForm(),
         "files": forms.get("files", []),
         "timeline": audit_entries_for(targets=[case, *decisions, *appeals, *notices]),
+        "pictures": case_pictures(case=case, src=lambda image_pk: reverse("reporters:case_image",
+                                                                          args=[case.pk, image_pk])),
     }, status=status)
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import require_seller
@@ -23,6 +24,8 @@ from counter_notices.forms import CounterNoticeForm
 from counter_notices.models import CounterNoticeProcedure, procedure_for
 from counter_notices.services import CounterNoticeError, Statements, counter_notice_file
 from evidence.forms import take_uploads
+from imagery.selectors import case_pictures
+from imagery.views import case_image_response
 from suspensions.forms import SuspensionAppealForm
 from suspensions.services import SuspensionError, suspension_appeal_file
 
@@ -132,7 +135,17 @@ def notice_page(request: HttpRequest, pk: int, *, form=None, response_form=None,
         "counter_notice": standing.counter_notice, "open_reporter_appeal": open_reporter_appeal,
         # Each form carries its own kept files: an appeal's never ride along with a response.
         "response_form": response_form or ResponseForm(), "files": list(files), "response_files": list(response_files),
+        "pictures": case_pictures(case=case, src=lambda image_pk: reverse("sellers:notice_image",
+                                                                          args=[case.pk, image_pk])),
     }, status=status)
+
+
+@login_required
+@require_GET
+def notice_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """A picture of the notice's listing, as reported or now, for the seller's members."""
+    require_seller(request.user)
+    return case_image_response(case=seller_notice_get(user=request.user, pk=pk), pk=image_pk)
 
 
 @login_required
