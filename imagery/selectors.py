@@ -89,7 +89,7 @@ class CasePictures:
 
     @property
     def changed(self) -> bool:
-        return [p.pk for p in self.reported] != [p.pk for p in self.now]
+        return self.snapshot_has_images and [p.pk for p in self.reported] != [p.pk for p in self.now]
 
 
 def _snapshot_ids(case) -> list[int]:

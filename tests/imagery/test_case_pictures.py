@@ -199,6 +199,7 @@ def test_pictures_not_fetched_or_sent_as_hashes_are_named_not_shown(world, clien
     part = page.split('data-testid="pictures-reported"')[1].split("</section>")[0]
     assert _srcs(part) == []
     assert "picture 1 being fetched" in part and "the address answered 404" in part and "hash only" in part
+    assert "The same as reported." in page.split('data-testid="pictures-now"')[1].split("</section>")[0]
 
 
 def test_a_case_from_before_pictures_were_kept_says_so(world, client):
@@ -209,6 +210,7 @@ def test_a_case_from_before_pictures_were_kept_says_so(world, client):
     client.force_login(world.rev1)
     page = client.get(reverse("review:case_detail", args=[case.pk])).content.decode()
     assert "Not kept: this case was opened before" in page
+    assert "changed-tag" not in page.split('data-testid="pictures-now"')[1].split("</section>")[0]
     assert _srcs(page.split('data-testid="pictures-now"')[1]) == [f"/images/listings/{listing.images.get().pk}.jpg"]
 
 
