@@ -38,12 +38,6 @@ def listing_image_get_for_user(*, user, pk: int) -> ListingImage:
     raise Http404("No such image")
 
 
-def listing_images(*, listing_id: int) -> list[ListingImage]:
-    """The listing's current pictures, with their fetch state (no thumbnails loaded)."""
-    return list(ListingImage.objects.filter(listing_id=listing_id, current=True).defer("thumbnail")
-                .order_by("position", "id"))
-
-
 _SNAPSHOT_FIELDS = ("pk", "url", "origin", "status", "sha256", "phash", "pdq")
 
 
