@@ -24,6 +24,7 @@ from counter_notices.models import CounterNoticeProcedure, procedure_for
 from counter_notices.services import CounterNoticeError, Statements, counter_notice_file
 from evidence.forms import take_uploads
 from suspensions.forms import SuspensionAppealForm
+from suspensions.selectors import suspension_appeal_files
 from suspensions.services import SuspensionError, suspension_appeal_file
 
 from .selectors import (
@@ -44,19 +45,24 @@ def seller_center(request: HttpRequest) -> HttpResponse:
     return _seller_center_page(request)
 
 
-def _seller_center_page(request: HttpRequest, suspension_form=None, http_status: int = 200) -> HttpResponse:
+def _seller_center_page(request: HttpRequest, suspension_form=None, suspension_files=(),
+                        http_status: int = 200) -> HttpResponse:
     status = request.GET.get("status", "all")
     if status not in LISTING_FILTERS:
         status = "all"
     query = request.GET.get("q", "")[:100]
     listings = seller_listings(user=request.user, status=status, query=query)
     standings = seller_standings(user=request.user)
+    health = account_health(user=request.user)
     page = Paginator(listings, 50).get_page(request.GET.get("page"))
     return render(request, "sellers/seller_center.html", {
         "listings": page.object_list, "page": page, "listing_total": page.paginator.count, "status": status,
         "q": query,
-        "filters": list(LISTING_FILTERS), "standings": standings, "health": account_health(user=request.user),
-        "suspension_form": suspension_form or SuspensionAppealForm(),
+        "filters": list(LISTING_FILTERS), "standings": standings, "health": health,
+        # The appeal form's kept files, and those filed with the appeal (the seller's own to download).
+        "suspension_form": suspension_form or SuspensionAppealForm(), "suspension_files": list(suspension_files),
+        "suspension_appeal_files": (suspension_appeal_files(health.suspension)
+                                    if health.suspension and health.suspension.appeal_filed_at else []),
         "strike_threshold": settings.STRIKE_SUSPENSION_THRESHOLD,
         "strike_expiry_days": settings.STRIKE_EXPIRY_DAYS,
         "next_steps": [s for s in standings if s.next_step and (s.can_appeal or s.can_counter
@@ -74,17 +80,18 @@ def suspension_appeal(request: HttpRequest) -> HttpResponse:
     if health.suspension is None:
         raise Http404("No suspension in force on your account")
     form = SuspensionAppealForm(request.POST)
+    files = take_uploads(request, form)
     if form.is_valid():
         try:
             suspension_appeal_file(suspension=health.suspension, user=request.user,
-                                   statement=form.cleaned_data["statement"])
+                                   statement=form.cleaned_data["statement"], evidence=files)
         except SuspensionError as exc:
-            form.add_error("statement", str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, "Appeal sent. A senior reviewer who took no part in the suspension rules on "
                                       "it; your listings stay suppressed until then. You will see the ruling here.")
             return redirect("sellers:seller_center")
-    return _seller_center_page(request, suspension_form=form, http_status=400)
+    return _seller_center_page(request, suspension_form=form, suspension_files=files, http_status=400)
 
 
 @login_required
