@@ -18,6 +18,7 @@ from appeals.selectors import appeal_files, appeal_get_for_party
 from appeals.services import AppealError, appeal_file, appeal_respond
 from audit.transitions import IllegalTransition
 from common import dates
+from common.ratelimit import uploads_limited
 from complaints.models import CaseState, Party
 from counter_notices.forms import CounterNoticeForm
 from counter_notices.models import CounterNoticeProcedure, procedure_for
@@ -73,6 +74,7 @@ def _seller_center_page(request: HttpRequest, suspension_form=None, suspension_f
 
 @login_required
 @require_POST
+@uploads_limited
 def suspension_appeal(request: HttpRequest) -> HttpResponse:
     """The suspended seller appeals its suspension from Seller Center."""
     require_seller(request.user)
@@ -103,6 +105,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_seller(request.user)
     if request.method == "GET":
@@ -144,6 +147,7 @@ def notice_page(request: HttpRequest, pk: int, *, form=None, response_form=None,
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
     require_seller(request.user)
     standing = seller_notice_standing(user=request.user, pk=pk)
@@ -194,6 +198,7 @@ def _render_counter(request, form, standing, files, status=200) -> HttpResponse:
 
 @login_required
 @require_POST
+@uploads_limited
 def appeal_response(request: HttpRequest, pk: int) -> HttpResponse:
     """The seller answers a rights holder's appeal from the notice page. Anyone else: 404."""
     appeal = appeal_get_for_party(user=request.user, pk=pk, party=Party.SELLER)
