@@ -33,6 +33,7 @@ LABELS = {
     "suspensionproposal.proposed": "Suspension proposed", "suspensionproposal.approved": "Suspension approved",
     "suspensionproposal.rejected": "Suspension rejected", "suspensionproposal.lifted": "Suspension lifted",
     "suspension.appeal_filed": "Seller appealed the suspension",
+    "suspension.appeal_evidence": "Suspension appeal files added",
     "suspension.appeal_granted": "Suspension appeal granted", "suspension.appeal_denied": "Suspension appeal denied",
     "decision.suppress": "Decision recorded: suppress",
     "case.info_requested": "Question sent to the reporter", "case.info_answered": "Reporter answered the question",
