@@ -118,6 +118,11 @@ def test_a_logo_copy_is_caught_by_image_a_relisting_by_a_linked_seller_too_and_f
     # 5. Acme finds the copies by photo in the report form and adds them all.
     page = login(browser, live_server.url, "alice")
     page.goto("/reports/new/trademark/")
+    # A file that is no picture is answered where the results go (400), not dropped in silence.
+    page.get_by_label("Photo to search by").set_input_files({"name": "notes.jpg", "mimeType": "image/jpeg",
+                                                             "buffer": b"not a picture at all"})
+    page.get_by_role("button", name="Search by photo").click()
+    expect(page.get_by_test_id("photo-error")).to_be_visible()
     page.get_by_label("Photo to search by").set_input_files({"name": "ours.jpg", "mimeType": "image/jpeg",
                                                              "buffer": jpeg(logo(42), 95)})
     page.get_by_role("button", name="Search by photo").click()
