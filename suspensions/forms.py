@@ -1,5 +1,7 @@
 from django import forms
 
+from evidence.forms import EvidenceFormMixin, EvidenceUploadField
+
 from .services import PROPOSAL_REASON_MIN_CHARS
 
 
@@ -24,11 +26,17 @@ class SuspensionProposeForm(forms.Form):
     )
 
 
-class SuspensionAppealForm(forms.Form):
+class SuspensionAppealForm(EvidenceFormMixin, forms.Form):
     statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False,
                                 label="Why the suspension is wrong",
                                 help_text="The facts a senior reviewer can check: reversed takedowns, invoices, "
                                           "authorizations.")
+    evidence_upload = EvidenceUploadField(required=False, label="Evidence files")
+    upload_help = "Invoices from your suppliers, authorizations or licences from brands, reversed decisions."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_upload()
 
 
 class SuspensionAppealDecideForm(forms.Form):

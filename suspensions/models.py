@@ -168,6 +168,22 @@ class Suspension(models.Model):
         return self.is_approved and self.appeal_filed_at is None
 
 
+class SuspensionAppealEvidence(models.Model):
+    """A file the seller filed with its appeal against a suspension (as appeals.AppealEvidence is
+    for an appeal of a case). One owner per file; read by the seller and by reviewers only."""
+
+    suspension = models.ForeignKey(Suspension, on_delete=models.PROTECT, related_name="appeal_evidence_links")
+    file = models.OneToOneField("evidence.EvidenceFile", on_delete=models.PROTECT,
+                                related_name="suspension_appeal_link")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "suspension appeal evidence"
+
+    def __str__(self) -> str:
+        return f"Suspension #{self.suspension_id} appeal: {self.file.original_name}"
+
+
 class LinkedFlagStatus(models.TextChoices):
     OPEN = "open", "Open: to review"
     CLEARED = "cleared", "Cleared by a reviewer"

@@ -1,9 +1,10 @@
 """Reads for the suspension pages, each with its access check."""
 
-from django.db.models import Case, Count, QuerySet, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 
 from accounts.permissions import is_reviewer, require_reviewer, require_senior
+from evidence.models import EvidenceFile
 
 from .models import LinkedAccountFlag, LinkedFlagStatus, Strike, StrikeDecision, Suspension, SuspensionStatus
 
@@ -47,6 +48,24 @@ def suspension_get_for_reviewer(*, user, pk: int) -> Suspension:
                                                          "suspend_job", "lift_job", "lifted_by").get(pk=pk)
     except Suspension.DoesNotExist:
         raise Http404("No such suspension") from None
+
+
+def suspension_appeal_files(suspension: Suspension) -> list[EvidenceFile]:
+    """The files the seller filed with its appeal of `suspension`, in filing order. Access is the
+    caller's: it passes a suspension the user may see."""
+    return [link.file for link in suspension.appeal_evidence_links.select_related("file").order_by("id")]
+
+
+def suspension_appeal_evidence_get(*, user, pk: int) -> EvidenceFile:
+    """A file filed with a suspension appeal: to reviewers (the senior who rules) and to members of
+    the suspended seller; 404 to anyone else, another seller included."""
+    allowed = Q(suspension_appeal_link__isnull=False)
+    if not is_reviewer(user):
+        allowed &= Q(suspension_appeal_link__suspension__seller__members__user=user)
+    file = EvidenceFile.objects.filter(allowed, pk=pk).distinct().first()
+    if file is None:
+        raise Http404("No such file")
+    return file
 
 
 def _require_reviewer_or_404(user) -> None:

@@ -40,6 +40,8 @@ from audit.services import audit_append, audit_append_many
 from audit.transitions import transition
 from common.db import insert_rows
 from complaints.models import Case, Decision
+from evidence.models import EvidenceFile
+from evidence.services import EvidenceLimitError, evidence_check_filing
 from imagery.selectors import shared_signal_kinds
 from listings.models import Listing, Seller
 from notifications.services import notify_on_commit
@@ -50,6 +52,7 @@ from .models import (
     Strike,
     StrikeDecision,
     Suspension,
+    SuspensionAppealEvidence,
     SuspensionStatus,
     strike_event_for_decision,
 )
@@ -345,12 +348,18 @@ def _lift(*, suspension: Suspension, senior, reason: str) -> Suspension:
     return locked
 
 
-def suspension_appeal_file(*, suspension: Suspension, user, statement: str) -> Suspension:
+def suspension_appeal_file(*, suspension: Suspension, user, statement: str,
+                           evidence: list[EvidenceFile] = ()) -> Suspension:
     """A member of the suspended seller appeals the suspension, once: a senior reviewer who took no
-    part in it rules (suspension_appeal_decide). The suspension stays in force meanwhile."""
+    part in it rules (suspension_appeal_decide). The suspension stays in force meanwhile.
+    `evidence` (uploaded, not yet filed) is linked to the appeal, within a report's file limits."""
     if not statement.strip():
         raise SuspensionError("Say why the suspension is wrong: the facts a senior reviewer can check.",
                               field="statement")
+    try:
+        evidence_check_filing(evidence, what="An appeal of a suspension")
+    except EvidenceLimitError as exc:
+        raise SuspensionError(str(exc), field="evidence_upload") from exc
     with transaction.atomic():
         locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if not locked.seller.members.filter(user=user).exists():
@@ -360,6 +369,11 @@ def suspension_appeal_file(*, suspension: Suspension, user, statement: str) -> S
         Suspension.objects.filter(pk=locked.pk).update(appeal_statement=statement.strip(), appeal_filed_by=user,
                                                        appeal_filed_at=timezone.now())
         audit_append(actor=user, action="suspension.appeal_filed", target=locked, data={"seller": locked.seller_id})
+        for file in evidence:
+            SuspensionAppealEvidence.objects.create(suspension=locked, file=file)
+        if evidence:
+            audit_append(actor=user, action="suspension.appeal_evidence", target=locked,
+                         data={"files": [{"id": f.pk, "sha256": f.sha256} for f in evidence]})
         locked.refresh_from_db()
     return locked
 

@@ -1,5 +1,5 @@
 """Suspension pages: a reviewer proposes from a case; senior reviewers list, approve, reject and
-lift."""
+lift, and rule on the seller's appeal (with its files)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import is_senior, require_senior
 from audit.selectors import audit_entries_for
+from evidence.responses import evidence_response
 from review.case_page import case_page_context
 from review.selectors import case_get_for_reviewer
 
@@ -23,6 +24,8 @@ from .selectors import (
     linked_flag_get_open,
     linked_flags_open,
     strikes_with_coverage,
+    suspension_appeal_evidence_get,
+    suspension_appeal_files,
     suspension_get_for_reviewer,
     suspensions_for_senior,
 )
@@ -124,6 +127,7 @@ def _detail_page(request, proposal, decide_form, lift_form, appeal_form, status)
     return render(request, "suspensions/suspension_detail.html", {
         "appeal_form": appeal_form, "took_part": suspension_took_part(suspension=proposal, user=request.user),
         "proposal": proposal, "strikes": strikes, "decide_form": decide_form, "lift_form": lift_form,
+        "appeal_files": suspension_appeal_files(proposal),
         "active_count": strikes_active(seller=proposal.seller).count(),
         "own_strike": any(link.decision.decided_by_id == request.user.pk for s in strikes for link in s.covered),
         "own_proposal": proposal.proposed_by_id == request.user.pk,
@@ -132,6 +136,13 @@ def _detail_page(request, proposal, decide_form, lift_form, appeal_form, status)
         "is_approved": proposal.is_approved,
         "timeline": audit_entries_for(targets=[proposal]),
     }, status=status)
+
+
+@login_required
+@require_GET
+def suspension_appeal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file filed with a suspension appeal: the seller who filed it and reviewers; 404 to anyone else."""
+    return evidence_response(suspension_appeal_evidence_get(user=request.user, pk=pk))
 
 
 @login_required

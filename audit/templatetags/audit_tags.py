@@ -33,6 +33,7 @@ LABELS = {
     "suspensionproposal.proposed": "Suspension proposed", "suspensionproposal.approved": "Suspension approved",
     "suspensionproposal.rejected": "Suspension rejected", "suspensionproposal.lifted": "Suspension lifted",
     "suspension.appeal_filed": "Seller appealed the suspension",
+    "suspension.appeal_evidence": "Suspension appeal files added",
     "suspension.appeal_granted": "Suspension appeal granted", "suspension.appeal_denied": "Suspension appeal denied",
     "linkedaccountflag.raised": "Linked to a suspended seller: flagged for review",
     "linkedaccountflag.cleared": "Linked account cleared by a reviewer",

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('listings', '0004_content_hash_db_default'),
-        ('suspensions', '0005_suspension_appeals'),
+        ('suspensions', '0006_suspension_appeal_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
