@@ -200,8 +200,12 @@ def suspension_statement(suspension: Suspension, *, kinds: list[str], strikes: i
         raise StatementError(f"Suspension #{suspension.pk} was never approved: no statement.")
     truncated: list[str] = []
     ended = suspension.lift_job.created_at if suspension.lift_job_id else None
-    proposed = "by the system when the seller reached the strike threshold" if suspension.proposed_by_id is None \
-        else "by a reviewer working one of the seller's cases"
+    if suspension.proposed_by_id is None:
+        proposed = "by the system when the seller reached the strike threshold"
+    elif suspension.proposed_from_id is None:  # escalated from a linked-account flag
+        proposed = "by a reviewer reviewing the account's link to a suspended seller"
+    else:
+        proposed = "by a reviewer working one of the seller's cases"
     facts = (f"The seller's account was suspended on {_day(suspension.decided_at)} for repeated infringement "
              f"of intellectual-property rights: {strikes} strike(s) (decisions restricting the seller's "
              f"listings, one per notice or report decided) counted against it when it was proposed "

@@ -195,3 +195,16 @@ def test_every_move_has_words_in_the_timeline():
     for action in ["raised", *LinkedFlagStatus.values]:
         if action != "open":
             assert f"linkedaccountflag.{action}" in LABELS
+
+
+def test_an_escalated_suspension_once_approved_says_how_it_was_proposed(ring):
+    from transparency.statements import suspension_statement
+
+    approve(ring, ring.seller_a)
+    flag = LinkedAccountFlag.objects.get(seller=ring.seller_b)
+    linked_flag_escalate(flag=flag, reviewer=ring.rev2, reason=ESCALATION)
+    proposal = Suspension.objects.get(seller=ring.seller_b)
+    approved = suspension_approve(suspension=proposal, senior=ring.senior2, reason=APPROVAL_REASON)
+    assert LinkedAccountFlag.objects.filter(suspension=approved, seller=ring.seller_a).count() == 0  # suspended
+    facts = suspension_statement(approved, kinds=[], strikes=0).payload["decision_facts"]
+    assert "by a reviewer reviewing the account's link to a suspended seller" in facts
