@@ -91,6 +91,12 @@ def linked_flag_get_open(*, user, pk: int) -> LinkedAccountFlag:
         raise Http404("No such open flag") from None
 
 
+def open_suspensions_of(*, seller_ids) -> dict[int, Suspension]:
+    """The open (proposed or approved) suspension of each of these sellers that has one. One query."""
+    return {s.seller_id: s for s in Suspension.objects.filter(
+        seller_id__in=list(seller_ids), status__in=[SuspensionStatus.PROPOSED, SuspensionStatus.APPROVED])}
+
+
 def linked_flags_open_count() -> int:
     """For the staff pages' counts (one COUNT over the queue's index)."""
     return LinkedAccountFlag.objects.filter(status=LinkedFlagStatus.OPEN).count()

@@ -23,6 +23,7 @@ from .forms import (
 from .selectors import (
     linked_flag_get_open,
     linked_flags_open,
+    open_suspensions_of,
     strikes_with_coverage,
     suspension_appeal_evidence_get,
     suspension_appeal_files,
@@ -154,8 +155,10 @@ def linked_flag_list(request: HttpRequest) -> HttpResponse:
 
 def _linked_flags_page(request: HttpRequest, *, failed=None, form=None, status: int = 200) -> HttpResponse:
     flags = list(linked_flags_open(user=request.user)[:200])
-    rows = [(f, form if failed is not None and f.pk == failed.pk else LinkedFlagDecideForm(prefix=f"f{f.pk}"))
-            for f in flags]
+    # A linked seller may already have a suspension open: escalating its flag points at that one.
+    open_already = open_suspensions_of(seller_ids={f.seller_id for f in flags})
+    rows = [(f, form if failed is not None and f.pk == failed.pk else LinkedFlagDecideForm(prefix=f"f{f.pk}"),
+             open_already.get(f.seller_id)) for f in flags]
     return render(request, "suspensions/linked_flag_list.html", {"rows": rows}, status=status)
 
 

@@ -139,3 +139,16 @@ def test_the_list_runs_the_same_queries_however_many_flags(flagged, client, djan
     with django_assert_max_num_queries(8):
         html = client.get(LIST).content.decode()
     assert html.count('data-testid="flag-') == 6
+
+
+def test_a_linked_seller_with_a_suspension_open_shows_it_and_escalating_points_at_it(flagged, client):
+    open_one = Suspension.objects.create(seller=flagged.third)  # the system proposed it at the threshold
+    client.force_login(flagged.rev1)
+    html = client.get(LIST).content.decode()
+    box = html[html.index(f'data-testid="flag-{flagged.flag_third.pk}"'):]
+    assert 'data-testid="open-already"' in box and f"suspension #{open_one.pk}</a> (proposed)" in box
+    assert 'data-testid="open-already"' not in html[:html.index(f'data-testid="flag-{flagged.flag_third.pk}"')]
+    response = _decide(client, flagged.flag_third, "escalate", "Same address and the same counterfeit photos.")
+    assert response.status_code == 302
+    flagged.flag_third.refresh_from_db()
+    assert flagged.flag_third.escalated_to == open_one and Suspension.objects.filter(seller=flagged.third).count() == 1
