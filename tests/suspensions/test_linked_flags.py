@@ -206,5 +206,11 @@ def test_an_escalated_suspension_once_approved_says_how_it_was_proposed(ring):
     proposal = Suspension.objects.get(seller=ring.seller_b)
     approved = suspension_approve(suspension=proposal, senior=ring.senior2, reason=APPROVAL_REASON)
     assert LinkedAccountFlag.objects.filter(suspension=approved, seller=ring.seller_a).count() == 0  # suspended
-    facts = suspension_statement(approved, kinds=[], strikes=0).payload["decision_facts"]
-    assert "by a reviewer reviewing the account's link to a suspended seller" in facts
+    payload = suspension_statement(approved, kinds=[], strikes=0).payload
+    facts = payload["decision_facts"]
+    assert "by a reviewer reviewing the account's link to the suspended account" in facts
+    # It says why (the link), never that this account infringed repeatedly, and names no one.
+    assert "as an account linked" in facts and "0 strikes" in facts and "intellectual-property rights: 0" not in facts
+    assert ring.seller_a.name not in facts
+    assert "linked to a seller so suspended" in payload["incompatible_content_ground"]
+    assert "linked to a seller suspended" in payload["incompatible_content_explanation"]
