@@ -219,19 +219,25 @@ def _band_probes(value: int, max_distance: int) -> list[tuple[int, list[int]]]:
             enumerate(zip(fp.bands(value), fp.band_radii(max_distance), strict=True)) if r >= 0]
 
 
+def _int_array(values) -> str:
+    """An array literal for `%s::int[]` or `%s::bigint[]`: PostgreSQL reads '{1,2,…}' far faster
+    than ARRAY[1, 2, …], the form psycopg2 gives a list."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 def near_rows_sql(*, table: str, column: str, value: int, max_distance: int, extra_where: str = "",
                   limit: int = 200) -> tuple[str, list]:
     """near_rows' PostgreSQL statement and its parameters: one index scan per band, `band = ANY(the
     probed values)`, the Hamming test in the scan, the bands' rows merged by UNION. The values go as
-    one array literal per band ('{1,2,…}'::int[]): as ARRAY[1, 2, …], the form psycopg2 gives a
-    list, PostgreSQL spent longer reading the 548 values of an 11-bit lookup than finding them."""
+    one array literal per band (_int_array): as ARRAY[1, 2, …], PostgreSQL spent longer reading the
+    548 values of an 11-bit lookup than finding them."""
     probes = _band_probes(value, max_distance)
     sql = " UNION ".join(
         f"SELECT id, bit_count(({column} # %s)::bit(64)) AS d FROM {table} WHERE band{i} = ANY(%s::int[]) "
         f"AND bit_count(({column} # %s)::bit(64)) <= %s {extra_where}" for i, _ in probes)
     params: list = []
     for _, vs in probes:
-        params += [value, "{" + ",".join(map(str, vs)) + "}", value, max_distance]
+        params += [value, _int_array(vs), value, max_distance]
     return f"SELECT id, d FROM ({sql}) AS near ORDER BY d, id LIMIT %s", [*params, limit]
 
 
@@ -322,3 +328,62 @@ def listings_near_images_of(*, listing_id: int, max_distance: int, limit: int = 
             out[lid] = d
     return sorted(out.items(), key=lambda t: (t[1], t[0]))[:limit]
 
+
+
+def near_owners_many(*, table: str, column: str, values: list[tuple[int, int]], max_distance: int,
+                     extra_where: str = "", owners_in=None) -> dict[int, dict[int, int]]:
+    """For each (owner, value) of `values`: {other owner: nearest distance} of the rows of `table`
+    (an owner is a row's listing_id) whose 64-bit `column` is within `max_distance` bits of the
+    value, the owner itself left out; `owners_in`, a values_list("listing_id", flat=True)
+    queryset, keeps only those owners.
+
+    One statement for all the values on PostgreSQL: per band, the values' bands times the flip
+    masks of that band's radius are joined to the band index (index-only, as near_rows), and only
+    the matches are joined to the table for their owner. SQLite: near_rows per value."""
+    out: dict[int, dict[int, int]] = {}
+    if not values:
+        return out
+    if connection.vendor != "postgresql":
+        allowed = set(owners_in) if owners_in is not None else None
+        for owner, value in values:
+            rows = near_rows(table=table, column=column, value=value, max_distance=max_distance,
+                             extra_where=extra_where, limit=1_000_000)
+            with connection.cursor() as cur:
+                ids = ",".join(str(pk) for pk, _ in rows) or "NULL"
+                cur.execute(f"SELECT id, listing_id FROM {table} WHERE id IN ({ids})")
+                owners = dict(cur.fetchall())
+            for pk, d in rows:
+                other = owners[pk]
+                if other != owner and (allowed is None or other in allowed):
+                    near = out.setdefault(owner, {})
+                    near[other] = min(d, near.get(other, d))
+        return out
+    radii = fp.band_radii(max_distance)
+    selects, params = [], []
+    qs = list(range(len(values)))
+    hashes = [value for _, value in values]
+    for i, r in enumerate(radii):
+        if r < 0:
+            continue
+        selects.append(
+            f"SELECT q.q, t.id, bit_count((t.{column} # q.h)::bit(64)) AS d "
+            f"FROM unnest(%s::int[], %s::bigint[], %s::int[]) AS q(q, h, b) CROSS JOIN unnest(%s::int[]) AS m(m) "
+            f"JOIN {table} t ON t.band{i} = (q.b # m.m) "
+            f"WHERE bit_count((t.{column} # q.h)::bit(64)) <= %s {extra_where}")
+        params += [_int_array(qs), _int_array(hashes), _int_array(fp.bands(h)[i] for h in hashes),
+                   _int_array(fp.near_values(0, r)), max_distance]
+    sql = (f"SELECT near.q, x.listing_id, near.d FROM ({' UNION '.join(selects)}) AS near "
+           f"JOIN {table} x ON x.id = near.id")
+    if owners_in is not None:
+        owners_sql, owners_params = owners_in.query.sql_with_params()
+        sql += f" WHERE x.listing_id IN ({owners_sql})"
+        params += list(owners_params)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        found = cur.fetchall()
+    for q, other, d in found:
+        owner = values[q][0]
+        if other != owner:
+            near = out.setdefault(owner, {})
+            near[other] = min(d, near.get(other, d))
+    return out

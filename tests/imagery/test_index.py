@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from certificates import fingerprints as fp
 from imagery.index import BinaryIndex, linear_search, words_from_ints
-from imagery.matching import listings_near_image, near_rows, near_rows_sql, title_simhash
+from imagery.matching import listings_near_image, near_owners_many, near_rows, near_rows_sql, title_simhash
 from imagery.models import ListingImage, TitleFingerprint
 
 
@@ -175,3 +175,34 @@ def test_titles_fingerprint_alike_when_reworded_slightly():
     c = title_simhash("Garden hose 25 m, green, brass fittings")
     assert fp.hamming(a, b) == 0
     assert fp.hamming(a, c) > 12
+
+
+def test_a_batch_search_finds_per_owner_what_a_full_scan_finds(world):
+    # near_owners_many: many values in one statement; per value's owner, the other owners with a
+    # row within reach and their nearest distance (the owner's own rows left out).
+    rng = random.Random(11)
+    hashes = [rng.getrandbits(64) for _ in range(300)]
+    for target in hashes[:3]:
+        hashes += [_near(rng, target, 64, d) for d in range(13)]
+        hashes += [_spread(rng, target, per_band) for per_band in _SPREADS]
+    _store_images(world, hashes)
+    rows = list(ListingImage.objects.values_list("pk", "listing_id", "phash"))
+    values = [(owner, h) for _, owner, h in rows[:3]] + [(world.listings_b[0].pk, fp.to_signed(hashes[1]))]
+    removed = {world.listings_a[1].pk}
+    for max_distance in (6, 10, 11):
+        expected: dict[int, dict[int, int]] = {}
+        for owner, h in values:
+            for _, other, stored in rows:
+                d = fp.hamming(h, stored)
+                if other != owner and d <= max_distance:
+                    near = expected.setdefault(owner, {})
+                    near[other] = min(d, near.get(other, d))
+        found = near_owners_many(table=ListingImage._meta.db_table, column="phash", values=values,
+                                 max_distance=max_distance, extra_where="AND phash IS NOT NULL")
+        assert found == expected and found
+        only = near_owners_many(table=ListingImage._meta.db_table, column="phash", values=values,
+                                max_distance=max_distance, extra_where="AND phash IS NOT NULL",
+                                owners_in=ListingImage.objects.filter(listing_id__in=removed)
+                                .values_list("listing_id", flat=True))
+        assert only == {o: {k: d for k, d in near.items() if k in removed}
+                        for o, near in expected.items() if removed & set(near)}
