@@ -18,7 +18,7 @@ from certificates.models import Certificate, FingerprintKind
 from registry.models import RightStatus
 
 from .index import BinaryIndex, words_from_hex, words_from_ints
-from .models import ImageStatus, ListingImage, ReferenceImage, TitleFingerprint
+from .models import ImageStatus, ListingImage, ReferenceImage
 
 REF_REFERENCE = "reference"
 REF_CERTIFICATE = "certificate"
@@ -300,36 +300,6 @@ def _feature_bits(feat: str) -> tuple[int, ...]:
     return tuple((h >> bit) & 1 for bit in range(64))
 
 
-def listings_near_title(*, listing_id: int, max_distance: int, limit: int = 50) -> list[tuple[int, int]]:
-    """(listing id, distance) of other listings whose title fingerprint is within `max_distance` bits."""
-    own = TitleFingerprint.objects.filter(listing_id=listing_id).values_list("simhash", flat=True).first()
-    if own is None:
-        return []
-    rows = near_rows(table=TitleFingerprint._meta.db_table, column="simhash", value=own, max_distance=max_distance,
-                     limit=limit + 1)
-    ids = dict(TitleFingerprint.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "listing_id"))
-    return [(ids[pk], d) for pk, d in rows if ids.get(pk) not in (None, listing_id)][:limit]
-
-
-def listings_near_images_of(*, listing_id: int, max_distance: int, limit: int = 50) -> list[tuple[int, int]]:
-    """(listing id, distance) of other listings with an image near one of this listing's current images."""
-    best: dict[int, int] = {}
-    for phash in ListingImage.objects.filter(listing_id=listing_id, current=True, phash__isnull=False).values_list(
-            "phash", flat=True):
-        for pk, d in near_rows(table=ListingImage._meta.db_table, column="phash", value=phash,
-                               max_distance=max_distance, extra_where="AND phash IS NOT NULL", limit=limit * 4):
-            best.setdefault(pk, d)
-    owners = dict(ListingImage.objects.filter(pk__in=list(best)).exclude(listing_id=listing_id)
-                  .values_list("pk", "listing_id"))
-    out: dict[int, int] = {}
-    for pk, d in best.items():
-        lid = owners.get(pk)
-        if lid is not None and (lid not in out or d < out[lid]):
-            out[lid] = d
-    return sorted(out.items(), key=lambda t: (t[1], t[0]))[:limit]
-
-
-
 def near_owners_many(*, table: str, column: str, values: list[tuple[int, int]], max_distance: int,
                      extra_where: str = "", owners_in=None) -> dict[int, dict[int, int]]:
     """For each (owner, value) of `values`: {other owner: nearest distance} of the rows of `table`
@@ -337,9 +307,10 @@ def near_owners_many(*, table: str, column: str, values: list[tuple[int, int]], 
     value, the owner itself left out; `owners_in`, a values_list("listing_id", flat=True)
     queryset, keeps only those owners.
 
-    One statement for all the values on PostgreSQL: per band, the values' bands times the flip
-    masks of that band's radius are joined to the band index (index-only, as near_rows), and only
-    the matches are joined to the table for their owner. SQLite: near_rows per value."""
+    One statement for all the values on PostgreSQL: per band, each value reads the band index at
+    its band's flipped values (a lateral index-only scan, as near_rows: joined as a set, the
+    planner chose to read the whole index), and only the matches are joined to the table for
+    their owner. SQLite: near_rows per value."""
     out: dict[int, dict[int, int]] = {}
     if not values:
         return out
@@ -366,10 +337,10 @@ def near_owners_many(*, table: str, column: str, values: list[tuple[int, int]], 
         if r < 0:
             continue
         selects.append(
-            f"SELECT q.q, t.id, bit_count((t.{column} # q.h)::bit(64)) AS d "
-            f"FROM unnest(%s::int[], %s::bigint[], %s::int[]) AS q(q, h, b) CROSS JOIN unnest(%s::int[]) AS m(m) "
-            f"JOIN {table} t ON t.band{i} = (q.b # m.m) "
-            f"WHERE bit_count((t.{column} # q.h)::bit(64)) <= %s {extra_where}")
+            f"SELECT q.q, n.id, n.d FROM unnest(%s::int[], %s::bigint[], %s::int[]) AS q(q, h, b) "
+            f"CROSS JOIN LATERAL (SELECT t.id, bit_count((t.{column} # q.h)::bit(64)) AS d FROM {table} t "
+            f"WHERE t.band{i} = ANY(ARRAY(SELECT q.b # m FROM unnest(%s::int[]) AS m)) "
+            f"AND bit_count((t.{column} # q.h)::bit(64)) <= %s {extra_where}) AS n")
         params += [_int_array(qs), _int_array(hashes), _int_array(fp.bands(h)[i] for h in hashes),
                    _int_array(fp.near_values(0, r)), max_distance]
     sql = (f"SELECT near.q, x.listing_id, near.d FROM ({' UNION '.join(selects)}) AS near "

@@ -128,7 +128,7 @@ class ReferenceImage(models.Model):
 
 class TitleFingerprint(models.Model):
     """SimHash of a listing's normalized title words: a re-posted copy of a removed listing is
-    found within a few bits (imagery.matching.relisting_candidates)."""
+    found within a few bits (monitoring.services.relistings_find)."""
 
     listing = models.OneToOneField("listings.Listing", on_delete=models.CASCADE, related_name="title_fingerprint")
     simhash = models.BigIntegerField()
