@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsRightsHolder
+from common.ratelimit import ApiAnonThrottle, ApiUserThrottle, UploadThrottle
 from registry.selectors import brands_for_user
 
 from .log import ProofError, consistency_proof, inclusion_proof, sth_latest
@@ -61,6 +62,8 @@ class WorkIn(serializers.Serializer):
 class WorkRegisterApi(APIView):
     permission_classes = [IsRightsHolder]
     parser_classes = [MultiPartParser, FormParser]
+    # A call carrying files counts against RATE_LIMITS["uploads"] with the upload forms.
+    throttle_classes = [ApiUserThrottle, ApiAnonThrottle, UploadThrottle]
 
     @extend_schema(
         summary="Register a work and get its certificate",

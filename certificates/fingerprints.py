@@ -127,3 +127,17 @@ def band_radius(max_distance: int) -> int:
     """Multi-index hashing: two hashes within `max_distance` bits agree on some band to within
     this many bits (pigeonhole over four bands: 4 · (r + 1) > max_distance)."""
     return max_distance // BANDS
+
+
+def band_radii(max_distance: int) -> list[int]:
+    """Each band's own radius, as small as the pigeonhole allows: two hashes within
+    `max_distance` bits have some band i within r_i bits whenever sum(r_i + 1) > max_distance
+    (were every band at least r_i + 1 apart, the hashes would differ in more). 11 bits: 2, 2, 2, 2;
+    10 bits: 2, 2, 2, 1; 6 bits: 1, 1, 1, 0; -1 leaves a band out (2 bits: 0, 0, 0, -1)."""
+    if max_distance < 0:
+        raise ValueError("max_distance must be 0 or more")
+    base, extra = divmod(max_distance + 1, BANDS)
+    radii = [base - 1 + (1 if i < extra else 0) for i in range(BANDS)]
+    if radii[0] > 2:
+        raise ValueError(f"max_distance {max_distance} needs bands within {radii[0]} bits; at most 2 are supported")
+    return radii

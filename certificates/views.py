@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import require_reviewer, require_rights_holder
 from audit.transitions import IllegalTransition
+from common.ratelimit import uploads_limited, uploads_refuse
 from evidence.content import Refused, detect
 from registry.selectors import brands_for_user
 
@@ -51,12 +52,13 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def certificate_new(request: HttpRequest) -> HttpResponse:
     require_rights_holder(request.user, "Only rights holders register works.")
     brands = brands_for_user(user=request.user).order_by("name")
     form = WorkForm(request.POST or None, request.FILES or None, brands=brands)
     refusal = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not uploads_refuse(request, form, "file") and form.is_valid():
         v = form.cleaned_data
         try:
             cert = certificate_register(brand=v["brand"], by=request.user, upload=v["file"], title=v["title"],
@@ -120,11 +122,12 @@ def _thumbnail_response(path, *, public: bool) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def certificate_verify_file(request: HttpRequest) -> HttpResponse:
     """Anyone drops a file and sees whether it matches a certificate, exactly or nearly. Nothing is kept."""
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not uploads_refuse(request, form, "file") and form.is_valid():
         try:
             data = read_upload(form.cleaned_data["file"])
             result = _match_file(data)
@@ -162,12 +165,13 @@ DISPUTE_PREFIX = "dispute"  # its fields sit on the same page as the registratio
 
 @login_required
 @require_http_methods(["POST"])
+@uploads_limited
 def dispute_new(request: HttpRequest) -> HttpResponse:
     """The applicant disputes a near-duplicate refusal (the form under the refusal)."""
     require_rights_holder(request.user, "Only rights holders register works.")
     brands = brands_for_user(user=request.user).order_by("name")
     form = DisputeForm(request.POST, request.FILES, brands=brands, prefix=DISPUTE_PREFIX)
-    if form.is_valid():
+    if not uploads_refuse(request, form, "file") and form.is_valid():
         v = form.cleaned_data
         try:
             dispute = dispute_open(brand=v["brand"], by=request.user, upload=v["file"], title=v["title"],

@@ -110,23 +110,61 @@ def _who(request) -> str:
     return f"ip:{client_address(request)}"
 
 
-class UploadRateLimitMiddleware:
-    """Every request carrying files (a multipart POST with at least one file) counts against
-    RATE_LIMITS["uploads"] for its user: evidence for reports, appeals, counter-notices, court
-    filings, right documents, works."""
+# --- uploads ----------------------------------------------------------------------------------
+# Checked where the form is validated, not before the view: a request over the limit gets its
+# form back with everything typed, the file field saying the files were not taken and when they
+# can be sent again (429, Retry-After). The API answers JSON (UploadThrottle).
 
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        # Only requests that carry a file: every upload form is multipart, and a report form sent
-        # with no file picked (a typo fixed, a draft saved) must meet the filing limit and its
-        # kept-as-typed answer, not this bare 429. A file part left empty is no file (Django drops it).
-        if request.method == "POST" and request.content_type == "multipart/form-data" and request.FILES:
-            wait = rate_take("uploads", _who(request))
-            if wait is not None:
-                return too_many(wait, "uploads")
-        return self.get_response(request)
+def uploads_wait(request) -> int | None:
+    """Count a request carrying files (at least one; an empty file part is none, Django drops it)
+    against RATE_LIMITS["uploads"] for its user, once per request; None if its files may be taken,
+    else the seconds until they may."""
+    if not hasattr(request, "_uploads_wait"):
+        carries = request.method == "POST" and request.content_type == "multipart/form-data" and bool(request.FILES)
+        request._uploads_wait = rate_take("uploads", _who(request)) if carries else None
+    return request._uploads_wait
+
+
+def uploads_refusal(wait: int) -> str:
+    """What a form says on its file field when the uploads limit refused this request's files."""
+    return (f"Files not taken: you reached the upload limit ({settings.RATE_LIMITS['uploads']} requests with "
+            f"files). You can upload again {wait_words(wait)}. Nothing you typed was lost; pick the files "
+            "again then.")
+
+
+def uploads_refuse(request, form, field: str) -> bool:
+    """For a form with a file field: over the uploads limit, the error on `field` that makes the form
+    invalid, so its view stores nothing and shows the form again as typed. True if refused."""
+    wait = uploads_wait(request)
+    if wait is None:
+        return False
+    form.add_error(field, uploads_refusal(wait))
+    return True
+
+
+def uploads_limited(view):
+    """A view whose forms take files: its request is counted against RATE_LIMITS["uploads"] (the
+    forms refuse the files with uploads_refuse, or evidence.forms.uploads_carry); the form shown
+    again over the limit is answered 429 with Retry-After."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        wait = uploads_wait(request)
+        response = view(request, *args, **kwargs)
+        if wait is not None:
+            if 300 <= response.status_code < 400:
+                # The view took the request as if it carried no files: a form that never asked.
+                log.error("uploads over the limit but %s redirected: its form does not refuse them",
+                          view.__name__)
+            else:
+                # Another limit may have answered 429 already (the report form's filing limit): the later time.
+                before = int(response["Retry-After"]) if response.status_code == 429 and response.has_header(
+                    "Retry-After") else 0
+                response.status_code = 429
+                response["Retry-After"] = str(max(wait, before))
+        return response
+    wrapped.uploads_limited = True
+    return wrapped
 
 
 class _PortalThrottle(BaseThrottle):
@@ -157,6 +195,19 @@ class ApiAnonThrottle(_PortalThrottle):
 
     def ident_for(self, request):
         return None if request.user and request.user.is_authenticated else f"ip:{client_address(request)}"
+
+
+class UploadThrottle(_PortalThrottle):
+    """An API call carrying files: the same count as the upload forms (uploads_wait), per token's
+    user; answered by DRF with JSON, 429 and Retry-After."""
+    scope = "uploads"
+
+    def ident_for(self, request):
+        if request.method != "POST" or not request.FILES:
+            return None
+        if request.user and request.user.is_authenticated:
+            return f"user:{request.user.pk}"
+        return f"ip:{client_address(request)}"
 
 
 class ReportFilingThrottle(_PortalThrottle):

@@ -9,6 +9,7 @@ from audit.services import audit_append, audit_append_many
 from common import dates
 from evidence.models import EvidenceFile
 from evidence.services import evidence_delete
+from imagery.selectors import images_snapshots
 from listings.models import Listing
 from notifications.services import notify_on_commit
 from registry.models import Brand, IPRight, RightStatus
@@ -171,9 +172,12 @@ def _open_cases(*, report: Report, listings: list[Listing], reporter, source: st
         source = CaseSource.TRUSTED_FLAGGER if report.brand.trusted_flagger else CaseSource.REPORT
     due_at = case_due_at(priority=priority, created_at=timezone.now())
     # bulk_create skips Case.save(): set the queue's denormalized brand and kind here.
+    fresh = [lst for lst in listings if lst.pk not in taken]
+    # The pictures as reported, read in one query for the whole report.
+    images = images_snapshots(listing_ids=[lst.pk for lst in fresh])
     new = [Case(report=report, listing=lst, right=right, brand=report.brand, kind=right.kind, priority=priority,
-                source=source, due_at=due_at, listing_snapshot=lst.snapshot())
-           for lst in listings if lst.pk not in taken]
+                source=source, due_at=due_at, listing_snapshot={**lst.snapshot(), "images": images[lst.pk]})
+           for lst in fresh]
     try:
         with transaction.atomic():
             Case.objects.bulk_create(new, batch_size=500)

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from common.ratelimit import uploads_refusal, uploads_wait
+
 from .content import ACCEPTED
 from .models import EvidenceFile
 from .selectors import evidence_unattached
@@ -64,7 +66,9 @@ def uploads_carry(request: HttpRequest, *, carriable: QuerySet[EvidenceFile] | N
     picked in `evidence_upload`, stored and checked by content.
 
     An id the user may not carry (another user's file, one filed or purged) is dropped with a
-    problem, never attached: a draft is its uploader's alone."""
+    problem, never attached: a draft is its uploader's alone. Over RATE_LIMITS["uploads"] the files
+    just picked are not taken, with the problem saying when they can be (the view answers 429:
+    common.ratelimit.uploads_limited); those carried from earlier tries stay."""
     if carriable is None:
         carriable = evidence_unattached().filter(uploaded_by=request.user)
     ids = {int(v) for v in request.POST.getlist("evidence") if v.isdigit() and len(v) <= 18}
@@ -75,7 +79,12 @@ def uploads_carry(request: HttpRequest, *, carriable: QuerySet[EvidenceFile] | N
     remove = request.POST.get("remove_evidence", "")
     removed = next((f for f in carried if str(f.pk) == remove), None)
     carried = [f for f in carried if f is not removed]
-    accepted = evidence_accept(uploaded_by=request.user, uploads=request.FILES.getlist("evidence_upload"),
+    picked = request.FILES.getlist("evidence_upload")
+    wait = uploads_wait(request)
+    if wait is not None:
+        return Carried(files=carried, problems=[*problems, uploads_refusal(wait)] if picked else problems,
+                       removed=removed)
+    accepted = evidence_accept(uploaded_by=request.user, uploads=picked,
                                used_bytes=sum(f.size for f in carried), used_files=len(carried), attached=carried)
     for duplicate in accepted.duplicates:
         messages.info(request, duplicate)

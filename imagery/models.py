@@ -57,9 +57,10 @@ class ListingImage(models.Model):
         indexes = [
             models.Index(fields=["listing", "current"], name="img_listing_current"),
             models.Index(fields=["status", "retry_at"], name="img_retry_due"),
-            # Search by image and re-listings: the pHash rides in each band index (index-only scans).
-            *[models.Index(fields=[f"band{i}", "phash"], name=f"img_band{i}", condition=Q(phash__isnull=False))
-              for i in range(4)],
+            # Search by image and re-listings (imagery.matching.near_rows): the pHash and the id ride
+            # in each band index, so a lookup reads the indexes only (index-only scans).
+            *[models.Index(fields=[f"band{i}", "phash", "id"], name=f"img_band{i}_cover",
+                           condition=Q(phash__isnull=False)) for i in range(4)],
         ]
 
     def __str__(self) -> str:
@@ -127,7 +128,7 @@ class ReferenceImage(models.Model):
 
 class TitleFingerprint(models.Model):
     """SimHash of a listing's normalized title words: a re-posted copy of a removed listing is
-    found within a few bits (imagery.matching.relisting_candidates)."""
+    found within a few bits (monitoring.services.relistings_find)."""
 
     listing = models.OneToOneField("listings.Listing", on_delete=models.CASCADE, related_name="title_fingerprint")
     simhash = models.BigIntegerField()
@@ -137,7 +138,8 @@ class TitleFingerprint(models.Model):
     band3 = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=[f"band{i}", "simhash"], name=f"title_band{i}") for i in range(4)]
+        # As ListingImage's band indexes: the SimHash and the id ride in each (index-only scans).
+        indexes = [models.Index(fields=[f"band{i}", "simhash", "id"], name=f"title_band{i}_cover") for i in range(4)]
 
     def __str__(self) -> str:
         return f"title fingerprint of listing {self.listing_id}"

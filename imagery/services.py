@@ -22,6 +22,7 @@ from registry.signals import protection_changed_on_commit
 
 from .hashes import Hashed, image_hash
 from .models import ImageOrigin, ImageStatus, ListingImage, ReferenceImage, SellerSignal, SignalKind, TitleFingerprint
+from .signals import seller_signals_added
 from .states import IMAGE_TRANSITIONS
 
 FETCH_TASK = "imagery.tasks.fetch_listing_image"
@@ -307,4 +308,5 @@ def seller_signals_set(*, seller: Seller, linked_ids: list[str], fingerprints: l
         if added:
             audit_append(actor=None, action="seller.signals_added", target=seller,
                          data={"linked_ids": sorted(set(linked_ids)), "fingerprints": len(fingerprints)})
+            seller_signals_added.send(sender=SellerSignal, seller_ids=sorted({row.seller_id for row in rows}))
     return added

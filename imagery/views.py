@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import require_reviewer, require_rights_holder
 from certificates import fingerprints as fp
+from common.ratelimit import uploads_limited, uploads_refuse
 from evidence.content import Refused
 from listings.models import Seller
 from registry.selectors import require_brand_admin, right_get_for_user
@@ -29,6 +30,7 @@ def _references_page(request, right, member, form, status=200) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def references(request: HttpRequest, pk: int) -> HttpResponse:
     """A right's reference pictures; brand admins add them."""
     right, member = right_get_for_user(user=request.user, pk=pk)
@@ -36,7 +38,7 @@ def references(request: HttpRequest, pk: int) -> HttpResponse:
         return _references_page(request, right, member, ReferenceForm())
     require_brand_admin(user=request.user, brand=right.brand)
     form = ReferenceForm(request.POST, request.FILES)
-    if form.is_valid():
+    if not uploads_refuse(request, form, "image") and form.is_valid():
         upload = form.cleaned_data["image"]
         if upload.size > settings.IMAGERY_MAX_IMAGE_BYTES:
             form.add_error("image", f"The file is {upload.size:,} bytes; at most "
@@ -78,6 +80,12 @@ def reference_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     return _jpeg(sel.reference_get_for_user(user=request.user, pk=pk).thumbnail)
 
 
+def case_image_response(*, case, pk: int) -> HttpResponse:
+    """The thumbnail of a picture of `case`'s listing, for a viewer the caller found may see the
+    case (the rights holder's and the seller's pages scope their pictures so)."""
+    return _jpeg(sel.case_image_get(case=case, pk=pk).thumbnail)
+
+
 @login_required
 @require_GET
 def listing_image_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -86,13 +94,14 @@ def listing_image_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def photo_search(request: HttpRequest) -> HttpResponse:
     """Search the catalogue by photo: the listings whose pictures look like it, nearest first.
     From the report form, HTMX swaps the results in; "Add" and "Add all" fill the listings box."""
     require_rights_holder(request.user)
     form = PhotoSearchForm(request.POST, request.FILES) if request.method == "POST" else PhotoSearchForm()
     results, searched = [], False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not uploads_refuse(request, form, "photo") and form.is_valid():
         upload = form.cleaned_data["photo"]
         try:
             if upload.size > settings.IMAGERY_MAX_IMAGE_BYTES:

@@ -136,7 +136,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor this session
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",  # staff enrol and verify TOTP before any page
-    "common.ratelimit.UploadRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import is_reviewer, is_senior, require_reviewer
 from audit.transitions import IllegalTransition
 from common import dates
+from common.ratelimit import uploads_limited, uploads_refuse
 from evidence.responses import evidence_response
+from imagery.selectors import linked_sellers as signal_linked_sellers
 
 from .dossier import seller_dossier
 from .forms import OffenceForm, ReferralForm, TestBuyForm
@@ -121,6 +123,7 @@ def package_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def test_buy_new(request: HttpRequest) -> HttpResponse:
     staff = is_reviewer(request.user)
     brands = list(admin_brands(user=request.user))
@@ -133,7 +136,8 @@ def test_buy_new(request: HttpRequest) -> HttpResponse:
     initial = {"listing": case.listing.external_id if case else request.GET.get("listing", ""),
                "brand": case.brand_id if case else (brands[0].pk if len(brands) == 1 else None), "currency": "USD"}
     form = TestBuyForm(request.POST or None, initial=initial, brands=brands, staff=staff)
-    if request.method == "POST" and form.is_valid():
+    photos_field = "item_photos" if request.FILES.getlist("item_photos") else "packaging_photos"
+    if request.method == "POST" and not uploads_refuse(request, form, photos_field) and form.is_valid():
         d = form.cleaned_data
         listing, _ = listing_for_test_buy(user=request.user, external_id=d["listing"])
         if listing is None:
@@ -321,9 +325,11 @@ def share(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def seller_dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
     seller = seller_get_for_staff(user=request.user, pk=pk)
-    return render(request, "legal/seller_dossier.html", {"d": seller_dossier(seller), "seller": seller,
-                                                         "packages": packages_for(user=request.user).filter(
-                                                             seller=seller)[:10]})
+    return render(request, "legal/seller_dossier.html", {
+        "d": seller_dossier(seller), "seller": seller,
+        "packages": packages_for(user=request.user).filter(seller=seller)[:10],
+        # What the marketplace says ties this seller to others (imagery); staff only, as the page.
+        "linked_sellers": signal_linked_sellers(seller_id=seller.pk)})
 
 
 # --- DSA Art. 18 -------------------------------------------------------------------------------

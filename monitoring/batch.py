@@ -32,6 +32,7 @@ from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
 from complaints.sla import case_due_at
 from decisions.automated import cases_release_automated
 from imagery.matching import image_matches
+from imagery.selectors import images_snapshots
 from listings.models import Listing, Seller
 from registry.models import IPRight, RuleMode
 
@@ -138,6 +139,7 @@ def _open_cases(hits: list) -> int:
     rights = IPRight.objects.select_related("brand").in_bulk({hit.right_id for _, hit in hits})
     sellers = dict(Seller.objects.filter(pk__in={w.seller_id for w, _ in hits}).values_list("id", "name"))
     statuses = dict(Listing.objects.filter(pk__in={w.id for w, _ in hits}).values_list("id", "status"))
+    images = images_snapshots(listing_ids={w.id for w, _ in hits})  # one query for the batch
     lanes: dict[int, tuple[int, object]] = {}
     cases, detections = [], []
     for w, hit in hits:
@@ -154,7 +156,7 @@ def _open_cases(hits: list) -> int:
             listing_snapshot={"external_id": w.external_id, "title": w.title, "description": w.description,
                               "brand_name": w.brand_name, "seller": sellers[w.seller_id], "seller_id": w.seller_id,
                               "ships_from": w.ships_from, "price": str(w.price), "currency": w.currency,
-                              "url": w.url, "status": statuses[w.id]}))
+                              "url": w.url, "status": statuses[w.id], "images": images[w.id]}))
     Case.objects.bulk_create(cases)
     # Named without loading each case's listing (str(case) would read it: one query per hit).
     entries = [("case.open", AuditTarget(audit_label(Case), case.pk, f"Case C-{case.pk} · {w.external_id}"),

@@ -17,7 +17,8 @@ from complaints.lanes import case_priority
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseSource, CaseState
 from complaints.sla import case_due_at
 from decisions.automated import case_release_automated, case_suppress_automated
-from imagery.matching import image_matches, listings_near_images_of, listings_near_title
+from imagery.matching import image_matches, near_owners_many
+from imagery.models import ListingImage, TitleFingerprint
 from imagery.selectors import images_snapshot, linked_seller_ids
 from imagery.services import title_fingerprints_store
 from listings.models import Listing, ListingStatus
@@ -81,41 +82,62 @@ def relistings_find(*, rows: list[tuple]) -> dict[int, list[RelistingHit]]:
     infringement: a title within
     IMAGERY_TITLE_BITS of its SimHash or a picture within IMAGERY_SEARCH_BITS, from the same seller
     or a linked one (imagery.selectors.linked_sellers). One hit per removed case, nearest first;
-    suppressed at once when the brand chose automatic suppression in any of its rules."""
+    suppressed at once when the brand chose automatic suppression in any of its rules.
+
+    A few statements for the batch, whatever its size: the titles' and the current pictures'
+    hashes, one band-index search each among the removed listings (imagery.matching.near_owners_many),
+    their restrictions; then per seller its links and per brand its rule mode, only where a copy
+    was found."""
     title_fingerprints_store(titles={row[0]: row[1] for row in rows})
     found: dict[int, list[RelistingHit]] = {}
-    if not Restriction.objects.filter(kind=RestrictionKind.REMOVED, lifted_at__isnull=True,
-                                      case__isnull=False).exists():
+    removals = Restriction.objects.filter(kind=RestrictionKind.REMOVED, lifted_at__isnull=True, case__isnull=False)
+    if not removals.exists():
         return found  # nothing removed for infringement: nothing to re-list
     removed_now = set(Listing.objects.filter(pk__in=[r[0] for r in rows], status=ListingStatus.REMOVED)
                       .values_list("pk", flat=True))
+    pks = [r[0] for r in rows if r[0] not in removed_now]
+    removed_ids = removals.values_list("listing_id", flat=True)
+    by_title = near_owners_many(
+        table=TitleFingerprint._meta.db_table, column="simhash", max_distance=settings.IMAGERY_TITLE_BITS,
+        values=list(TitleFingerprint.objects.filter(listing_id__in=pks).values_list("listing_id", "simhash")),
+        owners_in=removed_ids)
+    by_picture = near_owners_many(
+        table=ListingImage._meta.db_table, column="phash", max_distance=settings.IMAGERY_SEARCH_BITS,
+        values=list(ListingImage.objects.filter(listing_id__in=pks, current=True, phash__isnull=False)
+                    .values_list("listing_id", "phash")),
+        extra_where="AND phash IS NOT NULL", owners_in=removed_ids)
+    if not by_title and not by_picture:
+        return found
+    restrictions: dict[int, list[Restriction]] = defaultdict(list)
+    for restriction in (removals.filter(listing_id__in={o for near in (*by_title.values(), *by_picture.values())
+                                                        for o in near})
+                        .select_related("case__right__brand", "listing", "decision").order_by("-id")):
+        restrictions[restriction.listing_id].append(restriction)
+    linked: dict[int, set[int]] = {}
+    suppressing: dict[int, bool] = {}
     for pk, *_, seller_id in rows:
-        if pk in removed_now:
-            continue
         near: dict[int, str] = {}
-        for other, d in listings_near_title(listing_id=pk, max_distance=settings.IMAGERY_TITLE_BITS):
+        for other, d in sorted(by_title.get(pk, {}).items(), key=lambda t: (t[1], t[0])):
             near[other] = f"its title is {d} of 64 fingerprint bits from the removed listing's"
-        for other, d in listings_near_images_of(listing_id=pk, max_distance=settings.IMAGERY_SEARCH_BITS):
+        for other, d in sorted(by_picture.get(pk, {}).items(), key=lambda t: (t[1], t[0])):
             near.setdefault(other, f"a picture is {d} of 64 bits from the removed listing's")
-        if not near:
-            continue
-        removed = (Restriction.objects.filter(listing_id__in=list(near), kind=RestrictionKind.REMOVED,
-                                              lifted_at__isnull=True, case__isnull=False)
-                   .select_related("case__right__brand", "listing", "decision").order_by("-id"))
-        linked = None
-        for restriction in removed:
+        for restriction in sorted((r for other in near for r in restrictions.get(other, ())), key=lambda r: -r.pk):
             other_seller = restriction.listing.seller_id
             if other_seller != seller_id:
-                linked = linked_seller_ids(seller_id=seller_id) if linked is None else linked
-                if other_seller not in linked:
+                if seller_id not in linked:
+                    linked[seller_id] = linked_seller_ids(seller_id=seller_id)
+                if other_seller not in linked[seller_id]:
                     continue
             case = restriction.case
+            brand_id = case.right.brand_id
             who = "the same seller" if other_seller == seller_id else "a linked seller"
-            suppress = ProtectionRule.objects.filter(brand_id=case.right.brand_id, mode=RuleMode.SUPPRESS).exists()
+            if brand_id not in suppressing:
+                suppressing[brand_id] = ProtectionRule.objects.filter(brand_id=brand_id,
+                                                                      mode=RuleMode.SUPPRESS).exists()
             decision = restriction.decision
             found.setdefault(pk, []).append(RelistingHit(
-                brand_id=case.right.brand_id, right_id=case.right_id,
-                mode=RuleMode.SUPPRESS if suppress else RuleMode.FLAG, removed_case_id=case.pk,
+                brand_id=brand_id, right_id=case.right_id,
+                mode=RuleMode.SUPPRESS if suppressing[brand_id] else RuleMode.FLAG, removed_case_id=case.pk,
                 removed_reference=case.reference, why=f"{near[restriction.listing_id]}, sold by {who}",
                 decision=f"{decision.get_outcome_display()} ({decision.reason_code})" if decision else "removed"))
     return found

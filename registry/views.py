@@ -12,6 +12,7 @@ from accounts.services import account_email_taken
 from accounts.views import MODEL_BACKEND
 from audit.selectors import audit_entries_for
 from common import dates
+from common.ratelimit import uploads_limited, uploads_refuse
 from evidence.responses import evidence_response
 
 from . import selectors as sel
@@ -267,6 +268,7 @@ def right_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def right_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Renew an expired or soon-expiring right: new expiry date and renewal document (brand admins)."""
     right, _ = sel.right_get_for_user(user=request.user, pk=pk)
@@ -276,7 +278,7 @@ def right_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return redirect("registry:right_detail", pk=right.pk)
     form = RenewForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not uploads_refuse(request, form, "file") and form.is_valid():
         try:
             right_renew(right=right, by=request.user, expires_on=form.cleaned_data["expires_on"],
                         upload=form.cleaned_data["file"])
@@ -293,11 +295,12 @@ def right_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@uploads_limited
 def right_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     right, _ = sel.right_get_for_user(user=request.user, pk=pk)
     sel.require_brand_admin(user=request.user, brand=right.brand)
     form = RightDocumentForm(request.POST, request.FILES, roles=roles_for(right))
-    if form.is_valid():
+    if not uploads_refuse(request, form, "file") and form.is_valid():
         try:
             doc = right_document_add(right=right, by=request.user, role=form.cleaned_data["role"],
                                      upload=form.cleaned_data["file"])

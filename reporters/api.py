@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsRightsHolder
 from common.db import MAX_DB_INTEGER
-from common.ratelimit import ApiAnonThrottle, ApiUserThrottle, ReportFilingThrottle
+from common.ratelimit import ApiAnonThrottle, ApiUserThrottle, ReportFilingThrottle, UploadThrottle
 from complaints.models import UNDECIDED_STATES, Case, CaseState, Decision, Report, ReporterCapacity
 from complaints.selectors import evidence_carriable, report_cases, report_get_for_user, reports_for_user
 from complaints.services import ReportError, report_submit
@@ -57,6 +57,8 @@ class EvidenceOut(serializers.Serializer):
 class EvidenceUploadApi(APIView):
     permission_classes = [IsRightsHolder]
     parser_classes = [MultiPartParser, FormParser]
+    # A call carrying files counts against RATE_LIMITS["uploads"] with the upload forms.
+    throttle_classes = [ApiUserThrottle, ApiAnonThrottle, UploadThrottle]
 
     @extend_schema(
         summary="Upload evidence files",

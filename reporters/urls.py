@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/standing/", views.reporter_standing, name="reporter_standing"),
     path("reports/brands/<int:pk>/lane/", views.brand_lane_recompute_view, name="brand_lane_recompute"),
     path("reports/cases/<int:pk>/", views.reporter_case, name="case"),
+    path("reports/cases/<int:pk>/images/<int:image_pk>.jpg", views.case_image, name="case_image"),
     path("reports/cases/<int:pk>/appeal/", views.case_appeal, name="case_appeal"),
     path("reports/cases/<int:pk>/court-action/", views.court_action, name="court_action"),
     path("reports/appeals/<int:pk>/respond/", views.appeal_response, name="appeal_response"),

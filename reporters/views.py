@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import require_rights_holder
@@ -15,7 +16,7 @@ from appeals.selectors import appeal_files, appeal_get_for_party
 from appeals.services import AppealError, appeal_file_by_reporter, appeal_respond
 from audit.selectors import audit_entries_for
 from audit.transitions import IllegalTransition
-from common.ratelimit import rate_take, wait_words
+from common.ratelimit import rate_take, uploads_limited, uploads_refusal, uploads_wait, wait_words
 from common.text import plural
 from complaints.forms import ReportFilterForm, ReportForm
 from complaints.kinds import SPECS, report_details_display
@@ -43,6 +44,8 @@ from counter_notices.models import CounterNoticeStatus
 from counter_notices.services import CounterNoticeError, counter_notice_answer, court_action_show
 from evidence.forms import take_uploads, uploads_carry
 from evidence.responses import evidence_response
+from imagery.selectors import case_pictures
+from imagery.views import case_image_response
 from listings.selectors import listing_csv_parse, listing_search, parse_listing_refs
 from registry.models import RightKind
 from registry.selectors import brand_get_for_user, brands_for_user, rights_for_user
@@ -100,6 +103,7 @@ def _filing(request: HttpRequest) -> str | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: int | None = None) -> HttpResponse:
     """A report form of one kind, new or continuing a draft.
 
@@ -137,8 +141,11 @@ def report_new(request: HttpRequest, kind: str = RightKind.TRADEMARK, draft_pk: 
     if wait is not None:
         return _too_many_filings(request, form, data, files, draft, wait)
     if removed is not None:
-        # Removing a file is not a submission: show the form again as typed, without errors.
+        # Removing a file is not a submission: show the form again as typed, without errors (files
+        # picked at the same time and refused say so above the form).
         messages.info(request, f"Removed “{removed.original_name}” from this report.")
+        for problem in problems + csv_problems:
+            messages.error(request, problem)
         form = ReportForm(initial=_typed_fields(form, data, files), user=request.user, draft=draft, kind=kind)
         return _render_report_form(request, form, draft)
     if problems or csv_problems:
@@ -206,6 +213,9 @@ def _take_listings_csv(request: HttpRequest, data) -> list[str]:
     upload = request.FILES.get("listings_csv")
     if upload is None:
         return []
+    wait = uploads_wait(request)
+    if wait is not None:
+        return [uploads_refusal(wait)]
     if upload.size > 2 * 2**20:
         return ["The CSV is larger than 2 MB. Split it, or file it through the API."]
     try:
@@ -347,6 +357,7 @@ def report_cases_partial(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@uploads_limited
 def info_answer_view(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     """The reporter answers a reviewer's question on their report page."""
     require_rights_holder(request.user)
@@ -422,6 +433,14 @@ def reporter_case(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_reporter_case(request, case)
 
 
+@login_required
+@require_GET
+def case_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """A picture of the case's listing, as reported or now, for the members of the case's brand."""
+    require_rights_holder(request.user)
+    return case_image_response(case=reporter_case_get(user=request.user, pk=pk), pk=image_pk)
+
+
 def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
     appeals = list(case.appeals.all().order_by("id"))
     notices = list(case.counter_notices.all().order_by("id"))
@@ -440,11 +459,14 @@ def _render_reporter_case(request, case, status=200, **forms) -> HttpResponse:
         "answer_form": forms.get("answer_form") or CounterNoticeAnswerForm(),
         "files": forms.get("files", []),
         "timeline": audit_entries_for(targets=[case, *decisions, *appeals, *notices]),
+        "pictures": case_pictures(case=case, src=lambda image_pk: reverse("reporters:case_image",
+                                                                          args=[case.pk, image_pk])),
     }, status=status)
 
 
 @login_required
 @require_POST
+@uploads_limited
 def case_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     require_rights_holder(request.user)
     case = reporter_case_get(user=request.user, pk=pk)
@@ -465,6 +487,7 @@ def case_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@uploads_limited
 def court_action(request: HttpRequest, pk: int) -> HttpResponse:
     require_rights_holder(request.user)
     case = reporter_case_get(user=request.user, pk=pk)
@@ -506,6 +529,7 @@ def _counter_notice_answer(request, case, notice) -> HttpResponse:
 
 @login_required
 @require_POST
+@uploads_limited
 def appeal_response(request: HttpRequest, pk: int) -> HttpResponse:
     """The rights holder answers a seller's appeal from its case page. Anyone else: 404."""
     require_rights_holder(request.user)

@@ -5,6 +5,7 @@ selectors.case_get_for_reviewer). A fixed number of queries whatever the records
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 
 from accounts.permissions import is_senior
 from audit.selectors import audit_entries_for
@@ -19,7 +20,7 @@ from complaints.models import (
     Priority,
 )
 from complaints.selectors import report_evidence
-from imagery.selectors import image_pair_for_case, linked_sellers, listing_images
+from imagery.selectors import case_pictures, image_pair_for_case, linked_sellers
 from listings.models import ListingStatus
 
 from .forms import DecideForm, NoteForm, ReassignForm, RequestInfoForm
@@ -140,6 +141,10 @@ def case_info_requests(*, case: Case) -> list[InfoRequest]:
     return list(case.info_requests.select_related("asked_by", "answered_by").prefetch_related(files).order_by("id"))
 
 
+def _reviewer_thumbnail(pk: int) -> str:
+    return reverse("imagery:listing_image_thumbnail", args=[pk])  # reviewers see every listing picture
+
+
 def lane_label(priority: int) -> str:
     return Priority(priority).label
 
@@ -173,7 +178,7 @@ def case_page_context(case, user, **extra) -> dict:
                             if case.report_id else 0),
         "reassign_form": ReassignForm() if is_senior(user) and case.state in OPEN_OR_CLAIMED else None,
         "details": report_details_display(report=case.report) if case.report_id else [],
-        "pictures": listing_images(listing_id=case.listing_id),
+        "case_pictures": case_pictures(case=case, src=_reviewer_thumbnail),
         "image_pair": image_pair_for_case(case=case),
         "linked_sellers": linked_sellers(seller_id=case.listing.seller_id),
         **extra,

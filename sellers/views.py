@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import require_seller
@@ -18,12 +19,16 @@ from appeals.selectors import appeal_files, appeal_get_for_party
 from appeals.services import AppealError, appeal_file, appeal_respond
 from audit.transitions import IllegalTransition
 from common import dates
+from common.ratelimit import uploads_limited
 from complaints.models import CaseState, Party
 from counter_notices.forms import CounterNoticeForm
 from counter_notices.models import CounterNoticeProcedure, procedure_for
 from counter_notices.services import CounterNoticeError, Statements, counter_notice_file
 from evidence.forms import take_uploads
+from imagery.selectors import case_pictures
+from imagery.views import case_image_response
 from suspensions.forms import SuspensionAppealForm
+from suspensions.selectors import suspension_appeal_files
 from suspensions.services import SuspensionError, suspension_appeal_file
 
 from .selectors import (
@@ -44,19 +49,24 @@ def seller_center(request: HttpRequest) -> HttpResponse:
     return _seller_center_page(request)
 
 
-def _seller_center_page(request: HttpRequest, suspension_form=None, http_status: int = 200) -> HttpResponse:
+def _seller_center_page(request: HttpRequest, suspension_form=None, suspension_files=(),
+                        http_status: int = 200) -> HttpResponse:
     status = request.GET.get("status", "all")
     if status not in LISTING_FILTERS:
         status = "all"
     query = request.GET.get("q", "")[:100]
     listings = seller_listings(user=request.user, status=status, query=query)
     standings = seller_standings(user=request.user)
+    health = account_health(user=request.user)
     page = Paginator(listings, 50).get_page(request.GET.get("page"))
     return render(request, "sellers/seller_center.html", {
         "listings": page.object_list, "page": page, "listing_total": page.paginator.count, "status": status,
         "q": query,
-        "filters": list(LISTING_FILTERS), "standings": standings, "health": account_health(user=request.user),
-        "suspension_form": suspension_form or SuspensionAppealForm(),
+        "filters": list(LISTING_FILTERS), "standings": standings, "health": health,
+        # The appeal form's kept files, and those filed with the appeal (the seller's own to download).
+        "suspension_form": suspension_form or SuspensionAppealForm(), "suspension_files": list(suspension_files),
+        "suspension_appeal_files": (suspension_appeal_files(health.suspension)
+                                    if health.suspension and health.suspension.appeal_filed_at else []),
         "strike_threshold": settings.STRIKE_SUSPENSION_THRESHOLD,
         "strike_expiry_days": settings.STRIKE_EXPIRY_DAYS,
         "next_steps": [s for s in standings if s.next_step and (s.can_appeal or s.can_counter
@@ -67,6 +77,7 @@ def _seller_center_page(request: HttpRequest, suspension_form=None, http_status:
 
 @login_required
 @require_POST
+@uploads_limited
 def suspension_appeal(request: HttpRequest) -> HttpResponse:
     """The suspended seller appeals its suspension from Seller Center."""
     require_seller(request.user)
@@ -74,17 +85,18 @@ def suspension_appeal(request: HttpRequest) -> HttpResponse:
     if health.suspension is None:
         raise Http404("No suspension in force on your account")
     form = SuspensionAppealForm(request.POST)
+    files = take_uploads(request, form)
     if form.is_valid():
         try:
             suspension_appeal_file(suspension=health.suspension, user=request.user,
-                                   statement=form.cleaned_data["statement"])
+                                   statement=form.cleaned_data["statement"], evidence=files)
         except SuspensionError as exc:
-            form.add_error("statement", str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, "Appeal sent. A senior reviewer who took no part in the suspension rules on "
                                       "it; your listings stay suppressed until then. You will see the ruling here.")
             return redirect("sellers:seller_center")
-    return _seller_center_page(request, suspension_form=form, http_status=400)
+    return _seller_center_page(request, suspension_form=form, suspension_files=files, http_status=400)
 
 
 @login_required
@@ -96,6 +108,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_seller(request.user)
     if request.method == "GET":
@@ -132,11 +145,22 @@ def notice_page(request: HttpRequest, pk: int, *, form=None, response_form=None,
         "counter_notice": standing.counter_notice, "open_reporter_appeal": open_reporter_appeal,
         # Each form carries its own kept files: an appeal's never ride along with a response.
         "response_form": response_form or ResponseForm(), "files": list(files), "response_files": list(response_files),
+        "pictures": case_pictures(case=case, src=lambda image_pk: reverse("sellers:notice_image",
+                                                                          args=[case.pk, image_pk])),
     }, status=status)
 
 
 @login_required
+@require_GET
+def notice_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """A picture of the notice's listing, as reported or now, for the seller's members."""
+    require_seller(request.user)
+    return case_image_response(case=seller_notice_get(user=request.user, pk=pk), pk=image_pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
+@uploads_limited
 def counter_notice_new(request: HttpRequest, pk: int) -> HttpResponse:
     require_seller(request.user)
     standing = seller_notice_standing(user=request.user, pk=pk)
@@ -187,6 +211,7 @@ def _render_counter(request, form, standing, files, status=200) -> HttpResponse:
 
 @login_required
 @require_POST
+@uploads_limited
 def appeal_response(request: HttpRequest, pk: int) -> HttpResponse:
     """The seller answers a rights holder's appeal from the notice page. Anyone else: 404."""
     appeal = appeal_get_for_party(user=request.user, pk=pk, party=Party.SELLER)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 
-from .models import Strike, StrikeDecision, Suspension
+from .models import LinkedAccountFlag, Strike, StrikeDecision, Suspension, SuspensionAppealEvidence
 
 
 class StrikeDecisionInline(admin.TabularInline):
@@ -33,3 +33,15 @@ class StrikeDecisionAdmin(ReadOnlyAdmin):
 class SuspensionAdmin(ReadOnlyAdmin):
     list_display = ["id", "seller", "status", "proposed_by", "decided_by", "created_at"]
     list_filter = ["status"]
+
+
+@admin.register(SuspensionAppealEvidence)
+class SuspensionAppealEvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["id", "suspension", "file"]
+
+
+@admin.register(LinkedAccountFlag)
+class LinkedAccountFlagAdmin(ReadOnlyAdmin):
+    list_display = ["id", "seller", "suspended_seller", "suspension", "status", "decided_by", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["seller__name", "seller__external_id"]

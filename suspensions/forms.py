@@ -1,5 +1,7 @@
 from django import forms
 
+from evidence.forms import EvidenceFormMixin, EvidenceUploadField
+
 from .services import PROPOSAL_REASON_MIN_CHARS
 
 
@@ -24,11 +26,17 @@ class SuspensionProposeForm(forms.Form):
     )
 
 
-class SuspensionAppealForm(forms.Form):
+class SuspensionAppealForm(EvidenceFormMixin, forms.Form):
     statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False,
                                 label="Why the suspension is wrong",
                                 help_text="The facts a senior reviewer can check: reversed takedowns, invoices, "
                                           "authorizations.")
+    evidence_upload = EvidenceUploadField(required=False, label="Evidence files")
+    upload_help = "Invoices from your suppliers, authorizations or licences from brands, reversed decisions."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_upload()
 
 
 class SuspensionAppealDecideForm(forms.Form):
@@ -36,3 +44,14 @@ class SuspensionAppealDecideForm(forms.Form):
         ("grant", "Grant: lift the suspension"), ("deny", "Deny: the suspension stays")])
     appeal_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Reasons",
                                     help_text="The seller reads them.")
+
+
+class LinkedFlagDecideForm(forms.Form):
+    decision = forms.ChoiceField(widget=forms.RadioSelect, label="Decision", error_messages={
+        "required": "Choose a decision: clear or escalate."}, choices=[
+        ("clear", "Clear: nothing to act on"),
+        ("escalate", "Escalate: propose suspending this seller (a senior reviewer decides)")])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Reason",
+                             error_messages={"required": "Give a reason: what you checked on this seller."},
+                             help_text=f"What you checked. At least {PROPOSAL_REASON_MIN_CHARS} characters to "
+                                       "escalate: the senior reviewer decides on it; the seller never reads it.")

@@ -6,6 +6,7 @@ from django.db import models
 
 from actions.models import BulkJob
 from complaints.models import Case, Decision
+from imagery.models import SignalKind
 from listings.models import Seller
 
 
@@ -165,3 +166,75 @@ class Suspension(models.Model):
     def may_be_appealed(self) -> bool:
         """In force and not yet appealed (one appeal per suspension)."""
         return self.is_approved and self.appeal_filed_at is None
+
+
+class SuspensionAppealEvidence(models.Model):
+    """A file the seller filed with its appeal against a suspension (as appeals.AppealEvidence is
+    for an appeal of a case). One owner per file; read by the seller and by reviewers only."""
+
+    suspension = models.ForeignKey(Suspension, on_delete=models.PROTECT, related_name="appeal_evidence_links")
+    file = models.OneToOneField("evidence.EvidenceFile", on_delete=models.PROTECT,
+                                related_name="suspension_appeal_link")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "suspension appeal evidence"
+
+    def __str__(self) -> str:
+        return f"Suspension #{self.suspension_id} appeal: {self.file.original_name}"
+
+
+class LinkedFlagStatus(models.TextChoices):
+    OPEN = "open", "Open: to review"
+    CLEARED = "cleared", "Cleared by a reviewer"
+    ESCALATED = "escalated", "Escalated: suspension proposed"
+    WITHDRAWN = "withdrawn", "Withdrawn: the suspension was lifted"
+
+
+class LinkedAccountFlag(models.Model):
+    """A seller linked (by a signal the marketplace sent: imagery.SellerSignal) to a seller whose
+    suspension was approved, waiting for a reviewer: cleared with a reason, or escalated (a
+    suspension of the linked seller proposed). Raised once per (linked seller, suspension) when the
+    suspension is approved; withdrawn if the suspension is lifted while it is still open."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="linked_flags",
+                               help_text="The linked seller under review")
+    suspended_seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="+")
+    suspension = models.ForeignKey(Suspension, on_delete=models.PROTECT, related_name="linked_flags")
+    # The imagery.SignalKind values the two sellers shared when the flag was raised (why linked).
+    signal_kinds = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=LinkedFlagStatus.choices, default=LinkedFlagStatus.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(max_length=4000, blank=True)
+    # Escalated: the suspension of the linked seller it led to (proposed then, or already open).
+    escalated_to = models.ForeignKey(Suspension, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="linked_flag_queue")]
+        constraints = [
+            # Raised once per suspension and linked seller whatever became of it: a re-run of the
+            # hook never raises a flag a reviewer already cleared (so at most one open, too).
+            models.UniqueConstraint(fields=["seller", "suspension"], name="one_linked_flag_per_seller_suspension"),
+            models.CheckConstraint(condition=~models.Q(seller=models.F("suspended_seller")),
+                                   name="linked_flag_not_on_the_suspended_seller"),
+            models.CheckConstraint(condition=~models.Q(status="escalated") | models.Q(escalated_to__isnull=False),
+                                   name="escalated_linked_flag_names_its_suspension"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Linked-account flag #{self.pk} on seller {self.seller_id} (suspension #{self.suspension_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LinkedFlagStatus.OPEN
+
+    @property
+    def signal_labels(self) -> list[str]:
+        """Why linked, as people read it."""
+        return [SignalKind(kind).label if kind in SignalKind.values else kind for kind in self.signal_kinds]

@@ -40,15 +40,29 @@ from audit.services import audit_append, audit_append_many
 from audit.transitions import transition
 from common.db import insert_rows
 from complaints.models import Case, Decision
+from evidence.models import EvidenceFile
+from evidence.services import EvidenceLimitError, evidence_check_filing
+from imagery.selectors import shared_signal_kinds
 from listings.models import Listing, Seller
 from notifications.services import notify_on_commit
 
-from .models import Strike, StrikeDecision, Suspension, SuspensionStatus, strike_event_for_decision
+from .models import (
+    LinkedAccountFlag,
+    LinkedFlagStatus,
+    Strike,
+    StrikeDecision,
+    Suspension,
+    SuspensionAppealEvidence,
+    SuspensionStatus,
+    strike_event_for_decision,
+)
 from .signals import seller_standing_changed
-from .states import SUSPENSION_TRANSITIONS
+from .states import LINKED_FLAG_TRANSITIONS, SUSPENSION_TRANSITIONS
 
 # A reviewer's proposal says why in at least this many characters: the senior decides on it.
 PROPOSAL_REASON_MIN_CHARS = 20
+# Clearing a linked account says why in at least this many characters: the next reviewer reads it.
+CLEAR_REASON_MIN_CHARS = 10
 
 
 class SuspensionError(Exception):
@@ -209,29 +223,44 @@ def suspension_propose(*, case: Case, reviewer, reason: str) -> Suspension:
     PROPOSAL_REASON_MIN_CHARS). Refused while the seller has an open suspension
     (SuspensionAlreadyOpen). Audited; like the system's proposals it notifies no one until a
     senior reviewer approves."""
+    reason = _check_proposal(reviewer=reviewer, reason=reason)
+    seller = case.listing.seller
+    with transaction.atomic():
+        _lock_seller_for_proposal(seller=seller)
+        existing = suspension_open_for(seller=seller)
+        if existing is not None:
+            raise SuspensionAlreadyOpen(existing)
+        return _propose(seller=seller, reviewer=reviewer, reason=reason, case=case)
+
+
+def _check_proposal(*, reviewer, reason: str) -> str:
     if not is_reviewer(reviewer):
         raise SuspensionError("Only reviewers propose suspensions.")
     reason = reason.strip()
     if len(reason) < PROPOSAL_REASON_MIN_CHARS:
         raise SuspensionError(f"Say why in at least {PROPOSAL_REASON_MIN_CHARS} characters (you wrote "
                               f"{len(reason)}): the senior reviewer decides on it.", field="reason")
-    seller = case.listing.seller
-    with transaction.atomic():
-        # Race: two reviewers (or a reviewer and a strike) proposing at once; the seller's row lock
-        # makes them take turns, so the second sees the first's proposal (the partial unique index
-        # backs this up).
-        Seller.objects.select_for_update().get(pk=seller.pk)
-        existing = suspension_open_for(seller=seller)
-        if existing is not None:
-            raise SuspensionAlreadyOpen(existing)
-        proposal = Suspension.objects.create(seller=seller, proposed_by=reviewer, proposed_from=case,
-                                                     proposal_reason=reason)
-        # The strikes standing now: the senior weighs them, and who decided one may not approve.
-        active = list(strikes_active(seller=seller))
-        proposal.strikes.set(active)
-        audit_append(actor=reviewer, action="suspensionproposal.proposed", target=proposal,
-                     data={"seller": seller.pk, "case": case.pk, "reason": reason,
-                           "strikes": [s.pk for s in active]})
+    return reason
+
+
+def _lock_seller_for_proposal(*, seller: Seller) -> None:
+    # Race: two reviewers (or a reviewer and a strike) proposing at once; the seller's row lock
+    # makes them take turns, so the second sees the first's proposal (the partial unique index
+    # backs this up).
+    Seller.objects.select_for_update().get(pk=seller.pk)
+
+
+def _propose(*, seller: Seller, reviewer, reason: str, case: Case | None = None,
+             data: dict | None = None) -> Suspension:
+    """A reviewer's proposal, in the caller's transaction, the seller locked and found with no open one."""
+    proposal = Suspension.objects.create(seller=seller, proposed_by=reviewer, proposed_from=case,
+                                         proposal_reason=reason)
+    # The strikes standing now: the senior weighs them, and who decided one may not approve.
+    active = list(strikes_active(seller=seller))
+    proposal.strikes.set(active)
+    audit_append(actor=reviewer, action="suspensionproposal.proposed", target=proposal,
+                 data={"seller": seller.pk, **({"case": case.pk} if case else {}), "reason": reason,
+                       "strikes": [s.pk for s in active], **(data or {})})
     return proposal
 
 
@@ -268,6 +297,7 @@ def suspension_approve(*, suspension: Suspension, senior, reason: str) -> Suspen
                             changes={"decided_by": senior, "decided_at": timezone.now(), "reason": reason,
                                      "suspend_job": job})
         seller_standing_changed.send(sender=Suspension, suspension=locked, suspended=True)
+        linked_flags_raise(suspension=locked)
         notify_on_commit("seller_suspended", locked.pk)
     return locked
 
@@ -314,15 +344,22 @@ def _lift(*, suspension: Suspension, senior, reason: str) -> Suspension:
                             field="status", data={"reason": reason, "bulk_job": job.pk},
                             changes={"lifted_by": senior, "lift_reason": reason, "lift_job": job})
         seller_standing_changed.send(sender=Suspension, suspension=locked, suspended=False)
+        linked_flags_withdraw(suspension=locked, actor=senior)
     return locked
 
 
-def suspension_appeal_file(*, suspension: Suspension, user, statement: str) -> Suspension:
+def suspension_appeal_file(*, suspension: Suspension, user, statement: str,
+                           evidence: list[EvidenceFile] = ()) -> Suspension:
     """A member of the suspended seller appeals the suspension, once: a senior reviewer who took no
-    part in it rules (suspension_appeal_decide). The suspension stays in force meanwhile."""
+    part in it rules (suspension_appeal_decide). The suspension stays in force meanwhile.
+    `evidence` (uploaded, not yet filed) is linked to the appeal, within a report's file limits."""
     if not statement.strip():
         raise SuspensionError("Say why the suspension is wrong: the facts a senior reviewer can check.",
                               field="statement")
+    try:
+        evidence_check_filing(evidence, what="An appeal of a suspension")
+    except EvidenceLimitError as exc:
+        raise SuspensionError(str(exc), field="evidence_upload") from exc
     with transaction.atomic():
         locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if not locked.seller.members.filter(user=user).exists():
@@ -332,6 +369,11 @@ def suspension_appeal_file(*, suspension: Suspension, user, statement: str) -> S
         Suspension.objects.filter(pk=locked.pk).update(appeal_statement=statement.strip(), appeal_filed_by=user,
                                                        appeal_filed_at=timezone.now())
         audit_append(actor=user, action="suspension.appeal_filed", target=locked, data={"seller": locked.seller_id})
+        for file in evidence:
+            SuspensionAppealEvidence.objects.create(suspension=locked, file=file)
+        if evidence:
+            audit_append(actor=user, action="suspension.appeal_evidence", target=locked,
+                         data={"files": [{"id": f.pk, "sha256": f.sha256} for f in evidence]})
         locked.refresh_from_db()
     return locked
 
@@ -388,3 +430,94 @@ def suspension_restrict_ingested(*, listing_ids: list[int]) -> int:
         action_apply(action_id=action.pk)
         count += 1
     return count
+
+
+def linked_flags_raise(*, suspension: Suspension) -> int:
+    """Requires the approving transaction (the suspension's row locked). Flags for review every seller
+    linked to the suspended one by a shared signal, unless it is suspended itself or already flagged
+    for this suspension: safe to run again (when new signals arrive). Audited; returns how many."""
+    # Inline, not a task: approval is a senior's manual step, this is two indexed reads and one
+    # insert, and the flags commit with the suspension or not at all.
+    shared = shared_signal_kinds(seller_id=suspension.seller_id)
+    if not shared:
+        return 0
+    suspended = set(Suspension.objects.filter(seller_id__in=shared, status=SuspensionStatus.APPROVED)
+                    .values_list("seller_id", flat=True))
+    flagged = set(LinkedAccountFlag.objects.filter(suspension=suspension).values_list("seller_id", flat=True))
+    flags = LinkedAccountFlag.objects.bulk_create([
+        LinkedAccountFlag(seller_id=seller_id, suspended_seller_id=suspension.seller_id, suspension=suspension,
+                          signal_kinds=sorted(shared[seller_id]))
+        for seller_id in sorted(shared) if seller_id not in suspended and seller_id not in flagged])
+    audit_append_many(actor=None, entries=[
+        ("linkedaccountflag.raised", flag, {"seller": flag.seller_id, "suspended_seller": suspension.seller_id,
+                                            "suspension": suspension.pk, "signals": flag.signal_kinds})
+        for flag in flags])
+    return len(flags)
+
+
+def linked_flags_for_new_signals(*, seller_ids: list[int]) -> int:
+    """Requires the transaction that stored new linking signals of these sellers (imagery's
+    seller_signals_added). A link that arrives while a seller is suspended is flagged too: each
+    approved suspension of these sellers, or of a seller now linked to one, raises what it has not
+    raised yet. Returns how many flags."""
+    if not Suspension.objects.filter(status=SuspensionStatus.APPROVED).exists():
+        return 0
+    related = set(seller_ids)
+    for seller_id in seller_ids:
+        related |= set(shared_signal_kinds(seller_id=seller_id))
+    # Race: a senior lifting one of these suspensions meanwhile. The row lock makes them take turns;
+    # a suspension lifted first no longer matches (PostgreSQL re-checks the filter on the locked row).
+    suspensions = (Suspension.objects.select_for_update().filter(seller_id__in=related,
+                                                                 status=SuspensionStatus.APPROVED).order_by("pk"))
+    return sum(linked_flags_raise(suspension=suspension) for suspension in suspensions)
+
+
+def linked_flags_withdraw(*, suspension: Suspension, actor) -> int:
+    """Requires the lifting transaction. The open flags the suspension raised are withdrawn (nobody
+    looked yet; the reason they were raised is gone). Decided ones stay as they are."""
+    count = 0
+    for flag in LinkedAccountFlag.objects.filter(suspension=suspension, status=LinkedFlagStatus.OPEN).order_by("id"):
+        transition(obj=flag, to=LinkedFlagStatus.WITHDRAWN, actor=actor, table=LINKED_FLAG_TRANSITIONS,
+                   field="status", data={"suspension": suspension.pk},
+                   changes={"decided_at": timezone.now(), "reason": f"Suspension #{suspension.pk} lifted."})
+        count += 1
+    return count
+
+
+def _lock_open_flag(*, flag: LinkedAccountFlag) -> LinkedAccountFlag:
+    locked = LinkedAccountFlag.objects.select_for_update().get(pk=flag.pk)
+    if not locked.is_open:
+        raise SuspensionError(f"This flag is already {locked.get_status_display().lower()}; see its history.")
+    return locked
+
+
+def linked_flag_clear(*, flag: LinkedAccountFlag, reviewer, reason: str) -> LinkedAccountFlag:
+    """A reviewer looked at the linked seller and found nothing to act on; says why (at least
+    CLEAR_REASON_MIN_CHARS). Audited."""
+    if not is_reviewer(reviewer):
+        raise SuspensionError("Only reviewers review linked accounts.")
+    reason = reason.strip()
+    if len(reason) < CLEAR_REASON_MIN_CHARS:
+        raise SuspensionError(f"Say why you clear it in at least {CLEAR_REASON_MIN_CHARS} characters (you wrote "
+                              f"{len(reason)}): the next reviewer reads it.", field="reason")
+    with transaction.atomic():
+        locked = _lock_open_flag(flag=flag)
+        return transition(obj=locked, to=LinkedFlagStatus.CLEARED, actor=reviewer, table=LINKED_FLAG_TRANSITIONS,
+                          field="status", data={"reason": reason},
+                          changes={"decided_by": reviewer, "decided_at": timezone.now(), "reason": reason})
+
+
+def linked_flag_escalate(*, flag: LinkedAccountFlag, reviewer, reason: str) -> LinkedAccountFlag:
+    """A reviewer proposes suspending the linked seller (suspension_propose's rules, from no case;
+    a senior decides it as any proposal); if the seller already has an open suspension the flag
+    points at it instead. Audited."""
+    reason = _check_proposal(reviewer=reviewer, reason=reason)
+    with transaction.atomic():
+        locked = _lock_open_flag(flag=flag)
+        _lock_seller_for_proposal(seller=locked.seller)
+        proposal = suspension_open_for(seller=locked.seller) or _propose(
+            seller=locked.seller, reviewer=reviewer, reason=reason, data={"linked_flag": locked.pk})
+        return transition(obj=locked, to=LinkedFlagStatus.ESCALATED, actor=reviewer, table=LINKED_FLAG_TRANSITIONS,
+                          field="status", data={"reason": reason, "suspension": proposal.pk},
+                          changes={"decided_by": reviewer, "decided_at": timezone.now(), "reason": reason,
+                                   "escalated_to": proposal})

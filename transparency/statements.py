@@ -16,7 +16,7 @@ from django.conf import settings
 from actions.models import BulkJobKind, Restriction, RestrictionKind, RestrictionSource
 from complaints.models import CaseSource
 from complaints.reasons import REASONS, Reason, legal_ground
-from suspensions.models import Suspension
+from suspensions.models import LinkedAccountFlag, LinkedFlagStatus, Suspension
 
 from . import tdb
 
@@ -200,14 +200,24 @@ def suspension_statement(suspension: Suspension, *, kinds: list[str], strikes: i
         raise StatementError(f"Suspension #{suspension.pk} was never approved: no statement.")
     truncated: list[str] = []
     ended = suspension.lift_job.created_at if suspension.lift_job_id else None
-    proposed = "by the system when the seller reached the strike threshold" if suspension.proposed_by_id is None \
-        else "by a reviewer working one of the seller's cases"
-    facts = (f"The seller's account was suspended on {_day(suspension.decided_at)} for repeated infringement "
-             f"of intellectual-property rights: {strikes} strike(s) (decisions restricting the seller's "
-             f"listings, one per notice or report decided) counted against it when it was proposed "
-             f"({proposed}). A second senior reviewer approved it. "
-             "While it lasts the seller cannot sell and every listing of the seller is hidden from buyers; "
-             "the seller can still use Seller Center to appeal.")
+    linked = suspension.proposed_by_id is not None and suspension.proposed_from_id is None and \
+        LinkedAccountFlag.objects.filter(escalated_to=suspension, status=LinkedFlagStatus.ESCALATED).exists()
+    counted = f"{strikes} strike{'s' if strikes != 1 else ''} (decisions restricting the seller's listings, one per " \
+              "notice or report decided)"
+    if linked:
+        facts = (f"The seller's account was suspended on {_day(suspension.decided_at)} as an account linked, by "
+                 "signals the marketplace holds (shared account, payment or address details), to an account "
+                 "suspended for repeated infringement of intellectual-property rights; "
+                 f"{counted} counted against this account itself when it was proposed (by a reviewer reviewing the "
+                 "account's link to the suspended account). A second senior reviewer approved it. ")
+    else:
+        proposed = "by the system when the seller reached the strike threshold" if suspension.proposed_by_id is None \
+            else "by a reviewer working one of the seller's cases"
+        facts = (f"The seller's account was suspended on {_day(suspension.decided_at)} for repeated infringement "
+                 f"of intellectual-property rights: {counted} counted against it when it was proposed "
+                 f"({proposed}). A second senior reviewer approved it. ")
+    facts += ("While it lasts the seller cannot sell and every listing of the seller is hidden from buyers; "
+              "the seller can still use Seller Center to appeal.")
     if ended is not None:
         facts += f" The suspension was lifted on {_day(ended)}."
     specs = sorted({tdb.KEYWORD_FOR_KIND[k] for k in kinds}) or None
@@ -220,9 +230,13 @@ def suspension_statement(suspension: Suspension, *, kinds: list[str], strikes: i
         "decision_ground": tdb.GROUND_INCOMPATIBLE,
         "incompatible_content_ground": fit(
             "Marketplace terms of service: repeat-infringer policy (suspension of sellers who repeatedly "
-            "offer goods that infringe intellectual-property rights; DSA Art. 23(1)).",
+            "offer goods that infringe intellectual-property rights"
+            + (", and of accounts linked to a seller so suspended" if linked else "") + "; DSA Art. 23(1)).",
             tdb.MAX_LEGAL_GROUND, "incompatible_content_ground", truncated),
         "incompatible_content_explanation": fit(
+            "The account is linked to a seller suspended for repeatedly infringing intellectual-property rights; "
+            "the terms provide for suspending such an account, so a suspension cannot be evaded through it."
+            if linked else
             "The seller's listings were restricted repeatedly for infringing intellectual-property rights "
             "within the period the terms set; the terms provide for suspending such a seller.",
             tdb.MAX_EXPLANATION, "incompatible_content_explanation", truncated),

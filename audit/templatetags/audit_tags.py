@@ -33,7 +33,12 @@ LABELS = {
     "suspensionproposal.proposed": "Suspension proposed", "suspensionproposal.approved": "Suspension approved",
     "suspensionproposal.rejected": "Suspension rejected", "suspensionproposal.lifted": "Suspension lifted",
     "suspension.appeal_filed": "Seller appealed the suspension",
+    "suspension.appeal_evidence": "Suspension appeal files added",
     "suspension.appeal_granted": "Suspension appeal granted", "suspension.appeal_denied": "Suspension appeal denied",
+    "linkedaccountflag.raised": "Linked to a suspended seller: flagged for review",
+    "linkedaccountflag.cleared": "Linked account cleared by a reviewer",
+    "linkedaccountflag.escalated": "Linked account escalated: suspension proposed",
+    "linkedaccountflag.withdrawn": "Linked-account flag withdrawn: the suspension was lifted",
     "decision.suppress": "Decision recorded: suppress",
     "case.info_requested": "Question sent to the reporter", "case.info_answered": "Reporter answered the question",
     "case.info_expired": "Question unanswered by its deadline", "case.note_added": "Internal note added",
@@ -90,7 +95,8 @@ _MODEL_WORDS = {"counternotice": "Counter-notice", "counter_notice": "Counter-no
                 "enforcementaction": "Enforcement", "bulkjob": "Bulk job", "suspensionproposal": "Suspension",
                 "webhookdelivery": "Webhook delivery", "webhookendpoint": "Webhook endpoint",
                 "notifiersanction": "Notifier sanction", "certificatedispute": "Certificate dispute",
-                "recheckjob": "Re-check", "brandinvitation": "Invitation", "brandmember": "Brand member"}
+                "recheckjob": "Re-check", "brandinvitation": "Invitation", "brandmember": "Brand member",
+                "linkedaccountflag": "Linked-account flag"}
 
 
 def _in_words(action: str) -> str:

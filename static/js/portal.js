@@ -62,6 +62,16 @@
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   // Parts swapped in by htmx get the same behaviours.
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
+
+  // A partial that answers a refused request with its message (400, 422, 429: a bad photo, the
+  // uploads limit) is shown where the results go, when that place says so (data-swap-errors);
+  // htmx would otherwise drop it and the person would see nothing happen.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status, target = event.detail.target;
+    if ((status === 400 || status === 422 || status === 429) && target && target.hasAttribute("data-swap-errors")) {
+      event.detail.shouldSwap = true; event.detail.isError = false;
+    }
+  });
 })();
 
 // Small helpers every page gets (templates/base.html). The pages work without them.

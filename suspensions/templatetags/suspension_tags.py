@@ -35,3 +35,20 @@ def suspended_among(sellers) -> set:
     ids = [s.pk for s in sellers]
     return set(Suspension.objects.filter(seller_id__in=ids, status=SuspensionStatus.APPROVED)
                .values_list("seller_id", flat=True)) if ids else set()
+
+
+@register.inclusion_tag("suspensions/_linked_flags.html")
+def linked_flags_panel(seller) -> dict:
+    """The staff view of a seller (imagery's linked-sellers page, the case page): its flags as an
+    account linked to a suspended seller, open ones first. One query."""
+    from ..selectors import linked_flags_on
+
+    return {"seller": seller, "flags": linked_flags_on(seller=seller)}
+
+
+@register.simple_tag
+def linked_flags_waiting() -> int:
+    """How many linked accounts wait for a reviewer (queue health)."""
+    from ..selectors import linked_flags_open_count
+
+    return linked_flags_open_count()

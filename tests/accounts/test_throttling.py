@@ -120,7 +120,7 @@ def test_uploads_are_limited_per_user(world, settings, client):
 
 def test_a_form_sent_without_a_file_is_not_an_upload(world, settings, client):
     # The report form is multipart: fixing a typo without picking a file must not use up the
-    # uploads limit and meet its bare 429 (the filing limit answers with the form as typed).
+    # uploads limit (tests/common/test_upload_limit.py: what a form over it answers).
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "uploads": "1/hour"}
     client.force_login(world.alice)
     url = reverse("reporters:report_form", args=["trademark"])

@@ -2,7 +2,8 @@
 listing whose photo is a re-encoded copy with a caption bar, and an automatic case opens, which
 the reviewer reads with both pictures side by side; after the removal, a linked seller re-posts
 the listing and is caught as a re-listing; Acme finds the copy by photo search in the report
-form and adds it with one click."""
+form and adds it with one click. A reported listing's pictures are kept on its case, and the
+reviewer sees them as reported, wrapping on a phone."""
 
 import re
 
@@ -16,10 +17,10 @@ from complaints.models import Case
 from listings.models import Listing, ListingStatus
 from registry.services import protection_rules_set
 
-from ..conftest import claim_and_remove
+from ..conftest import claim_and_remove, file_report
 from ..factories import BrandMemberFactory, SellerFactory, TrademarkFactory, UserFactory, api_key_for
 from ..imagery.conftest import ImageServer
-from ..imagery.pictures import caption_bar, jpeg, logo, reencode
+from ..imagery.pictures import caption_bar, jpeg, logo, product, reencode
 from .test_seller_due_process import login
 
 pytestmark = pytest.mark.browser
@@ -117,6 +118,11 @@ def test_a_logo_copy_is_caught_by_image_a_relisting_by_a_linked_seller_too_and_f
     # 5. Acme finds the copies by photo in the report form and adds them all.
     page = login(browser, live_server.url, "alice")
     page.goto("/reports/new/trademark/")
+    # A file that is no picture is answered where the results go (400), not dropped in silence.
+    page.get_by_label("Photo to search by").set_input_files({"name": "notes.jpg", "mimeType": "image/jpeg",
+                                                             "buffer": b"not a picture at all"})
+    page.get_by_role("button", name="Search by photo").click()
+    expect(page.get_by_test_id("photo-error")).to_be_visible()
     page.get_by_label("Photo to search by").set_input_files({"name": "ours.jpg", "mimeType": "image/jpeg",
                                                              "buffer": jpeg(logo(42), 95)})
     page.get_by_role("button", name="Search by photo").click()
@@ -126,4 +132,24 @@ def test_a_logo_copy_is_caught_by_image_a_relisting_by_a_linked_seller_too_and_f
     page.get_by_role("button", name="Add all 2").click()
     expect(page.locator("#id_listings")).to_have_value(re.compile(r"^(L-1\nL-2|L-2\nL-1)$"))
     shot(page, "img-4-photo-search")
+    page.context.close()
+
+    # 6. Acme reports a listing with three photos: the reviewer sees them as reported (the same
+    #    now), and on a phone they wrap without sideways scroll.
+    urls = [acme["server"].add(f"/p/lamp-{i}.jpg", jpeg(product(i), 80)) for i in range(3)]
+    market.post("/api/v1/listings/bulk/", {"listings": [{
+        "external_id": "L-3", "seller_external_id": "S-SOUTH", "title": "Desk lamp", "ships_from": "DE",
+        "price": "29.90", "images": urls}]}, format="json")
+    report = file_report(reporter=get_user_model().objects.get(username="alice"), right=acme["right"],
+                         listings=[Listing.objects.get(external_id="L-3")])
+    page = login(browser, live_server.url, "rev1")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/review/cases/{report.cases.get().pk}/")
+    reported = page.get_by_test_id("pictures-reported").locator("img")
+    expect(reported).to_have_count(3)
+    expect(page.get_by_test_id("pictures-now")).to_contain_text("The same as reported")
+    assert reported.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)"), "a picture did not load"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert all(box["x"] + box["width"] <= 390 for box in (img.bounding_box() for img in reported.all()))
+    shot(page, "img-5-reported-pictures-390")
     page.context.close()

@@ -136,7 +136,7 @@ class Command(BaseCommand):
             fired.append(f"right {right} of {right.brand}: expired")
         lapsed = Strike.objects.filter(pk__in=before["strikes"], expires_at__lte=timezone.now()).count()
         if lapsed:
-            fired.append(f"{lapsed} strike(s) expired")
+            fired.append(f"{lapsed} strike{'s' if lapsed != 1 else ''} expired")
         self.stdout.write("Fired:" if fired else "Nothing came due.")
         for line in fired:
             self.stdout.write(self.style.SUCCESS(f"  {line}"))
