@@ -143,7 +143,12 @@ def test_a_database_lookup_reads_the_band_indexes_only(require_postgres, world, 
         with transaction.atomic():
             cur.execute("SET LOCAL enable_seqscan = off")
             cur.execute("SET LOCAL enable_bitmapscan = off")
-            sql, params = near_rows_sql(table=table, column=column, value=fp.to_signed(12345), max_distance=11,
+            # 3 bits: one probe value per band (fp.band_radii(3) == [0, 0, 0, 0]), all four bands
+            # probed. At 11 bits each band probes 548 values, and on a table this small the planner
+            # rightly prefers walking one whole index to 548 probes; at 1M rows it probes
+            # (bench/image_match_bench.py prints that plan).
+            assert fp.band_radii(3) == [0, 0, 0, 0]
+            sql, params = near_rows_sql(table=table, column=column, value=fp.to_signed(12345), max_distance=3,
                                         extra_where=where)
             cur.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cur.fetchone()[0][0]["Plan"]
