@@ -1,7 +1,8 @@
 """The rulings people wait for reach them by e-mail, once, after commit: a counter-notice filed (to
-the rights holder, with what to do and by when), a senior's ruling on a trademark counter-notice, a reviewer's check of a court filing, a senior's ruling on a suspension
-appeal (to the seller side and, where a rights holder is concerned, the reporter side), and a
-suspected criminal offence flagged on a case (DSA Art. 18, to the senior reviewers)."""
+the rights holder, with what to do and by when), a senior's ruling on a trademark counter-notice, a
+reviewer's check of a court filing, a senior's ruling on a suspension appeal (to the seller side
+and, where a rights holder is concerned, the reporter side), and a suspected criminal offence
+flagged on a case (DSA Art. 18, to the senior reviewers)."""
 
 from datetime import UTC, datetime
 
