@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import is_reviewer, is_senior
@@ -34,7 +32,6 @@ from complaints.records import decision_record
 from decisions.challenges import challenge_open, restriction_in_force
 from evidence.models import EvidenceFile
 from evidence.services import EvidenceLimitError, evidence_check_filing
-from notifications.mails import brand_admin_emails
 from notifications.services import notify_on_commit
 from registry.selectors import brands_for_user
 from suspensions.services import strike_remove
@@ -184,44 +181,9 @@ def counter_notice_file(*, case: Case, user, statements: Statements,
         audit_append(actor=user, action="counter_notice.filed", target=notice, data={
             "case": locked.pk, "procedure": procedure, "court_action_due": notice.court_action_due,
             "reinstate_on": notice.reinstate_on, "files": [f.pk for f in evidence]})
-        _tell_rights_holder_on_commit(notice, locked)
+        # The case page shows it at once; the e-mail tells the rights holder what to do and by when.
+        notify_on_commit("counter_notice_filed", notice.pk)
     return notice
-
-
-def _tell_rights_holder_on_commit(notice: CounterNotice, case: Case) -> None:
-    # The case page shows it at once; the email is a courtesy copy to the report's contact (to the
-    # brand's admins for a case automatic detection opened: there is no report).
-    report = case.report
-    url = settings.SITE_URL.rstrip("/") + reverse("reporters:case", args=[case.pk])
-    if not notice.is_dmca:
-        _tell_rights_holder_reviewed(notice, case, url)
-        return
-    body = (
-        f"The seller of listing {case.listing.external_id} filed a counter-notice against the removal "
-        f"on {'your report ' + report.reference if report else 'automatic detection for ' + str(case.brand)} "
-        f"(case {case.reference}).\n\n"
-        f"If you have filed a court action to restrain the seller, upload the filing by "
-        f"{dates.deadline(notice.court_action_due)} on the case page: {url}\n"
-        f"Otherwise the listing is reinstated on {dates.deadline(notice.reinstate_on)}."
-    )
-    transaction.on_commit(lambda: send_mail(
-        f"Counter-notice on {case.reference}: act by {dates.deadline(notice.court_action_due)}", body,
-        None, [report.contact_email] if report else brand_admin_emails(case.brand), fail_silently=True), robust=True)
-
-
-def _tell_rights_holder_reviewed(notice: CounterNotice, case: Case, url: str) -> None:
-    report = case.report
-    body = (
-        f"The seller of listing {case.listing.external_id} filed a counter-notice against the removal "
-        f"on {'your report ' + report.reference if report else 'automatic detection for ' + str(case.brand)} "
-        f"(case {case.reference}): {notice.get_ground_display().lower()}.\n\n"
-        f"You may answer with your evidence by {dates.deadline(notice.court_action_due)} on the case page: {url}\n"
-        "Then a senior reviewer decides whether the listing comes back; nothing is restored without that "
-        "decision."
-    )
-    transaction.on_commit(lambda: send_mail(
-        f"Counter-notice on {case.reference}: answer by {dates.deadline(notice.court_action_due)}", body,
-        None, [report.contact_email] if report else brand_admin_emails(case.brand), fail_silently=True), robust=True)
 
 
 def _locked_for_rights_holder(notice: CounterNotice, user) -> CounterNotice:

@@ -34,6 +34,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import person_name
 from audit.models import AuditChainHead, AuditEntry
 from audit.services import GENESIS, audit_label
 from common import dates
@@ -183,7 +184,8 @@ DECISION_FIELDS = ("id", "case_id", "outcome", "reason_code", "statement", "deci
 
 def _decision_row(d: dict) -> dict:
     return {"id": d["id"], "outcome": d["outcome"], "reason_code": d["reason_code"],
-            "statement_of_reasons": d["statement"], "decided_by": d["decided_by__username"],
+            "statement_of_reasons": d["statement"],
+            "decided_by": person_name(d["decided_by__username"]) if d["decided_by__username"] else None,
             "automated": d["automated"], "supersedes": d["supersedes_id"], "created_at": d["created_at"].isoformat()}
 
 
@@ -198,7 +200,9 @@ def _case_row(case: Case, decisions: list[dict], test_buys: list[str]) -> dict:
 
 def _audit_rows(targets: dict[str, list[int]], max_seq: int) -> Iterator[dict]:
     """The linked entries about these targets (label -> ids), in chain order, with the fields
-    needed to recompute each hash (audit.services.entry_digest_v2, or entry_digest for version 1)."""
+    needed to recompute each hash (audit.services.entry_digest_v2, or entry_digest for version 1).
+    `actor_repr` stays as hashed (an open notifier's stand-in account name included: the checker
+    needs it to recompute the hash); `actor` names who acted as people read it (person_name)."""
     q = Q(pk__in=[])
     for label, ids in targets.items():
         if ids:
@@ -207,6 +211,7 @@ def _audit_rows(targets: dict[str, list[int]], max_seq: int) -> Iterator[dict]:
     for e in entries.iterator(chunk_size=2000):
         yield {"seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash, "hash_version": e.hash_version,
                "created_at": e.created_at.isoformat(), "actor_id": e.actor_id, "actor_repr": e.actor_repr,
+               "actor": person_name(e.actor_repr) if e.actor_repr else None,
                "action": e.action, "target_type": e.target_type, "target_id": e.target_id,
                "target_repr": e.target_repr, "data": e.data, "mac": e.mac}
 
@@ -308,7 +313,7 @@ class Builder:
                          "case": t.case.reference if t.case_id else None, "order_reference": t.order_reference,
                          "purchased_on": t.purchased_on.isoformat(), "price": str(t.price), "currency": t.currency,
                          "delivered_to": t.delivered_to, "verdict": t.verdict, "examiner": t.examiner,
-                         "custody_notes": t.custody_notes, "recorded_by": t.recorded_by.get_username(),
+                         "custody_notes": t.custody_notes, "recorded_by": person_name(t.recorded_by.get_username()),
                          "recorded_at": t.created_at.isoformat(), "photos": photos})
             self.summary.events.append((t.created_at, f"Test buy {t.reference} of {t.listing.external_id}: "
                                                       f"{t.get_verdict_display()} ({t.examiner})"))
@@ -369,7 +374,7 @@ class Builder:
         return {
             "format": FORMAT, "package": p.reference, "scope": p.scope, "subject": str(p.subject),
             "brand_only": str(p.brand) if p.brand_id else None,
-            "built_at": timezone.now().isoformat(), "requested_by": p.requested_by.get_username(),
+            "built_at": timezone.now().isoformat(), "requested_by": person_name(p.requested_by.get_username()),
             "audit_chain_head": {"count": self.head[0], "last_hash": self.head[1]},
             "signing": {"algorithm": signing.ALGORITHM, "public_key": signing.public_key_b64(),
                         "signed": f"{signing.CONTEXT}:<SHA-256 hex of manifest.json>"},

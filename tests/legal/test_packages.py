@@ -9,12 +9,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from accounts.models import PUBLIC_NOTIFIER
 from audit.models import AuditEntry
+from complaints.models import OpenNotice
+from complaints.open_notices import open_notice_confirm
 from legal.checker import package_verify
 from legal.models import EvidencePackage, PackageDownload, PackageScope, PackageStatus
 from legal.packages import package_path
 from legal.services import package_request
 
+from ..conftest import claim_and_remove
 from .conftest import PUBLIC_KEY, decided_case_with_evidence, flip, member_spans
 
 
@@ -256,3 +260,40 @@ def test_a_brand_admin_packages_its_report_from_the_report_page(world, client, d
         reverse("reporters:report_detail", args=[report.pk])).content.decode()
     client.force_login(world.bob)
     assert client.post(reverse("legal:package_new"), {"scope": "report", "id": report.pk}).status_code == 404
+
+
+def test_a_package_from_an_open_notice_names_the_notifier_in_words_never_by_the_stand_in_account(
+        world, django_capture_on_commit_callbacks, monkeypatch):
+    import legal.packages
+
+    notice = OpenNotice.objects.create(
+        name="Nora Notifier", email="nora@example.test", capacity="agent", kind="trademark", right_name="ACME",
+        rights_owner="Acme Audio Inc.", infringement_type="counterfeit", listings=world.listings_a[0].external_id,
+        explanation="Fake ACME headphones.", signature="Nora Notifier")
+    case = open_notice_confirm(notice=notice).cases.get()
+    claim_and_remove(case=case, reviewer=world.rev1)
+    assert case.report.reporter.username.startswith("notifier-")
+    rendered = []
+    render = legal.packages.render_to_string
+    monkeypatch.setattr(legal.packages, "render_to_string",
+                        lambda *a, **kw: rendered.append(render(*a, **kw)) or rendered[-1])
+    package = build(django_capture_on_commit_callbacks, user=world.rev1, scope=PackageScope.CASE, subject=case)
+    with zipfile.ZipFile(package_path(package)) as zf:
+        texts = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith((".json", ".jsonl", ".txt"))}
+        entries = [json.loads(line) for line in zf.read("audit/entries-00001.jsonl").decode().splitlines()]
+    assert {"manifest.json", "README.txt", "cases/cases-00001.jsonl"} <= set(texts)
+    [pdf_html] = [h for h in rendered if "<h2>Timeline</h2>" in h]
+    assert "Requested by rev1;" in pdf_html
+    for name, text in [*texts.items(), ("summary.pdf (HTML)", pdf_html)]:
+        if name.startswith("audit/"):
+            continue
+        assert "notifier-" not in text, name
+    # The audit entries keep the account name they were hashed with (the checker recomputes each
+    # hash from it) and name the notifier in words beside it.
+    by_notifier = [e for e in entries if e["actor_repr"].startswith("notifier-")]
+    assert {e["action"] for e in by_notifier} >= {"report.submitted", "case.open"}
+    assert {e["actor"] for e in by_notifier} == {PUBLIC_NOTIFIER}
+    assert {e["actor"] for e in entries if e["action"].startswith("decision.")} == {"rev1"}
+    assert "notifier-" not in json.dumps([{k: v for k, v in e.items() if k != "actor_repr"} for e in entries])
+    problems, _ = package_verify(str(package_path(package)), PUBLIC_KEY)
+    assert problems == []

@@ -1,7 +1,8 @@
-"""The rulings people wait for reach them by e-mail, once, after commit: a senior's ruling on a
-trademark counter-notice, a reviewer's check of a court filing, a senior's ruling on a suspension
-appeal (to the seller side and, where a rights holder is concerned, the reporter side), and a
-suspected criminal offence flagged on a case (DSA Art. 18, to the senior reviewers)."""
+"""The rulings people wait for reach them by e-mail, once, after commit: a counter-notice filed (to
+the rights holder, with what to do and by when), a senior's ruling on a trademark counter-notice, a
+reviewer's check of a court filing, a senior's ruling on a suspension appeal (to the seller side
+and, where a rights holder is concerned, the reporter side), and a suspected criminal offence
+flagged on a case (DSA Art. 18, to the senior reviewers)."""
 
 from datetime import UTC, datetime
 
@@ -46,6 +47,47 @@ def to(subject_part):
 def body_for(address, subject_part):
     [message] = [m for m in mail.outbox if m.to == [address] and subject_part in m.subject]
     return message.body
+
+
+@pytest.mark.parametrize("kind, subject, words", [
+    ("copyright", "act by Monday 4 January 2027",
+     ["upload the filing by Monday 4 January 2027", "the listing is reinstated on Tuesday 5 January 2027"]),
+    ("trademark", "answer by Monday 4 January 2027",
+     ["the goods are genuine", "answer with your evidence by Monday 4 January 2027", "nothing is restored without"]),
+])
+def test_a_filed_counter_notice_tells_the_rights_holder_once_through_the_outbox(
+        world, kind, subject, words, settings, django_capture_on_commit_callbacks):
+    with time_machine.travel(FILED, tick=False):
+        case = removed_case(world, kind=kind)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            notice = counter_notice_file(case=case, user=world.sam,
+                                         statements=statements() if kind == "copyright" else reviewed_statements())
+        assert mail.outbox == []  # nothing before commit
+        for callback in callbacks:
+            callback()
+    assert [m.to for m in mail.outbox] == [["legal@example.test"]]  # the report's contact
+    [message] = mail.outbox
+    assert message.subject == f"Counter-notice on {case.reference}: {subject}"
+    assert f"listing {case.listing.external_id} filed a counter-notice" in message.body
+    assert f"your report {case.report.reference} (case {case.reference})" in message.body
+    assert all(w in message.body for w in words), message.body
+    assert f"{settings.SITE_URL}/reports/cases/{case.pk}/" in message.body
+    assert Notification.objects.get(kind="counter_notice_filed", object_id=notice.pk).sent_at is not None
+    # A second delivery of the task sends nothing more.
+    assert notification_send(kind="counter_notice_filed", object_id=notice.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_counter_notice_rolled_back_is_not_mailed(world, django_capture_on_commit_callbacks):
+    case = removed_case(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            counter_notice_file(case=case, user=world.sam, statements=reviewed_statements())
+            raise RuntimeError("a later step failed")
+    assert mail.outbox == []
+    assert not Notification.objects.filter(kind="counter_notice_filed").exists()
 
 
 @pytest.fixture

@@ -1,6 +1,11 @@
 """Demo data for `make run`: personas, three brands, three sellers, 300 listings and a showcase,
 reports in several states. Idempotent: a second run resets the demo passwords and adds nothing twice.
 
+Every brand's protection rules are re-checked against the listings once its reports are in, as when
+its admin presses Save rules: the demo opens with automatic cases for Acme, Borealis and Kestrel.
+Northwind Trading ships its ACME and Borealis copies from the brands' own countries (US, SE), which
+the rules allow: only a report catches those, and the browser tests report them by hand.
+
 The showcase (`_showcase`) gives every page something real: open cases of all four kinds of right,
 automatic cases found by a rule re-check (one confirmed by a reviewer), a suspended seller, a
 counter-notice and a question to the reporter waiting on their deadlines, a right about to expire.
@@ -25,7 +30,7 @@ from decisions.services import case_decide
 from listings.models import Listing, Seller, SellerMember
 from listings.services import listing_upsert
 from monitoring.models import RecheckJob
-from monitoring.services import recheck_chunk_run, recheck_start
+from monitoring.services import protection_version_bump, recheck_chunk_run, recheck_start
 from registry.models import (
     Brand,
     BrandMember,
@@ -107,6 +112,9 @@ class Command(BaseCommand):
         self._rules(users, acme, borealis)
         if not Report.objects.filter(brand__in=[acme, borealis]).exists():
             self._reports(users, acme, borealis)
+        for brand in (acme, borealis):
+            if not RecheckJob.objects.filter(brand=brand).exists():
+                _recheck(brand)  # after the reports: the listings they cover are not opened twice
         self._showcase(users)
         # The public transparency report's figures, as the nightly task would compute them.
         snapshots_compute()
@@ -177,14 +185,17 @@ class Command(BaseCommand):
             product = rng.choice(PRODUCTS)
             ships = rng.choice(COUNTRIES)
             price = Decimal(rng.randrange(500, 25000)) / 100
+            # Odd ids are Northwind's: it ships its copies from the brands' own countries, where the
+            # rules cannot tell them from the real thing (the browser tests report them by hand).
+            # Bazaar Outlet's copies ship from Asia: the rules re-check finds them.
             if i % 10 in (0, 5):  # clearly infringing: the ACME mark on cheap replicas
                 title, brand, desc = (f"ACME Pro {product} - replica 1:1 copy", "ACME",
                                       "Same as original ACME, factory copy, no box. Ships fast.")
-                ships, price = "CN", Decimal("9.99")
+                ships, price = "US" if i % 2 else "CN", Decimal("9.99")
             elif i % 10 in (3, 8):  # clearly infringing: BOREALIS knock-offs
                 title, brand, desc = (f"Borealis style {product} (AAA quality copy)", "BOREALIS",
                                       "Looks exactly like Borealis. Unbranded packaging.")
-                ships, price = "VN", Decimal("12.50")
+                ships, price = "SE" if i % 2 else "VN", Decimal("12.50")
             else:
                 title, brand, desc = (f"{rng.choice(['Generic', 'Nordic', 'Urban', 'Trail'])} {product}", "",
                                       f"A good {product}.")
@@ -213,8 +224,8 @@ class Command(BaseCommand):
             for term, kind in terms:
                 WatchedTerm.objects.get_or_create(brand=brand, normalized=normalize_term(term),
                                                   defaults={"term": term, "kind": kind})
-            # New rules reach running processes' automata; the demo's listings are not re-checked
-            # (its reports and backlog are about them), only listings ingested from now on.
+            # New rules reach running processes' automata; the demo's listings are re-checked once
+            # the reports are in (handle), so the listings they cover are not opened twice.
             protection_changed_on_commit(brand_id=brand.pk, recheck=False)
 
     def _reports(self, users, acme, borealis) -> None:
@@ -350,16 +361,12 @@ class Command(BaseCommand):
 
     def _kestrel_rules(self, users, kestrel) -> None:
         """Kestrel ships only from DE/GB (suppress) and sells only through Northwind (flag). Saving the
-        rules re-checks every listing, as when a brand saves them in the portal; the re-check's chunks
-        run here too (a worker may have taken them already: a chunk it ran is skipped)."""
+        rules re-checks every listing, as when a brand saves them in the portal."""
         protection_rules_set(brand=kestrel, by=users["rights3"], countries=["DE", "GB"],
                              countries_mode=RuleMode.SUPPRESS, sellers=[Seller.objects.get(external_id="S-1001")],
                              sellers_mode=RuleMode.FLAG,
                              extra_terms=["Kestrel Optics"], misspellings=["KESTRAL"])
-        job = RecheckJob.objects.filter(brand=kestrel).order_by("-id").first() or recheck_start(brand_id=kestrel.pk)
-        cursor = RecheckJob.objects.get(pk=job.pk).cursor
-        while (cursor := recheck_chunk_run(job_id=job.pk, cursor=cursor)) is not None:
-            pass
+        _recheck(kestrel)
 
     def _showcase_cases(self, users, kestrel, rights) -> None:
         def report(right, ids, details, explanation):
@@ -435,6 +442,19 @@ class Command(BaseCommand):
         if proposal.status == SuspensionStatus.PROPOSED:
             suspension_approve(suspension=proposal, senior=users["senior1"],
                                reason="Repeated counterfeits and copied photographs: suspended.")
+
+
+def _recheck(brand: Brand) -> None:
+    """Re-check every listing against the brand's rules (the re-check that saving them starts, or a
+    new one), running its chunks here too: a worker may have taken some already, and a chunk it ran
+    is skipped. The rules' version moves first: the rules just saved reach this process's matcher
+    even while their after-commit signal waits for an outer transaction (a test's)."""
+    protection_version_bump()
+    job = (RecheckJob.objects.filter(brand=brand).order_by("-id").first()
+           or recheck_start(brand_id=brand.pk))
+    cursor = RecheckJob.objects.get(pk=job.pk).cursor
+    while (cursor := recheck_chunk_run(job_id=job.pk, cursor=cursor)) is not None:
+        pass
 
 
 def _decide(case, reviewer, code, facts) -> None:
