@@ -53,7 +53,8 @@ def body_for(address, subject_part):
     ("copyright", "act by Monday 4 January 2027",
      ["upload the filing by Monday 4 January 2027", "the listing is reinstated on Tuesday 5 January 2027"]),
     ("trademark", "answer by Monday 4 January 2027",
-     ["The seller says: “The goods are genuine: I can show invoices", "answer with your evidence by Monday 4 January 2027", "nothing is restored without"]),
+     ["The seller says: “The goods are genuine: I can show invoices",
+      "answer with your evidence by Monday 4 January 2027", "nothing is restored without"]),
 ])
 def test_a_filed_counter_notice_tells_the_rights_holder_once_through_the_outbox(
         world, kind, subject, words, settings, django_capture_on_commit_callbacks):
