@@ -1,4 +1,5 @@
-"""The public notice form (DSA Art. 16) and the notifier's pages: no account, no login."""
+"""The public notice form (DSA Art. 16) and its confirmation link: no account, no login. The notifier's
+follow page is reporters.open_notice_views (it offers the answers to counter-notices)."""
 
 import logging
 
@@ -14,7 +15,6 @@ from .open_notices import (
     open_notice_confirm,
     open_notice_follow_path,
     open_notice_for_confirm_token,
-    open_notice_for_follow_token,
     open_notice_submit,
 )
 from .services import ReportError
@@ -75,24 +75,7 @@ def open_notice_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(open_notice_follow_path(notice) + "?confirmed=1")
 
 
-@require_GET
-def open_notice_follow(request: HttpRequest, token: str) -> HttpResponse:
-    notice = open_notice_for_follow_token(token)
-    cases = []
-    if notice.report_id:
-        cases = list(notice.report.cases.select_related("listing").prefetch_related("decisions").order_by("id"))
-    decided = [c for c in cases if not c.is_undecided and not c.is_withdrawn]
-    rows = [{"case": c, "decision": (list(c.decisions.all()) or [None])[-1]} for c in cases]
-    response = render(request, "complaints/open_notice_follow.html", {
-        "notice": notice, "rows": rows, "decided": len(decided), "total": len(cases),
-        "just_confirmed": request.GET.get("confirmed") == "1"})
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never leak it to a listing's site
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 urlpatterns = [
     path("", open_notice_new, name="open_notice_new"),
     path("confirm/<str:token>/", open_notice_confirm_view, name="open_notice_confirm"),
-    path("follow/<str:token>/", open_notice_follow, name="open_notice_follow"),
 ]

@@ -188,7 +188,10 @@ def counter_notice_file(*, case: Case, user, statements: Statements,
 
 def _locked_for_rights_holder(notice: CounterNotice, user) -> CounterNotice:
     locked = CounterNotice.objects.select_for_update(of=("self",)).select_related("case__report").get(pk=notice.pk)
-    if not brands_for_user(user=user).filter(pk=locked.case.brand_id).exists():
+    # An open notice's brand has no members: its notifier answers as the report's stand-in reporter
+    # account, from the notice's follow link (reporters.open_notice_views).
+    stand_in = locked.case.is_open_notice and locked.case.report.reporter_id == user.pk
+    if not stand_in and not brands_for_user(user=user).filter(pk=locked.case.brand_id).exists():
         raise CounterNoticeError("Only the reporting brand can answer this counter-notice.")
     if locked.status != Status.WAITING:
         raise CounterNoticeError("This counter-notice is not waiting for you.")

@@ -59,7 +59,8 @@ class Carried:
     removed: EvidenceFile | None
 
 
-def uploads_carry(request: HttpRequest, *, carriable: QuerySet[EvidenceFile] | None = None) -> Carried:
+def uploads_carry(request: HttpRequest, *, carriable: QuerySet[EvidenceFile] | None = None,
+                  uploader=None) -> Carried:
     """The one way a form keeps files across errors: the ids posted as `evidence` that `carriable`
     allows (by default the user's own uploads no record took yet: their bounded draft, counted by
     the unattached quota and purged after a day), minus a "remove_evidence", plus the files just
@@ -68,9 +69,11 @@ def uploads_carry(request: HttpRequest, *, carriable: QuerySet[EvidenceFile] | N
     An id the user may not carry (another user's file, one filed or purged) is dropped with a
     problem, never attached: a draft is its uploader's alone. Over RATE_LIMITS["uploads"] the files
     just picked are not taken, with the problem saying when they can be (the view answers 429:
-    common.ratelimit.uploads_limited); those carried from earlier tries stay."""
+    common.ratelimit.uploads_limited); those carried from earlier tries stay. `uploader` stores the
+    files for another account than the signed-in one (an open notice's stand-in reporter)."""
+    uploader = uploader or request.user
     if carriable is None:
-        carriable = evidence_unattached().filter(uploaded_by=request.user)
+        carriable = evidence_unattached().filter(uploaded_by=uploader)
     ids = {int(v) for v in request.POST.getlist("evidence") if v.isdigit() and len(v) <= 18}
     carried = list(carriable.filter(pk__in=ids).order_by("id"))
     problems = []
@@ -84,14 +87,14 @@ def uploads_carry(request: HttpRequest, *, carriable: QuerySet[EvidenceFile] | N
     if wait is not None:
         return Carried(files=carried, problems=[*problems, uploads_refusal(wait)] if picked else problems,
                        removed=removed)
-    accepted = evidence_accept(uploaded_by=request.user, uploads=picked,
+    accepted = evidence_accept(uploaded_by=uploader, uploads=picked,
                                used_bytes=sum(f.size for f in carried), used_files=len(carried), attached=carried)
     for duplicate in accepted.duplicates:
         messages.info(request, duplicate)
     return Carried(files=carried + accepted.stored, problems=problems + accepted.refusals, removed=removed)
 
 
-def take_uploads(request: HttpRequest, form) -> list:
+def take_uploads(request: HttpRequest, form, *, uploader=None) -> list:
     """Carry the form's files (uploads_carry) for a form whose view files them on success.
 
     Each problem is an error on the form's `evidence_upload` field; a "remove" is not a filing:
@@ -99,11 +102,11 @@ def take_uploads(request: HttpRequest, form) -> list:
     typed. Either way the form is invalid, so nothing is filed and nothing typed is lost.
 
     Returns the files the form now carries."""
-    carried = uploads_carry(request)
+    carried = uploads_carry(request, uploader=uploader)
     for problem in carried.problems:
         form.add_error("evidence_upload", problem)
     if carried.removed is not None:
-        evidence_delete(files=[carried.removed], actor=request.user)
+        evidence_delete(files=[carried.removed], actor=uploader or request.user)
         form.add_error(None, f"Removed “{carried.removed.original_name}”. Nothing was filed yet: check the "
                              "form and send it again.")
     return carried.files

@@ -42,6 +42,7 @@ urlpatterns = [
     path("signup/", signup, name="signup"),
     path("signup/verify/<str:uidb64>/<str:token>/", signup_verify, name="signup_verify"),
     path("notices/", include("complaints.open_notice_views")),
+    path("notices/", include("reporters.open_notice_views")),
     path("account/api-token/", api_token, name="api_token"),
     path("account/2fa/", two_factor, name="two_factor"),
     path("account/2fa/setup/", two_factor_setup, name="two_factor_setup"),
