@@ -180,7 +180,7 @@ def reference_index_forget() -> None:
 def image_matches(*, listing_ids: list[int], brand_ids: set[int] | None = None) -> dict[int, list[ImageMatch]]:
     """For each listing, its current ready images near a reference of a verified right: the
     nearest pair per right. `brand_ids` limits it to those brands (a re-check)."""
-    images = list(ListingImage.objects.filter(listing_id__in=listing_ids, current=True, status=ImageStatus.READY)
+    images = list(ListingImage.objects.filter(listing_id__any=listing_ids, current=True, status=ImageStatus.READY)
                   .values_list("pk", "listing_id", "phash", "pdq", "crop_phash", "crop_pdq"))
     if not images:
         return {}

@@ -11,6 +11,7 @@ class MonitoringConfig(AppConfig):
     name = "monitoring"
 
     def ready(self) -> None:
+        from actions.events import actions_applied
         from listings.signals import listings_changed, listings_ingested
         from registry.signals import protection_changed, suppress_approved
 
@@ -20,4 +21,6 @@ class MonitoringConfig(AppConfig):
         # An ingest batch is checked in its own transaction, set-based (monitoring.batch).
         listings_ingested.connect(batch.on_listings_ingested, dispatch_uid="monitoring.listings_ingested")
         protection_changed.connect(receivers.on_protection_changed, dispatch_uid="monitoring.protection_changed")
+        # A listing removed for infringement is fingerprinted then, for re-listings (services).
+        actions_applied.connect(receivers.on_actions_applied, dispatch_uid="monitoring.actions_applied")
         suppress_approved.connect(receivers.on_suppress_approved, dispatch_uid="monitoring.suppress_approved")

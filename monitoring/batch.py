@@ -26,8 +26,9 @@ from django.utils import timezone
 from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
 from actions.models import ActionKind, BulkJobKind, Restriction
 from audit.services import AuditTarget, audit_append_many, audit_label
+from common.db import insert_rows
 from complaints.lanes import case_priority
-from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision
+from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Outcome
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
 from complaints.sla import case_due_at
 from decisions.automated import cases_release_automated
@@ -163,25 +164,36 @@ def _open_cases(hits: list) -> int:
                 {"automatic": detection}) for case, detection, (w, _) in zip(cases, detections, hits, strict=True)]
     suppress = [(case, detection, hit) for case, detection, (_, hit) in zip(cases, detections, hits, strict=True)
                 if hit.mode == RuleMode.SUPPRESS]
-    decisions = []
+    # The decisions as rows (COPY), their ids read back by case: a case opened here has only this one.
+    now = timezone.now()
+    reasons = {case.pk: REASONS[AUTO_REASON_FOR_KIND[case.kind]] for case, _, _ in suppress}
+    rows = []
     for case, detection, _ in suppress:
-        reason = REASONS[AUTO_REASON_FOR_KIND[case.kind]]
         facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
                  f"in its {detection['field']} and {detection['rule_label']} set by {case.right.brand}.")
-        decisions.append(Decision(case=case, outcome=reason.outcome, reason_code=reason.code, decided_by=None,
-                                  automated=True,
-                                  statement=statement_compose(case=case, reason=reason, facts=facts, automated=True)))
-    Decision.objects.bulk_create(decisions)
-    entries += [("decision.suppress", d, {"case": d.case_id, "reason": d.reason_code, "automated": True})
-                for d in decisions]
+        reason = reasons[case.pk]
+        rows.append((case.pk, reason.outcome, reason.code,
+                     statement_compose(case=case, reason=reason, facts=facts, automated=True), None, True, None,
+                     now))
+    insert_rows(Decision._meta.db_table, ("case_id", "outcome", "reason_code", "statement", "decided_by_id",
+                                          "automated", "supersedes_id", "created_at"), rows)
+    decision_of = dict(Decision.objects.filter(case_id__any=list(reasons)).values_list("case_id", "id")) \
+        if reasons else {}
+    decided = [(case, decision_of[case.pk]) for case, _, _ in suppress]
+    # Named as str(Decision) names one.
+    entries += [("decision.suppress", AuditTarget(audit_label(Decision), decision_id,
+                                                  f"Decision #{decision_id} on {case.reference}: "
+                                                  f"{Outcome(reasons[case.pk].outcome).label}"),
+                 {"case": case.pk, "reason": reasons[case.pk].code, "automated": True})
+                for case, decision_id in decided]
     audit_append_many(actor=None, entries=entries)
-    if decisions:
+    if decided:
         job = bulk_job_create(
-            kind=BulkJobKind.TAKEDOWNS, title=f"Automatic suppressions of an ingest batch ({len(decisions)})",
+            kind=BulkJobKind.TAKEDOWNS, title=f"Automatic suppressions of an ingest batch ({len(decided)})",
             queue_chunks=False,
-            actions=[NewAction(listing_id=d.case.listing_id, kind=ActionKind.SUPPRESS, decision_id=d.pk,
-                               case_id=d.case_id,
-                               idempotency_key=f"decision:{d.pk}:{ActionKind.SUPPRESS}:{d.case.listing_id}")
-                     for d in decisions])
+            actions=[NewAction(listing_id=case.listing_id, kind=ActionKind.SUPPRESS, decision_id=decision_id,
+                               case_id=case.pk,
+                               idempotency_key=f"decision:{decision_id}:{ActionKind.SUPPRESS}:{case.listing_id}")
+                     for case, decision_id in decided])
         bulk_job_apply_pending(job_id=job.pk)
     return len(cases)

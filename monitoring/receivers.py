@@ -1,6 +1,8 @@
 """Signal receivers: the edge where listings and registry reach monitoring. No logic here, only
 the hand-off to a task (queued; run in-process when tasks run eagerly)."""
 
+from actions.models import ActionKind
+
 from . import services, tasks
 
 CHECK_BATCH = 500
@@ -19,3 +21,8 @@ def on_protection_changed(sender, brand_id: int, recheck: bool, **kwargs) -> Non
 
 def on_suppress_approved(sender, brand_id: int, rule_kind: str, **kwargs) -> None:
     services.flagged_cases_suppress(brand_id=brand_id, rule_kind=rule_kind)
+
+
+def on_actions_applied(sender, *, actions, **kwargs) -> None:
+    services.removed_titles_fingerprint(
+        listing_ids=[a.listing_id for a in actions if a.kind == ActionKind.REMOVE and a.decision_id is not None])

@@ -17,7 +17,7 @@ from complaints.lanes import case_priority
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseSource, CaseState
 from complaints.sla import case_due_at
 from decisions.automated import case_release_automated, case_suppress_automated
-from imagery.matching import image_matches, near_owners_many
+from imagery.matching import image_matches, near_owners_many, title_simhashes
 from imagery.models import ListingImage, TitleFingerprint
 from imagery.selectors import images_snapshot, linked_seller_ids
 from imagery.services import title_fingerprints_store
@@ -46,7 +46,7 @@ def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None)
     re-check). Returns cases opened."""
     matcher = current_matcher()
     open_automatic: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    automatic = Case.objects.filter(listing_id__in=listing_ids, source=CaseSource.AUTOMATIC,
+    automatic = Case.objects.filter(listing_id__any=listing_ids, source=CaseSource.AUTOMATIC,
                                     state__in=UNDECIDED_STATES)
     if brand_ids is not None:
         automatic = automatic.filter(right__brand_id__in=brand_ids)
@@ -77,6 +77,14 @@ def listings_check(*, listing_ids: list[int], brand_ids: set[int] | None = None)
     return opened
 
 
+def removed_titles_fingerprint(*, listing_ids: list[int]) -> None:
+    """Requires the transaction that removes these listings for IP infringement. Stores their
+    titles' fingerprints, the ones re-listings are searched among (relistings_find): a listing is
+    fingerprinted when it is removed, as it read then, not at every change of every listing."""
+    if listing_ids:
+        title_fingerprints_store(titles=dict(Listing.objects.filter(pk__any=listing_ids).values_list("pk", "title")))
+
+
 def relistings_find(*, rows: list[tuple]) -> dict[int, list[RelistingHit]]:
     """Listings among `rows` (pk, title, …, seller_id) that copy a listing removed for IP
     infringement: a title within
@@ -88,22 +96,23 @@ def relistings_find(*, rows: list[tuple]) -> dict[int, list[RelistingHit]]:
     hashes, one band-index search each among the removed listings (imagery.matching.near_owners_many),
     their restrictions; then per seller its links and per brand its rule mode, only where a copy
     was found."""
-    title_fingerprints_store(titles={row[0]: row[1] for row in rows})
     found: dict[int, list[RelistingHit]] = {}
     removals = Restriction.objects.filter(kind=RestrictionKind.REMOVED, lifted_at__isnull=True, case__isnull=False)
     if not removals.exists():
         return found  # nothing removed for infringement: nothing to re-list
-    removed_now = set(Listing.objects.filter(pk__in=[r[0] for r in rows], status=ListingStatus.REMOVED)
+    removed_now = set(Listing.objects.filter(pk__any=[r[0] for r in rows], status=ListingStatus.REMOVED)
                       .values_list("pk", flat=True))
-    pks = [r[0] for r in rows if r[0] not in removed_now]
+    candidates = [r for r in rows if r[0] not in removed_now]
+    pks = [r[0] for r in candidates]
     removed_ids = removals.values_list("listing_id", flat=True)
+    # The batch's titles are hashed here and searched among the stored fingerprints, which are the
+    # removed listings' (on_actions_applied): only what is searched for is indexed.
     by_title = near_owners_many(
         table=TitleFingerprint._meta.db_table, column="simhash", max_distance=settings.IMAGERY_TITLE_BITS,
-        values=list(TitleFingerprint.objects.filter(listing_id__in=pks).values_list("listing_id", "simhash")),
-        owners_in=removed_ids)
+        values=list(zip(pks, title_simhashes([r[1] for r in candidates]), strict=True)), owners_in=removed_ids)
     by_picture = near_owners_many(
         table=ListingImage._meta.db_table, column="phash", max_distance=settings.IMAGERY_SEARCH_BITS,
-        values=list(ListingImage.objects.filter(listing_id__in=pks, current=True, phash__isnull=False)
+        values=list(ListingImage.objects.filter(listing_id__any=pks, current=True, phash__isnull=False)
                     .values_list("listing_id", "phash")),
         extra_where="AND phash IS NOT NULL", owners_in=removed_ids)
     if not by_title and not by_picture:

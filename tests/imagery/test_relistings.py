@@ -140,3 +140,24 @@ def test_a_batch_finds_the_copies_each_listing_alone_finds(world, django_capture
         alone.update(relistings_find(rows=_rows([listing])))
     assert together == alone and list(together) == [batch[0].pk]
     assert "linked seller" in together[batch[0].pk][0].why
+
+
+def test_only_removed_listings_are_fingerprinted_and_as_they_read_when_removed(
+        world, django_capture_on_commit_callbacks):
+    # Re-listings are searched among removed listings only, so only they are indexed: a listing
+    # that is merely changed leaves no fingerprint, a removed one gets it in the removing
+    # transaction, and a title the seller edits after the removal does not move it (the copy of
+    # what was removed is what is caught).
+    from imagery.matching import title_simhash
+    from imagery.models import TitleFingerprint
+
+    other = upsert(django_capture_on_commit_callbacks, world.seller_b, "PLAIN-1", title="Garden hose 25 m")
+    old = _removed(world, django_capture_on_commit_callbacks)
+    assert list(TitleFingerprint.objects.values_list("listing_id", "simhash")) == [
+        (old.listing_id, title_simhash(TITLE))]
+    assert other.pk != old.listing_id
+    upsert(django_capture_on_commit_callbacks, world.seller_a, "OLD-1", title="Garden hose 25 m, brass",
+           ships_from="DE")
+    assert TitleFingerprint.objects.get().simhash == title_simhash(TITLE)
+    new = upsert(django_capture_on_commit_callbacks, world.seller_a, "NEW-9", title=TITLE, ships_from="DE")
+    assert Case.objects.get(listing=new).detection["relisting_case"] == old.pk

@@ -237,3 +237,36 @@ def test_a_batch_sent_again_unchanged_is_only_read(world, require_postgres):
     mixed = ingest_batch(listings=[*items[:4], dict(items[4], title="Lamp U4, brass")])
     assert mixed.counts("listing") == {"created": 0, "updated": 1, "unchanged": 4, "failed": 0}
     assert [w.external_id for w in mixed.listings.written] == ["G-U4"]
+
+
+@pytest.mark.postgres
+def test_text_the_copy_format_treats_specially_is_stored_and_announced_as_sent(world, require_postgres, monkeypatch):
+    # The merge COPYs the batch as CSV and announces the items it sent (not rows read back): both
+    # must be exactly what the marketplace sent, whatever the text holds.
+    nasty = ["tab\there", "line\nbreak", "carriage\r\nreturn", "back\\slash \\N \\t", '"quoted", with comma',
+             "end\n\\.\nof copy", "\\.", "", " ", "émoji 🎧 ß İ", "NULL", ",", '"']
+    items = [item(i, world.seller_a, title=f"T{i} {text}", description=text, brand_name=text, url="")
+             for i, text in enumerate(nasty)]
+    cleaned = {x["external_id"]: schema.listing_item_check(x)[0] for x in items}  # as the schema keeps it
+    announced = []
+
+    def hook(sender, listings, **kwargs):
+        announced.extend(listings)
+
+    monkeypatch.setattr("listings.ingest.listings_upsert_bulk", None)  # the COPY path, not the ORM fallback
+    listings_ingested.connect(hook, dispatch_uid="test.nasty")
+    try:
+        result = ingest_batch(listings=items)
+    finally:
+        listings_ingested.disconnect(dispatch_uid="test.nasty")
+    assert not result.errors, result.errors
+    assert result.counts("listing") == {"created": len(nasty), "updated": 0, "unchanged": 0, "failed": 0}
+    stored = {row[0]: row[1:] for row in Listing.objects.filter(external_id__startswith="G-").values_list(
+        "external_id", "id", "title", "description", "brand_name", "url", "price")}
+    assert {k: (c["title"], c["description"], c["brand_name"], "") for k, c in cleaned.items()} == {
+        k: v[1:5] for k, v in stored.items()}
+    assert "end\n\\.\nof copy" in [c["description"] for c in cleaned.values()]
+    assert {w.external_id: (w.id, w.title, w.description, w.brand_name, w.url, w.price) for w in announced} == stored
+    assert all(w.created for w in announced)
+    # Sent again: nothing changed, nothing written.
+    assert ingest_batch(listings=items).counts("listing")["unchanged"] == len(nasty)
