@@ -201,6 +201,13 @@ def ingest_batch(*, sellers: list | None = None, listings: list | None = None,
     sellers, listings = sellers or [], listings or []
     errors: list[dict] = []
     with _collector_paused(), transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Foreign keys checked as each statement ends rather than all at commit: the queue of
+            # deferred checks cost 25-30 ms a 5,000-listing batch (measured), immediate ones a
+            # few; and a row they refuse fails in the merge, which reports it alone, not the commit.
+            # Every statement of the batch writes parents before children. This transaction only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         seller_result = IngestResult()
         if sellers:
             valid, bad = batch_check(sellers, seller_item_check)
