@@ -92,13 +92,18 @@ def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tup
 _COPY_FROM_ROWS = 8
 
 # COPY's text format: backslash, tab, newline and carriage return escaped; \N is NULL.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
+
+
+def _copy_escape(value: str) -> str:
+    # Four replaces, each a C scan: str.translate with a table took 180 us on a 2,300-character
+    # statement of reasons, these 6 us. The backslash first, so the others' are not doubled.
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _copy_text(value) -> str:
     if value.__class__ is str:  # most values: scanned in C, translated only when they need it
-        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE(value) else value
+        return _copy_escape(value) if _NEEDS_ESCAPE(value) else value
     if value is None:
         return "\\N"
     if isinstance(value, bool):
