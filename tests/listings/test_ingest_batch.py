@@ -270,3 +270,16 @@ def test_text_the_copy_format_treats_specially_is_stored_and_announced_as_sent(w
     assert all(w.created for w in announced)
     # Sent again: nothing changed, nothing written.
     assert ingest_batch(listings=items).counts("listing")["unchanged"] == len(nasty)
+
+
+@pytest.mark.postgres
+def test_a_listing_stored_by_another_batch_after_the_read_is_updated_not_lost(world, require_postgres, monkeypatch):
+    # New listings go in with a plain INSERT. One another batch stored between this batch's read
+    # and its INSERT makes the INSERT fail; the batch is then written by the ORM path, whole.
+    ingest_batch(listings=[item(1, world.seller_a)])
+    monkeypatch.setattr("listings.ingest._stored_hashes", lambda external_ids: {})  # as if read before
+    result = ingest_batch(listings=[item(1, world.seller_a, title="Lamp 1, brass"), item(2, world.seller_a)])
+    assert not result.errors
+    assert result.counts("listing") == {"created": 1, "updated": 1, "unchanged": 0, "failed": 0}
+    assert dict(Listing.objects.filter(external_id__in=["G-1", "G-2"]).values_list("external_id", "title")) == {
+        "G-1": "Lamp 1, brass", "G-2": "Lamp 2"}
