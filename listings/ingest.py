@@ -176,6 +176,9 @@ class WrittenListing(NamedTuple):
     price: object
     currency: str
     url: str
+    # False when only what no rule reads changed (price, currency, url): nothing to check again,
+    # unless the change carried an optional key (extras, such as pictures).
+    facts_changed: bool = True
 
 
 @dataclass
@@ -330,6 +333,7 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
     columns = ", ".join(_STAGE_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_STAGE_COLUMNS[1:], "updated_at"))
     ids: dict[str, tuple[int, bool]] = {}
+    same_facts: set[str] = set()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS pg_temp.listing_stage")
         cursor.execute("CREATE TEMPORARY TABLE listing_stage (external_id varchar(64), seller_id bigint, "
@@ -352,6 +356,12 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
                 "RETURNING external_id, id, true", [now, now])
             ids.update((external_id, (pk, created)) for external_id, pk, created in cursor.fetchall())
         if fresh < len(changed):
+            # Before the update: the stored listings whose rule facts (RULE_FACTS) stay as they are.
+            cursor.execute(
+                f"SELECT s.external_id FROM listing_stage s JOIN {table} l USING (external_id) WHERE NOT s.fresh "
+                "AND (l.title, l.description, l.brand_name, l.ships_from, l.seller_id) IS NOT DISTINCT FROM "
+                "(s.title, s.description, s.brand_name, s.ships_from, s.seller_id)")
+            same_facts = {row[0] for row in cursor.fetchall()}
             cursor.execute(
                 f"INSERT INTO {table} AS l ({columns}, status, created_at, updated_at) "
                 f"SELECT {columns}, 'active', %s, %s FROM listing_stage WHERE NOT fresh ORDER BY external_id "
@@ -365,7 +375,8 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
         if pk_created is not None:
             written.append(WrittenListing(pk_created[0], item["external_id"], pk_created[1], item["seller"].pk,
                                           item["title"], item["description"], item["brand_name"],
-                                          item["ships_from"], item["price"], item["currency"], item["url"]))
+                                          item["ships_from"], item["price"], item["currency"], item["url"],
+                                          item["external_id"] not in same_facts))
     result.written = written
     done = set()
     for w in written:

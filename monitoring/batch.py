@@ -41,8 +41,11 @@ from .matcher import Hit, current_matcher
 from .services import _image_hits, _reviewer_reversed, case_open_automatic, held_by_person, relistings_find
 
 
-def on_listings_ingested(sender, *, listings, **kwargs) -> None:
-    listings_check_written(listings=listings)
+def on_listings_ingested(sender, *, listings, extras=None, **kwargs) -> None:
+    # A listing whose rule facts are as they were (a new price) answers as before: not checked
+    # again, unless the change carried pictures or another optional key.
+    extras = extras or {}
+    listings_check_written(listings=[w for w in listings if w.facts_changed or w.id in extras])
 
 
 def listings_check_written(*, listings) -> int:

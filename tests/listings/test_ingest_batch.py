@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from actions.models import Restriction, RestrictionSource
 from appeals.services import appeal_decide, appeal_file
 from audit.models import AuditEntry
-from complaints.models import Case, CaseSource, Decision
+from complaints.models import UNDECIDED_STATES, Case, CaseSource, Decision
 from decisions.services import case_decide
 from listings import schema
 from listings.ingest import ingest_batch
@@ -126,9 +126,17 @@ def test_a_person_reinstatement_holds_the_rule_off_until_the_listing_changes(
         appeal_decide(appeal=appeal, senior=world.senior, reason_code="appeal_genuine_goods", facts="Invoices.")
     listing.refresh_from_db()
     assert listing.status == ListingStatus.ACTIVE
-    # A price change: what the rule reads is the same, the person's decision holds.
+    # A price change: what the rule reads is the same, the person's decision holds (the listing is
+    # not even checked again: nothing to hold off, nothing recorded).
     with django_capture_on_commit_callbacks(execute=True):
         ingest_batch(listings=[item("R", world.seller_b, title="ACME headphones", ships_from="CN", price="18.00")])
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE and str(listing.price) == "18.00"
+    assert Case.objects.filter(listing=listing).count() == 1
+    # Pictures with the same facts are checked: the rule matches, and the person's decision holds it off.
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(listings=[item("R", world.seller_b, title="ACME headphones", ships_from="CN", price="18.00",
+                                    images=[{"phash": "00ff00ff00ff00ff"}])])
     listing.refresh_from_db()
     assert listing.status == ListingStatus.ACTIVE
     assert Case.objects.filter(listing=listing).count() == 1
@@ -283,3 +291,37 @@ def test_a_listing_stored_by_another_batch_after_the_read_is_updated_not_lost(wo
     assert result.counts("listing") == {"created": 1, "updated": 1, "unchanged": 0, "failed": 0}
     assert dict(Listing.objects.filter(external_id__in=["G-1", "G-2"]).values_list("external_id", "title")) == {
         "G-1": "Lamp 1, brass", "G-2": "Lamp 2"}
+
+
+@pytest.mark.postgres
+def test_a_change_no_rule_reads_is_not_checked_again_unless_it_brings_pictures(
+        world, require_postgres, django_capture_on_commit_callbacks, monkeypatch):
+    set_rules(world, django_capture_on_commit_callbacks)  # Acme: ships from DE or US only, suppress
+    hit = item("H", world.seller_b, title="ACME lamp", ships_from="CN")
+    ingest_batch(listings=[hit])
+    case = Case.objects.get(listing__external_id="G-H", source=CaseSource.AUTOMATIC)
+    import monitoring.batch
+
+    checked = []
+    real = monitoring.batch.listings_check_written
+
+    def spy(*, listings):
+        checked.append(sorted(w.external_id for w in listings))
+        return real(listings=listings)
+
+    monkeypatch.setattr(monitoring.batch, "listings_check_written", spy)
+    # A new price (and url): written, not matched again; the case and its suppression stand.
+    result = ingest_batch(listings=[dict(hit, price="25.00", url="https://shop.example/h"), item("P", world.seller_b)])
+    assert result.counts("listing") == {"created": 1, "updated": 1, "unchanged": 0, "failed": 0}
+    assert checked == [["G-P"]]
+    listing = Listing.objects.get(external_id="G-H")
+    assert (str(listing.price), listing.status) == ("25.00", ListingStatus.SUPPRESSED)
+    # The same facts with pictures: checked (the pictures may match a reference).
+    ingest_batch(listings=[dict(hit, price="26.00", images=[{"phash": "00ff00ff00ff00ff"}])])
+    assert checked[-1] == ["G-H"]
+    # A title no rule matches any more: checked, and the automatic case is released.
+    ingest_batch(listings=[dict(hit, price="26.00", title="Plain lamp", images=[{"phash": "00ff00ff00ff00ff"}])])
+    assert checked[-1] == ["G-H"]
+    case.refresh_from_db()
+    assert case.state not in UNDECIDED_STATES
+    assert Listing.objects.get(external_id="G-H").status == ListingStatus.ACTIVE
