@@ -19,6 +19,12 @@ Prints, in one run:
 4. change to suppression: a producer offers violating and clean changes at a steady rate to one
    consumer, for each rate of --rates; p50/p99 from the change's XADD to its restriction's start,
    and the first rate whose p99 passes 5 s.
+As in production, the work of other Celery lanes is not timed (--held-lanes, default
+notifications, enforcement and housekeeping: e-mails, webhook deliveries, the audit chain's
+linking, which beat does): in the bench process their tasks are held while the API is timed, then
+run and the chain linked, timed apart; the stream consumers publish them to a broker (a queue of
+this run's, with no worker), and the bench reports how many each lane got, then purges them.
+--held-lanes "" runs every task in-process, inside the timed calls and the consumers.
 The machine is shared: read the figures beside the floors of the same run.
 """
 
@@ -31,6 +37,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,9 +145,114 @@ def floors(changes: list[dict]) -> tuple[float, float]:
     return n / copy, n / copy_match
 
 
+# --- other lanes' work, held ----------------------------------------------------------------------
+
+class HeldLanes:
+    """In this process, tasks of `lanes` (settings.TASK_LANES) captured instead of run while the API
+    is timed, as their own workers would take them in production; with the housekeeping lane, the
+    audit chain is not linked after each commit either (beat's task links it). `release` then runs
+    what was held, in order, and links the chain, each timed. No lanes: everything in-process."""
+
+    def __init__(self, lanes: set[str]):
+        self.lanes = lanes
+        self.held: list[tuple] = []
+
+    @contextmanager
+    def holding(self):
+        if not self.lanes:
+            yield
+            return
+        from unittest import mock
+
+        from celery.app.task import Task
+
+        from ipportal.celery import lane_of
+
+        publish, held, lanes = Task.apply_async, self.held, self.lanes
+
+        def apply_async(task, args=None, kwargs=None, **options):
+            if lane_of(task.name) in lanes:
+                held.append((task, args, kwargs, options))
+                return None
+            return publish(task, args, kwargs, **options)
+
+        with mock.patch.object(Task, "apply_async", apply_async), self._linking():
+            yield
+
+    def _linking(self):
+        """With the housekeeping lane held, no linking after commit: beat's task links the chain."""
+        from django.conf import settings
+        from django.test import override_settings
+
+        return override_settings(AUDIT_LINK_AFTER_COMMIT=settings.AUDIT_LINK_AFTER_COMMIT
+                                 and "housekeeping" not in self.lanes)
+
+    def release(self) -> tuple[Counter, float, float, int]:
+        """Run the held tasks in-process, in the order they were queued (what they queue in turn runs
+        at once), then link the audit chain: (tasks by lane, seconds, linking seconds, entries linked)."""
+        from audit.services import audit_chain_pending
+        from ipportal.celery import lane_of
+
+        held, self.held = self.held, []
+        lanes = Counter(lane_of(task.name) for task, *_ in held)
+        t0 = time.perf_counter()
+        with self._linking():  # their workers do not link after commit either
+            for task, args, kwargs, options in held:
+                task.apply_async(args, kwargs, **options)
+        ran = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        linked = audit_chain_pending() if self.lanes else 0
+        return lanes, ran, time.perf_counter() - t0, linked
+
+
+class ConsumerBroker:
+    """The stream consumers' Celery. With held lanes, a real broker and a default queue of this
+    run's (CELERY_QUEUE, so every lane's queue is this run's too) that no worker reads: what the
+    consumers' batches queue is published as in production, then counted by lane and purged, and
+    the audit chain (not linked after commit with a broker) linked here, timed apart. Without, as
+    the consumers run in a bare environment: every task in-process."""
+
+    def __init__(self, url: str, held: bool):
+        self.url = url if held else ""
+        self.queue = f"bench-ingest-{uuid.uuid4().hex[:8]}"
+
+    def env(self) -> dict[str, str]:
+        return {"CELERY_BROKER_URL": self.url, "CELERY_QUEUE": self.queue} if self.url else {"CELERY_BROKER_URL": ""}
+
+    def purge(self) -> str:
+        """What the consumers queued, by lane, deleted; the audit chain linked. Says so in a line."""
+        if not self.url:
+            return ""
+        from kombu import Connection
+
+        from audit.services import audit_chain_pending
+        from ipportal.celery import all_queues
+
+        lanes = Counter()
+        with Connection(self.url) as conn:
+            channel = conn.default_channel
+            for name in all_queues(self.queue):
+                try:
+                    count = channel.queue_declare(queue=name, passive=True).message_count
+                except Exception:  # noqa: BLE001 - never declared: nothing was sent to it
+                    count = 0
+                if count:
+                    lanes[name.removeprefix(self.queue).lstrip(".") or "default queue"] += count
+                channel.queue_delete(name)
+                channel.client.delete(f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+        t0 = time.perf_counter()
+        linked = audit_chain_pending()
+        return (f"then {sum(lanes.values()):,} tasks queued for other workers ({by_lane(lanes)}), purged; "
+                f"audit linking {time.perf_counter() - t0:.2f} s ({linked:,} entries)")
+
+
+def by_lane(lanes: Counter) -> str:
+    return ", ".join(f"{lane} {n:,}" for lane, n in sorted(lanes.items())) or "none"
+
+
 # --- the bulk API -----------------------------------------------------------------------------------
 
-def api_run(market, changes: list[dict], batch: int) -> tuple[float, dict]:
+def api_run(market, changes: list[dict], batch: int, held: HeldLanes) -> tuple[float, dict]:
     from rest_framework.test import APIRequestFactory, force_authenticate
 
     from listings.api import ListingBulkIngestApi
@@ -149,22 +262,25 @@ def api_run(market, changes: list[dict], batch: int) -> tuple[float, dict]:
     bodies = [gzip.compress("\n".join(json.dumps(c) for c in changes[i:i + batch]).encode(), 1)
               for i in range(0, len(changes), batch)]
     totals = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
-    t0 = time.perf_counter()
-    for body in bodies:
-        request = factory.generic("POST", "/api/v1/listings/bulk/", body, content_type="application/x-ndjson",
-                                  HTTP_CONTENT_ENCODING="gzip")
-        force_authenticate(request, user=market)
-        response = view(request)
-        assert response.status_code == 200, response.data
-        for k in totals:
-            totals[k] += response.data["listings"][k]
-    return time.perf_counter() - t0, totals
+    with held.holding():
+        t0 = time.perf_counter()
+        for body in bodies:
+            request = factory.generic("POST", "/api/v1/listings/bulk/", body, content_type="application/x-ndjson",
+                                      HTTP_CONTENT_ENCODING="gzip")
+            force_authenticate(request, user=market)
+            response = view(request)
+            assert response.status_code == 200, response.data
+            for k in totals:
+                totals[k] += response.data["listings"][k]
+        elapsed = time.perf_counter() - t0
+    return elapsed, totals
 
 
 # --- the streams ------------------------------------------------------------------------------------
 
-def consumers_start(k: int, redis_url: str, prefix: str, partitions: int, idle_exit: float | None = None):
-    env = {**os.environ, "CELERY_BROKER_URL": "", "PYTHONUNBUFFERED": "1"}
+def consumers_start(k: int, redis_url: str, prefix: str, partitions: int, broker: ConsumerBroker,
+                    idle_exit: float | None = None):
+    env = {**os.environ, **broker.env(), "PYTHONUNBUFFERED": "1"}
     procs, logs = [], []
     for i in range(k):
         args = [sys.executable, str(ROOT / "manage.py"), "ingest_stream", "--redis", redis_url, "--prefix", prefix,
@@ -201,13 +317,14 @@ def applied_total(prefix: str) -> int:
         n=Sum("applied"))["n"] or 0
 
 
-def stream_run(client, redis_url: str, changes: list[dict], consumers: int, partitions: int) -> float:
+def stream_run(client, redis_url: str, changes: list[dict], consumers: int, partitions: int,
+               broker: ConsumerBroker) -> float:
     from listings.stream import stream_publish
 
     prefix = f"bench-ingest-{uuid.uuid4().hex[:8]}"
     for i in range(0, len(changes), 5000):
         stream_publish(client, changes[i:i + 5000], partitions=partitions, prefix=prefix)
-    procs = consumers_start(consumers, redis_url, prefix, partitions)
+    procs = consumers_start(consumers, redis_url, prefix, partitions, broker)
     try:
         t0 = time.perf_counter()
         while applied_total(prefix) < len(changes):
@@ -222,14 +339,15 @@ def stream_run(client, redis_url: str, changes: list[dict], consumers: int, part
     return elapsed
 
 
-def latency_run(client, redis_url: str, rng, terms, rate: int, seconds: float, partitions: int) -> list[float]:
+def latency_run(client, redis_url: str, rng, terms, rate: int, seconds: float, partitions: int,
+                broker: ConsumerBroker) -> list[float]:
     """Offer `rate` changes/s for `seconds` to one consumer; the latency of each violating change
     from its XADD to the start of its restriction."""
     from actions.models import Restriction
     from listings.stream import stream_publish
 
     prefix = f"bench-latency-{uuid.uuid4().hex[:8]}"
-    procs = consumers_start(1, redis_url, prefix, partitions)
+    procs = consumers_start(1, redis_url, prefix, partitions, broker)
     tag = uuid.uuid4().hex[:6]
     sent: dict[str, float] = {}
     try:
@@ -271,17 +389,39 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--rates", default="500,1000,2000,5000", help="offered changes/s for the latency runs")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each latency run")
+    parser.add_argument("--held-lanes", default="notifications,enforcement,housekeeping",
+                        help="Celery lanes whose tasks run on other workers in production, so not inside the "
+                             "timed calls: held, then run and timed apart (the audit chain's linking with "
+                             "housekeeping); \"\" runs every task in-process, inside the figures")
+    parser.add_argument("--broker", default=None,
+                        help="Redis broker the stream consumers publish the held lanes' tasks to (default: "
+                             "CELERY_BROKER_URL, else the streams' Redis); a queue of this run's, purged after")
     args = parser.parse_args()
+    lanes = {lane.strip() for lane in args.held_lanes.split(",") if lane.strip()}
     url = os.environ.get("DATABASE_URL", "")
     bench, admin, name = bench_url(url, "ingest_bench")
     prepare_database(admin, name, reuse=False)
     os.environ["DATABASE_URL"] = bench
     redis_url = os.environ.get("INGEST_STREAM_URL") or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/1"
-    os.environ.pop("CELERY_BROKER_URL", None)  # tasks in-process: everything the batch causes is timed
+    broker = ConsumerBroker(args.broker or os.environ.get("CELERY_BROKER_URL") or redis_url, held=bool(lanes))
+    # Tasks in-process here, those of the held lanes held while timed (HeldLanes).
+    os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipportal.settings")
+    import logging
+
     import django
 
     django.setup()
+    from django.conf import settings
+
+    from ipportal.celery import app
+
+    if lanes - set(settings.TASK_LANES):
+        parser.error(f"--held-lanes: unknown {', '.join(sorted(lanes - set(settings.TASK_LANES)))}; "
+                     f"the lanes are {', '.join(settings.TASK_LANES)}")
+    app.loader.import_default_modules()  # every app's tasks module, not inside the first timed call
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # no line per in-process task
+    held = HeldLanes(lanes)
     import redis
 
     client = redis.Redis.from_url(redis_url)
@@ -292,11 +432,15 @@ def main() -> None:
     n = args.changes
     print(f"ingest bench on postgresql ({name}), Redis {redis_url}: {n:,} changes per mix, {args.batch:,} per API "
           f"call, {args.brands:,} brands x 5 terms, {VIOLATING:.0%} violating")
+    print("other lanes' tasks: " + (f"{', '.join(sorted(lanes))} held while timed (then run apart here; the "
+                                    f"consumers queue them to {broker.queue} on {broker.url}, purged)" if lanes
+                                    else "all in-process, inside the timed calls and the consumers"))
     new = make_changes(rng, terms, n, "IA")
     copy_rate, floor = floors(new)
     from complaints.models import Case
 
-    api_run(market, make_changes(rng, terms, min(n, 200), "WARM"), args.batch)  # the automaton built: not timed
+    api_run(market, make_changes(rng, terms, min(n, 200), "WARM"), args.batch, held)  # the automaton built: not timed
+    held.release()
     results = {}
     changed = make_changes(rng, terms, n, "IA", version=1)
     price_only = [dict(c, price="99.00") for c in changed]
@@ -304,26 +448,34 @@ def main() -> None:
              ("unchanged (the same payload again)", price_only)]
     for label, changes in mixes:
         cases_before = Case.objects.count()
-        elapsed, totals = api_run(market, changes, args.batch)
+        elapsed, totals = api_run(market, changes, args.batch, held)
         rate = len(changes) / elapsed
         results[label] = rate
         print(f"bulk API, {label}: {len(changes):,} in {elapsed:.2f} s = {rate:,.0f} listings/s "
               f"(created {totals['created']:,}, updated {totals['updated']:,}, unchanged {totals['unchanged']:,}, "
               f"failed {totals['failed']:,}; {Case.objects.count() - cases_before:,} cases opened); "
               f"the COPY + match floor is {floor / rate:.1f}x this")
+        if lanes:
+            by, ran, link, linked = held.release()
+            print(f"  then {sum(by.values()):,} held tasks ({by_lane(by)}) ran in {ran:.2f} s; "
+                  f"audit linking {link:.2f} s ({linked:,} entries)")
     for k in (1, 2):
         changes = make_changes(rng, terms, n, f"S{k}")
-        elapsed = stream_run(client, redis_url, changes, k, args.partitions)
+        elapsed = stream_run(client, redis_url, changes, k, args.partitions, broker)
         rate = n / elapsed
         results[f"stream {k}"] = rate
         print(f"stream, {k} consumer{'s' if k > 1 else ''}, new listings: {n:,} in {elapsed:.2f} s = {rate:,.0f} "
               f"listings/s; the COPY + match floor is {floor / rate:.1f}x this")
+        if lanes:
+            print("  " + broker.purge())
     crossed = None
     for rate in [int(r) for r in args.rates.split(",") if r]:
-        latencies = latency_run(client, redis_url, rng, terms, rate, args.seconds, args.partitions)
+        latencies = latency_run(client, redis_url, rng, terms, rate, args.seconds, args.partitions, broker)
         p50, p99 = pct(latencies, 0.50), pct(latencies, 0.99)
         print(f"change to suppression at {rate:,} changes/s offered for {args.seconds:.0f} s, one consumer: "
               f"{len(latencies):,} violating changes, p50 {p50:.2f} s, p99 {p99:.2f} s")
+        if lanes:
+            print("  " + broker.purge())
         if crossed is None and p99 > 5:
             crossed = rate
     print("p99 passes 5 s at: " + (f"{crossed:,} changes/s" if crossed else "none of the rates offered"))

@@ -306,7 +306,15 @@ def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
     new = figure(out, r"^bulk API, new listings: 300 in [\d.]+ s = [\d,]+ listings/s \(created 300, updated 0, "
                       r"unchanged 0, failed 0; (\d+) cases opened\); the COPY \+ match floor is [\d.]+x this$")
     assert int(new.group(1)) > 0, new.group(0)  # 5% violate a rule
+    figure(out, r"^other lanes' tasks: enforcement, housekeeping, notifications held while timed ")
     figure(out, r"^bulk API, changed titles: 300 in .* \(created 0, updated 300, unchanged 0, failed 0; ")
+    # The other lanes' work, run after each mix and timed apart; the consumers' queued and purged.
+    held = re.findall(r"^  then [\d,]+ held tasks \((.*)\) ran in [\d.]+ s; audit linking [\d.]+ s \([\d,]+ entries\)$",
+                      out, re.MULTILINE)
+    assert len(held) == 4, out
+    assert any("notifications" in lanes for lanes in held), held  # the released cases' e-mails
+    assert len(re.findall(r"^  then [\d,]+ tasks queued for other workers \(.*\), purged; audit linking [\d.]+ s "
+                          r"\([\d,]+ entries\)$", out, re.MULTILINE)) == 3, out
     figure(out, r"^bulk API, unchanged \(the same payload again\): 300 in .* \(created 0, updated 0, unchanged 300, ")
     figure(out, r"^stream, 1 consumer, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
     figure(out, r"^stream, 2 consumers, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
