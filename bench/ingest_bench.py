@@ -33,6 +33,7 @@ import gzip
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -284,7 +285,8 @@ def consumers_start(k: int, redis_url: str, prefix: str, partitions: int, broker
     procs, logs = [], []
     for i in range(k):
         args = [sys.executable, str(ROOT / "manage.py"), "ingest_stream", "--redis", redis_url, "--prefix", prefix,
-                "--partitions", str(partitions), "--name", f"bench-{i}", "--batch", "2000", "--lease-ms", "3000"]
+                "--partitions", str(partitions), "--name", f"bench-{i}", "--batch", "2000", "--lease-ms", "3000",
+                "--verbosity", "2"]
         if idle_exit:
             args += ["--idle-exit", str(idle_exit)]
         log = Path(f"/tmp/ingest_bench_{prefix.replace(':', '_')}_{i}.log")
@@ -295,7 +297,25 @@ def consumers_start(k: int, redis_url: str, prefix: str, partitions: int, broker
         if time.time() > deadline or any(p.poll() is not None for p in procs):
             raise SystemExit("a consumer did not start: " + " ".join(str(log) for log in logs))
         time.sleep(0.05)
-    return procs
+    return procs, logs
+
+
+ROUND = re.compile(r"round: (\d+) entries from \d+ partitions, the oldest ([\d.-]+) s old when read, "
+                   r"applied in ([\d.]+) s")
+
+
+def consumer_rounds(log: Path, skip: int = 0) -> str:
+    """Where a consumer's time went, from its log (ingest_stream -v 2: a line a round), after its
+    first `skip` rounds."""
+    rounds = [(int(n), float(age), float(apply))
+              for n, age, apply in ROUND.findall(log.read_text(errors="replace"))][skip:]
+    if not rounds:
+        return "the consumer logged no round"
+    sizes, ages, applies = (sorted(r[k] for r in rounds) for k in range(3))
+    return (f"{len(rounds):,} rounds: entries per round p50 {pct(sizes, 0.5):,} (max {sizes[-1]:,}); "
+            f"the oldest entry waited p50 {pct(ages, 0.5):.2f} s (max {ages[-1]:.2f}) to be read, "
+            f"its round applied in p50 {pct(applies, 0.5):.2f} s (max {applies[-1]:.2f}); busy "
+            f"{sum(applies):.1f} s")
 
 
 def consumers_stop(procs) -> None:
@@ -324,7 +344,7 @@ def stream_run(client, redis_url: str, changes: list[dict], consumers: int, part
     prefix = f"bench-ingest-{uuid.uuid4().hex[:8]}"
     for i in range(0, len(changes), 5000):
         stream_publish(client, changes[i:i + 5000], partitions=partitions, prefix=prefix)
-    procs = consumers_start(consumers, redis_url, prefix, partitions, broker)
+    procs, _ = consumers_start(consumers, redis_url, prefix, partitions, broker)
     try:
         t0 = time.perf_counter()
         while applied_total(prefix) < len(changes):
@@ -340,22 +360,31 @@ def stream_run(client, redis_url: str, changes: list[dict], consumers: int, part
 
 
 def latency_run(client, redis_url: str, rng, terms, rate: int, seconds: float, partitions: int,
-                broker: ConsumerBroker) -> list[float]:
-    """Offer `rate` changes/s for `seconds` to one consumer; the latency of each violating change
-    from its XADD to the start of its restriction."""
+                broker: ConsumerBroker) -> tuple[list[float], str]:
+    """Offer `rate` changes/s for `seconds` to one consumer, warmed up by one change first (its
+    matcher built, as a running consumer's is); the latency of each violating change from its XADD
+    to the start of its restriction, and where the consumer's time went."""
     from actions.models import Restriction
     from listings.stream import stream_publish
 
     prefix = f"bench-latency-{uuid.uuid4().hex[:8]}"
-    procs = consumers_start(1, redis_url, prefix, partitions, broker)
+    procs, logs = consumers_start(1, redis_url, prefix, partitions, broker)
     tag = uuid.uuid4().hex[:6]
     sent: dict[str, float] = {}
     try:
+        stream_publish(client, [dict(make_changes(rng, terms, 1, f"W{tag}")[0], ships_from=AUTHORIZED[0])],
+                       partitions=partitions, prefix=prefix)
+        deadline = time.time() + 120
+        while applied_total(prefix) < 1 and time.time() < deadline:
+            time.sleep(0.02)
+        warm = logs[0].read_text(errors="replace").count("round: ")
+        # Made before the clock starts: the marketplace's producer is not on the portal's cores.
+        offered = make_changes(rng, terms, int(rate * seconds) + rate, f"L{tag}")
         tick, start, i = 0.02, time.time(), 0
         while time.time() - start < seconds:
-            due = int((time.time() - start) * rate)
+            due = min(int((time.time() - start) * rate), len(offered))
             if due > i:
-                batch = make_changes(rng, terms, due - i, f"L{tag}-{i}")
+                batch = offered[i:due]
                 now = time.time()
                 stream_publish(client, batch, partitions=partitions, prefix=prefix)
                 sent.update({c["external_id"]: now for c in batch if c["ships_from"] not in AUTHORIZED
@@ -363,7 +392,7 @@ def latency_run(client, redis_url: str, rng, terms, rate: int, seconds: float, p
                 i = due
             time.sleep(tick)
         deadline = time.time() + 120
-        while applied_total(prefix) < i and time.time() < deadline:
+        while applied_total(prefix) < i + 1 and time.time() < deadline:
             time.sleep(0.1)
     finally:
         consumers_stop(procs)
@@ -371,7 +400,8 @@ def latency_run(client, redis_url: str, rng, terms, rate: int, seconds: float, p
             client.delete(key)
     started = dict(Restriction.objects.filter(listing__external_id__startswith=f"L{tag}-")
                    .values_list("listing__external_id", "started_at"))
-    return sorted(started[e].timestamp() - t if e in started else float("inf") for e, t in sent.items())
+    return (sorted(started[e].timestamp() - t if e in started else float("inf") for e, t in sent.items()),
+            consumer_rounds(logs[0], skip=warm))
 
 
 TERM_SET: set[str] = set()
@@ -470,10 +500,11 @@ def main() -> None:
             print("  " + broker.purge())
     crossed = None
     for rate in [int(r) for r in args.rates.split(",") if r]:
-        latencies = latency_run(client, redis_url, rng, terms, rate, args.seconds, args.partitions, broker)
+        latencies, rounds = latency_run(client, redis_url, rng, terms, rate, args.seconds, args.partitions, broker)
         p50, p99 = pct(latencies, 0.50), pct(latencies, 0.99)
         print(f"change to suppression at {rate:,} changes/s offered for {args.seconds:.0f} s, one consumer: "
               f"{len(latencies):,} violating changes, p50 {p50:.2f} s, p99 {p99:.2f} s")
+        print(f"  the consumer: {rounds}")
         if lanes:
             print("  " + broker.purge())
         if crossed is None and p99 > 5:

@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Iterable
 
 from django.db import close_old_connections, transaction
+from django.utils import timezone
 
 from .ingest import ingest_batch
 from .models import IngestStreamOffset
@@ -68,8 +69,9 @@ def positions_apply(*, batches: dict[str, list[tuple[Position, object]]]) -> tup
     with transaction.atomic():
         todo: list[tuple[str, Position, object]] = []
         offsets = {}  # the offsets that move: each written once, below
+        locked = _offsets_locked(sorted(batches))
         for name in sorted(batches):
-            offset = _offset_locked(name)
+            offset = locked[name]
             last = (offset.last_ms, offset.last_seq)
             fresh = [(name, pos, item) for pos, item in batches[name] if pos > last]
             todo += fresh
@@ -83,17 +85,28 @@ def positions_apply(*, batches: dict[str, list[tuple[Position, object]]]) -> tup
             for error in result.errors:
                 name, pos, _ = part[error["index"]]
                 problems.append({**error, "partition": name, "position": f"{pos[0]}-{pos[1]}"})
-        for offset in offsets.values():
-            offset.save(update_fields=["last_ms", "last_seq", "applied", "updated_at"])
+        if offsets:
+            now = timezone.now()
+            for offset in offsets.values():
+                offset.updated_at = now  # bulk_update does not run auto_now
+            IngestStreamOffset.objects.bulk_update(list(offsets.values()),
+                                                   ["last_ms", "last_seq", "applied", "updated_at"])
     return applied, problems
 
 
-def _offset_locked(name: str) -> IngestStreamOffset:
-    offset = IngestStreamOffset.objects.select_for_update().filter(stream=name).first()
-    if offset is None:
-        IngestStreamOffset.objects.bulk_create([IngestStreamOffset(stream=name)], ignore_conflicts=True)
-        offset = IngestStreamOffset.objects.select_for_update().get(stream=name)
-    return offset
+def _offsets_locked(names: list[str]) -> dict[str, IngestStreamOffset]:
+    """The offset rows of `names`, locked in name order (two consumers never wait on each other
+    crosswise), made first where missing: one query for the usual batch, two more for a new partition."""
+    def lock() -> dict[str, IngestStreamOffset]:
+        return {o.stream: o for o in IngestStreamOffset.objects.select_for_update().filter(
+            stream__in=names).order_by("stream")}
+
+    offsets = lock()
+    if len(offsets) < len(names):
+        IngestStreamOffset.objects.bulk_create([IngestStreamOffset(stream=name) for name in names
+                                                if name not in offsets], ignore_conflicts=True)
+        offsets = lock()
+    return offsets
 
 
 def _once_each(todo: list) -> list[list]:
@@ -244,18 +257,27 @@ class StreamConsumer:
                 rows.append((_position(entry_id), item if item is not None else {}))
             batches[f"redis:{key}"] = rows
         applied, problems = positions_apply(batches=batches)
-        # Acknowledged only now: the changes and the offsets have committed.
+        # Acknowledged only now: the changes and the offsets have committed. Every partition's XACK
+        # and the refused entries' reports in one round trip.
+        pipe = self.client.pipeline(transaction=False)
         for key, entries in read.items():
             if entries:
-                self.client.xack(key, GROUP, *[e[0] for e in entries])
-        if problems:
-            pipe = self.client.pipeline(transaction=False)
-            for problem in problems:
-                log.warning("stream entry refused: %s", problem)
-                pipe.xadd(f"{self.prefix}:errors", {"e": json.dumps(problem)}, maxlen=100_000, approximate=True)
-            pipe.execute()
+                pipe.xack(key, GROUP, *[e[0] for e in entries])
+        for problem in problems:
+            log.warning("stream entry refused: %s", problem)
+            pipe.xadd(f"{self.prefix}:errors", {"e": json.dumps(problem)}, maxlen=100_000, approximate=True)
+        pipe.execute()
         self.applied += applied
         return applied
+
+    def _log_round(self, read: dict[str, list], seconds: float) -> None:
+        """One line a round (ingest_stream -v 2; bench/ingest_bench.py reads them): where the time
+        from an XADD to its commit goes, waiting to be read or being applied. The age is the entry
+        id's time (the Redis server's clock) against this process's."""
+        oldest = min(_position(entries[0][0])[0] for entries in read.values() if entries)
+        log.debug("round: %d entries from %d partitions, the oldest %.3f s old when read, applied in %.3f s",
+                  sum(map(len, read.values())), sum(1 for entries in read.values() if entries),
+                  time.time() - oldest / 1000 - seconds, seconds)
 
     def run(self, *, idle_exit: float | None = None, rebalance_every: float = 1.0) -> int:
         """Consume until stopped. Redis or PostgreSQL going away: wait and try again (what was read
@@ -273,8 +295,11 @@ class StreamConsumer:
                     last_rebalance = time.monotonic()
                 read = self.read()
                 if any(read.values()):
+                    started = time.monotonic()
                     self.apply(read)
                     last_work = time.monotonic()
+                    if log.isEnabledFor(logging.DEBUG):
+                        self._log_round(read, last_work - started)
                 elif not self.owned:
                     time.sleep(self.block_ms / 1000)
                 if idle_exit is not None and time.monotonic() - last_work > idle_exit:

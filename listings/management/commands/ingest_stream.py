@@ -39,6 +39,8 @@ class Command(BaseCommand):
         if options["partitions"] < 1:
             raise CommandError("--partitions: at least 1.")
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        if options["verbosity"] >= 2:  # a line a round: entries read, their age, time applying
+            logging.getLogger("listings.stream").setLevel(logging.DEBUG)
         client = redis.Redis.from_url(options["redis"], socket_timeout=30, socket_connect_timeout=5)
         consumer = StreamConsumer(client, partitions=options["partitions"], prefix=options["prefix"],
                                   name=options["name"], batch=options["batch"], lease_ms=options["lease_ms"])
