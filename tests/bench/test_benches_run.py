@@ -320,6 +320,10 @@ def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
     figure(out, r"^stream, 2 consumers, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
     figure(out, r"^change to suppression at 50 changes/s offered for 2 s, one consumer: \d+ violating changes, "
                 r"p50 [\d.]+ s, p99 [\d.]+ s$")
+    # Where the consumer's time went, from its log (ingest_stream -v 2).
+    figure(out, r"^  the consumer: [\d,]+ rounds: entries per round p50 [\d,]+ \(max [\d,]+\); the oldest entry "
+                r"waited p50 [\d.-]+ s \(max [\d.-]+\) to be read, its round applied in p50 [\d.]+ s \(max [\d.]+\); "
+                r"busy [\d.]+ s$")
     figure(out, r"^p99 passes 5 s at: ")
     figure(out, r"^targets: end to end >= 20,000/s: (met|NOT met) ")
 
