@@ -78,7 +78,8 @@ def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tup
             sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
             # Logged like any query where queries are logged (DEBUG, tests counting statements).
             with cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext():
-                cursor.cursor.copy_expert(sql, data)
+                with connection.wrap_database_errors:  # Django's exceptions, as for any statement
+                    cursor.cursor.copy_expert(sql, data)
             return
         row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for i in range(0, len(rows), page):

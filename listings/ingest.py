@@ -340,9 +340,10 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
                        "title varchar(300), description text, brand_name varchar(200), ships_from varchar(2), "
                        "price numeric(12, 2), currency varchar(3), url varchar(200), content_hash varchar(32), "
                        "fresh boolean) ON COMMIT DROP")
-        cursor.cursor.copy_expert(
-            f"COPY listing_stage ({columns}, fresh) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
-            f"({', '.join(c for c in _STAGE_COLUMNS if c not in ('seller_id', 'price'))}))", buffer)
+        with connection.wrap_database_errors:  # a refused row: Django's DatabaseError, so the ORM path runs
+            cursor.cursor.copy_expert(
+                f"COPY listing_stage ({columns}, fresh) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
+                f"({', '.join(c for c in _STAGE_COLUMNS if c not in ('seller_id', 'price'))}))", buffer)
         # Rows in external id order: two batches touching the same listings lock them in one order.
         # Only the ids come back: the rows written are the items sent (the merge writes them as is).
         # Listings not stored a moment ago: a plain INSERT (ON CONFLICT's speculative insertion cost

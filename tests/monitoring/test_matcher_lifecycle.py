@@ -62,3 +62,11 @@ def test_a_newly_verified_mark_is_watched_and_an_expired_one_is_not(world, djang
         rights_expire_due()
     listing = upsert(django_capture_on_commit_callbacks, world.seller_b, "N-3", title="ACME NOVA speaker")
     assert not Case.objects.filter(listing=listing).exists()
+
+
+def test_the_ingest_batch_writes_every_column_of_a_case():
+    # monitoring.batch writes automatic cases as rows: a column added to Case must be added there too.
+    from complaints.models import Case
+    from monitoring.batch import _CASE_COLUMNS
+
+    assert sorted(_CASE_COLUMNS) == sorted(f.column for f in Case._meta.concrete_fields if not f.primary_key)
