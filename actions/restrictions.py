@@ -14,6 +14,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
+from django.db import connection
+
 from common.db import insert_rows
 from listings.models import RULE_FACTS, Listing, status_for
 
@@ -88,8 +90,23 @@ with one UPDATE per target status)."""
                     ("listing_id", "kind", "source", "case_id", "decision_id", "suspension_id", "imposed_by_id",
                      "started_at", "lifted_at", "lifted_by_id", "cleared_facts"), [tuple(v) for v in added.values()])
     if lifted:
-        Restriction.objects.bulk_update(lifted, ["lifted_at", "lifted_by", "cleared_facts"], batch_size=500)
+        _lifted_write(lifted, now=now)
     return changes
+
+
+def _lifted_write(lifted: list[Restriction], *, now: datetime) -> None:
+    """One UPDATE … FROM unnest(…) on PostgreSQL (bulk_update's CASE per row took ~0.3 s for the
+    thousands of restrictions a changed-titles batch lifts); bulk_update elsewhere."""
+    if connection.vendor != "postgresql":
+        Restriction.objects.bulk_update(lifted, ["lifted_at", "lifted_by", "cleared_facts"], batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Restriction._meta.db_table} r SET lifted_at = %s, lifted_by_id = v.by, "
+            "cleared_facts = v.facts::jsonb FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, by, facts) "
+            "WHERE r.id = v.id",
+            [now, [r.pk for r in lifted], [r.lifted_by_id for r in lifted],
+             [json.dumps(r.cleared_facts, default=str) if r.cleared_facts is not None else None for r in lifted]])
 
 
 def _reverses(action: ActionRow, restriction: _Active) -> bool:

@@ -126,6 +126,12 @@ def test_a_person_reinstatement_holds_the_rule_off_until_the_listing_changes(
         appeal_decide(appeal=appeal, senior=world.senior, reason_code="appeal_genuine_goods", facts="Invoices.")
     listing.refresh_from_db()
     assert listing.status == ListingStatus.ACTIVE
+    # Every restriction lifted by the reinstatement, each keeping the facts the person cleared.
+    lifted = list(Restriction.objects.filter(listing=listing).values_list("lifted_at", "lifted_by__kind",
+                                                                         "cleared_facts"))
+    assert lifted and all(at is not None and by == "reinstate" for at, by, _ in lifted)
+    assert {"title": "ACME headphones", "description": "", "brand_name": "", "ships_from": "CN",
+            "seller_id": world.seller_b.pk} in [facts for *_, facts in lifted]
     # A price change: what the rule reads is the same, the person's decision holds (the listing is
     # not even checked again: nothing to hold off, nothing recorded).
     with django_capture_on_commit_callbacks(execute=True):
