@@ -172,7 +172,7 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
                 by_target[to].append(listing_id)
         for to, ids in by_target.items():
             # The chunk's one statement per target status (a suspension has one: suppressed).
-            Listing.objects.filter(pk__in=ids).update(status=to, updated_at=now)
+            Listing.objects.filter(pk__any=ids).update(status=to, updated_at=now)
         pending.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
                        attempts=F("attempts") + 1)
         applied = [AppliedAction(row[0], row[1], row[2], row[4], row[7], frm, to)

@@ -254,3 +254,44 @@ def test_a_rejection_comes_after_the_suppression_it_reverses_even_if_that_is_sti
     listing.refresh_from_db()
     assert listing.status == ListingStatus.ACTIVE
     assert told(listing) == ["listing.suppressed", "listing.reinstated"]
+
+
+def test_lifting_in_a_chunk_writes_each_restrictions_lift_its_action_and_cleared_facts(world):
+    """restrictions_apply's lift (one UPDATE from arrays on PostgreSQL, bulk_update elsewhere): each
+    lifted row gets the chunk's moment, its own lifting action and, only where the reinstatement
+    outranks automation, the listing's facts; SQL NULL otherwise; a restriction not reversed stays."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from actions.models import ActionKind
+    from actions.restrictions import ActionRow, restrictions_apply
+
+    from ..factories import EnforcementActionFactory
+
+    imposing = [EnforcementActionFactory(kind=ActionKind.SUPPRESS) for _ in range(3)]
+    started = timezone.now() - timedelta(hours=1)
+    with transaction.atomic():
+        restrictions_apply(actions=[ActionRow(a.pk, a.kind, a.listing_id, a.case_id, a.decision_id, None, False)
+                                    for a in imposing],
+                           statuses={a.listing_id: "active" for a in imposing}, now=started)
+    lifting = [EnforcementActionFactory(kind=ActionKind.REINSTATE, decision__case=a.case, case=a.case,
+                                        listing=a.listing) for a in imposing[:2]]
+    now = timezone.now()
+    with transaction.atomic():
+        changes = restrictions_apply(actions=[
+            ActionRow(a.pk, a.kind, a.listing_id, a.case_id, a.decision_id, None, False, clears=i == 0)
+            for i, a in enumerate(lifting)], statuses={a.listing_id: "suppressed" for a in lifting}, now=now)
+    assert changes == [("suppressed", "active"), ("suppressed", "active")]
+    rows = {r.imposed_by_id: r for r in Restriction.objects.all()}
+    cleared, plain, standing = (rows[a.pk] for a in imposing)
+    listing = imposing[0].listing
+    assert (cleared.lifted_at, cleared.lifted_by_id) == (now, lifting[0].pk)
+    assert cleared.cleared_facts == {"title": listing.title, "description": listing.description,
+                                     "brand_name": listing.brand_name, "ships_from": listing.ships_from,
+                                     "seller_id": listing.seller_id}
+    assert (plain.lifted_at, plain.lifted_by_id, plain.cleared_facts) == (now, lifting[1].pk, None)
+    assert Restriction.objects.filter(pk=plain.pk, cleared_facts__isnull=True).exists()  # SQL NULL, not JSON null
+    assert (standing.lifted_at, standing.lifted_by_id, standing.cleared_facts) == (None, None, None)
+    assert all(r.started_at == started for r in rows.values())
