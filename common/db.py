@@ -88,6 +88,13 @@ def insert_rows(table: str, columns: tuple[str, ...] | list[str], rows: list[tup
                            f"VALUES {', '.join([row_sql] * len(chunk))}", [v for row in chunk for v in row])
 
 
+def int_array(values) -> str:
+    """Integers as one PostgreSQL array literal, for `%s::int[]` or `%s::bigint[]`: PostgreSQL reads
+    '{1,2,…}' far faster than ARRAY[1, 2, …], the form psycopg2 gives a list, and one parameter
+    spares Django a placeholder per value."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 # Below this, a multi-row INSERT is quicker (COPY's extra round trip: 1 row 0.34 ms by COPY against
 # 0.21 ms; 5 rows even; 100 rows 1.3 ms against 2.8 ms).
 _COPY_FROM_ROWS = 8

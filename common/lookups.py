@@ -10,6 +10,8 @@ import json
 
 from django.db.models import Field, ForeignObject, Lookup
 
+from .db import int_array
+
 
 class AnyOf(Lookup):
     lookup_name = "any"
@@ -20,7 +22,7 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", [*params, "{" + ",".join(map(str, self._ids())) + "}"]
+        return f"{lhs} = ANY(%s::bigint[])", [*params, int_array(self._ids())]
 
     def as_sqlite(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)

@@ -15,6 +15,7 @@ from django.db.models import Count, Max
 
 from certificates import fingerprints as fp
 from certificates.models import Certificate, FingerprintKind
+from common.db import int_array
 from registry.models import RightStatus
 
 from .index import BinaryIndex, words_from_hex, words_from_ints
@@ -219,25 +220,19 @@ def _band_probes(value: int, max_distance: int) -> list[tuple[int, list[int]]]:
             enumerate(zip(fp.bands(value), fp.band_radii(max_distance), strict=True)) if r >= 0]
 
 
-def _int_array(values) -> str:
-    """An array literal for `%s::int[]` or `%s::bigint[]`: PostgreSQL reads '{1,2,…}' far faster
-    than ARRAY[1, 2, …], the form psycopg2 gives a list."""
-    return "{" + ",".join(map(str, values)) + "}"
-
-
 def near_rows_sql(*, table: str, column: str, value: int, max_distance: int, extra_where: str = "",
                   limit: int = 200) -> tuple[str, list]:
     """near_rows' PostgreSQL statement and its parameters: one index scan per band, `band = ANY(the
     probed values)`, the Hamming test in the scan, the bands' rows merged by UNION. The values go as
-    one array literal per band (_int_array): as ARRAY[1, 2, …], PostgreSQL spent longer reading the
-    548 values of an 11-bit lookup than finding them."""
+    one array literal per band (common.db.int_array): as ARRAY[1, 2, …], PostgreSQL spent longer
+    reading the 548 values of an 11-bit lookup than finding them."""
     probes = _band_probes(value, max_distance)
     sql = " UNION ".join(
         f"SELECT id, bit_count(({column} # %s)::bit(64)) AS d FROM {table} WHERE band{i} = ANY(%s::int[]) "
         f"AND bit_count(({column} # %s)::bit(64)) <= %s {extra_where}" for i, _ in probes)
     params: list = []
     for _, vs in probes:
-        params += [value, _int_array(vs), value, max_distance]
+        params += [value, int_array(vs), value, max_distance]
     return f"SELECT id, d FROM ({sql}) AS near ORDER BY d, id LIMIT %s", [*params, limit]
 
 
@@ -358,8 +353,8 @@ def near_owners_many(*, table: str, column: str, values: list[tuple[int, int]], 
             f"CROSS JOIN LATERAL (SELECT t.id, bit_count((t.{column} # q.h)::bit(64)) AS d FROM {table} t "
             f"WHERE t.band{i} = ANY(ARRAY(SELECT q.b # m FROM unnest(%s::int[]) AS m)) "
             f"AND bit_count((t.{column} # q.h)::bit(64)) <= %s {extra_where}) AS n")
-        params += [_int_array(qs), _int_array(hashes), _int_array(fp.bands(h)[i] for h in hashes),
-                   _int_array(fp.near_values(0, r)), max_distance]
+        params += [int_array(qs), int_array(hashes), int_array(fp.bands(h)[i] for h in hashes),
+                   int_array(fp.near_values(0, r)), max_distance]
     sql = (f"SELECT near.q, x.listing_id, near.d FROM ({' UNION '.join(selects)}) AS near "
            f"JOIN {table} x ON x.id = near.id")
     if owners_in is not None:

@@ -186,7 +186,6 @@ def _open_cases(hits: list) -> int:
     suppress = [(case, detection, hit) for case, detection, (_, hit) in zip(cases, detections, hits, strict=True)
                 if hit.mode == RuleMode.SUPPRESS]
     # The decisions as rows (COPY), their ids read back by case: a case opened here has only this one.
-    now = timezone.now()
     reasons = {case.pk: REASONS[AUTO_REASON_FOR_KIND[case.kind]] for case, _, _ in suppress}
     rows = []
     for case, detection, _ in suppress:

@@ -1,5 +1,6 @@
-"""Signal receivers: the edge where listings and registry reach monitoring. No logic here, only
-the hand-off to a task (queued; run in-process when tasks run eagerly)."""
+"""Signal receivers: the edge where listings, registry and actions reach monitoring. No logic
+here, only the hand-off to a task (queued; run in-process when tasks run eagerly) or to a service
+that must write in the sender's transaction."""
 
 from actions.models import ActionKind
 

@@ -43,6 +43,25 @@ SWEEP_CHUNK = 50_000
 SWEEP_OVERLAP = 100_000
 
 
+def restriction_records_insert(*, where: str, params: list, now) -> int:
+    """Requires a transaction. One INSERT … SELECT of the statement records (puid
+    `<DSA_PUID_PREFIX>-r<id>`, as statements.puid_for spells it) of the restrictions `r` matching
+    `where` that a decision or a rule imposed (a suspension's are covered by the suspension's own);
+    one already recorded is skipped. Returns how many were created."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {StatementRecord._meta.db_table} (puid, restriction_id, applied_at, status, uuid, error,
+                                                            attempts, created_at, updated_at)
+                SELECT %s || r.id, r.id, r.started_at, %s, '', '', 0, %s, %s
+                FROM {Restriction._meta.db_table} r
+                WHERE r.source <> %s AND {where}
+                ORDER BY r.id
+                ON CONFLICT DO NOTHING""",
+            [f"{settings.DSA_PUID_PREFIX}-r", SubmissionStatus.PENDING, now, now, RestrictionSource.SUSPENSION,
+             *params])
+        return max(cursor.rowcount, 0)
+
+
 def statements_record(*, full: bool = False) -> int:
     """Give every restriction imposed by a decision or a rule, and every approved suspension, its
     statement record (its puid), once. Returns how many were created. A suspension's per-listing
@@ -69,19 +88,10 @@ def statements_record(*, full: bool = False) -> int:
     while lo is not None and lo <= top:
         hi = lo + SWEEP_CHUNK
         now = timezone.now()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"""INSERT INTO {record} (puid, restriction_id, applied_at, status, uuid, error, attempts,
-                                          created_at, updated_at)
-                    SELECT %s || r.id, r.id, r.started_at, %s, '', '', 0, %s, %s
-                    FROM {restriction} r
-                    WHERE r.id >= %s AND r.id < %s AND r.source <> %s
-                      AND r.id NOT IN (SELECT s.restriction_id FROM {record} s
-                                       WHERE s.restriction_id >= %s AND s.restriction_id < %s)
-                    ON CONFLICT DO NOTHING""",
-                [f"{settings.DSA_PUID_PREFIX}-r", SubmissionStatus.PENDING, now, now, lo, hi,
-                 RestrictionSource.SUSPENSION, lo, hi])
-            created += max(cursor.rowcount, 0)
+        with transaction.atomic():
+            created += restriction_records_insert(
+                where=f"r.id >= %s AND r.id < %s AND r.id NOT IN (SELECT s.restriction_id FROM {record} s "
+                      "WHERE s.restriction_id >= %s AND s.restriction_id < %s)", params=[lo, hi, lo, hi], now=now)
         lo = hi
     suspensions = list(Suspension.objects.filter(
         statement_record__isnull=True, decided_at__isnull=False,
