@@ -86,6 +86,7 @@ def test_a_logo_copy_is_caught_by_image_a_relisting_by_a_linked_seller_too_and_f
     expect(page.get_by_test_id("detection")).to_contain_text("by image")
     for img in pair.locator("img").all():
         expect(img).to_be_visible()
+        page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle(), timeout=15_000)
         assert img.evaluate("i => i.complete && i.naturalWidth > 0"), "a picture did not load"
     assert pair.locator("img").count() == 2
     shot(page, "img-2-side-by-side")
@@ -148,6 +149,12 @@ def test_a_logo_copy_is_caught_by_image_a_relisting_by_a_linked_seller_too_and_f
     reported = page.get_by_test_id("pictures-reported").locator("img")
     expect(reported).to_have_count(3)
     expect(page.get_by_test_id("pictures-now")).to_contain_text("The same as reported")
+    # The thumbnails load lazily: below the fold on a phone they load once scrolled to, and then
+    # take a moment; wait for them (a picture that never loads times this out), then check.
+    for img in reported.all():
+        img.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=pictures-reported] img')]"
+                           ".every(i => i.complete && i.naturalWidth > 0)", timeout=15_000)
     assert reported.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)"), "a picture did not load"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert all(box["x"] + box["width"] <= 390 for box in (img.bounding_box() for img in reported.all()))
