@@ -2,20 +2,23 @@
 
 `ingest_batch` is the core every transport calls (the bulk API: JSON or NDJSON, gzip or not;
 the Redis Stream consumer, listings.stream): one transaction per batch. The batch is checked in
-one pass (listings.schema), then on PostgreSQL staged with COPY into a temporary table and merged
-with one INSERT ... ON CONFLICT DO UPDATE that writes only rows whose content hash differs, so an
-unchanged listing costs nothing; the statement returns what it wrote. In that transaction,
-`listings_written` (a suspended seller's listing is restricted) and then `listings_ingested` (the
-hook point: monitoring checks the written listings against the rules and writes its cases and
-suppressions set-based; other apps may connect there) are sent with the listings written.
-Elsewhere (SQLite, embedded mode), or when the database refuses the one statement, the listings are
-written through the ORM (listings_upsert_bulk's path), each refused item reported on its own.
+one pass (listings.schema); on PostgreSQL one read then finds the listings stored with the same
+content hash (unchanged: they cost nothing more), new listings are COPY'd into the table as the
+server takes them, and changed ones are staged with COPY into a temporary table and merged with
+one INSERT ... ON CONFLICT DO UPDATE that writes only rows whose content hash differs. In that
+transaction, `listings_written` (a suspended seller's listing is restricted) and then
+`listings_ingested` (the hook point: monitoring checks the written listings against the rules and
+writes its cases and suppressions set-based; other apps may connect there) are sent with the
+listings written. Elsewhere (SQLite, embedded mode), or when the database refuses a row, the
+listings are written through the ORM (listings_upsert_bulk's path), each refused item reported on
+its own.
 """
 
 import contextlib
 import csv
 import gc
 import io
+import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -295,6 +298,8 @@ def _listings_merge(valid: dict[int, dict]) -> IngestResult:
 
 _STAGE_COLUMNS = ("external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",
                   "url", "content_hash")
+# Text columns COPY keeps as sent: an empty string stays empty, not NULL (CSV's FORCE_NOT_NULL).
+_NOT_NULL = ", ".join(c for c in _STAGE_COLUMNS if c not in ("seller_id", "price"))
 
 
 def _stored_hashes(external_ids: list[str]) -> dict[str, str]:
@@ -304,84 +309,140 @@ def _stored_hashes(external_ids: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def _merge_pg(valid: dict[int, dict]) -> IngestResult:
-    """COPY the batch into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE ... WHERE
-    the content hash differs, returning the rows it wrote (xmax = 0: inserted)."""
-    now = timezone.now()
-    hashes = {item["external_id"]: listing_content_hash(
+def _hash(item: dict) -> str:
+    return listing_content_hash(
         seller_id=item["seller"].pk, title=item["title"], description=item["description"],
         brand_name=item["brand_name"], ships_from=item["ships_from"], price=item["price"], currency=item["currency"],
-        url=item["url"], extras=item.get("extras")) for item in valid.values()}
-    # The listings stored with these very hashes are unchanged: one read, and only the others are
-    # copied and merged (a batch sent again costs its parse, its hashes and this query). A listing
-    # another batch changes meanwhile is the other batch's to write, as if it had come second.
-    stored = _stored_hashes(list(hashes))
+        url=item["url"], extras=item.get("extras"))
+
+
+def _merge_pg(valid: dict[int, dict]) -> IngestResult:
+    """The listings stored with these very hashes are unchanged: one read, and only the others are
+    written. The new ones are COPY'd into the listings table as the server asks for them
+    (_insert_new); the changed ones are staged with COPY and merged with one INSERT ... ON CONFLICT
+    DO UPDATE ... WHERE the content hash differs (_update_stored). A listing another batch changes
+    meanwhile is the other batch's to write, as if it had come second."""
+    now = timezone.now()
+    items = sorted(valid.values(), key=lambda item: item["external_id"])
+    stored = _stored_hashes([item["external_id"] for item in items])
     result = IngestResult()
-    changed = [item for item in valid.values() if stored.get(item["external_id"]) != hashes[item["external_id"]]]
-    if not changed:
-        result.unchanged = list(hashes)
-        return result
-    # CSV (the csv module writes in C; empty text stays empty, not NULL: FORCE_NOT_NULL).
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(
-        (item["external_id"], item["seller"].pk, item["title"], item["description"], item["brand_name"],
-         item["ships_from"], item["price"], item["currency"], item["url"], hashes[item["external_id"]],
-         item["external_id"] not in stored)
-        for item in changed)
-    buffer.seek(0)
+    new, changed = [], []
+    for item in items:
+        stored_hash = stored.get(item["external_id"])
+        if stored_hash is None:
+            new.append(item)
+        elif stored_hash != (content_hash := _hash(item)):
+            changed.append((item, content_hash))
+        else:
+            result.unchanged.append(item["external_id"])
+    written = []
+    with connection.cursor() as cursor:
+        if new:
+            written += _insert_new(cursor, new, now)
+        if changed:
+            written += _update_stored(cursor, changed, now)
+    if new and changed:
+        written.sort(key=lambda w: w.external_id)  # in external id order, as the rows were locked
+    result.written = written
+    done = set()
+    for w in written:
+        (result.created if w.created else result.updated).append(w.external_id)
+        done.add(w.external_id)
+    result.unchanged += [item["external_id"] for item, _ in changed if item["external_id"] not in done]
+    return result
+
+
+# Rows formatted per read of the COPY: enough that a read is worth a round of the socket, few
+# enough that PostgreSQL starts on the first while Python makes the rest.
+COPY_CHUNK_ROWS = 1000
+
+
+class _CsvStream:
+    """What psycopg2's copy_expert reads from: CSV made COPY_CHUNK_ROWS rows at a time as the
+    server asks for more, so PostgreSQL inserts a chunk's rows (and their index entries, on the
+    other core) while Python hashes and formats the next."""
+
+    def __init__(self, rows):
+        self._rows, self._chunk = iter(rows), COPY_CHUNK_ROWS
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)  # the csv module writes in C
+
+    def read(self, size: int = -1) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerows(itertools.islice(self._rows, self._chunk))
+        return self._buffer.getvalue()  # "" once the rows are spent: the end of the COPY
+
+
+def _insert_new(cursor, new: list[dict], now) -> list[WrittenListing]:
+    """Listings not stored a moment ago go straight into the table with COPY, under ids taken
+    from its sequence first (COPY returns nothing). One another batch stored since fails the
+    unique constraint, and the ORM path (_listings_merge) writes the batch instead."""
+    table = Listing._meta.db_table
+    cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+                   [len(new)])
+    ids = [row[0] for row in cursor.fetchall()]
+    written: list[WrittenListing] = []
+    stamp = now.isoformat()
+
+    def rows():
+        for pk, item in zip(ids, new, strict=True):
+            seller_id = item["seller"].pk
+            written.append(WrittenListing(pk, item["external_id"], True, seller_id, item["title"],
+                                          item["description"], item["brand_name"], item["ships_from"],
+                                          item["price"], item["currency"], item["url"]))
+            yield (pk, item["external_id"], seller_id, item["title"], item["description"], item["brand_name"],
+                   item["ships_from"], item["price"], item["currency"], item["url"], _hash(item), "active", stamp,
+                   stamp)
+
+    with connection.wrap_database_errors:  # a refused row: Django's DatabaseError, so the ORM path runs
+        cursor.cursor.copy_expert(
+            f"COPY {table} (id, {', '.join(_STAGE_COLUMNS)}, status, created_at, updated_at) FROM STDIN "
+            f"WITH (FORMAT csv, FORCE_NOT_NULL ({_NOT_NULL}))", _CsvStream(rows()))
+    return written
+
+
+def _update_stored(cursor, changed: list[tuple[dict, str]], now) -> list[WrittenListing]:
+    """COPY the changed listings into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE
+    ... WHERE the content hash differs, returning the ids it wrote."""
     table = Listing._meta.db_table
     columns = ", ".join(_STAGE_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_STAGE_COLUMNS[1:], "updated_at"))
-    ids: dict[str, tuple[int, bool]] = {}
-    same_facts: set[str] = set()
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.listing_stage")
-        cursor.execute("CREATE TEMPORARY TABLE listing_stage (external_id varchar(64), seller_id bigint, "
-                       "title varchar(300), description text, brand_name varchar(200), ships_from varchar(2), "
-                       "price numeric(12, 2), currency varchar(3), url varchar(200), content_hash varchar(32), "
-                       "fresh boolean) ON COMMIT DROP")
-        with connection.wrap_database_errors:  # a refused row: Django's DatabaseError, so the ORM path runs
-            cursor.cursor.copy_expert(
-                f"COPY listing_stage ({columns}, fresh) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
-                f"({', '.join(c for c in _STAGE_COLUMNS if c not in ('seller_id', 'price'))}))", buffer)
-        # Rows in external id order: two batches touching the same listings lock them in one order.
-        # Only the ids come back: the rows written are the items sent (the merge writes them as is).
-        # Listings not stored a moment ago: a plain INSERT (ON CONFLICT's speculative insertion cost
-        # ~20 ms more a 5,000-row batch). One another batch stored since raises, and the ORM path
-        # below (_listings_merge) writes the batch instead.
-        fresh = sum(item["external_id"] not in stored for item in changed)
-        if fresh:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}, status, created_at, updated_at) "
-                f"SELECT {columns}, 'active', %s, %s FROM listing_stage WHERE fresh ORDER BY external_id "
-                "RETURNING external_id, id, true", [now, now])
-            ids.update((external_id, (pk, created)) for external_id, pk, created in cursor.fetchall())
-        if fresh < len(changed):
-            # Before the update: the stored listings whose rule facts (RULE_FACTS) stay as they are.
-            cursor.execute(
-                f"SELECT s.external_id FROM listing_stage s JOIN {table} l USING (external_id) WHERE NOT s.fresh "
-                "AND (l.title, l.description, l.brand_name, l.ships_from, l.seller_id) IS NOT DISTINCT FROM "
-                "(s.title, s.description, s.brand_name, s.ships_from, s.seller_id)")
-            same_facts = {row[0] for row in cursor.fetchall()}
-            cursor.execute(
-                f"INSERT INTO {table} AS l ({columns}, status, created_at, updated_at) "
-                f"SELECT {columns}, 'active', %s, %s FROM listing_stage WHERE NOT fresh ORDER BY external_id "
-                f"ON CONFLICT (external_id) DO UPDATE SET {updates} "
-                "WHERE l.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
-                "RETURNING l.external_id, l.id, (l.xmax = 0)", [now, now])
-            ids.update((external_id, (pk, created)) for external_id, pk, created in cursor.fetchall())
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        (item["external_id"], item["seller"].pk, item["title"], item["description"], item["brand_name"],
+         item["ships_from"], item["price"], item["currency"], item["url"], content_hash)
+        for item, content_hash in changed)
+    buffer.seek(0)
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.listing_stage")
+    cursor.execute("CREATE TEMPORARY TABLE listing_stage (external_id varchar(64), seller_id bigint, "
+                   "title varchar(300), description text, brand_name varchar(200), ships_from varchar(2), "
+                   "price numeric(12, 2), currency varchar(3), url varchar(200), content_hash varchar(32)) "
+                   "ON COMMIT DROP")
+    with connection.wrap_database_errors:  # a refused row: Django's DatabaseError, so the ORM path runs
+        cursor.cursor.copy_expert(f"COPY listing_stage ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
+                                  f"({_NOT_NULL}))", buffer)
+    # Before the update: the stored listings whose rule facts (RULE_FACTS) stay as they are.
+    cursor.execute(
+        f"SELECT s.external_id FROM listing_stage s JOIN {table} l USING (external_id) "
+        "WHERE (l.title, l.description, l.brand_name, l.ships_from, l.seller_id) IS NOT DISTINCT FROM "
+        "(s.title, s.description, s.brand_name, s.ships_from, s.seller_id)")
+    same_facts = {row[0] for row in cursor.fetchall()}
+    # Rows in external id order: two batches touching the same listings lock them in one order.
+    # Only the ids come back: the rows written are the items sent (the merge writes them as is).
+    cursor.execute(
+        f"INSERT INTO {table} AS l ({columns}, status, created_at, updated_at) "
+        f"SELECT {columns}, 'active', %s, %s FROM listing_stage ORDER BY external_id "
+        f"ON CONFLICT (external_id) DO UPDATE SET {updates} "
+        "WHERE l.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
+        "RETURNING l.external_id, l.id, (l.xmax = 0)", [now, now])
+    ids = {external_id: (pk, created) for external_id, pk, created in cursor.fetchall()}
     written = []
-    for item in sorted(changed, key=lambda item: item["external_id"]):
+    for item, _ in changed:
         pk_created = ids.get(item["external_id"])  # None: already so, written by another batch meanwhile
         if pk_created is not None:
             written.append(WrittenListing(pk_created[0], item["external_id"], pk_created[1], item["seller"].pk,
                                           item["title"], item["description"], item["brand_name"],
                                           item["ships_from"], item["price"], item["currency"], item["url"],
                                           item["external_id"] not in same_facts))
-    result.written = written
-    done = set()
-    for w in written:
-        (result.created if w.created else result.updated).append(w.external_id)
-        done.add(w.external_id)
-    result.unchanged = [ext for ext in hashes if ext not in done]
-    return result
+    return written

@@ -287,9 +287,27 @@ def test_text_the_copy_format_treats_specially_is_stored_and_announced_as_sent(w
 
 
 @pytest.mark.postgres
+def test_new_listings_copied_over_many_reads_keep_each_its_id_and_order(world, require_postgres, monkeypatch):
+    # The COPY of new listings is fed a few rows per read, under ids taken from the sequence first:
+    # every row must arrive once, under the id announced for it, and the table's own ids go on after.
+    monkeypatch.setattr("listings.ingest.COPY_CHUNK_ROWS", 3)
+    monkeypatch.setattr("listings.ingest.listings_upsert_bulk", None)  # the COPY path, not the ORM fallback
+    result = ingest_batch(listings=[item(i, world.seller_a) for i in (5, 1, 10, 3, 2, 8, 4, 7, 9, 6)])
+    assert result.counts("listing") == {"created": 10, "updated": 0, "unchanged": 0, "failed": 0}
+    announced = [(w.id, w.external_id, w.title) for w in result.listings.written]
+    assert [a[1] for a in announced] == sorted(f"G-{i}" for i in range(1, 11))
+    assert announced == list(Listing.objects.filter(external_id__startswith="G-").order_by("external_id")
+                             .values_list("id", "external_id", "title"))
+    assert [a[0] for a in announced] == sorted(a[0] for a in announced)  # ids follow the external ids
+    later = Listing.objects.create(external_id="G-later", seller=world.seller_a, title="Later", ships_from="DE",
+                                   price="1.00")
+    assert later.pk > max(a[0] for a in announced)
+
+
+@pytest.mark.postgres
 def test_a_listing_stored_by_another_batch_after_the_read_is_updated_not_lost(world, require_postgres, monkeypatch):
-    # New listings go in with a plain INSERT. One another batch stored between this batch's read
-    # and its INSERT makes the INSERT fail; the batch is then written by the ORM path, whole.
+    # New listings go in with COPY. One another batch stored between this batch's read and its
+    # COPY makes the COPY fail; the batch is then written by the ORM path, whole.
     ingest_batch(listings=[item(1, world.seller_a)])
     monkeypatch.setattr("listings.ingest._stored_hashes", lambda external_ids: {})  # as if read before
     result = ingest_batch(listings=[item(1, world.seller_a, title="Lamp 1, brass"), item(2, world.seller_a)])
@@ -331,3 +349,14 @@ def test_a_change_no_rule_reads_is_not_checked_again_unless_it_brings_pictures(
     case.refresh_from_db()
     assert case.state not in UNDECIDED_STATES
     assert Listing.objects.get(external_id="G-H").status == ListingStatus.ACTIVE
+
+
+@pytest.mark.postgres
+def test_the_listing_table_has_its_unique_external_id_index_and_no_like_index(db, require_postgres):
+    # Migration 0005 dropped the varchar_pattern_ops index Django adds beside a unique CharField:
+    # no query uses it, and each new listing paid for it. The unique index (ON CONFLICT's) stays.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [Listing._meta.db_table])
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert not [d for d in definitions if "pattern_ops" in d]
+    assert [d for d in definitions if d.startswith("CREATE UNIQUE INDEX") and d.endswith("(external_id)")]
