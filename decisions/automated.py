@@ -78,10 +78,10 @@ def cases_release_automated(*, case_ids: list[int]) -> list[int]:
         raise RuntimeError("cases_release_automated must run inside the caller's transaction")
     # Race: a reviewer deciding one of these now; the lock waits for them, then the state filter
     # (re-read under the lock) leaves the case they decided.
-    locked = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=case_ids).order_by("pk")
+    locked = list(Case.objects.select_for_update(of=("self",)).filter(pk__any=case_ids).order_by("pk")
                   .values_list("pk", flat=True))
     cases = list(Case.objects.select_related("listing", "brand", "right__brand")
-                 .filter(pk__in=locked, state__in=UNDECIDED_STATES).order_by("pk"))
+                 .filter(pk__any=locked, state__in=UNDECIDED_STATES).order_by("pk"))
     if not cases:
         return []
     reason = REASONS[AUTO_RULE_NO_LONGER_MATCHES]
@@ -95,16 +95,16 @@ def cases_release_automated(*, case_ids: list[int]) -> list[int]:
         texts.append(statement_compose(case=case, reason=reason, facts=facts, automated=True).strip())
     ids = [case.pk for case in cases]
     # What each supersedes: its newest decision so far (the automatic suppression's, if any).
-    latest = dict(Decision.objects.filter(case_id__in=ids).values("case_id").annotate(last=Max("id"))
+    latest = dict(Decision.objects.filter(case_id__any=ids).values("case_id").annotate(last=Max("id"))
                   .values_list("case_id", "last"))
     now = timezone.now()
-    Case.objects.filter(pk__in=ids).update(state=to_state, claimed_by=None, claim_expires_at=None, updated_at=now)
+    Case.objects.filter(pk__any=ids).update(state=to_state, claimed_by=None, claim_expires_at=None, updated_at=now)
     insert_rows(Decision._meta.db_table, ("case_id", "outcome", "reason_code", "statement", "decided_by_id",
                                           "automated", "supersedes_id", "created_at"),
                 [(case.pk, reason.outcome, reason.code, text, None, True, latest.get(case.pk), now)
                  for case, text in zip(cases, texts, strict=True)])
     # Each case's newest decision is the one taken here (its row is locked).
-    decision_ids = dict(Decision.objects.filter(case_id__in=ids).order_by("id").values_list("case_id", "id"))
+    decision_ids = dict(Decision.objects.filter(case_id__any=ids).order_by("id").values_list("case_id", "id"))
     outcome = Outcome(reason.outcome).label
     entries = []
     for case in cases:
@@ -115,13 +115,13 @@ def cases_release_automated(*, case_ids: list[int]) -> list[int]:
                              f"Decision #{decision_id} on {case.reference}: {outcome}")
         entries.append((f"decision.{reason.outcome}", target, {"case": case.pk, "reason": reason.code}))
     audit_append_many(actor=None, entries=entries)
-    suppressed = set(EnforcementAction.objects.filter(case_id__in=ids, kind=ActionKind.SUPPRESS)
+    suppressed = set(EnforcementAction.objects.filter(case_id__any=ids, kind=ActionKind.SUPPRESS)
                      .values_list("case_id", flat=True))
     if suppressed:
         # A reinstatement comes after what it reverses (actions.services.action_create): the
         # takedowns of these cases still pending are applied first. Rare: an ingest batch applies
         # its suppressions in its own transaction.
-        for pending in (EnforcementAction.objects.filter(case_id__in=suppressed, status=ActionStatus.PENDING,
+        for pending in (EnforcementAction.objects.filter(case_id__any=suppressed, status=ActionStatus.PENDING,
                                                          kind__in=[ActionKind.REMOVE, ActionKind.SUPPRESS])
                         .order_by("pk").values_list("pk", flat=True)):
             action_apply(action_id=pending)

@@ -61,7 +61,7 @@ def listings_check_written(*, listings) -> int:
     open_automatic: dict[int, list[tuple[int, int]]] = defaultdict(list)
     if changed:
         for listing_id, case_id, right_id in Case.objects.filter(
-                listing_id__in=changed, source=CaseSource.AUTOMATIC, state__in=UNDECIDED_STATES).values_list(
+                listing_id__any=changed, source=CaseSource.AUTOMATIC, state__in=UNDECIDED_STATES).values_list(
                 "listing_id", "pk", "right_id"):
             open_automatic[listing_id].append((case_id, right_id))
     # Beside the text automaton (imagery): pictures near a reference picture (hashes the marketplace
@@ -114,13 +114,13 @@ def _not_held(hits: list) -> list:
     changed = {w.id for w, _ in hits if not w.created}
     if not changed:
         return hits
-    undecided = set(Case.objects.filter(listing_id__in=changed, state__in=UNDECIDED_STATES)
+    undecided = set(Case.objects.filter(listing_id__any=changed, state__in=UNDECIDED_STATES)
                     .values_list("listing_id", "right_id"))
-    restricted = set(Restriction.objects.filter(listing_id__in=changed, lifted_at__isnull=True, case__isnull=False)
+    restricted = set(Restriction.objects.filter(listing_id__any=changed, lifted_at__isnull=True, case__isnull=False)
                      .values_list("listing_id", "case__right_id"))
-    rejected = set(Case.objects.filter(listing_id__in=changed, source=CaseSource.AUTOMATIC, state=CaseState.REJECTED)
+    rejected = set(Case.objects.filter(listing_id__any=changed, source=CaseSource.AUTOMATIC, state=CaseState.REJECTED)
                    .values_list("listing_id", "right_id"))
-    cleared = set(Restriction.objects.filter(listing_id__in=changed, cleared_facts__isnull=False)
+    cleared = set(Restriction.objects.filter(listing_id__any=changed, cleared_facts__isnull=False)
                   .values_list("listing_id", "case__right_id"))
     kept = []
     for w, hit in hits:

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.db import int_array
 from common.dispatch import enqueue, enqueue_many_on_commit, enqueue_on_commit
 
 from .mails import composer
@@ -37,9 +38,21 @@ def notify_many_on_commit(kind: str, object_ids) -> None:
     """notify_on_commit for many steps of one kind: one INSERT, one task each for the new rows (a
     row already there was queued when it was written; the sweep re-queues it if it stays unsent)."""
     ids = sorted(set(object_ids))
-    known = set(Notification.objects.filter(kind=kind, object_id__in=ids).values_list("object_id", flat=True))
-    new = [i for i in ids if i not in known]
-    Notification.objects.bulk_create([Notification(kind=kind, object_id=i) for i in new], ignore_conflicts=True)
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        # One statement that writes the missing rows and names them (an ingest batch's few hundred
+        # steps: bulk_create's model instances and multi-row VALUES cost ~10x more).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Notification._meta.db_table} (kind, object_id, recipients, created_at) "
+                "SELECT %s, unnest(%s::bigint[]), 0, %s ON CONFLICT DO NOTHING RETURNING object_id",
+                [kind, int_array(ids), timezone.now()])
+            new = sorted(row[0] for row in cursor.fetchall())
+    else:
+        known = set(Notification.objects.filter(kind=kind, object_id__in=ids).values_list("object_id", flat=True))
+        new = [i for i in ids if i not in known]
+        Notification.objects.bulk_create([Notification(kind=kind, object_id=i) for i in new], ignore_conflicts=True)
     enqueue_many_on_commit(SEND_TASK, [(kind, i) for i in new])
 
 

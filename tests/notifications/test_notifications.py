@@ -359,3 +359,24 @@ def test_a_walk_that_stopped_says_the_rest_stay_in_the_queue(people, monkeypatch
     assert "- 2 not reached before the decision stopped, or no longer open: those still open stay in the review queue" \
         in body
     assert "no longer an active reviewer" not in body  # the job page's detail, not the reporter's
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_steps_are_recorded_once_and_only_the_new_ones_queued_after_commit():
+    # notify_many_on_commit: one row per step; a step already recorded (queued when it was written)
+    # is not queued again; the new ones are queued once each, and only once the transaction commits.
+    from notifications.services import SEND_TASK, notify_many_on_commit
+
+    Notification.objects.create(kind="case_decided", object_id=2)
+    Notification.objects.create(kind="action_applied", object_id=3)  # another kind: no bearing
+    queued = []
+    with mock.patch("common.dispatch.task") as task:
+        task.return_value.delay.side_effect = lambda *args: queued.append(args)
+        with transaction.atomic():
+            notify_many_on_commit("case_decided", [3, 1, 2, 3])
+            assert queued == []  # not before the commit
+        assert {call.args[0] for call in task.call_args_list} == {SEND_TASK}
+    assert queued == [("case_decided", 1), ("case_decided", 3)]
+    assert sorted(Notification.objects.filter(kind="case_decided").values_list("object_id", "sent_at")) == [
+        (1, None), (2, None), (3, None)]
+    assert Notification.objects.get(kind="case_decided", object_id=1).created_at is not None
