@@ -79,15 +79,17 @@ class DecisionFacts(NamedTuple):
     automated: bool
 
 
-def bulk_job_create_applied(*, kind: str, title: str, actions: list[NewAction],
-                            decisions: dict[int, DecisionFacts]) -> BulkJob:
+def bulk_job_create_applied(*, kind: str, title: str, actions: list[NewAction], decisions: dict[int, DecisionFacts],
+                            listings: dict[int, tuple[str, str, str]] | None = None) -> BulkJob:
     """Requires the transaction that took the decisions of `actions` (`decisions`: each one's facts,
     by id). bulk_job_create and bulk_job_apply_pending in one, for actions applied in the transaction
     that creates them (an ingest batch's automatic suppressions): the same job, restrictions,
     listing statuses, events and audit entries (created, one per chunk, finished), but each action
     is written applied at once. No other transaction can see these rows before they commit, so
     there is nothing to claim: the pending write, its UPDATE to applied and the chunk's locked
-    read back of what the caller holds were a third of the job's cost."""
+    read back of what the caller holds were a third of the job's cost. `listings`: {id: (status,
+    external id, seller's external id)} of every listing of `actions` as it is now, when the caller
+    holds them locked already (an ingest batch wrote them); else each chunk reads and locks its own."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk_job_create_applied must run inside the deciding transaction")
     if not actions:
@@ -101,8 +103,12 @@ def bulk_job_create_applied(*, kind: str, title: str, actions: list[NewAction],
     ids = list(EnforcementAction.objects.filter(bulk_job_id=job.pk).order_by("id").values_list("id", flat=True))
     if len(ids) != len(actions):
         raise RuntimeError(f"bulk job {job.pk}: {len(ids)} actions read back for {len(actions)} written")
+    known = dict(listings) if listings is not None else None
     for start in range(0, len(ids), job.chunk_size):
         part = list(zip(ids[start:start + job.chunk_size], actions[start:start + job.chunk_size], strict=True))
+        targets = {a.listing_id for _, a in part}
+        chunk_listings = ({pk: known[pk] for pk in targets} if known is not None else
+                          _listings_locked(Listing.objects.filter(pk__any=targets)))
         facts = [decisions[a.decision_id] if a.decision_id is not None else None for _, a in part]
         rows = [_action_row(pk, a.kind, a.listing_id, a.case_id, a.decision_id, a.suspension_id,
                             f.automated if f else None, f.reason_code if f else None)
@@ -110,8 +116,9 @@ def bulk_job_create_applied(*, kind: str, title: str, actions: list[NewAction],
         _chunk_apply(job_id=job.pk, span=(part[0][0], part[-1][0]), rows=rows,
                      keys=[a.idempotency_key for _, a in part],
                      decisions={a.decision_id: f[:3] for (_, a), f in zip(part, facts, strict=True) if f},
-                     listings=_listings_locked(Listing.objects.filter(pk__any={a.listing_id for _, a in part})),
-                     now=now, applied=None)
+                     listings=chunk_listings, now=now, applied=None)
+        if known is not None:
+            known.update(chunk_listings)  # as this chunk left them, for the next
     bulk_job_refresh(job_id=job.pk)
     return job
 
@@ -242,7 +249,8 @@ def _chunk_apply(*, job_id: int, span: tuple[int, int], rows: list[ActionRow], k
     restrictions, their listings' new status (one UPDATE per target status), the `applied`
     queryset of their rows marked applied (None: written applied already), what the apps above
     record with them (actions_applied) and the chunk's audit entry. `decisions`: {id: (case id,
-    reason code, statement)}; `listings`: _listings_locked's. Returns how many were applied."""
+    reason code, statement)}; `listings`: _listings_locked's, left holding each one's new status.
+    Returns how many were applied."""
     before = {pk: status for pk, (status, _, _) in listings.items()}
     statuses = dict(before)
     changes = restrictions_apply(actions=rows, statuses=statuses, now=now)
@@ -253,6 +261,8 @@ def _chunk_apply(*, job_id: int, span: tuple[int, int], rows: list[ActionRow], k
     for to, ids in by_target.items():
         # The chunk's one statement per target status (a suspension has one: suppressed).
         Listing.objects.filter(pk__any=ids).update(status=to, updated_at=now)
+        for listing_id in ids:
+            listings[listing_id] = (to, *listings[listing_id][1:])
     if applied is not None:
         applied.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
                        attempts=F("attempts") + 1)

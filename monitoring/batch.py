@@ -172,8 +172,9 @@ def _open_cases(hits: list) -> int:
     now = timezone.now()
     rights = {right.pk: right for right in IPRight.objects.select_related("brand").only(*_RIGHT_FIELDS).filter(
         pk__any={hit.right_id for _, hit in hits})}
-    listings = {pk: (status, seller) for pk, status, seller in Listing.objects.filter(
-        pk__any={w.id for w, _ in hits}).values_list("id", "status", "seller__name")}
+    # Locked by the batch's write: read as they are for the snapshots and the suppressions alike.
+    listings = {pk: (status, seller, seller_ext) for pk, status, seller, seller_ext in Listing.objects.filter(
+        pk__any={w.id for w, _ in hits}).values_list("id", "status", "seller__name", "seller__external_id")}
     images = images_snapshots(listing_ids={w.id for w, _ in hits})  # one query for the batch
     lanes: dict[int, tuple[int, object]] = {}
     for right in rights.values():
@@ -184,7 +185,7 @@ def _open_cases(hits: list) -> int:
         right = rights[hit.right_id]
         priority, due_at = lanes[right.pk]
         detection = hit.detection(getattr(w, hit.field))
-        status, seller = listings[w.id]
+        status, seller, _ = listings[w.id]
         snapshot = {"external_id": w.external_id, "title": w.title, "description": w.description,
                     "brand_name": w.brand_name, "seller": seller, "seller_id": w.seller_id,
                     "ships_from": w.ships_from, "price": str(w.price), "currency": w.currency,
@@ -219,7 +220,9 @@ def _open_cases(hits: list) -> int:
                                idempotency_key=f"decision:{decision_id}:{ActionKind.SUPPRESS}:{case.listing.id}")
                      for case, decision_id, _ in decided],
             decisions={decision_id: DecisionFacts(case.pk, facts.reason_code, facts.statement, True)
-                       for case, decision_id, facts in decided})
+                       for case, decision_id, facts in decided},
+            listings={case.listing.id: (listings[case.listing.id][0], case.listing.external_id,
+                                        listings[case.listing.id][2]) for case, _, _ in decided})
     return len(cases)
 
 

@@ -233,11 +233,12 @@ def test_event_ids_differ_between_installations(settings):
     assert ours != theirs and ours.startswith("evt_") and len(ours) == 36
 
 
-def _decided_job(listings, *, applied: bool, tag: str):
+def _decided_job(listings, *, applied: bool, tag: str, given: bool = False):
     """Four automated decisions on three listings (the first listing's twice: suppressed, then
     removed by another case), their actions in chunks of 2 as one job: created then applied in its
     transaction (bulk_job_create, bulk_job_apply_pending), or written applied at once
-    (bulk_job_create_applied). Returns the job and its actions' listings and keys, in order."""
+    (bulk_job_create_applied; `given`: with the listings as the caller read them). Returns the job
+    and its actions' listings and keys, in order."""
     from actions.bulk import DecisionFacts, bulk_job_apply_pending, bulk_job_create_applied
 
     from ..factories import CaseFactory, DecisionFactory
@@ -251,8 +252,11 @@ def _decided_job(listings, *, applied: bool, tag: str):
                          idempotency_key=f"{tag}:{i}") for i, d in enumerate(decisions)]
     with transaction.atomic():
         if applied:
+            read = {pk: (status, ext, seller_ext) for pk, status, ext, seller_ext in Listing.objects.filter(
+                pk__in=[lst.pk for lst in listings]).values_list("id", "status", "external_id", "seller__external_id")}
             job = bulk_job_create_applied(kind=BulkJobKind.TAKEDOWNS, title="t", actions=actions, decisions={
-                d.pk: DecisionFacts(d.case_id, d.reason_code, d.statement, d.automated) for d in decisions})
+                d.pk: DecisionFacts(d.case_id, d.reason_code, d.statement, d.automated) for d in decisions},
+                listings=read if given else None)
         else:
             job = bulk_job_create(kind=BulkJobKind.TAKEDOWNS, title="t", actions=actions, queue_chunks=False)
             bulk_job_apply_pending(job_id=job.pk)
@@ -298,16 +302,18 @@ def _written(job, listing_ids, keys):
     }
 
 
-def test_a_job_written_applied_writes_what_creating_then_applying_it_writes(world, settings):
+@pytest.mark.parametrize("given", [False, True], ids=["listings read", "listings given"])
+def test_a_job_written_applied_writes_what_creating_then_applying_it_writes(world, settings, given):
     # An ingest batch's suppressions are written applied (bulk_job_create_applied): the same job,
     # actions, restrictions, statuses, events and audit entries as the pending path, chunk by chunk,
-    # a later chunk seeing what an earlier one did to the same listing.
+    # a later chunk seeing what an earlier one did to the same listing (read again, or as given
+    # and changed by the earlier chunk).
     settings.ENFORCEMENT_CHUNK_SIZE = 2
     WebhookEndpointFactory(event_types=["listing.suppressed", "listing.removed"])
     pending = _written(*_decided_job([ListingFactory(seller=world.seller_a) for _ in range(3)], applied=False,
                                      tag="pending"))
     applied = _written(*_decided_job([ListingFactory(seller=world.seller_a) for _ in range(3)], applied=True,
-                                     tag="applied"))
+                                     tag="applied", given=given))
     assert applied == pending
     assert pending["listings"] == [ListingStatus.REMOVED, ListingStatus.SUPPRESSED, ListingStatus.SUPPRESSED]
     assert [(a, t) for a, t, _ in pending["events"]] == [
