@@ -138,14 +138,11 @@ def _prepare(actor, entries) -> list[tuple]:
     # Each entry's data as it reads back, which its mac covers: decoded in one call for all (a call
     # per entry cost more than the parsing, on a bulk path's thousand entries).
     decoded = json.loads("[" + ",".join(stored) + "]")
-    rows = []
-    for (action, target, _), text, data in zip(entries, stored, decoded, strict=True):
-        target_type, target_id, target_repr = _target_fields(target)
-        mac = signing.entry_mac(created_at=created_at, actor_id=actor_id, actor_repr=actor_repr, action=action,
-                                target_type=target_type, target_id=target_id, target_repr=target_repr, data=data)
-        rows.append((created_at, actor_id, actor_repr, action, target_type, target_id, target_repr,
-                     text, None, "", None, mac))
-    return rows
+    named = [(action, *_target_fields(target)) for action, target, _ in entries]
+    macs = signing.entry_macs(created_at=created_at, actor_id=actor_id, actor_repr=actor_repr,
+                              entries=[(*fields, data) for fields, data in zip(named, decoded, strict=True)])
+    return [(created_at, actor_id, actor_repr, action, target_type, target_id, target_repr, text, None, "", None, mac)
+            for (action, target_type, target_id, target_repr), text, mac in zip(named, stored, macs, strict=True)]
 
 
 def entry_mac_valid(*, created_at, actor_id, actor_repr, action, target_type, target_id, target_repr, data,

@@ -66,6 +66,15 @@ def entry_mac(*, created_at, actor_id, actor_repr: str, action: str, target_type
                   target_repr, data])
 
 
+def entry_macs(*, created_at, actor_id, actor_repr: str, entries: list[tuple]) -> list[str]:
+    """entry_mac of each of many entries written at one time by one actor ((action, target_type,
+    target_id, target_repr, data) each): the key and the time read and formatted once."""
+    key, stamp, encode = signing_key(), created_at.isoformat(), _CANONICAL.encode
+    return [hmac.digest(key, encode(["entry", stamp, actor_id, actor_repr, action, target_type, int(target_id),
+                                     target_repr, data]).encode(), hashlib.sha256).hex()
+            for action, target_type, target_id, target_repr, data in entries]
+
+
 def head_signature(*, count: int, last_hash: str) -> str:
     return _sign(["head", int(count), last_hash])
 
