@@ -8,9 +8,9 @@ each decided by the per-listing rule in monitoring.services on the few listings 
 and what follows is written with a handful of statements, whatever the number of hits:
 - the cases (one INSERT) and their `case.open` audit entries (one COPY);
 - in suppress mode, the automated decisions with their statements of reasons (one INSERT), their
-  `decision.suppress` entries, and the suppressions: one bulk job of pending actions applied in
-  this transaction by actions.bulk (restrictions, listing status, webhook outbox, transparency
-  statement records and one audit entry per chunk).
+  `decision.suppress` entries, and the suppressions: one bulk job whose actions are written
+  applied (actions.bulk.bulk_job_create_applied: restrictions, listing status, webhook outbox,
+  transparency statement records and one audit entry per chunk, in this transaction).
 No e-mail, commit or chain link per hit: the audit chain is linked after commit (or by beat), the
 webhook deliveries go through their outbox.
 The automatic cases whose rule no longer matches their changed listing (a seller who fixed a
@@ -156,8 +156,8 @@ _JSON = DjangoJSONEncoder()
 
 
 class _Opened(NamedTuple):
-    """A case opened here, as a row (no model instance per case): what the batch writes after it
-    reads of it, statement_compose included (a case without a report)."""
+    """A case opened here, kept as a row rather than a model instance: what the batch reads of it
+    once it is written, statement_compose included (as a case without a report)."""
 
     pk: int
     listing: object  # the WrittenListing
