@@ -54,17 +54,12 @@ def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=No
                     chunk_size: int | None = None, queue_chunks: bool = True) -> BulkJob:
     """Requires an open transaction. Creates the job and its pending `actions` in bulk, and queues
     one task per chunk on commit (unless `queue_chunks` is False: the caller applies them in its
-    transaction, bulk_job_apply_pending, as an ingest batch does its automatic suppressions)."""
+    transaction, bulk_job_apply_pending)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk_job_create must run inside the deciding transaction")
     job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
                                  chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
-    now = timezone.now()
-    insert_rows(EnforcementAction._meta.db_table,
-                ("decision_id", "case_id", "suspension_id", "listing_id", "bulk_job_id", "kind", "status",
-                 "idempotency_key", "attempts", "last_error", "created_at", "updated_at"),
-                [(a.decision_id, a.case_id, a.suspension_id, a.listing_id, job.pk, a.kind, ActionStatus.PENDING,
-                  a.idempotency_key, 0, "", now, now) for a in actions])
+    _actions_insert(job_id=job.pk, actions=actions, now=timezone.now())
     audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
     if not actions:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
@@ -72,6 +67,77 @@ def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=No
     if queue_chunks:
         bulk_job_enqueue(job=job)
     return job
+
+
+class DecisionFacts(NamedTuple):
+    """What applying an action reads of its decision (a chunk reads it with the action): its case,
+    reason and statement for the marketplace's event, whether it was automated for the restriction."""
+
+    case_id: int
+    reason_code: str
+    statement: str
+    automated: bool
+
+
+def bulk_job_create_applied(*, kind: str, title: str, actions: list[NewAction], decisions: dict[int, DecisionFacts],
+                            listings: dict[int, tuple[str, str, str]] | None = None) -> BulkJob:
+    """Requires the transaction that took the decisions of `actions` (`decisions`: each one's facts,
+    by id). bulk_job_create and bulk_job_apply_pending in one, for actions applied in the transaction
+    that creates them (an ingest batch's automatic suppressions): the same job, restrictions,
+    listing statuses, events and audit entries (created, one per chunk, finished), but each action
+    is written applied at once. No other transaction can see these rows before they commit, so
+    there is nothing to claim: the pending write, its UPDATE to applied and the chunk's locked
+    read back of what the caller holds were a third of the job's cost. `listings`: {id: (status,
+    external id, seller's external id)} of every listing of `actions` as it is now, when the caller
+    holds them locked already (an ingest batch wrote them); else each chunk reads and locks its own."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("bulk_job_create_applied must run inside the deciding transaction")
+    if not actions:
+        return bulk_job_create(kind=kind, title=title, actions=actions, queue_chunks=False)
+    now = timezone.now()
+    job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=None,
+                                 chunk_size=settings.ENFORCEMENT_CHUNK_SIZE)
+    _actions_insert(job_id=job.pk, actions=actions, now=now, applied=True)
+    audit_append(actor=None, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
+    # One INSERT gives its rows ascending ids in row order; the job is new, so its actions are these.
+    ids = list(EnforcementAction.objects.filter(bulk_job_id=job.pk).order_by("id").values_list("id", flat=True))
+    if len(ids) != len(actions):
+        raise RuntimeError(f"bulk job {job.pk}: {len(ids)} actions read back for {len(actions)} written")
+    known = dict(listings) if listings is not None else None
+    for start in range(0, len(ids), job.chunk_size):
+        part = list(zip(ids[start:start + job.chunk_size], actions[start:start + job.chunk_size], strict=True))
+        targets = {a.listing_id for _, a in part}
+        chunk_listings = ({pk: known[pk] for pk in targets} if known is not None else
+                          _listings_locked(Listing.objects.filter(pk__any=targets)))
+        facts = [decisions[a.decision_id] if a.decision_id is not None else None for _, a in part]
+        rows = [_action_row(pk, a.kind, a.listing_id, a.case_id, a.decision_id, a.suspension_id,
+                            f.automated if f else None, f.reason_code if f else None)
+                for (pk, a), f in zip(part, facts, strict=True)]
+        _chunk_apply(job_id=job.pk, span=(part[0][0], part[-1][0]), rows=rows,
+                     keys=[a.idempotency_key for _, a in part],
+                     decisions={a.decision_id: f[:3] for (_, a), f in zip(part, facts, strict=True) if f},
+                     listings=chunk_listings, now=now, applied=None)
+        if known is not None:
+            known.update(chunk_listings)  # as this chunk left them, for the next
+    bulk_job_refresh(job_id=job.pk)
+    return job
+
+
+_ACTION_COLUMNS = ("decision_id", "case_id", "suspension_id", "listing_id", "bulk_job_id", "kind", "status",
+                   "idempotency_key", "attempts", "last_error", "created_at", "updated_at")
+
+
+def _actions_insert(*, job_id: int, actions: list[NewAction], now, applied: bool = False) -> None:
+    """The job's actions as rows (COPY on PostgreSQL): pending, or (`applied`) as a chunk leaves
+    them once applied at `now` (status, one attempt, applied and attempted at `now`)."""
+    if not applied:
+        insert_rows(EnforcementAction._meta.db_table, _ACTION_COLUMNS,
+                    [(a.decision_id, a.case_id, a.suspension_id, a.listing_id, job_id, a.kind, ActionStatus.PENDING,
+                      a.idempotency_key, 0, "", now, now) for a in actions])
+        return
+    insert_rows(EnforcementAction._meta.db_table, (*_ACTION_COLUMNS, "applied_at", "last_attempt_at"),
+                [(a.decision_id, a.case_id, a.suspension_id, a.listing_id, job_id, a.kind, ActionStatus.APPLIED,
+                  a.idempotency_key, 1, "", now, now, now, now) for a in actions])
 
 
 def bulk_job_enqueue(*, job: BulkJob, only_pending: bool = False) -> int:
@@ -104,12 +170,7 @@ def bulk_job_add_decided(*, job_id: int, actions: list[NewAction], external_ids:
     readable copy. Returns the new actions' ids, in order; the job queues their chunk."""
     if not actions:
         return []
-    now = timezone.now()
-    insert_rows(EnforcementAction._meta.db_table,
-                ("decision_id", "case_id", "suspension_id", "listing_id", "bulk_job_id", "kind", "status",
-                 "idempotency_key", "attempts", "last_error", "created_at", "updated_at"),
-                [(a.decision_id, a.case_id, a.suspension_id, a.listing_id, job_id, a.kind, ActionStatus.PENDING,
-                  a.idempotency_key, 0, "", now, now) for a in actions])
+    _actions_insert(job_id=job_id, actions=actions, now=timezone.now())
     ids = dict(EnforcementAction.objects.filter(idempotency_key__in=[a.idempotency_key for a in actions])
                .values_list("idempotency_key", "id"))
     label = EnforcementAction.audit_label
@@ -157,38 +218,67 @@ def actions_apply_chunk(*, job_id: int, first_id: int, last_id: int) -> int:
             return 0
         decisions = {row[4]: row[8:] for row in rows if row[4] is not None}
         # The listings, locked after the actions, selected by the same range (no list of ids to send).
-        listings = {pk: (status, ext, seller_ext) for pk, status, ext, seller_ext in (
-            Listing.objects.select_for_update(of=("self",)).filter(pk__in=pending.values("listing_id"))
-            .order_by("id").values_list("id", "status", "external_id", "seller__external_id"))}
-        before = {pk: status for pk, (status, _, _) in listings.items()}
-        statuses = dict(before)
-        changes = restrictions_apply(actions=[ActionRow(
-            *row[:6], bool(row[6]), clears=row[1] == ActionKind.REINSTATE and row[4] is not None
-            and outranks_automation(automated=row[6], reason_code=row[9])) for row in rows],
-            statuses=statuses, now=now)
-        by_target: dict[str, list[int]] = defaultdict(list)
-        for listing_id, to in statuses.items():
-            if before[listing_id] != to:
-                by_target[to].append(listing_id)
-        for to, ids in by_target.items():
-            # The chunk's one statement per target status (a suspension has one: suppressed).
-            Listing.objects.filter(pk__any=ids).update(status=to, updated_at=now)
-        pending.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
-                       attempts=F("attempts") + 1)
-        applied = [AppliedAction(row[0], row[1], row[2], row[4], row[7], frm, to)
-                   for row, (frm, to) in zip(rows, changes, strict=True)]
-        # Told in the same transaction (webhooks writes the marketplace's events: its outbox, for the
-        # actions that changed what the marketplace shows); each event id goes in the audit entry.
-        actions_applied.send(sender=EnforcementAction, job_id=job_id, single=False, decisions=decisions,
-                             actions=applied,
-                             listings={pk: (ext, seller_ext) for pk, (_, ext, seller_ext) in listings.items()})
-        chunk = AuditTarget(BulkJob.audit_label, job_id, f"Bulk job #{job_id}: actions {first_id}-{last_id}")
-        audit_append(actor=None, action="bulkjob.chunk_applied", target=chunk,
-                     data={"actions": [first_id, last_id], "failed": [], "applied": [
-                         [a.action_id, a.listing_id, a.from_status, a.to_status,
-                          action_event_id(a.idempotency_key) if a.changed else None] for a in applied]})
+        listings = _listings_locked(Listing.objects.filter(pk__in=pending.values("listing_id")))
+        count = _chunk_apply(job_id=job_id, span=(first_id, last_id),
+                             rows=[_action_row(*row[:7], row[9]) for row in rows], keys=[row[7] for row in rows],
+                             decisions=decisions, listings=listings, now=now, applied=pending)
         bulk_job_refresh(job_id=job_id)
-    return len(applied)
+    return count
+
+
+def _action_row(action_id: int, kind: str, listing_id: int, case_id: int | None, decision_id: int | None,
+                suspension_id: int | None, automated: bool | None, reason_code: str | None) -> ActionRow:
+    """What applying the action needs of it: a reinstatement whose decision outranks automation
+    clears the listing's facts (actions.restrictions)."""
+    return ActionRow(action_id, kind, listing_id, case_id, decision_id, suspension_id, bool(automated),
+                     clears=kind == ActionKind.REINSTATE and decision_id is not None
+                     and outranks_automation(automated=automated, reason_code=reason_code))
+
+
+def _listings_locked(listings) -> dict[int, tuple[str, str, str]]:
+    """The chunk's listings locked in id order: {id: (status, external id, seller's external id)}."""
+    return {pk: (status, ext, seller_ext) for pk, status, ext, seller_ext in (
+        listings.select_for_update(of=("self",)).order_by("id").values_list(
+            "id", "status", "external_id", "seller__external_id"))}
+
+
+def _chunk_apply(*, job_id: int, span: tuple[int, int], rows: list[ActionRow], keys: list[str],
+                 decisions: dict[int, tuple], listings: dict[int, tuple[str, str, str]], now, applied) -> int:
+    """Apply a chunk's actions (`rows`, in id order, with their idempotency `keys`; `span`: the chunk's
+    range of ids, which its audit entry names): their
+    restrictions, their listings' new status (one UPDATE per target status), the `applied`
+    queryset of their rows marked applied (None: written applied already), what the apps above
+    record with them (actions_applied) and the chunk's audit entry. `decisions`: {id: (case id,
+    reason code, statement)}; `listings`: _listings_locked's, left holding each one's new status.
+    Returns how many were applied."""
+    before = {pk: status for pk, (status, _, _) in listings.items()}
+    statuses = dict(before)
+    changes = restrictions_apply(actions=rows, statuses=statuses, now=now)
+    by_target: dict[str, list[int]] = defaultdict(list)
+    for listing_id, to in statuses.items():
+        if before[listing_id] != to:
+            by_target[to].append(listing_id)
+    for to, ids in by_target.items():
+        # The chunk's one statement per target status (a suspension has one: suppressed).
+        Listing.objects.filter(pk__any=ids).update(status=to, updated_at=now)
+        for listing_id in ids:
+            listings[listing_id] = (to, *listings[listing_id][1:])
+    if applied is not None:
+        applied.update(status=ActionStatus.APPLIED, applied_at=now, last_attempt_at=now, updated_at=now,
+                       attempts=F("attempts") + 1)
+    done = [AppliedAction(a.action_id, a.kind, a.listing_id, a.decision_id, key, frm, to)
+            for a, key, (frm, to) in zip(rows, keys, changes, strict=True)]
+    # Told in the same transaction (webhooks writes the marketplace's events: its outbox, for the
+    # actions that changed what the marketplace shows); each event id goes in the audit entry.
+    actions_applied.send(sender=EnforcementAction, job_id=job_id, single=False, decisions=decisions, actions=done,
+                         listings={pk: (ext, seller_ext) for pk, (_, ext, seller_ext) in listings.items()})
+    first_id, last_id = span
+    chunk = AuditTarget(BulkJob.audit_label, job_id, f"Bulk job #{job_id}: actions {first_id}-{last_id}")
+    audit_append(actor=None, action="bulkjob.chunk_applied", target=chunk,
+                 data={"actions": [first_id, last_id], "failed": [], "applied": [
+                     [a.action_id, a.listing_id, a.from_status, a.to_status,
+                      action_event_id(a.idempotency_key) if a.changed else None] for a in done]})
+    return len(done)
 
 
 def bulk_job_refresh(*, job_id: int) -> None:

@@ -208,8 +208,10 @@ def _unregistered_note(right) -> str:
             f"{f' ({summary})' if summary else ''} and has not been verified by the platform.")
 
 
-def statement_compose(*, case, reason: Reason, facts: str, automated: bool = False) -> str:
-    """The statement of reasons: what was restricted, facts, ground, automation, how to appeal."""
+def statement_compose(*, case, reason: Reason, facts: str, automated: bool = False, ground: str | None = None) -> str:
+    """The statement of reasons: what was restricted, facts, ground, automation, how to appeal.
+    `ground`: statement_ground's paragraph for this case, when the caller composes many statements
+    on one right (an ingest batch: naming the right took most of each statement's time)."""
     listing = case.listing_snapshot
     right = case.right
     what = {
@@ -247,15 +249,27 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
         (reason.automation or "Detection and decision were automated.") if automated else
         f"Detection: {detection}. Decision: taken by a person; no automated decision-making."
     )
-    source = case.origin if case.report_id else "automatic detection, no report"
+    if ground is None:
+        ground = statement_ground(reason=reason, right=right,
+                                  source=case.origin if case.report_id else AUTOMATIC_SOURCE)
     return "\n\n".join([
         f"What was decided: {what}",
         f"Facts: {facts.strip()}",
-        f"Ground: {legal_ground(reason, right)} Right relied on: {right} held by {right.brand} ({source})."
-        f"{_unregistered_note(right)}",
+        ground,
         automation,
         how,
     ])
+
+
+# Where a case without a report came from, as its statement names it.
+AUTOMATIC_SOURCE = "automatic detection, no report"
+
+
+def statement_ground(*, reason: Reason, right, source: str) -> str:
+    """A statement's ground: the reason's legal ground and the right relied on, held by whom, and the
+    case's `source` (Case.origin, or AUTOMATIC_SOURCE). The same for every case on one right."""
+    return (f"Ground: {legal_ground(reason, right)} Right relied on: {right} held by {right.brand} ({source})."
+            f"{_unregistered_note(right)}")
 
 
 def _automatic_detection(detection: dict) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
+from actions.bulk import DecisionFacts, NewAction, bulk_job_create_applied
 from actions.models import ActionKind, ActionStatus, BulkJobKind, EnforcementAction
 from actions.services import action_apply, action_create
 from audit.services import AuditTarget, audit_append, audit_append_many, audit_label
@@ -125,15 +125,16 @@ def cases_release_automated(*, case_ids: list[int]) -> list[int]:
                                                          kind__in=[ActionKind.REMOVE, ActionKind.SUPPRESS])
                         .order_by("pk").values_list("pk", flat=True)):
             action_apply(action_id=pending)
-        job = bulk_job_create(
+        # Applied here, so written applied (actions.bulk.bulk_job_create_applied).
+        job = bulk_job_create_applied(
             kind=BulkJobKind.TAKEDOWNS, title=f"Automatic cases released by an ingest batch ({len(suppressed)})",
-            queue_chunks=False,
             actions=[NewAction(listing_id=case.listing_id, kind=ActionKind.REINSTATE,
                                decision_id=decision_ids[case.pk], case_id=case.pk,
                                idempotency_key=f"decision:{decision_ids[case.pk]}:{ActionKind.REINSTATE}:"
                                                f"{case.listing_id}")
-                     for case in cases if case.pk in suppressed])
-        bulk_job_apply_pending(job_id=job.pk)
+                     for case in cases if case.pk in suppressed],
+            decisions={decision_ids[case.pk]: DecisionFacts(case.pk, reason.code, text, True)
+                       for case, text in zip(cases, texts, strict=True) if case.pk in suppressed})
         # Each reinstatement's e-mails, as action_apply queues them for an action of no job.
         notify_many_on_commit("action_applied", EnforcementAction.objects.filter(bulk_job=job).values_list(
             "pk", flat=True))

@@ -48,7 +48,7 @@ def images_snapshots(*, listing_ids) -> dict[int, list[dict]]:
     snapshots: dict[int, list[dict]] = {lid: [] for lid in listing_ids}
     if not snapshots:
         return snapshots
-    rows = (ListingImage.objects.filter(listing_id__in=list(snapshots), current=True)
+    rows = (ListingImage.objects.filter(listing_id__any=list(snapshots), current=True)
             .order_by("listing_id", "position", "id").values_list("listing_id", *_SNAPSHOT_FIELDS))
     for listing_id, *values in rows:
         snapshots[listing_id].append(dict(zip(("id", *_SNAPSHOT_FIELDS[1:]), values, strict=True)))

@@ -8,9 +8,9 @@ each decided by the per-listing rule in monitoring.services on the few listings 
 and what follows is written with a handful of statements, whatever the number of hits:
 - the cases (one INSERT) and their `case.open` audit entries (one COPY);
 - in suppress mode, the automated decisions with their statements of reasons (one INSERT), their
-  `decision.suppress` entries, and the suppressions: one bulk job of pending actions applied in
-  this transaction by actions.bulk (restrictions, listing status, webhook outbox, transparency
-  statement records and one audit entry per chunk).
+  `decision.suppress` entries, and the suppressions: one bulk job whose actions are written
+  applied (actions.bulk.bulk_job_create_applied: restrictions, listing status, webhook outbox,
+  transparency statement records and one audit entry per chunk, in this transaction).
 No e-mail, commit or chain link per hit: the audit chain is linked after commit (or by beat), the
 webhook deliveries go through their outbox.
 The automatic cases whose rule no longer matches their changed listing (a seller who fixed a
@@ -18,25 +18,25 @@ title) are released together (decisions.automated.cases_release_automated: a few
 the batch, their reinstatements applied in the batch's transaction).
 """
 
-import json
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.bulk import NewAction, bulk_job_apply_pending, bulk_job_create
+from actions.bulk import DecisionFacts, NewAction, bulk_job_create_applied
 from actions.models import ActionKind, BulkJobKind, Restriction
 from audit.services import AuditTarget, audit_append_many, audit_label
 from common.db import insert_rows
 from complaints.lanes import case_priority
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Outcome
-from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
+from complaints.reasons import AUTO_REASON_FOR_KIND, AUTOMATIC_SOURCE, REASONS, statement_compose, statement_ground
 from complaints.sla import case_due_at
 from decisions.automated import cases_release_automated
 from imagery.matching import image_matches
 from imagery.selectors import images_snapshots
-from listings.models import Listing, Seller
+from listings.models import Listing
 from registry.models import IPRight, RuleMode
 
 from .matcher import Hit, current_matcher
@@ -143,77 +143,114 @@ def _not_held(hits: list) -> list:
 _CASE_COLUMNS = ("state", "priority", "claim_expires_at", "listing_snapshot", "created_at", "updated_at",
                  "claimed_by_id", "listing_id", "right_id", "report_id", "source", "due_at", "brand_id", "kind",
                  "detection")
+_DECISION_COLUMNS = ("case_id", "outcome", "reason_code", "statement", "decided_by_id", "automated", "supersedes_id",
+                     "created_at")
+# What the batch reads of a right and its brand: its lane (complaints.lanes.case_priority) and how a
+# statement names it (complaints.reasons.statement_ground). Whole rows as models took ~20 ms for a
+# batch's 450 rights, most of it converting columns nothing here reads. (Anything else read of
+# them loads on access: an unregistered right's description, which monitoring never watches.)
+_RIGHT_FIELDS = ("id", "brand_id", "kind", "registered", "status", "name", "office", "registration_number",
+                 "brand__name", "brand__good_faith_lane", "brand__trusted_flagger")
+# One encoder for the batch's JSON columns: json.dumps(cls=...) builds one per call.
+_JSON = DjangoJSONEncoder()
+
+
+class _Opened(NamedTuple):
+    """A case opened here, kept as a row rather than a model instance: what the batch reads of it
+    once it is written, statement_compose included (as a case without a report)."""
+
+    pk: int
+    listing: object  # the WrittenListing
+    right: IPRight
+    detection: dict
+    listing_snapshot: dict
+    mode: str
+    report_id: None = None
 
 
 def _open_cases(hits: list) -> int:
     now = timezone.now()
-    rights = IPRight.objects.select_related("brand").in_bulk({hit.right_id for _, hit in hits})
-    sellers = dict(Seller.objects.filter(pk__in={w.seller_id for w, _ in hits}).values_list("id", "name"))
-    statuses = dict(Listing.objects.filter(pk__in={w.id for w, _ in hits}).values_list("id", "status"))
+    rights = {right.pk: right for right in IPRight.objects.select_related("brand").only(*_RIGHT_FIELDS).filter(
+        pk__any={hit.right_id for _, hit in hits})}
+    # Locked by the batch's write: read as they are for the snapshots and the suppressions alike.
+    listings = {pk: (status, seller, seller_ext) for pk, status, seller, seller_ext in Listing.objects.filter(
+        pk__any={w.id for w, _ in hits}).values_list("id", "status", "seller__name", "seller__external_id")}
     images = images_snapshots(listing_ids={w.id for w, _ in hits})  # one query for the batch
     lanes: dict[int, tuple[int, object]] = {}
-    cases, detections = [], []
+    for right in rights.values():
+        priority = case_priority(brand=right.brand, right=right)
+        lanes[right.pk] = (priority, case_due_at(priority=priority, created_at=now))
+    opened, rows = [], []
     for w, hit in hits:
         right = rights[hit.right_id]
-        if right.pk not in lanes:
-            priority = case_priority(brand=right.brand, right=right)
-            lanes[right.pk] = (priority, case_due_at(priority=priority, created_at=now))
         priority, due_at = lanes[right.pk]
         detection = hit.detection(getattr(w, hit.field))
-        detections.append(detection)
-        cases.append(Case(
-            report=None, listing_id=w.id, right=right, brand_id=right.brand_id, kind=right.kind,
-            source=CaseSource.AUTOMATIC, priority=priority, due_at=due_at, detection=detection,
-            listing_snapshot={"external_id": w.external_id, "title": w.title, "description": w.description,
-                              "brand_name": w.brand_name, "seller": sellers[w.seller_id], "seller_id": w.seller_id,
-                              "ships_from": w.ships_from, "price": str(w.price), "currency": w.currency,
-                              "url": w.url, "status": statuses[w.id], "images": images[w.id]}))
+        status, seller, _ = listings[w.id]
+        snapshot = {"external_id": w.external_id, "title": w.title, "description": w.description,
+                    "brand_name": w.brand_name, "seller": seller, "seller_id": w.seller_id,
+                    "ships_from": w.ships_from, "price": str(w.price), "currency": w.currency,
+                    "url": w.url, "status": status, "images": images[w.id]}
+        opened.append((w, right, detection, snapshot, hit.mode))
+        rows.append((CaseState.OPEN, priority, None, _JSON.encode(snapshot), now, now, None, w.id, right.pk, None,
+                     CaseSource.AUTOMATIC, due_at, right.brand_id, right.kind, _JSON.encode(detection)))
     # As rows (COPY: the ORM spent ~0.1 ms a case building the INSERT), their ids read back by
     # (listing, right): one undecided case each, the database's constraint.
-    insert_rows(Case._meta.db_table, _CASE_COLUMNS, [
-        (CaseState.OPEN, c.priority, None, json.dumps(c.listing_snapshot, cls=DjangoJSONEncoder), now, now, None,
-         c.listing_id, c.right_id, None, c.source, c.due_at, c.brand_id, c.kind,
-         json.dumps(c.detection, cls=DjangoJSONEncoder)) for c in cases])
+    insert_rows(Case._meta.db_table, _CASE_COLUMNS, rows)
     ids = {(listing_id, right_id): pk for listing_id, right_id, pk in Case.objects.filter(
-        listing_id__any=[c.listing_id for c in cases], source=CaseSource.AUTOMATIC, state=CaseState.OPEN)
+        listing_id__any=[w.id for w, _ in hits], source=CaseSource.AUTOMATIC, state=CaseState.OPEN)
         .values_list("listing_id", "right_id", "pk")}
-    for case in cases:
-        case.pk, case.created_at, case.updated_at = ids[(case.listing_id, case.right_id)], now, now
-        case._state.adding = False
+    cases = [_Opened(ids[(w.id, right.pk)], w, right, detection, snapshot, mode)
+             for w, right, detection, snapshot, mode in opened]
     # Named without loading each case's listing (str(case) would read it: one query per hit).
-    entries = [("case.open", AuditTarget(audit_label(Case), case.pk, f"Case C-{case.pk} · {w.external_id}"),
-                {"automatic": detection}) for case, detection, (w, _) in zip(cases, detections, hits, strict=True)]
-    suppress = [(case, detection, hit) for case, detection, (_, hit) in zip(cases, detections, hits, strict=True)
-                if hit.mode == RuleMode.SUPPRESS]
-    # The decisions as rows (COPY), their ids read back by case: a case opened here has only this one.
-    reasons = {case.pk: REASONS[AUTO_REASON_FOR_KIND[case.kind]] for case, _, _ in suppress}
-    rows = []
-    for case, detection, _ in suppress:
-        facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
-                 f"in its {detection['field']} and {detection['rule_label']} set by {case.right.brand}.")
-        reason = reasons[case.pk]
-        rows.append((case.pk, reason.outcome, reason.code,
-                     statement_compose(case=case, reason=reason, facts=facts, automated=True), None, True, None,
-                     now))
-    insert_rows(Decision._meta.db_table, ("case_id", "outcome", "reason_code", "statement", "decided_by_id",
-                                          "automated", "supersedes_id", "created_at"), rows)
-    decision_of = dict(Decision.objects.filter(case_id__any=list(reasons)).values_list("case_id", "id")) \
-        if reasons else {}
-    decided = [(case, decision_of[case.pk]) for case, _, _ in suppress]
+    entries = [("case.open", AuditTarget(audit_label(Case), case.pk, f"Case C-{case.pk} · {case.listing.external_id}"),
+                {"automatic": case.detection}) for case in cases]
+    decided = _decide_suppress([case for case in cases if case.mode == RuleMode.SUPPRESS], now=now)
     # Named as str(Decision) names one.
     entries += [("decision.suppress", AuditTarget(audit_label(Decision), decision_id,
-                                                  f"Decision #{decision_id} on {case.reference}: "
-                                                  f"{Outcome(reasons[case.pk].outcome).label}"),
-                 {"case": case.pk, "reason": reasons[case.pk].code, "automated": True})
-                for case, decision_id in decided]
+                                                  f"Decision #{decision_id} on C-{case.pk}: "
+                                                  f"{Outcome(facts.outcome).label}"),
+                 {"case": case.pk, "reason": facts.reason_code, "automated": True})
+                for case, decision_id, facts in decided]
     audit_append_many(actor=None, entries=entries)
     if decided:
-        job = bulk_job_create(
+        bulk_job_create_applied(
             kind=BulkJobKind.TAKEDOWNS, title=f"Automatic suppressions of an ingest batch ({len(decided)})",
-            queue_chunks=False,
-            actions=[NewAction(listing_id=case.listing_id, kind=ActionKind.SUPPRESS, decision_id=decision_id,
+            actions=[NewAction(listing_id=case.listing.id, kind=ActionKind.SUPPRESS, decision_id=decision_id,
                                case_id=case.pk,
-                               idempotency_key=f"decision:{decision_id}:{ActionKind.SUPPRESS}:{case.listing_id}")
-                     for case, decision_id in decided])
-        bulk_job_apply_pending(job_id=job.pk)
+                               idempotency_key=f"decision:{decision_id}:{ActionKind.SUPPRESS}:{case.listing.id}")
+                     for case, decision_id, _ in decided],
+            decisions={decision_id: DecisionFacts(case.pk, facts.reason_code, facts.statement, True)
+                       for case, decision_id, facts in decided},
+            listings={case.listing.id: (listings[case.listing.id][0], case.listing.external_id,
+                                        listings[case.listing.id][2]) for case, _, _ in decided})
     return len(cases)
+
+
+class _Decided(NamedTuple):
+    outcome: str
+    reason_code: str
+    statement: str
+
+
+def _decide_suppress(cases: list[_Opened], *, now) -> list[tuple[_Opened, int, _Decided]]:
+    """The automated decisions of the cases opened in suppress mode, as rows (COPY), their ids read
+    back by case (a case opened here has only this one): [(case, decision id, what it says)]."""
+    if not cases:
+        return []
+    grounds: dict[int, str] = {}  # by right: the same ground paragraph for each of its cases
+    decided = []
+    for case in cases:
+        right, detection = case.right, case.detection
+        reason = REASONS[AUTO_REASON_FOR_KIND[right.kind]]
+        if right.pk not in grounds:
+            grounds[right.pk] = statement_ground(reason=reason, right=right, source=AUTOMATIC_SOURCE)
+        facts = (f"The listing uses the watched term “{detection['matched']}” ({detection['term_source']}) "
+                 f"in its {detection['field']} and {detection['rule_label']} set by {right.brand}.")
+        decided.append(_Decided(reason.outcome, reason.code, statement_compose(
+            case=case, reason=reason, facts=facts, automated=True, ground=grounds[right.pk])))
+    insert_rows(Decision._meta.db_table, _DECISION_COLUMNS,
+                [(case.pk, d.outcome, d.reason_code, d.statement, None, True, None, now)
+                 for case, d in zip(cases, decided, strict=True)])
+    decision_of = dict(Decision.objects.filter(case_id__any=[case.pk for case in cases])
+                       .values_list("case_id", "id"))
+    return [(case, decision_of[case.pk], d) for case, d in zip(cases, decided, strict=True)]

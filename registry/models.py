@@ -16,6 +16,7 @@ class HoldStatus(models.TextChoices):
 
 
 HOLDING = (HoldStatus.HELD, HoldStatus.KEPT)  # the statuses in which a brand may not file
+_RIGHT_KIND_LABELS = dict(RightKind.choices)
 
 
 class Brand(models.Model):
@@ -180,6 +181,11 @@ class IPRight(models.Model):
             return f"Unregistered {self.get_kind_display().lower()} “{self.name}”"
         reg = f" {self.office} {self.registration_number}".rstrip()
         return f"{self.get_kind_display()} “{self.name}”{reg}"
+
+    def get_kind_display(self) -> str:
+        """Django's (the kind's label, or the value where it is none), without building the field's
+        choices again on each call: an ingest batch's statements name a right each, twice."""
+        return _RIGHT_KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def is_verified(self) -> bool:

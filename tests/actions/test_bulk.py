@@ -231,3 +231,95 @@ def test_event_ids_differ_between_installations(settings):
     finally:
         action_events._installation_key.cache_clear()
     assert ours != theirs and ours.startswith("evt_") and len(ours) == 36
+
+
+def _decided_job(listings, *, applied: bool, tag: str, given: bool = False):
+    """Four automated decisions on three listings (the first listing's twice: suppressed, then
+    removed by another case), their actions in chunks of 2 as one job: created then applied in its
+    transaction (bulk_job_create, bulk_job_apply_pending), or written applied at once
+    (bulk_job_create_applied; `given`: with the listings as the caller read them). Returns the job
+    and its actions' listings and keys, in order."""
+    from actions.bulk import DecisionFacts, bulk_job_apply_pending, bulk_job_create_applied
+
+    from ..factories import CaseFactory, DecisionFactory
+
+    plan = [(listings[0], ActionKind.SUPPRESS), (listings[1], ActionKind.SUPPRESS), (listings[0], ActionKind.REMOVE),
+            (listings[2], ActionKind.SUPPRESS)]
+    decisions = [DecisionFactory(case=CaseFactory(listing=listing, state="actioned"), outcome=kind, automated=True,
+                                 reason_code="tm_counterfeit", statement=f"Statement {i}.")
+                 for i, (listing, kind) in enumerate(plan)]
+    actions = [NewAction(listing_id=d.case.listing_id, kind=d.outcome, decision_id=d.pk, case_id=d.case_id,
+                         idempotency_key=f"{tag}:{i}") for i, d in enumerate(decisions)]
+    with transaction.atomic():
+        if applied:
+            read = {pk: (status, ext, seller_ext) for pk, status, ext, seller_ext in Listing.objects.filter(
+                pk__in=[lst.pk for lst in listings]).values_list("id", "status", "external_id", "seller__external_id")}
+            job = bulk_job_create_applied(kind=BulkJobKind.TAKEDOWNS, title="t", actions=actions, decisions={
+                d.pk: DecisionFacts(d.case_id, d.reason_code, d.statement, d.automated) for d in decisions},
+                listings=read if given else None)
+        else:
+            job = bulk_job_create(kind=BulkJobKind.TAKEDOWNS, title="t", actions=actions, queue_chunks=False)
+            bulk_job_apply_pending(job_id=job.pk)
+    return job, [lst.pk for lst, _ in plan], [a.idempotency_key for a in actions]
+
+
+def _written(job, listing_ids, keys):
+    """What a job wrote, its ids replaced by their place (action i, listing i, event of action i)."""
+    from actions.events import action_event_id
+    from actions.models import Restriction
+    from transparency.models import StatementRecord
+
+    actions = list(job.actions.order_by("id"))
+    listing_ids = list(dict.fromkeys(listing_ids))
+    place = {a.pk: f"action {i}" for i, a in enumerate(actions)}
+    place.update({pk: f"listing {i}" for i, pk in enumerate(listing_ids)})
+    place.update({action_event_id(key): f"event {i}" for i, key in enumerate(keys)})
+    place.update({Listing.objects.get(pk=pk).external_id: f"listing {i}" for i, pk in enumerate(listing_ids)})
+    place.update({f"C-{a.case_id}": f"case of action {i}" for i, a in enumerate(actions)})
+    job.refresh_from_db()
+    entries = []
+    for e in AuditEntry.objects.filter(target_type="enforcement.bulkjob", target_id=job.pk).order_by("id"):
+        data = dict(e.data)
+        if "applied" in data:
+            data["actions"] = [place[pk] for pk in data["actions"]]
+            data["applied"] = [[place[a], place[lst], frm, to, place.get(event)] for a, lst, frm, to, event in
+                               data["applied"]]
+        entries.append((e.action, data))
+    restrictions = Restriction.objects.filter(imposed_by__in=actions).order_by("id")
+    return {
+        "job": (job.status, job.total, job.done, job.failed, job.finished_at is not None),
+        "actions": [(place[a.listing_id], a.kind, a.status, a.attempts, a.last_error, a.applied_at is not None,
+                     a.last_attempt_at is not None) for a in actions],
+        "listings": [Listing.objects.get(pk=pk).status for pk in listing_ids],
+        "restrictions": [(place[r.imposed_by_id], place[r.listing_id], r.kind, r.source, r.lifted_at)
+                         for r in restrictions],
+        "events": [(place[e.action_id], e.type, {k: place.get(v, v) for k, v in e.payload["data"].items()
+                                                 if k != "decision_id"})
+                   for e in WebhookEvent.objects.filter(action__in=actions).order_by("id")],
+        "deliveries": WebhookDelivery.objects.filter(event__action__in=actions).count(),
+        "statement records": StatementRecord.objects.filter(restriction__in=restrictions).count(),
+        "audit": entries,
+    }
+
+
+@pytest.mark.parametrize("given", [False, True], ids=["listings read", "listings given"])
+def test_a_job_written_applied_writes_what_creating_then_applying_it_writes(world, settings, given):
+    # An ingest batch's suppressions are written applied (bulk_job_create_applied): the same job,
+    # actions, restrictions, statuses, events and audit entries as the pending path, chunk by chunk,
+    # a later chunk seeing what an earlier one did to the same listing (read again, or as given
+    # and changed by the earlier chunk).
+    settings.ENFORCEMENT_CHUNK_SIZE = 2
+    WebhookEndpointFactory(event_types=["listing.suppressed", "listing.removed"])
+    pending = _written(*_decided_job([ListingFactory(seller=world.seller_a) for _ in range(3)], applied=False,
+                                     tag="pending"))
+    applied = _written(*_decided_job([ListingFactory(seller=world.seller_a) for _ in range(3)], applied=True,
+                                     tag="applied", given=given))
+    assert applied == pending
+    assert pending["listings"] == [ListingStatus.REMOVED, ListingStatus.SUPPRESSED, ListingStatus.SUPPRESSED]
+    assert [(a, t) for a, t, _ in pending["events"]] == [
+        ("action 0", "listing.suppressed"), ("action 1", "listing.suppressed"), ("action 2", "listing.removed"),
+        ("action 3", "listing.suppressed")]
+    assert [action for action, _ in pending["audit"]] == [
+        "bulkjob.created", "bulkjob.chunk_applied", "bulkjob.chunk_applied", "bulkjob.finished"]
+    assert pending["audit"][2][1]["applied"] == [["action 2", "listing 0", "suppressed", "removed", "event 2"],
+                                                 ["action 3", "listing 2", "active", "suppressed", "event 3"]]

@@ -13,6 +13,7 @@ from actions.models import Restriction, RestrictionSource
 from appeals.services import appeal_decide, appeal_file
 from audit.models import AuditEntry
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, Decision
+from complaints.reasons import REASONS, statement_compose
 from decisions.services import case_decide
 from listings import schema
 from listings.ingest import ingest_batch
@@ -81,6 +82,45 @@ def test_rule_hits_are_written_with_as_many_statements_for_ten_hits_as_for_two(
                                        payload__data__listing_external_id__startswith="G-B").count() == 10
     assert not Listing.objects.filter(external_id__startswith="G-B", title__startswith="Lamp").exclude(
         status=ListingStatus.ACTIVE).exists()
+
+
+def test_each_automatic_statement_of_a_batch_is_the_one_its_case_would_compose(
+        world, django_capture_on_commit_callbacks):
+    # The batch composes its statements from rows, naming each right once for all its cases: word
+    # for word what statement_compose writes from the case as a model, whichever right it is on.
+    set_rules(world, django_capture_on_commit_callbacks)  # Acme
+    set_rules(world, django_capture_on_commit_callbacks, brand=world.brand_b, by=world.bob)  # Borealis
+    ingest_batch(listings=[item(f"S{i}", world.seller_b, title=f"{name} lamp {i}", ships_from="CN")
+                           for i, name in enumerate(["ACME", "BOREALIS", "ACME", "BOREALIS"])])
+    decisions = list(Decision.objects.filter(case__listing__external_id__startswith="G-S", automated=True)
+                     .select_related("case"))
+    assert sorted(d.case.right_id for d in decisions) == sorted([world.tm_a.pk, world.tm_b.pk] * 2)
+    for decision in decisions:
+        case = decision.case
+        found = case.detection
+        facts = (f"The listing uses the watched term “{found['matched']}” ({found['term_source']}) in its "
+                 f"{found['field']} and {found['rule_label']} set by {case.right.brand}.")
+        assert decision.statement == statement_compose(case=case, reason=REASONS[decision.reason_code], facts=facts,
+                                                       automated=True)
+        assert f"held by {case.right.brand} (automatic detection, no report)" in decision.statement
+
+
+@pytest.mark.postgres
+def test_a_batch_hitting_many_rights_costs_the_statements_of_one(
+        world, require_postgres, django_capture_on_commit_callbacks):
+    # The rights a batch hits are read once, with what it reads of them: nothing loaded right by right.
+    set_rules(world, django_capture_on_commit_callbacks)
+    set_rules(world, django_capture_on_commit_callbacks, brand=world.brand_b, by=world.bob)
+
+    def batch(prefix: str, names: list[str]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            ingest_batch(listings=[item(f"{prefix}{i}", world.seller_b, title=f"{name} lamp {i}", ships_from="CN")
+                                   for i, name in enumerate(names)])
+        return len(queries.captured_queries)
+
+    batch("W", ["ACME"])  # this process's automaton is built from the database: not counted
+    assert batch("O", ["ACME", "ACME"]) == batch("T", ["ACME", "BOREALIS"])
+    assert Case.objects.filter(listing__external_id__startswith="G-T", source=CaseSource.AUTOMATIC).count() == 2
 
 
 def test_a_suspended_sellers_listing_is_suppressed_by_the_batch_that_writes_it(
