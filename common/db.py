@@ -109,6 +109,11 @@ def _copy_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def copy_escape(value: str) -> str:
+    """Text as COPY's text format reads it back (for callers that write COPY lines themselves)."""
+    return _copy_escape(value) if _NEEDS_ESCAPE(value) else value
+
+
 def _copy_text(value) -> str:
     if value.__class__ is str:  # most values: scanned in C, translated only when they need it
         return _copy_escape(value) if _NEEDS_ESCAPE(value) else value

@@ -324,6 +324,21 @@ def test_text_the_copy_format_treats_specially_is_stored_and_announced_as_sent(w
     assert all(w.created for w in announced)
     # Sent again: nothing changed, nothing written.
     assert ingest_batch(listings=items).counts("listing")["unchanged"] == len(nasty)
+    # Changed: the stored listings go through the stage table's COPY and the merge, as sent too.
+    changed = [dict(x, title=f"{x['title']} \\. v2", description=f"v2 {x['description']}\t\\N\r\nend",
+                    brand_name=f"{x['brand_name']}\\") for x in items]
+    cleaned = {x["external_id"]: schema.listing_item_check(x)[0] for x in changed}
+    announced.clear()
+    listings_ingested.connect(hook, dispatch_uid="test.nasty")
+    try:
+        again = ingest_batch(listings=changed)
+    finally:
+        listings_ingested.disconnect(dispatch_uid="test.nasty")
+    assert again.counts("listing") == {"created": 0, "updated": len(nasty), "unchanged": 0, "failed": 0}
+    stored = {row[0]: row[1:] for row in Listing.objects.filter(external_id__startswith="G-").values_list(
+        "external_id", "title", "description", "brand_name")}
+    assert {k: (c["title"], c["description"], c["brand_name"]) for k, c in cleaned.items()} == stored
+    assert {w.external_id: (w.title, w.description, w.brand_name) for w in announced} == stored
 
 
 @pytest.mark.postgres
