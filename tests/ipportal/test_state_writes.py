@@ -15,8 +15,8 @@ ALLOWED = {
     ("audit/transitions.py", "transition"): "the transition helper itself",
     # A chunk moves hundreds of listings and actions with one UPDATE each (a listing to what its
     # restrictions say, an action from pending to applied), recorded in the chunk's one audit entry
-    # (docs/enforcement.md).
-    ("actions/bulk.py", "actions_apply_chunk"): "the bulk chunk's set-based write",
+    # (docs/enforcement.md). actions_apply_chunk and bulk_job_create_applied both apply theirs here.
+    ("actions/bulk.py", "_chunk_apply"): "the bulk chunk's set-based write",
     # A report decision chunk claims and decides hundreds of cases with one UPDATE, each move checked
     # against the case table first and audited as transition() would (docs/enforcement.md).
     ("decisions/report_jobs.py", "_decide_set"): "a report decision chunk's set-based write",
