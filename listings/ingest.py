@@ -24,7 +24,7 @@ from typing import NamedTuple
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from common.db import copy_escape
+from common.db import copy_escape, text_array
 
 from .models import Listing, Seller, listing_content_hash
 from .schema import batch_check, listing_item_check, seller_item_check
@@ -303,8 +303,8 @@ _STAGE_COLUMNS = ("external_id", "seller_id", "title", "description", "brand_nam
 
 def _stored_hashes(external_ids: list[str]) -> dict[str, str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT external_id, content_hash FROM {Listing._meta.db_table} WHERE external_id = ANY(%s)",
-                       [external_ids])
+        cursor.execute(f"SELECT external_id, content_hash FROM {Listing._meta.db_table} "
+                       "WHERE external_id = ANY(%s::text[])", [text_array(external_ids)])
         return dict(cursor.fetchall())
 
 

@@ -83,3 +83,14 @@ def test_insert_rows_writes_a_true_and_a_one_each_as_itself(db, monkeypatch):
                 [(now, "system", "test.bool", "registry.brand", brand.pk, "Acme", "true", ""),
                  (now, "system", "test.one", "registry.brand", 1, "Acme", "1", "")])
     assert list(AuditEntry.objects.order_by("id").values_list("target_id", "data")) == [(brand.pk, True), (1, 1)]
+
+
+@pytest.mark.postgres
+def test_text_array_reads_back_as_the_strings_given(db, require_postgres):
+    from common.db import text_array
+
+    awkward = ['plain', '', ' ', 'with "quotes"', 'back\\slash', '\\"', 'comma, and {braces}', 'NULL', 'tab\there',
+               'line\nbreak', 'émoji 🎧', "it's"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT unnest(%s::text[])", [text_array(awkward)])
+        assert [row[0] for row in cursor.fetchall()] == awkward
