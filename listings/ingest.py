@@ -21,7 +21,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from common.db import copy_escape, text_array
@@ -289,12 +289,21 @@ def _listings_merge(valid: dict[int, dict]) -> IngestResult:
     if not valid:
         return IngestResult()
     if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic():
-                return _merge_pg(valid)
-        except DatabaseError:
-            pass  # a row the database refuses: the ORM path below finds it and reports it alone
+        for _ in range(_MERGE_TRIES):
+            try:
+                with transaction.atomic():
+                    return _merge_pg(valid)
+            except IntegrityError:
+                # Another batch stored some of these new listings since the read: the COPY waited for
+                # it to commit, so the merge, read again, finds them stored (an update, or nothing).
+                continue
+            except DatabaseError:
+                break  # a row the database refuses: the ORM path below finds it and reports it alone
     return listings_upsert_bulk(items=valid, announce=False)
+
+
+# Merges of one batch before the ORM path: each retry follows a batch that committed meanwhile.
+_MERGE_TRIES = 3
 
 
 _STAGE_COLUMNS = ("external_id", "seller_id", "title", "description", "brand_name", "ships_from", "price", "currency",

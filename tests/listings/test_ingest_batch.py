@@ -15,7 +15,7 @@ from audit.models import AuditEntry
 from complaints.models import UNDECIDED_STATES, Case, CaseSource, Decision
 from complaints.reasons import REASONS, statement_compose
 from decisions.services import case_decide
-from listings import schema
+from listings import ingest, schema
 from listings.ingest import ingest_batch
 from listings.models import Listing, ListingStatus
 from listings.signals import listings_ingested
@@ -362,9 +362,16 @@ def test_new_listings_copied_over_many_reads_keep_each_its_id_and_order(world, r
 @pytest.mark.postgres
 def test_a_listing_stored_by_another_batch_after_the_read_is_updated_not_lost(world, require_postgres, monkeypatch):
     # New listings go in with COPY. One another batch stored between this batch's read and its
-    # COPY makes the COPY fail; the batch is then written by the ORM path, whole.
+    # COPY makes the COPY fail; the merge is then tried again, and its read finds the listing.
     ingest_batch(listings=[item(1, world.seller_a)])
-    monkeypatch.setattr("listings.ingest._stored_hashes", lambda external_ids: {})  # as if read before
+    stored_hashes, reads = ingest._stored_hashes, []
+
+    def read_before_the_other_batch(external_ids):
+        reads.append(external_ids)
+        return {} if len(reads) == 1 else stored_hashes(external_ids)
+
+    monkeypatch.setattr("listings.ingest._stored_hashes", read_before_the_other_batch)
+    monkeypatch.setattr("listings.ingest.listings_upsert_bulk", None)  # the merge again, not the ORM path
     result = ingest_batch(listings=[item(1, world.seller_a, title="Lamp 1, brass"), item(2, world.seller_a)])
     assert not result.errors
     assert result.counts("listing") == {"created": 1, "updated": 1, "unchanged": 0, "failed": 0}
@@ -415,3 +422,49 @@ def test_the_listing_table_has_its_unique_external_id_index_and_no_like_index(db
         definitions = [row[0] for row in cursor.fetchall()]
     assert not [d for d in definitions if "pattern_ops" in d]
     assert [d for d in definitions if d.startswith("CREATE UNIQUE INDEX") and d.endswith("(external_id)")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_batches_sent_at_once_with_shared_new_listings_store_each_once_with_one_case_each(
+        world, require_postgres, django_capture_on_commit_callbacks):
+    # Three callers at once (web workers, stream consumers) with overlapping new listings, a quarter
+    # naming a watched term: a COPY that meets another batch's uncommitted rows waits for it, then
+    # fails and writes its batch by the ORM path. No deadlock (each batch writes in external id
+    # order), no error, each listing stored once, one automatic case and one suppression each.
+    import threading
+
+    from django.db import connections
+
+    set_rules(world, django_capture_on_commit_callbacks)  # Acme: ships from DE or US only, suppress
+    batches = [[item(f"X{i}", world.seller_b, title=f"ACME lamp {i}" if i % 4 == 0 else f"Lamp {i}",
+                     ships_from="CN") for i in range(start, start + 60)] for start in (0, 30, 45)]
+    results, failures = [], []
+    start = threading.Barrier(len(batches))
+
+    def caller(items) -> None:
+        try:
+            start.wait()
+            results.append(ingest_batch(listings=items))
+        except BaseException as exc:  # noqa: B036 - re-raised in the main thread below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=caller, args=(items,)) for items in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    assert len(results) == 3 and all(r.errors == [] for r in results)
+    assert sum(r.counts("listing")["created"] for r in results) == 105
+    stored = Listing.objects.filter(external_id__startswith="G-X")
+    assert stored.count() == 105
+    hit = stored.filter(title__startswith="ACME")
+    assert hit.count() == 27
+    assert set(hit.values_list("status", flat=True)) == {ListingStatus.SUPPRESSED}
+    per_listing = Case.objects.filter(listing__in=hit, source=CaseSource.AUTOMATIC).values_list("listing_id", flat=True)
+    assert sorted(per_listing) == sorted(hit.values_list("id", flat=True))  # one case each
+    assert Restriction.objects.filter(listing__in=hit, lifted_at__isnull=True).count() == 27
+    assert not stored.filter(title__startswith="Lamp").exclude(status=ListingStatus.ACTIVE).exists()
