@@ -57,10 +57,8 @@ def bulk_job_create(*, kind: str, title: str, actions: list[NewAction], actor=No
     transaction, bulk_job_apply_pending)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk_job_create must run inside the deciding transaction")
-    job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
-                                 chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
-    _actions_insert(job_id=job.pk, actions=actions, now=timezone.now())
-    audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
+    job = _job_create(kind=kind, title=title, actions=actions, actor=actor, chunk_size=chunk_size,
+                      now=timezone.now(), applied=False)
     if not actions:
         transition(obj=job, to=BulkJobStatus.FINISHED, actor=None, table=BULK_JOB_TRANSITIONS, field="status",
                    changes={"finished_at": timezone.now()})
@@ -95,10 +93,7 @@ def bulk_job_create_applied(*, kind: str, title: str, actions: list[NewAction], 
     if not actions:
         return bulk_job_create(kind=kind, title=title, actions=actions, queue_chunks=False)
     now = timezone.now()
-    job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=None,
-                                 chunk_size=settings.ENFORCEMENT_CHUNK_SIZE)
-    _actions_insert(job_id=job.pk, actions=actions, now=now, applied=True)
-    audit_append(actor=None, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
+    job = _job_create(kind=kind, title=title, actions=actions, actor=None, chunk_size=None, now=now, applied=True)
     # One INSERT gives its rows ascending ids in row order; the job is new, so its actions are these.
     ids = list(EnforcementAction.objects.filter(bulk_job_id=job.pk).order_by("id").values_list("id", flat=True))
     if len(ids) != len(actions):
@@ -120,6 +115,16 @@ def bulk_job_create_applied(*, kind: str, title: str, actions: list[NewAction], 
         if known is not None:
             known.update(chunk_listings)  # as this chunk left them, for the next
     bulk_job_refresh(job_id=job.pk)
+    return job
+
+
+def _job_create(*, kind: str, title: str, actions: list[NewAction], actor, chunk_size: int | None, now,
+                applied: bool) -> BulkJob:
+    """The job, its actions (pending, or `applied`: _actions_insert) and its `bulkjob.created` entry."""
+    job = BulkJob.objects.create(kind=kind, title=title[:200], total=len(actions), created_by=actor,
+                                 chunk_size=chunk_size or settings.ENFORCEMENT_CHUNK_SIZE)
+    _actions_insert(job_id=job.pk, actions=actions, now=now, applied=applied)
+    audit_append(actor=actor, action="bulkjob.created", target=job, data={"kind": kind, "total": len(actions)})
     return job
 
 

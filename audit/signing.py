@@ -62,8 +62,8 @@ def _sign(payload: list) -> str:
 def entry_mac(*, created_at, actor_id, actor_repr: str, action: str, target_type: str, target_id: int,
               target_repr: str, data) -> str:
     """The entry's HMAC over every field it is written with. `data` as stored (decoded JSON)."""
-    return _sign(["entry", created_at.isoformat(), actor_id, actor_repr, action, target_type, int(target_id),
-                  target_repr, data])
+    return entry_macs(created_at=created_at, actor_id=actor_id, actor_repr=actor_repr,
+                      entries=[(action, target_type, target_id, target_repr, data)])[0]
 
 
 def entry_macs(*, created_at, actor_id, actor_repr: str, entries: list[tuple]) -> list[str]:

@@ -123,7 +123,7 @@ def copy_escape(value: str) -> str:
 
 def _copy_text(value) -> str:
     if value.__class__ is str:  # most values: scanned in C, translated only when they need it
-        return _copy_escape(value) if _NEEDS_ESCAPE(value) else value
+        return copy_escape(value)
     if value is None:
         return "\\N"
     if isinstance(value, bool):

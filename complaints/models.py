@@ -316,6 +316,12 @@ COUNTER_NOTICE_GRANTED = "counter_notice_granted"
 AUTO_RULE_NO_LONGER_MATCHES = "auto_rule_no_longer_matches"
 
 
+# The columns the bulk paths write a decision with (common.db.insert_rows), in this order: the
+# report-wide decision, the ingest batch's automated suppressions and its releases.
+DECISION_ROW_COLUMNS = ("case_id", "outcome", "reason_code", "statement", "decided_by_id", "automated",
+                        "supersedes_id", "created_at")
+
+
 class Decision(models.Model):
     """An immutable, reasoned decision on a case. A later decision supersedes, never edits."""
 

@@ -16,7 +16,15 @@ from audit.services import AuditTarget, audit_append, audit_append_many, audit_l
 from audit.transitions import IllegalTransition, check_move
 from common import dates
 from common.db import insert_rows
-from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, UNDECIDED_STATES, Case, CaseState, Decision, Outcome
+from complaints.models import (
+    AUTO_RULE_NO_LONGER_MATCHES,
+    DECISION_ROW_COLUMNS,
+    UNDECIDED_STATES,
+    Case,
+    CaseState,
+    Decision,
+    Outcome,
+)
 from complaints.reasons import AUTO_REASON_FOR_KIND, REASONS, statement_compose
 from complaints.records import decision_check, decision_record
 from complaints.states import CASE_TRANSITIONS
@@ -99,8 +107,7 @@ def cases_release_automated(*, case_ids: list[int]) -> list[int]:
                   .values_list("case_id", "last"))
     now = timezone.now()
     Case.objects.filter(pk__any=ids).update(state=to_state, claimed_by=None, claim_expires_at=None, updated_at=now)
-    insert_rows(Decision._meta.db_table, ("case_id", "outcome", "reason_code", "statement", "decided_by_id",
-                                          "automated", "supersedes_id", "created_at"),
+    insert_rows(Decision._meta.db_table, DECISION_ROW_COLUMNS,
                 [(case.pk, reason.outcome, reason.code, text, None, True, latest.get(case.pk), now)
                  for case, text in zip(cases, texts, strict=True)])
     # Each case's newest decision is the one taken here (its row is locked).

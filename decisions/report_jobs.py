@@ -32,7 +32,7 @@ from audit.services import AuditTarget, audit_append, audit_append_many, audit_l
 from audit.transitions import IllegalTransition, check_move
 from common.db import insert_rows
 from common.dispatch import enqueue, enqueue_on_commit
-from complaints.models import Case, CaseState, Decision, Outcome
+from complaints.models import DECISION_ROW_COLUMNS, Case, CaseState, Decision, Outcome
 from complaints.reasons import REASONS, statement_compose
 from complaints.records import decision_check
 from complaints.states import CASE_TRANSITIONS
@@ -238,8 +238,7 @@ def _decide_set(*, cases: list[Case], job: BulkJob, reviewer, reason, source: Ca
                                                              updated_at=now)
     # Rows as tuples, not instances (COPY); read back by case: each case's newest decision is the one
     # taken here (its row is locked; an automatic suppression may have an older one).
-    insert_rows(Decision._meta.db_table, ("case_id", "outcome", "reason_code", "statement", "decided_by_id",
-                                          "automated", "supersedes_id", "created_at"),
+    insert_rows(Decision._meta.db_table, DECISION_ROW_COLUMNS,
                 [(t.pk, reason.outcome, reason.code, text.strip(), reviewer.pk, False, None, now)
                  for t, text in zip(cases, texts, strict=True)])
     decision_ids = dict(Decision.objects.filter(case_id__in=[t.pk for t in cases]).order_by("id")

@@ -317,13 +317,6 @@ def _stored_hashes(external_ids: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def _hash(item: dict) -> str:
-    return listing_content_hash(
-        seller_id=item["seller"].pk, title=item["title"], description=item["description"],
-        brand_name=item["brand_name"], ships_from=item["ships_from"], price=item["price"], currency=item["currency"],
-        url=item["url"], extras=item.get("extras"))
-
-
 def _merge_pg(valid: dict[int, dict]) -> IngestResult:
     """The listings stored with these very hashes are unchanged: one read, and only the others are
     written. The new ones are COPY'd into the listings table as the server asks for them
@@ -339,7 +332,7 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
         stored_hash = stored.get(item["external_id"])
         if stored_hash is None:
             new.append(item)
-        elif stored_hash != (content_hash := _hash(item)):
+        elif stored_hash != (content_hash := _content_hash(item)):
             changed.append((item, content_hash))
         else:
             result.unchanged.append(item["external_id"])
@@ -358,6 +351,22 @@ def _merge_pg(valid: dict[int, dict]) -> IngestResult:
         done.add(w.external_id)
     result.unchanged += [item["external_id"] for item, _ in changed if item["external_id"] not in done]
     return result
+
+
+def _copy_fields(item: dict) -> str:
+    """The listing's fields in _STAGE_COLUMNS order but the hash, as COPY's text format reads them:
+    the text the marketplace sends escaped (copy_escape); the rest needs none (country and currency
+    codes, a Decimal, the seller's id). Written here rather than by the csv module: half the time."""
+    return (f"{copy_escape(item['external_id'])}\t{item['seller'].pk}\t{copy_escape(item['title'])}\t"
+            f"{copy_escape(item['description'])}\t{copy_escape(item['brand_name'])}\t{item['ships_from']}\t"
+            f"{item['price']}\t{item['currency']}\t{copy_escape(item['url'])}")
+
+
+def _written_item(item: dict, pk: int, created: bool, facts_changed: bool = True) -> "WrittenListing":
+    """The listing as the merge wrote it: the item sent, under its id."""
+    return WrittenListing(pk, item["external_id"], created, item["seller"].pk, item["title"], item["description"],
+                          item["brand_name"], item["ships_from"], item["price"], item["currency"], item["url"],
+                          facts_changed)
 
 
 # Rows per read of the COPY: enough that a read is worth a round of the socket, few enough that
@@ -383,7 +392,7 @@ _SEQUENCES: dict[str, str] = {}  # table -> the sequence of its ids, read once p
 def _insert_new(cursor, new: list[dict], now) -> list[WrittenListing]:
     """Listings not stored a moment ago go straight into the table with COPY, under ids taken
     from its sequence first (COPY returns nothing). One another batch stored since fails the
-    unique constraint, and the ORM path (_listings_merge) writes the batch instead."""
+    unique constraint, and _listings_merge merges the batch again."""
     table = Listing._meta.db_table
     if table not in _SEQUENCES:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
@@ -396,18 +405,9 @@ def _insert_new(cursor, new: list[dict], now) -> list[WrittenListing]:
     stamp = now.isoformat()
 
     def lines():
-        # COPY's text format, written here rather than by the csv module (half the time, measured):
-        # the text the marketplace sends escaped (copy_escape); the rest is checked to need none
-        # (country and currency codes, a Decimal, ids, the hash, the timestamps).
         for pk, item in zip(ids, new, strict=True):
-            seller_id = item["seller"].pk
-            written.append(WrittenListing(pk, item["external_id"], True, seller_id, item["title"],
-                                          item["description"], item["brand_name"], item["ships_from"],
-                                          item["price"], item["currency"], item["url"]))
-            yield (f"{pk}\t{copy_escape(item['external_id'])}\t{seller_id}\t{copy_escape(item['title'])}\t"
-                   f"{copy_escape(item['description'])}\t{copy_escape(item['brand_name'])}\t{item['ships_from']}\t"
-                   f"{item['price']}\t{item['currency']}\t{copy_escape(item['url'])}\t{_hash(item)}\tactive\t"
-                   f"{stamp}\t{stamp}\n")
+            written.append(_written_item(item, pk, True))
+            yield f"{pk}\t{_copy_fields(item)}\t{_content_hash(item)}\tactive\t{stamp}\t{stamp}\n"
 
     with connection.wrap_database_errors:  # a refused row: Django's DatabaseError, so the ORM path runs
         cursor.cursor.copy_expert(f"COPY {table} (id, {', '.join(_STAGE_COLUMNS)}, status, created_at, updated_at) "
@@ -421,11 +421,7 @@ def _update_stored(cursor, changed: list[tuple[dict, str]], now) -> list[Written
     table = Listing._meta.db_table
     columns = ", ".join(_STAGE_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_STAGE_COLUMNS[1:], "updated_at"))
-    buffer = io.StringIO("".join(
-        f"{copy_escape(item['external_id'])}\t{item['seller'].pk}\t{copy_escape(item['title'])}\t"
-        f"{copy_escape(item['description'])}\t{copy_escape(item['brand_name'])}\t{item['ships_from']}\t"
-        f"{item['price']}\t{item['currency']}\t{copy_escape(item['url'])}\t{content_hash}\n"
-        for item, content_hash in changed))
+    buffer = io.StringIO("".join(f"{_copy_fields(item)}\t{content_hash}\n" for item, content_hash in changed))
     cursor.execute("DROP TABLE IF EXISTS pg_temp.listing_stage")
     cursor.execute("CREATE TEMPORARY TABLE listing_stage (external_id varchar(64), seller_id bigint, "
                    "title varchar(300), description text, brand_name varchar(200), ships_from varchar(2), "
@@ -452,8 +448,5 @@ def _update_stored(cursor, changed: list[tuple[dict, str]], now) -> list[Written
     for item, _ in changed:
         pk_created = ids.get(item["external_id"])  # None: already so, written by another batch meanwhile
         if pk_created is not None:
-            written.append(WrittenListing(pk_created[0], item["external_id"], pk_created[1], item["seller"].pk,
-                                          item["title"], item["description"], item["brand_name"],
-                                          item["ships_from"], item["price"], item["currency"], item["url"],
-                                          item["external_id"] not in same_facts))
+            written.append(_written_item(item, *pk_created, item["external_id"] not in same_facts))
     return written

@@ -30,7 +30,7 @@ from actions.models import ActionKind, BulkJobKind, Restriction
 from audit.services import AuditTarget, audit_append_many, audit_label
 from common.db import insert_rows
 from complaints.lanes import case_priority
-from complaints.models import UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Outcome
+from complaints.models import DECISION_ROW_COLUMNS, UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Outcome
 from complaints.reasons import AUTO_REASON_FOR_KIND, AUTOMATIC_SOURCE, REASONS, statement_compose, statement_ground
 from complaints.sla import case_due_at
 from decisions.automated import cases_release_automated
@@ -143,8 +143,6 @@ def _not_held(hits: list) -> list:
 _CASE_COLUMNS = ("state", "priority", "claim_expires_at", "listing_snapshot", "created_at", "updated_at",
                  "claimed_by_id", "listing_id", "right_id", "report_id", "source", "due_at", "brand_id", "kind",
                  "detection")
-_DECISION_COLUMNS = ("case_id", "outcome", "reason_code", "statement", "decided_by_id", "automated", "supersedes_id",
-                     "created_at")
 # What the batch reads of a right and its brand: its lane (complaints.lanes.case_priority) and how a
 # statement names it (complaints.reasons.statement_ground). Whole rows as models took ~20 ms for a
 # batch's 450 rights, most of it converting columns nothing here reads. (Anything else read of
@@ -248,7 +246,7 @@ def _decide_suppress(cases: list[_Opened], *, now) -> list[tuple[_Opened, int, _
                  f"in its {detection['field']} and {detection['rule_label']} set by {right.brand}.")
         decided.append(_Decided(reason.outcome, reason.code, statement_compose(
             case=case, reason=reason, facts=facts, automated=True, ground=grounds[right.pk])))
-    insert_rows(Decision._meta.db_table, _DECISION_COLUMNS,
+    insert_rows(Decision._meta.db_table, DECISION_ROW_COLUMNS,
                 [(case.pk, d.outcome, d.reason_code, d.statement, None, True, None, now)
                  for case, d in zip(cases, decided, strict=True)])
     decision_of = dict(Decision.objects.filter(case_id__any=[case.pk for case in cases])
