@@ -265,6 +265,12 @@ def statement_compose(*, case, reason: Reason, facts: str, automated: bool = Fal
 AUTOMATIC_SOURCE = "automatic detection, no report"
 
 
+# What statement_ground reads of a right and its brand, for callers that load many rights with
+# only() (an ingest batch's): a right's str, legal ground and registration, its brand's name.
+STATEMENT_RIGHT_FIELDS = ("id", "brand_id", "kind", "registered", "status", "name", "office", "registration_number",
+                          "brand__name")
+
+
 def statement_ground(*, reason: Reason, right, source: str) -> str:
     """A statement's ground: the reason's legal ground and the right relied on, held by whom, and the
     case's `source` (Case.origin, or AUTOMATIC_SOURCE). The same for every case on one right."""

@@ -6,6 +6,7 @@ listings whose title is near another's (re-listings), both from the band indexes
 import functools
 import hashlib
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,7 +179,7 @@ def reference_index_forget() -> None:
     _cached = None
 
 
-def image_matches(*, listing_ids: list[int], brand_ids: set[int] | None = None) -> dict[int, list[ImageMatch]]:
+def image_matches(*, listing_ids: Iterable[int], brand_ids: set[int] | None = None) -> dict[int, list[ImageMatch]]:
     """For each listing, its current ready images near a reference of a verified right: the
     nearest pair per right. `brand_ids` limits it to those brands (a re-check)."""
     images = list(ListingImage.objects.filter(listing_id__any=listing_ids, current=True, status=ImageStatus.READY)

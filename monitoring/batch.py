@@ -31,7 +31,14 @@ from audit.services import AuditTarget, audit_append_many, audit_label
 from common.db import insert_rows
 from complaints.lanes import case_priority
 from complaints.models import DECISION_ROW_COLUMNS, UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Outcome
-from complaints.reasons import AUTO_REASON_FOR_KIND, AUTOMATIC_SOURCE, REASONS, statement_compose, statement_ground
+from complaints.reasons import (
+    AUTO_REASON_FOR_KIND,
+    AUTOMATIC_SOURCE,
+    REASONS,
+    STATEMENT_RIGHT_FIELDS,
+    statement_compose,
+    statement_ground,
+)
 from complaints.sla import case_due_at
 from decisions.automated import cases_release_automated
 from imagery.matching import image_matches
@@ -57,7 +64,7 @@ def listings_check_written(*, listings) -> int:
     if not listings:
         return 0
     matcher = current_matcher()
-    changed = [w.id for w in listings if not w.created]
+    changed = {w.id for w in listings if not w.created}  # a set: common.lookups
     open_automatic: dict[int, list[tuple[int, int]]] = defaultdict(list)
     if changed:
         for listing_id, case_id, right_id in Case.objects.filter(
@@ -67,7 +74,7 @@ def listings_check_written(*, listings) -> int:
     # Beside the text automaton (imagery): pictures near a reference picture (hashes the marketplace
     # sent; fetched pictures are checked when their fetch lands) and copies of removed listings. Few,
     # so opened one by one; but they count as matches, so a changed listing keeps their cases.
-    pictures = image_matches(listing_ids=[w.id for w in listings], brand_ids=None) if matcher.rules else {}
+    pictures = image_matches(listing_ids={w.id for w in listings}, brand_ids=None) if matcher.rules else {}
     relistings = relistings_find(rows=[(w.id, w.title, w.description, w.brand_name, w.ships_from, w.seller_id)
                                        for w in listings])
     if not matcher.term_count and not open_automatic and not pictures and not relistings:
@@ -147,8 +154,7 @@ _CASE_COLUMNS = ("state", "priority", "claim_expires_at", "listing_snapshot", "c
 # statement names it (complaints.reasons.statement_ground). Whole rows as models took ~20 ms for a
 # batch's 450 rights, most of it converting columns nothing here reads. (Anything else read of
 # them loads on access: an unregistered right's description, which monitoring never watches.)
-_RIGHT_FIELDS = ("id", "brand_id", "kind", "registered", "status", "name", "office", "registration_number",
-                 "brand__name", "brand__good_faith_lane", "brand__trusted_flagger")
+_RIGHT_FIELDS = (*STATEMENT_RIGHT_FIELDS, "brand__good_faith_lane", "brand__trusted_flagger")
 # One encoder for the batch's JSON columns: json.dumps(cls=...) builds one per call.
 _JSON = DjangoJSONEncoder()
 
