@@ -413,14 +413,20 @@ def suspension_restrict_ingested(*, listing_ids: list[int]) -> int:
     more `suppress` action of the suspension's job, applied here. Returns how many were restricted."""
     # The suspended sellers first (a few rows), then the batch's listings of theirs: joining the
     # batch's thousands of listing ids to the suspensions cost more than the rest of the check.
+    # The ids as one array (a set: common.lookups): with a placeholder each, a 10,000-listing batch
+    # spent 92-96 ms here whenever any seller was suspended, against 19 ms (measured).
     suspended = {s.seller_id: s for s in Suspension.objects.filter(status=SuspensionStatus.APPROVED)}
-    if not suspended or not Listing.objects.filter(pk__in=listing_ids, seller_id__in=suspended).exists():
+    if not suspended:
         return 0
-    covered = set(EnforcementAction.objects.filter(listing_id__in=listing_ids, suspension__in=suspended.values(),
-                                                   kind=ActionKind.SUPPRESS).values_list("listing_id", flat=True))
+    theirs = list(Listing.objects.filter(pk__any=set(listing_ids), seller_id__in=suspended)
+                  .order_by("id").values_list("id", "seller_id"))
+    if not theirs:
+        return 0
+    covered = set(EnforcementAction.objects.filter(listing_id__any={pk for pk, _ in theirs},
+                                                   suspension__in=suspended.values(), kind=ActionKind.SUPPRESS)
+                  .values_list("listing_id", flat=True))
     count = 0
-    for listing_id, seller_id in (Listing.objects.filter(pk__in=listing_ids, seller_id__in=suspended)
-                                  .order_by("id").values_list("id", "seller_id")):
+    for listing_id, seller_id in theirs:
         if listing_id in covered:
             continue
         suspension = suspended[seller_id]

