@@ -26,7 +26,8 @@ class ListingImage(models.Model):
     """One picture of a listing. A listing's new set of images replaces the old one (`current`
     False), never deletes it: a case keeps pointing at the image it was opened on."""
 
-    listing = models.ForeignKey("listings.Listing", on_delete=models.CASCADE, related_name="images")
+    # Indexed by img_listing_current (listing, current), which serves lookups by listing alone too.
+    listing = models.ForeignKey("listings.Listing", on_delete=models.CASCADE, related_name="images", db_index=False)
     position = models.PositiveSmallIntegerField(default=0)
     origin = models.CharField(max_length=8, choices=ImageOrigin.choices)
     url = models.CharField(max_length=2000, blank=True)
@@ -85,7 +86,12 @@ class ListingImage(models.Model):
 
     @property
     def phash_hex(self) -> str:
-        return "" if self.phash is None else f"{self.phash & 0xFFFFFFFFFFFFFFFF:016x}"
+        return phash_hex(self.phash)
+
+
+def phash_hex(phash: int | None) -> str:
+    """A pHash stored signed, as the 16 hexadecimal characters it is sent and shown as."""
+    return "" if phash is None else f"{phash & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 class ReferenceKind(models.TextChoices):

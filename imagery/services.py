@@ -13,6 +13,7 @@ from audit.services import audit_append
 from audit.transitions import transition
 from certificates import fingerprints as fp
 from common import outbound
+from common.db import insert_rows
 from common.dispatch import enqueue, enqueue_many_on_commit
 from evidence.content import Refused
 from listings.models import Seller
@@ -21,11 +22,25 @@ from registry.models import IPRight
 from registry.signals import protection_changed_on_commit
 
 from .hashes import Hashed, image_hash
-from .models import ImageOrigin, ImageStatus, ListingImage, ReferenceImage, SellerSignal, SignalKind, TitleFingerprint
+from .models import (
+    ImageOrigin,
+    ImageStatus,
+    ListingImage,
+    ReferenceImage,
+    SellerSignal,
+    SignalKind,
+    TitleFingerprint,
+    phash_hex,
+)
 from .signals import seller_signals_added
 from .states import IMAGE_TRANSITIONS
 
 FETCH_TASK = "imagery.tasks.fetch_listing_image"
+FETCH_CHUNK_TASK = "imagery.tasks.fetch_listing_images"
+# Pictures per fetch message of an ingest batch (a message per picture: 30,000 published after the
+# commit of 10,000 listings of three). A chunk stopped by its task's time limit (slow hosts) leaves
+# the rest pending for the beat sweep (images_retry_due).
+FETCH_CHUNK = 25
 _HEX16 = re.compile(r"^[0-9a-f]{16}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -84,14 +99,23 @@ def listing_images_record(*, images: dict[int, list]) -> int:
     queue a fetch for each URL after commit. A listing whose list is unchanged keeps its rows; a
     changed list replaces the current rows (kept, `current` False, for the cases that cite them).
     Hashes sent by the marketplace are ready at once, and their listings are checked again after
-    commit. Runs inside the ingest's transaction. Returns the number of new image rows."""
+    commit. Runs inside the ingest's transaction. Returns the number of new image rows.
+
+    Set-based, as an ingest batch names thousands of listings: the current rows read as tuples,
+    the new ones written as rows (common.db.insert_rows: COPY on PostgreSQL), the fetches' ids read
+    back and queued FETCH_CHUNK to a message. 10,000 listings of three pictures took 1.9 s by
+    models and bulk_create, with a message per picture."""
     if not images:
         return 0
     limit = settings.IMAGERY_MAX_IMAGES_PER_LISTING
-    current: dict[int, list[ListingImage]] = {}
-    for img in ListingImage.objects.filter(listing_id__in=list(images), current=True).order_by("position", "id"):
-        current.setdefault(img.listing_id, []).append(img)
-    new_rows: list[ListingImage] = []
+    current: dict[int, list[tuple[int, tuple[str, str]]]] = {}
+    for pk, listing_id, origin, url, pdq, phash in (
+            ListingImage.objects.filter(listing_id__any=set(images), current=True).order_by("position", "id")
+            .values_list("pk", "listing_id", "origin", "url", "pdq", "phash")):
+        current.setdefault(listing_id, []).append((pk, _row_key(origin, url, pdq, phash)))
+    now = timezone.now()
+    new_rows: list[tuple] = []
+    written: list[int] = []  # listings whose list is new: their current rows are the new rows
     replaced: list[int] = []
     recheck: set[int] = set()  # hashes ready now, or images dropped: the image matches may differ
     for listing_id, payloads in images.items():
@@ -101,37 +125,49 @@ def listing_images_record(*, images: dict[int, list]) -> int:
                 keys.append(image_payload_key(payload))
             except ImageryError:
                 continue  # refused by the API already; a direct caller's bad item is skipped
-        if [_row_key(img) for img in current.get(listing_id, [])] == keys:
+        had = current.get(listing_id, [])
+        if [key for _, key in had] == keys:
             continue
-        replaced += [img.pk for img in current.get(listing_id, [])]
-        if current.get(listing_id) or any(kind != "url" for kind, _ in keys):
+        replaced += [pk for pk, _ in had]
+        if had or any(kind != "url" for kind, _ in keys):
             recheck.add(listing_id)
-        new_rows += [_new_row(listing_id, position, kind, value) for position, (kind, value) in enumerate(keys)]
+        if keys:
+            written.append(listing_id)
+        new_rows += [_new_row(listing_id, position, kind, value, now) for position, (kind, value) in enumerate(keys)]
     if replaced:
-        ListingImage.objects.filter(pk__in=replaced).update(current=False)
-    created = ListingImage.objects.bulk_create(new_rows, batch_size=500)
-    enqueue_many_on_commit(FETCH_TASK, [(img.pk,) for img in created if img.origin == ImageOrigin.URL])
+        ListingImage.objects.filter(pk__any=replaced).update(current=False, updated_at=now)
+    insert_rows(ListingImage._meta.db_table, _IMAGE_COLUMNS, new_rows)
+    if any(row[2] == ImageOrigin.URL for row in new_rows):
+        fetch = list(ListingImage.objects.filter(listing_id__any=set(written), current=True, origin=ImageOrigin.URL)
+                     .order_by("id").values_list("pk", flat=True))
+        enqueue_many_on_commit(FETCH_CHUNK_TASK,
+                               [(fetch[i:i + FETCH_CHUNK],) for i in range(0, len(fetch), FETCH_CHUNK)])
     listings_changed_on_commit(listing_ids=sorted(recheck))
-    return len(created)
+    return len(new_rows)
 
 
-def _row_key(img: ListingImage) -> tuple[str, str]:
-    if img.origin == ImageOrigin.URL:
-        return ("url", img.url)
-    return ("pdq", img.pdq) if img.pdq else ("phash", img.phash_hex)
+def _row_key(origin: str, url: str, pdq: str, phash: int | None) -> tuple[str, str]:
+    if origin == ImageOrigin.URL:
+        return ("url", url)
+    return ("pdq", pdq) if pdq else ("phash", phash_hex(phash))
 
 
-def _new_row(listing_id: int, position: int, kind: str, value: str) -> ListingImage:
+# A new listing image as a row (insert_rows), in this order: what the model's defaults would give
+# but the origin, its URL or hash, and a reported hash's bands.
+_IMAGE_COLUMNS = ("listing_id", "position", "origin", "url", "status", "failure", "attempts", "current", "sha256",
+                  "phash", "band0", "band1", "band2", "band3", "pdq", "crop_pdq", "created_at", "updated_at")
+
+
+def _new_row(listing_id: int, position: int, kind: str, value: str, now) -> tuple:
     if kind == "url":
-        return ListingImage(listing_id=listing_id, position=position, origin=ImageOrigin.URL, url=value)
-    row = ListingImage(listing_id=listing_id, position=position, origin=ImageOrigin.HASH, status=ImageStatus.READY)
+        return (listing_id, position, ImageOrigin.URL, value, ImageStatus.PENDING, "", 0, True, "",
+                None, None, None, None, None, "", "", now, now)
     if kind == "pdq":
-        row.pdq = value
-    else:
-        signed = fp.to_signed(int(value, 16))
-        row.phash = signed
-        row.band0, row.band1, row.band2, row.band3 = fp.bands(signed)
-    return row
+        return (listing_id, position, ImageOrigin.HASH, "", ImageStatus.READY, "", 0, True, "",
+                None, None, None, None, None, value, "", now, now)
+    signed = fp.to_signed(int(value, 16))
+    return (listing_id, position, ImageOrigin.HASH, "", ImageStatus.READY, "", 0, True, "",
+            signed, *fp.bands(signed), "", "", now, now)
 
 
 # --- fetching -------------------------------------------------------------------------------

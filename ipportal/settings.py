@@ -399,7 +399,8 @@ TASK_LANES = {
                      "legal.tasks.delete_expired_packages",
                      # Listing pictures fetched from the marketplace (imagery/): slow hosts wait here,
                      # never ahead of a rule check; a fetched picture's check goes to the rules lane.
-                     "imagery.tasks.fetch_listing_image", "imagery.tasks.retry_due_fetches"),
+                     "imagery.tasks.fetch_listing_image", "imagery.tasks.fetch_listing_images",
+                     "imagery.tasks.retry_due_fetches"),
 }
 CELERY_TASK_ROUTES = ("ipportal.celery.route_to_lane",)
 # What a worker without -Q consumes: the default queue and every lane's.

@@ -24,6 +24,7 @@ TASK_NAMES = {
     "enforcement.webhooks.tasks.sweep_webhook_deliveries",
     "evidence.tasks.purge_unattached_evidence",
     "imagery.tasks.fetch_listing_image",
+    "imagery.tasks.fetch_listing_images",
     "imagery.tasks.retry_due_fetches",
     "legal.tasks.build_package",
     "legal.tasks.delete_expired_packages",
