@@ -18,7 +18,8 @@ Prints, in one run:
    foreign key and WAL: a stricter floor no path that stores listings can reach, printed beside;
 2. the bulk API (ListingBulkIngestApi: NDJSON, gzip, --batch per call), in-process (no socket):
    N new listings, then the same with changed titles, then price-only changes, then the same
-   payload again (unchanged), each in listings/s and as a ratio to the COPY + match floors (the
+   payload again (unchanged), then N other new listings naming three picture URLs and a pHash
+   each (the fetches counted, not run), each in listings/s and as a ratio to the COPY + match floors (the
    target: within 3x of the listings table's, and >= 20,000/s; unchanged >= 50,000/s); then N
    other new listings from two processes calling at once, as a marketplace's connections to
    several web workers would, each process warmed up first as a web worker's kept connection is,
@@ -623,8 +624,12 @@ def main() -> None:
     results = {}
     changed = make_changes(rng, terms, n, "IA", version=1)
     price_only = [dict(c, price="99.00") for c in changed]
+    pictured = [dict(c, images=[*(f"https://img.example.com/{c['external_id']}/{j}.jpg" for j in range(3)),
+                                {"phash": f"{rng.getrandbits(64):016x}"}])
+                for c in make_changes(rng, terms, n, "IP")]
     mixes = [("new listings", new), ("changed titles", changed), ("price-only changes", price_only),
-             ("unchanged (the same payload again)", price_only)]
+             ("unchanged (the same payload again)", price_only),
+             ("new listings with pictures (3 URLs and a pHash each)", pictured)]
     for label, changes in mixes:
         cases_before = Case.objects.count()
         elapsed, totals = api_run(market, changes, args.batch, held)
@@ -635,6 +640,12 @@ def main() -> None:
               f"failed {totals['failed']:,}; {Case.objects.count() - cases_before:,} cases opened); "
               f"{floor.ratios(rate)}")
         if lanes:
+            # No picture server here: the fetches are counted, not run.
+            fetches = [h for h in held.held if h[0].name == "imagery.tasks.fetch_listing_images"]
+            if fetches:
+                held.held = [h for h in held.held if h[0].name != "imagery.tasks.fetch_listing_images"]
+                print(f"  {len(fetches):,} fetch messages queued for {sum(len(h[1][0]) for h in fetches):,} "
+                      f"pictures (not run here)")
             by, ran, link, linked = held.release()
             print(f"  then {sum(by.values()):,} held tasks ({by_lane(by)}) ran in {ran:.2f} s; "
                   f"audit linking {link:.2f} s ({linked:,} entries)")
