@@ -88,18 +88,14 @@ def on_listing_images_reported(sender, images: dict[int, list], **kwargs) -> Non
     listing_images_record(images=images)
 
 
-def on_listings_ingested(sender, *, listings, extras: dict, **kwargs) -> None:
-    """The bulk ingest's batch: the listings that sent `images` (the ingest's content hash covers
-    them, so a changed list makes its listing written, and an unchanged one costs nothing)."""
-    listing_images_record(images={lid: keys["images"] for lid, keys in extras.items() if "images" in keys})
-
-
-def listing_images_record(*, images: dict[int, list]) -> int:
+def listing_images_record(*, images: dict[int, list], recheck: bool = True) -> int:
     """Store the images each listing reported (`images`: listing id -> payloads, in order) and
     queue a fetch for each URL after commit. A listing whose list is unchanged keeps its rows; a
     changed list replaces the current rows (kept, `current` False, for the cases that cite them).
     Hashes sent by the marketplace are ready at once, and their listings are checked again after
-    commit. Runs inside the ingest's transaction. Returns the number of new image rows.
+    commit, unless the caller checks them itself next (`recheck` False: an ingest batch, whose rule
+    stage records its pictures first, monitoring.batch). Runs inside the ingest's transaction.
+    Returns the number of new image rows.
 
     Set-based, as an ingest batch names thousands of listings: the current rows read as tuples,
     the new ones written as rows (common.db.insert_rows: COPY on PostgreSQL), the fetches' ids read
@@ -117,7 +113,7 @@ def listing_images_record(*, images: dict[int, list]) -> int:
     new_rows: list[tuple] = []
     written: list[int] = []  # listings whose list is new: their current rows are the new rows
     replaced: list[int] = []
-    recheck: set[int] = set()  # hashes ready now, or images dropped: the image matches may differ
+    again: set[int] = set()  # hashes ready now, or images dropped: the image matches may differ
     for listing_id, payloads in images.items():
         keys = []
         for payload in list(payloads)[:limit]:
@@ -130,7 +126,7 @@ def listing_images_record(*, images: dict[int, list]) -> int:
             continue
         replaced += [pk for pk, _ in had]
         if had or any(kind != "url" for kind, _ in keys):
-            recheck.add(listing_id)
+            again.add(listing_id)
         if keys:
             written.append(listing_id)
         new_rows += [_new_row(listing_id, position, kind, value, now) for position, (kind, value) in enumerate(keys)]
@@ -142,7 +138,8 @@ def listing_images_record(*, images: dict[int, list]) -> int:
                      .order_by("id").values_list("pk", flat=True))
         enqueue_many_on_commit(FETCH_CHUNK_TASK,
                                [(fetch[i:i + FETCH_CHUNK],) for i in range(0, len(fetch), FETCH_CHUNK)])
-    listings_changed_on_commit(listing_ids=sorted(recheck))
+    if recheck:
+        listings_changed_on_commit(listing_ids=sorted(again))
     return len(new_rows)
 
 

@@ -43,6 +43,7 @@ from complaints.sla import case_due_at
 from decisions.automated import cases_release_automated
 from imagery.matching import image_matches
 from imagery.selectors import images_snapshots
+from imagery.services import listing_images_record
 from listings.models import Listing
 from registry.models import IPRight, RuleMode
 
@@ -51,9 +52,13 @@ from .services import _image_hits, _reviewer_reversed, case_open_automatic, held
 
 
 def on_listings_ingested(sender, *, listings, extras=None, **kwargs) -> None:
+    extras = extras or {}
+    # The batch's pictures first (imagery), so the hashes the marketplace sent are matched below with
+    # the rest of each listing, not again after commit (which doubled a pictured batch's time).
+    listing_images_record(images={lid: keys["images"] for lid, keys in extras.items() if "images" in keys},
+                          recheck=False)
     # A listing whose rule facts are as they were (a new price) answers as before: not checked
     # again, unless the change carried pictures or another optional key.
-    extras = extras or {}
     listings_check_written(listings=[w for w in listings if w.facts_changed or w.id in extras])
 
 

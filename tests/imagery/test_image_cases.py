@@ -123,3 +123,23 @@ def test_the_reviewer_sees_both_pictures_side_by_side(world, client, acme_protec
     assert f"/images/listings/{case.detection['listing_image']}.jpg" in page
     assert f"/images/references/{acme_protected.pk}.jpg" in page
     assert "by image" in page
+
+
+def test_a_batch_sending_a_near_phash_opens_the_case_in_its_own_transaction_and_checks_it_once(
+        world, acme_protected, django_capture_on_commit_callbacks, monkeypatch):
+    """The batch records its pictures before its rule stage matches, so the case (and, in suppress
+    mode, the suppression) commits with the listing; nothing is left to check again after commit."""
+    from listings.ingest import ingest_batch
+
+    rechecked = []
+    monkeypatch.setattr(services, "listings_changed_on_commit", lambda *, listing_ids: rechecked.extend(listing_ids))
+    near = (acme_protected.phash & 0xFFFFFFFFFFFFFFFF) ^ 0b11
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ingest_batch(listings=[{"external_id": "P-B1", "seller_external_id": world.seller_a.external_id,
+                                "title": "Lamp", "ships_from": "CN", "price": "9.90",
+                                "images": [{"phash": f"{near:016x}"}]}])
+        case = Case.objects.get(listing__external_id="P-B1")  # before commit: in the batch itself
+    assert case.detection["by_image"] and case.detection["distance"] == 2 and case.source == CaseSource.AUTOMATIC
+    for callback in callbacks:
+        callback()
+    assert not rechecked and Case.objects.filter(listing__external_id="P-B1").count() == 1
