@@ -55,8 +55,8 @@ def signing_key() -> bytes:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
-def _sign(payload: list) -> str:
-    return hmac.digest(signing_key(), _CANONICAL.encode(payload).encode(), hashlib.sha256).hex()
+def _sign(payload: list, key: bytes | None = None) -> str:
+    return hmac.digest(key or signing_key(), _CANONICAL.encode(payload).encode(), hashlib.sha256).hex()
 
 
 def entry_mac(*, created_at, actor_id, actor_repr: str, action: str, target_type: str, target_id: int,
@@ -69,9 +69,8 @@ def entry_mac(*, created_at, actor_id, actor_repr: str, action: str, target_type
 def entry_macs(*, created_at, actor_id, actor_repr: str, entries: list[tuple]) -> list[str]:
     """entry_mac of each of many entries written at one time by one actor ((action, target_type,
     target_id, target_repr, data) each): the key and the time read and formatted once."""
-    key, stamp, encode = signing_key(), created_at.isoformat(), _CANONICAL.encode
-    return [hmac.digest(key, encode(["entry", stamp, actor_id, actor_repr, action, target_type, int(target_id),
-                                     target_repr, data]).encode(), hashlib.sha256).hex()
+    key, stamp = signing_key(), created_at.isoformat()
+    return [_sign(["entry", stamp, actor_id, actor_repr, action, target_type, int(target_id), target_repr, data], key)
             for action, target_type, target_id, target_repr, data in entries]
 
 

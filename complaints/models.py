@@ -215,7 +215,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Case C-{self.pk} · {self.listing.external_id}"
+        return case_repr(self.pk, self.listing.external_id)
 
     def save(self, *args, **kwargs):
         # brand and kind are copies of the right's: fill them on creation so no code path that
@@ -316,6 +316,16 @@ COUNTER_NOTICE_GRANTED = "counter_notice_granted"
 AUTO_RULE_NO_LONGER_MATCHES = "auto_rule_no_longer_matches"
 
 
+def case_repr(pk: int, listing_external_id: str) -> str:
+    """What str(case) says, for the bulk paths that name cases (audit entries) without loading them."""
+    return f"Case C-{pk} · {listing_external_id}"
+
+
+def decision_repr(pk: int, case_id: int, outcome: str) -> str:
+    """What str(decision) says (`outcome`: the outcome's value), for the bulk paths likewise."""
+    return f"Decision #{pk} on C-{case_id}: {Outcome(outcome).label}"
+
+
 # The columns the bulk paths write a decision with (common.db.insert_rows), in this order: the
 # report-wide decision, the ingest batch's automated suppressions and its releases.
 DECISION_ROW_COLUMNS = ("case_id", "outcome", "reason_code", "statement", "decided_by_id", "automated",
@@ -340,7 +350,7 @@ class Decision(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"Decision #{self.pk} on {self.case.reference}: {self.get_outcome_display()}"
+        return decision_repr(self.pk, self.case_id, self.outcome)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

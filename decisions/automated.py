@@ -25,7 +25,8 @@ from complaints.models import (
     Case,
     CaseState,
     Decision,
-    Outcome,
+    case_repr,
+    decision_repr,
 )
 from complaints.reasons import (
     AUTO_REASON_FOR_KIND,
@@ -150,15 +151,13 @@ def cases_release_automated(*, case_ids: list[int]) -> list[int]:
                  for case, text in zip(cases, texts, strict=True)])
     # Each case's newest decision is the one taken here (its row is locked).
     decision_ids = dict(Decision.objects.filter(case_id__any=ids).order_by("id").values_list("case_id", "id"))
-    outcome = Outcome(reason.outcome).label
     entries = []
     for case in cases:
         decision_id = decision_ids[case.pk]
-        # The readable copies str(Case) and str(Decision) give.
-        entries.append((f"case.{to_state}",
-                        AuditTarget(audit_label(Case), case.pk, f"Case C-{case.pk} · {case.listing_external_id}"),
+        entries.append((f"case.{to_state}", AuditTarget(audit_label(Case), case.pk,
+                                                        case_repr(case.pk, case.listing_external_id)),
                         {"from": case.state, "to": to_state, "reason": reason.code}))
-        target = AuditTarget(audit_label(Decision), decision_id, f"Decision #{decision_id} on C-{case.pk}: {outcome}")
+        target = AuditTarget(audit_label(Decision), decision_id, decision_repr(decision_id, case.pk, reason.outcome))
         entries.append((f"decision.{reason.outcome}", target, {"case": case.pk, "reason": reason.code}))
     audit_append_many(actor=None, entries=entries)
     suppressed = set(EnforcementAction.objects.filter(case_id__any=ids, kind=ActionKind.SUPPRESS)

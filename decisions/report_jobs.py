@@ -32,7 +32,7 @@ from audit.services import AuditTarget, audit_append, audit_append_many, audit_l
 from audit.transitions import IllegalTransition, check_move
 from common.db import insert_rows
 from common.dispatch import enqueue, enqueue_on_commit
-from complaints.models import DECISION_ROW_COLUMNS, Case, CaseState, Decision, Outcome
+from complaints.models import DECISION_ROW_COLUMNS, Case, CaseState, Decision, Outcome, decision_repr
 from complaints.reasons import REASONS, statement_compose
 from complaints.records import decision_check
 from complaints.states import CASE_TRANSITIONS
@@ -244,16 +244,14 @@ def _decide_set(*, cases: list[Case], job: BulkJob, reviewer, reason, source: Ca
     decision_ids = dict(Decision.objects.filter(case_id__in=[t.pk for t in cases]).order_by("id")
                         .values_list("case_id", "id"))
     pairs = [(t, decision_ids[t.pk]) for t in cases]
-    outcome = Outcome(reason.outcome).label
     entries = []
     for target, decision_id in pairs:
         if target.pk in claimed:
             entries.append(("case.in_review", target, {"from": CaseState.OPEN, "to": CaseState.IN_REVIEW}))
         entries.append((f"case.{to_state}", target, {"from": CaseState.IN_REVIEW, "to": to_state,
                                                       "reason": reason.code}))
-        # The readable copy str(Decision) gives.
-        decision = AuditTarget(audit_label(Decision), decision_id, f"Decision #{decision_id} on {target.reference}: "
-                                                                   f"{outcome}")
+        decision = AuditTarget(audit_label(Decision), decision_id, decision_repr(decision_id, target.pk,
+                                                                                 reason.outcome))
         entries.append((f"decision.{reason.outcome}", decision, {"case": target.pk, "reason": reason.code,
                                                                  "bulk_job": job.pk}))
     audit_append_many(actor=reviewer, entries=entries)

@@ -1,7 +1,6 @@
 """Writes for imagery: listing images as reported and fetched, reference images, title
 fingerprints, seller signals. Each operation one transaction; fetches are queued by task name."""
 
-import re
 from datetime import timedelta
 
 import numpy as np
@@ -41,8 +40,6 @@ FETCH_CHUNK_TASK = "imagery.tasks.fetch_listing_images"
 # commit of 10,000 listings of three). A chunk stopped by its task's time limit (slow hosts) leaves
 # the rest pending for the beat sweep (images_retry_due).
 FETCH_CHUNK = 25
-_HEX16 = re.compile(r"^[0-9a-f]{16}$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ImageryError(Exception):
@@ -64,24 +61,6 @@ def image_payload_key(payload) -> tuple[str, str]:
         if isinstance(payload, dict) and payload.get(kind):
             return (kind, str(payload[kind]).strip().lower() if kind != "url" else str(payload[kind]).strip())
     raise ImageryError("images", "Each image is a URL, or an object with one of url, pdq or phash.")
-
-
-def image_payload_refusal(payload) -> str | None:
-    """Why an image item is refused at the API (a sentence naming what to send), or None."""
-    try:
-        kind, value = image_payload_key(payload)
-    except ImageryError as exc:
-        return exc.message
-    if kind == "url":
-        if len(value) > 2000:
-            return "The image URL is longer than 2,000 characters."
-        return outbound.url_refusal(value, allow_http=settings.IMAGERY_ALLOW_HTTP,
-                                    allow_loopback=settings.OUTBOUND_ALLOW_LOOPBACK)
-    if kind == "pdq" and not _HEX64.match(value):
-        return "A PDQ hash is 64 hexadecimal characters (256 bits)."
-    if kind == "phash" and not _HEX16.match(value):
-        return "A pHash is 16 hexadecimal characters (64 bits)."
-    return None
 
 
 def on_listing_images_reported(sender, images: dict[int, list], **kwargs) -> None:

@@ -30,7 +30,16 @@ from actions.models import ActionKind, BulkJobKind, Restriction
 from audit.services import AuditTarget, audit_append_many, audit_label
 from common.db import insert_rows
 from complaints.lanes import case_priority
-from complaints.models import DECISION_ROW_COLUMNS, UNDECIDED_STATES, Case, CaseSource, CaseState, Decision, Outcome
+from complaints.models import (
+    DECISION_ROW_COLUMNS,
+    UNDECIDED_STATES,
+    Case,
+    CaseSource,
+    CaseState,
+    Decision,
+    case_repr,
+    decision_repr,
+)
 from complaints.reasons import (
     AUTO_REASON_FOR_KIND,
     AUTOMATIC_SOURCE,
@@ -211,13 +220,12 @@ def _open_cases(hits: list) -> int:
     cases = [_Opened(ids[(w.id, right.pk)], w, right, detection, snapshot, mode)
              for w, right, detection, snapshot, mode in opened]
     # Named without loading each case's listing (str(case) would read it: one query per hit).
-    entries = [("case.open", AuditTarget(audit_label(Case), case.pk, f"Case C-{case.pk} · {case.listing.external_id}"),
+    entries = [("case.open", AuditTarget(audit_label(Case), case.pk, case_repr(case.pk, case.listing.external_id)),
                 {"automatic": case.detection}) for case in cases]
     decided = _decide_suppress([case for case in cases if case.mode == RuleMode.SUPPRESS], now=now)
     # Named as str(Decision) names one.
     entries += [("decision.suppress", AuditTarget(audit_label(Decision), decision_id,
-                                                  f"Decision #{decision_id} on C-{case.pk}: "
-                                                  f"{Outcome(facts.outcome).label}"),
+                                                  decision_repr(decision_id, case.pk, facts.outcome)),
                  {"case": case.pk, "reason": facts.reason_code, "automated": True})
                 for case, decision_id, facts in decided]
     audit_append_many(actor=None, entries=entries)
