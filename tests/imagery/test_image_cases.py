@@ -143,3 +143,30 @@ def test_a_batch_sending_a_near_phash_opens_the_case_in_its_own_transaction_and_
     for callback in callbacks:
         callback()
     assert not rechecked and Case.objects.filter(listing__external_id="P-B1").count() == 1
+
+
+def test_a_reviewers_rejection_of_a_picture_case_holds_when_the_batch_sends_the_same_picture_again(
+        world, acme_protected, django_capture_on_commit_callbacks):
+    """The batch matches its pictures itself now: a reviewer who found the picture no infringement is
+    not overruled by the marketplace sending the listing again with a new price and the same hash."""
+    from decisions.services import case_decide
+    from listings.ingest import ingest_batch
+
+    from ..conftest import claim
+
+    near = (acme_protected.phash & 0xFFFFFFFFFFFFFFFF) ^ 0b11
+
+    def send(price):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = ingest_batch(listings=[{
+                "external_id": "P-R1", "seller_external_id": world.seller_a.external_id, "title": "Lamp",
+                "ships_from": "CN", "price": price, "images": [{"phash": f"{near:016x}"}]}])
+        assert not result.errors
+
+    send("9.90")
+    case = Case.objects.get(listing__external_id="P-R1")
+    claim(case, world.rev1)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_decide(case=case, reviewer=world.rev1, reason_code="no_infringement", facts="A different lamp.")
+    send("12.50")
+    assert list(Case.objects.filter(listing__external_id="P-R1").values_list("state", flat=True)) == ["rejected"]
