@@ -18,7 +18,7 @@ from common.outbound import url_refusal
 
 from .ingest import MAX_ITEMS_PER_CALL, ingest_batch
 from .models import Listing, Seller
-from .schema import MAX_LISTING_ITEMS
+from .schema import MAX_LISTING_ITEMS, NOT_JSON, json_lines
 from .seller_accounts import SellerAccountError, seller_account_link
 from .services import listing_upsert
 from .signals import listing_images_reported
@@ -287,32 +287,19 @@ def ndjson_items(raw: bytes):
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return "The body is not UTF-8."
-    lines = text.splitlines()
+    # Lines end at "\n" (and "\r\n"), as NDJSON says; not at the other breaks str.splitlines() knows
+    # (U+2028 in a title sent unescaped is text).
+    lines = text.split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
     if len(lines) > MAX_LISTING_ITEMS:
         return f"At most {MAX_LISTING_ITEMS:,} lines per call; this body has {len(lines):,}."
     sellers, listings, lines_of, bad = [], [], {"seller": [], "listing": []}, []
-    parsed = None
-    # One parse for the body when every line is an object ({...}, so no value can run over two lines
-    # and the count checks no line held two); line by line otherwise, to name the line at fault.
-    if all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines):
-        try:
-            parsed = json.loads("[" + ",".join(lines) + "]")
-        except ValueError:
-            parsed = None
-        if parsed is not None and len(parsed) != len(lines):
-            parsed = None
-    for number, line in enumerate(lines):
-        if parsed is not None:
-            item = parsed[number]
-        else:
-            try:
-                item = json.loads(line)
-            except ValueError:
-                bad.append({"kind": "listing", "index": number, "external_id": None,
-                            "errors": {"non_field_errors": ["This line is not JSON."]}})
-                continue
+    for number, item in enumerate(json_lines(lines)):
+        if item is NOT_JSON:
+            bad.append({"kind": "listing", "index": number, "external_id": None,
+                        "errors": {"non_field_errors": ["This line is not JSON."]}})
+            continue
         if isinstance(item, dict) and item.get("kind") == "seller":
             sellers.append(item)
             lines_of["seller"].append(number)

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from .ingest import ingest_batch
 from .models import IngestStreamOffset
+from .schema import NOT_JSON, json_lines
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,16 @@ return 0
 """
 
 
+def _text_of(fields: dict) -> str | None:
+    raw = fields.get(b"d", fields.get("d"))
+    if isinstance(raw, bytes):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return raw
+
+
 def _position(entry_id) -> Position:
     ms, _, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).partition("-")
     return int(ms), int(seq or 0)
@@ -247,15 +258,13 @@ class StreamConsumer:
     def apply(self, read: dict[str, list]) -> int:
         batches: dict[str, list] = {}
         for key, entries in read.items():
-            rows = []
-            for entry_id, fields in entries:
-                raw = fields.get(b"d", fields.get("d"))
-                try:
-                    item = json.loads(raw) if raw is not None else None
-                except ValueError:
-                    item = None
-                rows.append((_position(entry_id), item if item is not None else {}))
-            batches[f"redis:{key}"] = rows
+            # Each entry's JSON (json_lines: one scan for the round's entries of the partition); an
+            # entry without it, or not JSON, is an empty change, refused by the schema and reported.
+            texts = [_text_of(fields) for _, fields in entries]
+            items = json_lines([t or "" for t in texts])
+            batches[f"redis:{key}"] = [
+                (_position(entry_id), item if text is not None and item is not NOT_JSON and item is not None else {})
+                for (entry_id, _), text, item in zip(entries, texts, items, strict=True)]
         applied, problems = positions_apply(batches=batches)
         # Acknowledged only now: the changes and the offsets have committed. Every partition's XACK
         # and the refused entries' reports in one round trip.

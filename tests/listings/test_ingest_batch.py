@@ -468,3 +468,22 @@ def test_batches_sent_at_once_with_shared_new_listings_store_each_once_with_one_
     assert sorted(per_listing) == sorted(hit.values_list("id", flat=True))  # one case each
     assert Restriction.objects.filter(listing__in=hit, lifted_at__isnull=True).count() == 27
     assert not stored.filter(title__startswith="Lamp").exclude(status=ListingStatus.ACTIVE).exists()
+
+
+@pytest.mark.postgres
+def test_a_changed_title_is_written_beside_its_old_version_on_the_same_page(world, require_postgres):
+    # listings/migrations/0006: a third of each page left free, so a listing's change is written in
+    # place (no index entry); on full pages, the row's new version goes to another page.
+    ingest_batch(listings=[item(i, world.seller_a, description="A brass desk lamp. " * 8) for i in range(100)])
+
+    def page(external_id: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT (ctid::text::point)[0] FROM listings_listing WHERE external_id = %s",
+                           [external_id])
+            return int(cursor.fetchone()[0])
+
+    before = page("G-0")
+    result = ingest_batch(listings=[item(0, world.seller_a, title="Lamp 0, brass",
+                                         description="A brass desk lamp. " * 8)])
+    assert result.counts("listing")["updated"] == 1
+    assert page("G-0") == before
