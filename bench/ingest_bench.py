@@ -25,7 +25,9 @@ Prints, in one run:
    several web workers would, each process warmed up first as a web worker's kept connection is,
    then the same listings with changed titles from two processes;
 3. the streams: N new listings through `manage.py ingest_stream` with 1 and 2 consumer processes,
-   each holding its share of the partitions and warmed up before the clock starts;
+   each holding its share of the partitions and warmed up before the clock starts; and first with
+   one consumer that reads a round only after the last applied (--no-read-ahead), the baseline
+   of the read ahead;
 4. change to suppression: a producer offers violating and clean changes at a steady rate to one
    consumer, for each rate of --rates; p50/p99 from the change's XADD to its restriction's start,
    and the first rate whose p99 passes 5 s.
@@ -412,7 +414,7 @@ def api_callers(market, changes: list[dict], warm: list[dict], batch: int, held:
 # --- the streams ------------------------------------------------------------------------------------
 
 def consumers_start(k: int, redis_url: str, prefix: str, partitions: int, broker: ConsumerBroker,
-                    idle_exit: float | None = None):
+                    idle_exit: float | None = None, read_ahead: bool = True):
     env = {**os.environ, **broker.env(), "PYTHONUNBUFFERED": "1"}
     procs, logs = [], []
     for i in range(k):
@@ -421,6 +423,8 @@ def consumers_start(k: int, redis_url: str, prefix: str, partitions: int, broker
                 "--verbosity", "2"]
         if idle_exit:
             args += ["--idle-exit", str(idle_exit)]
+        if not read_ahead:
+            args.append("--no-read-ahead")
         log = Path(f"/tmp/ingest_bench_{prefix.replace(':', '_')}_{i}.log")
         logs.append(log)
         procs.append(subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT))
@@ -470,14 +474,14 @@ def applied_total(prefix: str) -> int:
 
 
 def stream_run(client, redis_url: str, changes: list[dict], warm: list[dict], consumers: int, partitions: int,
-               broker: ConsumerBroker) -> float:
+               broker: ConsumerBroker, read_ahead: bool = True) -> float:
     """The consumers as they run for good: started on empty streams, each holding its share of the
     partitions, then warmed by `warm` (their matchers built); timed from the first XADD of
     `changes` to the last one applied (the publishing, in this process, included)."""
     from listings.stream import stream_key, stream_publish
 
     prefix = f"bench-ingest-{uuid.uuid4().hex[:8]}"
-    procs, _ = consumers_start(consumers, redis_url, prefix, partitions, broker)
+    procs, _ = consumers_start(consumers, redis_url, prefix, partitions, broker, read_ahead=read_ahead)
     try:
         deadline = time.time() + 60
         while True:  # the partitions shared out evenly among the live consumers
@@ -658,14 +662,18 @@ def main() -> None:
         print(f"bulk API, {label}, 2 callers at once: {n:,} in {elapsed:.2f} s = {rate:,.0f} listings/s (created "
               f"{totals['created']:,}, updated {totals['updated']:,}, failed {totals['failed']:,}); "
               f"{floor.ratios(rate)}")
-    for k in (1, 2):
-        changes = make_changes(rng, terms, n, f"S{k}")
-        warm = make_changes(rng, terms, 20 * args.partitions, f"SW{k}")
-        elapsed = stream_run(client, redis_url, changes, warm, k, args.partitions, broker)
+    # One consumer without the read ahead too (`ingest_stream --no-read-ahead`): its baseline, in this run.
+    for k, read_ahead in ((1, False), (1, True), (2, True)):
+        changes = make_changes(rng, terms, n, f"S{k}{'' if read_ahead else 'N'}")
+        warm = make_changes(rng, terms, 20 * args.partitions, f"SW{k}{'' if read_ahead else 'N'}")
+        elapsed = stream_run(client, redis_url, changes, warm, k, args.partitions, broker, read_ahead=read_ahead)
         rate = n / elapsed
-        results[f"stream {k}"] = rate
-        print(f"stream, {k} consumer{'s' if k > 1 else ''}, new listings: {n:,} in {elapsed:.2f} s = {rate:,.0f} "
-              f"listings/s; {floor.ratios(rate)}")
+        label = f"{k} consumer{'s' if k > 1 else ''}" + ("" if read_ahead else " without the read ahead")
+        results[f"stream {label}"] = rate
+        against = (f"; {rate / results['stream 1 consumer without the read ahead']:.2f}x without it"
+                   if (k, read_ahead) == (1, True) else "")
+        print(f"stream, {label}, new listings: {n:,} in {elapsed:.2f} s = {rate:,.0f} listings/s{against}; "
+              f"{floor.ratios(rate)}")
         if lanes:
             print("  " + broker.purge())
     crossed = None

@@ -16,6 +16,7 @@ Two parts, so another log (a Kafka topic's partitions) can feed the same core (d
   acknowledged (XAUTOCLAIM), then reads on: per-listing order holds, and nothing is lost.
 """
 
+import contextlib
 import json
 import logging
 import os
@@ -23,6 +24,7 @@ import socket
 import time
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import close_old_connections, transaction
 from django.utils import timezone
@@ -139,6 +141,29 @@ _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
 """
+# The next round's new entries, read while the current one applies: only from the partitions whose
+# lease this consumer holds at the moment of reading (KEYS: the streams, then their leases; ARGV:
+# group, consumer, count). Checked in the same step as the read, so an entry is never delivered to
+# a consumer that lost its partition meanwhile, where the partition's next owner, having claimed
+# what was pending when it took over, would never see it.
+_READ_AHEAD = """
+local n = #KEYS / 2
+local out = {}
+for i = 1, n do
+  if redis.call('get', KEYS[n + i]) == ARGV[2] then
+    local read = redis.call('xreadgroup', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[i], '>')
+    if read then out[#out + 1] = read[1] end
+  end
+end
+return out
+"""
+
+
+def _settled(ahead: Future | None) -> None:
+    """Wait for a read ahead to finish, whatever it read or raised (before reading again)."""
+    if ahead is not None:
+        with contextlib.suppress(Exception):
+            ahead.result()
 
 
 def _text_of(fields: dict) -> str | None:
@@ -161,7 +186,7 @@ class StreamConsumer:
     seconds, for tests and benches)."""
 
     def __init__(self, client, *, partitions: int, prefix: str = DEFAULT_PREFIX, name: str | None = None,
-                 batch: int = 1000, block_ms: int = 500, lease_ms: int = 10_000):
+                 batch: int = 1000, block_ms: int = 500, lease_ms: int = 10_000, read_ahead: bool = True):
         self.client = client
         self.partitions = partitions
         self.prefix = prefix
@@ -175,6 +200,7 @@ class StreamConsumer:
         self.applied = 0
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
+        self._read_ahead = client.register_script(_READ_AHEAD) if read_ahead else None
 
     # partitions ------------------------------------------------------------------------------
 
@@ -253,6 +279,24 @@ class StreamConsumer:
             out[key.decode() if isinstance(key, bytes) else key] = entries
         return out
 
+    def read_ahead(self, partitions: frozenset[int]) -> dict[str, list]:
+        """These partitions' new entries, as read() returns them, each partition's read only while
+        this consumer holds its lease (one script: _READ_AHEAD). No wait for entries to come."""
+        owned = sorted(partitions)
+        keys = [stream_key(self.prefix, p) for p in owned] + [self._lease_key(p) for p in owned]
+        out = {}
+        for key, entries in self._read_ahead(keys=keys, args=[GROUP, self.name, self.batch]) or []:
+            out[key.decode() if isinstance(key, bytes) else key] = [
+                (entry_id, dict(zip(fields[::2], fields[1::2], strict=True))) for entry_id, fields in entries]
+        return out
+
+    def _owned_only(self, read: dict[str, list]) -> dict[str, list]:
+        """A round read ahead, without the partitions given up since (a consumer joined, a lease
+        lapsed): their entries stay pending under this name, and the partition's next owner
+        claims them when it takes over (XAUTOCLAIM), before it reads on."""
+        owned = {stream_key(self.prefix, p) for p in self.owned}
+        return {key: entries for key, entries in read.items() if key in owned}
+
     # applying ------------------------------------------------------------------------------
 
     def apply(self, read: dict[str, list]) -> int:
@@ -294,6 +338,10 @@ class StreamConsumer:
         group's pending entries; offsets skip what was applied)."""
         last_rebalance, last_work = 0.0, time.monotonic()
         groups_ready = False
+        # The next round is read from Redis while this one applies (a thread waiting on the
+        # socket, not on PostgreSQL): reading was ~12 % of a consumer's time (measured).
+        pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-read-ahead") if self._read_ahead else None
+        ahead: Future | None = None
         while not self.stopping:
             try:
                 if not groups_ready:
@@ -302,9 +350,14 @@ class StreamConsumer:
                 if time.monotonic() - last_rebalance >= rebalance_every:
                     self.rebalance()
                     last_rebalance = time.monotonic()
-                read = self.read()
+                read = self._owned_only(ahead.result()) if ahead is not None else {}
+                ahead = None
+                if not any(read.values()):
+                    read = self.read()
                 if any(read.values()):
                     started = time.monotonic()
+                    if pool is not None and self.owned and self.owned <= self.taken_over:
+                        ahead = pool.submit(self.read_ahead, frozenset(self.owned))
                     self.apply(read)
                     last_work = time.monotonic()
                     if log.isEnabledFor(logging.DEBUG):
@@ -318,8 +371,12 @@ class StreamConsumer:
                     groups_ready = False  # Redis came back empty: the groups are made again
                 log.warning("%s: %s; retrying in 1 s", self.name, exc.__class__.__name__, exc_info=True)
                 close_old_connections()
+                ahead = _settled(ahead)  # what it read is pending under this name: claimed again below
                 self.taken_over.clear()  # read again what this name holds unacknowledged
                 time.sleep(1)
+        _settled(ahead)  # read, not applied: pending, claimed by the partitions' next owners
+        if pool is not None:
+            pool.shutdown()
         try:
             self.release_all()
         except Exception:  # noqa: BLE001 - shutting down: the leases lapse on their own

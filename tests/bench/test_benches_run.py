@@ -324,14 +324,16 @@ def test_ingest_bench_prints_the_paths_beside_their_floors(smoke_database):
     figure(out, r"^  \d+ fetch messages queued for 900 pictures \(not run here\)$")
     assert any("notifications" in lanes for lanes in held), held  # the released cases' e-mails
     assert len(re.findall(r"^  then [\d,]+ tasks queued for other workers \(.*\), purged; audit linking [\d.]+ s "
-                          r"\([\d,]+ entries\)$", out, re.MULTILINE)) == 3, out
+                          r"\([\d,]+ entries\)$", out, re.MULTILINE)) == 4, out
     figure(out, r"^bulk API, unchanged \(the same payload again\): 300 in .* \(created 0, updated 0, unchanged 300, ")
     # Two processes calling at once, each with its share of other new listings.
     figure(out, r"^bulk API, new listings, 2 callers at once: 300 in [\d.]+ s = [\d,]+ listings/s \(created 300, "
                 r"updated 0, failed 0\); the COPY \+ match floor is [\d.]+x this \([\d.]+x the temp-table one\)$")
     figure(out, r"^bulk API, changed titles, 2 callers at once: 300 in [\d.]+ s = [\d,]+ listings/s \(created 0, "
                 r"updated 300, failed 0\); the COPY \+ match floor is [\d.]+x this ")
-    figure(out, r"^stream, 1 consumer, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
+    # One consumer reading each round only after the last applied: the read ahead's baseline.
+    figure(out, r"^stream, 1 consumer without the read ahead, new listings: 300 in [\d.]+ s = [\d,]+ listings/s; ")
+    figure(out, r"^stream, 1 consumer, new listings: 300 in [\d.]+ s = [\d,]+ listings/s; [\d.]+x without it; ")
     figure(out, r"^stream, 2 consumers, new listings: 300 in [\d.]+ s = [\d,]+ listings/s")
     figure(out, r"^change to suppression at 50 changes/s offered for 2 s, one consumer: \d+ violating changes, "
                 r"p50 [\d.]+ s, p99 [\d.]+ s$")

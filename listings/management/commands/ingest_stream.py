@@ -28,6 +28,9 @@ class Command(BaseCommand):
                             help="Entries read per partition per round (at most 10,000)")
         parser.add_argument("--lease-ms", type=int, default=10_000,
                             help="A dead consumer's partitions are taken over after this long")
+        parser.add_argument("--no-read-ahead", action="store_true",
+                            help="Read a round only once the last one is applied (by default the next round "
+                                 "is read while one applies)")
         parser.add_argument("--idle-exit", type=float, default=None,
                             help="Exit after this many seconds with nothing to read (tests, benches)")
 
@@ -43,7 +46,8 @@ class Command(BaseCommand):
             logging.getLogger("listings.stream").setLevel(logging.DEBUG)
         client = redis.Redis.from_url(options["redis"], socket_timeout=30, socket_connect_timeout=5)
         consumer = StreamConsumer(client, partitions=options["partitions"], prefix=options["prefix"],
-                                  name=options["name"], batch=options["batch"], lease_ms=options["lease_ms"])
+                                  name=options["name"], batch=options["batch"], lease_ms=options["lease_ms"],
+                                  read_ahead=not options["no_read_ahead"])
 
         def stop(signum, frame):
             consumer.stopping = True
