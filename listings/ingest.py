@@ -16,7 +16,6 @@ its own.
 
 import contextlib
 import gc
-import io
 import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -421,14 +420,14 @@ def _update_stored(cursor, changed: list[tuple[dict, str]], now) -> list[Written
     table = Listing._meta.db_table
     columns = ", ".join(_STAGE_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_STAGE_COLUMNS[1:], "updated_at"))
-    buffer = io.StringIO("".join(f"{_copy_fields(item)}\t{content_hash}\n" for item, content_hash in changed))
     cursor.execute("DROP TABLE IF EXISTS pg_temp.listing_stage")
     cursor.execute("CREATE TEMPORARY TABLE listing_stage (external_id varchar(64), seller_id bigint, "
                    "title varchar(300), description text, brand_name varchar(200), ships_from varchar(2), "
                    "price numeric(12, 2), currency varchar(3), url varchar(200), content_hash varchar(32)) "
                    "ON COMMIT DROP")
     with connection.wrap_database_errors:  # a refused row: Django's DatabaseError, so the ORM path runs
-        cursor.cursor.copy_expert(f"COPY listing_stage ({columns}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(f"COPY listing_stage ({columns}) FROM STDIN", _CopyStream(
+            f"{_copy_fields(item)}\t{content_hash}\n" for item, content_hash in changed))
     # Before the update: the stored listings whose rule facts (RULE_FACTS) stay as they are.
     cursor.execute(
         f"SELECT s.external_id FROM listing_stage s JOIN {table} l USING (external_id) "
