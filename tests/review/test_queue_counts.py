@@ -118,3 +118,31 @@ def test_only_reviewers_see_the_queue(world, client):
     with mock.patch.object(review_queue, "enqueue") as enqueue:
         assert client.get(QUEUE).status_code == 403
     enqueue.assert_not_called()
+
+
+def test_a_process_that_tallied_a_refresh_reads_only_its_stamp_until_the_next(world, client):
+    """The groups (thousands at a million cases) are read back once per refresh and filter in a
+    process: later pages read the refresh's few-byte stamp, and still show the refresh's counts."""
+    file_report(reporter=world.alice, right=world.tm_a, listings=[ListingFactory() for _ in range(2)])
+    queue_counts_refresh()
+    client.force_login(world.rev1)
+    assert _lane_any(client.get(QUEUE)) == 2
+    read = []
+    get = review_queue.cache.get
+
+    def recording(key, *args, **kwargs):
+        read.append(key)
+        return get(key, *args, **kwargs)
+
+    with mock.patch.object(review_queue.cache, "get", side_effect=recording):
+        assert _lane_any(client.get(QUEUE)) == 2
+        assert review_queue._FACET_STAMP_KEY in read and review_queue._FACET_CACHE_KEY not in read
+        # Another filter: tallied from the groups, read once more.
+        assert client.get(QUEUE, {"lane": "1"}).status_code == 200
+        assert read.count(review_queue._FACET_CACHE_KEY) == 1
+        # The next refresh: its new counts, from its groups.
+        file_report(reporter=world.alice, right=world.tm_a, listings=[ListingFactory()])
+        queue_counts_refresh()
+        read.clear()
+        assert _lane_any(client.get(QUEUE)) == 3
+        assert review_queue._FACET_CACHE_KEY in read
