@@ -323,14 +323,18 @@ class StreamConsumer:
         self.applied += applied
         return applied
 
-    def _log_round(self, read: dict[str, list], seconds: float) -> None:
+    def _read_ahead_timed(self, partitions: frozenset[int]) -> tuple[dict[str, list], float]:
+        return self.read_ahead(partitions), time.time()
+
+    def _log_round(self, read: dict[str, list], read_at: float, seconds: float) -> None:
         """One line a round (ingest_stream -v 2; bench/ingest_bench.py reads them): where the time
         from an XADD to its commit goes, waiting to be read or being applied. The age is the entry
-        id's time (the Redis server's clock) against this process's."""
+        id's time (the Redis server's clock) against this process's, when the round was read (a
+        round read ahead: while the one before applied)."""
         oldest = min(_position(entries[0][0])[0] for entries in read.values() if entries)
         log.debug("round: %d entries from %d partitions, the oldest %.3f s old when read, applied in %.3f s",
                   sum(map(len, read.values())), sum(1 for entries in read.values() if entries),
-                  time.time() - oldest / 1000 - seconds, seconds)
+                  read_at - oldest / 1000, seconds)
 
     def run(self, *, idle_exit: float | None = None, rebalance_every: float = 1.0) -> int:
         """Consume until stopped. Redis or PostgreSQL going away: wait and try again (what was read
@@ -350,18 +354,18 @@ class StreamConsumer:
                 if time.monotonic() - last_rebalance >= rebalance_every:
                     self.rebalance()
                     last_rebalance = time.monotonic()
-                read = self._owned_only(ahead.result()) if ahead is not None else {}
-                ahead = None
+                read, read_at = ({}, 0.0) if ahead is None else ahead.result()
+                read, ahead = self._owned_only(read), None
                 if not any(read.values()):
-                    read = self.read()
+                    read, read_at = self.read(), time.time()
                 if any(read.values()):
                     started = time.monotonic()
                     if pool is not None and self.owned and self.owned <= self.taken_over:
-                        ahead = pool.submit(self.read_ahead, frozenset(self.owned))
+                        ahead = pool.submit(self._read_ahead_timed, frozenset(self.owned))
                     self.apply(read)
                     last_work = time.monotonic()
                     if log.isEnabledFor(logging.DEBUG):
-                        self._log_round(read, last_work - started)
+                        self._log_round(read, read_at, last_work - started)
                 elif not self.owned:
                     time.sleep(self.block_ms / 1000)
                 if idle_exit is not None and time.monotonic() - last_work > idle_exit:
