@@ -27,8 +27,9 @@ class Facet:
     options: list[FacetOption]
 
 
-def queue_url(filters: QueueFilters) -> str:
-    """The queue URL for `filters`, naming only what differs from the defaults."""
+def queue_url(filters: QueueFilters, *, path: str | None = None) -> str:
+    """The queue URL for `filters`, naming only what differs from the defaults. `path`: the
+    queue's own, reversed once by a caller that builds many (~90 a page: 18 us each)."""
     params: dict[str, str] = {}
     for name in ("kind", "brand", "source", "lane", "age"):
         value = getattr(filters, name)
@@ -44,11 +45,11 @@ def queue_url(filters: QueueFilters) -> str:
         params["size"] = str(filters.size)
     if filters.page > 1:
         params["page"] = str(filters.page)
-    url = reverse("review:queue")
+    url = path or reverse("review:queue")
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _facet(name: str, label: str, filters: QueueFilters, facets: QueueFacets, values: list[tuple], *,
+def _facet(name: str, label: str, filters: QueueFilters, facets: QueueFacets, values: list[tuple], *, path: str,
            any_label: str | None = "Any", hide_empty: bool = False) -> Facet:
     counts = facets.counts[name]
     current = getattr(filters, name)
@@ -57,33 +58,37 @@ def _facet(name: str, label: str, filters: QueueFilters, facets: QueueFacets, va
     options = []
     if any_label is not None:
         options.append(FacetOption(any_label, -1 if unknown else sum(v for k, v in counts.items() if k is not None),
-                                   queue_url(replace(filters, page=1, **{name: None})), current is None))
+                                   queue_url(replace(filters, page=1, **{name: None}), path=path), current is None))
     for value, text in values:
         n = -1 if unknown else counts.get(value, 0)
         if hide_empty and not n and value != current:
             continue
-        options.append(FacetOption(text, n, queue_url(replace(filters, page=1, **{name: value})), value == current))
+        options.append(FacetOption(text, n, queue_url(replace(filters, page=1, **{name: value}), path=path),
+                                   value == current))
     return Facet(name, label, options)
 
 
 def queue_panel(*, filters: QueueFilters, facets: QueueFacets, brands: list[tuple[int, str]]) -> list[Facet]:
+    path = reverse("review:queue")
     mine = Facet("mine", "Assigned", [
         # With "mine" on, only the user's own claims were counted: no number for everyone's (-1).
         FacetOption("Everyone's", facets.total if not (filters.mine or facets.updating) else -1,
                     queue_url(replace(filters, mine=False, page=1,
-                                      state=CaseState.OPEN if filters.state == ALL_UNDECIDED else filters.state)),
+                                      state=CaseState.OPEN if filters.state == ALL_UNDECIDED else filters.state),
+                              path=path),
                     not filters.mine),
         FacetOption("Assigned to me", facets.mine,
                     queue_url(replace(filters, mine=True, page=1,
-                                      state=ALL_UNDECIDED if filters.state == CaseState.OPEN else filters.state)),
+                                      state=ALL_UNDECIDED if filters.state == CaseState.OPEN else filters.state),
+                              path=path),
                     filters.mine),
     ])
     return [
         mine,
-        _facet("lane", "Priority lane", filters, facets, list(Priority.choices)),
-        _facet("state", "State", filters, facets, QUEUE_STATES, any_label=None),
-        _facet("age", "Waiting", filters, facets, [(b.key, b.label) for b in AGE_BUCKETS]),
-        _facet("kind", "IP type", filters, facets, list(RightKind.choices)),
-        _facet("source", "Source", filters, facets, list(CaseSource.choices)),
-        _facet("brand", "Brand", filters, facets, brands, hide_empty=True),
+        _facet("lane", "Priority lane", filters, facets, list(Priority.choices), path=path),
+        _facet("state", "State", filters, facets, QUEUE_STATES, any_label=None, path=path),
+        _facet("age", "Waiting", filters, facets, [(b.key, b.label) for b in AGE_BUCKETS], path=path),
+        _facet("kind", "IP type", filters, facets, list(RightKind.choices), path=path),
+        _facet("source", "Source", filters, facets, list(CaseSource.choices), path=path),
+        _facet("brand", "Brand", filters, facets, brands, hide_empty=True, path=path),
     ]

@@ -60,15 +60,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     facets = queue_facets(user=request.user, filters=filters, rights=rights, now=now)
     page = queue_page(user=request.user, filters=filters, rights=rights, total=facets.total,
                       past_due=None if facets.updating else facets.past_due, now=now)
+    path = reverse("review:queue")
     context.update({
         "filters": filters, "facets": facets, "page": page, "now": now,
         "panel": queue_panel(filters=filters, facets=facets, brands=brands),
-        "sorts": [(label, queue_url(replace(filters, sort=key, page=1)), key == filters.sort)
+        "sorts": [(label, queue_url(replace(filters, sort=key, page=1), path=path), key == filters.sort)
                   for key, label in QUEUE_SORTS.items()],
-        "sizes": [(n, queue_url(replace(filters, size=n, page=1)), n == filters.size) for n in QUEUE_PAGE_SIZES],
-        "prev_url": queue_url(replace(filters, page=page.number - 1)) if page.has_previous else None,
-        "next_url": queue_url(replace(filters, page=page.number + 1)) if page.has_next else None,
-        "clear_url": queue_url(QueueFilters(sort=filters.sort, size=filters.size)),
+        "sizes": [(n, queue_url(replace(filters, size=n, page=1), path=path), n == filters.size)
+                  for n in QUEUE_PAGE_SIZES],
+        "prev_url": queue_url(replace(filters, page=page.number - 1), path=path) if page.has_previous else None,
+        "next_url": queue_url(replace(filters, page=page.number + 1), path=path) if page.has_next else None,
+        "clear_url": queue_url(QueueFilters(sort=filters.sort, size=filters.size), path=path),
         "counts_age": (now - facets.computed_at).total_seconds() if not facets.updating else None,
     })
     return render(request, "review/queue.html", context)
