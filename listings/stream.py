@@ -375,7 +375,8 @@ class StreamConsumer:
                     groups_ready = False  # Redis came back empty: the groups are made again
                 log.warning("%s: %s; retrying in 1 s", self.name, exc.__class__.__name__, exc_info=True)
                 close_old_connections()
-                ahead = _settled(ahead)  # what it read is pending under this name: claimed again below
+                _settled(ahead)  # what it read is pending under this name: claimed again below
+                ahead = None
                 self.taken_over.clear()  # read again what this name holds unacknowledged
                 time.sleep(1)
         _settled(ahead)  # read, not applied: pending, claimed by the partitions' next owners

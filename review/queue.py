@@ -324,12 +324,15 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
     # The same groups tallied for the same filters give the same counts: once per refresh and
     # filter in this process (a few thousand groups at a million cases), not per page; and then
     # the groups themselves are not read again, only the refresh's stamp.
+    # "Assigned to me" counts the user's own claims live: it needs the groups no more than a tally
+    # already kept does (the groups are read only to queue a refresh when there are none).
     stamp = cache.get(_FACET_STAMP_KEY)
     filter_key = (filters.kind, filters.brand, filters.source, filters.lane, filters.age, filters.state)
-    if stamp is not None and (stamp[1], *filter_key) in _TALLIES and not filters.mine:
-        cached, (computed_at, token) = stamp, stamp
+    if stamp is not None and (filters.mine or (stamp[1], *filter_key) in _TALLIES):
+        (computed_at, token), backlog, updating = stamp, [], False
     else:
         cached = queue_backlog_groups()
+        updating = cached is None
         computed_at, backlog, token = cached if cached is not None else (None, [], None)
     mine_groups = _facet_groups(Case.objects.filter(claimed_by=user, state__in=UNDECIDED_STATES), now)
     if filters.mine:
@@ -350,4 +353,4 @@ def queue_facets(*, user, filters: QueueFilters, rights: dict[int, RightInfo],
         return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine, computed_at=now,
                            past_due=past_due)
     return QueueFacets(counts=counts, total=total, overdue=overdue, mine=mine, computed_at=computed_at or now,
-                       updating=cached is None, past_due=past_due)
+                       updating=updating, past_due=past_due)

@@ -63,7 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     path = reverse("review:queue")
     context.update({
         "filters": filters, "facets": facets, "page": page, "now": now,
-        "panel": queue_panel(filters=filters, facets=facets, brands=brands),
+        "panel": queue_panel(filters=filters, facets=facets, brands=brands, path=path),
         "sorts": [(label, queue_url(replace(filters, sort=key, page=1), path=path), key == filters.sort)
                   for key, label in QUEUE_SORTS.items()],
         "sizes": [(n, queue_url(replace(filters, size=n, page=1), path=path), n == filters.size)

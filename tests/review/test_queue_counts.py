@@ -137,6 +137,9 @@ def test_a_process_that_tallied_a_refresh_reads_only_its_stamp_until_the_next(wo
     with mock.patch.object(review_queue.cache, "get", side_effect=recording):
         assert _lane_any(client.get(QUEUE)) == 2
         assert review_queue._FACET_STAMP_KEY in read and review_queue._FACET_CACHE_KEY not in read
+        # "Assigned to me" counts the own claims live: no groups read either.
+        assert client.get(QUEUE, {"mine": "1"}).status_code == 200
+        assert review_queue._FACET_CACHE_KEY not in read
         # Another filter: tallied from the groups, read once more.
         assert client.get(QUEUE, {"lane": "1"}).status_code == 200
         assert read.count(review_queue._FACET_CACHE_KEY) == 1
